@@ -1,0 +1,66 @@
+package workspace
+
+import "time"
+
+// AuditEntry records one change: who made it, when, to what, and the state
+// before and after where it matters. Entries are written in the same
+// transaction as the change they record, and never changed afterwards.
+type AuditEntry struct {
+	ID         int64     `db:"id"`
+	At         time.Time `db:"at"`
+	ActorID    *int64    `db:"actor_id"`
+	ActorName  string    `db:"actor_name"`
+	Action     string    `db:"action"`
+	EntityType string    `db:"entity_type"`
+	EntityID   int64     `db:"entity_id"`
+	Before     string    `db:"before_json"`
+	After      string    `db:"after_json"`
+}
+
+// Audit actions.
+const (
+	AuditOrganisationCreate = "organisation.create"
+	AuditOrganisationUpdate = "organisation.update"
+	AuditAccountCreate      = "account.create"
+	AuditAccountUpdate      = "account.update"
+	AuditAccountInvite      = "account.invite"
+	AuditAccountPassword    = "account.password"
+	AuditAccountLogin       = "account.login"
+	AuditAccountLogout      = "account.logout"
+)
+
+// AuditActions lists the actions the audit log can be filtered by.
+var AuditActions = []string{
+	AuditOrganisationCreate, AuditOrganisationUpdate,
+	AuditAccountCreate, AuditAccountUpdate, AuditAccountInvite, AuditAccountPassword,
+	AuditAccountLogin, AuditAccountLogout,
+}
+
+// AuditFilter selects audit entries; zero fields select everything. Results
+// are newest first, Limit at a time (at most 200).
+type AuditFilter struct {
+	Action     string
+	EntityType string
+	EntityID   *int64
+	ActorID    *int64
+	Since      *time.Time
+	Until      *time.Time
+	Limit      int
+	Offset     int
+}
+
+// Actor is who makes a change: an account, or nobody for the command line
+// and the demo loader (Name says which).
+type Actor struct {
+	AccountID *int64
+	Name      string
+}
+
+// ActorFor returns the Actor of a change made by acc.
+func ActorFor(acc *Account) Actor {
+	id := acc.ID
+	return Actor{AccountID: &id, Name: acc.Name}
+}
+
+// SystemActor returns the Actor of a change made outside the web interface.
+func SystemActor(name string) Actor { return Actor{Name: name} }

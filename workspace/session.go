@@ -1,0 +1,32 @@
+package workspace
+
+import "time"
+
+// Session lifetimes.
+const (
+	// SessionLifetime is how long a session lasts after login.
+	SessionLifetime = 30 * 24 * time.Hour
+	// InvitationLifetime is how long an invitation link may be used.
+	InvitationLifetime = 7 * 24 * time.Hour
+)
+
+// Session is a server-side login. The browser holds the token; the store
+// keeps only its digest.
+type Session struct {
+	ID        string     `db:"id"` // digest of the token
+	AccountID int64      `db:"account_id"`
+	CreatedAt time.Time  `db:"created_at"`
+	ExpiresAt time.Time  `db:"expires_at"`
+	RevokedAt *time.Time `db:"revoked_at"`
+}
+
+// Invitation is a one-time link that lets a person set their password. It
+// expires after InvitationLifetime and is spent by its first use.
+type Invitation struct {
+	ID        string     `db:"id"` // digest of the token
+	AccountID int64      `db:"account_id"`
+	CreatedBy *int64     `db:"created_by"`
+	CreatedAt time.Time  `db:"created_at"`
+	ExpiresAt time.Time  `db:"expires_at"`
+	UsedAt    *time.Time `db:"used_at"`
+}

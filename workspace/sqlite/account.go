@@ -1,0 +1,262 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"tawla/workspace"
+)
+
+const accountColumns = `a.id, a.name, a.email, a.organisation_id, a.language, a.role, a.can_vote, a.active, a.password_hash, a.created_at, a.updated_at`
+
+// accountAudit is the part of an account the audit log keeps: never the
+// password hash.
+type accountAudit struct {
+	Name           string `json:"name"`
+	Email          string `json:"email"`
+	OrganisationID int64  `json:"organisation_id"`
+	Language       string `json:"language"`
+	Role           string `json:"role"`
+	CanVote        bool   `json:"can_vote"`
+	Active         bool   `json:"active"`
+}
+
+func auditAccount(a *workspace.Account) accountAudit {
+	return accountAudit{a.Name, a.Email, a.OrganisationID, a.Language, string(a.Role), a.CanVote, a.Active}
+}
+
+// CreateAccount validates a and stores it as a new active account, setting
+// its ID and timestamps. The email must be free and the organisation active.
+// The account has no password until one is set (SetPassword or an
+// invitation), unless a.PasswordHash is already filled.
+func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if err := checkOrganisationUsable(ctx, tx, a.OrganisationID); err != nil {
+		return err
+	}
+	now := db.Now()
+	a.Active, a.CreatedAt, a.UpdatedAt = true, now, now
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO accounts (name, email, organisation_id, language, role, can_vote, active, password_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Name, a.Email, a.OrganisationID, a.Language, a.Role, a.CanVote, a.Active, a.PasswordHash, a.CreatedAt, a.UpdatedAt)
+	if isUniqueViolation(err) {
+		return workspace.Invalid("email", "error.account.email_taken", "Another account already uses this email address.")
+	} else if err != nil {
+		return fmt.Errorf("sqlite: create account: %w", err)
+	}
+	if a.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("sqlite: create account: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAccountCreate, "account", a.ID, nil, auditAccount(a)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// UpdateAccount validates a and stores its profile fields (name, email,
+// organisation, language, role, voting right, active) over the account with
+// a.ID; the password is left alone. Deactivating an account revokes its
+// sessions in the same transaction.
+func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	before, err := findAccountByID(ctx, tx, a.ID)
+	if err != nil {
+		return err
+	}
+	if a.OrganisationID != before.OrganisationID {
+		if err := checkOrganisationUsable(ctx, tx, a.OrganisationID); err != nil {
+			return err
+		}
+	}
+	a.CreatedAt, a.UpdatedAt, a.PasswordHash = before.CreatedAt, db.Now(), before.PasswordHash
+	_, err = tx.ExecContext(ctx, `
+		UPDATE accounts SET name = ?, email = ?, organisation_id = ?, language = ?, role = ?, can_vote = ?, active = ?, updated_at = ?
+		WHERE id = ?`,
+		a.Name, a.Email, a.OrganisationID, a.Language, a.Role, a.CanVote, a.Active, a.UpdatedAt, a.ID)
+	if isUniqueViolation(err) {
+		return workspace.Invalid("email", "error.account.email_taken", "Another account already uses this email address.")
+	} else if err != nil {
+		return fmt.Errorf("sqlite: update account: %w", err)
+	}
+	if !a.Active && before.Active {
+		if err := revokeAccountSessions(ctx, tx, a.ID, db.Now()); err != nil {
+			return err
+		}
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAccountUpdate, "account", a.ID, auditAccount(before), auditAccount(a)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SetAccountLanguage stores the interface language an account chose. It is
+// a preference, not a change the audit log records.
+func (db *DB) SetAccountLanguage(ctx context.Context, accountID int64, lang string) error {
+	if !workspace.ValidLanguage(lang) {
+		return workspace.Invalid("language", "error.account.language_invalid", "Choose French, Arabic or English.")
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE accounts SET language = ? WHERE id = ?`, lang, accountID)
+	if err != nil {
+		return fmt.Errorf("sqlite: set language: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Account")
+	}
+	return tx.Commit()
+}
+
+// SetPassword stores a new password hash for the account and revokes all of
+// its sessions, so that a stolen session dies with the old password.
+func (db *DB) SetPassword(ctx context.Context, actor workspace.Actor, accountID int64, hash string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.setPassword(ctx, tx, actor, accountID, hash); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, accountID int64, hash string) error {
+	if hash == "" {
+		return workspace.Errorf(workspace.EINTERNAL, "empty password hash")
+	}
+	now := db.Now()
+	res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now, accountID)
+	if err != nil {
+		return fmt.Errorf("sqlite: set password: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Account")
+	}
+	if err := revokeAccountSessions(ctx, tx, accountID, now); err != nil {
+		return err
+	}
+	return db.recordAudit(ctx, tx, actor, workspace.AuditAccountPassword, "account", accountID, nil, nil)
+}
+
+// FindAccountByID returns the account with id and its organisation, or
+// ENOTFOUND.
+func (db *DB) FindAccountByID(ctx context.Context, id int64) (*workspace.Account, error) {
+	return findAccountByID(ctx, db.read, id)
+}
+
+// FindAccountByEmail returns the account with email (compared in its
+// normalised form), or ENOTFOUND.
+func (db *DB) FindAccountByEmail(ctx context.Context, email string) (*workspace.Account, error) {
+	accs, err := findAccounts(ctx, db.read, workspace.AccountFilter{Email: workspace.NormalizeEmail(email)})
+	if err != nil {
+		return nil, err
+	} else if len(accs) == 0 {
+		return nil, notFound("Account")
+	}
+	return accs[0], nil
+}
+
+// FindAccounts returns the accounts matching filter, with their
+// organisations, by name.
+func (db *DB) FindAccounts(ctx context.Context, filter workspace.AccountFilter) ([]*workspace.Account, error) {
+	return findAccounts(ctx, db.read, filter)
+}
+
+func findAccountByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Account, error) {
+	accs, err := findAccounts(ctx, q, workspace.AccountFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	} else if len(accs) == 0 {
+		return nil, notFound("Account")
+	}
+	return accs[0], nil
+}
+
+func findAccounts(ctx context.Context, q sqlx.QueryerContext, filter workspace.AccountFilter) ([]*workspace.Account, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if filter.ID != nil {
+		where, args = append(where, "a.id = ?"), append(args, *filter.ID)
+	}
+	if filter.Email != "" {
+		where, args = append(where, "a.email = ?"), append(args, filter.Email)
+	}
+	if filter.OrganisationID != nil {
+		where, args = append(where, "a.organisation_id = ?"), append(args, *filter.OrganisationID)
+	}
+	if filter.Role != "" {
+		where, args = append(where, "a.role = ?"), append(args, filter.Role)
+	}
+	if filter.ActiveOnly {
+		where = append(where, "a.active = TRUE")
+	}
+	rows, err := q.QueryxContext(ctx, `
+		SELECT `+accountColumns+`, `+prefixed("o", organisationColumns)+`
+		FROM accounts a JOIN organisations o ON o.id = a.organisation_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.name, a.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find accounts: %w", err)
+	}
+	defer rows.Close()
+	accs := []*workspace.Account{}
+	for rows.Next() {
+		a, o := &workspace.Account{}, &workspace.Organisation{}
+		if err := rows.Scan(&a.ID, &a.Name, &a.Email, &a.OrganisationID, &a.Language, &a.Role, &a.CanVote, &a.Active, &a.PasswordHash, &a.CreatedAt, &a.UpdatedAt,
+			&o.ID, &o.NameFR, &o.NameAR, &o.College, &o.Delegation, &o.Contact, &o.Active, &o.CreatedAt, &o.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("sqlite: scan account: %w", err)
+		}
+		a.Organisation = o
+		accs = append(accs, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: find accounts: %w", err)
+	}
+	return accs, nil
+}
+
+// checkOrganisationUsable refuses an organisation that does not exist or has
+// been deactivated, as the home of a new or moved account.
+func checkOrganisationUsable(ctx context.Context, q sqlx.QueryerContext, id int64) error {
+	org, err := findOrganisationByID(ctx, q, id)
+	if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+		return workspace.Invalid("organisation_id", "error.account.organisation_required", "Choose the person's organisation.")
+	} else if err != nil {
+		return err
+	}
+	if !org.Active {
+		return workspace.Invalid("organisation_id", "error.account.organisation_inactive", "This organisation has been deactivated.")
+	}
+	return nil
+}
+
+// prefixed qualifies each column of a comma-separated list with table.
+func prefixed(table, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = table + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}

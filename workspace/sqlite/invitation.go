@@ -1,0 +1,101 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"tawla/workspace"
+)
+
+// CreateInvitation makes a one-time link for the account to set its
+// password and returns the token to put in the link. Earlier unused
+// invitations of the account stop working.
+func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accountID int64) (token string, err error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+
+	acc, err := findAccountByID(ctx, tx, accountID)
+	if err != nil {
+		return "", err
+	}
+	if !acc.Active {
+		return "", workspace.Invalid("account", "error.invitation.inactive", "This account is deactivated.")
+	}
+	now := db.Now()
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE account_id = ? AND used_at IS NULL`, now, accountID); err != nil {
+		return "", fmt.Errorf("sqlite: retire invitations: %w", err)
+	}
+	token = workspace.NewToken()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO invitations (id, account_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		workspace.TokenDigest(token), accountID, actor.AccountID, now, now.Add(workspace.InvitationLifetime)); err != nil {
+		return "", fmt.Errorf("sqlite: create invitation: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAccountInvite, "account", accountID, nil, nil); err != nil {
+		return "", err
+	}
+	return token, tx.Commit()
+}
+
+// FindInvitation returns the account a usable invitation token is for. A
+// token that is unknown, used or expired gives ENOTFOUND.
+func (db *DB) FindInvitation(ctx context.Context, token string) (*workspace.Account, error) {
+	var inv workspace.Invitation
+	err := db.read.GetContext(ctx, &inv, `SELECT id, account_id, created_by, created_at, expires_at, used_at FROM invitations WHERE id = ?`, workspace.TokenDigest(token))
+	if isNoRows(err) {
+		return nil, errInvitationUnusable()
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: find invitation: %w", err)
+	}
+	if inv.UsedAt != nil || !db.Now().Before(inv.ExpiresAt) {
+		return nil, errInvitationUnusable()
+	}
+	acc, err := findAccountByID(ctx, db.read, inv.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if !acc.Active {
+		return nil, errInvitationUnusable()
+	}
+	return acc, nil
+}
+
+// UseInvitation spends the invitation token and sets the account's password
+// hash, in one transaction; a second use of the same token fails.
+func (db *DB) UseInvitation(ctx context.Context, token, passwordHash string) (*workspace.Account, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	now := db.Now()
+	var accountID int64
+	err = tx.GetContext(ctx, &accountID, `SELECT account_id FROM invitations WHERE id = ? AND used_at IS NULL AND expires_at > ?`,
+		workspace.TokenDigest(token), now)
+	if isNoRows(err) {
+		return nil, errInvitationUnusable()
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: use invitation: %w", err)
+	}
+	acc, err := findAccountByID(ctx, tx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if !acc.Active {
+		return nil, errInvitationUnusable()
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE id = ?`, now, workspace.TokenDigest(token)); err != nil {
+		return nil, fmt.Errorf("sqlite: use invitation: %w", err)
+	}
+	if err := db.setPassword(ctx, tx, workspace.ActorFor(acc), accountID, passwordHash); err != nil {
+		return nil, err
+	}
+	return acc, tx.Commit()
+}
+
+func errInvitationUnusable() error {
+	return &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.invitation.unusable", Message: "This invitation link is unknown, already used or expired."}
+}

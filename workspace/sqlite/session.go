@@ -1,0 +1,108 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"tawla/workspace"
+)
+
+// CreateSession starts a new session for the account and returns its token,
+// which only the browser keeps. When replacing names the digest of the
+// session the browser held before, that session is revoked in the same
+// transaction: a login always rotates the session.
+func (db *DB) CreateSession(ctx context.Context, accountID int64, replacing string) (token string, err error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+
+	now := db.Now()
+	if replacing != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, now, replacing); err != nil {
+			return "", fmt.Errorf("sqlite: revoke replaced session: %w", err)
+		}
+	}
+	token = workspace.NewToken()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		workspace.TokenDigest(token), accountID, now, now.Add(workspace.SessionLifetime)); err != nil {
+		if isForeignKeyViolation(err) {
+			return "", notFound("Account")
+		}
+		return "", fmt.Errorf("sqlite: create session: %w", err)
+	}
+	acc, err := findAccountByID(ctx, tx, accountID)
+	if err != nil {
+		return "", err
+	}
+	if err := db.recordAudit(ctx, tx, workspace.ActorFor(acc), workspace.AuditAccountLogin, "account", accountID, nil, nil); err != nil {
+		return "", err
+	}
+	return token, tx.Commit()
+}
+
+// FindSession returns the live session for token and its account. A session
+// that is unknown, revoked, expired or whose account is deactivated gives
+// EUNAUTHORIZED.
+func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session, *workspace.Account, error) {
+	var s workspace.Session
+	err := db.read.GetContext(ctx, &s, `SELECT id, account_id, created_at, expires_at, revoked_at FROM sessions WHERE id = ?`, workspace.TokenDigest(token))
+	if isNoRows(err) {
+		return nil, nil, errUnauthorized()
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: find session: %w", err)
+	}
+	if s.RevokedAt != nil || !db.Now().Before(s.ExpiresAt) {
+		return nil, nil, errUnauthorized()
+	}
+	acc, err := findAccountByID(ctx, db.read, s.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !acc.Active {
+		return nil, nil, errUnauthorized()
+	}
+	return &s, acc, nil
+}
+
+// RevokeSession ends the session with the given digest (a logout).
+func (db *DB) RevokeSession(ctx context.Context, id string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var accountID int64
+	err = tx.GetContext(ctx, &accountID, `SELECT account_id FROM sessions WHERE id = ? AND revoked_at IS NULL`, id)
+	if isNoRows(err) {
+		return nil // already gone: logging out twice is not an error
+	} else if err != nil {
+		return fmt.Errorf("sqlite: revoke session: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ?`, db.Now(), id); err != nil {
+		return fmt.Errorf("sqlite: revoke session: %w", err)
+	}
+	acc, err := findAccountByID(ctx, tx, accountID)
+	if err != nil {
+		return err
+	}
+	if err := db.recordAudit(ctx, tx, workspace.ActorFor(acc), workspace.AuditAccountLogout, "account", accountID, nil, nil); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func revokeAccountSessions(ctx context.Context, tx *sqlx.Tx, accountID int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL`, now, accountID); err != nil {
+		return fmt.Errorf("sqlite: revoke sessions: %w", err)
+	}
+	return nil
+}
+
+func errUnauthorized() error {
+	return &workspace.Error{Code: workspace.EUNAUTHORIZED, Key: "error.unauthorized", Message: "Please log in."}
+}

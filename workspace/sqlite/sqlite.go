@@ -1,0 +1,236 @@
+// Package sqlite is Tawla's store on SQLite: the only package that speaks
+// SQL. Every exported method is one transaction; unexported helpers take the
+// transaction (or the reader pool) they run in.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"tawla/schema"
+	"tawla/workspace"
+)
+
+// MinVersion is the oldest SQLite the store accepts: releases before 3.51.3
+// carry a bug that can corrupt a WAL database when a checkpoint races a
+// write (the "WAL-reset" bug).
+const MinVersion = "3.51.3"
+
+// DB is an open Tawla database: one writer connection, so that writes queue
+// in Go rather than fail on SQLITE_BUSY, and a pool of read-only readers
+// that WAL lets run beside it. DB is safe for concurrent use.
+type DB struct {
+	write *sqlx.DB
+	read  *sqlx.DB
+	path  string
+
+	// Now returns the current time; tests replace it to move the clock.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database file at path, checks the
+// SQLite version and applies the migrations that have not run yet.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: a database file is required")
+	}
+	if err := checkVersion(sqlite3Version()); err != nil {
+		return nil, err
+	}
+	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	if db.write, err = sqlx.Open("sqlite3", dsn(path, false)); err != nil {
+		return nil, fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if err := db.write.PingContext(ctx); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if db.read, err = sqlx.Open("sqlite3", dsn(path, true)); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	db.read.SetMaxOpenConns(8)
+	return db, nil
+}
+
+// Close closes the readers and the writer.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Path returns the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// dsn returns the connection string with the pragmas every connection
+// needs: WAL, foreign keys, a busy timeout, and transactions that take the
+// write lock at BEGIN (so a read-then-write transaction never fails halfway
+// on a lock upgrade). Readers are marked query-only.
+func dsn(file string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_synchronous", "NORMAL")
+	if readOnly {
+		q.Set("_query_only", "true")
+		q.Set("_txlock", "deferred")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + file + "?" + q.Encode()
+}
+
+func sqlite3Version() string {
+	v, _, _ := sqlite3.Version()
+	return v
+}
+
+// checkVersion refuses SQLite releases older than MinVersion.
+func checkVersion(v string) error {
+	if compareVersions(v, MinVersion) < 0 {
+		return fmt.Errorf("sqlite: version %s is older than %s, which fixes a WAL corruption bug; rebuild with a newer mattn/go-sqlite3", v, MinVersion)
+	}
+	return nil
+}
+
+// compareVersions compares dotted version numbers, returning -1, 0 or 1.
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// migrate applies, in name order, each migration not yet recorded in
+// schema_migrations, each in its own transaction together with its record.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY,
+		applied_at TIMESTAMP NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("sqlite: create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(schema.FS, "*.sql")
+	if err != nil {
+		return fmt.Errorf("sqlite: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin migration %s: %w", name, err)
+	}
+	defer tx.Rollback()
+
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name); err != nil {
+		return fmt.Errorf("sqlite: check migration %s: %w", name, err)
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(schema.FS, path.Clean(name))
+	if err != nil {
+		return fmt.Errorf("sqlite: read migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("sqlite: apply migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, db.Now()); err != nil {
+		return fmt.Errorf("sqlite: record migration %s: %w", name, err)
+	}
+	return tx.Commit()
+}
+
+// AppliedMigrations returns the names of the migrations applied so far, in
+// order.
+func (db *DB) AppliedMigrations(ctx context.Context) ([]string, error) {
+	var names []string
+	err := db.read.SelectContext(ctx, &names, `SELECT name FROM schema_migrations ORDER BY name`)
+	return names, err
+}
+
+// Backup writes a consistent copy of the database to dst, which must not
+// exist yet.
+func (db *DB) Backup(ctx context.Context, dst string) error {
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, dst); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", dst, err)
+	}
+	return nil
+}
+
+// beginWrite starts a write transaction. Callers defer Rollback and Commit
+// when done; Rollback after Commit is a no-op.
+func (db *DB) beginWrite(ctx context.Context) (*sqlx.Tx, error) {
+	tx, err := db.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: begin: %w", err)
+	}
+	return tx, nil
+}
+
+// notFound returns the ENOTFOUND error for a missing thing.
+func notFound(what string) error {
+	return &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.not_found", Message: what + " not found."}
+}
+
+// isNoRows reports whether err means a query matched no row.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// isUniqueViolation reports whether err is a UNIQUE constraint failure.
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}
+
+// isForeignKeyViolation reports whether err is a FOREIGN KEY failure.
+func isForeignKeyViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+}

@@ -1,0 +1,24 @@
+package workspace
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// checkText refuses text that is not valid UTF-8, that holds control
+// characters other than line breaks and tabs, or that is longer than max
+// characters.
+func checkText(field, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return Invalid(field, "error.text.utf8", "The text is not valid UTF-8.")
+	}
+	if utf8.RuneCountInString(s) > max {
+		return &Error{Code: EINVALID, Field: field, Key: "error.text.too_long", Message: "The text is too long."}
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return Invalid(field, "error.text.control", "The text holds a control character.")
+		}
+	}
+	return nil
+}
