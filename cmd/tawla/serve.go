@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"tawla/server"
+	"tawla/workspace/sqlite"
+)
+
+// Config is what the serve command needs, from flags and environment.
+type Config struct {
+	Addr     string
+	Data     string
+	BaseURL  string
+	LogLevel string
+}
+
+// shutdownGrace bounds how long in-flight requests and live connections get
+// to finish after SIGINT or SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
+	var cfg Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", envOr("TAWLA_ADDR", "127.0.0.1:8080"), "address to listen on (TAWLA_ADDR)")
+	fs.StringVar(&cfg.Data, "data", envOr("TAWLA_DATA", "data/tawla.db"), "SQLite database file (TAWLA_DATA)")
+	fs.StringVar(&cfg.BaseURL, "base-url", envOr("TAWLA_BASE_URL", ""), "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
+	fs.StringVar(&cfg.LogLevel, "log-level", envOr("TAWLA_LOG_LEVEL", "info"), "debug, info, warn or error (TAWLA_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + cfg.Addr
+	}
+	return cfg, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// Main is a running Tawla server: the store, the HTTP server and the
+// listener, opened by Run and released by Close.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	db     *sqlite.DB
+	app    *server.Server
+	http   *http.Server
+	ln     net.Listener
+	served chan error
+}
+
+// Run opens the database, builds the server and starts listening. It
+// returns once the server accepts connections.
+func (m *Main) Run(ctx context.Context) error {
+	db, err := sqlite.Open(ctx, m.Config.Data)
+	if err != nil {
+		return err
+	}
+	m.db = db
+	app, err := server.New(server.Config{BaseURL: m.Config.BaseURL, Logger: m.Logger}, db)
+	if err != nil {
+		return err
+	}
+	m.app = app
+	m.http = &http.Server{
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return err
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.http.Serve(m.ln) }()
+	return nil
+}
+
+// URL returns the address the server listens on.
+func (m *Main) URL() string {
+	return "http://" + m.ln.Addr().String()
+}
+
+// Close shuts the server down gracefully: it stops accepting, lets
+// in-flight requests finish, closes websockets with "going away", then
+// closes the database. ctx bounds the wait.
+func (m *Main) Close(ctx context.Context) error {
+	var errs []error
+	if m.http != nil {
+		// Websockets are hijacked connections that Shutdown does not track:
+		// close them alongside.
+		done := make(chan struct{})
+		go func() { m.app.Shutdown(ctx); close(done) }()
+		if err := m.http.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		<-done
+		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg.LogLevel, stderr)
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Logger: logger}
+	if err := m.Run(ctx); err != nil {
+		if m.db != nil {
+			m.db.Close()
+		}
+		return err
+	}
+	url := strings.TrimRight(cfg.BaseURL, "/")
+	logger.Info("tawla is serving", "url", url, "data", cfg.Data)
+	fmt.Fprintf(stdout, "Tawla is running: open %s\n", url)
+
+	select {
+	case <-ctx.Done():
+	case err := <-m.served:
+		m.served <- err // let Close read it
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return m.Close(sctx)
+}

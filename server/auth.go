@@ -1,0 +1,129 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"tawla/workspace"
+)
+
+// sessionCookie is the name of the cookie that holds the session token.
+const sessionCookie = "tawla_session"
+
+type contextKey int
+
+const (
+	accountKey contextKey = iota
+	sessionKey
+)
+
+// currentAccount returns the logged-in account of the request, or nil.
+func currentAccount(r *http.Request) *workspace.Account {
+	acc, _ := r.Context().Value(accountKey).(*workspace.Account)
+	return acc
+}
+
+// currentSession returns the request's live session, or nil.
+func currentSession(r *http.Request) *workspace.Session {
+	s, _ := r.Context().Value(sessionKey).(*workspace.Session)
+	return s
+}
+
+// withSession looks up the session named by the request's cookie and, when
+// it is live, puts it and its account in the request context. The account is
+// read from the store on every request, so a role change or a deactivation
+// takes effect at once. A dead cookie is cleared.
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sess, acc, err := s.db.FindSession(r.Context(), c.Value)
+		if err != nil {
+			if workspace.ErrorCode(err) != workspace.EUNAUTHORIZED {
+				s.serverError(w, r, err)
+				return
+			}
+			s.clearSessionCookie(w, r)
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx := context.WithValue(r.Context(), accountKey, acc)
+		ctx = context.WithValue(ctx, sessionKey, sess)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// requireAccess refuses a request whose account does not reach level: an
+// anonymous visitor is sent to the login page (or told 401 when it is not a
+// page view), a logged-in one gets 403.
+func (s *Server) requireAccess(level workspace.Access, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		acc := currentAccount(r)
+		if level.Allows(acc) {
+			next(w, r)
+			return
+		}
+		if acc == nil {
+			if r.Method == http.MethodGet && !isWebsocketUpgrade(r) {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, &workspace.Error{Code: workspace.EUNAUTHORIZED, Key: "error.unauthorized", Message: "Please log in."})
+			return
+		}
+		s.renderError(w, r, &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.forbidden", Message: "You may not do this."})
+	})
+}
+
+// setSessionCookie hands the browser its session token.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    token,
+		Path:     "/",
+		MaxAge:   int(workspace.SessionLifetime.Seconds()),
+		HttpOnly: true,
+		Secure:   s.secureCookies(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    "",
+		Path:     "/",
+		MaxAge:   -1,
+		HttpOnly: true,
+		Secure:   s.secureCookies(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// secureCookies reports whether cookies must be marked Secure: when Tawla is
+// served over TLS, directly or behind a proxy that its base URL names.
+func (s *Server) secureCookies(r *http.Request) bool {
+	return r.TLS != nil || s.baseURL.Scheme == "https"
+}
+
+// safeNext returns target when it is a path on this site, and "/" otherwise,
+// so that the login form cannot be used to send people elsewhere.
+func safeNext(target string) string {
+	if target == "" || !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") || strings.HasPrefix(target, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return target
+}
+
+func isWebsocketUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}

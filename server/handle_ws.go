@@ -1,0 +1,110 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/websocket"
+
+	"tawla/workspace"
+)
+
+// Live topics and the access each needs. Later capabilities add theirs
+// (a document, a meeting room) with their own checks.
+var topicAccess = map[string]workspace.Access{
+	// "table" carries changes to the table's composition: organisations
+	// and people.
+	"table": workspace.AccessAccount,
+	// "audit" carries a notice of every change, for the audit log.
+	"audit": workspace.AccessStaff,
+}
+
+// handleWebsocket upgrades an authenticated request to the live channel.
+// The Origin must be this site's: Go's cross-origin guard does not cover
+// the GET that opens a websocket, and a cookie alone would let any site
+// open one in a member's name.
+func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
+	if !s.sameOrigin(r) {
+		s.logger.Warn("websocket origin refused", "origin", r.Header.Get("Origin"), "host", r.Host)
+		s.renderError(w, r, &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.cross_origin", Message: "This request came from another site and was refused."})
+		return
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		s.renderError(w, r, &workspace.Error{Code: workspace.EUNAUTHORIZED, Key: "error.unauthorized", Message: "Please log in."})
+		return
+	}
+	token, sess, acc := c.Value, currentSession(r), currentAccount(r)
+	upgrader := websocket.Upgrader{
+		ReadBufferSize:  4096,
+		WriteBufferSize: 4096,
+		// The origin was checked above, with a proper error page.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		// Upgrade has already answered the client.
+		s.logger.Info("websocket upgrade failed", "err", err)
+		return
+	}
+	info := ConnInfo{
+		SessionID: sess.ID,
+		AccountID: acc.ID,
+		Authorize: func(ctx context.Context, topic string) error {
+			return s.authorizeTopic(ctx, token, topic)
+		},
+	}
+	// The request context ends when the handler returns, which Serve
+	// outlives only by its cleanup; a detached context keeps the connection
+	// independent of the HTTP server's request bookkeeping.
+	s.hub.Serve(context.WithoutCancel(r.Context()), conn, info)
+}
+
+// authorizeTopic re-reads the session for every message, so that a revoked
+// session, a deactivation or a role change takes effect on the next
+// message, then checks the topic's access.
+func (s *Server) authorizeTopic(ctx context.Context, token, topic string) error {
+	_, acc, err := s.db.FindSession(ctx, token)
+	if err != nil {
+		return err
+	}
+	level, ok := topicAccess[topic]
+	if !ok {
+		return &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.topic_unknown", Message: "Unknown topic."}
+	}
+	if !level.Allows(acc) {
+		return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.forbidden", Message: "You may not follow this topic."}
+	}
+	return nil
+}
+
+// sameOrigin reports whether the request's Origin is this site: the host
+// the request was sent to, or the configured base URL.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return strings.EqualFold(u.Host, r.Host) || strings.EqualFold(u.Scheme+"://"+u.Host, s.baseURL.Scheme+"://"+s.baseURL.Host)
+}
+
+// changeEvent tells live subscribers that something changed.
+type changeEvent struct {
+	Kind   string `json:"kind"`
+	Entity string `json:"entity"`
+	ID     int64  `json:"id"`
+}
+
+// publishChange announces a committed change to the table and audit topics.
+// Call it only after the store has committed.
+func (s *Server) publishChange(kind, entity string, id int64) {
+	ev := changeEvent{Kind: kind, Entity: entity, ID: id}
+	s.hub.Publish("table", ev)
+	s.hub.Publish("audit", ev)
+}

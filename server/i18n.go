@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"tawla/web"
+	"tawla/workspace"
+)
+
+// langCookie remembers a visitor's language choice.
+const langCookie = "tawla_lang"
+
+// catalog holds the translations of every interface string, loaded from
+// web/i18n/<lang>.toml. Plural forms follow CLDR rules (Arabic has six).
+type catalog struct {
+	bundle  *i18n.Bundle
+	matcher language.Matcher
+	// keys holds the message IDs of each language, for completeness checks.
+	keys map[string]map[string]bool
+}
+
+func loadCatalog() (*catalog, error) {
+	bundle := i18n.NewBundle(language.French)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &catalog{bundle: bundle, keys: map[string]map[string]bool{}}
+	var tags []language.Tag
+	for _, lang := range workspace.Languages {
+		name := "i18n/" + lang + ".toml"
+		body, err := fs.ReadFile(web.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("server: read catalogue %s: %w", name, err)
+		}
+		mf, err := bundle.ParseMessageFileBytes(body, name)
+		if err != nil {
+			return nil, fmt.Errorf("server: parse catalogue %s: %w", name, err)
+		}
+		c.keys[lang] = map[string]bool{}
+		for _, m := range mf.Messages {
+			c.keys[lang][m.ID] = true
+		}
+		tags = append(tags, language.MustParse(lang))
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// localizer returns the translator for lang.
+func (c *catalog) localizer(lang string) *localizer {
+	return &localizer{lang: lang, l: i18n.NewLocalizer(c.bundle, lang), missing: func(string) {}}
+}
+
+// match returns the interface language that best fits an Accept-Language
+// header, or the default.
+func (c *catalog) match(acceptLanguage string) string {
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return workspace.Languages[0]
+	}
+	_, i, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return workspace.Languages[0]
+	}
+	return workspace.Languages[i]
+}
+
+// localizer translates interface strings into one language.
+type localizer struct {
+	lang    string
+	l       *i18n.Localizer
+	missing func(key string)
+}
+
+// T returns the message key, filled with args given as name/value pairs
+// ("Name", "Amira"). A key missing from the catalogue shows as the key
+// itself, so a gap is visible instead of an empty label; the completeness
+// test keeps that from reaching main.
+func (l *localizer) T(key string, args ...any) string {
+	return l.translate(key, nil, args)
+}
+
+// N is T for a message with plural forms chosen by count, which templates
+// get as {{.Count}}.
+func (l *localizer) N(key string, count int, args ...any) string {
+	return l.translate(key, count, args)
+}
+
+func (l *localizer) translate(key string, count any, args []any) string {
+	data := map[string]any{}
+	for i := 0; i+1 < len(args); i += 2 {
+		if name, ok := args[i].(string); ok {
+			data[name] = args[i+1]
+		}
+	}
+	if count != nil {
+		data["Count"] = count
+	}
+	msg, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: count})
+	if err != nil || msg == "" {
+		l.missing(key)
+		return key
+	}
+	return msg
+}
+
+// requestLanguage returns the interface language of a request: a valid
+// ?lang= first, then the account's profile, then the visitor's cookie, then
+// Accept-Language, then French.
+func (s *Server) requestLanguage(r *http.Request) string {
+	if lang := r.URL.Query().Get("lang"); workspace.ValidLanguage(lang) {
+		return lang
+	}
+	if acc := currentAccount(r); acc != nil && workspace.ValidLanguage(acc.Language) {
+		return acc.Language
+	}
+	if c, err := r.Cookie(langCookie); err == nil && workspace.ValidLanguage(c.Value) {
+		return c.Value
+	}
+	if h := r.Header.Get("Accept-Language"); h != "" {
+		return s.catalog.match(h)
+	}
+	return workspace.Languages[0]
+}
+
+// withLanguage remembers a ?lang= choice: in a cookie for everyone, and in
+// the profile of a logged-in account.
+func (s *Server) withLanguage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := r.URL.Query().Get("lang")
+		if !workspace.ValidLanguage(lang) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{
+			Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode,
+		})
+		if acc := currentAccount(r); acc != nil && acc.Language != lang {
+			if err := s.db.SetAccountLanguage(r.Context(), acc.ID, lang); err != nil {
+				s.logger.Error("remember language", "account", acc.ID, "err", err)
+			} else {
+				changed := *acc
+				changed.Language = lang
+				r = r.WithContext(context.WithValue(r.Context(), accountKey, &changed))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// direction returns the writing direction of an interface language.
+func direction(lang string) string {
+	if strings.HasPrefix(lang, "ar") {
+		return "rtl"
+	}
+	return "ltr"
+}

@@ -1,0 +1,148 @@
+// Package server is Tawla's HTTP side: routes and handlers, authentication
+// and authorisation, the websocket hub, and the rendering of templates. It
+// decodes requests, applies the rules of package workspace through the store,
+// and publishes events after the store has committed.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tawla/workspace"
+	"tawla/workspace/sqlite"
+)
+
+// Config is what the server needs to know about its deployment.
+type Config struct {
+	// BaseURL is the address people use to reach Tawla, such as
+	// https://tawla.example.tn; invitation links are built from it. Cookies
+	// are marked Secure when it is https.
+	BaseURL string
+	// Logger receives the server's logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Route is one registered endpoint and the least access it needs.
+type Route struct {
+	Pattern string
+	Access  workspace.Access
+}
+
+// Server serves Tawla over HTTP. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	db       *sqlite.DB
+	hub      *Hub
+	logger   *slog.Logger
+	baseURL  *url.URL
+	pages    *pageRenderer
+	catalog  *catalog
+	throttle *loginThrottle
+	mux      *http.ServeMux
+	routes   []Route
+	handler  http.Handler
+}
+
+// New returns a server over db, with its templates and catalogues parsed.
+func New(cfg Config, db *sqlite.DB) (*Server, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1:8080"
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("server: base URL %q must be an absolute http or https URL", cfg.BaseURL)
+	}
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := newPageRenderer(cat)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		db:       db,
+		hub:      NewHub(logger),
+		logger:   logger,
+		baseURL:  base,
+		pages:    pages,
+		catalog:  cat,
+		throttle: newLoginThrottle(time.Now),
+		mux:      http.NewServeMux(),
+	}
+	s.registerRoutes()
+	s.handler = s.withSecurityHeaders(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux)))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// Routes returns every registered route with the access it needs, for the
+// authorisation matrix and for documentation.
+func (s *Server) Routes() []Route {
+	return append([]Route(nil), s.routes...)
+}
+
+// Hub returns the server's websocket hub.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// Shutdown closes every websocket connection (close code 1001) and waits for
+// them, bounded by ctx. Call it when the HTTP server shuts down: hijacked
+// websocket connections are not tracked by http.Server.
+func (s *Server) Shutdown(ctx context.Context) {
+	s.hub.Shutdown(ctx)
+}
+
+// handle registers h for pattern behind an access check, and records the
+// route for Routes.
+func (s *Server) handle(pattern string, access workspace.Access, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Pattern: pattern, Access: access})
+	s.mux.Handle(pattern, s.requireAccess(access, h))
+}
+
+func (s *Server) registerRoutes() {
+	s.handle("GET /healthz", workspace.AccessPublic, s.handleHealth)
+	s.handle("GET /static/", workspace.AccessPublic, s.handleStatic)
+
+	s.handle("GET /{$}", workspace.AccessAccount, s.handleHome)
+
+	s.handle("GET /login", workspace.AccessPublic, s.handleLoginForm)
+	s.handle("POST /login", workspace.AccessPublic, s.handleLogin)
+	s.handle("POST /logout", workspace.AccessAccount, s.handleLogout)
+	s.handle("GET /invitations/{token}", workspace.AccessPublic, s.handleInvitationForm)
+	s.handle("POST /invitations/{token}", workspace.AccessPublic, s.handleInvitationAccept)
+	s.handle("GET /account/password", workspace.AccessAccount, s.handlePasswordForm)
+	s.handle("POST /account/password", workspace.AccessAccount, s.handlePasswordChange)
+
+	s.handle("GET /admin/organisations", workspace.AccessStaff, s.handleOrganisationList)
+	s.handle("GET /admin/organisations/new", workspace.AccessStaff, s.handleOrganisationNew)
+	s.handle("POST /admin/organisations", workspace.AccessStaff, s.handleOrganisationCreate)
+	s.handle("GET /admin/organisations/{id}/edit", workspace.AccessStaff, s.handleOrganisationEdit)
+	s.handle("POST /admin/organisations/{id}", workspace.AccessStaff, s.handleOrganisationUpdate)
+
+	s.handle("GET /admin/accounts", workspace.AccessStaff, s.handleAccountList)
+	s.handle("GET /admin/accounts/new", workspace.AccessStaff, s.handleAccountNew)
+	s.handle("POST /admin/accounts", workspace.AccessStaff, s.handleAccountCreate)
+	s.handle("GET /admin/accounts/{id}/edit", workspace.AccessStaff, s.handleAccountEdit)
+	s.handle("POST /admin/accounts/{id}", workspace.AccessStaff, s.handleAccountUpdate)
+	s.handle("POST /admin/accounts/{id}/invitation", workspace.AccessStaff, s.handleAccountInvite)
+
+	s.handle("GET /admin/audit", workspace.AccessStaff, s.handleAuditLog)
+
+	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
+
+	// Anything else is a plain 404 page, in the visitor's language.
+	s.mux.HandleFunc("/", s.handleNotFound)
+}
