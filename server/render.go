@@ -45,8 +45,8 @@ func newPageRenderer(cat *catalog) (*pageRenderer, error) {
 // templateFuncs are the helpers every template may call. They depend on
 // nothing but their arguments; translation goes through the page's T and N.
 var templateFuncs = template.FuncMap{
-	"colleges": func() []workspace.College { return workspace.Colleges },
-	"roles":    func() []workspace.Role { return workspace.Roles },
+	"colleges":  func() []workspace.College { return workspace.Colleges },
+	"roles":     func() []workspace.Role { return workspace.Roles },
 	"languages": func() []string { return workspace.Languages },
 	"date": func(t time.Time) string {
 		if t.IsZero() {

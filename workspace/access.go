@@ -47,7 +47,8 @@ func (level Access) Allows(acc *Account) bool {
 	case AccessAccount:
 		return true
 	case AccessMember:
-		return acc.Role != RoleStakeholder
+		// An allow-list, so that an unknown role fails closed.
+		return acc.Role == RoleAdmin || acc.Role == RoleSecretariat || acc.Role == RoleMember
 	case AccessStaff:
 		return acc.Role == RoleAdmin || acc.Role == RoleSecretariat
 	case AccessAdmin:

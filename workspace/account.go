@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what an account may do on the table.
@@ -71,6 +72,9 @@ func NormalizeEmail(email string) string {
 // Validate reports the first problem with a as an EINVALID *Error, or nil.
 // It normalises the email and clears the voting right of roles that have none.
 func (a *Account) Validate() error {
+	// Checked before normalising: strings.ToLower turns invalid bytes into
+	// U+FFFD, which would then pass as a valid address.
+	emailUTF8 := utf8.ValidString(a.Email)
 	a.Name = strings.TrimSpace(a.Name)
 	a.Email = NormalizeEmail(a.Email)
 	if a.Name == "" {
@@ -78,6 +82,9 @@ func (a *Account) Validate() error {
 	}
 	if err := checkText("name", a.Name, 120); err != nil {
 		return err
+	}
+	if !emailUTF8 {
+		return Invalid("email", "error.text.utf8", "The text is not valid UTF-8.")
 	}
 	if err := checkText("email", a.Email, 254); err != nil {
 		return err
