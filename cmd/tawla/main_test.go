@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"tawla/demo"
+	"tawla/workspace/sqlite"
+)
+
+func TestDemoRefusesExistingFile(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "-data", data}, nil, &out, &errOut); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	if !strings.Contains(out.String(), demo.SecretariatEmail) {
+		t.Errorf("demo output does not list the logins: %q", out.String())
+	}
+	before, _ := os.Stat(data)
+	if err := run(context.Background(), []string{"demo", "-data", data}, nil, &out, &errOut); err == nil {
+		t.Fatal("second demo on the same file: got nil error, want a refusal")
+	}
+	after, _ := os.Stat(data)
+	if before.Size() != after.Size() {
+		t.Errorf("refused demo changed the file: %d → %d bytes", before.Size(), after.Size())
+	}
+}
+
+func TestUserAddPrintsInvitation(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	var out, errOut bytes.Buffer
+	args := []string{"user", "add", "-data", data, "-email", "Admin@Example.tn", "-name", "Première Admin",
+		"-organisation", "Gouvernorat de Mahdia", "-base-url", "https://tawla.example.tn"}
+	if err := run(context.Background(), args, nil, &out, &errOut); err != nil {
+		t.Fatalf("user add: %v (%s)", err, errOut.String())
+	}
+	if !regexp.MustCompile(`https://tawla\.example\.tn/invitations/[A-Za-z0-9_-]{43}`).MatchString(out.String()) {
+		t.Errorf("user add did not print an invitation link: %q", out.String())
+	}
+	db, err := sqlite.Open(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	acc, err := db.FindAccountByEmail(context.Background(), "admin@example.tn")
+	if err != nil {
+		t.Fatalf("find created admin: %v", err)
+	}
+	if got, want := string(acc.Role), "admin"; got != want {
+		t.Errorf("role = %q, want %q", got, want)
+	}
+	if acc.PasswordHash != "" {
+		t.Error("account created with an invitation already has a password")
+	}
+}
+
+func TestUserAddPasswordStdinAndBadInput(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	var out, errOut bytes.Buffer
+	base := []string{"user", "add", "-data", data, "-name", "Amel", "-organisation", "Secrétariat", "-password-stdin"}
+	if err := run(context.Background(), append(base, "-email", "amel@example.tn"), strings.NewReader("court\n"), &out, &errOut); err == nil {
+		t.Error("a 5-character password was accepted")
+	}
+	if err := run(context.Background(), append(base, "-email", "amel@example.tn"), strings.NewReader("une phrase de passe assez longue\n"), &out, &errOut); err != nil {
+		t.Fatalf("user add with password: %v", err)
+	}
+	if err := run(context.Background(), append(base, "-email", "amel@example.tn"), strings.NewReader("une phrase de passe assez longue\n"), &out, &errOut); err == nil {
+		t.Error("a second account with the same email was accepted")
+	}
+	if err := run(context.Background(), append(base, "-email", "x@example.tn", "-role", "king"), strings.NewReader("une phrase de passe assez longue\n"), &out, &errOut); err == nil {
+		t.Error("an unknown role was accepted")
+	}
+}
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	data, copyFile := filepath.Join(dir, "tawla.db"), filepath.Join(dir, "copy.db")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "-data", data}, nil, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"backup", "-data", data, "-out", copyFile}, nil, &out, &errOut); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	db, err := sqlite.Open(context.Background(), copyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.FindAccountByEmail(context.Background(), demo.AdminEmail); err != nil {
+		t.Errorf("the copy lacks the demo admin: %v", err)
+	}
+	if err := run(context.Background(), []string{"backup", "-data", data, "-out", copyFile}, nil, &out, &errOut); err == nil {
+		t.Error("backup over an existing file was accepted")
+	}
+}
+
+// TestServeGracefulShutdown starts the server on a demo database, opens a
+// websocket as the secretariat, and checks that Close answers the health
+// check until then and closes the websocket with 1001 "going away".
+func TestServeGracefulShutdown(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "-data", data}, nil, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Addr: "127.0.0.1:0", Data: data, BaseURL: "http://127.0.0.1", LogLevel: "error"}
+	logger, _ := newLogger("error", &errOut)
+	m := &Main{Config: cfg, Logger: logger}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			m.Close(context.Background())
+		}
+	}()
+
+	resp, err := http.Get(m.URL() + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	form := url.Values{"email": {demo.SecretariatEmail}, "password": {demo.Password}}
+	resp, err = client.PostForm(m.URL()+"/login", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	u, _ := url.Parse(m.URL())
+	if len(jar.Cookies(u)) == 0 {
+		t.Fatal("login set no cookie")
+	}
+	header := http.Header{"Origin": {m.URL()}}
+	for _, c := range jar.Cookies(u) {
+		header.Add("Cookie", c.Name+"="+c.Value)
+	}
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(m.URL(), "http")+"/ws", header)
+	if err != nil {
+		t.Fatalf("dial websocket: %v", err)
+	}
+	defer ws.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	closed = true
+	if err := m.Close(ctx); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := ws.ReadMessage(); err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+				t.Fatalf("websocket ended with %v, want close 1001 going away", err)
+			}
+			break
+		}
+	}
+	if _, err := http.Get(m.URL() + "/healthz"); err == nil {
+		t.Error("server still answers after Close")
+	}
+}
