@@ -1,0 +1,367 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+
+	"tawla/workspace"
+)
+
+// The live channel's protocol: JSON text frames.
+//
+// Client to server:
+//
+//	{"type":"subscribe","topic":"meeting/12"}
+//	{"type":"unsubscribe","topic":"meeting/12"}
+//	{"type":"ping","id":7}
+//
+// Server to client:
+//
+//	{"type":"subscribed","topic":"meeting/12"}
+//	{"type":"unsubscribed","topic":"meeting/12"}
+//	{"type":"pong","id":7}
+//	{"type":"event","topic":"meeting/12","data":{...}}
+//	{"type":"error","code":"forbidden","message":"...","topic":"meeting/12"}
+//
+// Replies and events of one connection arrive in order: "subscribed" comes
+// before the topic's first event, and no event of a topic follows its
+// "unsubscribed". A bad message (not text, not UTF-8, not JSON, unknown type,
+// empty or too long topic) gets an "invalid" error and changes nothing.
+// Subscribing twice and unsubscribing from a topic one does not follow are
+// harmless: the reply is the same.
+
+// clientMessage is a message from the client.
+type clientMessage struct {
+	Type  string `json:"type"`
+	Topic string `json:"topic"`
+	ID    int64  `json:"id"`
+}
+
+// serverMessage is a message to the client.
+type serverMessage struct {
+	Type    string `json:"type"`
+	ID      *int64 `json:"id,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Topic   string `json:"topic,omitempty"`
+	Data    any    `json:"data,omitempty"`
+}
+
+// frame is one item of a connection's send queue: a JSON text message, or,
+// when closeCode is not zero, a close frame after which the writer stops.
+type frame struct {
+	data        []byte
+	closeCode   int
+	closeReason string
+}
+
+// mustMarshal marshals a reply built from strings and numbers only.
+func mustMarshal(m serverMessage) []byte {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic("server: marshal websocket reply: " + err.Error())
+	}
+	return b
+}
+
+func replyFrame(typ, topic string) frame {
+	return frame{data: mustMarshal(serverMessage{Type: typ, Topic: topic})}
+}
+
+func errorFrame(code, message, topic string) frame {
+	return frame{data: mustMarshal(serverMessage{Type: "error", Code: code, Message: message, Topic: topic})}
+}
+
+// Causes of the cancellation of a connection's shared context.
+var (
+	errReaderDone = errors.New("websocket reader done")
+	errWriterDone = errors.New("websocket writer done")
+)
+
+// wsConn is one websocket connection served by a Hub.
+//
+// Writes: the writer goroutine is the only one that writes to ws — messages,
+// pings and the close frames the server decides on (a close is either queued
+// in send after the replies it follows, or signalled on closeNow). The only
+// other writes are those gorilla makes itself from the reader goroutine
+// (answers to the client's pings and close frame, 1009 when the read limit is
+// exceeded) through WriteControl, which gorilla allows concurrently.
+type wsConn struct {
+	hub    *Hub
+	ws     *websocket.Conn
+	info   ConnInfo
+	logger *slog.Logger
+	id     uint64 // set by register, for logs
+
+	send chan frame // never closed; only the writer receives
+
+	closeOnce   sync.Once
+	closeNow    chan struct{} // closed by requestClose
+	closeCode   int           // written before closeNow is closed
+	closeReason string
+	closing     atomic.Bool // the reader ignores messages once set
+
+	// Guarded by hub.mu.
+	topics   map[string]struct{}
+	detached bool
+}
+
+// trySend queues f without blocking; it reports false if the queue is full.
+func (c *wsConn) trySend(f frame) bool {
+	select {
+	case c.send <- f:
+		return true
+	default:
+		return false
+	}
+}
+
+// requestClose asks the writer to send a close frame now, ahead of anything
+// queued, and stop. Only the first request counts. It never blocks.
+func (c *wsConn) requestClose(code int, reason string) {
+	c.closeOnce.Do(func() {
+		c.closeCode, c.closeReason = code, reason
+		c.closing.Store(true)
+		close(c.closeNow)
+	})
+}
+
+// Serve runs one websocket connection until it closes. It owns ws from the
+// call on and always closes it. It
+// starts a reader and a writer goroutine sharing a cancel context, and
+// returns once both have ended and the connection's subscriptions are gone.
+// Cancelling ctx closes the connection with 1001. When the hub is shut down,
+// Serve closes ws with 1001 and returns at once.
+func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
+	c := &wsConn{
+		hub:      h,
+		ws:       ws,
+		info:     info,
+		send:     make(chan frame, sendBufferSize),
+		closeNow: make(chan struct{}),
+		topics:   make(map[string]struct{}),
+	}
+	if !h.register(c) {
+		msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, reasonShutdown)
+		_ = ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(h.writeWait))
+		ws.Close()
+		return
+	}
+	defer h.unregister(c)
+	c.logger.Debug("hub: websocket connected")
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	readerDone := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer close(readerDone)
+		defer cancel(errReaderDone)
+		c.readLoop(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		closeSent := c.writeLoop(ctx)
+		cancel(errWriterDone)
+		if closeSent {
+			// Give the client a moment to answer our close frame, so that
+			// it reads the frame before the TCP connection goes away.
+			t := time.NewTimer(h.closeGrace)
+			select {
+			case <-readerDone:
+			case <-t.C:
+			}
+			t.Stop()
+		}
+		ws.Close() // unblocks the reader
+	}()
+	wg.Wait()
+	c.logger.Debug("hub: websocket disconnected")
+}
+
+// readLoop reads and handles the client's messages until the connection
+// fails or closes.
+func (c *wsConn) readLoop(ctx context.Context) {
+	ws, pongWait := c.ws, c.hub.pongWait
+	ws.SetReadLimit(maxMessageSize)
+	_ = ws.SetReadDeadline(time.Now().Add(pongWait))
+	ws.SetPongHandler(func(string) error {
+		return ws.SetReadDeadline(time.Now().Add(pongWait))
+	})
+	for {
+		typ, data, err := ws.ReadMessage()
+		if err != nil {
+			c.logReadError(err)
+			return
+		}
+		if c.closing.Load() {
+			continue // waiting for the client's close frame
+		}
+		_ = ws.SetReadDeadline(time.Now().Add(pongWait))
+		c.handleMessage(ctx, typ, data)
+	}
+}
+
+func (c *wsConn) logReadError(err error) {
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit):
+		c.logger.Info("hub: websocket message too big", "limit", maxMessageSize)
+	case c.closing.Load():
+		// We asked for the close; whatever happened next is expected.
+	case websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure,
+		websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
+		c.logger.Info("hub: websocket read failed", "error", err)
+	default:
+		c.logger.Debug("hub: websocket closed by client", "error", err)
+	}
+}
+
+// handleMessage answers one client message. Bad input gets an error reply
+// and changes nothing.
+func (c *wsConn) handleMessage(ctx context.Context, typ int, data []byte) {
+	if typ != websocket.TextMessage {
+		c.reply(errorFrame(workspace.EINVALID, "Messages must be JSON text frames.", ""))
+		return
+	}
+	if !utf8.Valid(data) {
+		c.reply(errorFrame(workspace.EINVALID, "Message is not valid UTF-8.", ""))
+		return
+	}
+	var m clientMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		c.reply(errorFrame(workspace.EINVALID, "Message is not valid JSON.", ""))
+		return
+	}
+	switch m.Type {
+	case "ping":
+		id := m.ID
+		c.reply(frame{data: mustMarshal(serverMessage{Type: "pong", ID: &id})})
+	case "subscribe":
+		if c.validTopic(m.Topic) {
+			c.subscribe(ctx, m.Topic)
+		}
+	case "unsubscribe":
+		if c.validTopic(m.Topic) {
+			c.hub.unsubscribe(c, m.Topic, true)
+		}
+	default:
+		c.reply(errorFrame(workspace.EINVALID, "Unknown message type.", ""))
+	}
+}
+
+// validTopic reports whether topic is acceptable, replying with an error
+// when it is not.
+func (c *wsConn) validTopic(topic string) bool {
+	switch {
+	case topic == "":
+		c.reply(errorFrame(workspace.EINVALID, "Topic is required.", ""))
+		return false
+	case len(topic) > maxTopicLength:
+		c.reply(errorFrame(workspace.EINVALID, "Topic is too long.", ""))
+		return false
+	}
+	return true
+}
+
+// subscribe authorizes topic afresh and subscribes to it. A refusal also
+// removes an earlier subscription to the topic, so that a lost permission
+// takes effect; an EUNAUTHORIZED refusal closes the connection with 1008
+// after the error reply.
+func (c *wsConn) subscribe(ctx context.Context, topic string) {
+	var err error = workspace.Errorf(workspace.EFORBIDDEN, "You may not follow this topic.")
+	if c.info.Authorize != nil {
+		err = c.info.Authorize(ctx, topic)
+	}
+	if err == nil {
+		c.hub.subscribe(c, topic)
+		return
+	}
+
+	code := workspace.ErrorCode(err)
+	if code == workspace.EINTERNAL {
+		c.logger.Error("hub: authorize subscription", "topic", topic, "error", err)
+	}
+	if code != workspace.EUNAUTHORIZED {
+		c.hub.unsubscribe(c, topic, false)
+		c.reply(errorFrame(code, workspace.ErrorMessage(err), topic))
+		return
+	}
+
+	c.hub.detach(c)
+	c.closing.Store(true)
+	if !c.trySend(errorFrame(code, workspace.ErrorMessage(err), topic)) ||
+		!c.trySend(frame{closeCode: websocket.ClosePolicyViolation, closeReason: reasonUnauthorized}) {
+		c.requestClose(websocket.ClosePolicyViolation, reasonUnauthorized)
+	}
+}
+
+// reply queues a reply to the client; a client too slow to take it is
+// dropped.
+func (c *wsConn) reply(f frame) {
+	if !c.trySend(f) {
+		c.hub.mu.Lock()
+		c.hub.dropSlowLocked(c)
+		c.hub.mu.Unlock()
+	}
+}
+
+// writeLoop writes queued messages and periodic pings until a close is
+// requested, the context ends or a write fails. It reports whether it sent
+// a close frame.
+func (c *wsConn) writeLoop(ctx context.Context) (closeSent bool) {
+	ticker := time.NewTicker(c.hub.pingPeriod)
+	defer ticker.Stop()
+	for {
+		// A requested close goes ahead of whatever is queued.
+		select {
+		case <-c.closeNow:
+			return c.writeClose(c.closeCode, c.closeReason)
+		default:
+		}
+
+		select {
+		case <-ctx.Done():
+			if context.Cause(ctx) == errReaderDone {
+				return false // the connection is gone or closing already
+			}
+			return c.writeClose(websocket.CloseGoingAway, reasonShutdown)
+		case <-c.closeNow:
+			return c.writeClose(c.closeCode, c.closeReason)
+		case f := <-c.send:
+			if f.closeCode != 0 {
+				return c.writeClose(f.closeCode, f.closeReason)
+			}
+			if err := c.write(websocket.TextMessage, f.data); err != nil {
+				return false
+			}
+		case <-ticker.C:
+			if err := c.write(websocket.PingMessage, nil); err != nil {
+				return false
+			}
+		}
+	}
+}
+
+func (c *wsConn) write(typ int, data []byte) error {
+	_ = c.ws.SetWriteDeadline(time.Now().Add(c.hub.writeWait))
+	err := c.ws.WriteMessage(typ, data)
+	if err != nil && !c.closing.Load() {
+		c.logger.Info("hub: websocket write failed", "error", err)
+	}
+	return err
+}
+
+func (c *wsConn) writeClose(code int, reason string) bool {
+	c.closing.Store(true)
+	return c.write(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason)) == nil
+}
