@@ -1,0 +1,273 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"tawla/demo"
+	"tawla/workspace"
+)
+
+// viewers are the columns of the authorisation matrix, in its order.
+var viewers = []struct {
+	name  string
+	email string // "" for an anonymous visitor
+}{
+	{"anonymous", ""},
+	{"stakeholder", demo.StakeholderEmail},
+	{"member", demo.MemberEmail},
+	{"secretariat", demo.SecretariatEmail},
+	{"admin", demo.AdminEmail},
+}
+
+// authzRow is one line of the authorisation matrix: a registered route, a
+// concrete request to it, and the status each viewer must get.
+type authzRow struct {
+	// route is the pattern exactly as registered.
+	route string
+	// example is the URL requested; "{viewer}" in it or in form is replaced
+	// by the viewer's name, so that creations do not collide.
+	example string
+	// form is the body of a POST (nil: an empty form).
+	form url.Values
+	// want holds the status for anonymous, stakeholder, member,
+	// secretariat and admin. A 303 for anonymous must lead to the login
+	// page and come back to example.
+	want [5]int
+	// next is the start of the Location of a 303 for a logged-in viewer.
+	next string
+}
+
+// TestAuthorizationMatrix requests every registered route as each kind of
+// viewer and checks the status. A refused or invalid request (4xx) must
+// change nothing; an accepted POST must change something. The test fails
+// when a registered route is missing from the matrix, or the matrix names a
+// route that is not registered.
+func TestAuthorizationMatrix(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+
+	// Fixtures beyond the demo: an organisation the matrix may edit, a
+	// second admin (the only demo admin is a viewer, and may not change its
+	// own role), and a person with a pending invitation.
+	org := &workspace.Organisation{NameFR: "Organisation de la matrice", College: workspace.CollegePartner}
+	if err := ts.db.CreateOrganisation(ctx, system, org); err != nil {
+		t.Fatal(err)
+	}
+	admin2 := &workspace.Account{Name: "Deuxième administratrice", Email: "admin2@matrix.test", OrganisationID: org.ID, Role: workspace.RoleAdmin}
+	if err := ts.db.CreateAccount(ctx, system, admin2); err != nil {
+		t.Fatal(err)
+	}
+	invited := &workspace.Account{Name: "Personne invitée", Email: "invited@matrix.test", OrganisationID: org.ID, Role: workspace.RoleMember}
+	if err := ts.db.CreateAccount(ctx, system, invited); err != nil {
+		t.Fatal(err)
+	}
+	token, err := ts.db.CreateInvitation(ctx, system, invited.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := ts.account(t, demo.MemberEmail)
+	// The matrix promotes this member to admin, so it is not a viewer.
+	promoted := ts.account(t, "hela.jaziri@demo.tn")
+
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	orgForm := url.Values{"name_fr": {"Organisation créée par {viewer}"}, "college": {"civil_society"}, "delegation": {"Mahdia"}}
+	orgUpdate := url.Values{"name_fr": {org.NameFR}, "college": {string(org.College)}, "active": {"on"}}
+	newMember := url.Values{"name": {"Nouveau membre ({viewer})"}, "email": {"member-{viewer}@matrix.test"},
+		"organisation_id": {id(org.ID)}, "role": {"member"}, "language": {"fr"}}
+	newAdmin := url.Values{"name": {"Nouvel admin ({viewer})"}, "email": {"admin-{viewer}@matrix.test"},
+		"organisation_id": {id(org.ID)}, "role": {"admin"}, "language": {"fr"}}
+	admin2Update := url.Values{"name": {admin2.Name}, "email": {admin2.Email}, "organisation_id": {id(org.ID)},
+		"role": {"admin"}, "language": {"ar"}, "active": {"on"}}
+	promote := url.Values{"name": {promoted.Name}, "email": {promoted.Email}, "organisation_id": {id(promoted.OrganisationID)},
+		"role": {"admin"}, "language": {"fr"}, "active": {"on"}}
+
+	const (
+		ok        = http.StatusOK
+		upgrade   = http.StatusSwitchingProtocols
+		redirect  = http.StatusSeeOther
+		invalid   = http.StatusBadRequest
+		unauth    = http.StatusUnauthorized
+		forbidden = http.StatusForbidden
+		missing   = http.StatusNotFound
+	)
+	rows := []authzRow{
+		{route: "GET /healthz", example: "/healthz", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /static/", example: "/static/css/tawla.css", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /{$}", example: "/", want: [5]int{redirect, ok, ok, ok, ok}},
+
+		{route: "GET /login", example: "/login", want: [5]int{ok, redirect, redirect, redirect, redirect}, next: "/"},
+		{route: "POST /login", example: "/login", want: [5]int{unauth, unauth, unauth, unauth, unauth}},
+		{route: "POST /logout", example: "/logout", want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/login?done=logged_out"},
+		{route: "GET /invitations/{token}", example: "/invitations/" + token, want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /invitations/{token}", example: "/invitations/no-such-token", want: [5]int{missing, missing, missing, missing, missing}},
+		{route: "POST /invitations/{token}", example: "/invitations/" + token, want: [5]int{invalid, invalid, invalid, invalid, invalid}},
+		{route: "POST /invitations/{token}", example: "/invitations/no-such-token", form: url.Values{"password": {"a-long-enough-password"}, "confirm": {"a-long-enough-password"}},
+			want: [5]int{missing, missing, missing, missing, missing}},
+		{route: "GET /account/password", example: "/account/password", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "POST /account/password", example: "/account/password", want: [5]int{unauth, invalid, invalid, invalid, invalid}},
+
+		{route: "GET /admin/organisations", example: "/admin/organisations?college=state", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /admin/organisations/new", example: "/admin/organisations/new", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /admin/organisations", example: "/admin/organisations", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /admin/organisations", example: "/admin/organisations", form: orgForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/admin/organisations?done=organisation_created"},
+		{route: "GET /admin/organisations/{id}/edit", example: "/admin/organisations/" + id(org.ID) + "/edit", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /admin/organisations/{id}", example: "/admin/organisations/" + id(org.ID), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /admin/organisations/{id}", example: "/admin/organisations/" + id(org.ID), form: orgUpdate,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/admin/organisations?done=organisation_saved"},
+
+		{route: "GET /admin/accounts", example: "/admin/accounts?role=member", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /admin/accounts/new", example: "/admin/accounts/new", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /admin/accounts", example: "/admin/accounts", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /admin/accounts", example: "/admin/accounts", form: newMember,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/admin/accounts/"},
+		// Only an admin makes an admin.
+		{route: "POST /admin/accounts", example: "/admin/accounts", form: newAdmin,
+			want: [5]int{unauth, forbidden, forbidden, forbidden, redirect}, next: "/admin/accounts/"},
+		{route: "GET /admin/accounts/{id}/edit", example: "/admin/accounts/" + id(member.ID) + "/edit", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		// The secretariat may see an admin's account, not change it.
+		{route: "GET /admin/accounts/{id}/edit", example: "/admin/accounts/" + id(admin2.ID) + "/edit", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /admin/accounts/{id}", example: "/admin/accounts/" + id(member.ID), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		// Only an admin changes an admin, even with an empty form.
+		{route: "POST /admin/accounts/{id}", example: "/admin/accounts/" + id(admin2.ID), want: [5]int{unauth, forbidden, forbidden, forbidden, invalid}},
+		{route: "POST /admin/accounts/{id}", example: "/admin/accounts/" + id(admin2.ID), form: admin2Update,
+			want: [5]int{unauth, forbidden, forbidden, forbidden, redirect}, next: "/admin/accounts?done=account_saved"},
+		// Only an admin makes someone an admin.
+		{route: "POST /admin/accounts/{id}", example: "/admin/accounts/" + id(promoted.ID), form: promote,
+			want: [5]int{unauth, forbidden, forbidden, forbidden, redirect}, next: "/admin/accounts?done=account_saved"},
+		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(member.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, ok, ok}},
+		// An invitation to an admin account would let the secretariat set
+		// an admin's password.
+		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(admin2.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, forbidden, ok}},
+
+		{route: "GET /admin/audit", example: "/admin/audit?action=account.login", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+
+		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
+	}
+
+	// The matrix and the registered routes must name the same routes, and
+	// the matrix must agree with the access each route declares.
+	access := map[string]workspace.Access{}
+	for _, r := range ts.srv.Routes() {
+		if _, dup := access[r.Pattern]; dup {
+			t.Errorf("route %q is registered twice", r.Pattern)
+		}
+		access[r.Pattern] = r.Access
+	}
+	covered := map[string]bool{}
+	for _, row := range rows {
+		level, ok := access[row.route]
+		if !ok {
+			t.Errorf("matrix row %q %s names a route that is not registered", row.route, row.example)
+			continue
+		}
+		covered[row.route] = true
+		for i, v := range viewers {
+			var acc *workspace.Account
+			if v.email != "" {
+				acc = ts.account(t, v.email)
+			}
+			if level.Allows(acc) {
+				continue
+			}
+			want := forbidden
+			if acc == nil {
+				want = unauth
+				if strings.HasPrefix(row.route, "GET ") && row.route != "GET /ws" {
+					want = redirect
+				}
+			}
+			if row.want[i] != want {
+				t.Errorf("matrix row %q %s: %s gets %d, but the route needs %s access, so want %d",
+					row.route, row.example, v.name, row.want[i], level, want)
+			}
+		}
+	}
+	for pattern := range access {
+		if !covered[pattern] {
+			t.Errorf("route %q is registered but missing from the authorisation matrix", pattern)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	for _, row := range rows {
+		for i, v := range viewers {
+			t.Run(row.route+" "+row.example+" as "+v.name, func(t *testing.T) {
+				runAuthzCell(t, ts, row, v.name, v.email, row.want[i])
+			})
+		}
+	}
+}
+
+// runAuthzCell makes one request of the matrix as one viewer, with a fresh
+// session (so that a logout spends only its own), and checks the answer and
+// what it changed.
+func runAuthzCell(t *testing.T, ts *testServer, row authzRow, viewer, email string, want int) {
+	var c *client
+	if email == "" {
+		c = ts.newClient(t)
+	} else {
+		c = ts.sessionClient(t, email)
+	}
+	method, _, _ := strings.Cut(row.route, " ")
+	example := strings.ReplaceAll(row.example, "{viewer}", viewer)
+	before := ts.snapshot(t)
+
+	var status int
+	var location string
+	switch {
+	case row.route == "GET /ws":
+		ws, resp, err := dialWS(t, c, ts.URL)
+		if resp == nil {
+			t.Fatalf("websocket handshake: no response: %v", err)
+		}
+		status, location = resp.StatusCode, resp.Header.Get("Location")
+		if ws != nil {
+			ws.Close()
+		}
+	case method == http.MethodGet:
+		resp := c.get(t, example)
+		status, location = resp.StatusCode, resp.location()
+	case method == http.MethodPost:
+		form := url.Values{}
+		for k, vs := range row.form {
+			for _, v := range vs {
+				form.Add(k, strings.ReplaceAll(v, "{viewer}", viewer))
+			}
+		}
+		resp := c.postForm(t, example, form)
+		status, location = resp.StatusCode, resp.location()
+	default:
+		t.Fatalf("no way to request %q", row.route)
+	}
+
+	if status != want {
+		t.Fatalf("%s %s as %s: status %d, want %d", method, example, viewer, status, want)
+	}
+	if status == http.StatusSeeOther {
+		if email == "" {
+			u, err := url.Parse(location)
+			if err != nil || u.Path != "/login" || u.Query().Get("next") != example {
+				t.Errorf("Location %q, want the login page with next=%s", location, example)
+			}
+		} else if row.next == "" || !strings.HasPrefix(location, row.next) {
+			t.Errorf("Location %q, want it to start with %q", location, row.next)
+		}
+	}
+
+	after := ts.snapshot(t)
+	switch {
+	case status >= 400 && after != before:
+		t.Errorf("a %d answer changed the data:\nbefore:\n%s\nafter:\n%s", status, before, after)
+	case status < 400 && method == http.MethodPost && after == before:
+		t.Errorf("an accepted POST (status %d) changed nothing", status)
+	}
+}

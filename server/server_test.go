@@ -1,0 +1,526 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"tawla/demo"
+	"tawla/workspace"
+	"tawla/workspace/sqlite"
+)
+
+// This file is the shared harness of the server's tests: a real server over
+// a demo database in a file of its own, behind a real HTTP server, and
+// clients that behave like a browser (cookie jar, Origin on form posts, no
+// redirect following, so that tests see every 303).
+
+// testServer is a Server over a freshly loaded demo database, listening on
+// a local port. Its BaseURL is the address it listens on, unless the test
+// configured another one.
+type testServer struct {
+	*httptest.Server
+	srv   *Server
+	db    *sqlite.DB
+	clock *testClock
+	logs  *errorLog
+}
+
+// testClock is the database's clock: real time, plus an offset that tests
+// move forward (to expire an invitation, for example). It is safe for
+// concurrent use, since handlers read it while a test moves it.
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now returns the clock's current time.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().UTC().Add(c.offset)
+}
+
+// Advance moves the clock forward by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// errorLog keeps the error records the server logs, so that a test fails on
+// an internal error even when the answer it checks looks right.
+type errorLog struct {
+	mu      sync.Mutex
+	records []string
+}
+
+func (l *errorLog) Enabled(_ context.Context, level slog.Level) bool { return level >= slog.LevelError }
+
+func (l *errorLog) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
+		return true
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.records = append(l.records, b.String())
+	return nil
+}
+
+func (l *errorLog) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *errorLog) WithGroup(string) slog.Handler      { return l }
+
+func (l *errorLog) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.records...)
+}
+
+// newTestServer returns a running server over a new demo database, whose
+// BaseURL is its own address. Everything is closed when the test ends.
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, nil)
+}
+
+// newTestServerWith is newTestServer with a chance to change the Config
+// before the server is made; BaseURL is preset to the server's address.
+func newTestServerWith(t *testing.T, configure func(*Config)) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tawla.db"))
+	if err != nil {
+		t.Fatalf("sqlite.Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("db.Close: %v", err)
+		}
+	})
+	clock := &testClock{}
+	db.Now = clock.Now
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatalf("demo.Load: %v", err)
+	}
+
+	ts := &testServer{db: db, clock: clock, logs: &errorLog{}}
+	// The listener exists before the server starts, so the server can be
+	// told its own address.
+	ts.Server = httptest.NewUnstartedServer(nil)
+	cfg := Config{BaseURL: "http://" + ts.Listener.Addr().String(), Logger: slog.New(ts.logs)}
+	if configure != nil {
+		configure(&cfg)
+	}
+	if ts.srv, err = New(cfg, db); err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ts.Config.Handler = ts.srv
+	ts.Start()
+	t.Cleanup(func() {
+		// Websocket connections are hijacked, so httptest does not wait
+		// for them: shut the hub down first.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		ts.srv.Shutdown(ctx)
+		ts.Close()
+		for _, rec := range ts.logs.all() {
+			t.Errorf("server logged an error: %s", rec)
+		}
+	})
+	return ts
+}
+
+// account returns the account with email, failing the test if there is
+// none.
+func (ts *testServer) account(t *testing.T, email string) *workspace.Account {
+	t.Helper()
+	acc, err := ts.db.FindAccountByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatalf("FindAccountByEmail(%s): %v", email, err)
+	}
+	return acc
+}
+
+// organisationNamed returns the organisation whose French name is name.
+func (ts *testServer) organisationNamed(t *testing.T, name string) *workspace.Organisation {
+	t.Helper()
+	orgs, err := ts.db.FindOrganisations(context.Background(), workspace.OrganisationFilter{})
+	if err != nil {
+		t.Fatalf("FindOrganisations: %v", err)
+	}
+	for _, o := range orgs {
+		if o.NameFR == name {
+			return o
+		}
+	}
+	t.Fatalf("no organisation named %q", name)
+	return nil
+}
+
+// auditCount returns the number of entries in the audit log.
+func (ts *testServer) auditCount(t *testing.T) int {
+	t.Helper()
+	_, total, err := ts.db.FindAuditEntries(context.Background(), workspace.AuditFilter{Limit: 1})
+	if err != nil {
+		t.Fatalf("FindAuditEntries: %v", err)
+	}
+	return total
+}
+
+// snapshot returns a description of everything a request could change:
+// every organisation and account, field by field, and the size of the audit
+// log (which records every other change: sessions, invitations, passwords).
+// Two equal snapshots mean nothing changed.
+func (ts *testServer) snapshot(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	orgs, err := ts.db.FindOrganisations(ctx, workspace.OrganisationFilter{})
+	if err != nil {
+		t.Fatalf("FindOrganisations: %v", err)
+	}
+	accs, err := ts.db.FindAccounts(ctx, workspace.AccountFilter{})
+	if err != nil {
+		t.Fatalf("FindAccounts: %v", err)
+	}
+	var b strings.Builder
+	for _, o := range orgs {
+		fmt.Fprintf(&b, "%+v\n", *o)
+	}
+	for _, a := range accs {
+		acc := *a
+		acc.Organisation = nil
+		fmt.Fprintf(&b, "%+v\n", acc)
+	}
+	fmt.Fprintf(&b, "audit entries: %d\n", ts.auditCount(t))
+	return b.String()
+}
+
+// client is a browser: it keeps cookies, follows no redirect, and sends
+// form posts with the Origin and Sec-Fetch-Site headers a browser sends.
+type client struct {
+	ts   *testServer
+	jar  http.CookieJar
+	http *http.Client
+	// header is added to every request.
+	header http.Header
+}
+
+// newClient returns a client without cookies.
+func (ts *testServer) newClient(t *testing.T) *client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{
+		ts:  ts,
+		jar: jar,
+		http: &http.Client{
+			Jar:           jar,
+			Timeout:       10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		header: http.Header{},
+	}
+	t.Cleanup(c.http.CloseIdleConnections)
+	return c
+}
+
+// response is an answer with its body read.
+type response struct {
+	*http.Response
+	Body string
+}
+
+// location returns the Location header.
+func (r *response) location() string { return r.Header.Get("Location") }
+
+// setCookie returns the cookie named name that the response sets, or nil.
+func (r *response) setCookie(name string) *http.Cookie {
+	for _, c := range r.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// do sends req with the client's headers and returns the answer, body read.
+func (c *client) do(t *testing.T, req *http.Request) *response {
+	t.Helper()
+	for k, vs := range c.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
+	}
+	return &response{Response: resp, Body: string(body)}
+}
+
+// get fetches path (with its query).
+func (c *client) get(t *testing.T, path string) *response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.do(t, req)
+}
+
+// postForm posts form to path as a browser on this site does.
+func (c *client) postForm(t *testing.T, path string, form url.Values) *response {
+	t.Helper()
+	return c.post(t, path, form.Encode(), c.ts.URL, "same-origin")
+}
+
+// post posts an urlencoded body to path with the given Origin and
+// Sec-Fetch-Site headers; empty values leave a header out.
+func (c *client) post(t *testing.T, path, body, origin, fetchSite string) *response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	if fetchSite != "" {
+		req.Header.Set("Sec-Fetch-Site", fetchSite)
+	}
+	return c.do(t, req)
+}
+
+// login posts the login form and returns the answer, whatever it is.
+func (c *client) login(t *testing.T, email, password string) *response {
+	t.Helper()
+	return c.postForm(t, "/login", url.Values{"email": {email}, "password": {password}})
+}
+
+// loginAs returns a new client logged in as the demo account with email,
+// through the login form.
+func (ts *testServer) loginAs(t *testing.T, email string) *client {
+	t.Helper()
+	c := ts.newClient(t)
+	c.mustLogin(t, email, demo.Password)
+	return c
+}
+
+// mustLogin logs in through the form and fails the test unless it works.
+func (c *client) mustLogin(t *testing.T, email, password string) {
+	t.Helper()
+	resp := c.login(t, email, password)
+	if resp.StatusCode != http.StatusSeeOther || c.sessionToken() == "" {
+		t.Fatalf("login as %s: status %d, want 303 and a session cookie\n%s", email, resp.StatusCode, resp.Body)
+	}
+}
+
+// sessionClient returns a new client holding a session of the account with
+// email, made directly in the store: much faster than the login form (no
+// argon2), for tests that need many sessions.
+func (ts *testServer) sessionClient(t *testing.T, email string) *client {
+	t.Helper()
+	acc := ts.account(t, email)
+	token, err := ts.db.CreateSession(context.Background(), acc.ID, "")
+	if err != nil {
+		t.Fatalf("CreateSession(%s): %v", email, err)
+	}
+	c := ts.newClient(t)
+	c.setSessionToken(t, token)
+	return c
+}
+
+// sessionToken returns the session cookie the client holds, or "".
+func (c *client) sessionToken() string {
+	u, _ := url.Parse(c.ts.URL)
+	for _, ck := range c.jar.Cookies(u) {
+		if ck.Name == sessionCookie {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// setSessionToken makes the client hold token as its session cookie.
+func (c *client) setSessionToken(t *testing.T, token string) {
+	t.Helper()
+	u, err := url.Parse(c.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: token, Path: "/"}})
+}
+
+// clientWithToken returns a new client holding token as its session cookie,
+// as a thief who copied the cookie would.
+func (ts *testServer) clientWithToken(t *testing.T, token string) *client {
+	t.Helper()
+	c := ts.newClient(t)
+	c.setSessionToken(t, token)
+	return c
+}
+
+// wantStatus fails the test unless resp has status want.
+func wantStatus(t *testing.T, what string, resp *response, want int) {
+	t.Helper()
+	if resp.StatusCode != want {
+		t.Fatalf("%s: status %d, want %d\n%s", what, resp.StatusCode, want, excerpt(resp.Body))
+	}
+}
+
+// wantRedirect fails the test unless resp is a 303 to location.
+func wantRedirect(t *testing.T, what string, resp *response, location string) {
+	t.Helper()
+	wantStatus(t, what, resp, http.StatusSeeOther)
+	if got := resp.location(); got != location {
+		t.Fatalf("%s: Location %q, want %q", what, got, location)
+	}
+}
+
+// wantLoginRedirect fails the test unless resp sends the visitor to the
+// login page.
+func wantLoginRedirect(t *testing.T, what string, resp *response) {
+	t.Helper()
+	wantStatus(t, what, resp, http.StatusSeeOther)
+	u, err := url.Parse(resp.location())
+	if err != nil || u.Path != "/login" {
+		t.Fatalf("%s: Location %q, want the login page", what, resp.location())
+	}
+}
+
+// excerpt shortens a body for a failure message.
+func excerpt(body string) string {
+	const limit = 600
+	if len(body) > limit {
+		return body[:limit] + "…"
+	}
+	return body
+}
+
+// dialWS opens the live channel as c, sending origin as the Origin header
+// (none when empty). On a refused handshake it returns the error and the
+// response, whose body has been read and closed.
+func dialWS(t *testing.T, c *client, origin string) (*websocket.Conn, *http.Response, error) {
+	t.Helper()
+	d := websocket.Dialer{Jar: c.jar, HandshakeTimeout: 5 * time.Second}
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	ws, resp, err := d.Dial("ws"+strings.TrimPrefix(c.ts.URL, "http")+"/ws", h)
+	if resp != nil && resp.Body != nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if ws != nil {
+		t.Cleanup(func() { ws.Close() })
+	}
+	return ws, resp, err
+}
+
+// mustDialWS opens the live channel as c from the site itself.
+func mustDialWS(t *testing.T, c *client) *websocket.Conn {
+	t.Helper()
+	ws, resp, err := dialWS(t, c, c.ts.URL)
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.Fatalf("dial websocket: %v (status %d)", err, status)
+	}
+	return ws
+}
+
+// wsMessage is a message of the live channel, as the server sends it.
+type wsMessage struct {
+	Type    string          `json:"type"`
+	Topic   string          `json:"topic"`
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// wsSend sends one text message.
+func wsSend(t *testing.T, ws *websocket.Conn, msg string) {
+	t.Helper()
+	_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	if err := ws.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
+		t.Fatalf("websocket send %s: %v", msg, err)
+	}
+}
+
+// wsRead reads the next message, waiting at most d.
+func wsRead(ws *websocket.Conn, d time.Duration) (wsMessage, error) {
+	var m wsMessage
+	_ = ws.SetReadDeadline(time.Now().Add(d))
+	_, data, err := ws.ReadMessage()
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, fmt.Errorf("websocket message %s: %w", data, err)
+	}
+	return m, nil
+}
+
+// wsSubscribe subscribes to topic and waits for the confirmation.
+func wsSubscribe(t *testing.T, ws *websocket.Conn, topic string) {
+	t.Helper()
+	wsSend(t, ws, `{"type":"subscribe","topic":"`+topic+`"}`)
+	m, err := wsRead(ws, 5*time.Second)
+	if err != nil {
+		t.Fatalf("subscribe %s: %v", topic, err)
+	}
+	if m.Type != "subscribed" || m.Topic != topic {
+		t.Fatalf("subscribe %s: got %+v, want subscribed", topic, m)
+	}
+}
+
+// wsExpectClose reads until the server closes the connection, which must
+// happen within d, and returns the close frame. Messages read on the way
+// are returned too, so a test can check that none was an event it must not
+// see.
+func wsExpectClose(t *testing.T, ws *websocket.Conn, d time.Duration) (*websocket.CloseError, []wsMessage) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	var seen []wsMessage
+	for {
+		m, err := wsRead(ws, time.Until(deadline))
+		if err == nil {
+			seen = append(seen, m)
+			continue
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce, seen
+		}
+		t.Fatalf("websocket: want a close frame within %v, got %v (messages before: %+v)", d, err, seen)
+		return nil, seen
+	}
+}
