@@ -14,7 +14,7 @@ import (
 const auditPageSize = 50
 
 type auditView struct {
-	Entries    []*workspace.AuditEntry
+	Entries    []auditRow
 	Total      int
 	Action     string
 	EntityType string
@@ -59,11 +59,12 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	filter.Offset = (view.Page - 1) * auditPageSize
 
-	var err error
-	if view.Entries, view.Total, err = s.db.FindAuditEntries(r.Context(), filter); err != nil {
+	entries, total, err := s.db.FindAuditEntries(r.Context(), filter)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	view.Entries, view.Total = auditRows(entries), total
 	if view.Actors, err = s.db.FindAccounts(r.Context(), workspace.AccountFilter{}); err != nil {
 		s.serverError(w, r, err)
 		return

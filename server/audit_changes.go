@@ -1,0 +1,98 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"tawla/workspace"
+)
+
+// auditFieldLabels names, for each field the audit log records, the
+// catalogue key of its label. A field missing here is shown by its name.
+var auditFieldLabels = map[string]string{
+	"name":            "field.name",
+	"email":           "field.email",
+	"organisation_id": "field.organisation",
+	"language":        "field.language",
+	"role":            "field.role",
+	"can_vote":        "account.can_vote",
+	"active":          "field.status",
+	"name_fr":         "field.name_fr",
+	"name_ar":         "field.name_ar",
+	"college":         "field.college",
+	"delegation":      "field.delegation",
+	"contact":         "field.contact",
+}
+
+// fieldChange is one field of an audit entry: its label key, and its value
+// before and after the change ("" when the entry has no such side).
+type fieldChange struct {
+	Field  string
+	Label  string
+	Before string
+	After  string
+}
+
+// auditRow is an audit entry with its changes laid out field by field.
+type auditRow struct {
+	*workspace.AuditEntry
+	Changes []fieldChange
+}
+
+// auditRows lays out entries for the audit page: for an update, the fields
+// that changed; for a creation, every field recorded.
+func auditRows(entries []*workspace.AuditEntry) []auditRow {
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{AuditEntry: e, Changes: auditChanges(e.Before, e.After)}
+	}
+	return rows
+}
+
+func auditChanges(beforeJSON, afterJSON string) []fieldChange {
+	before, after := decodeAuditState(beforeJSON), decodeAuditState(afterJSON)
+	fields := map[string]bool{}
+	for k := range before {
+		fields[k] = true
+	}
+	for k := range after {
+		fields[k] = true
+	}
+	var changes []fieldChange
+	for f := range fields {
+		b, bok := before[f]
+		a, aok := after[f]
+		if bok && aok && b == a {
+			continue
+		}
+		label := auditFieldLabels[f]
+		changes = append(changes, fieldChange{Field: f, Label: label, Before: b, After: a})
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].Field < changes[j].Field })
+	return changes
+}
+
+// decodeAuditState turns a recorded JSON object into printable values. A
+// state that is not a JSON object yields nothing.
+func decodeAuditState(s string) map[string]string {
+	if s == "" {
+		return nil
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		return nil
+	}
+	out := make(map[string]string, len(raw))
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		case float64:
+			out[k] = fmt.Sprintf("%.0f", v)
+		default:
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
