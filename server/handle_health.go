@@ -38,3 +38,9 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	staticFiles.ServeHTTP(w, r)
 }
+
+// handleFavicon answers the browsers that ask for /favicon.ico without
+// reading the page's icon link.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+}

@@ -68,6 +68,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.throttle.Succeed(email)
+	s.adoptVisitorLanguage(r, acc)
 
 	replacing := ""
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
@@ -83,6 +84,19 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSessionCookie(w, r, token)
 	http.Redirect(w, r, view.Next, http.StatusSeeOther)
+}
+
+// adoptVisitorLanguage saves into the profile the language the visitor
+// chose before logging in (the cookie set by ?lang=), so that a person who
+// switched the login page to Arabic stays in Arabic.
+func (s *Server) adoptVisitorLanguage(r *http.Request, acc *workspace.Account) {
+	c, err := r.Cookie(langCookie)
+	if err != nil || !workspace.ValidLanguage(c.Value) || c.Value == acc.Language {
+		return
+	}
+	if err := s.db.SetAccountLanguage(r.Context(), acc.ID, c.Value); err != nil {
+		s.logger.Error("remember language at login", "account", acc.ID, "err", err)
+	}
 }
 
 // handleLogout revokes the session, closes its live connections and clears
