@@ -1,0 +1,131 @@
+package workspace_test
+
+import (
+	"errors"
+	"testing"
+
+	"tawla/workspace"
+)
+
+func TestAccess_Allows(t *testing.T) {
+	levels := []workspace.Access{workspace.AccessPublic, workspace.AccessAccount, workspace.AccessMember, workspace.AccessStaff, workspace.AccessAdmin}
+	// want[role] lists, level by level, whether an active account with that
+	// role reaches the level.
+	want := map[workspace.Role][5]bool{
+		workspace.RoleAdmin:       {true, true, true, true, true},
+		workspace.RoleSecretariat: {true, true, true, true, false},
+		workspace.RoleMember:      {true, true, true, false, false},
+		workspace.RoleStakeholder: {true, true, false, false, false},
+	}
+	if len(want) != len(workspace.Roles) {
+		t.Fatalf("the matrix covers %d roles, the domain has %d", len(want), len(workspace.Roles))
+	}
+	for _, role := range workspace.Roles {
+		for i, level := range levels {
+			for _, canVote := range []bool{false, true} {
+				acc := &workspace.Account{ID: 1, Name: "x", Role: role, Active: true, CanVote: canVote}
+				if got := level.Allows(acc); got != want[role][i] {
+					t.Errorf("%s.Allows(active %s, can_vote=%v) = %v, want %v", level, role, canVote, got, want[role][i])
+				}
+				acc.Active = false
+				if got, want := level.Allows(acc), level == workspace.AccessPublic; got != want {
+					t.Errorf("%s.Allows(inactive %s) = %v, want %v", level, role, got, want)
+				}
+			}
+		}
+	}
+	for _, level := range levels {
+		if got, want := level.Allows(nil), level == workspace.AccessPublic; got != want {
+			t.Errorf("%s.Allows(nil) = %v, want %v", level, got, want)
+		}
+	}
+}
+
+func TestAccess_Allows_FailsClosed(t *testing.T) {
+	t.Run("UnknownLevel", func(t *testing.T) {
+		admin := &workspace.Account{Role: workspace.RoleAdmin, Active: true}
+		for _, level := range []workspace.Access{-1, workspace.AccessAdmin + 1, 99} {
+			if level.Allows(admin) {
+				t.Errorf("Access(%d).Allows(admin) = true, want false", level)
+			}
+		}
+	})
+	t.Run("UnknownRole", func(t *testing.T) {
+		for _, role := range []workspace.Role{"", "president", "Member"} {
+			acc := &workspace.Account{Role: role, Active: true}
+			if !workspace.AccessAccount.Allows(acc) {
+				t.Errorf("AccessAccount.Allows(role %q) = false, want true", role)
+			}
+			for _, level := range []workspace.Access{workspace.AccessMember, workspace.AccessStaff, workspace.AccessAdmin} {
+				if level.Allows(acc) {
+					t.Errorf("%s.Allows(role %q) = true, want false", level, role)
+				}
+			}
+		}
+	})
+}
+
+func TestAccess_String(t *testing.T) {
+	for level, want := range map[workspace.Access]string{
+		workspace.AccessPublic:  "public",
+		workspace.AccessAccount: "account",
+		workspace.AccessMember:  "member",
+		workspace.AccessStaff:   "staff",
+		workspace.AccessAdmin:   "admin",
+		42:                      "unknown",
+	} {
+		if got := level.String(); got != want {
+			t.Errorf("Access(%d).String() = %q, want %q", int(level), got, want)
+		}
+	}
+}
+
+func TestCanManageAccount(t *testing.T) {
+	admin := &workspace.Account{ID: 1, Role: workspace.RoleAdmin, Active: true}
+	secretariat := &workspace.Account{ID: 2, Role: workspace.RoleSecretariat, Active: true}
+	member := &workspace.Account{ID: 3, Role: workspace.RoleMember, Active: true, CanVote: true}
+	stakeholder := &workspace.Account{ID: 4, Role: workspace.RoleStakeholder, Active: true}
+	inactiveAdmin := &workspace.Account{ID: 5, Role: workspace.RoleAdmin, Active: false}
+
+	for _, tt := range []struct {
+		name  string
+		actor *workspace.Account
+		role  workspace.Role
+		ok    bool
+		key   string
+	}{
+		{"AdminManagesAdmin", admin, workspace.RoleAdmin, true, ""},
+		{"AdminManagesSecretariat", admin, workspace.RoleSecretariat, true, ""},
+		{"AdminManagesMember", admin, workspace.RoleMember, true, ""},
+		{"AdminManagesStakeholder", admin, workspace.RoleStakeholder, true, ""},
+		{"SecretariatManagesSecretariat", secretariat, workspace.RoleSecretariat, true, ""},
+		{"SecretariatManagesMember", secretariat, workspace.RoleMember, true, ""},
+		{"SecretariatManagesStakeholder", secretariat, workspace.RoleStakeholder, true, ""},
+		{"SecretariatCannotManageAdmin", secretariat, workspace.RoleAdmin, false, "error.account.admin_only"},
+		{"MemberCannotManage", member, workspace.RoleStakeholder, false, "error.forbidden"},
+		{"StakeholderCannotManage", stakeholder, workspace.RoleStakeholder, false, "error.forbidden"},
+		{"InactiveAdminCannotManage", inactiveAdmin, workspace.RoleMember, false, "error.forbidden"},
+		{"AnonymousCannotManage", nil, workspace.RoleMember, false, "error.forbidden"},
+		{"AnonymousCannotManageAdmin", nil, workspace.RoleAdmin, false, "error.forbidden"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := workspace.CanManageAccount(tt.actor, tt.role)
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("CanManageAccount = %v, want nil", err)
+				}
+				return
+			}
+			var e *workspace.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("CanManageAccount = %v, want an EFORBIDDEN *workspace.Error", err)
+			}
+			if e.Code != workspace.EFORBIDDEN {
+				t.Errorf("code = %q, want %q", e.Code, workspace.EFORBIDDEN)
+			}
+			if e.Key != tt.key {
+				t.Errorf("key = %q, want %q", e.Key, tt.key)
+			}
+		})
+	}
+}
