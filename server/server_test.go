@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -413,6 +416,49 @@ func wantLoginRedirect(t *testing.T, what string, resp *response) {
 	}
 }
 
+// createdAccount matches where the server sends the browser after it has
+// created an account.
+var createdAccount = regexp.MustCompile(`^/admin/accounts/(\d+)/edit\?done=account_created$`)
+
+// createAccount creates an account through the admin form, as c, and
+// returns its id.
+func (c *client) createAccount(t *testing.T, form url.Values) int64 {
+	t.Helper()
+	resp := c.postForm(t, "/admin/accounts", form)
+	wantStatus(t, "create account", resp, http.StatusSeeOther)
+	m := createdAccount.FindStringSubmatch(resp.location())
+	if m == nil {
+		t.Fatalf("create account: Location %q, want the new account's page", resp.location())
+	}
+	id, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// invitationInput matches the field that shows a new invitation link.
+var invitationInput = regexp.MustCompile(`id="invitation-url"[^>]*\svalue="([^"]*)"`)
+
+// invite makes an invitation link for the account through its admin page,
+// as c, and returns the link's path, read from the page as a person would
+// copy it.
+func (c *client) invite(t *testing.T, accountID int64) string {
+	t.Helper()
+	resp := c.postForm(t, "/admin/accounts/"+strconv.FormatInt(accountID, 10)+"/invitation", nil)
+	wantStatus(t, "make invitation", resp, http.StatusOK)
+	m := invitationInput.FindStringSubmatch(resp.Body)
+	if m == nil {
+		t.Fatalf("make invitation: no link on the page\n%s", resp.Body)
+	}
+	link := html.UnescapeString(m[1])
+	prefix := c.ts.URL + "/invitations/"
+	if !strings.HasPrefix(link, prefix) || len(link) == len(prefix) {
+		t.Fatalf("invitation link %q, want one under %s", link, prefix)
+	}
+	return strings.TrimPrefix(link, c.ts.URL)
+}
+
 // excerpt shortens a body for a failure message.
 func excerpt(body string) string {
 	const limit = 600
@@ -464,6 +510,11 @@ type wsMessage struct {
 	Code    string          `json:"code"`
 	Message string          `json:"message"`
 	Data    json.RawMessage `json:"data"`
+}
+
+// String shows the message as the server sent it, for failure messages.
+func (m wsMessage) String() string {
+	return fmt.Sprintf("{type:%s topic:%s code:%s message:%q data:%s}", m.Type, m.Topic, m.Code, m.Message, m.Data)
 }
 
 // wsSend sends one text message.
