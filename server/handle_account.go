@@ -93,7 +93,8 @@ func (s *Server) handleAccountEdit(w http.ResponseWriter, r *http.Request) {
 // handleAccountUpdate saves the edit form. The secretariat may not touch an
 // admin or make one; nobody may deactivate or demote themselves, so a
 // table cannot lose its last administrator by accident. A deactivated
-// account loses its sessions and live connections at once.
+// account loses its sessions and live connections at once; an account whose
+// role changes loses its live connections.
 func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 	acc, err := s.accountFromPath(r)
 	if err != nil {
@@ -109,7 +110,7 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
 		return
 	}
-	wasActive := acc.Active
+	wasActive, oldRole := acc.Active, acc.Role
 	readAccountForm(r, acc)
 	acc.Active = formChecked(r, "active")
 	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
@@ -125,7 +126,10 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
 		return
 	}
-	if wasActive && !acc.Active {
+	// A live connection keeps the topics it was allowed when it
+	// subscribed: close it when the account loses its access, so that the
+	// client reconnects and is authorised afresh.
+	if (wasActive && !acc.Active) || acc.Role != oldRole {
 		s.hub.CloseAccount(acc.ID)
 	}
 	s.publishChange("account.updated", "account", acc.ID)
