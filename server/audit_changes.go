@@ -41,13 +41,60 @@ type auditRow struct {
 }
 
 // auditRows lays out entries for the audit page: for an update, the fields
-// that changed; for a creation, every field recorded.
-func auditRows(entries []*workspace.AuditEntry) []auditRow {
+// that changed; for a creation, every field recorded. Values are shown as
+// people read them: role, college and language names in the page's
+// language, organisations by name.
+func auditRows(entries []*workspace.AuditEntry, p *page, orgs map[string]*workspace.Organisation) []auditRow {
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
-		rows[i] = auditRow{AuditEntry: e, Changes: auditChanges(e.Before, e.After)}
+		changes := auditChanges(e.Before, e.After)
+		for j := range changes {
+			c := &changes[j]
+			c.Before, c.After = auditValue(p, orgs, c.Field, c.Before), auditValue(p, orgs, c.Field, c.After)
+		}
+		rows[i] = auditRow{AuditEntry: e, Changes: changes}
 	}
 	return rows
+}
+
+// auditValue returns the readable form of a recorded value.
+func auditValue(p *page, orgs map[string]*workspace.Organisation, field, value string) string {
+	if value == "" {
+		return ""
+	}
+	switch field {
+	case "role":
+		if workspace.Role(value).Valid() {
+			return p.T("role." + value)
+		}
+	case "college":
+		if workspace.College(value).Valid() {
+			return p.T("college." + value)
+		}
+	case "language":
+		if workspace.ValidLanguage(value) {
+			return p.T("language." + value)
+		}
+	case "active":
+		switch value {
+		case "true":
+			return p.T("status.active")
+		case "false":
+			return p.T("status.inactive")
+		}
+	case "can_vote":
+		switch value {
+		case "true":
+			return p.T("audit.yes")
+		case "false":
+			return p.T("audit.no")
+		}
+	case "organisation_id":
+		if o, ok := orgs[value]; ok {
+			return p.OrgName(o)
+		}
+	}
+	return value
 }
 
 func auditChanges(beforeJSON, afterJSON string) []fieldChange {

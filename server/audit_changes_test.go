@@ -3,6 +3,8 @@ package server
 import (
 	"reflect"
 	"testing"
+
+	"tawla/workspace"
 )
 
 func TestAuditChanges(t *testing.T) {
@@ -29,5 +31,34 @@ func TestAuditChanges(t *testing.T) {
 				t.Errorf("auditChanges = %#v, want %#v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestAuditValueReadable(t *testing.T) {
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &page{localizer: cat.localizer("ar"), Lang: "ar"}
+	orgs := map[string]*workspace.Organisation{"7": {ID: 7, NameFR: "Commune de Mahdia", NameAR: "بلدية المهدية"}}
+	tests := []struct{ field, value, want string }{
+		{"role", "member", p.T("role.member")},
+		{"college", "state", p.T("college.state")},
+		{"language", "fr", p.T("language.fr")},
+		{"active", "false", p.T("status.inactive")},
+		{"can_vote", "true", p.T("audit.yes")},
+		{"organisation_id", "7", "بلدية المهدية"},
+		{"organisation_id", "8", "8"},
+		{"role", "king", "king"},
+		{"name", "<b>x</b>", "<b>x</b>"},
+	}
+	for _, tt := range tests {
+		got := auditValue(p, orgs, tt.field, tt.value)
+		if got != tt.want {
+			t.Errorf("auditValue(%s, %q) = %q, want %q", tt.field, tt.value, got, tt.want)
+		}
+		if tt.field != "name" && tt.want != tt.value && got == tt.value {
+			t.Errorf("auditValue(%s, %q) left the raw value", tt.field, tt.value)
+		}
 	}
 }

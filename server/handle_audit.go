@@ -64,7 +64,17 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	view.Entries, view.Total = auditRows(entries), total
+	orgs, err := s.db.FindOrganisations(r.Context(), workspace.OrganisationFilter{})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	orgByID := make(map[string]*workspace.Organisation, len(orgs))
+	for _, o := range orgs {
+		orgByID[strconv.FormatInt(o.ID, 10)] = o
+	}
+	p := s.newPage(r, "audit.title")
+	view.Entries, view.Total = auditRows(entries, p, orgByID), total
 	if view.Actors, err = s.db.FindAccounts(r.Context(), workspace.AccountFilter{}); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -75,7 +85,6 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 	if view.Page*auditPageSize < view.Total {
 		view.NextURL = auditPageURL(q, view.Page+1)
 	}
-	p := s.newPage(r, "audit.title")
 	p.Section = "audit"
 	p.Data = view
 	s.render(w, r, http.StatusOK, "audit", p)

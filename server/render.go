@@ -62,6 +62,10 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
+// renderFailure is the whole answer when a page cannot be rendered at all,
+// in the three languages since the catalogue cannot be trusted then.
+const renderFailure = "Erreur interne · خطأ داخلي · Internal error"
+
 // page is what every template receives: the translator (T, N), the
 // language and direction of the page, the logged-in account, and the data
 // of the page itself.
@@ -136,13 +140,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	t, ok := s.pages.pages[name]
 	if !ok {
 		s.logger.Error("unknown template", "name", name)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		http.Error(w, renderFailure, http.StatusInternalServerError)
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.logger.Error("render template", "name", name, "err", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		http.Error(w, renderFailure, http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
