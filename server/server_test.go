@@ -122,7 +122,13 @@ func newTestServerWith(t *testing.T, configure func(*Config)) *testServer {
 	if err := demo.Load(ctx, db); err != nil {
 		t.Fatalf("demo.Load: %v", err)
 	}
+	return startTestServer(t, db, clock, configure)
+}
 
+// startTestServer serves db, whose clock is clock, until the test ends.
+// The caller closes db, after the server (register its Cleanup first).
+func startTestServer(t *testing.T, db *sqlite.DB, clock *testClock, configure func(*Config)) *testServer {
+	t.Helper()
 	ts := &testServer{db: db, clock: clock, logs: &errorLog{}}
 	// The listener exists before the server starts, so the server can be
 	// told its own address.
@@ -131,7 +137,9 @@ func newTestServerWith(t *testing.T, configure func(*Config)) *testServer {
 	if configure != nil {
 		configure(&cfg)
 	}
+	var err error
 	if ts.srv, err = New(cfg, db); err != nil {
+		ts.Listener.Close()
 		t.Fatalf("New: %v", err)
 	}
 	ts.Config.Handler = ts.srv
