@@ -133,8 +133,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /admin/accounts", example: "/admin/accounts", form: newAdmin,
 			want: [5]int{unauth, forbidden, forbidden, forbidden, redirect}, next: "/admin/accounts/"},
 		{route: "GET /admin/accounts/{id}/edit", example: "/admin/accounts/" + id(member.ID) + "/edit", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
-		// The secretariat may see an admin's account, not change it.
-		{route: "GET /admin/accounts/{id}/edit", example: "/admin/accounts/" + id(admin2.ID) + "/edit", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		// The secretariat may neither see nor change an admin's form.
+		{route: "GET /admin/accounts/{id}/edit", example: "/admin/accounts/" + id(admin2.ID) + "/edit", want: [5]int{redirect, forbidden, forbidden, forbidden, ok}},
 		{route: "POST /admin/accounts/{id}", example: "/admin/accounts/" + id(member.ID), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
 		// Only an admin changes an admin, even with an empty form.
 		{route: "POST /admin/accounts/{id}", example: "/admin/accounts/" + id(admin2.ID), want: [5]int{unauth, forbidden, forbidden, forbidden, invalid}},

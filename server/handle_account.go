@@ -81,9 +81,15 @@ func (s *Server) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/accounts/"+strconv.FormatInt(acc.ID, 10)+"/edit?done=account_created", http.StatusSeeOther)
 }
 
+// handleAccountEdit shows an account's form, to those who may change it:
+// the secretariat does not see an admin's form, since it may not save it.
 func (s *Server) handleAccountEdit(w http.ResponseWriter, r *http.Request) {
 	acc, err := s.accountFromPath(r)
 	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := workspace.CanManageAccount(currentAccount(r), acc.Role); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
