@@ -1,0 +1,96 @@
+package change
+
+// Update is one accepted or submitted change of a co-edited document: the
+// changes and the client that made them, as the updates of @codemirror/collab
+// (without effects, which Tawla does not share).
+type Update struct {
+	Changes  Set    `json:"changes"`
+	ClientID string `json:"clientID"`
+}
+
+// Rebase prepares updates that a client submitted against an old version
+// for the current one, exactly as rebaseUpdates(updates, over) from
+// @codemirror/collab: over holds the updates accepted since that version, in
+// order. Updates at the head of the submission that are already in over
+// (same client, in order — a resend after a lost acknowledgement) are
+// dropped; the others are mapped over the rest of over, so that the result
+// applies to the current document, one after the other.
+//
+// When over or updates is empty, updates is returned as it is. Otherwise
+// lengths are checked, where collab would silently produce garbage: over
+// must be a chain (each update applies to the previous one's result) and
+// the submission must start from the document over starts from; a mismatch
+// is an error wrapping ErrLength.
+func Rebase(updates, over []Update) ([]Update, error) {
+	if len(over) == 0 || len(updates) == 0 {
+		return updates, nil
+	}
+	// changes is the composition of the foreign updates in over, kept as
+	// collab keeps it: whether it is still one of over's ChangeSets or a
+	// ChangeDesc decides which shortcut mapDesc takes, and the shortcut
+	// decides the exact sections.
+	var changes Desc
+	haveChanges, isSet := false, false
+	skip := 0
+	for _, update := range over {
+		if skip < len(updates) && updates[skip].ClientID == update.ClientID {
+			if haveChanges {
+				var err error
+				if changes, isSet, err = rebaseMapDesc(changes, isSet, updates[skip].Changes); err != nil {
+					return nil, err
+				}
+			}
+			skip++
+			continue
+		}
+		if !haveChanges {
+			changes, isSet, haveChanges = update.Changes.Desc(), true, true
+			continue
+		}
+		// ChangeDesc.composeDesc, which ChangeSet inherits.
+		if changes.NewLen() != update.Changes.Len() {
+			return nil, errMismatch
+		}
+		switch {
+		case changes.Empty():
+			changes, isSet = update.Changes.Desc(), true
+		case update.Changes.Empty():
+		default:
+			sections, _, err := composeSections(changes.sections, nil, update.Changes.sections, nil, false)
+			if err != nil {
+				return nil, err
+			}
+			changes, isSet = Desc{sections: sections}, false
+		}
+	}
+	updates = updates[skip:]
+	if !haveChanges {
+		return updates, nil
+	}
+	out := make([]Update, 0, len(updates))
+	for _, update := range updates {
+		mapped, err := update.Changes.Map(changes, false)
+		if err != nil {
+			return nil, err
+		}
+		if changes, isSet, err = rebaseMapDesc(changes, isSet, update.Changes); err != nil {
+			return nil, err
+		}
+		out = append(out, Update{Changes: mapped, ClientID: update.ClientID})
+	}
+	return out, nil
+}
+
+// rebaseMapDesc is changes.mapDesc(other, true) in collab: a ChangeSet maps
+// even over an empty change (ChangeSet.mapDesc has no shortcut), a
+// ChangeDesc returns itself.
+func rebaseMapDesc(changes Desc, isSet bool, other Set) (Desc, bool, error) {
+	if changes.Len() != other.Len() {
+		return Desc{}, false, errMismatch
+	}
+	if !isSet && other.Empty() {
+		return changes, false, nil
+	}
+	sections, _, err := mapSections(changes.sections, nil, other.sections, true, false)
+	return Desc{sections: sections}, isSet, err
+}
