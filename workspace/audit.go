@@ -27,6 +27,8 @@ const (
 	AuditAccountPassword    = "account.password"
 	AuditAccountLogin       = "account.login"
 	AuditAccountLogout      = "account.logout"
+	AuditProcedureCreate    = "procedure.create"
+	AuditProcedureUpdate    = "procedure.update"
 )
 
 // AuditActions lists the actions the audit log can be filtered by.
@@ -34,6 +36,7 @@ var AuditActions = []string{
 	AuditOrganisationCreate, AuditOrganisationUpdate,
 	AuditAccountCreate, AuditAccountUpdate, AuditAccountInvite, AuditAccountPassword,
 	AuditAccountLogin, AuditAccountLogout,
+	AuditProcedureCreate, AuditProcedureUpdate,
 }
 
 // AuditFilter selects audit entries; zero fields select everything. Results

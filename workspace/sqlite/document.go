@@ -1,0 +1,187 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"tawla/workspace"
+)
+
+// createDocument inserts a new document at version 0 with text as its first
+// snapshot, inside tx, and returns its ID.
+func (db *DB) createDocument(ctx context.Context, tx *sqlx.Tx, kind workspace.DocumentKind, text string) (int64, error) {
+	now := db.Now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents (kind, version, created_at, updated_at) VALUES (?, 0, ?, ?)`, kind, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: create document: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: create document: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO document_snapshots (document_id, version, content, created_at) VALUES (?, 0, ?, ?)`, id, text, now); err != nil {
+		return 0, fmt.Errorf("sqlite: create document snapshot: %w", err)
+	}
+	return id, nil
+}
+
+// FindDocumentByID returns the document with id, or ENOTFOUND.
+func (db *DB) FindDocumentByID(ctx context.Context, id int64) (*workspace.Document, error) {
+	var d workspace.Document
+	err := db.read.GetContext(ctx, &d, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id)
+	if isNoRows(err) {
+		return nil, notFound("Document")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: find document: %w", err)
+	}
+	return &d, nil
+}
+
+// LoadDocument returns what it takes to rebuild a document's current text:
+// its latest snapshot and the updates accepted after it, in order. It reads
+// both in one transaction, so they fit together.
+func (db *DB) LoadDocument(ctx context.Context, id int64) (*workspace.Document, *workspace.DocumentSnapshot, []*workspace.DocumentUpdate, error) {
+	tx, err := db.read.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("sqlite: load document: %w", err)
+	}
+	defer tx.Rollback()
+
+	var d workspace.Document
+	err = tx.GetContext(ctx, &d, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id)
+	if isNoRows(err) {
+		return nil, nil, nil, notFound("Document")
+	} else if err != nil {
+		return nil, nil, nil, fmt.Errorf("sqlite: load document: %w", err)
+	}
+	var snap workspace.DocumentSnapshot
+	if err := tx.GetContext(ctx, &snap, `
+		SELECT document_id, version, content, created_at FROM document_snapshots
+		WHERE document_id = ? ORDER BY version DESC LIMIT 1`, id); err != nil {
+		return nil, nil, nil, fmt.Errorf("sqlite: load document snapshot: %w", err)
+	}
+	updates, err := findDocumentUpdates(ctx, tx, id, snap.Version, d.Version)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(updates) != d.Version-snap.Version {
+		return nil, nil, nil, fmt.Errorf("sqlite: document %d: %d updates after snapshot %d, want %d", id, len(updates), snap.Version, d.Version-snap.Version)
+	}
+	return &d, &snap, updates, nil
+}
+
+// FindDocumentUpdates returns the updates of a document with versions in
+// (after, upTo], in order.
+func (db *DB) FindDocumentUpdates(ctx context.Context, id int64, after, upTo int) ([]*workspace.DocumentUpdate, error) {
+	return findDocumentUpdates(ctx, db.read, id, after, upTo)
+}
+
+func findDocumentUpdates(ctx context.Context, q sqlx.QueryerContext, id int64, after, upTo int) ([]*workspace.DocumentUpdate, error) {
+	updates := []*workspace.DocumentUpdate{}
+	err := sqlx.SelectContext(ctx, q, &updates, `
+		SELECT document_id, version, client_id, client_seq, changes, account_id, created_at
+		FROM document_updates WHERE document_id = ? AND version > ? AND version <= ? ORDER BY version`, id, after, upTo)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find document updates: %w", err)
+	}
+	return updates, nil
+}
+
+// AppendDocumentUpdates stores updates as the next versions of the
+// document, in one transaction: the first gets version from+1. It fails
+// with ECONFLICT, storing nothing, when the document is not at version
+// from (another writer got there first) or when an update's client ID and
+// sequence number were already stored.
+func (db *DB) AppendDocumentUpdates(ctx context.Context, id int64, from int, updates []*workspace.DocumentUpdate) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	now := db.Now()
+	to := from + len(updates)
+	res, err := tx.ExecContext(ctx, `UPDATE documents SET version = ?, updated_at = ? WHERE id = ? AND version = ?`, to, now, id, from)
+	if err != nil {
+		return fmt.Errorf("sqlite: append document updates: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := findDocument(ctx, tx, id); err != nil {
+			return err
+		}
+		return workspace.Errorf(workspace.ECONFLICT, "The document is no longer at version %d.", from)
+	}
+	stmt, err := tx.PreparexContext(ctx, `
+		INSERT INTO document_updates (document_id, version, client_id, client_seq, changes, account_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("sqlite: append document updates: %w", err)
+	}
+	defer stmt.Close()
+	for i, u := range updates {
+		u.DocumentID, u.Version, u.CreatedAt = id, from+i+1, now
+		if _, err := stmt.ExecContext(ctx, u.DocumentID, u.Version, u.ClientID, u.ClientSeq, u.Changes, u.AccountID, u.CreatedAt); err != nil {
+			if isUniqueViolation(err) {
+				return workspace.Errorf(workspace.ECONFLICT, "Update %s/%d was already accepted.", u.ClientID, u.ClientSeq)
+			}
+			return fmt.Errorf("sqlite: append document update: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// SaveDocumentSnapshot stores the document's full text at version, so that
+// opening it replays only the updates after. Saving a snapshot that exists
+// already is a no-op.
+func (db *DB) SaveDocumentSnapshot(ctx context.Context, id int64, version int, content string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO document_snapshots (document_id, version, content, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (document_id, version) DO NOTHING`, id, version, content, db.Now()); err != nil {
+		if isForeignKeyViolation(err) {
+			return notFound("Document")
+		}
+		return fmt.Errorf("sqlite: save document snapshot: %w", err)
+	}
+	return tx.Commit()
+}
+
+// LastClientSeqs returns, for each client ID that has updates in the
+// document, the highest sequence number stored.
+func (db *DB) LastClientSeqs(ctx context.Context, id int64) (map[string]int64, error) {
+	rows, err := db.read.QueryxContext(ctx, `SELECT client_id, MAX(client_seq) FROM document_updates WHERE document_id = ? GROUP BY client_id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: last client sequences: %w", err)
+	}
+	defer rows.Close()
+	seqs := map[string]int64{}
+	for rows.Next() {
+		var client string
+		var seq int64
+		if err := rows.Scan(&client, &seq); err != nil {
+			return nil, fmt.Errorf("sqlite: last client sequences: %w", err)
+		}
+		seqs[client] = seq
+	}
+	return seqs, rows.Err()
+}
+
+func findDocument(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Document, error) {
+	var d workspace.Document
+	err := sqlx.GetContext(ctx, q, &d, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id)
+	if isNoRows(err) {
+		return nil, notFound("Document")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: find document: %w", err)
+	}
+	return &d, nil
+}

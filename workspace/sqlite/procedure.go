@@ -1,0 +1,135 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"tawla/workspace"
+)
+
+const procedureColumns = `id, title, language, category, summary, document_id, created_by, created_at, updated_at`
+
+// procedureAudit is the part of a procedure the audit log keeps.
+type procedureAudit struct {
+	Title    string `json:"title"`
+	Language string `json:"language"`
+	Category string `json:"category"`
+	Summary  string `json:"summary"`
+}
+
+func auditProcedure(p *workspace.Procedure) procedureAudit {
+	return procedureAudit{p.Title, p.Language, string(p.Category), p.Summary}
+}
+
+// CreateProcedure validates p and stores it with a new draft document whose
+// text starts as draft (version 0), setting p's ID, DocumentID and
+// timestamps.
+func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure, draft string) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := workspace.CheckDocumentText(draft); err != nil {
+		return err
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	docID, err := db.createDocument(ctx, tx, workspace.DocumentProcedureDraft, draft)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = docID, actor.AccountID, now, now
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO procedures (title, language, category, summary, document_id, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.Title, p.Language, p.Category, p.Summary, p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("sqlite: create procedure: %w", err)
+	}
+	if p.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("sqlite: create procedure: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditProcedureCreate, "procedure", p.ID, nil, auditProcedure(p)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// UpdateProcedure validates p and stores its title, language, category and
+// summary over the procedure with p.ID. The draft is changed only through
+// document updates.
+func (db *DB) UpdateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	before, err := findProcedureByID(ctx, tx, p.ID)
+	if err != nil {
+		return err
+	}
+	p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.DocumentID, before.CreatedBy, before.CreatedAt, db.Now()
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE procedures SET title = ?, language = ?, category = ?, summary = ?, updated_at = ? WHERE id = ?`,
+		p.Title, p.Language, p.Category, p.Summary, p.UpdatedAt, p.ID); err != nil {
+		return fmt.Errorf("sqlite: update procedure: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditProcedureUpdate, "procedure", p.ID, auditProcedure(before), auditProcedure(p)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// FindProcedureByID returns the procedure with id, or ENOTFOUND.
+func (db *DB) FindProcedureByID(ctx context.Context, id int64) (*workspace.Procedure, error) {
+	return findProcedureByID(ctx, db.read, id)
+}
+
+// FindProcedureByDocumentID returns the procedure whose draft is the
+// document, or ENOTFOUND.
+func (db *DB) FindProcedureByDocumentID(ctx context.Context, documentID int64) (*workspace.Procedure, error) {
+	procs, err := findProcedures(ctx, db.read, "document_id = ?", documentID)
+	if err != nil {
+		return nil, err
+	} else if len(procs) == 0 {
+		return nil, notFound("Procedure")
+	}
+	return procs[0], nil
+}
+
+// FindProcedures returns every procedure, most recently changed first.
+func (db *DB) FindProcedures(ctx context.Context) ([]*workspace.Procedure, error) {
+	return findProcedures(ctx, db.read, "1 = 1")
+}
+
+func findProcedureByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Procedure, error) {
+	procs, err := findProcedures(ctx, q, "id = ?", id)
+	if err != nil {
+		return nil, err
+	} else if len(procs) == 0 {
+		return nil, notFound("Procedure")
+	}
+	return procs[0], nil
+}
+
+// findProcedures selects procedures by a fixed condition written in this
+// package, never by user input.
+func findProcedures(ctx context.Context, q sqlx.QueryerContext, cond string, args ...any) ([]*workspace.Procedure, error) {
+	procs := []*workspace.Procedure{}
+	query := `SELECT ` + procedureColumns + ` FROM procedures WHERE ` + cond + ` ORDER BY updated_at DESC, id DESC`
+	if err := sqlx.SelectContext(ctx, q, &procs, strings.TrimSpace(query), args...); err != nil {
+		return nil, fmt.Errorf("sqlite: find procedures: %w", err)
+	}
+	return procs, nil
+}
