@@ -38,7 +38,7 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 	if a := q.Get("action"); slices.Contains(workspace.AuditActions, a) {
 		filter.Action, view.Action = a, a
 	}
-	if t := q.Get("entity_type"); t == "organisation" || t == "account" {
+	if t := q.Get("entity_type"); t == "organisation" || t == "account" || t == "procedure" {
 		filter.EntityType, view.EntityType = t, t
 	}
 	if id, err := strconv.ParseInt(q.Get("entity_id"), 10, 64); err == nil && id > 0 {

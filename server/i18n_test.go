@@ -525,7 +525,7 @@ func dynamicCatalogueKeys() map[string][]string {
 	keys := map[string][]string{
 		"language.":     workspace.Languages,
 		"audit.action.": workspace.AuditActions,
-		"audit.entity.": {"organisation", "account"},
+		"audit.entity.": {"organisation", "account", "procedure"},
 	}
 	for _, c := range workspace.Colleges {
 		keys["college."] = append(keys["college."], string(c))
