@@ -132,11 +132,15 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
 		return
 	}
-	// A live connection keeps the topics it was allowed when it
-	// subscribed: close it when the account loses its access, so that the
-	// client reconnects and is authorised afresh.
-	if (wasActive && !acc.Active) || acc.Role != oldRole {
+	// A deactivated account loses its live connections; a changed role
+	// keeps them, but every subscription is authorised again at once.
+	switch {
+	case wasActive && !acc.Active:
 		s.hub.CloseAccount(acc.ID)
+	case acc.Role != oldRole:
+		// The live connections stay; what the new role may no longer
+		// follow ends now.
+		s.hub.RecheckAccount(acc.ID)
 	}
 	s.publishChange("account.updated", "account", acc.ID)
 	http.Redirect(w, r, "/admin/accounts?done=account_saved", http.StatusSeeOther)

@@ -55,6 +55,10 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		Authorize: func(ctx context.Context, topic string) error {
 			return s.authorizeTopic(ctx, token, topic)
 		},
+		Account: func(ctx context.Context) (*workspace.Account, error) {
+			_, acc, err := s.db.FindSession(ctx, token)
+			return acc, err
+		},
 	}
 	// The request context ends when the handler returns, which Serve
 	// outlives only by its cleanup; a detached context keeps the connection

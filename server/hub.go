@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tawla/workspace"
 )
 
 // Timings and limits of the live channel, after the gorilla chat example. A
@@ -32,7 +34,7 @@ const (
 	maxMessageSize = 64 << 10
 	// sendBufferSize is the number of messages queued for one connection;
 	// a connection whose queue is full is too slow and is dropped.
-	sendBufferSize = 64
+	sendBufferSize = 256
 	// maxTopicLength bounds a topic name, in bytes.
 	maxTopicLength = 200
 	// maxSubscriptions bounds the topics of one connection, so that one
@@ -60,6 +62,10 @@ type ConnInfo struct {
 	// user-safe message go back to the client; an EUNAUTHORIZED code also
 	// closes the connection (1008). A nil Authorize refuses every topic.
 	Authorize func(ctx context.Context, topic string) error
+	// Account re-reads the session and returns its account as it is now,
+	// for handlers that check each message (Peer.Account). It returns an
+	// EUNAUTHORIZED error once the session has ended.
+	Account func(ctx context.Context) (*workspace.Account, error)
 }
 
 // Hub holds the live connections and their topic subscriptions, and sends
@@ -82,6 +88,11 @@ type Hub struct {
 	topics   map[string]map[*wsConn]struct{}
 	shutdown bool
 	drained  chan struct{} // closed once shut down with no connection left
+	routes   []route
+
+	// maxMessage is the read limit of one client message, maxMessageSize
+	// unless SetMaxMessageSize changed it.
+	maxMessage int64
 }
 
 // NewHub returns an empty, running Hub that logs to logger (nil discards).
@@ -95,10 +106,20 @@ func NewHub(logger *slog.Logger) *Hub {
 		pongWait:   defaultPongWait,
 		pingPeriod: defaultPingPeriod,
 		closeGrace: defaultCloseGrace,
+		maxMessage: maxMessageSize,
 		conns:      make(map[*wsConn]struct{}),
 		topics:     make(map[string]map[*wsConn]struct{}),
 		drained:    make(chan struct{}),
 	}
+}
+
+// SetMaxMessageSize sets the read limit of one client message, in bytes;
+// a bigger message closes its connection with 1009. Call it before the hub
+// serves connections.
+func (h *Hub) SetMaxMessageSize(n int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.maxMessage = n
 }
 
 // Publish sends an event {"type":"event","topic":topic,"data":data} to every

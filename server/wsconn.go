@@ -156,6 +156,7 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 		return
 	}
 	defer h.unregister(c)
+	defer h.peerGone(c)
 	c.logger.Debug("hub: websocket connected")
 
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -193,7 +194,10 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 // fails or closes.
 func (c *wsConn) readLoop(ctx context.Context) {
 	ws, pongWait := c.ws, c.hub.pongWait
-	ws.SetReadLimit(maxMessageSize)
+	c.hub.mu.Lock()
+	limit := c.hub.maxMessage
+	c.hub.mu.Unlock()
+	ws.SetReadLimit(limit)
 	_ = ws.SetReadDeadline(time.Now().Add(pongWait))
 	ws.SetPongHandler(func(string) error {
 		return ws.SetReadDeadline(time.Now().Add(pongWait))
@@ -215,7 +219,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 func (c *wsConn) logReadError(err error) {
 	switch {
 	case errors.Is(err, websocket.ErrReadLimit):
-		c.logger.Info("hub: websocket message too big", "limit", maxMessageSize)
+		c.logger.Info("hub: websocket message too big")
 	case c.closing.Load():
 		// We asked for the close; whatever happened next is expected.
 	case websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure,
@@ -255,6 +259,10 @@ func (c *wsConn) handleMessage(ctx context.Context, typ int, data []byte) {
 			c.hub.unsubscribe(c, m.Topic, true)
 		}
 	default:
+		if mh := c.hub.handlerFor(m.Type); mh != nil {
+			mh.HandleMessage(ctx, &Peer{c: c}, m.Type, data)
+			return
+		}
 		c.reply(errorFrame(workspace.EINVALID, "Unknown message type.", ""))
 	}
 }
@@ -278,12 +286,21 @@ func (c *wsConn) validTopic(topic string) bool {
 // takes effect; an EUNAUTHORIZED refusal closes the connection with 1008
 // after the error reply.
 func (c *wsConn) subscribe(ctx context.Context, topic string) {
+	c.subscribeChecked(ctx, topic, true)
+}
+
+// subscribeChecked authorizes topic and, if allowed, subscribes (replying
+// "subscribed" when confirm is true); if refused, it ends the subscription
+// as subscribe does.
+func (c *wsConn) subscribeChecked(ctx context.Context, topic string, confirm bool) {
 	var err error = workspace.Errorf(workspace.EFORBIDDEN, "You may not follow this topic.")
 	if c.info.Authorize != nil {
 		err = c.info.Authorize(ctx, topic)
 	}
 	if err == nil {
-		c.hub.subscribe(c, topic)
+		if confirm {
+			c.hub.subscribe(c, topic)
+		}
 		return
 	}
 
@@ -300,6 +317,37 @@ func (c *wsConn) subscribe(ctx context.Context, topic string) {
 	c.hub.detach(c)
 	c.closing.Store(true)
 	if !c.trySend(errorFrame(code, workspace.ErrorMessage(err), topic)) ||
+		!c.trySend(frame{closeCode: websocket.ClosePolicyViolation, closeReason: reasonUnauthorized}) {
+		c.requestClose(websocket.ClosePolicyViolation, reasonUnauthorized)
+	}
+}
+
+// refuse answers a routed message with an error carrying extra fields
+// (such as the document it concerns). Internal errors are logged and shown
+// as a generic message; an EUNAUTHORIZED error closes the connection with
+// 1008 after the reply.
+func (c *wsConn) refuse(err error, fields map[string]any) {
+	code := workspace.ErrorCode(err)
+	if code == workspace.EINTERNAL {
+		c.logger.Error("hub: message failed", "error", err)
+	}
+	m := map[string]any{"type": "error", "code": code, "message": workspace.ErrorMessage(err)}
+	for k, v := range fields {
+		if _, taken := m[k]; !taken {
+			m[k] = v
+		}
+	}
+	data, merr := json.Marshal(m)
+	if merr != nil {
+		data = mustMarshal(serverMessage{Type: "error", Code: code, Message: workspace.ErrorMessage(err)})
+	}
+	if code != workspace.EUNAUTHORIZED {
+		c.reply(frame{data: data})
+		return
+	}
+	c.hub.detach(c)
+	c.closing.Store(true)
+	if !c.trySend(frame{data: data}) ||
 		!c.trySend(frame{closeCode: websocket.ClosePolicyViolation, closeReason: reasonUnauthorized}) {
 		c.requestClose(websocket.ClosePolicyViolation, reasonUnauthorized)
 	}
