@@ -166,7 +166,12 @@ type parser struct {
 }
 
 func (p *parser) changeSet() (Set, error) {
-	var s Set
+	// Typical change sets have a handful of parts: collect them in
+	// buffers on the stack and copy them once at the end, so that parsing
+	// a keystroke costs few allocations.
+	var sectionBuf [16]int
+	var insertedBuf [8][]uint16
+	s := Set{sections: sectionBuf[:0], inserted: insertedBuf[:0]}
 	p.space()
 	if !p.eat('[') {
 		return Set{}, p.errorf("expected '[' starting the change set")
@@ -217,7 +222,14 @@ func (p *parser) changeSet() (Set, error) {
 	if p.i != len(p.data) {
 		return Set{}, p.errorf("unexpected data after the change set")
 	}
-	return s, nil
+	out := Set{}
+	if len(s.sections) > 0 {
+		out.sections = append(make([]int, 0, len(s.sections)), s.sections...)
+	}
+	if len(s.inserted) > 0 {
+		out.inserted = append(make([][]uint16, 0, len(s.inserted)), s.inserted...)
+	}
+	return out, nil
 }
 
 // normalForm checks that the section (length, ins) would be appended as is
@@ -312,6 +324,10 @@ func (p *parser) line(dst []uint16, part, line int) ([]uint16, error) {
 	if !p.eat('"') {
 		return nil, p.errorf("part %d: inserted line %d is not a string", part, line)
 	}
+	// A string never has more UTF-16 units than bytes: make room once.
+	if n := p.stringBytes(); cap(dst)-len(dst) < n {
+		dst = append(make([]uint16, 0, len(dst)+n), dst...)
+	}
 	for {
 		if p.i >= len(p.data) {
 			return nil, p.errorf("part %d: unterminated string", part)
@@ -354,6 +370,20 @@ func (p *parser) line(dst []uint16, part, line int) ([]uint16, error) {
 			p.i += size
 		}
 	}
+}
+
+// stringBytes returns how many bytes remain before the closing quote of
+// the string being read (or to the end of the input).
+func (p *parser) stringBytes() int {
+	for i := p.i; i < len(p.data); i++ {
+		switch p.data[i] {
+		case '"':
+			return i - p.i
+		case '\\':
+			i++
+		}
+	}
+	return len(p.data) - p.i
 }
 
 // escape reads a backslash escape and returns the unit it stands for.

@@ -133,21 +133,19 @@ func (g *gapBuffer) splitsPair(p int) bool {
 	return p > 0 && p < n && isHigh(g.at(p-1)) && isLow(g.at(p))
 }
 
-// replace replaces the units from..to with the concatenation of pieces.
-// The range must be valid.
-func (g *gapBuffer) replace(from, to int, pieces [][]uint16) {
+// prepare replaces the units from..to with size units of free space at
+// from, which write then fills. The range must be valid.
+func (g *gapBuffer) prepare(from, to, size int) {
 	g.moveGap(from)
 	g.end += to - from
-	size := 0
-	for _, p := range pieces {
-		size += len(p)
-	}
 	if g.end-g.start < size {
 		g.grow(size)
 	}
-	for _, p := range pieces {
-		g.start += copy(g.buf[g.start:], p)
-	}
+}
+
+// write fills the free space prepared by prepare.
+func (g *gapBuffer) write(units []uint16) {
+	g.start += copy(g.buf[g.start:g.end], units)
 }
 
 // moveGap moves the free space so that it starts at position p.
