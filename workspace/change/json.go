@@ -12,9 +12,10 @@ import (
 // array [deleted, line0, line1, ...] (deleted units replaced by the lines
 // joined with "\n"; [deleted] alone is a deletion).
 //
-// It accepts what ChangeSet.fromJSON accepts, section for section, and is
-// stricter where fromJSON would let nonsense through. Errors wrap
-// ErrMalformed and say where the problem is:
+// Every change set CodeMirror writes is accepted and gives the same
+// sections as ChangeSet.fromJSON, so MarshalJSON writes it back byte for
+// byte. ParseJSON is stricter than fromJSON where fromJSON lets nonsense
+// through. Errors wrap ErrMalformed and say where the problem is:
 //   - not JSON, or trailing data after the array;
 //   - an element that is neither a number nor an array starting with a
 //     number followed by strings;
@@ -25,17 +26,16 @@ import (
 //     escape: CodeMirror would accept it, but it is not text and could not
 //     be stored as UTF-8), or a raw control character;
 //   - a line holding "\n": CodeMirror splits lines on it, so such a line
-//     would not survive a round trip.
+//     would not survive a round trip;
 //   - parts in a form CodeMirror never writes: an empty part (0, [0],
 //     [0,""]), [n,""] for the deletion [n], two kept or two deleted parts
-//     in a row, or two insertions
-//     at one position in separate parts. ChangeSet.fromJSON takes them,
-//     but on such input CodeMirror's own mapping no longer converges (a
-//     zero-length kept part between two changes is enough for
-//     a∘map(b,a) and b∘map(a,b,before) to give different texts), so an
-//     authority must not let one client send them to the others. The
-//     rule is exactly "each part is what CodeMirror's section builder
-//     would have appended as is".
+//     in a row, or two insertions at one position in separate parts. The
+//     rule is exactly "each part is what CodeMirror's section builder would
+//     have appended as it is". ChangeSet.fromJSON takes such parts, but on
+//     them CodeMirror's own mapping no longer converges (a zero-length kept
+//     part between two changes is enough for a∘map(b,a) and
+//     b∘map(a,b,before) to give different texts), so an authority must not
+//     pass them from one client to the others.
 func ParseJSON(data []byte) (Set, error) {
 	return parseJSON(data, true)
 }

@@ -23,9 +23,9 @@ var (
 	ErrSplitSurrogate = errors.New("change splits a surrogate pair")
 )
 
-// MaxLength bounds every length in a change set: the document before and
-// after, and each section. It keeps the arithmetic far from overflow, also
-// on 32-bit platforms.
+// MaxLength bounds the lengths ParseJSON and Of accept: each section and
+// the document before and after. Results of Map and Compose stay within a
+// few times that, far from overflowing a 64-bit int.
 const MaxLength = 1 << 30
 
 // Desc describes a change without the inserted text, as CodeMirror's
