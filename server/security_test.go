@@ -669,7 +669,7 @@ func TestBadInput(t *testing.T) {
 		wsSubscribe(t, big, "table")
 		wsSubscribe(t, other, "table")
 
-		msg := `{"type":"subscribe","topic":"` + strings.Repeat("x", maxMessageSize) + `"}`
+		msg := `{"type":"subscribe","topic":"` + strings.Repeat("x", defaultMaxMessageBytes) + `"}`
 		_ = big.SetWriteDeadline(time.Now().Add(5 * time.Second))
 		// The server may close before it has read the whole message, so
 		// the write itself may fail; the close frame is what matters.

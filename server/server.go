@@ -25,7 +25,15 @@ type Config struct {
 	BaseURL string
 	// Logger receives the server's logs; nil discards them.
 	Logger *slog.Logger
+	// MaxMessageBytes is the largest websocket message a client may send;
+	// a bigger one closes its connection with 1009. Zero means 1 MiB.
+	MaxMessageBytes int64
+	// Collab bounds co-editing; zero fields take DefaultCollabLimits.
+	Collab CollabLimits
 }
+
+// defaultMaxMessageBytes is the default of Config.MaxMessageBytes.
+const defaultMaxMessageBytes = 1 << 20
 
 // Route is one registered endpoint and the least access it needs.
 type Route struct {
@@ -38,6 +46,7 @@ type Route struct {
 type Server struct {
 	db       *sqlite.DB
 	hub      *Hub
+	collab   *collab
 	logger   *slog.Logger
 	baseURL  *url.URL
 	pages    *pageRenderer
@@ -79,6 +88,12 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		throttle: newLoginThrottle(time.Now),
 		mux:      http.NewServeMux(),
 	}
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = defaultMaxMessageBytes
+	}
+	s.hub.SetMaxMessageSize(cfg.MaxMessageBytes)
+	s.collab = newCollab(db, logger, cfg.Collab.withDefaults())
+	s.hub.Route("doc.", s.collab)
 	s.registerRoutes()
 	s.handler = s.withSecurityHeaders(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux)))))
 	return s, nil

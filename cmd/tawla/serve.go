@@ -22,6 +22,10 @@ type Config struct {
 	Data     string
 	BaseURL  string
 	LogLevel string
+	// MaxMessage is the largest websocket message, in bytes.
+	MaxMessage int64
+	// MaxDocument is the largest co-edited document, in UTF-16 code units.
+	MaxDocument int
 }
 
 // shutdownGrace bounds how long in-flight requests and live connections get
@@ -36,6 +40,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.Data, "data", envOr("TAWLA_DATA", "data/tawla.db"), "SQLite database file (TAWLA_DATA)")
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr("TAWLA_BASE_URL", ""), "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envOr("TAWLA_LOG_LEVEL", "info"), "debug, info, warn or error (TAWLA_LOG_LEVEL)")
+	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes")
+	fs.IntVar(&cfg.MaxDocument, "max-document", server.DefaultCollabLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -74,7 +80,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.db = db
-	app, err := server.New(server.Config{BaseURL: m.Config.BaseURL, Logger: m.Logger}, db)
+	app, err := server.New(server.Config{
+		BaseURL:         m.Config.BaseURL,
+		Logger:          m.Logger,
+		MaxMessageBytes: m.Config.MaxMessage,
+		Collab:          server.CollabLimits{MaxDocumentUnits: m.Config.MaxDocument},
+	}, db)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,528 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"tawla/workspace"
+	"tawla/workspace/change"
+)
+
+// roomInboxSize bounds the messages waiting for a room; a connection that
+// sends faster than the room works waits (TCP pushes back on it).
+const roomInboxSize = 4096
+
+// roomBatchMax bounds the messages a room takes in one turn; the pushes
+// among them are committed in one transaction (group commit).
+const roomBatchMax = 512
+
+// storeTimeout bounds one store operation of a room.
+const storeTimeout = 15 * time.Second
+
+type roomMsgKind int
+
+const (
+	msgJoin roomMsgKind = iota + 1
+	msgPush
+	msgPresence
+	msgLeave
+	msgCurrent
+)
+
+// roomMsg is one request to a room, already decoded and authorised.
+type roomMsg struct {
+	kind    roomMsgKind
+	peer    *Peer
+	account *workspace.Account
+	canEdit bool
+
+	hasVersion bool
+	version    int
+	updates    []change.Update
+	seqs       []int64
+	anchor     int
+	head       int
+
+	// reply receives the text and version, for msgCurrent.
+	reply chan currentText
+}
+
+type currentText struct {
+	text    string
+	version int
+}
+
+// roomPeer is a connection that has the document open.
+type roomPeer struct {
+	peer      *Peer
+	accountID int64
+	name      string
+	colour    string
+}
+
+// docRoom is the authority of one document while someone has it open. One
+// goroutine (run) owns the text, the version and the history; every
+// request reaches it through the inbox, so requests are handled one at a
+// time, in order.
+type docRoom struct {
+	cb     *collab
+	docID  int64
+	logger *slog.Logger
+	inbox  chan roomMsg
+
+	mu      sync.Mutex
+	closed  bool
+	senders int // enqueue calls between their check and their send
+
+	// Owned by the run goroutine.
+	loadErr         error
+	text            change.Text
+	version         int
+	history         []change.Update // history[i] took the document from histBase+i to histBase+i+1
+	historyJSON     []string        // the same updates as sent to clients
+	histBase        int
+	lastSeq         map[string]int64
+	snapshotVersion int
+	peers           map[uint64]*roomPeer
+}
+
+func newDocRoom(cb *collab, docID int64) *docRoom {
+	return &docRoom{
+		cb: cb, docID: docID,
+		logger: cb.logger.With("doc", docID),
+		inbox:  make(chan roomMsg, roomInboxSize),
+		peers:  map[uint64]*roomPeer{},
+	}
+}
+
+// enqueue hands msg to the room, waiting while the inbox is full. It
+// reports false when the room has closed, or ctx ended first.
+func (r *docRoom) enqueue(ctx context.Context, msg roomMsg) bool {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return false
+	}
+	r.senders++
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.senders--
+		r.mu.Unlock()
+	}()
+	select {
+	case r.inbox <- msg:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// tryClose closes the room when nobody is in it and nothing is on its way
+// to it; after that, enqueue refuses and a new room opens for the next
+// request.
+func (r *docRoom) tryClose() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.peers) > 0 || len(r.inbox) > 0 || r.senders > 0 {
+		return false
+	}
+	r.closed = true
+	return true
+}
+
+// current returns the room's text and version, or false when the room has
+// closed.
+func (r *docRoom) current() (string, int, bool) {
+	reply := make(chan currentText, 1)
+	if !r.enqueue(context.Background(), roomMsg{kind: msgCurrent, reply: reply}) {
+		return "", 0, false
+	}
+	c := <-reply
+	return c.text, c.version, true
+}
+
+// run loads the document and serves requests until the last peer has left.
+func (r *docRoom) run() {
+	r.loadErr = r.load()
+	if r.loadErr != nil {
+		r.logger.Error("collab: load document", "error", r.loadErr)
+	}
+	for {
+		batch := []roomMsg{<-r.inbox}
+	drain:
+		for len(batch) < roomBatchMax {
+			select {
+			case m := <-r.inbox:
+				batch = append(batch, m)
+			default:
+				break drain
+			}
+		}
+		r.handleBatch(batch)
+		if len(r.peers) == 0 && r.tryClose() {
+			break
+		}
+	}
+	r.cb.roomClosed(r)
+	if r.loadErr == nil {
+		r.saveSnapshot()
+	}
+}
+
+// load reads the document's latest snapshot, the updates after it and the
+// history kept for rebasing.
+func (r *docRoom) load() error {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	db, limits := r.cb.db, r.cb.limits
+	doc, snap, updates, err := db.LoadDocument(ctx, r.docID)
+	if err != nil {
+		return err
+	}
+	text := change.NewText(snap.Content)
+	r.histBase = max(0, doc.Version-limits.HistoryKeep)
+	if r.histBase < snap.Version {
+		older, err := db.FindDocumentUpdates(ctx, r.docID, r.histBase, snap.Version)
+		if err != nil {
+			return err
+		}
+		updates = append(older, updates...)
+	}
+	for _, u := range updates {
+		set, err := change.ParseJSON([]byte(u.Changes))
+		if err != nil {
+			return err
+		}
+		if u.Version > snap.Version {
+			if err := set.Apply(&text); err != nil {
+				return err
+			}
+		}
+		if u.Version > r.histBase {
+			r.history = append(r.history, change.Update{Changes: set, ClientID: u.ClientID})
+			r.historyJSON = append(r.historyJSON, updateJSON(u.ClientID, u.Changes))
+		}
+	}
+	if r.lastSeq, err = db.LastClientSeqs(ctx, r.docID); err != nil {
+		return err
+	}
+	r.text, r.version, r.snapshotVersion = text, doc.Version, snap.Version
+	return nil
+}
+
+// acceptedPush is a push applied in memory, waiting for its commit.
+type acceptedPush struct {
+	peer    *Peer
+	rows    []*workspace.DocumentUpdate
+	version int   // the document's version after the push
+	seq     int64 // the push's last sequence number
+}
+
+// handleBatch serves one turn of requests in order. Consecutive pushes are
+// applied in memory and committed together before anything else happens:
+// a join, a leave or a read sees only committed text, and nobody hears of
+// an update before it is stored.
+func (r *docRoom) handleBatch(batch []roomMsg) {
+	var pending []acceptedPush
+	var presence []roomMsg
+	for _, m := range batch {
+		switch m.kind {
+		case msgPush:
+			if ap, ok := r.push(m); ok {
+				pending = append(pending, ap)
+			}
+		case msgPresence:
+			presence = append(presence, m)
+		default:
+			r.flush(pending)
+			pending = nil
+			switch m.kind {
+			case msgJoin:
+				r.join(m)
+			case msgLeave:
+				r.leave(m.peer)
+			case msgCurrent:
+				m.reply <- currentText{text: r.text.String(), version: r.version}
+			}
+		}
+	}
+	r.flush(pending)
+	for _, m := range presence {
+		r.presence(m)
+	}
+}
+
+func (r *docRoom) refuse(p *Peer, err error) {
+	p.Refuse(err, map[string]any{"doc": r.docID})
+}
+
+// push rebases a push over the updates accepted since its version and
+// applies it to the text in memory. Refused pushes change nothing.
+func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
+	if r.loadErr != nil {
+		r.refuse(m.peer, r.loadErr)
+		return acceptedPush{}, false
+	}
+	if _, in := r.peers[m.peer.Key()]; !in {
+		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Join the document first."))
+		return acceptedPush{}, false
+	}
+	if m.version > r.version || m.version < 0 {
+		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
+		return acceptedPush{}, false
+	}
+	if m.version < r.histBase {
+		r.refuse(m.peer, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
+		return acceptedPush{}, false
+	}
+	rebased, err := change.Rebase(m.updates, r.history[m.version-r.histBase:])
+	if err != nil {
+		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The changes do not fit version %d: %v", m.version, err))
+		return acceptedPush{}, false
+	}
+	seqs := m.seqs[len(m.seqs)-len(rebased):]
+	ap := acceptedPush{peer: m.peer, version: r.version, seq: m.seqs[len(m.seqs)-1]}
+	if len(rebased) == 0 {
+		return ap, true // all of it was accepted before: a resend
+	}
+	clientID := rebased[0].ClientID
+	if seqs[0] <= r.lastSeq[clientID] {
+		r.refuse(m.peer, workspace.Errorf(workspace.ECONFLICT, "Update %s/%d was already accepted: reload the document.", clientID, seqs[0]))
+		return acceptedPush{}, false
+	}
+	all := rebased[0].Changes
+	for _, u := range rebased[1:] {
+		if all, err = all.Compose(u.Changes); err != nil {
+			r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The updates of the push do not follow one another: %v", err))
+			return acceptedPush{}, false
+		}
+	}
+	if all.NewLen() > r.cb.limits.MaxDocumentUnits {
+		r.refuse(m.peer, &workspace.Error{Code: workspace.EINVALID, Key: "error.document.too_large", Message: "The document would be larger than the limit."})
+		return acceptedPush{}, false
+	}
+	if err := all.Apply(&r.text); err != nil {
+		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", m.version, err))
+		return acceptedPush{}, false
+	}
+	accountID := m.account.ID
+	for i, u := range rebased {
+		js, err := u.Changes.MarshalJSON()
+		if err != nil { // cannot happen for a set that applied
+			r.logger.Error("collab: encode update", "error", err)
+			js = []byte("[]")
+		}
+		ap.rows = append(ap.rows, &workspace.DocumentUpdate{ClientID: u.ClientID, ClientSeq: seqs[i], Changes: string(js), AccountID: &accountID})
+		r.history = append(r.history, u)
+		r.historyJSON = append(r.historyJSON, updateJSON(u.ClientID, string(js)))
+	}
+	r.version += len(rebased)
+	r.lastSeq[clientID] = seqs[len(seqs)-1]
+	ap.version = r.version
+	return ap, true
+}
+
+// flush commits the pending pushes in one transaction, then sends the
+// accepted updates to everyone in the room and acknowledges each push. If
+// the commit fails, nothing is sent, the pushers get an error, and the room
+// reloads the document from the store.
+func (r *docRoom) flush(pending []acceptedPush) {
+	if len(pending) == 0 {
+		return
+	}
+	var rows []*workspace.DocumentUpdate
+	for _, ap := range pending {
+		rows = append(rows, ap.rows...)
+	}
+	from := r.version - len(rows)
+	if len(rows) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		err := r.cb.db.AppendDocumentUpdates(ctx, r.docID, from, rows)
+		cancel()
+		if err != nil {
+			r.logger.Error("collab: store updates", "from", from, "count", len(rows), "error", err)
+			for _, ap := range pending {
+				r.refuse(ap.peer, workspace.Errorf(workspace.EINTERNAL, "The changes could not be saved."))
+			}
+			r.history, r.historyJSON = nil, nil
+			r.loadErr = r.load()
+			return
+		}
+		r.broadcast(r.updatesMessage(from, r.historyJSON[len(r.historyJSON)-len(rows):]))
+	}
+	for _, ap := range pending {
+		ap.peer.Send(mustJSON(map[string]any{"type": "doc.pushed", "doc": r.docID, "version": ap.version, "seq": ap.seq}))
+	}
+	if r.version-r.snapshotVersion >= r.cb.limits.SnapshotEvery {
+		r.saveSnapshot()
+	}
+	r.trimHistory()
+}
+
+// trimHistory drops the oldest updates once the history is a quarter over
+// what it keeps, so that trimming is rare.
+func (r *docRoom) trimHistory() {
+	keep := r.cb.limits.HistoryKeep
+	if len(r.history) <= keep+keep/4 {
+		return
+	}
+	drop := len(r.history) - keep
+	r.history = append([]change.Update(nil), r.history[drop:]...)
+	r.historyJSON = append([]string(nil), r.historyJSON[drop:]...)
+	r.histBase += drop
+}
+
+// saveSnapshot stores the current text when it has moved on since the
+// latest snapshot.
+func (r *docRoom) saveSnapshot() {
+	if r.version == r.snapshotVersion {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if err := r.cb.db.SaveDocumentSnapshot(ctx, r.docID, r.version, r.text.String()); err != nil {
+		r.logger.Error("collab: save snapshot", "version", r.version, "error", err)
+		return
+	}
+	r.snapshotVersion = r.version
+}
+
+// join opens the document for a peer: the whole text, or, for a peer that
+// reconnects with the version it has, the updates it missed.
+func (r *docRoom) join(m roomMsg) {
+	if r.loadErr != nil {
+		r.cb.left(m.peer, r.docID)
+		r.refuse(m.peer, r.loadErr)
+		return
+	}
+	if m.hasVersion && (m.version > r.version || m.version < 0) {
+		r.cb.left(m.peer, r.docID)
+		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
+		return
+	}
+	if m.hasVersion && m.version < r.histBase {
+		r.cb.left(m.peer, r.docID)
+		r.refuse(m.peer, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
+		return
+	}
+	rp, known := r.peers[m.peer.Key()]
+	if !known {
+		rp = &roomPeer{peer: m.peer, accountID: m.account.ID, name: m.account.Name, colour: peerColour(m.account.ID)}
+	}
+	others := []map[string]any{}
+	for key, o := range r.peers {
+		if key != m.peer.Key() {
+			others = append(others, peerInfo(r.docID, o, ""))
+		}
+	}
+	if m.hasVersion {
+		if m.version < r.version {
+			m.peer.Send(r.updatesMessage(m.version, r.historyJSON[m.version-r.histBase:]))
+		}
+		m.peer.Send(mustJSON(map[string]any{"type": "doc.joined", "doc": r.docID, "version": r.version, "canEdit": m.canEdit, "peers": others}))
+	} else {
+		m.peer.Send(mustJSON(map[string]any{"type": "doc.state", "doc": r.docID, "version": r.version, "text": r.text.String(), "canEdit": m.canEdit, "peers": others}))
+	}
+	if !known {
+		r.peers[m.peer.Key()] = rp
+		r.broadcastExcept(m.peer, mustJSON(peerInfo(r.docID, rp, "join")))
+	}
+}
+
+// leave closes the document for a peer and tells the others.
+func (r *docRoom) leave(p *Peer) {
+	rp, ok := r.peers[p.Key()]
+	if !ok {
+		return
+	}
+	delete(r.peers, p.Key())
+	r.cb.left(p, r.docID)
+	r.broadcast(mustJSON(peerInfo(r.docID, rp, "leave")))
+}
+
+// presence relays a peer's selection to the others, with the name and
+// colour the server knows for it.
+func (r *docRoom) presence(m roomMsg) {
+	rp, ok := r.peers[m.peer.Key()]
+	if !ok {
+		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Join the document first."))
+		return
+	}
+	if m.version > r.version || m.anchor > r.cb.limits.MaxDocumentUnits || m.head > r.cb.limits.MaxDocumentUnits {
+		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The selection is out of range."))
+		return
+	}
+	msg := peerInfo(r.docID, rp, "")
+	msg["type"], msg["doc"], msg["version"], msg["anchor"], msg["head"] = "doc.presence", r.docID, m.version, m.anchor, m.head
+	r.broadcastExcept(m.peer, mustJSON(msg))
+}
+
+func (r *docRoom) broadcast(data []byte) {
+	for _, rp := range r.peers {
+		rp.peer.Send(data)
+	}
+}
+
+func (r *docRoom) broadcastExcept(p *Peer, data []byte) {
+	for key, rp := range r.peers {
+		if key != p.Key() {
+			rp.peer.Send(data)
+		}
+	}
+}
+
+// updatesMessage builds a doc.updates message from updates already encoded
+// by updateJSON, without encoding them again.
+func (r *docRoom) updatesMessage(from int, updates []string) []byte {
+	b := make([]byte, 0, 64+len(updates)*48)
+	b = append(b, `{"type":"doc.updates","doc":`...)
+	b = strconv.AppendInt(b, r.docID, 10)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, int64(from), 10)
+	b = append(b, `,"updates":[`...)
+	for i, u := range updates {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, u...)
+	}
+	return append(b, "]}"...)
+}
+
+// updateJSON encodes one update as clients receive it.
+func updateJSON(clientID, changes string) string {
+	id, _ := json.Marshal(clientID)
+	return `{"clientID":` + string(id) + `,"changes":` + changes + `}`
+}
+
+// peerInfo describes a peer for the others: as an item of doc.state's
+// peers list when event is empty, else as a doc.peer message.
+func peerInfo(docID int64, rp *roomPeer, event string) map[string]any {
+	m := map[string]any{"peer": strconv.FormatUint(rp.peer.Key(), 10), "name": rp.name, "colour": rp.colour}
+	if event != "" {
+		m["type"], m["doc"], m["event"] = "doc.peer", docID, event
+	}
+	return m
+}
+
+// peerColours are distinct colours dark enough for white text and visible
+// on white, one per account.
+var peerColours = []string{"#1f6f8b", "#a23b72", "#2e7d32", "#b85c00", "#5e35b1", "#c62828", "#00796b", "#6d4c41"}
+
+func peerColour(accountID int64) string {
+	return peerColours[int(accountID%int64(len(peerColours)))]
+}
+
+// mustJSON encodes a message built from plain values.
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("server: encode message: " + err.Error())
+	}
+	return b
+}
