@@ -1,0 +1,48 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// TestPragmas checks the settings every connection must carry: WAL,
+// foreign keys, a busy timeout; the writer syncs at every commit and the
+// readers may not write.
+func TestPragmas(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "tawla.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tt := range []struct {
+		name, pragma string
+		want         string
+	}{
+		{"JournalMode", "journal_mode", "wal"},
+		{"ForeignKeys", "foreign_keys", "1"},
+		{"BusyTimeout", "busy_timeout", "10000"},
+		{"SynchronousFull", "synchronous", "2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got string
+			if err := db.write.GetContext(ctx, &got, "PRAGMA "+tt.pragma); err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("writer PRAGMA %s = %s, want %s", tt.pragma, got, tt.want)
+			}
+		})
+	}
+	var queryOnly string
+	if err := db.read.GetContext(ctx, &queryOnly, "PRAGMA query_only"); err != nil {
+		t.Fatal(err)
+	}
+	if queryOnly != "1" {
+		t.Errorf("reader PRAGMA query_only = %s, want 1", queryOnly)
+	}
+	if _, err := db.read.ExecContext(ctx, `INSERT INTO organisations (name_fr, college, created_at, updated_at) VALUES ('x', 'state', 0, 0)`); err == nil {
+		t.Error("a reader connection wrote to the database")
+	}
+}
