@@ -90,6 +90,18 @@ func newCollab(db *sqlite.DB, logger *slog.Logger, limits CollabLimits) *collab 
 	}
 }
 
+// The co-editing messages a client may send; docs/protocol.md describes
+// them and the websocket authorisation matrix test checks each one.
+const (
+	msgTypeJoin     = "doc.join"
+	msgTypePush     = "doc.push"
+	msgTypePresence = "doc.presence"
+	msgTypeLeave    = "doc.leave"
+)
+
+// collabMessageTypes lists the co-editing messages a client may send.
+var collabMessageTypes = []string{msgTypeJoin, msgTypePush, msgTypePresence, msgTypeLeave}
+
 // docClientMessage is any "doc." message from a client.
 type docClientMessage struct {
 	Type    string         `json:"type"`
@@ -138,12 +150,12 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 
 	msg := roomMsg{peer: p, account: acc, canEdit: canEdit}
 	switch msgType {
-	case "doc.join":
+	case msgTypeJoin:
 		msg.kind = msgJoin
 		if m.Version != nil {
 			msg.hasVersion, msg.version = true, *m.Version
 		}
-	case "doc.push":
+	case msgTypePush:
 		if !canEdit {
 			p.Refuse(&workspace.Error{Code: workspace.EFORBIDDEN, Message: "You may read this document but not edit it."}, fields)
 			return
@@ -153,13 +165,13 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 			return
 		}
 		msg.kind = msgPush
-	case "doc.presence":
+	case msgTypePresence:
 		if m.Version == nil || m.Anchor == nil || m.Head == nil || *m.Anchor < 0 || *m.Head < 0 {
 			p.Refuse(workspace.Errorf(workspace.EINVALID, "Presence needs a version, an anchor and a head."), fields)
 			return
 		}
 		msg.kind, msg.version, msg.anchor, msg.head = msgPresence, *m.Version, *m.Anchor, *m.Head
-	case "doc.leave":
+	case msgTypeLeave:
 		msg.kind = msgLeave
 	default:
 		p.Refuse(workspace.Errorf(workspace.EINVALID, "Unknown message type."), fields)
