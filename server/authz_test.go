@@ -71,6 +71,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	proc := &workspace.Procedure{Title: "Procédure de la matrice", Language: "fr", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, system, proc, "# Procédure de la matrice\n"); err != nil {
+		t.Fatal(err)
+	}
 	member := ts.account(t, demo.MemberEmail)
 	// The matrix promotes this member to admin, so it is not a viewer.
 	promoted := ts.account(t, "hela.jaziri@demo.tn")
@@ -86,6 +90,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"role": {"admin"}, "language": {"ar"}, "active": {"on"}}
 	promote := url.Values{"name": {promoted.Name}, "email": {promoted.Email}, "organisation_id": {id(promoted.OrganisationID)},
 		"role": {"admin"}, "language": {"fr"}, "active": {"on"}}
+
+	procForm := url.Values{"title": {"Procédure créée par {viewer}"}, "language": {"ar"}, "category": {"referral_pathway"}}
+	procUpdate := url.Values{"title": {"Procédure de la matrice ({viewer})"}, "language": {"fr"}, "category": {"other"}, "summary": {"Modifiée par {viewer}."}}
 
 	const (
 		ok        = http.StatusOK
@@ -149,6 +156,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(admin2.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, forbidden, ok}},
 
 		{route: "GET /admin/audit", example: "/admin/audit?action=account.login", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+
+		{route: "GET /procedures", example: "/procedures", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /procedures/new", example: "/procedures/new", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "POST /procedures", example: "/procedures", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /procedures", example: "/procedures", form: procForm,
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/"},
+		{route: "GET /procedures/{id}", example: "/procedures/" + id(proc.ID), want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /procedures/{id}", example: "/procedures/999999", want: [5]int{redirect, missing, missing, missing, missing}},
+		{route: "GET /procedures/{id}/edit", example: "/procedures/" + id(proc.ID) + "/edit", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "POST /procedures/{id}", example: "/procedures/" + id(proc.ID), want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /procedures/{id}", example: "/procedures/" + id(proc.ID), form: procUpdate,
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=procedure_saved"},
+		{route: "POST /procedures/{id}", example: "/procedures/999999", form: procUpdate,
+			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "GET /procedures/{id}/preview", example: "/procedures/" + id(proc.ID) + "/preview", want: [5]int{redirect, ok, ok, ok, ok}},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

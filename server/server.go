@@ -157,6 +157,14 @@ func (s *Server) registerRoutes() {
 
 	s.handle("GET /admin/audit", workspace.AccessStaff, s.handleAuditLog)
 
+	s.handle("GET /procedures", workspace.AccessAccount, s.handleProcedureList)
+	s.handle("GET /procedures/new", workspace.AccessMember, s.handleProcedureNew)
+	s.handle("POST /procedures", workspace.AccessMember, s.handleProcedureCreate)
+	s.handle("GET /procedures/{id}", workspace.AccessAccount, s.handleProcedureView)
+	s.handle("GET /procedures/{id}/edit", workspace.AccessMember, s.handleProcedureEdit)
+	s.handle("POST /procedures/{id}", workspace.AccessMember, s.handleProcedureUpdate)
+	s.handle("GET /procedures/{id}/preview", workspace.AccessAccount, s.handleProcedurePreview)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.

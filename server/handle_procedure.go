@@ -1,0 +1,333 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tawla/workspace"
+	"tawla/workspace/change"
+)
+
+// procedureCategoryKeys names each category in the catalogue.
+var procedureCategoryKeys = map[workspace.ProcedureCategory]string{
+	workspace.CategoryReferralPathway: "procedure.category.referral_pathway",
+	workspace.CategoryServiceStandard: "procedure.category.service_standard",
+	workspace.CategoryOther:           "procedure.category.other",
+}
+
+// procedureNotices are the confirmations a redirect to a procedure page may
+// ask for with ?done=.
+var procedureNotices = map[string]string{
+	"procedure_created": "notice.procedure_created",
+	"procedure_saved":   "notice.procedure_saved",
+}
+
+// CategoryName returns a procedure category's name in the page's language.
+func (p *page) CategoryName(c workspace.ProcedureCategory) string {
+	key, ok := procedureCategoryKeys[c]
+	if !ok {
+		return string(c)
+	}
+	return p.T(key)
+}
+
+// ProcedureCategories lists the categories for the form, in order.
+func (p *page) ProcedureCategories() []workspace.ProcedureCategory {
+	return workspace.ProcedureCategories
+}
+
+// ProcedureLanguages lists the languages a procedure may be written in.
+func (p *page) ProcedureLanguages() []string {
+	return workspace.ProcedureLanguages
+}
+
+// procedureRow is a procedure in the list, with the time of its last
+// change: of its details or of its draft, whichever came later.
+type procedureRow struct {
+	*workspace.Procedure
+	ChangedAt time.Time
+}
+
+type procedureListView struct {
+	Procedures []procedureRow
+	CanCreate  bool
+}
+
+type procedureFormView struct {
+	Procedure *workspace.Procedure
+	New       bool
+	Error     string
+	Field     string
+}
+
+// procedureView is the procedure page: its details, the draft as it is now
+// (shown as is until the editor has loaded, and rendered in the preview),
+// and what the editor needs to know.
+type procedureView struct {
+	Procedure *workspace.Procedure
+	ChangedAt time.Time
+	CanEdit   bool
+	Text      string
+	Version   int
+	Preview   template.HTML
+	// StyleNonce lets the editor add its own stylesheet (see
+	// setEditorStylePolicy).
+	StyleNonce string
+}
+
+// handleProcedureList lists every procedure, most recently changed first.
+func (s *Server) handleProcedureList(w http.ResponseWriter, r *http.Request) {
+	procs, err := s.db.FindProcedures(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	rows := make([]procedureRow, 0, len(procs))
+	// One query per procedure: a table drafts tens of procedures, not
+	// thousands.
+	for _, proc := range procs {
+		row := procedureRow{Procedure: proc, ChangedAt: proc.UpdatedAt}
+		doc, err := s.db.FindDocumentByID(r.Context(), proc.DocumentID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if doc.UpdatedAt.After(row.ChangedAt) {
+			row.ChangedAt = doc.UpdatedAt
+		}
+		rows = append(rows, row)
+	}
+	p := s.newPage(r, "procedures.title")
+	p.Section = "procedures"
+	p.Data = procedureListView{Procedures: rows, CanCreate: workspace.AccessMember.Allows(p.Account)}
+	s.render(w, r, http.StatusOK, "procedures", p)
+}
+
+func (s *Server) handleProcedureNew(w http.ResponseWriter, r *http.Request) {
+	proc := &workspace.Procedure{Language: "fr", Category: workspace.CategoryReferralPathway}
+	if s.requestLanguage(r) == "ar" {
+		proc.Language = "ar"
+	}
+	s.renderProcedureForm(w, r, http.StatusOK, proc, true, nil)
+}
+
+// handleProcedureCreate stores a new procedure whose draft starts with its
+// title as a heading, and opens it.
+func (s *Server) handleProcedureCreate(w http.ResponseWriter, r *http.Request) {
+	proc := &workspace.Procedure{}
+	if err := parseForm(w, r); err != nil {
+		s.renderProcedureForm(w, r, statusOf(err), proc, true, err)
+		return
+	}
+	readProcedureForm(r, proc)
+	draft := "# " + strings.TrimSpace(proc.Title) + "\n\n"
+	if err := s.db.CreateProcedure(r.Context(), workspace.ActorFor(currentAccount(r)), proc, draft); err != nil {
+		s.renderProcedureForm(w, r, statusOf(err), proc, true, err)
+		return
+	}
+	s.publishChange("procedure.created", "procedure", proc.ID)
+	http.Redirect(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"?done=procedure_created", http.StatusSeeOther)
+}
+
+// handleProcedureView shows a procedure with its draft in the editor and
+// the preview beside it. Everyone with an account reads it; the editor lets
+// members, the secretariat and admins type, but the server decides again
+// on every message it receives.
+func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	doc, err := s.db.FindDocumentByID(r.Context(), proc.DocumentID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	text, version, err := s.loadDocumentText(r.Context(), proc.DocumentID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	preview, err := renderMarkdown(text)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	nonce, err := setEditorStylePolicy(w)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "procedure.title")
+	p.Title = proc.Title
+	p.Section = "procedures"
+	if key, ok := procedureNotices[r.URL.Query().Get("done")]; ok {
+		p.Notice = p.T(key)
+	}
+	view := procedureView{
+		Procedure:  proc,
+		ChangedAt:  proc.UpdatedAt,
+		CanEdit:    workspace.AccessMember.Allows(p.Account),
+		Text:       text,
+		Version:    version,
+		Preview:    preview,
+		StyleNonce: nonce,
+	}
+	if doc.UpdatedAt.After(view.ChangedAt) {
+		view.ChangedAt = doc.UpdatedAt
+	}
+	p.Data = view
+	s.render(w, r, http.StatusOK, "procedure", p)
+}
+
+func (s *Server) handleProcedureEdit(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	s.renderProcedureForm(w, r, http.StatusOK, proc, false, nil)
+}
+
+// handleProcedureUpdate saves a procedure's details: title, language,
+// category and summary. The draft changes only through the editor.
+func (s *Server) handleProcedureUpdate(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderProcedureForm(w, r, statusOf(err), proc, false, err)
+		return
+	}
+	readProcedureForm(r, proc)
+	if err := s.db.UpdateProcedure(r.Context(), workspace.ActorFor(currentAccount(r)), proc); err != nil {
+		s.renderProcedureForm(w, r, statusOf(err), proc, false, err)
+		return
+	}
+	s.publishChange("procedure.updated", "procedure", proc.ID)
+	http.Redirect(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"?done=procedure_saved", http.StatusSeeOther)
+}
+
+// handleProcedurePreview answers the current draft rendered as an HTML
+// fragment, for the preview beside the editor. The X-Document-Version
+// header says which version of the draft it shows.
+func (s *Server) handleProcedurePreview(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	text, version, err := s.loadDocumentText(r.Context(), proc.DocumentID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	html, err := renderMarkdown(text)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Document-Version", strconv.Itoa(version))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(html))
+}
+
+// procedureFromPath returns the procedure named by the {id} path value, or
+// answers with an error page and false.
+func (s *Server) procedureFromPath(w http.ResponseWriter, r *http.Request) (*workspace.Procedure, bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, false
+	}
+	proc, err := s.db.FindProcedureByID(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, false
+	}
+	return proc, true
+}
+
+func readProcedureForm(r *http.Request, proc *workspace.Procedure) {
+	proc.Title = formValue(r, "title")
+	proc.Language = formValue(r, "language")
+	proc.Category = workspace.ProcedureCategory(formValue(r, "category"))
+	proc.Summary = formValue(r, "summary")
+}
+
+func (s *Server) renderProcedureForm(w http.ResponseWriter, r *http.Request, status int, proc *workspace.Procedure, isNew bool, err error) {
+	title := "procedure.edit_title"
+	if isNew {
+		title = "procedure.new_title"
+	}
+	p := s.newPage(r, title)
+	p.Section = "procedures"
+	p.Data = procedureFormView{Procedure: proc, New: isNew, Error: p.ErrorText(err), Field: fieldError(err)}
+	s.render(w, r, status, "procedure_form", p)
+}
+
+// loadDocumentText returns a document's current text and version, rebuilt
+// from the store. Every accepted update is committed before anyone sees it,
+// so the store is never behind an open co-editing room.
+func (s *Server) loadDocumentText(ctx context.Context, docID int64) (string, int, error) {
+	doc, snap, updates, err := s.db.LoadDocument(ctx, docID)
+	if err != nil {
+		return "", 0, err
+	}
+	text, err := RebuildDocumentText(snap, updates)
+	if err != nil {
+		return "", 0, err
+	}
+	return text, doc.Version, nil
+}
+
+// RebuildDocumentText returns the text of a document from a snapshot and
+// the updates accepted after it, in order, as sqlite.DB.LoadDocument
+// returns them. It fails when an update does not follow the one before it
+// or does not apply to the text.
+func RebuildDocumentText(snap *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate) (string, error) {
+	if snap == nil {
+		return "", fmt.Errorf("rebuild document: no snapshot")
+	}
+	text := change.NewText(snap.Content)
+	for i, u := range updates {
+		if want := snap.Version + i + 1; u.Version != want {
+			return "", fmt.Errorf("rebuild document %d: update %d where %d was expected", snap.DocumentID, u.Version, want)
+		}
+		set, err := change.ParseJSON([]byte(u.Changes))
+		if err != nil {
+			return "", fmt.Errorf("rebuild document %d: update %d: %w", snap.DocumentID, u.Version, err)
+		}
+		if err := set.Apply(&text); err != nil {
+			return "", fmt.Errorf("rebuild document %d: update %d: %w", snap.DocumentID, u.Version, err)
+		}
+	}
+	return text.String(), nil
+}
+
+// setEditorStylePolicy allows, for this response only, <style> elements
+// that carry a fresh nonce, and returns the nonce. CodeMirror adds its
+// stylesheet to the page as a <style> element (EditorView.cspNonce), which
+// the site-wide policy refuses; style attributes stay refused.
+func setEditorStylePolicy(w http.ResponseWriter) (string, error) {
+	var b [18]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("style nonce: %w", err)
+	}
+	nonce := base64.RawURLEncoding.EncodeToString(b[:])
+	policy := strings.Replace(contentSecurityPolicy, "style-src 'self'", "style-src 'self' 'nonce-"+nonce+"'", 1)
+	if policy == contentSecurityPolicy {
+		return "", fmt.Errorf("style nonce: the content security policy has no style-src 'self'")
+	}
+	w.Header().Set("Content-Security-Policy", policy)
+	return nonce, nil
+}
