@@ -8,7 +8,14 @@ ADDR      ?= 127.0.0.1:8080
 CHROMIUM  ?= /usr/bin/chromium
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test lint clean check-go check-browser
+# The browser code: web/src bundled by esbuild into web/static/dist, which
+# the binary embeds. node_modules and dist are not committed.
+WEB_SRC   := $(wildcard web/src/*.js)
+WEB_DIST  := web/static/dist/editor.js
+WEB_DEPS  := web/node_modules/.package-lock.json
+ESBUILD   := web/node_modules/.bin/esbuild
+
+.PHONY: run build test lint clean web check-go check-browser check-node
 
 ## run: build, create data/tawla.db with the demo table on first start, serve it
 run: build
@@ -21,12 +28,12 @@ run: build
 	@echo
 	$(BIN) serve -addr $(ADDR) -data $(DATA)
 
-## build: compile the tawla binary into bin/
-build: check-go
+## build: compile the tawla binary into bin/, with the editor bundled
+build: check-go web
 	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/tawla
 
 ## test: every test, Go and browser (browser tests need Chromium; TAWLA_E2E=1 makes them required)
-test: check-go check-browser
+test: check-go check-browser web
 	$(GO) test -race -count=1 -tags $(TAGS) ./...
 
 ## lint: gofmt, go vet and staticcheck, all clean
@@ -35,13 +42,29 @@ lint: check-go
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
 
-## clean: remove the binary and test output (not your data/)
+## web: bundle the editor (web/src) into web/static/dist with esbuild; npm ci first when needed
+web: $(WEB_DIST)
+
+$(WEB_DIST): $(WEB_DEPS) $(WEB_SRC)
+	$(ESBUILD) web/src/editor.js --bundle --minify --format=iife --target=es2020 \
+		--log-level=warning --outfile=$(WEB_DIST)
+
+# npm ci when node_modules is missing or package-lock.json is newer than
+# the install; npm ci writes node_modules/.package-lock.json.
+$(WEB_DEPS): web/package-lock.json web/package.json | check-node
+	cd web && npm ci --no-audit --no-fund
+	@touch $(WEB_DEPS)
+
+## clean: remove the binary, the editor bundle and test output (not your data/ nor web/node_modules)
 clean:
-	rm -rf bin e2e/testoutput
+	rm -rf bin e2e/testoutput web/static/dist
 
 check-go:
 	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.26 from https://go.dev/dl/"; exit 1; }
 	@command -v gcc >/dev/null || { echo "gcc is missing: SQLite is built with cgo (Debian: apt-get install gcc)"; exit 1; }
+
+check-node:
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js and npm are missing: they bundle the editor (make web). Install Node.js 18 or later (Debian: apt-get install nodejs npm, or https://nodejs.org/)"; exit 1; }
 
 check-browser:
 	@if [ -x "$${TAWLA_CHROMIUM:-$(CHROMIUM)}" ]; then \

@@ -1,6 +1,7 @@
 // Package demo fills a new Tawla database with a demo table: a plausible
 // regional coordination table of the governorate of Mahdia, with its
-// organisations in the five colleges and about twenty people.
+// organisations in the five colleges, about twenty people, and two draft
+// procedures (one in French, one in Arabic).
 //
 // Everything here is demo data. The people are fictional, the associations,
 // the partner NGO and the international programme office are invented, and
@@ -193,5 +194,5 @@ func Load(ctx context.Context, db *sqlite.DB) error {
 			return fmt.Errorf("demo: account %s: %w", p.email, err)
 		}
 	}
-	return nil
+	return loadProcedures(ctx, db, actor)
 }

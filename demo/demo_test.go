@@ -157,7 +157,11 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := total, len(orgs)+len(accs); got != want {
+		procs, err := db.FindProcedures(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := total, len(orgs)+len(accs)+len(procs); got != want {
 			t.Errorf("audit entries = %d, want %d", got, want)
 		}
 		for _, e := range entries {

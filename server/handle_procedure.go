@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"tawla/workspace"
-	"tawla/workspace/change"
 )
 
 // procedureCategoryKeys names each category in the catalogue.
@@ -150,7 +148,7 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	text, version, err := s.loadDocumentText(r.Context(), proc.DocumentID)
+	text, version, err := s.documentText(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -223,7 +221,7 @@ func (s *Server) handleProcedurePreview(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	text, version, err := s.loadDocumentText(r.Context(), proc.DocumentID)
+	text, version, err := s.documentText(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -273,45 +271,6 @@ func (s *Server) renderProcedureForm(w http.ResponseWriter, r *http.Request, sta
 	p.Section = "procedures"
 	p.Data = procedureFormView{Procedure: proc, New: isNew, Error: p.ErrorText(err), Field: fieldError(err)}
 	s.render(w, r, status, "procedure_form", p)
-}
-
-// loadDocumentText returns a document's current text and version, rebuilt
-// from the store. Every accepted update is committed before anyone sees it,
-// so the store is never behind an open co-editing room.
-func (s *Server) loadDocumentText(ctx context.Context, docID int64) (string, int, error) {
-	doc, snap, updates, err := s.db.LoadDocument(ctx, docID)
-	if err != nil {
-		return "", 0, err
-	}
-	text, err := RebuildDocumentText(snap, updates)
-	if err != nil {
-		return "", 0, err
-	}
-	return text, doc.Version, nil
-}
-
-// RebuildDocumentText returns the text of a document from a snapshot and
-// the updates accepted after it, in order, as sqlite.DB.LoadDocument
-// returns them. It fails when an update does not follow the one before it
-// or does not apply to the text.
-func RebuildDocumentText(snap *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate) (string, error) {
-	if snap == nil {
-		return "", fmt.Errorf("rebuild document: no snapshot")
-	}
-	text := change.NewText(snap.Content)
-	for i, u := range updates {
-		if want := snap.Version + i + 1; u.Version != want {
-			return "", fmt.Errorf("rebuild document %d: update %d where %d was expected", snap.DocumentID, u.Version, want)
-		}
-		set, err := change.ParseJSON([]byte(u.Changes))
-		if err != nil {
-			return "", fmt.Errorf("rebuild document %d: update %d: %w", snap.DocumentID, u.Version, err)
-		}
-		if err := set.Apply(&text); err != nil {
-			return "", fmt.Errorf("rebuild document %d: update %d: %w", snap.DocumentID, u.Version, err)
-		}
-	}
-	return text.String(), nil
 }
 
 // setEditorStylePolicy allows, for this response only, <style> elements

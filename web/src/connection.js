@@ -1,0 +1,201 @@
+// The live channel of one page: a websocket to /ws that comes back after
+// every drop, with exponential backoff and jitter, and tells its owner what
+// happens. Messages are JSON objects (docs/protocol.md).
+
+const minDelay = 500; // ms, the first retry
+const maxDelay = 10000; // ms, the longest wait between two tries
+// A ping every heartbeatPeriod; a connection that has not answered by the
+// next one is taken for dead. Browsers do not see the server's own pings,
+// and a connection whose network vanished may otherwise look open for
+// minutes while edits pile up unsent.
+const heartbeatPeriod = 15000;
+
+// Close codes after which trying again cannot help.
+const closeSessionEnded = 1008; // the session ended (logout, deactivation)
+
+/**
+ * Connection keeps one websocket open to the site's live channel.
+ *
+ * Its handlers are called with:
+ *   open()            the socket is open (first time or after a drop)
+ *   message(msg)      a parsed message from the server
+ *   close(code)       the socket closed; it will be retried unless ended
+ *   state(name)       "connecting" | "connected" | "reconnecting" | "offline" | "ended"
+ */
+export class Connection {
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.ws = null;
+    this.attempt = 0;
+    this.timer = null;
+    this.heartbeat = null;
+    this.awaitingPong = false;
+    this.pingID = 0;
+    this.ended = false;
+    this.everOpened = false;
+    window.addEventListener("online", () => this.retryNow());
+    window.addEventListener("offline", () => {
+      if (!this.isOpen()) this.handlers.state("offline");
+    });
+  }
+
+  /** start opens the first connection. */
+  start() {
+    this.handlers.state("connecting");
+    this.connect();
+  }
+
+  /** isOpen reports whether messages can be sent now. */
+  isOpen() {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** send sends msg as JSON and reports whether it went out. */
+  send(msg) {
+    if (!this.isOpen()) return false;
+    try {
+      this.ws.send(JSON.stringify(msg));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  /**
+   * healthy tells the connection that the server answered as expected, so
+   * the next drop starts again from the shortest delay. (Being open is not
+   * enough: a server that accepts and then closes at once must not be
+   * hammered every half second.)
+   */
+  healthy() {
+    this.attempt = 0;
+  }
+
+  /** end closes the connection for good. */
+  end() {
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.stopHeartbeat();
+    if (this.ws) {
+      const ws = this.ws;
+      this.detach();
+      ws.close(1000);
+    }
+    this.handlers.state("ended");
+  }
+
+  connect() {
+    if (this.ended) return;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    let ws;
+    try {
+      ws = new WebSocket(scheme + "//" + location.host + "/ws");
+    } catch (e) {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.everOpened = true;
+      this.startHeartbeat();
+      this.handlers.state("connected");
+      this.handlers.open();
+    };
+    ws.onmessage = (event) => {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      if (msg && msg.type === "pong") {
+        this.awaitingPong = false;
+        return;
+      }
+      this.handlers.message(msg);
+    };
+    ws.onclose = (event) => this.closed(event.code);
+    // An error is always followed by a close event.
+    ws.onerror = () => {};
+  }
+
+  // closed handles the end of the current socket, whatever ended it.
+  closed(code) {
+    this.detach();
+    this.stopHeartbeat();
+    this.handlers.close(code);
+    if (code === closeSessionEnded) {
+      this.ended = true;
+      this.handlers.state("ended");
+      return;
+    }
+    this.scheduleRetry();
+  }
+
+  // detach forgets the current socket so that its late events are ignored.
+  detach() {
+    if (!this.ws) return;
+    this.ws.onopen = this.ws.onmessage = this.ws.onclose = this.ws.onerror = null;
+    this.ws = null;
+  }
+
+  scheduleRetry() {
+    if (this.ended) return;
+    clearTimeout(this.timer);
+    this.handlers.state(navigator.onLine === false ? "offline" : "reconnecting");
+    // Full backoff with jitter: between half and all of the capped delay,
+    // so that clients dropped together do not come back together.
+    const cap = Math.min(maxDelay, minDelay * 2 ** this.attempt);
+    const delay = cap / 2 + Math.random() * (cap / 2);
+    this.attempt++;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (navigator.onLine === false) {
+        // Wait for the "online" event, but keep trying now and then in
+        // case the browser is wrong about it.
+        this.scheduleRetry();
+        return;
+      }
+      this.connect();
+    }, delay);
+  }
+
+  // retryNow reconnects at once, when the browser says it is back online.
+  retryNow() {
+    if (this.ended || this.ws) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    this.handlers.state("reconnecting");
+    this.connect();
+  }
+
+  startHeartbeat() {
+    this.stopHeartbeat();
+    this.awaitingPong = false;
+    this.heartbeat = setInterval(() => {
+      if (this.awaitingPong) {
+        // No answer since the last ping: give this socket up without
+        // waiting for a close handshake that may never come.
+        const ws = this.ws;
+        this.closed(1006);
+        if (ws) {
+          try {
+            ws.close();
+          } catch (e) {
+            // already closing
+          }
+        }
+        return;
+      }
+      this.awaitingPong = true;
+      this.send({ type: "ping", id: ++this.pingID });
+    }, heartbeatPeriod);
+  }
+
+  stopHeartbeat() {
+    clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.awaitingPong = false;
+  }
+}
