@@ -280,7 +280,7 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 		r.refuse(m.peer, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
 		return acceptedPush{}, false
 	}
-	rebased, err := change.Rebase(m.updates, r.history[m.version-r.histBase:])
+	rebased, err := rebaseEach(m.updates, r.history[m.version-r.histBase:])
 	if err != nil {
 		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The changes do not fit version %d: %v", m.version, err))
 		return acceptedPush{}, false
@@ -325,6 +325,26 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 	r.lastSeq[clientID] = seqs[len(seqs)-1]
 	ap.version = r.version
 	return ap, true
+}
+
+// rebaseEach rebases updates over the updates of over one at a time, as
+// change.Rebase (rebaseUpdates) with one update of over each time. That is
+// what a client computes when it applies each update it receives in turn
+// (receiveUpdates with one update), whatever the batches the updates came
+// in. Rebasing over all of them at once composes them first, and mapping
+// over a composition is not always mapping over each in turn, in CodeMirror
+// as here: a replacement of a range that one update deletes and the next
+// inserts into lands after that insertion when mapped over each, before it
+// when mapped over both composed. A client that received the two in
+// different messages would then diverge from the server.
+func rebaseEach(updates, over []change.Update) ([]change.Update, error) {
+	for i := 0; i < len(over) && len(updates) > 0; i++ {
+		var err error
+		if updates, err = change.Rebase(updates, over[i:i+1]); err != nil {
+			return nil, err
+		}
+	}
+	return updates, nil
 }
 
 // flush commits the pending pushes in one transaction, then sends the
