@@ -135,12 +135,12 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 	}
 	acc, err := p.Account(ctx)
 	if err != nil {
-		p.Refuse(err, fields)
+		refuseUnlessGone(ctx, p, err, fields)
 		return
 	}
 	canRead, canEdit, err := cb.access(ctx, acc, m.Doc)
 	if err != nil {
-		p.Refuse(err, fields)
+		refuseUnlessGone(ctx, p, err, fields)
 		return
 	}
 	if !canRead {
@@ -185,8 +185,19 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 		return
 	}
 	if err := cb.deliver(ctx, m.Doc, msg); err != nil {
-		p.Refuse(err, fields)
+		refuseUnlessGone(ctx, p, err, fields)
 	}
+}
+
+// refuseUnlessGone refuses a message with err, unless the connection is
+// ending: its context is then done, the store calls made for the message
+// fail with that, and there is nobody left to answer (nor an internal
+// error to log).
+func refuseUnlessGone(ctx context.Context, p *Peer, err error, fields map[string]any) {
+	if ctx.Err() != nil {
+		return
+	}
+	p.Refuse(err, fields)
 }
 
 // decodePush checks a push's shape and parses its change sets.
