@@ -9,6 +9,9 @@ const maxDelay = 10000; // ms, the longest wait between two tries
 // and a connection whose network vanished may otherwise look open for
 // minutes while edits pile up unsent.
 const heartbeatPeriod = 15000;
+// A connection that is not open after this long is given up and tried
+// again: a handshake lost on a bad network may otherwise hang for minutes.
+const connectTimeout = 8000;
 
 // Close codes after which trying again cannot help.
 const closeSessionEnded = 1008; // the session ended (logout, deactivation)
@@ -31,6 +34,7 @@ export class Connection {
     this.heartbeat = null;
     this.awaitingPong = false;
     this.pingID = 0;
+    this.connectTimer = null;
     this.ended = false;
     this.everOpened = false;
     window.addEventListener("online", () => this.retryNow());
@@ -75,6 +79,7 @@ export class Connection {
   end() {
     this.ended = true;
     clearTimeout(this.timer);
+    clearTimeout(this.connectTimer);
     this.stopHeartbeat();
     if (this.ws) {
       const ws = this.ws;
@@ -95,7 +100,12 @@ export class Connection {
       return;
     }
     this.ws = ws;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      if (this.ws === ws && ws.readyState !== WebSocket.OPEN) this.abandon(ws);
+    }, connectTimeout);
     ws.onopen = () => {
+      clearTimeout(this.connectTimer);
       this.everOpened = true;
       this.startHeartbeat();
       this.handlers.state("connected");
@@ -119,8 +129,20 @@ export class Connection {
     ws.onerror = () => {};
   }
 
+  // abandon gives a socket up without waiting for a close handshake that
+  // may never come, and tries again.
+  abandon(ws) {
+    this.closed(1006);
+    try {
+      ws.close();
+    } catch (e) {
+      // already closing
+    }
+  }
+
   // closed handles the end of the current socket, whatever ended it.
   closed(code) {
+    clearTimeout(this.connectTimer);
     this.detach();
     this.stopHeartbeat();
     this.handlers.close(code);
@@ -175,17 +197,8 @@ export class Connection {
     this.awaitingPong = false;
     this.heartbeat = setInterval(() => {
       if (this.awaitingPong) {
-        // No answer since the last ping: give this socket up without
-        // waiting for a close handshake that may never come.
-        const ws = this.ws;
-        this.closed(1006);
-        if (ws) {
-          try {
-            ws.close();
-          } catch (e) {
-            // already closing
-          }
-        }
+        // No answer since the last ping: the connection is dead.
+        if (this.ws) this.abandon(this.ws);
         return;
       }
       this.awaitingPong = true;

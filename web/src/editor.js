@@ -220,6 +220,7 @@ class Draft {
       this.root.replaceChildren();
       this.root.classList.add("is-live");
       this.view = new EditorView({ state, parent: this.root });
+      this.exposeForTests();
     } else {
       // A reload after a refusal: unsent edits are dropped, the text is
       // the server's.
@@ -376,6 +377,17 @@ class Draft {
       this.updateSaved();
     }
     if (update.selectionSet || local || (update.focusChanged && update.view.hasFocus)) this.schedulePresence();
+  }
+
+  // exposeForTests lets browser tests read the editor's state without
+  // reading the screen, where others' name labels sit inside the text.
+  exposeForTests() {
+    const draft = this;
+    this.root.tawlaEditor = {
+      text: () => draft.view.state.doc.toString(),
+      version: () => getSyncedVersion(draft.view.state),
+      unsent: () => sendableUpdates(draft.view.state).length,
+    };
   }
 
   // ---- Presence ----
