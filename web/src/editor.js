@@ -264,7 +264,17 @@ class Draft {
     if (!updates.length) return;
     try {
       const parsed = updates.map((u) => ({ clientID: String(u.clientID), changes: ChangeSet.fromJSON(u.changes) }));
-      this.view.dispatch(receiveUpdates(this.view.state, parsed));
+      // One update at a time, as the server rebases (docs/protocol.md):
+      // mapping over a composition of updates is not always the same as
+      // mapping over each in turn.
+      const transactions = [];
+      let state = this.view.state;
+      for (const u of parsed) {
+        const tr = receiveUpdates(state, [u]);
+        transactions.push(tr);
+        state = tr.state;
+      }
+      this.view.dispatch(transactions);
       parsed.forEach((u, i) => this.recent.push({ version: from + i + 1, changes: u.changes }));
       if (this.recent.length > recentKept) this.recent.splice(0, this.recent.length - recentKept);
     } catch (e) {
