@@ -45,7 +45,7 @@ lint: check-go
 ## web: bundle the editor (web/src) into web/static/dist with esbuild; npm ci first when needed
 web: $(WEB_DIST)
 
-$(WEB_DIST): $(WEB_DEPS) $(WEB_SRC)
+$(WEB_DIST): $(WEB_DEPS) $(WEB_SRC) | check-node
 	$(ESBUILD) web/src/editor.js --bundle --minify --format=iife --target=es2020 \
 		--log-level=warning --outfile=$(WEB_DIST)
 
