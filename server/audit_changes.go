@@ -23,6 +23,9 @@ var auditFieldLabels = map[string]string{
 	"college":         "field.college",
 	"delegation":      "field.delegation",
 	"contact":         "field.contact",
+	"title":           "field.title",
+	"category":        "field.category",
+	"summary":         "field.summary",
 }
 
 // fieldChange is one field of an audit entry: its label key, and its value
@@ -88,6 +91,10 @@ func auditValue(p *page, orgs map[string]*workspace.Organisation, field, value s
 			return p.T("audit.yes")
 		case "false":
 			return p.T("audit.no")
+		}
+	case "category":
+		if workspace.ProcedureCategory(value).Valid() {
+			return p.T("procedure.category." + value)
 		}
 	case "organisation_id":
 		if o, ok := orgs[value]; ok {

@@ -62,3 +62,19 @@ func TestAuditValueReadable(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditValueProcedure(t *testing.T) {
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &page{localizer: cat.localizer("fr"), Lang: "fr"}
+	if got, want := auditValue(p, nil, "category", "service_standard"), p.T("procedure.category.service_standard"); got != want || got == "service_standard" {
+		t.Errorf("category shown as %q, want %q", got, want)
+	}
+	for _, field := range []string{"title", "category", "summary"} {
+		if auditFieldLabels[field] == "" {
+			t.Errorf("procedure field %q has no label", field)
+		}
+	}
+}
