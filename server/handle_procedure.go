@@ -1,9 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/base64"
-	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -271,22 +268,4 @@ func (s *Server) renderProcedureForm(w http.ResponseWriter, r *http.Request, sta
 	p.Section = "procedures"
 	p.Data = procedureFormView{Procedure: proc, New: isNew, Error: p.ErrorText(err), Field: fieldError(err)}
 	s.render(w, r, status, "procedure_form", p)
-}
-
-// setEditorStylePolicy allows, for this response only, <style> elements
-// that carry a fresh nonce, and returns the nonce. CodeMirror adds its
-// stylesheet to the page as a <style> element (EditorView.cspNonce), which
-// the site-wide policy refuses; style attributes stay refused.
-func setEditorStylePolicy(w http.ResponseWriter) (string, error) {
-	var b [18]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("style nonce: %w", err)
-	}
-	nonce := base64.RawURLEncoding.EncodeToString(b[:])
-	policy := strings.Replace(contentSecurityPolicy, "style-src 'self'", "style-src 'self' 'nonce-"+nonce+"'", 1)
-	if policy == contentSecurityPolicy {
-		return "", fmt.Errorf("style nonce: the content security policy has no style-src 'self'")
-	}
-	w.Header().Set("Content-Security-Policy", policy)
-	return nonce, nil
 }

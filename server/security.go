@@ -1,9 +1,12 @@
 package server
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"tawla/workspace"
 )
@@ -55,4 +58,22 @@ func (s *Server) withRecovery(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// setEditorStylePolicy allows, for this response only, <style> elements
+// that carry a fresh nonce, and returns the nonce. CodeMirror adds its
+// stylesheet to the page as a <style> element (EditorView.cspNonce), which
+// the site-wide policy refuses; style attributes stay refused.
+func setEditorStylePolicy(w http.ResponseWriter) (string, error) {
+	var b [18]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("style nonce: %w", err)
+	}
+	nonce := base64.RawURLEncoding.EncodeToString(b[:])
+	policy := strings.Replace(contentSecurityPolicy, "style-src 'self'", "style-src 'self' 'nonce-"+nonce+"'", 1)
+	if policy == contentSecurityPolicy {
+		return "", fmt.Errorf("style nonce: the content security policy has no style-src 'self'")
+	}
+	w.Header().Set("Content-Security-Policy", policy)
+	return nonce, nil
 }
