@@ -133,6 +133,10 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 		p.Refuse(workspace.Errorf(workspace.EINVALID, "The message names no document."), fields)
 		return
 	}
+	if m.Version != nil && *m.Version < 0 {
+		p.Refuse(workspace.Errorf(workspace.EINVALID, "Version %d does not exist: versions count from 0.", *m.Version), fields)
+		return
+	}
 	acc, err := p.Account(ctx)
 	if err != nil {
 		refuseUnlessGone(ctx, p, err, fields)
@@ -167,7 +171,7 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 		msg.kind = msgPush
 	case msgTypePresence:
 		if m.Version == nil || m.Anchor == nil || m.Head == nil || *m.Anchor < 0 || *m.Head < 0 {
-			p.Refuse(workspace.Errorf(workspace.EINVALID, "Presence needs a version, an anchor and a head."), fields)
+			p.Refuse(workspace.Errorf(workspace.EINVALID, "Presence needs a version, and an anchor and a head of 0 or more."), fields)
 			return
 		}
 		msg.kind, msg.version, msg.anchor, msg.head = msgPresence, *m.Version, *m.Anchor, *m.Head

@@ -416,18 +416,15 @@ func (r *docRoom) saveSnapshot() {
 // reconnects with the version it has, the updates it missed.
 func (r *docRoom) join(m roomMsg) {
 	if r.loadErr != nil {
-		r.cb.left(m.peer, r.docID)
-		r.refuse(m.peer, r.loadErr)
+		r.refuseJoin(m, r.loadErr)
 		return
 	}
 	if m.hasVersion && (m.version > r.version || m.version < 0) {
-		r.cb.left(m.peer, r.docID)
-		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
+		r.refuseJoin(m, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
 		return
 	}
 	if m.hasVersion && m.version < r.histBase {
-		r.cb.left(m.peer, r.docID)
-		r.refuse(m.peer, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
+		r.refuseJoin(m, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
 		return
 	}
 	rp, known := r.peers[m.peer.Key()]
@@ -452,6 +449,17 @@ func (r *docRoom) join(m roomMsg) {
 		r.peers[m.peer.Key()] = rp
 		r.broadcastExcept(m.peer, mustJSON(peerInfo(r.docID, rp, "join")))
 	}
+}
+
+// refuseJoin refuses a join. A connection that was not in the document is
+// forgotten; one that was already in stays in, as its first join holds:
+// forgetting it would leave it in the room with nobody to take it out
+// when the connection ends.
+func (r *docRoom) refuseJoin(m roomMsg, err error) {
+	if _, in := r.peers[m.peer.Key()]; !in {
+		r.cb.left(m.peer, r.docID)
+	}
+	r.refuse(m.peer, err)
 }
 
 // leave closes the document for a peer and tells the others.
