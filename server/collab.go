@@ -128,7 +128,7 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 		p.Refuse(workspace.Errorf(workspace.EINVALID, "The message does not fit the %s format.", msgType), nil)
 		return
 	}
-	fields := map[string]any{"doc": m.Doc}
+	fields := map[string]any{"doc": m.Doc, "about": msgType}
 	if m.Doc <= 0 {
 		p.Refuse(workspace.Errorf(workspace.EINVALID, "The message names no document."), fields)
 		return
@@ -152,7 +152,7 @@ func (cb *collab) HandleMessage(ctx context.Context, p *Peer, msgType string, da
 		return
 	}
 
-	msg := roomMsg{peer: p, account: acc, canEdit: canEdit}
+	msg := roomMsg{msgType: msgType, peer: p, account: acc, canEdit: canEdit}
 	switch msgType {
 	case msgTypeJoin:
 		msg.kind = msgJoin
@@ -336,7 +336,7 @@ func (cb *collab) PeerGone(p *Peer) {
 	}
 	cb.mu.Unlock()
 	for _, docID := range docs {
-		_ = cb.deliver(context.Background(), docID, roomMsg{kind: msgLeave, peer: p})
+		_ = cb.deliver(context.Background(), docID, roomMsg{kind: msgLeave, msgType: msgTypeLeave, peer: p})
 	}
 }
 

@@ -36,6 +36,7 @@ const (
 // roomMsg is one request to a room, already decoded and authorised.
 type roomMsg struct {
 	kind    roomMsgKind
+	msgType string // as the client sent it, for error replies
 	peer    *Peer
 	account *workspace.Account
 	canEdit bool
@@ -257,32 +258,38 @@ func (r *docRoom) handleBatch(batch []roomMsg) {
 	}
 }
 
-func (r *docRoom) refuse(p *Peer, err error) {
-	p.Refuse(err, map[string]any{"doc": r.docID})
+func (r *docRoom) refuse(p *Peer, about string, err error) {
+	p.Refuse(err, map[string]any{"doc": r.docID, "about": about})
+}
+
+// refuseMsg answers m with an error that names the document and the kind
+// of message refused.
+func (r *docRoom) refuseMsg(m roomMsg, err error) {
+	r.refuse(m.peer, m.msgType, err)
 }
 
 // push rebases a push over the updates accepted since its version and
 // applies it to the text in memory. Refused pushes change nothing.
 func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 	if r.loadErr != nil {
-		r.refuse(m.peer, r.loadErr)
+		r.refuseMsg(m, r.loadErr)
 		return acceptedPush{}, false
 	}
 	if _, in := r.peers[m.peer.Key()]; !in {
-		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Join the document first."))
+		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "Join the document first."))
 		return acceptedPush{}, false
 	}
 	if m.version > r.version || m.version < 0 {
-		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
+		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
 		return acceptedPush{}, false
 	}
 	if m.version < r.histBase {
-		r.refuse(m.peer, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
+		r.refuseMsg(m, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
 		return acceptedPush{}, false
 	}
 	rebased, err := rebaseEach(m.updates, r.history[m.version-r.histBase:])
 	if err != nil {
-		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The changes do not fit version %d: %v", m.version, err))
+		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The changes do not fit version %d: %v", m.version, err))
 		return acceptedPush{}, false
 	}
 	seqs := m.seqs[len(m.seqs)-len(rebased):]
@@ -292,22 +299,22 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 	}
 	clientID := rebased[0].ClientID
 	if seqs[0] <= r.lastSeq[clientID] {
-		r.refuse(m.peer, workspace.Errorf(workspace.ECONFLICT, "Update %s/%d was already accepted: reload the document.", clientID, seqs[0]))
+		r.refuseMsg(m, workspace.Errorf(workspace.ECONFLICT, "Update %s/%d was already accepted: reload the document.", clientID, seqs[0]))
 		return acceptedPush{}, false
 	}
 	all := rebased[0].Changes
 	for _, u := range rebased[1:] {
 		if all, err = all.Compose(u.Changes); err != nil {
-			r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The updates of the push do not follow one another: %v", err))
+			r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The updates of the push do not follow one another: %v", err))
 			return acceptedPush{}, false
 		}
 	}
 	if all.NewLen() > r.cb.limits.MaxDocumentUnits {
-		r.refuse(m.peer, &workspace.Error{Code: workspace.EINVALID, Key: "error.document.too_large", Message: "The document would be larger than the limit."})
+		r.refuseMsg(m, &workspace.Error{Code: workspace.EINVALID, Key: "error.document.too_large", Message: "The document would be larger than the limit."})
 		return acceptedPush{}, false
 	}
 	if err := all.Apply(&r.text); err != nil {
-		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", m.version, err))
+		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", m.version, err))
 		return acceptedPush{}, false
 	}
 	accountID := m.account.ID
@@ -367,7 +374,7 @@ func (r *docRoom) flush(pending []acceptedPush) {
 		if err != nil {
 			r.logger.Error("collab: store updates", "from", from, "count", len(rows), "error", err)
 			for _, ap := range pending {
-				r.refuse(ap.peer, workspace.Errorf(workspace.EINTERNAL, "The changes could not be saved."))
+				r.refuse(ap.peer, msgTypePush, workspace.Errorf(workspace.EINTERNAL, "The changes could not be saved."))
 			}
 			r.history, r.historyJSON = nil, nil
 			r.loadErr = r.load()
@@ -459,7 +466,7 @@ func (r *docRoom) refuseJoin(m roomMsg, err error) {
 	if _, in := r.peers[m.peer.Key()]; !in {
 		r.cb.left(m.peer, r.docID)
 	}
-	r.refuse(m.peer, err)
+	r.refuseMsg(m, err)
 }
 
 // leave closes the document for a peer and tells the others.
@@ -478,11 +485,11 @@ func (r *docRoom) leave(p *Peer) {
 func (r *docRoom) presence(m roomMsg) {
 	rp, ok := r.peers[m.peer.Key()]
 	if !ok {
-		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "Join the document first."))
+		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "Join the document first."))
 		return
 	}
 	if m.version > r.version || m.anchor > r.cb.limits.MaxDocumentUnits || m.head > r.cb.limits.MaxDocumentUnits {
-		r.refuse(m.peer, workspace.Errorf(workspace.EINVALID, "The selection is out of range."))
+		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The selection is out of range."))
 		return
 	}
 	msg := peerInfo(r.docID, rp, "")
