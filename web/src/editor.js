@@ -302,13 +302,13 @@ class Draft {
       this.conn.end();
       return;
     }
-    if (this.joining) {
+    if (this.joining && msg.about === "doc.join") {
       // A reconnect the server cannot serve from its history (conflict):
       // reload the document.
       this.resync("statusRefused");
       return;
     }
-    if (this.pushing) {
+    if (this.pushing && msg.about === "doc.push") {
       this.pushing = false;
       if (code === "forbidden") {
         this.setCanEdit(false);
