@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// pinSelf pins the load generator's threads to cpu ("" leaves it free).
+func pinSelf(cpu string) error {
+	if cpu == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(cpu)
+	if err != nil {
+		return err
+	}
+	var set unix.CPUSet
+	set.Set(n)
+	// Pin every thread of the process: the Go runtime starts threads from
+	// the pinned one, and new threads inherit its mask.
+	return unix.SchedSetaffinity(0, &set)
+}
+
+// Proc is a server process started by the benchmark, pinned to its core.
+type Proc struct {
+	Name string
+	Addr string // host:port it listens on
+	cmd  *exec.Cmd
+	log  *os.File
+}
+
+// freeAddr returns a loopback address with a free port.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// startProc starts name's command pinned to cpu with taskset, logging to a
+// file in env.Work, and waits until addr accepts connections.
+func startProc(ctx context.Context, env *Env, name, addr string, dir string, args ...string) (*Proc, error) {
+	if env.ServerCPU != "" {
+		args = append([]string{"taskset", "-c", env.ServerCPU}, args...)
+	}
+	log, err := os.Create(filepath.Join(env.Work, name+".log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	p := &Proc{Name: name, Addr: addr, cmd: cmd, log: log}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return p, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			p.Stop()
+			return nil, fmt.Errorf("%s did not listen on %s (see %s)", name, addr, log.Name())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// StartTawla fills a new database with the demo table and serves it with
+// `tawla serve`, pinned to the server core.
+func StartTawla(ctx context.Context, env *Env, name string, extra ...string) (*Proc, error) {
+	data := filepath.Join(env.Work, name+".db")
+	if out, err := exec.CommandContext(ctx, env.TawlaBin, "demo", "-data", data).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("tawla demo: %v: %s", err, out)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{env.TawlaBin, "serve", "-addr", addr, "-data", data, "-log-level", "warn"}, extra...)
+	return startProc(ctx, env, name, addr, env.Root, args...)
+}
+
+// Usage is what a server process has used so far.
+type Usage struct {
+	CPU     time.Duration // user + system time of the process and its threads
+	RSS     int64         // resident memory now, bytes
+	PeakRSS int64         // highest resident memory, bytes
+}
+
+// Usage reads the process's CPU time and memory from /proc. The process
+// is the command itself, or the child taskset execs into (same pid).
+func (p *Proc) Usage() (Usage, error) {
+	pid := p.cmd.Process.Pid
+	var u Usage
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return u, err
+	}
+	// Fields after the command name, which is in parentheses.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	if len(fields) < 13 {
+		return u, fmt.Errorf("unexpected /proc stat: %s", stat)
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	u.CPU = time.Duration(utime+stime) * time.Second / ticks
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return u, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			u.RSS = kib(v)
+		} else if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			u.PeakRSS = kib(v)
+		}
+	}
+	return u, sc.Err()
+}
+
+func kib(v string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+	return n * 1024
+}
+
+// Stop ends the process and its children.
+func (p *Proc) Stop() {
+	if p.cmd.Process != nil {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = p.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	}
+	p.log.Close()
+}
