@@ -66,3 +66,10 @@ type SimEditor interface {
 	// Close disconnects.
 	Close() error
 }
+
+// drivers lists the servers the comparative steps run against, Tawla
+// first; each driver's file registers it from an init function.
+var drivers []func() Driver
+
+// registerDriver adds a server to the comparative steps.
+func registerDriver(newDriver func() Driver) { drivers = append(drivers, newDriver) }
