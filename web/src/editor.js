@@ -97,6 +97,7 @@ class Draft {
     this.previewFirst = 0;
     this.presenceTimer = null;
     this.presenceDirty = false;
+    this.presenceAhead = false; // the last selection sent counted unconfirmed updates
     this.notice = null; // a status message that outlives connection states
 
     this.conn = new Connection({
@@ -164,6 +165,11 @@ class Draft {
         this.pushing = false;
         this.maybePush();
         this.updateSaved();
+        // The others place our last selection as if our unconfirmed
+        // updates were not in it yet, and then move it again over them as
+        // they arrive: it shows ahead of where we are until we send it
+        // again, now that the server has them.
+        if (this.presenceAhead) this.schedulePresence();
         break;
       case "doc.peer":
         this.onPeer(msg);
@@ -413,6 +419,7 @@ class Draft {
     this.presenceDirty = false;
     if (this.view && this.joined) {
       const sel = this.view.state.selection.main;
+      this.presenceAhead = sendableUpdates(this.view.state).length > 0;
       this.conn.send({
         type: "doc.presence",
         doc: this.docID,
