@@ -9,6 +9,9 @@ const maxDelay = 10000; // ms, the longest wait between two tries
 // and a connection whose network vanished may otherwise look open for
 // minutes while edits pile up unsent.
 const heartbeatPeriod = 15000;
+// How long a probe (sent when the browser reports going offline) waits for
+// its answer before the socket is taken for dead.
+const probeWait = 4000;
 // A connection that is not open after this long is given up and tried
 // again: a handshake lost on a bad network may otherwise hang for minutes.
 const connectTimeout = 8000;
@@ -38,8 +41,15 @@ export class Connection {
     this.ended = false;
     this.everOpened = false;
     window.addEventListener("online", () => this.retryNow());
+    this.probeTimer = null;
     window.addEventListener("offline", () => {
-      if (!this.isOpen()) this.handlers.state("offline");
+      if (!this.isOpen()) {
+        this.handlers.state("offline");
+        return;
+      }
+      // The socket may look open long after the network is gone: ask the
+      // server now, and drop the socket if it does not answer soon.
+      this.probe();
     });
   }
 
@@ -172,12 +182,9 @@ export class Connection {
     this.attempt++;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (navigator.onLine === false) {
-        // Wait for the "online" event, but keep trying now and then in
-        // case the browser is wrong about it.
-        this.scheduleRetry();
-        return;
-      }
+      // Try even when the browser says it is offline: it is sometimes
+      // wrong, and the "online" event may never come. A failed attempt
+      // only schedules the next one, with a longer delay.
       this.connect();
     }, delay);
   }
@@ -190,6 +197,19 @@ export class Connection {
     this.attempt = 0;
     this.handlers.state("reconnecting");
     this.connect();
+  }
+
+  // probe pings the server at once and abandons the socket if no answer
+  // comes within probeWait.
+  probe() {
+    if (!this.isOpen()) return;
+    this.awaitingPong = true;
+    this.send({ type: "ping", id: ++this.pingID });
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      if (this.awaitingPong && this.ws) this.abandon(this.ws);
+    }, probeWait);
   }
 
   startHeartbeat() {
@@ -209,6 +229,8 @@ export class Connection {
   stopHeartbeat() {
     clearInterval(this.heartbeat);
     this.heartbeat = null;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     this.awaitingPong = false;
   }
 }
