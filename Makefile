@@ -15,7 +15,12 @@ WEB_DIST  := web/static/dist/editor.js
 WEB_DEPS  := web/node_modules/.package-lock.json
 ESBUILD   := web/node_modules/.bin/esbuild
 
-.PHONY: run build test lint clean web check-go check-browser check-node
+# The peer servers the benchmark compares Tawla with (ShareDB and
+# y-websocket, pinned in bench/peers/package-lock.json); node_modules is
+# not committed.
+PEERS_DEPS := bench/peers/node_modules/.package-lock.json
+
+.PHONY: run build test lint clean web bench-peers check-go check-browser check-node
 
 ## run: build, create data/tawla.db with the demo table on first start, serve it
 run: build
@@ -55,6 +60,13 @@ $(WEB_DEPS): web/package-lock.json web/package.json | check-node
 	cd web && npm ci --no-audit --no-fund
 	@touch $(WEB_DEPS)
 
+## bench-peers: install the benchmark's peer servers (ShareDB, y-websocket) into bench/peers; npm ci when needed
+bench-peers: $(PEERS_DEPS)
+
+$(PEERS_DEPS): bench/peers/package-lock.json bench/peers/package.json | check-node
+	cd bench/peers && npm ci --no-audit --no-fund
+	@touch $(PEERS_DEPS)
+
 ## clean: remove the binary, the editor bundle and test output (not your data/ nor web/node_modules)
 clean:
 	rm -rf bin e2e/testoutput web/static/dist
@@ -64,7 +76,7 @@ check-go:
 	@command -v gcc >/dev/null || { echo "gcc is missing: SQLite is built with cgo (Debian: apt-get install gcc)"; exit 1; }
 
 check-node:
-	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js and npm are missing: they bundle the editor (make web). Install Node.js 18 or later (Debian: apt-get install nodejs npm, or https://nodejs.org/)"; exit 1; }
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js and npm are missing: they bundle the editor (make web) and run the benchmark's peer servers (make bench-peers). Install Node.js 18 or later (Debian: apt-get install nodejs npm, or https://nodejs.org/)"; exit 1; }
 
 check-browser:
 	@if [ -x "$${TAWLA_CHROMIUM:-$(CHROMIUM)}" ]; then \
