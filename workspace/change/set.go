@@ -389,8 +389,12 @@ var errMismatch = fmt.Errorf("%w: change sets of different lengths", ErrLength)
 // apply after change B, both starting from the same document. It is
 // CodeMirror's mapSet, step for step.
 func mapSections(aSections []int, aInserted [][]uint16, bSections []int, before, mkSet bool) ([]int, [][]uint16, error) {
-	var sections []int
+	// Room for the usual result at once, as in composeSections.
+	sections := make([]int, 0, len(aSections)+len(bSections))
 	var insert [][]uint16
+	if mkSet {
+		insert = make([][]uint16, 0, len(aSections)/2)
+	}
 	a := newSectionIter(aSections, aInserted)
 	b := newSectionIter(bSections, nil)
 	// inserted is the index (as it.i) of the section of A whose text has
@@ -453,6 +457,14 @@ func mapSections(aSections []int, aInserted [][]uint16, bSections []int, before,
 			inserted = a.i
 			a.forward(a.len - left)
 		case a.done() && b.done():
+			// Nil when empty, as the slices were before they had room
+			// made for them.
+			if len(sections) == 0 {
+				sections = nil
+			}
+			if len(insert) == 0 {
+				insert = nil
+			}
 			return sections, insert, nil
 		default:
 			return nil, nil, errMismatch
@@ -464,13 +476,27 @@ func mapSections(aSections []int, aInserted [][]uint16, bSections []int, before,
 // texts) of change A followed by change B. It is CodeMirror's composeSets,
 // step for step.
 func composeSections(aSections []int, aInserted [][]uint16, bSections []int, bInserted [][]uint16, mkSet bool) ([]int, [][]uint16, error) {
-	var sections []int
+	// Room for the usual result at once: composing typing with typing
+	// mostly gives as many sections as its inputs together, and growing
+	// the slices step by step cost more than the composition itself.
+	sections := make([]int, 0, len(aSections)+len(bSections))
 	var insert [][]uint16
+	if mkSet {
+		insert = make([][]uint16, 0, (len(aSections)+len(bSections))/2)
+	}
 	a := newSectionIter(aSections, aInserted)
 	b := newSectionIter(bSections, bInserted)
 	for open := false; ; {
 		switch {
 		case a.done() && b.done():
+			// Nil when empty, as the slices were before they had room
+			// made for them.
+			if len(sections) == 0 {
+				sections = nil
+			}
+			if len(insert) == 0 {
+				insert = nil
+			}
 			return sections, insert, nil
 		case a.ins == 0:
 			// A deletes: B never sees this text.
