@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -100,6 +101,19 @@ func (db *DB) AppendDocumentUpdates(ctx context.Context, id int64, from int, upd
 	if len(updates) == 0 {
 		return nil
 	}
+	return db.appendDocumentUpdates(ctx, id, from, updates, nil)
+}
+
+// AppendDocumentUpdatesAndSnapshot is AppendDocumentUpdates that also
+// stores content, the document's text after the updates, as the snapshot
+// of their last version, in the same transaction: one commit (and one sync
+// of the disk) instead of two. It stores nothing when the updates cannot
+// be stored.
+func (db *DB) AppendDocumentUpdatesAndSnapshot(ctx context.Context, id int64, from int, updates []*workspace.DocumentUpdate, content string) error {
+	return db.appendDocumentUpdates(ctx, id, from, updates, &content)
+}
+
+func (db *DB) appendDocumentUpdates(ctx context.Context, id int64, from int, updates []*workspace.DocumentUpdate, snapshot *string) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
@@ -156,6 +170,11 @@ func (db *DB) AppendDocumentUpdates(ctx context.Context, id int64, from int, upd
 			return fmt.Errorf("sqlite: append document update: %w", err)
 		}
 	}
+	if snapshot != nil {
+		if err := saveDocumentSnapshot(ctx, tx, id, to, *snapshot, now); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
 }
 
@@ -206,15 +225,22 @@ func (db *DB) SaveDocumentSnapshot(ctx context.Context, id int64, version int, c
 		return err
 	}
 	defer tx.Rollback()
+	if err := saveDocumentSnapshot(ctx, tx, id, version, content, db.Now()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func saveDocumentSnapshot(ctx context.Context, tx *sqlx.Tx, id int64, version int, content string, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO document_snapshots (document_id, version, content, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (document_id, version) DO NOTHING`, id, version, content, db.Now()); err != nil {
+		ON CONFLICT (document_id, version) DO NOTHING`, id, version, content, now); err != nil {
 		if isForeignKeyViolation(err) {
 			return notFound("Document")
 		}
 		return fmt.Errorf("sqlite: save document snapshot: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
 // LastClientSeqs returns, for each client ID that has updates in the

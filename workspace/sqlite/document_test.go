@@ -151,3 +151,50 @@ func mustVersion(tb testing.TB, db *sqlite.DB, docID int64, version, updates int
 		tb.Fatalf("document at version %d with %d updates, want %d with %d", doc.Version, len(got), version, updates)
 	}
 }
+
+func TestAppendDocumentUpdatesAndSnapshot(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("OK", func(t *testing.T) {
+		db := MustOpenDB(t)
+		docID, acc := mustCreateDraft(t, db, "")
+		if err := db.AppendDocumentUpdates(ctx, docID, 0, typedUpdates("c1", 1, 3, acc.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AppendDocumentUpdatesAndSnapshot(ctx, docID, 3, typedUpdates("c1", 4, 70, acc.ID), "the text at 73"); err != nil {
+			t.Fatal(err)
+		}
+		doc, snap, updates, err := db.LoadDocument(ctx, docID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Version != 73 || snap.Version != 73 || snap.Content != "the text at 73" || len(updates) != 0 {
+			t.Fatalf("version %d, snapshot %d %q, %d updates after it", doc.Version, snap.Version, snap.Content, len(updates))
+		}
+		all, err := db.FindDocumentUpdates(ctx, docID, 0, 73)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 73 {
+			t.Fatalf("%d updates stored, want 73", len(all))
+		}
+	})
+
+	t.Run("ErrStoredAlready", func(t *testing.T) {
+		db := MustOpenDB(t)
+		docID, acc := mustCreateDraft(t, db, "first text")
+		if err := db.AppendDocumentUpdates(ctx, docID, 0, typedUpdates("c1", 1, 3, acc.ID)); err != nil {
+			t.Fatal(err)
+		}
+		err := db.AppendDocumentUpdatesAndSnapshot(ctx, docID, 3, typedUpdates("c1", 3, 2, acc.ID), "never stored")
+		wantCode(t, err, workspace.ECONFLICT)
+		_, snap, _, err := db.LoadDocument(ctx, docID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.Version != 0 || snap.Content != "first text" {
+			t.Fatalf("snapshot %d %q, want the first one", snap.Version, snap.Content)
+		}
+		mustVersion(t, db, docID, 3, 3)
+	})
+}
