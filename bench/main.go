@@ -75,7 +75,10 @@ func run(ctx context.Context, quick bool, out, only, tawlaBin string) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	env := &Env{Quick: quick, Root: root, TawlaBin: filepath.Join(root, tawlaBin), Work: work}
+	if !filepath.IsAbs(tawlaBin) {
+		tawlaBin = filepath.Join(root, tawlaBin)
+	}
+	env := &Env{Quick: quick, Root: root, TawlaBin: tawlaBin, Work: work}
 	if runtime.NumCPU() >= 2 {
 		env.ServerCPU, env.LoadCPU = "0", "1"
 	}

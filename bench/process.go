@@ -14,6 +14,10 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"tawla/demo"
+	"tawla/workspace"
+	"tawla/workspace/sqlite"
 )
 
 // pinSelf pins the load generator's threads to cpu ("" leaves it free).
@@ -36,6 +40,8 @@ func pinSelf(cpu string) error {
 type Proc struct {
 	Name string
 	Addr string // host:port it listens on
+	// Data is the SQLite file of a tawla server ("" for the others).
+	Data string
 	cmd  *exec.Cmd
 	log  *os.File
 }
@@ -96,7 +102,37 @@ func StartTawla(ctx context.Context, env *Env, name string, extra ...string) (*P
 		return nil, err
 	}
 	args := append([]string{env.TawlaBin, "serve", "-addr", addr, "-data", data, "-log-level", "warn"}, extra...)
-	return startProc(ctx, env, name, addr, env.Root, args...)
+	p, err := startProc(ctx, env, name, addr, env.Root, args...)
+	if err != nil {
+		return nil, err
+	}
+	p.Data = data
+	return p, nil
+}
+
+// CreateTawlaDocument creates a procedure whose draft holds text, in the
+// name of the demo member, in the database of the tawla server p, and
+// returns the draft's document ID for doc.join. The server may be running:
+// SQLite in WAL mode lets both processes write the file, and the server
+// reads the new document when someone first opens it. (The web form would
+// start the draft with the title as a heading; the benchmark needs the
+// exact text.)
+func CreateTawlaDocument(ctx context.Context, p *Proc, title, text string) (int64, error) {
+	db, err := sqlite.Open(ctx, p.Data)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	acc, err := db.FindAccountByEmail(ctx, demo.MemberEmail)
+	if err != nil {
+		return 0, err
+	}
+	proc := &workspace.Procedure{Title: title, Language: "fr", Category: workspace.CategoryOther,
+		Summary: "Document created by the benchmark (bench/)."}
+	if err := db.CreateProcedure(ctx, workspace.ActorFor(acc), proc, text); err != nil {
+		return 0, err
+	}
+	return proc.DocumentID, nil
 }
 
 // Usage is what a server process has used so far.
