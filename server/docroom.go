@@ -14,7 +14,9 @@ import (
 )
 
 // roomInboxSize bounds the messages waiting for a room; a connection that
-// sends faster than the room works waits (TCP pushes back on it).
+// sends faster than the room works waits (TCP pushes back on it). The
+// inbox holds pointers: a buffer of that many roomMsg values would take
+// half a megabyte for every open document, even an idle one.
 const roomInboxSize = 4096
 
 // roomBatchMax bounds the messages a room takes in one turn; the pushes
@@ -74,7 +76,7 @@ type docRoom struct {
 	cb     *collab
 	docID  int64
 	logger *slog.Logger
-	inbox  chan roomMsg
+	inbox  chan *roomMsg
 
 	mu      sync.Mutex
 	closed  bool
@@ -96,7 +98,7 @@ func newDocRoom(cb *collab, docID int64) *docRoom {
 	return &docRoom{
 		cb: cb, docID: docID,
 		logger: cb.logger.With("doc", docID),
-		inbox:  make(chan roomMsg, roomInboxSize),
+		inbox:  make(chan *roomMsg, roomInboxSize),
 		peers:  map[uint64]*roomPeer{},
 	}
 }
@@ -117,7 +119,7 @@ func (r *docRoom) enqueue(ctx context.Context, msg roomMsg) bool {
 		r.mu.Unlock()
 	}()
 	select {
-	case r.inbox <- msg:
+	case r.inbox <- &msg:
 		return true
 	case <-ctx.Done():
 		return false
@@ -155,12 +157,12 @@ func (r *docRoom) run() {
 		r.logger.Error("collab: load document", "error", r.loadErr)
 	}
 	for {
-		batch := []roomMsg{<-r.inbox}
+		batch := []roomMsg{*<-r.inbox}
 	drain:
 		for len(batch) < roomBatchMax {
 			select {
 			case m := <-r.inbox:
-				batch = append(batch, m)
+				batch = append(batch, *m)
 			default:
 				break drain
 			}
