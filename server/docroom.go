@@ -82,12 +82,15 @@ type docRoom struct {
 	closed  bool
 	senders int // enqueue calls between their check and their send
 
-	// Owned by the run goroutine.
+	// Owned by the run goroutine. history[i] took the document from
+	// histBase+i to histBase+i+1. It is kept parsed, for rebasing; the
+	// JSON clients receive is written again from it for the rare join that
+	// asks for missed updates, which costs less than keeping both forms of
+	// thousands of updates.
 	loadErr         error
 	text            change.Text
 	version         int
-	history         []change.Update // history[i] took the document from histBase+i to histBase+i+1
-	historyJSON     []string        // the same updates as sent to clients
+	history         []change.Update
 	histBase        int
 	lastSeq         map[string]int64
 	snapshotVersion int
@@ -209,7 +212,6 @@ func (r *docRoom) load() error {
 		}
 		if u.Version > r.histBase {
 			r.history = append(r.history, change.Update{Changes: set, ClientID: u.ClientID})
-			r.historyJSON = append(r.historyJSON, updateJSON(u.ClientID, u.Changes))
 		}
 	}
 	if r.lastSeq, err = db.LastClientSeqs(ctx, r.docID); err != nil {
@@ -327,7 +329,6 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 		}
 		ap.rows = append(ap.rows, &workspace.DocumentUpdate{ClientID: u.ClientID, ClientSeq: seqs[i], Changes: string(js), AccountID: &accountID})
 		r.history = append(r.history, u)
-		r.historyJSON = append(r.historyJSON, updateJSON(u.ClientID, string(js)))
 	}
 	r.version += len(rebased)
 	r.lastSeq[clientID] = seqs[len(seqs)-1]
@@ -425,11 +426,13 @@ func (r *docRoom) flush(pending []acceptedPush) {
 			for _, ap := range pending {
 				r.refuse(ap.peer, msgTypePush, workspace.Errorf(workspace.EINTERNAL, "The changes could not be saved."))
 			}
-			r.history, r.historyJSON = nil, nil
+			r.history = nil
 			r.loadErr = r.load()
 			return
 		}
-		r.broadcast(r.updatesMessage(from, r.historyJSON[len(r.historyJSON)-len(rows):]))
+		r.broadcast(r.updatesMessage(from, len(rows), func(b []byte, i int, enc *clientIDEncoder) []byte {
+			return appendUpdateJSON(b, enc.json(rows[i].ClientID), rows[i].Changes)
+		}))
 	}
 	if snapshot {
 		r.snapshotVersion = r.version
@@ -449,7 +452,6 @@ func (r *docRoom) trimHistory() {
 	}
 	drop := len(r.history) - keep
 	r.history = append([]change.Update(nil), r.history[drop:]...)
-	r.historyJSON = append([]string(nil), r.historyJSON[drop:]...)
 	r.histBase += drop
 }
 
@@ -495,7 +497,15 @@ func (r *docRoom) join(m roomMsg) {
 	}
 	if m.hasVersion {
 		if m.version < r.version {
-			m.peer.Send(r.updatesMessage(m.version, r.historyJSON[m.version-r.histBase:]))
+			missed := r.history[m.version-r.histBase:]
+			m.peer.Send(r.updatesMessage(m.version, len(missed), func(b []byte, i int, enc *clientIDEncoder) []byte {
+				b = append(b, `{"clientID":`...)
+				b = append(b, enc.json(missed[i].ClientID)...)
+				b = append(b, `,"changes":`...)
+				// A set in the history applied, so it encodes.
+				b, _ = missed[i].Changes.AppendJSON(b)
+				return append(b, '}')
+			}))
 		}
 		m.peer.Send(mustJSON(map[string]any{"type": "doc.joined", "doc": r.docID, "version": r.version, "canEdit": m.canEdit, "peers": others}))
 	} else {
@@ -560,28 +570,48 @@ func (r *docRoom) broadcastExcept(p *Peer, data []byte) {
 	}
 }
 
-// updatesMessage builds a doc.updates message from updates already encoded
-// by updateJSON, without encoding them again.
-func (r *docRoom) updatesMessage(from int, updates []string) []byte {
-	b := make([]byte, 0, 64+len(updates)*48)
+// updatesMessage builds a doc.updates message of n updates from version
+// from; update appends the JSON of the i-th.
+func (r *docRoom) updatesMessage(from, n int, update func(b []byte, i int, enc *clientIDEncoder) []byte) []byte {
+	b := make([]byte, 0, 64+n*64)
 	b = append(b, `{"type":"doc.updates","doc":`...)
 	b = strconv.AppendInt(b, r.docID, 10)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, int64(from), 10)
 	b = append(b, `,"updates":[`...)
-	for i, u := range updates {
+	var enc clientIDEncoder
+	for i := 0; i < n; i++ {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, u...)
+		b = update(b, i, &enc)
 	}
 	return append(b, "]}"...)
 }
 
-// updateJSON encodes one update as clients receive it.
-func updateJSON(clientID, changes string) string {
-	id, _ := json.Marshal(clientID)
-	return `{"clientID":` + string(id) + `,"changes":` + changes + `}`
+// appendUpdateJSON appends one update as clients receive it, its changes
+// already in JSON.
+func appendUpdateJSON(b, clientIDJSON []byte, changes string) []byte {
+	b = append(b, `{"clientID":`...)
+	b = append(b, clientIDJSON...)
+	b = append(b, `,"changes":`...)
+	b = append(b, changes...)
+	return append(b, '}')
+}
+
+// clientIDEncoder encodes client IDs as JSON strings, once for a run of
+// updates from one client.
+type clientIDEncoder struct {
+	last    string
+	encoded []byte
+}
+
+func (e *clientIDEncoder) json(clientID string) []byte {
+	if e.encoded == nil || clientID != e.last {
+		e.last = clientID
+		e.encoded, _ = json.Marshal(clientID)
+	}
+	return e.encoded
 }
 
 // peerInfo describes a peer for the others: as an item of doc.state's
