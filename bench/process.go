@@ -44,6 +44,10 @@ type Proc struct {
 	Data string
 	cmd  *exec.Cmd
 	log  *os.File
+	// How it was started, for Restart.
+	dir  string
+	args []string
+	runs int
 }
 
 // freeAddr returns a loopback address with a free port.
@@ -59,10 +63,16 @@ func freeAddr() (string, error) {
 // startProc starts name's command pinned to cpu with taskset, logging to a
 // file in env.Work, and waits until addr accepts connections.
 func startProc(ctx context.Context, env *Env, name, addr string, dir string, args ...string) (*Proc, error) {
+	return startProcAs(ctx, env, name, name, addr, dir, args...)
+}
+
+// startProcAs is startProc logging to logName.log.
+func startProcAs(ctx context.Context, env *Env, name, logName, addr string, dir string, args ...string) (*Proc, error) {
+	given := args
 	if env.ServerCPU != "" {
 		args = append([]string{"taskset", "-c", env.ServerCPU}, args...)
 	}
-	log, err := os.Create(filepath.Join(env.Work, name+".log"))
+	log, err := os.Create(filepath.Join(env.Work, logName+".log"))
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +84,7 @@ func startProc(ctx context.Context, env *Env, name, addr string, dir string, arg
 		log.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &Proc{Name: name, Addr: addr, cmd: cmd, log: log}
+	p := &Proc{Name: name, Addr: addr, cmd: cmd, log: log, dir: dir, args: given}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
@@ -135,6 +145,22 @@ func CreateTawlaDocument(ctx context.Context, p *Proc, title, text string) (int6
 	return proc.DocumentID, nil
 }
 
+// Restart stops the process and starts its command again, on the same
+// address (and, for tawla, the same database: sessions opened before stay
+// valid). Memory figures need it: a login's argon2id takes 64 MiB, which
+// the Go runtime keeps for minutes after, so a server measured after
+// logins would hide any growth below that.
+func (p *Proc) Restart(ctx context.Context, env *Env) error {
+	p.Stop()
+	p.runs++
+	q, err := startProcAs(ctx, env, p.Name, fmt.Sprintf("%s.%d", p.Name, p.runs), p.Addr, p.dir, p.args...)
+	if err != nil {
+		return err
+	}
+	p.cmd, p.log = q.cmd, q.log
+	return nil
+}
+
 // Usage is what a server process has used so far.
 type Usage struct {
 	CPU     time.Duration // user + system time of the process and its threads
@@ -175,6 +201,41 @@ func (p *Proc) Usage() (Usage, error) {
 		}
 	}
 	return u, sc.Err()
+}
+
+// WatchRSS samples the process's resident memory every interval (and
+// once at once) until the returned function is called; that function
+// returns the highest value seen. Unlike Usage's PeakRSS, which holds the
+// peak of the process's whole life (a login's argon2id alone takes 64 MiB
+// for a moment), it shows what happened while it watched.
+func (p *Proc) WatchRSS(every time.Duration) (stop func() int64) {
+	var peak int64
+	sample := func() {
+		if u, err := p.Usage(); err == nil {
+			peak = max(peak, u.RSS)
+		}
+	}
+	sample()
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				sample()
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		<-finished
+		return peak
+	}
 }
 
 func kib(v string) int64 {
