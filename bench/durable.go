@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,39 +58,59 @@ func runDurable(ctx context.Context, env *Env, rep *Report) error {
 		return err
 	}
 	defer proc.Stop()
-	docID, err := CreateTawlaDocument(ctx, proc, "Benchmark: durable replay of "+name, w.start)
-	if err != nil {
-		return err
-	}
 	base := "http://" + proc.Addr
 	sess, err := client.Login(ctx, base, demo.MemberEmail, demo.Password)
 	if err != nil {
 		return err
 	}
-	before, err := proc.Usage()
-	if err != nil {
+	if err := proc.Restart(ctx, env); err != nil {
 		return err
 	}
-	res, err := durableReplay(ctx, sess, docID, w.sets, durableWindow)
-	if err != nil {
-		return err
+
+	// The disk's sync times vary from run to run: the figures are those of
+	// the median run (by throughput), each on a new document.
+	runs := durableRuns
+	var all []durableRun
+	var peakRSS int64
+	for i := 0; i < runs; i++ {
+		docID, err := CreateTawlaDocument(ctx, proc, fmt.Sprintf("Benchmark: durable replay %d of %s", i+1, name), w.start)
+		if err != nil {
+			return err
+		}
+		before, err := proc.Usage()
+		if err != nil {
+			return err
+		}
+		stopWatch := proc.WatchRSS(20 * time.Millisecond)
+		res, err := durableReplay(ctx, sess, docID, w.sets, durableWindow)
+		peakRSS = max(peakRSS, stopWatch())
+		if err != nil {
+			return err
+		}
+		after, err := proc.Usage()
+		if err != nil {
+			return err
+		}
+		if err := checkDocument(ctx, sess, proc, docID, w.want, len(w.sets)); err != nil {
+			return err
+		}
+		all = append(all, durableRun{durableResult: res, cpu: after.CPU - before.CPU})
 	}
-	after, err := proc.Usage()
-	if err != nil {
-		return err
-	}
-	if err := checkDocument(ctx, sess, proc, docID, w.want, len(w.sets)); err != nil {
-		return err
-	}
+	slices.SortFunc(all, func(a, b durableRun) int { return cmp.Compare(a.elapsed, b.elapsed) })
+	res := all[len(all)/2]
 
 	n := len(w.sets)
 	rate := float64(n) / res.elapsed.Seconds()
 	pushP := percentiles(res.pushLatency, 0.5, 0.99)
 	updP := percentiles(res.updateLatency, 0.5, 0.99)
-	cpu := 100 * (after.CPU - before.CPU).Seconds() / res.elapsed.Seconds()
+	cpu := 100 * res.cpu.Seconds() / res.elapsed.Seconds()
+	cpuPerUpdate := float64(res.cpu.Microseconds()) / float64(n)
+	rep.Set("durable.runs", float64(runs))
 	rep.Set("durable.updates", float64(n))
 	rep.Set("durable.seconds", res.elapsed.Seconds())
 	rep.Set("durable.updates_per_second", rate)
+	rep.Set("durable.updates_per_second_min", float64(n)/all[len(all)-1].elapsed.Seconds())
+	rep.Set("durable.updates_per_second_max", float64(n)/all[0].elapsed.Seconds())
 	rep.Set("durable.pushes", float64(len(res.pushLatency)))
 	rep.Set("durable.updates_per_push", float64(n)/float64(len(res.pushLatency)))
 	rep.Set("durable.push_p50_ms", ms(pushP[0]))
@@ -97,17 +118,28 @@ func runDurable(ctx context.Context, env *Env, rep *Report) error {
 	rep.Set("durable.update_p50_ms", ms(updP[0]))
 	rep.Set("durable.update_p99_ms", ms(updP[1]))
 	rep.Set("durable.server_cpu_percent", cpu)
-	rep.Set("durable.server_cpu_us_per_update", float64((after.CPU-before.CPU).Microseconds())/float64(n))
-	rep.Set("durable.server_peak_rss_bytes", float64(after.PeakRSS))
-	rep.Row("durable", fmt.Sprintf("%s: %d updates, each committed before its ack", name, n),
-		fmt.Sprintf("%.0f acknowledged updates/s", rate))
+	rep.Set("durable.server_cpu_us_per_update", cpuPerUpdate)
+	rep.Set("durable.server_peak_rss_bytes", float64(peakRSS))
+	rep.Row("durable", fmt.Sprintf("%s: %d updates, each committed before its ack (median of %d runs)", name, n, runs),
+		fmt.Sprintf("%.0f acknowledged updates/s (runs: %.0f to %.0f)", rate,
+			float64(n)/all[len(all)-1].elapsed.Seconds(), float64(n)/all[0].elapsed.Seconds()))
 	rep.Row("durable", "commit latency per push (sent → doc.pushed), p50 / p99",
 		fmt.Sprintf("%.1f / %.1f ms (%.0f updates/push)", ms(pushP[0]), ms(pushP[1]), float64(n)/float64(len(res.pushLatency))))
 	rep.Row("durable", "latency per update (typed → acknowledged), p50 / p99",
 		fmt.Sprintf("%.1f / %.1f ms", ms(updP[0]), ms(updP[1])))
-	rep.Row("durable", "server CPU (busy share, per update), peak RSS", fmt.Sprintf("%.0f %%, %.1f µs, %s",
-		cpu, float64((after.CPU-before.CPU).Microseconds())/float64(n), sizeString(uint64(after.PeakRSS))))
+	rep.Row("durable", "server CPU (busy share, per update); highest server RSS", fmt.Sprintf("%.0f %%, %.1f µs; %s",
+		cpu, cpuPerUpdate, sizeString(uint64(peakRSS))))
 	return nil
+}
+
+// durableRuns is how many times the trace (its first durableQuickEdits
+// transactions in the quick run) is replayed.
+const durableRuns = 3
+
+// durableRun is one replay and the server CPU it took.
+type durableRun struct {
+	durableResult
+	cpu time.Duration
 }
 
 // durableResult is what one durable replay measured.
