@@ -20,7 +20,16 @@ ESBUILD   := web/node_modules/.bin/esbuild
 # not committed.
 PEERS_DEPS := bench/peers/node_modules/.package-lock.json
 
-.PHONY: run build test lint clean web bench-peers check-go check-browser check-node
+# The benchmark (bench/, docs/benchmarks.md): its command, what it needs
+# besides bin/tawla (BENCH_DEPS: the peer servers' npm packages), where it
+# writes the figures, and extra flags (e.g. BENCH_FLAGS=-steps=replay,durable).
+# The traces are read from ../shared/traces, or TAWLA_TRACES.
+BENCH_BIN   := bin/tawlabench
+BENCH_DEPS  := bench-peers
+BENCH_OUT   := bench/out/results.json
+BENCH_FLAGS ?=
+
+.PHONY: run build test lint clean web bench bench-quick bench-peers check-go check-browser check-node
 
 ## run: build, create data/tawla.db with the demo table on first start, serve it
 run: build
@@ -59,6 +68,16 @@ $(WEB_DIST): $(WEB_DEPS) $(WEB_SRC) | check-node
 $(WEB_DEPS): web/package-lock.json web/package.json | check-node
 	cd web && npm ci --no-audit --no-fund
 	@touch $(WEB_DEPS)
+
+## bench: every benchmark step on this machine (under 10 minutes on 2 cores); prints the table, writes bench/out/results.json
+bench: build $(BENCH_DEPS)
+	$(GO) build -tags $(TAGS) -o $(BENCH_BIN) ./bench
+	$(BENCH_BIN) -out $(BENCH_OUT) $(BENCH_FLAGS)
+
+## bench-quick: a reduced version of each benchmark step (under 2 minutes)
+bench-quick: build $(BENCH_DEPS)
+	$(GO) build -tags $(TAGS) -o $(BENCH_BIN) ./bench
+	$(BENCH_BIN) -quick -out $(BENCH_OUT) $(BENCH_FLAGS)
 
 ## bench-peers: install the benchmark's peer servers (ShareDB, y-websocket) into bench/peers; npm ci when needed
 bench-peers: $(PEERS_DEPS)
