@@ -17,8 +17,6 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/sys/unix"
 )
 
 func init() { register(Step{Name: "busyroom", Run: runBusyRoom}) }
@@ -114,7 +112,7 @@ func busyRoomPlan(quick bool) (roomPlan, error) {
 }
 
 func runBusyRoom(ctx context.Context, env *Env, rep *Report) error {
-	if err := pinAllThreads(env.LoadCPU); err != nil {
+	if err := pinSelf(env.LoadCPU); err != nil {
 		return err
 	}
 	plan, err := busyRoomPlan(env.Quick)
@@ -745,39 +743,6 @@ func roomSettle(ctx context.Context, p *Proc) error {
 			return nil
 		}
 		prev = u
-	}
-	return nil
-}
-
-// pinAllThreads pins every thread the process has now to cpu ("" leaves
-// them free). pinSelf pins only the thread that calls it, but the Go
-// runtime has started several before main runs, and those would spread
-// the load generator over the server's core too; threads started later
-// inherit the mask of the thread that starts them, so once all are pinned
-// all stay pinned.
-func pinAllThreads(cpu string) error {
-	if cpu == "" {
-		return nil
-	}
-	n, err := strconv.Atoi(cpu)
-	if err != nil {
-		return err
-	}
-	var set unix.CPUSet
-	set.Set(n)
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return err
-	}
-	for _, t := range tasks {
-		tid, err := strconv.Atoi(t.Name())
-		if err != nil {
-			continue
-		}
-		// A thread may have ended since the listing.
-		if err := unix.SchedSetaffinity(tid, &set); err != nil && !errors.Is(err, unix.ESRCH) {
-			return fmt.Errorf("pin thread %d: %w", tid, err)
-		}
 	}
 	return nil
 }

@@ -218,7 +218,7 @@ func linearOrder(t, flat *Trace, byAgent [][]int) ([]int, error) {
 }
 
 func runConcurrent(ctx context.Context, env *Env, rep *Report) error {
-	if err := pinAllThreads(env.LoadCPU); err != nil {
+	if err := pinSelf(env.LoadCPU); err != nil {
 		return err
 	}
 	t, err := LoadTrace(env, "friendsforever")

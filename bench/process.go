@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -20,7 +21,12 @@ import (
 	"tawla/workspace/sqlite"
 )
 
-// pinSelf pins the load generator's threads to cpu ("" leaves it free).
+// pinSelf pins every thread the load generator has now to cpu ("" leaves
+// them free). Pinning only the calling thread is not enough: the Go
+// runtime has started several before main runs, and those would spread
+// the load generator over the server's core too. Threads started later
+// inherit the mask of the thread that starts them, so once all are pinned
+// all stay pinned.
 func pinSelf(cpu string) error {
 	if cpu == "" {
 		return nil
@@ -31,9 +37,21 @@ func pinSelf(cpu string) error {
 	}
 	var set unix.CPUSet
 	set.Set(n)
-	// Pin every thread of the process: the Go runtime starts threads from
-	// the pinned one, and new threads inherit its mask.
-	return unix.SchedSetaffinity(0, &set)
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		tid, err := strconv.Atoi(t.Name())
+		if err != nil {
+			continue
+		}
+		// A thread may have ended since the listing.
+		if err := unix.SchedSetaffinity(tid, &set); err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("pin thread %d: %w", tid, err)
+		}
+	}
+	return nil
 }
 
 // Proc is a server process started by the benchmark, pinned to its core.

@@ -279,12 +279,22 @@ func checkConverged(t *testing.T, ts *testServer, docID int64, initial string, e
 		e.Close()
 	}
 	waitRoomClosed(t, ts, docID)
-	_, snap, after, err := ts.db.LoadDocument(ctx, docID)
-	if err != nil {
-		t.Fatalf("LoadDocument: %v", err)
-	}
-	if snap.Version != version || len(after) != 0 || snap.Content != text {
-		t.Errorf("after the last editor left: snapshot at version %d with %d updates after, want the text at version %d", snap.Version, len(after), version)
+	// The room leaves the room map before it writes its closing snapshot
+	// (so that a newcomer opens a new room at once): wait for the snapshot.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, snap, after, err := ts.db.LoadDocument(ctx, docID)
+		if err != nil {
+			t.Fatalf("LoadDocument: %v", err)
+		}
+		if snap.Version == version && len(after) == 0 && snap.Content == text {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("after the last editor left: snapshot at version %d with %d updates after, want the text at version %d", snap.Version, len(after), version)
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return text
 }
