@@ -50,12 +50,21 @@ func (p *Patch) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(raw[2], &p.Insert)
 }
 
-// tracesDir is where the shared traces live, relative to the repository.
+// tracesDir returns the folder of the shared traces: $TAWLA_TRACES when
+// set, else ../shared/traces beside the repository (where the project's
+// workspace keeps them), else /work/shared/traces (the same folder seen
+// from a clone made elsewhere on the machine).
 func tracesDir(env *Env) string {
 	if d := os.Getenv("TAWLA_TRACES"); d != "" {
 		return d
 	}
-	return filepath.Join(env.Root, "..", "shared", "traces")
+	candidates := []string{filepath.Join(env.Root, "..", "shared", "traces"), "/work/shared/traces"}
+	for _, d := range candidates {
+		if _, err := os.Stat(filepath.Join(d, "README.md")); err == nil {
+			return d
+		}
+	}
+	return candidates[0]
 }
 
 // LoadTrace reads and decompresses a trace by name (e.g. "automerge-paper").
