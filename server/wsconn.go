@@ -101,7 +101,12 @@ type wsConn struct {
 	logger *slog.Logger
 	id     uint64 // set by register, for logs
 
-	send chan frame // never closed; only the writer receives
+	// The send queue: frames wait in queue (at most sendBufferSize) and
+	// ready tells the writer there is something. A slice rather than a
+	// buffered channel, so that an idle connection holds no queue at all.
+	queueMu sync.Mutex
+	queue   []frame
+	ready   chan struct{} // capacity 1
 
 	closeOnce   sync.Once
 	closeNow    chan struct{} // closed by requestClose
@@ -116,12 +121,28 @@ type wsConn struct {
 
 // trySend queues f without blocking; it reports false if the queue is full.
 func (c *wsConn) trySend(f frame) bool {
-	select {
-	case c.send <- f:
-		return true
-	default:
+	c.queueMu.Lock()
+	if len(c.queue) >= sendBufferSize {
+		c.queueMu.Unlock()
 		return false
 	}
+	c.queue = append(c.queue, f)
+	c.queueMu.Unlock()
+	select {
+	case c.ready <- struct{}{}:
+	default: // the writer has been told already
+	}
+	return true
+}
+
+// takeQueue hands the writer every queued frame, giving the queue spare
+// as its next backing array.
+func (c *wsConn) takeQueue(spare []frame) []frame {
+	c.queueMu.Lock()
+	defer c.queueMu.Unlock()
+	taken := c.queue
+	c.queue = spare[:0]
+	return taken
 }
 
 // requestClose asks the writer to send a close frame now, ahead of anything
@@ -136,8 +157,8 @@ func (c *wsConn) requestClose(code int, reason string) {
 
 // Serve runs one websocket connection until it closes. It owns ws from the
 // call on and always closes it. It
-// starts a reader and a writer goroutine sharing a cancel context, and
-// returns once both have ended and the connection's subscriptions are gone.
+// reads on the calling goroutine and starts a writer goroutine, both
+// sharing a cancel context, and returns once both have ended and the connection's subscriptions are gone.
 // Cancelling ctx closes the connection with 1001. When the hub is shut down,
 // Serve closes ws with 1001 and returns at once.
 func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
@@ -145,7 +166,7 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 		hub:      h,
 		ws:       ws,
 		info:     info,
-		send:     make(chan frame, sendBufferSize),
+		ready:    make(chan struct{}, 1),
 		closeNow: make(chan struct{}),
 		topics:   make(map[string]struct{}),
 	}
@@ -163,13 +184,7 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 	defer cancel(nil)
 	readerDone := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		defer close(readerDone)
-		defer cancel(errReaderDone)
-		c.readLoop(ctx)
-	}()
+	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		closeSent := c.writeLoop(ctx)
@@ -185,6 +200,13 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 			t.Stop()
 		}
 		ws.Close() // unblocks the reader
+	}()
+	// The calling goroutine is the reader: one goroutine fewer per
+	// connection than a reader of its own, for the same work.
+	func() {
+		defer close(readerDone)
+		defer cancel(errReaderDone)
+		c.readLoop(ctx)
 	}()
 	wg.Wait()
 	c.logger.Debug("hub: websocket disconnected")
@@ -369,6 +391,7 @@ func (c *wsConn) reply(f frame) {
 func (c *wsConn) writeLoop(ctx context.Context) (closeSent bool) {
 	ticker := time.NewTicker(c.hub.pingPeriod)
 	defer ticker.Stop()
+	var batch []frame // the frames being written, swapped with the queue
 	for {
 		// A requested close goes ahead of whatever is queued.
 		select {
@@ -385,12 +408,25 @@ func (c *wsConn) writeLoop(ctx context.Context) (closeSent bool) {
 			return c.writeClose(websocket.CloseGoingAway, reasonShutdown)
 		case <-c.closeNow:
 			return c.writeClose(c.closeCode, c.closeReason)
-		case f := <-c.send:
-			if f.closeCode != 0 {
-				return c.writeClose(f.closeCode, f.closeReason)
+		case <-c.ready:
+			batch = c.takeQueue(batch)
+			for i, f := range batch {
+				// A requested close still goes ahead of the rest.
+				select {
+				case <-c.closeNow:
+					return c.writeClose(c.closeCode, c.closeReason)
+				default:
+				}
+				if f.closeCode != 0 {
+					return c.writeClose(f.closeCode, f.closeReason)
+				}
+				if err := c.write(websocket.TextMessage, f.data); err != nil {
+					return false
+				}
+				batch[i] = frame{} // let the message go
 			}
-			if err := c.write(websocket.TextMessage, f.data); err != nil {
-				return false
+			if cap(batch) > 64 {
+				batch = nil // a burst is over: do not keep its room
 			}
 		case <-ticker.C:
 			if err := c.write(websocket.PingMessage, nil); err != nil {
