@@ -326,22 +326,10 @@ func (c *wsConn) subscribeChecked(ctx context.Context, topic string, confirm boo
 		return
 	}
 
-	code := workspace.ErrorCode(err)
-	if code == workspace.EINTERNAL {
-		c.logger.Error("hub: authorize subscription", "topic", topic, "error", err)
-	}
-	if code != workspace.EUNAUTHORIZED {
+	if workspace.ErrorCode(err) != workspace.EUNAUTHORIZED {
 		c.hub.unsubscribe(c, topic, false)
-		c.reply(errorFrame(code, workspace.ErrorMessage(err), topic))
-		return
 	}
-
-	c.hub.detach(c)
-	c.closing.Store(true)
-	if !c.trySend(errorFrame(code, workspace.ErrorMessage(err), topic)) ||
-		!c.trySend(frame{closeCode: websocket.ClosePolicyViolation, closeReason: reasonUnauthorized}) {
-		c.requestClose(websocket.ClosePolicyViolation, reasonUnauthorized)
-	}
+	c.refuse(err, map[string]any{"topic": topic})
 }
 
 // refuse answers a routed message with an error carrying extra fields
