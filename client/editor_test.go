@@ -315,6 +315,16 @@ func TestEditor(t *testing.T) {
 		t.Fatalf("at the end: %q at %d", got, v)
 	}
 
+	// Hooks run outside the editor's lock, so the last acknowledgement's
+	// hook may still be on its way when Sync returns: wait for it.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		mu.Lock()
+		n := len(pushes)
+		mu.Unlock()
+		if n >= 3 {
+			break
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	var codes []string
