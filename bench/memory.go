@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tawla/client"
+	"tawla/collab"
 	"tawla/demo"
 	"tawla/server"
 	"tawla/workspace"
@@ -115,7 +116,7 @@ func closeAll(conns []*client.Conn) {
 // each: an empty one (the fixed cost), one of 100 KB without history, and
 // the automerge-paper document after its whole history was stored, which
 // the authority opens with the latest snapshot and the last
-// DefaultCollabLimits.HistoryKeep updates kept for rebasing.
+// collab.DefaultLimits.HistoryKeep updates kept for rebasing.
 func measureOpenDocuments(ctx context.Context, env *Env, rep *Report) error {
 	data := filepath.Join(env.Work, "memory-docs.db")
 	if out, err := exec.CommandContext(ctx, env.TawlaBin, "demo", "-data", data).CombinedOutput(); err != nil {
@@ -198,7 +199,7 @@ func measureOpenDocuments(ctx context.Context, env *Env, rep *Report) error {
 	}
 	fixed := sizes["empty"]
 	perText := (sizes["100k"] - fixed) / float64(len(text100k))
-	kept := min(server.DefaultCollabLimits.HistoryKeep, versions)
+	kept := min(collab.DefaultLimits.HistoryKeep, versions)
 	historyText := float64(len(docs[3].text))
 	perUpdate := (sizes["history"] - fixed - perText*historyText) / float64(kept)
 	rep.Set("memory.doc_empty_bytes", fixed)
@@ -230,13 +231,13 @@ func createDraft(ctx context.Context, db *sqlite.DB, acc *workspace.Account, tit
 
 // storeHistory stores a document as the durable step leaves it: the
 // trace's updates in batches of 1,000 from one client, with the snapshot
-// the authority writes every DefaultCollabLimits.SnapshotEvery updates.
+// the authority writes every collab.DefaultLimits.SnapshotEvery updates.
 func storeHistory(ctx context.Context, db *sqlite.DB, acc *workspace.Account, w *wireTrace) (int64, error) {
 	id, err := createDraft(ctx, db, acc, "Benchmark: memory, history", w.start)
 	if err != nil {
 		return 0, err
 	}
-	every := server.DefaultCollabLimits.SnapshotEvery
+	every := collab.DefaultLimits.SnapshotEvery
 	text := change.NewText(w.start)
 	var batch []*workspace.DocumentUpdate
 	from := 0

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
@@ -572,7 +573,7 @@ func TestReopenDatabase(t *testing.T) {
 		t.Errorf("demo.Load into a filled database: %v, want a conflict", err)
 	}
 
-	clock := &testClock{}
+	clock := &testsupport.Clock{}
 	db.Now = clock.Now
 	ts := startTestServer(t, db, clock, nil)
 	c := ts.loginAs(t, demo.AdminEmail)

@@ -12,7 +12,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"tawla/collab"
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 )
 
@@ -59,27 +61,27 @@ func TestWebsocketAuthorizationMatrix(t *testing.T) {
 			want: [4]string{"error:not_found", "error:not_found", "error:not_found", "error:not_found"}},
 		{name: "Unsubscribe", msgType: "unsubscribe", message: func(int64, int, int) string { return `{"type":"unsubscribe","topic":"table"}` },
 			want: [4]string{"unsubscribed", "unsubscribed", "unsubscribed", "unsubscribed"}},
-		{name: "DocJoin", msgType: msgTypeJoin, message: func(doc int64, _, _ int) string { return fmt.Sprintf(`{"type":"doc.join","doc":%d}`, doc) },
+		{name: "DocJoin", msgType: "doc.join", message: func(doc int64, _, _ int) string { return fmt.Sprintf(`{"type":"doc.join","doc":%d}`, doc) },
 			want: [4]string{"doc.state", "doc.state", "doc.state", "doc.state"}},
-		{name: "DocJoinUnknown", msgType: msgTypeJoin, message: func(int64, int, int) string { return `{"type":"doc.join","doc":999999}` },
+		{name: "DocJoinUnknown", msgType: "doc.join", message: func(int64, int, int) string { return `{"type":"doc.join","doc":999999}` },
 			want: [4]string{"error:not_found", "error:not_found", "error:not_found", "error:not_found"}},
-		{name: "DocPush", msgType: msgTypePush, joined: true, message: func(doc int64, version, length int) string {
+		{name: "DocPush", msgType: "doc.push", joined: true, message: func(doc int64, version, length int) string {
 			return fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":"matrix","seq":%d,"changes":[[0,"x"],%d]}]}`, doc, version, time.Now().UnixNano(), length)
 		}, want: [4]string{"error:forbidden", "doc.pushed", "doc.pushed", "doc.pushed"}},
-		{name: "DocPushWithoutJoin", msgType: msgTypePush, message: func(doc int64, version, length int) string {
+		{name: "DocPushWithoutJoin", msgType: "doc.push", message: func(doc int64, version, length int) string {
 			return fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":0,"updates":[{"clientID":"m","seq":1,"changes":[[0,"x"],13]}]}`, doc)
 		}, want: [4]string{"error:forbidden", "error:invalid", "error:invalid", "error:invalid"}},
-		{name: "DocPresence", msgType: msgTypePresence, joined: true, silent: true, message: func(doc int64, version, _ int) string {
+		{name: "DocPresence", msgType: "doc.presence", joined: true, silent: true, message: func(doc int64, version, _ int) string {
 			return fmt.Sprintf(`{"type":"doc.presence","doc":%d,"version":%d,"anchor":0,"head":1}`, doc, version)
 		}, want: pong},
-		{name: "DocLeave", msgType: msgTypeLeave, joined: true, silent: true, message: func(doc int64, _, _ int) string {
+		{name: "DocLeave", msgType: "doc.leave", joined: true, silent: true, message: func(doc int64, _, _ int) string {
 			return fmt.Sprintf(`{"type":"doc.leave","doc":%d}`, doc)
 		}, want: pong},
 		{name: "DocUnknownType", msgType: "doc.unknown", message: func(doc int64, _, _ int) string { return fmt.Sprintf(`{"type":"doc.unknown","doc":%d}`, doc) },
 			want: [4]string{"error:invalid", "error:invalid", "error:invalid", "error:invalid"}},
 	}
 
-	for _, mt := range collabMessageTypes {
+	for _, mt := range collab.MessageTypes {
 		if !slices.ContainsFunc(cases, func(c wsCase) bool { return c.msgType == mt }) {
 			t.Errorf("co-editing message %q is missing from the websocket matrix", mt)
 		}
@@ -90,13 +92,13 @@ func TestWebsocketAuthorizationMatrix(t *testing.T) {
 				ws := mustDialWS(t, ts.loginAs(t, email))
 				version, length := 0, 0
 				if c.joined {
-					wsSend(t, ws, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, p.DocumentID))
+					testsupport.SendText(t, ws, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, p.DocumentID))
 					state := wsReadUntil(t, ws, "doc.state")
 					version, length = state.Version, len(utf16.Encode([]rune(state.Text)))
 				}
-				wsSend(t, ws, c.message(p.DocumentID, version, length))
+				testsupport.SendText(t, ws, c.message(p.DocumentID, version, length))
 				if c.silent {
-					wsSend(t, ws, `{"type":"ping","id":2}`)
+					testsupport.SendText(t, ws, `{"type":"ping","id":2}`)
 				}
 				if got := wsAnswer(t, ws); got != c.want[i] {
 					t.Errorf("%s as %s: got %s, want %s", c.name, email, got, c.want[i])
@@ -172,7 +174,7 @@ func TestDocStateCanEdit(t *testing.T) {
 	want := []bool{false, true, true, true}
 	for i, email := range wsViewers {
 		ws := mustDialWS(t, ts.loginAs(t, email))
-		wsSend(t, ws, `{"type":"doc.join","doc":`+strconv.FormatInt(p.DocumentID, 10)+`}`)
+		testsupport.SendText(t, ws, `{"type":"doc.join","doc":`+strconv.FormatInt(p.DocumentID, 10)+`}`)
 		state := wsReadUntil(t, ws, "doc.state")
 		if state.CanEdit != want[i] || state.Text != "نص" {
 			t.Errorf("%s: canEdit %v text %q, want %v %q", email, state.CanEdit, state.Text, want[i], "نص")

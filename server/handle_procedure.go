@@ -145,7 +145,7 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	text, version, err := s.documentText(r.Context(), proc.DocumentID)
+	text, version, err := s.collab.Text(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -218,7 +218,7 @@ func (s *Server) handleProcedurePreview(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	text, version, err := s.documentText(r.Context(), proc.DocumentID)
+	text, version, err := s.collab.Text(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -9,18 +9,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"tawla/live"
 	"tawla/workspace"
 )
-
-// Live topics and the access each needs. Later capabilities add theirs
-// (a document, a meeting room) with their own checks.
-var topicAccess = map[string]workspace.Access{
-	// "table" carries changes to the table's composition: organisations
-	// and people.
-	"table": workspace.AccessAccount,
-	// "audit" carries a notice of every change, for the audit log.
-	"audit": workspace.AccessStaff,
-}
 
 // wsUpgrader opens websockets. Sizes of zero let gorilla reuse the buffered
 // reader net/http already has for the connection, and the pool shares write
@@ -54,39 +45,22 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		s.logger.Info("websocket upgrade failed", "err", err)
 		return
 	}
-	info := ConnInfo{
+	info := live.ConnInfo{
 		SessionID: sess.ID,
 		AccountID: acc.ID,
-		Authorize: func(ctx context.Context, topic string) error {
-			return s.authorizeTopic(ctx, token, topic)
-		},
+		// The session is read again for every subscription and message,
+		// so that a revoked session, a deactivation or a role change
+		// takes effect on the next one.
 		Account: func(ctx context.Context) (*workspace.Account, error) {
 			_, acc, err := s.db.FindSession(ctx, token)
 			return acc, err
 		},
+		Localize: s.websocketErrorText(r),
 	}
 	// The request context ends when the handler returns, which Serve
 	// outlives only by its cleanup; a detached context keeps the connection
 	// independent of the HTTP server's request bookkeeping.
 	s.hub.Serve(context.WithoutCancel(r.Context()), conn, info)
-}
-
-// authorizeTopic re-reads the session for every message, so that a revoked
-// session, a deactivation or a role change takes effect on the next
-// message, then checks the topic's access.
-func (s *Server) authorizeTopic(ctx context.Context, token, topic string) error {
-	_, acc, err := s.db.FindSession(ctx, token)
-	if err != nil {
-		return err
-	}
-	level, ok := topicAccess[topic]
-	if !ok {
-		return &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.topic_unknown", Message: "Unknown topic."}
-	}
-	if !level.Allows(acc) {
-		return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.forbidden", Message: "You may not follow this topic."}
-	}
-	return nil
 }
 
 // sameOrigin reports whether the request's Origin is this site: the host
@@ -101,19 +75,4 @@ func (s *Server) sameOrigin(r *http.Request) bool {
 		return false
 	}
 	return strings.EqualFold(u.Host, r.Host) || strings.EqualFold(u.Scheme+"://"+u.Host, s.baseURL.Scheme+"://"+s.baseURL.Host)
-}
-
-// changeEvent tells live subscribers that something changed.
-type changeEvent struct {
-	Kind   string `json:"kind"`
-	Entity string `json:"entity"`
-	ID     int64  `json:"id"`
-}
-
-// publishChange announces a committed change to the table and audit topics.
-// Call it only after the store has committed.
-func (s *Server) publishChange(kind, entity string, id int64) {
-	ev := changeEvent{Kind: kind, Entity: entity, ID: id}
-	s.hub.Publish("table", ev)
-	s.hub.Publish("audit", ev)
 }

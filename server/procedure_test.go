@@ -42,7 +42,7 @@ func (ts *testServer) procedureState(t *testing.T) string {
 		}
 		proc.CreatedBy = nil
 		fmt.Fprintf(&b, "%+v by %d\n", proc, createdBy)
-		text, version, err := ts.srv.documentText(ctx, p.DocumentID)
+		text, version, err := ts.srv.collab.Text(ctx, p.DocumentID)
 		if err != nil {
 			t.Fatalf("documentText(%d): %v", p.DocumentID, err)
 		}
@@ -79,7 +79,7 @@ func createdProcedureID(t *testing.T, resp *response) int64 {
 func (ts *testServer) appendToDraft(t *testing.T, proc *workspace.Procedure, text string) int {
 	t.Helper()
 	ctx := context.Background()
-	current, version, err := ts.srv.documentText(ctx, proc.DocumentID)
+	current, version, err := ts.srv.collab.Text(ctx, proc.DocumentID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestProcedureCreate(t *testing.T) {
 		if proc.CreatedBy == nil || *proc.CreatedBy != acc.ID {
 			t.Errorf("created by %v, want the member %d", proc.CreatedBy, acc.ID)
 		}
-		text, version, err := ts.srv.documentText(context.Background(), proc.DocumentID)
+		text, version, err := ts.srv.collab.Text(context.Background(), proc.DocumentID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -373,7 +373,7 @@ func TestProcedureUpdate(t *testing.T) {
 	})
 
 	t.Run("OK", func(t *testing.T) {
-		draftBefore, versionBefore, err := ts.srv.documentText(context.Background(), mustProcedure(t, ts, id).DocumentID)
+		draftBefore, versionBefore, err := ts.srv.collab.Text(context.Background(), mustProcedure(t, ts, id).DocumentID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,7 +387,7 @@ func TestProcedureUpdate(t *testing.T) {
 			t.Errorf("stored %+v", *proc)
 		}
 		// The details change; the draft does not.
-		draft, version, err := ts.srv.documentText(context.Background(), proc.DocumentID)
+		draft, version, err := ts.srv.collab.Text(context.Background(), proc.DocumentID)
 		if err != nil {
 			t.Fatal(err)
 		}

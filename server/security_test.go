@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tawla/demo"
+	"tawla/internal/testsupport"
 )
 
 const evilOrigin = "https://evil.example"
@@ -141,7 +142,7 @@ func TestRevokedSessionRefusedAndWebsocketClosed(t *testing.T) {
 
 			if tt.onlyThisSession {
 				wantStatus(t, "home on the phone", phone.get(t, "/"), http.StatusOK)
-				wsSend(t, phoneWS, `{"type":"ping","id":1}`)
+				testsupport.SendText(t, phoneWS, `{"type":"ping","id":1}`)
 				if m, err := wsRead(phoneWS, 5*time.Second); err != nil || m.Type != "pong" {
 					t.Errorf("phone websocket after the laptop's logout: %+v, %v; want a pong", m, err)
 				}
@@ -190,7 +191,7 @@ func TestRoleChangeTakesEffectWithoutReconnect(t *testing.T) {
 	wantStatus(t, "create organisation", resp, http.StatusSeeOther)
 
 	// The connection is still open and answers; no audit event arrives.
-	wsSend(t, ws, `{"type":"ping","id":42}`)
+	testsupport.SendText(t, ws, `{"type":"ping","id":42}`)
 	for {
 		m, err := wsRead(ws, 5*time.Second)
 		if err != nil {
@@ -203,7 +204,7 @@ func TestRoleChangeTakesEffectWithoutReconnect(t *testing.T) {
 			break
 		}
 	}
-	wsSend(t, ws, `{"type":"subscribe","topic":"audit"}`)
+	testsupport.SendText(t, ws, `{"type":"subscribe","topic":"audit"}`)
 	if m, err := wsRead(ws, 5*time.Second); err != nil || m.Type != "error" || m.Code != "forbidden" {
 		t.Errorf("subscribe to audit after demotion: %+v, %v; want a forbidden error", m, err)
 	}
@@ -682,7 +683,7 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("oversized message: got %+v before the close, want nothing", seen)
 		}
 
-		wsSend(t, other, `{"type":"ping","id":9}`)
+		testsupport.SendText(t, other, `{"type":"ping","id":9}`)
 		if m, err := wsRead(other, 5*time.Second); err != nil || m.Type != "pong" {
 			t.Errorf("other connection after the oversized message: %+v, %v; want a pong", m, err)
 		}

@@ -1,7 +1,9 @@
 // Package server is Tawla's HTTP side: routes and handlers, authentication
-// and authorisation, the websocket hub, and the rendering of templates. It
-// decodes requests, applies the rules of package workspace through the store,
-// and publishes events after the store has committed.
+// and authorisation, and the rendering of templates. It wires in the live
+// channel (package live) and the co-editing authority (package collab):
+// it opens websockets and gives the hub the rules of its topics. It decodes
+// requests, applies the rules of package workspace through the store, and
+// publishes events after the store has committed.
 package server
 
 import (
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"tawla/collab"
+	"tawla/live"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
@@ -28,8 +32,8 @@ type Config struct {
 	// MaxMessageBytes is the largest websocket message a client may send;
 	// a bigger one closes its connection with 1009. Zero means 1 MiB.
 	MaxMessageBytes int64
-	// Collab bounds co-editing; zero fields take DefaultCollabLimits.
-	Collab CollabLimits
+	// Collab bounds co-editing; zero fields take collab.DefaultLimits.
+	Collab collab.Limits
 }
 
 // defaultMaxMessageBytes is the default of Config.MaxMessageBytes.
@@ -45,8 +49,8 @@ type Route struct {
 // concurrent use.
 type Server struct {
 	db       *sqlite.DB
-	hub      *Hub
-	collab   *collab
+	hub      *live.Hub
+	collab   *collab.Authority
 	logger   *slog.Logger
 	baseURL  *url.URL
 	pages    *pageRenderer
@@ -80,7 +84,7 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 	}
 	s := &Server{
 		db:       db,
-		hub:      NewHub(logger),
+		hub:      live.NewHub(logger),
 		logger:   logger,
 		baseURL:  base,
 		pages:    pages,
@@ -92,8 +96,8 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		cfg.MaxMessageBytes = defaultMaxMessageBytes
 	}
 	s.hub.SetMaxMessageSize(cfg.MaxMessageBytes)
-	s.collab = newCollab(db, logger, cfg.Collab.withDefaults())
-	s.hub.Route("doc.", s.collab)
+	s.collab = collab.New(db, logger, cfg.Collab)
+	s.registerTopics()
 	s.registerRoutes()
 	s.handler = s.withSecurityHeaders(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux)))))
 	return s, nil
@@ -111,7 +115,11 @@ func (s *Server) Routes() []Route {
 }
 
 // Hub returns the server's websocket hub.
-func (s *Server) Hub() *Hub { return s.hub }
+func (s *Server) Hub() *live.Hub { return s.hub }
+
+// Collab returns the server's co-editing authority, through which requests
+// make their own updates to documents and place anchors.
+func (s *Server) Collab() *collab.Authority { return s.collab }
 
 // Shutdown closes every websocket connection (close code 1001) and waits for
 // them, bounded by ctx. Call it when the HTTP server shuts down: hijacked

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -12,17 +11,16 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
@@ -39,61 +37,8 @@ type testServer struct {
 	*httptest.Server
 	srv   *Server
 	db    *sqlite.DB
-	clock *testClock
-	logs  *errorLog
-}
-
-// testClock is the database's clock: real time, plus an offset that tests
-// move forward (to expire an invitation, for example). It is safe for
-// concurrent use, since handlers read it while a test moves it.
-type testClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-// Now returns the clock's current time.
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().UTC().Add(c.offset)
-}
-
-// Advance moves the clock forward by d.
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
-
-// errorLog keeps the error records the server logs, so that a test fails on
-// an internal error even when the answer it checks looks right.
-type errorLog struct {
-	mu      sync.Mutex
-	records []string
-}
-
-func (l *errorLog) Enabled(_ context.Context, level slog.Level) bool { return level >= slog.LevelError }
-
-func (l *errorLog) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Message)
-	r.Attrs(func(a slog.Attr) bool {
-		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
-		return true
-	})
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.records = append(l.records, b.String())
-	return nil
-}
-
-func (l *errorLog) WithAttrs([]slog.Attr) slog.Handler { return l }
-func (l *errorLog) WithGroup(string) slog.Handler      { return l }
-
-func (l *errorLog) all() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.records...)
+	clock *testsupport.Clock
+	logs  *testsupport.ErrorLog
 }
 
 // newTestServer returns a running server over a new demo database, whose
@@ -107,29 +52,15 @@ func newTestServer(t *testing.T) *testServer {
 // before the server is made; BaseURL is preset to the server's address.
 func newTestServerWith(t *testing.T, configure func(*Config)) *testServer {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tawla.db"))
-	if err != nil {
-		t.Fatalf("sqlite.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("db.Close: %v", err)
-		}
-	})
-	clock := &testClock{}
-	db.Now = clock.Now
-	if err := demo.Load(ctx, db); err != nil {
-		t.Fatalf("demo.Load: %v", err)
-	}
+	db, clock := testsupport.OpenStore(t)
 	return startTestServer(t, db, clock, configure)
 }
 
 // startTestServer serves db, whose clock is clock, until the test ends.
 // The caller closes db, after the server (register its Cleanup first).
-func startTestServer(t *testing.T, db *sqlite.DB, clock *testClock, configure func(*Config)) *testServer {
+func startTestServer(t *testing.T, db *sqlite.DB, clock *testsupport.Clock, configure func(*Config)) *testServer {
 	t.Helper()
-	ts := &testServer{db: db, clock: clock, logs: &errorLog{}}
+	ts := &testServer{db: db, clock: clock, logs: &testsupport.ErrorLog{}}
 	// The listener exists before the server starts, so the server can be
 	// told its own address.
 	ts.Server = httptest.NewUnstartedServer(nil)
@@ -151,9 +82,7 @@ func startTestServer(t *testing.T, db *sqlite.DB, clock *testClock, configure fu
 		defer cancel()
 		ts.srv.Shutdown(ctx)
 		ts.Close()
-		for _, rec := range ts.logs.all() {
-			t.Errorf("server logged an error: %s", rec)
-		}
+		ts.logs.Check(t)
 	})
 	return ts
 }
@@ -477,16 +406,23 @@ func excerpt(body string) string {
 }
 
 // dialWS opens the live channel as c, sending origin as the Origin header
-// (none when empty). On a refused handshake it returns the error and the
-// response, whose body has been read and closed.
+// (none when empty), in English, the language the tests read errors in.
+// On a refused handshake it returns the error and the response, whose body
+// has been read and closed.
 func dialWS(t *testing.T, c *client, origin string) (*websocket.Conn, *http.Response, error) {
+	t.Helper()
+	return dialWSPath(t, c, origin, "/ws?lang=en")
+}
+
+// dialWSPath is dialWS to the address path (with its query).
+func dialWSPath(t *testing.T, c *client, origin, path string) (*websocket.Conn, *http.Response, error) {
 	t.Helper()
 	d := websocket.Dialer{Jar: c.jar, HandshakeTimeout: 5 * time.Second}
 	h := http.Header{}
 	if origin != "" {
 		h.Set("Origin", origin)
 	}
-	ws, resp, err := d.Dial("ws"+strings.TrimPrefix(c.ts.URL, "http")+"/ws", h)
+	ws, resp, err := d.Dial("ws"+strings.TrimPrefix(c.ts.URL, "http")+path, h)
 	if resp != nil && resp.Body != nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
@@ -525,15 +461,6 @@ func (m wsMessage) String() string {
 	return fmt.Sprintf("{type:%s topic:%s code:%s message:%q data:%s}", m.Type, m.Topic, m.Code, m.Message, m.Data)
 }
 
-// wsSend sends one text message.
-func wsSend(t *testing.T, ws *websocket.Conn, msg string) {
-	t.Helper()
-	_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	if err := ws.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
-		t.Fatalf("websocket send %s: %v", msg, err)
-	}
-}
-
 // wsRead reads the next message, waiting at most d.
 func wsRead(ws *websocket.Conn, d time.Duration) (wsMessage, error) {
 	var m wsMessage
@@ -551,7 +478,7 @@ func wsRead(ws *websocket.Conn, d time.Duration) (wsMessage, error) {
 // wsSubscribe subscribes to topic and waits for the confirmation.
 func wsSubscribe(t *testing.T, ws *websocket.Conn, topic string) {
 	t.Helper()
-	wsSend(t, ws, `{"type":"subscribe","topic":"`+topic+`"}`)
+	testsupport.SendText(t, ws, `{"type":"subscribe","topic":"`+topic+`"}`)
 	m, err := wsRead(ws, 5*time.Second)
 	if err != nil {
 		t.Fatalf("subscribe %s: %v", topic, err)
@@ -567,19 +494,12 @@ func wsSubscribe(t *testing.T, ws *websocket.Conn, topic string) {
 // see.
 func wsExpectClose(t *testing.T, ws *websocket.Conn, d time.Duration) (*websocket.CloseError, []wsMessage) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	var seen []wsMessage
-	for {
-		m, err := wsRead(ws, time.Until(deadline))
-		if err == nil {
-			seen = append(seen, m)
-			continue
+	ce, raw := testsupport.ExpectClose(t, ws, d)
+	seen := make([]wsMessage, len(raw))
+	for i, data := range raw {
+		if err := json.Unmarshal(data, &seen[i]); err != nil {
+			t.Fatalf("websocket message %s: %v", data, err)
 		}
-		var ce *websocket.CloseError
-		if errors.As(err, &ce) {
-			return ce, seen
-		}
-		t.Fatalf("websocket: want a close frame within %v, got %v (messages before: %+v)", d, err, seen)
-		return nil, seen
 	}
+	return ce, seen
 }

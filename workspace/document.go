@@ -3,6 +3,8 @@ package workspace
 import (
 	"time"
 	"unicode/utf8"
+
+	"tawla/workspace/change"
 )
 
 // DocumentKind says what a co-edited document belongs to.
@@ -62,4 +64,92 @@ func CheckDocumentText(text string) error {
 		return Invalid("text", "error.document.too_large", "The document is too large.")
 	}
 	return nil
+}
+
+// Anchor is a passage of a document — the place a comment is about, the
+// range a suggested change would replace — that follows the text: the
+// co-editing authority maps it through every accepted update and stores
+// the new positions in the same transaction. From and To count UTF-16 code
+// units and hold at the document's current version.
+type Anchor struct {
+	ID         int64
+	DocumentID int64
+	From, To   int
+	// CreatedVersion is the document's version when the anchor was made,
+	// and Quote the passage's text then.
+	CreatedVersion int
+	Quote          string
+	// Removed says that an update deleted the whole passage: From and To
+	// are then where it was, RemovedVersion the version that deleted it,
+	// and LastText its text just before.
+	Removed        bool
+	RemovedVersion int
+	LastText       string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Map moves the anchor through one update, set, and reports whether it
+// moved or was removed. Text inserted at either end of a passage stays
+// outside it; a passage whose text the update deletes whole is removed,
+// keeping its last text, which before returns (the text between two
+// positions of the document before the update). A point (From == To) stays
+// before text inserted at it and is never removed. version is the
+// document's version after the update. A removed anchor no longer moves.
+func (a *Anchor) Map(set change.Set, version int, before func(from, to int) string) (changed bool, err error) {
+	if a.Removed {
+		return false, nil
+	}
+	fromAssoc := 1
+	if a.From == a.To {
+		fromAssoc = -1
+	}
+	from, _, err := set.MapPos(a.From, fromAssoc, change.Simple)
+	if err != nil {
+		return false, err
+	}
+	to, _, err := set.MapPos(a.To, -1, change.Simple)
+	if err != nil {
+		return false, err
+	}
+	if a.From < a.To && to <= from {
+		a.Removed, a.RemovedVersion, a.LastText = true, version, before(a.From, a.To)
+		// Where the passage was: for a replaced passage, where the text
+		// that replaced it begins.
+		a.From, a.To = to, to
+		return true, nil
+	}
+	changed = from != a.From || to != a.To
+	a.From, a.To = from, to
+	return changed, nil
+}
+
+// CanReadDocument reports whether acc may open a document, returning an
+// EFORBIDDEN error if not: every account reads procedure drafts; the
+// minutes of meetings are for the table's members.
+func CanReadDocument(acc *Account, doc *Document) error {
+	switch doc.Kind {
+	case DocumentProcedureDraft:
+		if AccessAccount.Allows(acc) {
+			return nil
+		}
+	case DocumentMinutes:
+		if AccessMember.Allows(acc) {
+			return nil
+		}
+	}
+	return &Error{Code: EFORBIDDEN, Key: "error.document.read_forbidden", Message: "You may not open this document."}
+}
+
+// CanEditDocument reports whether acc may change a document's text,
+// returning an EFORBIDDEN error if not: members, the secretariat and
+// admins edit drafts and minutes; stakeholders read drafts and comment.
+func CanEditDocument(acc *Account, doc *Document) error {
+	if err := CanReadDocument(acc, doc); err != nil {
+		return err
+	}
+	if AccessMember.Allows(acc) {
+		return nil
+	}
+	return &Error{Code: EFORBIDDEN, Key: "error.document.edit_forbidden", Message: "You may read this document but not edit it."}
 }

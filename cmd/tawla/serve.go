@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"tawla/collab"
 	"tawla/server"
 	"tawla/workspace/sqlite"
 )
@@ -41,7 +42,7 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr("TAWLA_BASE_URL", ""), "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envOr("TAWLA_LOG_LEVEL", "info"), "debug, info, warn or error (TAWLA_LOG_LEVEL)")
 	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes")
-	fs.IntVar(&cfg.MaxDocument, "max-document", server.DefaultCollabLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units")
+	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -84,7 +85,7 @@ func (m *Main) Run(ctx context.Context) error {
 		BaseURL:         m.Config.BaseURL,
 		Logger:          m.Logger,
 		MaxMessageBytes: m.Config.MaxMessage,
-		Collab:          server.CollabLimits{MaxDocumentUnits: m.Config.MaxDocument},
+		Collab:          collab.Limits{MaxDocumentUnits: m.Config.MaxDocument},
 	}, db)
 	if err != nil {
 		return err

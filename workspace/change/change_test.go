@@ -456,3 +456,28 @@ func TestTextEdits(t *testing.T) {
 		t.Errorf("clone changed: %q", got)
 	}
 }
+
+func TestTextSlice(t *testing.T) {
+	text := change.NewText("Mahdia — المهدية 🌊!")
+	// Move the gap into the middle, so that slices cross it.
+	set, err := change.ParseJSON([]byte(`[9,[0,"x"],11]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Apply(&text); err != nil {
+		t.Fatal(err)
+	}
+	units := utf16.Encode([]rune(text.String()))
+	for from := -1; from <= len(units)+1; from++ {
+		for to := from; to <= len(units)+1; to++ {
+			lo, hi := max(0, min(from, len(units))), max(0, min(to, len(units)))
+			want := ""
+			if lo < hi {
+				want = string(utf16.Decode(units[lo:hi]))
+			}
+			if got := text.Slice(from, to); got != want {
+				t.Fatalf("Slice(%d, %d) = %q, want %q", from, to, got, want)
+			}
+		}
+	}
+}

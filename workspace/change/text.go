@@ -75,6 +75,21 @@ func (t Text) String() string {
 	return string(b)
 }
 
+// Slice returns the units from..to of the document as UTF-8, clamped to
+// the document; a surrogate pair cut by a bound becomes U+FFFD.
+func (t Text) Slice(from, to int) string {
+	n := t.Len()
+	from, to = max(0, min(from, n)), max(0, min(to, n))
+	if from >= to {
+		return ""
+	}
+	g := t.g
+	// The range in the two halves of the buffer: before the gap and after.
+	a := g.buf[min(from, g.start):min(to, g.start)]
+	b := g.buf[g.end+max(0, from-g.start) : g.end+max(0, to-g.start)]
+	return string(appendUTF8(make([]byte, 0, to-from), a, b))
+}
+
 // Clone returns an independent copy of the document.
 func (t Text) Clone() Text {
 	if t.g == nil {

@@ -101,7 +101,7 @@ func (db *DB) AppendDocumentUpdates(ctx context.Context, id int64, from int, upd
 	if len(updates) == 0 {
 		return nil
 	}
-	return db.appendDocumentUpdates(ctx, id, from, updates, nil)
+	return db.AppendDocument(ctx, id, DocumentAppend{From: from, Updates: updates})
 }
 
 // AppendDocumentUpdatesAndSnapshot is AppendDocumentUpdates that also
@@ -110,16 +110,41 @@ func (db *DB) AppendDocumentUpdates(ctx context.Context, id int64, from int, upd
 // of the disk) instead of two. It stores nothing when the updates cannot
 // be stored.
 func (db *DB) AppendDocumentUpdatesAndSnapshot(ctx context.Context, id int64, from int, updates []*workspace.DocumentUpdate, content string) error {
-	return db.appendDocumentUpdates(ctx, id, from, updates, &content)
+	return db.AppendDocument(ctx, id, DocumentAppend{From: from, Updates: updates, Snapshot: &content})
 }
 
-func (db *DB) appendDocumentUpdates(ctx context.Context, id int64, from int, updates []*workspace.DocumentUpdate, snapshot *string) error {
+// DocumentAppend is what one commit of a co-edited document stores: the
+// updates accepted since version From, and with them, optionally, the
+// snapshot of the text after them, the anchors they moved, and the other
+// writes of the request that made them.
+type DocumentAppend struct {
+	From    int
+	Updates []*workspace.DocumentUpdate
+	// Snapshot is the text after the updates, stored as the snapshot of
+	// their last version when not nil.
+	Snapshot *string
+	// Anchors are the anchors the updates moved or removed, with their new
+	// positions.
+	Anchors []*workspace.Anchor
+	// Within, when not nil, runs last in the transaction, with the
+	// document's version after the updates; its error rolls everything
+	// back and is returned as it is.
+	Within func(ctx context.Context, tx *Tx, version int) error
+}
+
+// AppendDocument stores a in one transaction: all of it, or nothing. It
+// fails with ECONFLICT when the document is not at version a.From
+// (another writer got there first) or when an update's client ID and
+// sequence number were already stored; with ENOTFOUND when the document
+// does not exist.
+func (db *DB) AppendDocument(ctx context.Context, id int64, a DocumentAppend) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	from, updates := a.From, a.Updates
 	now := db.Now()
 	to := from + len(updates)
 	res, err := tx.ExecContext(ctx, `UPDATE documents SET version = ?, updated_at = ? WHERE id = ? AND version = ?`, to, now, id, from)
@@ -170,8 +195,16 @@ func (db *DB) appendDocumentUpdates(ctx context.Context, id int64, from int, upd
 			return fmt.Errorf("sqlite: append document update: %w", err)
 		}
 	}
-	if snapshot != nil {
-		if err := saveDocumentSnapshot(ctx, tx, id, to, *snapshot, now); err != nil {
+	if a.Snapshot != nil {
+		if err := saveDocumentSnapshot(ctx, tx, id, to, *a.Snapshot, now); err != nil {
+			return err
+		}
+	}
+	if err := moveDocumentAnchors(ctx, tx, id, a.Anchors, now); err != nil {
+		return err
+	}
+	if a.Within != nil {
+		if err := a.Within(ctx, &Tx{db: db, tx: tx, now: now}, to); err != nil {
 			return err
 		}
 	}

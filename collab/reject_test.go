@@ -1,4 +1,4 @@
-package server
+package collab_test
 
 import (
 	"context"
@@ -12,7 +12,10 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"tawla/collab"
+	"tawla/server"
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 )
 
@@ -206,10 +209,10 @@ func rejCases() []rejCase {
 		// Documents that do not exist, or are not named.
 		{name: "UnknownDocument", noJoin: true, frame: func(d rejDoc) string {
 			return rejPush(rejDoc{ID: 987654321}, 0, 1, `[[0,"x"]]`)
-		}, code: workspace.ENOTFOUND, mention: []string{"document", "not found"}, errDoc: func(rejDoc) int64 { return 987654321 }, leftOut: true},
+		}, code: workspace.ENOTFOUND, mention: []string{"not found"}, errDoc: func(rejDoc) int64 { return 987654321 }, leftOut: true},
 		{name: "JoinUnknownDocument", noJoin: true, frame: func(rejDoc) string {
 			return `{"type":"doc.join","doc":987654321}`
-		}, code: workspace.ENOTFOUND, mention: []string{"document", "not found"}, errDoc: func(rejDoc) int64 { return 987654321 }, leftOut: true},
+		}, code: workspace.ENOTFOUND, mention: []string{"not found"}, errDoc: func(rejDoc) int64 { return 987654321 }, leftOut: true},
 		{name: "DocumentString", frame: func(d rejDoc) string {
 			return fmt.Sprintf(`{"type":"doc.push","doc":"%d","version":%d,"updates":[{"clientID":"bad","seq":1,"changes":%s}]}`, d.ID, d.Version, rejInsert("x", d.Len))
 		}, code: workspace.EINVALID, mention: []string{"doc.push", "format"}, errDoc: noDocField},
@@ -275,7 +278,7 @@ func rejCases() []rejCase {
 			return fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":"","seq":1,"changes":%s}]}`, d.ID, d.Version, rejInsert("x", d.Len))
 		}, code: workspace.EINVALID, mention: []string{"clientID"}},
 		{name: "ClientIDTooLong", frame: func(d rejDoc) string {
-			return fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":"%s","seq":1,"changes":%s}]}`, d.ID, d.Version, strings.Repeat("c", maxClientIDLength+1), rejInsert("x", d.Len))
+			return fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":"%s","seq":1,"changes":%s}]}`, d.ID, d.Version, strings.Repeat("c", collab.MaxClientIDLength+1), rejInsert("x", d.Len))
 		}, code: workspace.EINVALID, mention: []string{"clientID", "64"}},
 		// The second update of a push must apply after the first.
 		{name: "SecondUpdateDoesNotFollow", frame: func(d rejDoc) string {
@@ -299,12 +302,12 @@ func rejCases() []rejCase {
 		}, code: workspace.EINVALID, mention: []string{"1 to 5 updates"}},
 		{name: "DocumentTooLarge", frame: func(d rejDoc) string {
 			return rejPush(d, d.Version, 1, rejInsert(strings.Repeat("é", rejLimits.MaxDocumentUnits-d.Len+1), d.Len))
-		}, code: workspace.EINVALID, mention: []string{"document", "larger than the limit"}},
+		}, code: workspace.EINVALID, mention: []string{"document", "too large"}},
 		{name: "DocumentTooLargeOverUpdates", frame: func(d rejDoc) string {
 			half := (rejLimits.MaxDocumentUnits-d.Len)/2 + 1
 			return fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":"bad","seq":1,"changes":%s},{"clientID":"bad","seq":2,"changes":%s}]}`,
 				d.ID, d.Version, rejInsert(strings.Repeat("a", half), d.Len), rejInsert(strings.Repeat("b", half), d.Len+half))
-		}, code: workspace.EINVALID, mention: []string{"document", "larger than the limit"}},
+		}, code: workspace.EINVALID, mention: []string{"document", "too large"}},
 
 		// Requests out of turn or out of bounds.
 		{name: "PushBeforeJoin", noJoin: true, frame: func(d rejDoc) string { return rejPush(d, d.Version, 1, rejInsert("x", d.Len)) },
@@ -313,7 +316,7 @@ func rejCases() []rejCase {
 			return fmt.Sprintf(`{"type":"doc.presence","doc":%d,"version":%d,"anchor":0,"head":1}`, d.ID, d.Version)
 		}, code: workspace.EINVALID, mention: []string{"join the document first"}, leftOut: true},
 		{name: "PushAfterLeave", prepare: func(t *testing.T, rig *rejRig) {
-			wsSend(t, rig.ws, fmt.Sprintf(`{"type":"doc.leave","doc":%d}`, rig.docID))
+			testsupport.SendText(t, rig.ws, fmt.Sprintf(`{"type":"doc.leave","doc":%d}`, rig.docID))
 			// The watcher hears of the leave once the room has handled it.
 			rejAwait(t, rig.watcher, "the leave", func(f rejFrame) bool { return f.Type == "doc.peer" && f.Event == "leave" })
 		}, frame: func(d rejDoc) string { return rejPush(d, d.Version, 1, rejInsert("x", d.Len)) },
@@ -339,7 +342,7 @@ func rejCases() []rejCase {
 }
 
 // rejLimits are small limits, so that the cases can exceed them cheaply.
-var rejLimits = CollabLimits{MaxDocumentUnits: 300, MaxUpdatesPerPush: 5, HistoryKeep: 5}
+var rejLimits = collab.Limits{MaxDocumentUnits: 300, MaxUpdatesPerPush: 5, HistoryKeep: 5}
 
 // rejMaxMessage is the message size limit of the test server.
 const rejMaxMessage = 8 << 10
@@ -351,7 +354,7 @@ func rejAcceptUpdates(n int) func(t *testing.T, rig *rejRig) {
 		t.Helper()
 		ctx := context.Background()
 		for range n {
-			text, version, err := rig.ts.srv.documentText(ctx, rig.docID)
+			text, version, err := rig.ts.collab.Text(ctx, rig.docID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -366,7 +369,7 @@ func rejAcceptUpdates(n int) func(t *testing.T, rig *rejRig) {
 // accepted as is at version+1.
 func rejMustPush(t *testing.T, ws *websocket.Conn, docID int64, version int, clientID string, seq int64, changes string) {
 	t.Helper()
-	wsSend(t, ws, fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":%q,"seq":%d,"changes":%s}]}`, docID, version, clientID, seq, changes))
+	testsupport.SendText(t, ws, fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":%q,"seq":%d,"changes":%s}]}`, docID, version, clientID, seq, changes))
 	sawUpdate := false
 	for {
 		f, err := rejRead(ws, 5*time.Second)
@@ -392,7 +395,7 @@ func rejMustPush(t *testing.T, ws *websocket.Conn, docID int64, version int, cli
 // rejJoin joins the document on ws and returns its doc.state.
 func rejJoin(t *testing.T, ws *websocket.Conn, docID int64) rejFrame {
 	t.Helper()
-	wsSend(t, ws, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, docID))
+	testsupport.SendText(t, ws, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, docID))
 	return rejAwait(t, ws, "doc.state", func(f rejFrame) bool { return f.Type == "doc.state" })
 }
 
@@ -431,7 +434,7 @@ func rejStateOf(t *testing.T, ts *testServer, docID int64) rejState {
 	ctx := context.Background()
 	var s rejState
 	var err error
-	if s.text, s.version, err = ts.srv.documentText(ctx, docID); err != nil {
+	if s.text, s.version, err = ts.collab.Text(ctx, docID); err != nil {
 		t.Fatalf("documentText: %v", err)
 	}
 	doc, err := ts.db.FindDocumentByID(ctx, docID)
@@ -449,7 +452,7 @@ func rejStateOf(t *testing.T, ts *testServer, docID int64) rejState {
 		t.Fatal(err)
 	}
 	s.seqs = fmt.Sprint(seqs)
-	stored, version, err := loadDocumentText(ctx, ts.db, docID)
+	stored, version, err := collab.LoadText(ctx, ts.db, docID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +468,7 @@ func rejStateOf(t *testing.T, ts *testServer, docID int64) rejState {
 // store, that the watcher heard nothing of it, and that the connection
 // still works: a valid push is accepted, and closing it is announced.
 func TestCollabChangesRejected(t *testing.T) {
-	ts := newTestServerWith(t, func(c *Config) {
+	ts := newTestServerWith(t, func(c *server.Config) {
 		c.MaxMessageBytes = rejMaxMessage
 		c.Collab = rejLimits
 	})
@@ -486,10 +489,10 @@ func TestCollabChangesRejected(t *testing.T) {
 	t.Run("Anonymous", func(t *testing.T) {
 		docID := newDoc(t, rejDefaultText)
 		before := rejStateOf(t, ts, docID)
-		ws, resp, err := dialWS(t, ts.newClient(t), ts.URL)
+		ws, resp, err := testsupport.NewBrowser(t, ts.URL).DialLive(t, "en")
 		if err == nil {
 			// Were the upgrade granted, the push would have to be refused.
-			wsSend(t, ws, rejPush(rejDoc{ID: docID}, 0, 1, rejInsert("x", rejUTF16Len(rejDefaultText))))
+			testsupport.SendText(t, ws, rejPush(rejDoc{ID: docID}, 0, 1, rejInsert("x", rejUTF16Len(rejDefaultText))))
 			t.Fatal("dial without a session: upgraded, want 401")
 		}
 		if resp == nil || resp.StatusCode != http.StatusUnauthorized {
@@ -507,13 +510,13 @@ func TestCollabChangesRejected(t *testing.T) {
 				text = rejDefaultText
 			}
 			docID := newDoc(t, text)
-			rig := &rejRig{ts: ts, docID: docID, watcher: mustDialWS(t, watcherClient)}
+			rig := &rejRig{ts: ts, docID: docID, watcher: watcherClient.MustDialLive(t)}
 			rejJoin(t, rig.watcher, docID)
 			editor := member
 			if tc.asStakeholder {
 				editor = stakeholder
 			}
-			rig.ws = mustDialWS(t, editor)
+			rig.ws = editor.MustDialLive(t)
 			if !tc.noJoin {
 				rejJoin(t, rig.ws, docID)
 			}
@@ -523,7 +526,7 @@ func TestCollabChangesRejected(t *testing.T) {
 			before := rejStateOf(t, ts, docID)
 			d := rejDoc{ID: docID, Version: before.version, Len: rejUTF16Len(before.text)}
 
-			wsSend(t, rig.ws, tc.frame(d))
+			testsupport.SendText(t, rig.ws, tc.frame(d))
 			var got rejFrame
 			for {
 				f, err := rejRead(rig.ws, 5*time.Second)
@@ -571,7 +574,7 @@ func TestCollabChangesRejected(t *testing.T) {
 			if tc.asStakeholder {
 				// A stakeholder still reads: it hears the watcher's push.
 				pusher = rig.watcher
-				wsSend(t, rig.ws, `{"type":"ping","id":42}`)
+				testsupport.SendText(t, rig.ws, `{"type":"ping","id":42}`)
 				rejAwait(t, rig.ws, "pong", func(f rejFrame) bool { return f.Type == "pong" && f.ID == 42 })
 			}
 			rejMustPush(t, pusher, docID, before.version, "good", 1, rejInsert("✓", d.Len))
@@ -601,8 +604,8 @@ func TestCollabChangesRejected(t *testing.T) {
 
 	t.Run("OversizedMessage", func(t *testing.T) {
 		docID := newDoc(t, rejDefaultText)
-		big := mustDialWS(t, member)
-		other := mustDialWS(t, watcherClient)
+		big := member.MustDialLive(t)
+		other := watcherClient.MustDialLive(t)
 		rejJoin(t, big, docID)
 		rejJoin(t, other, docID)
 		n := rejUTF16Len(rejDefaultText)
@@ -617,7 +620,7 @@ func TestCollabChangesRejected(t *testing.T) {
 		if len(atLimit) != rejMaxMessage {
 			t.Fatalf("message of %d bytes, want %d", len(atLimit), rejMaxMessage)
 		}
-		wsSend(t, big, atLimit)
+		testsupport.SendText(t, big, atLimit)
 		rejAwait(t, big, "doc.pushed", func(f rejFrame) bool { return f.Type == "doc.pushed" && f.Version == 1 })
 		before := rejStateOf(t, ts, docID)
 		if before.text != "x"+rejDefaultText {
@@ -626,14 +629,15 @@ func TestCollabChangesRejected(t *testing.T) {
 
 		over := rejPush(rejDoc{ID: docID}, 1, 2, rejInsert("y", n+1))
 		over = over[:len(over)-1] + strings.Repeat(" ", rejMaxMessage+1-len(over)) + "}"
-		wsSend(t, big, over)
-		ce, seen := wsExpectClose(t, big, 5*time.Second)
+		testsupport.SendText(t, big, over)
+		ce, seen := testsupport.ExpectClose(t, big, 5*time.Second)
 		if ce.Code != websocket.CloseMessageTooBig {
 			t.Fatalf("close code %d, want %d", ce.Code, websocket.CloseMessageTooBig)
 		}
-		for _, m := range seen {
-			if m.Type != "doc.updates" && m.Type != "doc.peer" {
-				t.Errorf("before the close: %+v", m)
+		for _, data := range seen {
+			var m struct{ Type string }
+			if err := json.Unmarshal(data, &m); err != nil || (m.Type != "doc.updates" && m.Type != "doc.peer") {
+				t.Errorf("before the close: %s", data)
 			}
 		}
 		// The other connection hears the leave, and nothing of the push.
@@ -655,9 +659,7 @@ func TestCollabChangesRejected(t *testing.T) {
 		other.Close()
 		deadline := time.Now().Add(5 * time.Second)
 		for {
-			ts.srv.collab.mu.Lock()
-			_, open := ts.srv.collab.rooms[docID]
-			ts.srv.collab.mu.Unlock()
+			open := ts.collab.RoomOpen(docID)
 			if !open {
 				break
 			}

@@ -1,4 +1,4 @@
-package server
+package live
 
 import (
 	"context"
@@ -18,7 +18,8 @@ import (
 )
 
 // hubFixture is a Hub behind a real HTTP server. Each connection's session
-// and account come from the query string (?session=s1&account=1); its
+// and account come from the query string (?session=s1&account=1). The hub
+// has four kinds of topic (public, secret, revoked, broken), whose
 // Authorize consults the fixture's rules, which a test may change between
 // messages.
 type hubFixture struct {
@@ -26,7 +27,7 @@ type hubFixture struct {
 	srv *httptest.Server
 
 	mu sync.Mutex
-	// rules maps a topic prefix to the error Authorize returns (nil: allowed).
+	// rules maps a kind of topic to the error Authorize returns (nil: allowed).
 	rules map[string]error
 }
 
@@ -35,15 +36,22 @@ func newHubFixture(t *testing.T) *hubFixture {
 	f := &hubFixture{
 		hub: NewHub(nil),
 		rules: map[string]error{
-			"public/":  nil,
-			"secret/":  workspace.Errorf(workspace.EFORBIDDEN, "Members only."),
-			"revoked/": workspace.Errorf(workspace.EUNAUTHORIZED, "Your session has ended."),
-			"broken/":  errors.New("database is locked"),
+			"public":  nil,
+			"secret":  workspace.Errorf(workspace.EFORBIDDEN, "Members only."),
+			"revoked": workspace.Errorf(workspace.EUNAUTHORIZED, "Your session has ended."),
+			"broken":  errors.New("database is locked"),
 		},
 	}
 	// Short timings, so that dropped connections end quickly.
 	f.hub.writeWait = 500 * time.Millisecond
 	f.hub.closeGrace = 500 * time.Millisecond
+	for kind := range f.rules {
+		f.hub.HandleKind(kind, Kind{Entity: true, Authorize: func(context.Context, *workspace.Account, int64) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			return f.rules[kind]
+		}})
+	}
 
 	upgrader := websocket.Upgrader{}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +63,9 @@ func newHubFixture(t *testing.T) *hubFixture {
 		f.hub.Serve(r.Context(), ws, ConnInfo{
 			SessionID: r.URL.Query().Get("session"),
 			AccountID: account,
-			Authorize: f.authorize,
+			Account: func(context.Context) (*workspace.Account, error) {
+				return &workspace.Account{ID: account, Role: workspace.RoleMember, Active: true}, nil
+			},
 		})
 	}))
 	t.Cleanup(func() {
@@ -75,21 +85,19 @@ func newHubFixture(t *testing.T) *hubFixture {
 	return f
 }
 
-func (f *hubFixture) authorize(ctx context.Context, topic string) error {
+func (f *hubFixture) setRule(kind string, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for prefix, err := range f.rules {
-		if strings.HasPrefix(topic, prefix) {
-			return err
-		}
-	}
-	return workspace.Errorf(workspace.ENOTFOUND, "No such topic.")
+	f.rules[kind] = err
 }
 
-func (f *hubFixture) setRule(prefix string, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.rules[prefix] = err
+// publish publishes data to the topic written as clients write it.
+func (f *hubFixture) publish(topic string, data any) {
+	t, err := f.hub.ParseTopic(topic)
+	if err != nil {
+		panic(err)
+	}
+	f.hub.Publish(t, data)
 }
 
 // dial opens a client connection for the session and account.
@@ -203,11 +211,11 @@ func TestHubPublish(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		f := newHubFixture(t)
 		a, b := f.dial(t, "s1", 1), f.dial(t, "s2", 2)
-		subscribe(t, a, "public/meeting/1")
-		subscribe(t, b, "public/meeting/2")
+		subscribe(t, a, "public:1")
+		subscribe(t, b, "public:2")
 
-		f.hub.Publish("public/meeting/1", map[string]any{"item": 3, "title": "Accueil des migrants de retour — استقبال"})
-		m := expect(t, a, "event", "", "public/meeting/1")
+		f.publish("public:1", map[string]any{"item": 3, "title": "Accueil des migrants de retour — استقبال"})
+		m := expect(t, a, "event", "", "public:1")
 		if got, want := string(m.Data), `{"item":3,"title":"Accueil des migrants de retour — استقبال"}`; got != want {
 			t.Fatalf("data = %s, want %s", got, want)
 		}
@@ -217,11 +225,11 @@ func TestHubPublish(t *testing.T) {
 	t.Run("Unsubscribe", func(t *testing.T) {
 		f := newHubFixture(t)
 		a := f.dial(t, "s1", 1)
-		subscribe(t, a, "public/meeting/1")
-		send(t, a, `{"type":"unsubscribe","topic":"public/meeting/1"}`)
-		expect(t, a, "unsubscribed", "", "public/meeting/1")
+		subscribe(t, a, "public:1")
+		send(t, a, `{"type":"unsubscribe","topic":"public:1"}`)
+		expect(t, a, "unsubscribed", "", "public:1")
 
-		f.hub.Publish("public/meeting/1", "after")
+		f.publish("public:1", "after")
 		expectPong(t, a, 1)
 		f.hub.mu.Lock()
 		defer f.hub.mu.Unlock()
@@ -232,7 +240,7 @@ func TestHubPublish(t *testing.T) {
 
 	t.Run("NoSubscribers", func(t *testing.T) {
 		f := newHubFixture(t)
-		f.hub.Publish("public/nobody", struct{}{})
+		f.publish("public:99", struct{}{})
 	})
 }
 
@@ -240,20 +248,30 @@ func TestHubAuthorize(t *testing.T) {
 	t.Run("Forbidden", func(t *testing.T) {
 		f := newHubFixture(t)
 		a := f.dial(t, "s1", 1)
-		send(t, a, `{"type":"subscribe","topic":"secret/poll/4"}`)
-		m := expect(t, a, "error", workspace.EFORBIDDEN, "secret/poll/4")
+		send(t, a, `{"type":"subscribe","topic":"secret:4"}`)
+		m := expect(t, a, "error", workspace.EFORBIDDEN, "secret:4")
 		if m.Message != "Members only." {
 			t.Fatalf("message = %q", m.Message)
 		}
-		f.hub.Publish("secret/poll/4", "ballot")
+		f.publish("secret:4", "ballot")
+		expectPong(t, a, 1)
+	})
+
+	t.Run("UnknownKind", func(t *testing.T) {
+		f := newHubFixture(t)
+		a := f.dial(t, "s1", 1)
+		send(t, a, `{"type":"subscribe","topic":"meeting:4"}`)
+		expect(t, a, "error", workspace.ENOTFOUND, "meeting:4")
+		send(t, a, `{"type":"subscribe","topic":"public"}`) // an entity kind needs an ID
+		expect(t, a, "error", workspace.ENOTFOUND, "public")
 		expectPong(t, a, 1)
 	})
 
 	t.Run("InternalError", func(t *testing.T) {
 		f := newHubFixture(t)
 		a := f.dial(t, "s1", 1)
-		send(t, a, `{"type":"subscribe","topic":"broken/1"}`)
-		m := expect(t, a, "error", workspace.EINTERNAL, "broken/1")
+		send(t, a, `{"type":"subscribe","topic":"broken:1"}`)
+		m := expect(t, a, "error", workspace.EINTERNAL, "broken:1")
 		if strings.Contains(m.Message, "database") {
 			t.Fatalf("message leaks the cause: %q", m.Message)
 		}
@@ -263,33 +281,34 @@ func TestHubAuthorize(t *testing.T) {
 	t.Run("CheckedOnEverySubscribe", func(t *testing.T) {
 		f := newHubFixture(t)
 		a := f.dial(t, "s1", 1)
-		subscribe(t, a, "public/doc/1")
+		subscribe(t, a, "public:5")
 
 		// The role changes: the next subscribe is refused and the earlier
 		// subscription goes.
-		f.setRule("public/", workspace.Errorf(workspace.EFORBIDDEN, "Not any more."))
-		send(t, a, `{"type":"subscribe","topic":"public/doc/1"}`)
-		expect(t, a, "error", workspace.EFORBIDDEN, "public/doc/1")
-		f.hub.Publish("public/doc/1", "edit")
+		f.setRule("public", workspace.Errorf(workspace.EFORBIDDEN, "Not any more."))
+		send(t, a, `{"type":"subscribe","topic":"public:5"}`)
+		expect(t, a, "error", workspace.EFORBIDDEN, "public:5")
+		f.publish("public:5", "edit")
 		expectPong(t, a, 1)
 	})
 
 	t.Run("Unauthorized", func(t *testing.T) {
 		f := newHubFixture(t)
 		a, b := f.dial(t, "s1", 1), f.dial(t, "s2", 2)
-		subscribe(t, a, "public/doc/1")
-		subscribe(t, b, "public/doc/1")
-		send(t, a, `{"type":"subscribe","topic":"revoked/doc/2"}`)
-		expect(t, a, "error", workspace.EUNAUTHORIZED, "revoked/doc/2")
+		subscribe(t, a, "public:5")
+		subscribe(t, b, "public:5")
+		send(t, a, `{"type":"subscribe","topic":"revoked:2"}`)
+		expect(t, a, "error", workspace.EUNAUTHORIZED, "revoked:2")
 		expectClose(t, a, websocket.ClosePolicyViolation)
 		f.waitConnections(t, 1)
 
-		f.hub.Publish("public/doc/1", "still here")
-		expect(t, b, "event", "", "public/doc/1")
+		f.publish("public:5", "still here")
+		expect(t, b, "event", "", "public:5")
 	})
 
-	t.Run("NilAuthorize", func(t *testing.T) {
+	t.Run("NilAccount", func(t *testing.T) {
 		hub := NewHub(nil)
+		hub.HandleKind("public", Kind{Entity: true, Authorize: func(context.Context, *workspace.Account, int64) error { return nil }})
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
 			if err != nil {
@@ -304,15 +323,16 @@ func TestHubAuthorize(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ws.Close()
-		send(t, ws, `{"type":"subscribe","topic":"public/1"}`)
-		expect(t, ws, "error", workspace.EFORBIDDEN, "public/1")
+		send(t, ws, `{"type":"subscribe","topic":"public:1"}`)
+		expect(t, ws, "error", workspace.EUNAUTHORIZED, "public:1")
+		expectClose(t, ws, websocket.ClosePolicyViolation)
 	})
 }
 
 func TestHubBadInput(t *testing.T) {
 	f := newHubFixture(t)
 	a := f.dial(t, "s1", 1)
-	subscribe(t, a, "public/meeting/1")
+	subscribe(t, a, "public:1")
 
 	for _, tt := range []struct {
 		name string
@@ -320,15 +340,19 @@ func TestHubBadInput(t *testing.T) {
 		msg  string
 	}{
 		{"MalformedJSON", websocket.TextMessage, `{"type":"subscribe",`},
-		{"InvalidUTF8", websocket.TextMessage, "{\"type\":\"subscribe\",\"topic\":\"public/\xff\xfe\"}"},
+		{"InvalidUTF8", websocket.TextMessage, "{\"type\":\"subscribe\",\"topic\":\"public:\xff\xfe\"}"},
 		{"Binary", websocket.BinaryMessage, `{"type":"ping","id":1}`},
-		{"UnknownType", websocket.TextMessage, `{"type":"publish","topic":"public/meeting/1"}`},
+		{"UnknownType", websocket.TextMessage, `{"type":"publish","topic":"public:1"}`},
 		{"NoType", websocket.TextMessage, `{}`},
 		{"NotAnObject", websocket.TextMessage, `[1,2,3]`},
 		{"EmptyTopic", websocket.TextMessage, `{"type":"subscribe","topic":""}`},
 		{"EmptyTopicUnsubscribe", websocket.TextMessage, `{"type":"unsubscribe"}`},
-		{"LongTopic", websocket.TextMessage, `{"type":"subscribe","topic":"public/` + strings.Repeat("x", maxTopicLength) + `"}`},
+		{"LongTopic", websocket.TextMessage, `{"type":"subscribe","topic":"public:` + strings.Repeat("1", maxTopicLength) + `"}`},
 		{"BadPingID", websocket.TextMessage, `{"type":"ping","id":"one"}`},
+		{"TopicWithoutID", websocket.TextMessage, `{"type":"subscribe","topic":"public:"}`},
+		{"TopicLeadingZero", websocket.TextMessage, `{"type":"subscribe","topic":"public:01"}`},
+		{"TopicNegativeID", websocket.TextMessage, `{"type":"subscribe","topic":"public:-1"}`},
+		{"TopicWordID", websocket.TextMessage, `{"type":"subscribe","topic":"public:one"}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if err := a.WriteMessage(tt.typ, []byte(tt.msg)); err != nil {
@@ -339,8 +363,8 @@ func TestHubBadInput(t *testing.T) {
 	}
 
 	// Nothing changed: the connection is open and still subscribed.
-	f.hub.Publish("public/meeting/1", 1)
-	expect(t, a, "event", "", "public/meeting/1")
+	f.publish("public:1", 1)
+	expect(t, a, "event", "", "public:1")
 	expectPong(t, a, 42)
 	f.hub.mu.Lock()
 	defer f.hub.mu.Unlock()
@@ -360,7 +384,7 @@ func TestHubPing(t *testing.T) {
 func TestHubOversizedMessage(t *testing.T) {
 	f := newHubFixture(t)
 	a, b := f.dial(t, "s1", 1), f.dial(t, "s2", 2)
-	subscribe(t, b, "public/doc/1")
+	subscribe(t, b, "public:5")
 
 	big := `{"type":"ping","id":1,"pad":"` + strings.Repeat("x", maxMessageSize) + `"}`
 	send(t, a, big)
@@ -372,8 +396,8 @@ func TestHubOversizedMessage(t *testing.T) {
 	fit += strings.Repeat("x", maxMessageSize-len(fit)-2) + `"}`
 	send(t, b, fit)
 	expect(t, b, "pong", "", "")
-	f.hub.Publish("public/doc/1", "ok")
-	expect(t, b, "event", "", "public/doc/1")
+	f.publish("public:5", "ok")
+	expect(t, b, "event", "", "public:5")
 }
 
 func TestHubCloseSession(t *testing.T) {
@@ -381,7 +405,7 @@ func TestHubCloseSession(t *testing.T) {
 	a1, a2 := f.dial(t, "s1", 1), f.dial(t, "s1", 1)
 	other := f.dial(t, "s2", 1) // same account, another session
 	for _, ws := range []*websocket.Conn{a1, a2, other} {
-		subscribe(t, ws, "public/meeting/1")
+		subscribe(t, ws, "public:1")
 	}
 
 	f.hub.CloseSession("s1")
@@ -392,8 +416,8 @@ func TestHubCloseSession(t *testing.T) {
 		}
 	}
 	f.waitConnections(t, 1)
-	f.hub.Publish("public/meeting/1", "next item")
-	expect(t, other, "event", "", "public/meeting/1")
+	f.publish("public:1", "next item")
+	expect(t, other, "event", "", "public:1")
 	expectPong(t, other, 1)
 }
 
@@ -402,15 +426,15 @@ func TestHubCloseAccount(t *testing.T) {
 	a1, a2 := f.dial(t, "s1", 1), f.dial(t, "s2", 1)
 	other := f.dial(t, "s3", 2)
 	for _, ws := range []*websocket.Conn{a1, a2, other} {
-		subscribe(t, ws, "public/meeting/1")
+		subscribe(t, ws, "public:1")
 	}
 
 	f.hub.CloseAccount(1)
 	expectClose(t, a1, websocket.ClosePolicyViolation)
 	expectClose(t, a2, websocket.ClosePolicyViolation)
 	f.waitConnections(t, 1)
-	f.hub.Publish("public/meeting/1", "next item")
-	expect(t, other, "event", "", "public/meeting/1")
+	f.publish("public:1", "next item")
+	expect(t, other, "event", "", "public:1")
 }
 
 func TestHubSlowClient(t *testing.T) {
@@ -423,9 +447,9 @@ func TestHubSlowClient(t *testing.T) {
 		f := newHubFixture(t)
 		f.hub.writeWait = time.Minute // the writer waits for the client
 		stuck := f.dial(t, "s1", 1)
-		subscribe(t, stuck, "public/doc/1")
+		subscribe(t, stuck, "public:5")
 		for range 10_000 {
-			f.hub.Publish("public/doc/1", payload)
+			f.publish("public:5", payload)
 		}
 		f.hub.mu.Lock()
 		topics := len(f.hub.topics)
@@ -445,9 +469,9 @@ func TestHubSlowClient(t *testing.T) {
 		// write wait, and the hub goes on serving others.
 		f := newHubFixture(t)
 		stuck := f.dial(t, "s1", 1)
-		subscribe(t, stuck, "public/doc/1")
+		subscribe(t, stuck, "public:5")
 		for range 10_000 {
-			f.hub.Publish("public/doc/1", payload)
+			f.publish("public:5", payload)
 		}
 		f.waitConnections(t, 0)
 
@@ -470,16 +494,16 @@ func TestHubSlowClient(t *testing.T) {
 		}
 
 		a := f.dial(t, "s2", 2)
-		subscribe(t, a, "public/doc/1")
-		f.hub.Publish("public/doc/1", "hello")
-		expect(t, a, "event", "", "public/doc/1")
+		subscribe(t, a, "public:5")
+		f.publish("public:5", "hello")
+		expect(t, a, "event", "", "public:5")
 	})
 }
 
 func TestHubShutdown(t *testing.T) {
 	f := newHubFixture(t)
 	a, b := f.dial(t, "s1", 1), f.dial(t, "s2", 2)
-	subscribe(t, a, "public/meeting/1")
+	subscribe(t, a, "public:1")
 
 	done := make(chan struct{})
 	go func() {
@@ -498,7 +522,7 @@ func TestHubShutdown(t *testing.T) {
 	// New connections are refused with going away.
 	c := f.dial(t, "s3", 3)
 	expectClose(t, c, websocket.CloseGoingAway)
-	f.hub.Publish("public/meeting/1", "nobody")
+	f.publish("public:1", "nobody")
 }
 
 func TestHubShutdownTimeout(t *testing.T) {
@@ -557,12 +581,12 @@ func TestHubPongTimeout(t *testing.T) {
 func TestHubEventOrder(t *testing.T) {
 	f := newHubFixture(t)
 	a := f.dial(t, "s1", 1)
-	subscribe(t, a, "public/doc/1")
+	subscribe(t, a, "public:5")
 	for i := range 50 {
-		f.hub.Publish("public/doc/1", i)
+		f.publish("public:5", i)
 	}
 	for i := range 50 {
-		m := expect(t, a, "event", "", "public/doc/1")
+		m := expect(t, a, "event", "", "public:5")
 		if got, want := string(m.Data), strconv.Itoa(i); got != want {
 			t.Fatalf("event %d data = %s, want %s", i, got, want)
 		}

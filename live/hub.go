@@ -1,4 +1,10 @@
-package server
+// Package live is Tawla's live channel: websocket connections (one reader
+// and one writer goroutine each, ping/pong, deadlines, a read limit), the
+// hub of topics that name entities ("meeting:12", "document:3"), their
+// authorisation on every subscription and message, and the routing of
+// messages to the handler of their kind. It knows no HTTP page and no store:
+// the rules that read the store are given to it by the code that wires it.
+package live
 
 import (
 	"context"
@@ -35,8 +41,6 @@ const (
 	// sendBufferSize is the number of messages queued for one connection;
 	// a connection whose queue is full is too slow and is dropped.
 	sendBufferSize = 256
-	// maxTopicLength bounds a topic name, in bytes.
-	maxTopicLength = 200
 	// maxSubscriptions bounds the topics of one connection, so that one
 	// client cannot grow the hub's maps without limit.
 	maxSubscriptions = 256
@@ -56,16 +60,17 @@ type ConnInfo struct {
 	// SessionID is the digest of the session token, as CloseSession takes it.
 	SessionID string
 	AccountID int64
-	// Authorize is called for every subscribe message, with the topic, so
-	// that a revoked session or a changed role takes effect on the next
-	// subscription. It returns nil or a *workspace.Error: the code and the
-	// user-safe message go back to the client; an EUNAUTHORIZED code also
-	// closes the connection (1008). A nil Authorize refuses every topic.
-	Authorize func(ctx context.Context, topic string) error
-	// Account re-reads the session and returns its account as it is now,
-	// for handlers that check each message (Peer.Account). It returns an
-	// EUNAUTHORIZED error once the session has ended.
+	// Account re-reads the session and returns its account as it is now.
+	// The hub calls it for every subscription and every routed message,
+	// so that a revoked session or a changed role takes effect on the next
+	// one. It returns an EUNAUTHORIZED error once the session has ended;
+	// that error closes the connection (1008). A nil Account refuses
+	// everything.
 	Account func(ctx context.Context) (*workspace.Account, error)
+	// Localize returns the message of an error as the connection's person
+	// reads it (in the language of the page that opened it). Nil shows
+	// workspace.ErrorMessage.
+	Localize func(err error) string
 }
 
 // Hub holds the live connections and their topic subscriptions, and sends
@@ -85,9 +90,10 @@ type Hub struct {
 	mu       sync.Mutex
 	nextID   uint64
 	conns    map[*wsConn]struct{}
-	topics   map[string]map[*wsConn]struct{}
+	topics   map[Topic]map[*wsConn]struct{}
 	shutdown bool
 	drained  chan struct{} // closed once shut down with no connection left
+	kinds    map[string]*Kind
 	routes   []route
 
 	// maxMessage is the read limit of one client message, maxMessageSize
@@ -108,7 +114,8 @@ func NewHub(logger *slog.Logger) *Hub {
 		closeGrace: defaultCloseGrace,
 		maxMessage: maxMessageSize,
 		conns:      make(map[*wsConn]struct{}),
-		topics:     make(map[string]map[*wsConn]struct{}),
+		topics:     make(map[Topic]map[*wsConn]struct{}),
+		kinds:      make(map[string]*Kind),
 		drained:    make(chan struct{}),
 	}
 }
@@ -127,8 +134,8 @@ func (h *Hub) SetMaxMessageSize(n int64) {
 // whose send buffer is full is unsubscribed from everything and closed with
 // 1013 (try again later); its client reconnects and reloads.
 // Call it after the change is committed, never inside a transaction.
-func (h *Hub) Publish(topic string, data any) {
-	msg, err := json.Marshal(serverMessage{Type: "event", Topic: topic, Data: data})
+func (h *Hub) Publish(topic Topic, data any) {
+	msg, err := json.Marshal(serverMessage{Type: "event", Topic: topic.String(), Data: data})
 	if err != nil {
 		h.logger.Error("hub: marshal event", "topic", topic, "error", err)
 		return
@@ -236,7 +243,7 @@ func (h *Hub) unregister(c *wsConn) {
 
 // subscribe adds c to topic's subscribers and queues the "subscribed" reply
 // under the lock, so that the reply precedes the topic's first event.
-func (h *Hub) subscribe(c *wsConn, topic string) {
+func (h *Hub) subscribe(c *wsConn, topic Topic) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if c.detached {
@@ -244,7 +251,7 @@ func (h *Hub) subscribe(c *wsConn, topic string) {
 	}
 	if _, ok := c.topics[topic]; !ok {
 		if len(c.topics) >= maxSubscriptions {
-			if !c.trySend(errorFrame("invalid", "Too many subscriptions on one connection.", topic)) {
+			if !c.trySend(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.topic_too_many", Message: "Too many subscriptions on one connection."}, topic.String())) {
 				h.dropSlowLocked(c)
 			}
 			return
@@ -257,7 +264,7 @@ func (h *Hub) subscribe(c *wsConn, topic string) {
 		subs[c] = struct{}{}
 		c.topics[topic] = struct{}{}
 	}
-	if !c.trySend(replyFrame("subscribed", topic)) {
+	if !c.trySend(replyFrame("subscribed", topic.String())) {
 		h.dropSlowLocked(c)
 	}
 }
@@ -265,19 +272,19 @@ func (h *Hub) subscribe(c *wsConn, topic string) {
 // unsubscribe removes c from topic's subscribers. When reply is true it
 // queues the "unsubscribed" reply under the lock, so that no event of the
 // topic follows it.
-func (h *Hub) unsubscribe(c *wsConn, topic string, reply bool) {
+func (h *Hub) unsubscribe(c *wsConn, topic Topic, reply bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if c.detached {
 		return
 	}
 	h.removeLocked(c, topic)
-	if reply && !c.trySend(replyFrame("unsubscribed", topic)) {
+	if reply && !c.trySend(replyFrame("unsubscribed", topic.String())) {
 		h.dropSlowLocked(c)
 	}
 }
 
-func (h *Hub) removeLocked(c *wsConn, topic string) {
+func (h *Hub) removeLocked(c *wsConn, topic Topic) {
 	delete(c.topics, topic)
 	if subs := h.topics[topic]; subs != nil {
 		delete(subs, c)

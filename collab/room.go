@@ -1,4 +1,4 @@
-package server
+package collab
 
 import (
 	"context"
@@ -9,8 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"tawla/live"
 	"tawla/workspace"
 	"tawla/workspace/change"
+	"tawla/workspace/sqlite"
 )
 
 // roomInboxSize bounds the messages waiting for a room; a connection that
@@ -34,13 +36,15 @@ const (
 	msgPresence
 	msgLeave
 	msgCurrent
+	msgEdit
+	msgAnchor
 )
 
 // roomMsg is one request to a room, already decoded and authorised.
 type roomMsg struct {
 	kind    roomMsgKind
 	msgType string // as the client sent it, for error replies
-	peer    *Peer
+	peer    *live.Peer
 	account *workspace.Account
 	canEdit bool
 
@@ -53,6 +57,12 @@ type roomMsg struct {
 
 	// reply receives the text and version, for msgCurrent.
 	reply chan currentText
+
+	// edit is the server-made update of a msgEdit, newAnchor the request
+	// of a msgAnchor; done receives their outcome.
+	edit      *Edit
+	newAnchor *AnchorRequest
+	done      chan editResult
 }
 
 type currentText struct {
@@ -60,9 +70,16 @@ type currentText struct {
 	version int
 }
 
+// editResult is the outcome of a server-made update or a new anchor.
+type editResult struct {
+	version int
+	anchor  *workspace.Anchor
+	err     error
+}
+
 // roomPeer is a connection that has the document open.
 type roomPeer struct {
-	peer      *Peer
+	peer      *live.Peer
 	accountID int64
 	name      string
 	colour    string
@@ -73,7 +90,7 @@ type roomPeer struct {
 // request reaches it through the inbox, so requests are handled one at a
 // time, in order.
 type docRoom struct {
-	cb     *collab
+	a      *Authority
 	docID  int64
 	logger *slog.Logger
 	inbox  chan *roomMsg
@@ -95,14 +112,19 @@ type docRoom struct {
 	lastSeq         map[string]int64
 	snapshotVersion int
 	peers           map[uint64]*roomPeer
+	// anchors are the document's live anchors, mapped through every
+	// update; moved collects those an update moved since the last commit.
+	anchors []*workspace.Anchor
+	moved   map[*workspace.Anchor]struct{}
 }
 
-func newDocRoom(cb *collab, docID int64) *docRoom {
+func newDocRoom(a *Authority, docID int64) *docRoom {
 	return &docRoom{
-		cb: cb, docID: docID,
-		logger: cb.logger.With("doc", docID),
+		a: a, docID: docID,
+		logger: a.logger.With("doc", docID),
 		inbox:  make(chan *roomMsg, roomInboxSize),
 		peers:  map[uint64]*roomPeer{},
+		moved:  map[*workspace.Anchor]struct{}{},
 	}
 }
 
@@ -175,7 +197,7 @@ func (r *docRoom) run() {
 			break
 		}
 	}
-	r.cb.roomClosed(r)
+	r.a.roomClosed(r)
 	if r.loadErr == nil {
 		r.saveSnapshot()
 	}
@@ -186,7 +208,7 @@ func (r *docRoom) run() {
 func (r *docRoom) load() error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
-	db, limits := r.cb.db, r.cb.limits
+	db, limits := r.a.db, r.a.limits
 	doc, snap, updates, err := db.LoadDocument(ctx, r.docID)
 	if err != nil {
 		return err
@@ -217,13 +239,17 @@ func (r *docRoom) load() error {
 	if r.lastSeq, err = db.LastClientSeqs(ctx, r.docID); err != nil {
 		return err
 	}
+	if r.anchors, err = db.FindLiveDocumentAnchors(ctx, r.docID); err != nil {
+		return err
+	}
+	clear(r.moved)
 	r.text, r.version, r.snapshotVersion = text, doc.Version, snap.Version
 	return nil
 }
 
 // acceptedPush is a push applied in memory, waiting for its commit.
 type acceptedPush struct {
-	peer    *Peer
+	peer    *live.Peer
 	rows    []*workspace.DocumentUpdate
 	version int   // the document's version after the push
 	seq     int64 // the push's last sequence number
@@ -231,8 +257,8 @@ type acceptedPush struct {
 
 // handleBatch serves one turn of requests in order. Consecutive pushes are
 // applied in memory and committed together before anything else happens:
-// a join, a leave or a read sees only committed text, and nobody hears of
-// an update before it is stored.
+// a join, a leave, a read, a server-made update or a new anchor sees only
+// committed text, and nobody hears of an update before it is stored.
 func (r *docRoom) handleBatch(batch []roomMsg) {
 	var pending []acceptedPush
 	var presence []roomMsg
@@ -254,6 +280,10 @@ func (r *docRoom) handleBatch(batch []roomMsg) {
 				r.leave(m.peer)
 			case msgCurrent:
 				m.reply <- currentText{text: r.text.String(), version: r.version}
+			case msgEdit:
+				m.done <- r.applyEdit(m.edit)
+			case msgAnchor:
+				m.done <- r.addAnchor(m.newAnchor)
 			}
 		}
 	}
@@ -263,7 +293,7 @@ func (r *docRoom) handleBatch(batch []roomMsg) {
 	}
 }
 
-func (r *docRoom) refuse(p *Peer, about string, err error) {
+func (r *docRoom) refuse(p *live.Peer, about string, err error) {
 	p.Refuse(err, map[string]any{"doc": r.docID, "about": about})
 }
 
@@ -281,20 +311,12 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 		return acceptedPush{}, false
 	}
 	if _, in := r.peers[m.peer.Key()]; !in {
-		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "Join the document first."))
+		r.refuseMsg(m, &workspace.Error{Code: workspace.EINVALID, Key: "error.document.join_first", Message: "Join the document first."})
 		return acceptedPush{}, false
 	}
-	if m.version > r.version || m.version < 0 {
-		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
-		return acceptedPush{}, false
-	}
-	if m.version < r.histBase {
-		r.refuseMsg(m, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
-		return acceptedPush{}, false
-	}
-	rebased, err := rebaseEach(m.updates, r.history[m.version-r.histBase:])
+	rebased, err := r.rebase(m.version, m.updates)
 	if err != nil {
-		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The changes do not fit version %d: %v", m.version, err))
+		r.refuseMsg(m, err)
 		return acceptedPush{}, false
 	}
 	seqs := m.seqs[len(m.seqs)-len(rebased):]
@@ -307,33 +329,76 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 		r.refuseMsg(m, workspace.Errorf(workspace.ECONFLICT, "Update %s/%d was already accepted: reload the document.", clientID, seqs[0]))
 		return acceptedPush{}, false
 	}
+	if err := r.accept(m.version, rebased); err != nil {
+		r.refuseMsg(m, err)
+		return acceptedPush{}, false
+	}
+	ap.rows = r.updateRows(rebased, seqs, m.account.ID)
+	r.lastSeq[clientID] = seqs[len(seqs)-1]
+	ap.version = r.version
+	return ap, true
+}
+
+// rebase rebases updates based on version base over the updates accepted
+// since. It refuses a base the room cannot rebase from.
+func (r *docRoom) rebase(base int, updates []change.Update) ([]change.Update, error) {
+	if base > r.version || base < 0 {
+		return nil, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", base, r.version)
+	}
+	if base < r.histBase {
+		return nil, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", base, r.histBase)
+	}
+	rebased, err := rebaseEach(updates, r.history[base-r.histBase:])
+	if err != nil {
+		return nil, workspace.Errorf(workspace.EINVALID, "The changes do not fit version %d: %v", base, err)
+	}
+	return rebased, nil
+}
+
+// accept applies rebased updates, which follow one another from the
+// current text, to the text in memory, maps the anchors through them and
+// adds them to the history. It changes nothing when it fails. base is the
+// version the updates were made on, for error messages.
+func (r *docRoom) accept(base int, rebased []change.Update) error {
 	all, err := composeUpdates(rebased)
 	if err != nil {
-		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The updates of the push do not follow one another: %v", err))
-		return acceptedPush{}, false
+		return workspace.Errorf(workspace.EINVALID, "The updates of the push do not follow one another: %v", err)
 	}
-	if all.NewLen() > r.cb.limits.MaxDocumentUnits {
-		r.refuseMsg(m, &workspace.Error{Code: workspace.EINVALID, Key: "error.document.too_large", Message: "The document would be larger than the limit."})
-		return acceptedPush{}, false
+	if all.NewLen() > r.a.limits.MaxDocumentUnits {
+		return &workspace.Error{Code: workspace.EINVALID, Key: "error.document.too_large", Message: "The document would be larger than the limit."}
+	}
+	if all.Len() != r.text.Len() {
+		return workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", base,
+			fmt.Errorf("%w: the changes apply to %d units, the document has %d", change.ErrLength, all.Len(), r.text.Len()))
+	}
+	// The anchors are mapped before the text changes: a passage that an
+	// update removes keeps the text it had just before.
+	mapped, err := r.mapAnchors(rebased)
+	if err != nil {
+		return workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", base, err)
 	}
 	if err := all.Apply(&r.text); err != nil {
-		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", m.version, err))
-		return acceptedPush{}, false
+		return workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", base, err)
 	}
-	accountID := m.account.ID
+	r.keepAnchors(mapped)
+	r.history = append(r.history, rebased...)
+	r.version += len(rebased)
+	return nil
+}
+
+// updateRows returns the rows that store accepted updates, attributed to
+// accountID.
+func (r *docRoom) updateRows(rebased []change.Update, seqs []int64, accountID int64) []*workspace.DocumentUpdate {
+	rows := make([]*workspace.DocumentUpdate, len(rebased))
 	for i, u := range rebased {
 		js, err := u.Changes.MarshalJSON()
 		if err != nil { // cannot happen for a set that applied
 			r.logger.Error("collab: encode update", "error", err)
 			js = []byte("[]")
 		}
-		ap.rows = append(ap.rows, &workspace.DocumentUpdate{ClientID: u.ClientID, ClientSeq: seqs[i], Changes: string(js), AccountID: &accountID})
-		r.history = append(r.history, u)
+		rows[i] = &workspace.DocumentUpdate{ClientID: u.ClientID, ClientSeq: seqs[i], Changes: string(js), AccountID: &accountID}
 	}
-	r.version += len(rebased)
-	r.lastSeq[clientID] = seqs[len(seqs)-1]
-	ap.version = r.version
-	return ap, true
+	return rows
 }
 
 // composeUpdates returns the composition of the updates' changes, which
@@ -408,45 +473,63 @@ func (r *docRoom) flush(pending []acceptedPush) {
 	for _, ap := range pending {
 		rows = append(rows, ap.rows...)
 	}
-	from := r.version - len(rows)
-	// A snapshot that falls due goes in the same transaction as the
-	// updates: one commit, and one sync of the disk, instead of two.
-	snapshot := len(rows) > 0 && r.version-r.snapshotVersion >= r.cb.limits.SnapshotEvery
 	if len(rows) > 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		var err error
-		if snapshot {
-			err = r.cb.db.AppendDocumentUpdatesAndSnapshot(ctx, r.docID, from, rows, r.text.String())
-		} else {
-			err = r.cb.db.AppendDocumentUpdates(ctx, r.docID, from, rows)
-		}
-		cancel()
-		if err != nil {
-			r.logger.Error("collab: store updates", "from", from, "count", len(rows), "error", err)
+		if err := r.commit(rows, nil); err != nil {
 			for _, ap := range pending {
 				r.refuse(ap.peer, msgTypePush, workspace.Errorf(workspace.EINTERNAL, "The changes could not be saved."))
 			}
-			r.history = nil
-			r.loadErr = r.load()
 			return
 		}
-		r.broadcast(r.updatesMessage(from, len(rows), func(b []byte, i int, enc *clientIDEncoder) []byte {
-			return appendUpdateJSON(b, enc.json(rows[i].ClientID), rows[i].Changes)
-		}))
-	}
-	if snapshot {
-		r.snapshotVersion = r.version
 	}
 	for _, ap := range pending {
 		ap.peer.Send(mustJSON(map[string]any{"type": "doc.pushed", "doc": r.docID, "version": ap.version, "seq": ap.seq}))
 	}
+}
+
+// commit stores rows, the updates accepted since the last commit, with the
+// anchors they moved, a snapshot when one falls due and within's writes,
+// in one transaction; then it sends the updates to everyone in the room.
+// If the transaction fails, nothing is sent and the room reloads the
+// document from the store, forgetting what it had not stored.
+func (r *docRoom) commit(rows []*workspace.DocumentUpdate, within func(context.Context, *sqlite.Tx, int) error) error {
+	from := r.version - len(rows)
+	// A snapshot that falls due goes in the same transaction as the
+	// updates: one commit, and one sync of the disk, instead of two.
+	snapshot := r.version-r.snapshotVersion >= r.a.limits.SnapshotEvery
+	app := sqlite.DocumentAppend{From: from, Updates: rows, Within: within}
+	if snapshot {
+		text := r.text.String()
+		app.Snapshot = &text
+	}
+	for a := range r.moved {
+		app.Anchors = append(app.Anchors, a)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	err := r.a.db.AppendDocument(ctx, r.docID, app)
+	cancel()
+	if err != nil {
+		if workspace.ErrorCode(err) == workspace.EINTERNAL {
+			r.logger.Error("collab: store updates", "from", from, "count", len(rows), "error", err)
+		}
+		r.history = nil
+		r.loadErr = r.load()
+		return err
+	}
+	clear(r.moved)
+	if snapshot {
+		r.snapshotVersion = r.version
+	}
+	r.broadcast(r.updatesMessage(from, len(rows), func(b []byte, i int, enc *clientIDEncoder) []byte {
+		return appendUpdateJSON(b, enc.json(rows[i].ClientID), rows[i].Changes)
+	}))
 	r.trimHistory()
+	return nil
 }
 
 // trimHistory drops the oldest updates once the history is a quarter over
 // what it keeps, so that trimming is rare.
 func (r *docRoom) trimHistory() {
-	keep := r.cb.limits.HistoryKeep
+	keep := r.a.limits.HistoryKeep
 	if len(r.history) <= keep+keep/4 {
 		return
 	}
@@ -463,7 +546,7 @@ func (r *docRoom) saveSnapshot() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
-	if err := r.cb.db.SaveDocumentSnapshot(ctx, r.docID, r.version, r.text.String()); err != nil {
+	if err := r.a.db.SaveDocumentSnapshot(ctx, r.docID, r.version, r.text.String()); err != nil {
 		r.logger.Error("collab: save snapshot", "version", r.version, "error", err)
 		return
 	}
@@ -487,7 +570,7 @@ func (r *docRoom) join(m roomMsg) {
 	}
 	rp, known := r.peers[m.peer.Key()]
 	if !known {
-		rp = &roomPeer{peer: m.peer, accountID: m.account.ID, name: m.account.Name, colour: peerColour(m.account.ID)}
+		rp = &roomPeer{peer: m.peer, accountID: m.account.ID, name: m.account.Name, colour: PeerColour(m.account.ID)}
 	}
 	others := []map[string]any{}
 	for key, o := range r.peers {
@@ -523,19 +606,19 @@ func (r *docRoom) join(m roomMsg) {
 // when the connection ends.
 func (r *docRoom) refuseJoin(m roomMsg, err error) {
 	if _, in := r.peers[m.peer.Key()]; !in {
-		r.cb.left(m.peer, r.docID)
+		r.a.left(m.peer, r.docID)
 	}
 	r.refuseMsg(m, err)
 }
 
 // leave closes the document for a peer and tells the others.
-func (r *docRoom) leave(p *Peer) {
+func (r *docRoom) leave(p *live.Peer) {
 	rp, ok := r.peers[p.Key()]
 	if !ok {
 		return
 	}
 	delete(r.peers, p.Key())
-	r.cb.left(p, r.docID)
+	r.a.left(p, r.docID)
 	r.broadcast(mustJSON(peerInfo(r.docID, rp, "leave")))
 }
 
@@ -547,7 +630,7 @@ func (r *docRoom) presence(m roomMsg) {
 		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "Join the document first."))
 		return
 	}
-	if m.version > r.version || m.anchor > r.cb.limits.MaxDocumentUnits || m.head > r.cb.limits.MaxDocumentUnits {
+	if m.version > r.version || m.anchor > r.a.limits.MaxDocumentUnits || m.head > r.a.limits.MaxDocumentUnits {
 		r.refuseMsg(m, workspace.Errorf(workspace.EINVALID, "The selection is out of range."))
 		return
 	}
@@ -562,7 +645,7 @@ func (r *docRoom) broadcast(data []byte) {
 	}
 }
 
-func (r *docRoom) broadcastExcept(p *Peer, data []byte) {
+func (r *docRoom) broadcastExcept(p *live.Peer, data []byte) {
 	for key, rp := range r.peers {
 		if key != p.Key() {
 			rp.peer.Send(data)
@@ -628,7 +711,9 @@ func peerInfo(docID int64, rp *roomPeer, event string) map[string]any {
 // on white, one per account.
 var peerColours = []string{"#1f6f8b", "#a23b72", "#2e7d32", "#b85c00", "#5e35b1", "#c62828", "#00796b", "#6d4c41"}
 
-func peerColour(accountID int64) string {
+// PeerColour returns the colour that marks an account's cursor and
+// selection for the other editors: the same for all its connections.
+func PeerColour(accountID int64) string {
 	return peerColours[int(accountID%int64(len(peerColours)))]
 }
 
@@ -636,7 +721,7 @@ func peerColour(accountID int64) string {
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic("server: encode message: " + err.Error())
+		panic("collab: encode message: " + err.Error())
 	}
 	return b
 }

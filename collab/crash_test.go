@@ -1,4 +1,4 @@
-package server
+package collab_test
 
 import (
 	"bufio"
@@ -22,7 +22,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"tawla/collab"
 	"tawla/demo"
+	"tawla/server"
 	"tawla/workspace"
 	"tawla/workspace/change"
 	"tawla/workspace/sqlite"
@@ -72,10 +74,10 @@ func TestHelperCollabServerProcess(t *testing.T) {
 		t.Fatalf("listen: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	app, err := New(Config{
+	app, err := server.New(server.Config{
 		BaseURL: "http://" + ln.Addr().String(),
 		Logger:  logger,
-		Collab:  CollabLimits{SnapshotEvery: crashSnapshotEvery},
+		Collab:  collab.Limits{SnapshotEvery: crashSnapshotEvery},
 	}, db)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
@@ -432,7 +434,7 @@ func checkCrashStore(t *testing.T, data string, docID int64, initial string) (st
 			t.Fatalf("update %d: %v", u.Version, err)
 		}
 	}
-	rebuilt, version, err := loadDocumentText(ctx, db, docID)
+	rebuilt, version, err := collab.LoadText(ctx, db, docID)
 	if err != nil {
 		t.Fatalf("rebuild from the snapshot: %v", err)
 	}

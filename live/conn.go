@@ -1,4 +1,4 @@
-package server
+package live
 
 import (
 	"context"
@@ -15,28 +15,30 @@ import (
 	"tawla/workspace"
 )
 
-// The live channel's protocol: JSON text frames.
+// The live channel's protocol: JSON text frames; docs/protocol.md is the
+// contract.
 //
 // Client to server:
 //
-//	{"type":"subscribe","topic":"meeting/12"}
-//	{"type":"unsubscribe","topic":"meeting/12"}
+//	{"type":"subscribe","topic":"meeting:12"}
+//	{"type":"unsubscribe","topic":"meeting:12"}
 //	{"type":"ping","id":7}
+//	{"type":"doc.push","doc":3,...}   a message routed to its kind's Handler
 //
 // Server to client:
 //
-//	{"type":"subscribed","topic":"meeting/12"}
-//	{"type":"unsubscribed","topic":"meeting/12"}
+//	{"type":"subscribed","topic":"meeting:12"}
+//	{"type":"unsubscribed","topic":"meeting:12"}
 //	{"type":"pong","id":7}
-//	{"type":"event","topic":"meeting/12","data":{...}}
-//	{"type":"error","code":"forbidden","message":"...","topic":"meeting/12"}
+//	{"type":"event","topic":"meeting:12","data":{...}}
+//	{"type":"error","code":"forbidden","message":"...","topic":"meeting:12"}
 //
 // Replies and events of one connection arrive in order: "subscribed" comes
 // before the topic's first event, and no event of a topic follows its
 // "unsubscribed". A bad message (not text, not UTF-8, not JSON, unknown type,
-// empty or too long topic) gets an "invalid" error and changes nothing.
-// Subscribing twice and unsubscribing from a topic one does not follow are
-// harmless: the reply is the same.
+// empty, malformed or too long topic) gets an "invalid" error and changes
+// nothing. Subscribing twice and unsubscribing from a topic one does not
+// follow are harmless: the reply is the same.
 
 // clientMessage is a message from the client.
 type clientMessage struct {
@@ -67,7 +69,7 @@ type frame struct {
 func mustMarshal(m serverMessage) []byte {
 	b, err := json.Marshal(m)
 	if err != nil {
-		panic("server: marshal websocket reply: " + err.Error())
+		panic("live: marshal websocket reply: " + err.Error())
 	}
 	return b
 }
@@ -76,8 +78,27 @@ func replyFrame(typ, topic string) frame {
 	return frame{data: mustMarshal(serverMessage{Type: typ, Topic: topic})}
 }
 
-func errorFrame(code, message, topic string) frame {
-	return frame{data: mustMarshal(serverMessage{Type: "error", Code: code, Message: message, Topic: topic})}
+// errorFrame is the error reply to a message about topic (may be empty),
+// in the connection's language.
+func (c *wsConn) errorFrame(err error, topic string) frame {
+	return frame{data: mustMarshal(serverMessage{Type: "error", Code: workspace.ErrorCode(err), Message: c.localize(err), Topic: topic})}
+}
+
+// localize returns err's message as the connection's person reads it.
+func (c *wsConn) localize(err error) string {
+	if c.info.Localize != nil {
+		return c.info.Localize(err)
+	}
+	return workspace.ErrorMessage(err)
+}
+
+// account re-reads the connection's session and returns its account as it
+// is now; an ended session gives EUNAUTHORIZED.
+func (c *wsConn) account(ctx context.Context) (*workspace.Account, error) {
+	if c.info.Account == nil {
+		return nil, &workspace.Error{Code: workspace.EUNAUTHORIZED, Key: "error.unauthorized", Message: "Please log in."}
+	}
+	return c.info.Account(ctx)
 }
 
 // Causes of the cancellation of a connection's shared context.
@@ -115,7 +136,7 @@ type wsConn struct {
 	closing     atomic.Bool // the reader ignores messages once set
 
 	// Guarded by hub.mu.
-	topics   map[string]struct{}
+	topics   map[Topic]struct{}
 	detached bool
 }
 
@@ -168,7 +189,7 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 		info:     info,
 		ready:    make(chan struct{}, 1),
 		closeNow: make(chan struct{}),
-		topics:   make(map[string]struct{}),
+		topics:   make(map[Topic]struct{}),
 	}
 	if !h.register(c) {
 		msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, reasonShutdown)
@@ -256,16 +277,16 @@ func (c *wsConn) logReadError(err error) {
 // and changes nothing.
 func (c *wsConn) handleMessage(ctx context.Context, typ int, data []byte) {
 	if typ != websocket.TextMessage {
-		c.reply(errorFrame(workspace.EINVALID, "Messages must be JSON text frames.", ""))
+		c.reply(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.ws.not_text", Message: "Messages must be JSON text frames."}, ""))
 		return
 	}
 	if !utf8.Valid(data) {
-		c.reply(errorFrame(workspace.EINVALID, "Message is not valid UTF-8.", ""))
+		c.reply(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.ws.not_utf8", Message: "Message is not valid UTF-8."}, ""))
 		return
 	}
 	var m clientMessage
 	if err := json.Unmarshal(data, &m); err != nil {
-		c.reply(errorFrame(workspace.EINVALID, "Message is not valid JSON.", ""))
+		c.reply(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.ws.not_json", Message: "Message is not valid JSON."}, ""))
 		return
 	}
 	switch m.Type {
@@ -273,75 +294,69 @@ func (c *wsConn) handleMessage(ctx context.Context, typ int, data []byte) {
 		id := m.ID
 		c.reply(frame{data: mustMarshal(serverMessage{Type: "pong", ID: &id})})
 	case "subscribe":
-		if c.validTopic(m.Topic) {
-			c.subscribe(ctx, m.Topic)
+		if t, ok := c.topic(m.Topic); ok {
+			c.subscribeChecked(ctx, t, true)
 		}
 	case "unsubscribe":
-		if c.validTopic(m.Topic) {
-			c.hub.unsubscribe(c, m.Topic, true)
+		if t, ok := c.topic(m.Topic); ok {
+			c.hub.unsubscribe(c, t, true)
 		}
 	default:
-		if mh := c.hub.handlerFor(m.Type); mh != nil {
-			mh.HandleMessage(ctx, &Peer{c: c}, m.Type, data)
+		if k := c.hub.routeFor(m.Type); k != nil {
+			c.handleRouted(ctx, k, m.Type, data)
 			return
 		}
-		c.reply(errorFrame(workspace.EINVALID, "Unknown message type.", ""))
+		c.reply(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.ws.unknown_type", Message: "Unknown message type."}, ""))
 	}
 }
 
-// validTopic reports whether topic is acceptable, replying with an error
-// when it is not.
-func (c *wsConn) validTopic(topic string) bool {
-	switch {
-	case topic == "":
-		c.reply(errorFrame(workspace.EINVALID, "Topic is required.", ""))
-		return false
-	case len(topic) > maxTopicLength:
-		c.reply(errorFrame(workspace.EINVALID, "Topic is too long.", ""))
-		return false
+// topic parses the topic of a subscription, replying with an error when it
+// is malformed or unknown.
+func (c *wsConn) topic(s string) (Topic, bool) {
+	t, err := c.hub.ParseTopic(s)
+	if err != nil {
+		// A malformed topic is not repeated back; an unknown one is, so
+		// that the client knows which of its subscriptions failed.
+		topic := ""
+		if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+			topic = s
+		}
+		c.reply(c.errorFrame(err, topic))
+		return Topic{}, false
 	}
-	return true
+	return t, true
 }
 
-// subscribe authorizes topic afresh and subscribes to it. A refusal also
-// removes an earlier subscription to the topic, so that a lost permission
-// takes effect; an EUNAUTHORIZED refusal closes the connection with 1008
-// after the error reply.
-func (c *wsConn) subscribe(ctx context.Context, topic string) {
-	c.subscribeChecked(ctx, topic, true)
-}
-
-// subscribeChecked authorizes topic and, if allowed, subscribes (replying
-// "subscribed" when confirm is true); if refused, it ends the subscription
-// as subscribe does.
-func (c *wsConn) subscribeChecked(ctx context.Context, topic string, confirm bool) {
-	var err error = workspace.Errorf(workspace.EFORBIDDEN, "You may not follow this topic.")
-	if c.info.Authorize != nil {
-		err = c.info.Authorize(ctx, topic)
-	}
+// subscribeChecked authorizes topic afresh and, if allowed, subscribes
+// (replying "subscribed" when confirm is true). A refusal also removes an
+// earlier subscription to the topic, so that a lost permission takes
+// effect; an EUNAUTHORIZED refusal closes the connection with 1008 after
+// the error reply.
+func (c *wsConn) subscribeChecked(ctx context.Context, topic Topic, confirm bool) {
+	_, err := c.hub.authorize(ctx, c, topic)
 	if err == nil {
 		if confirm {
 			c.hub.subscribe(c, topic)
 		}
 		return
 	}
-
 	if workspace.ErrorCode(err) != workspace.EUNAUTHORIZED {
 		c.hub.unsubscribe(c, topic, false)
 	}
-	c.refuse(err, map[string]any{"topic": topic})
+	c.refuse(err, map[string]any{"topic": topic.String()})
 }
 
-// refuse answers a routed message with an error carrying extra fields
-// (such as the document it concerns). Internal errors are logged and shown
-// as a generic message; an EUNAUTHORIZED error closes the connection with
-// 1008 after the reply.
+// refuse answers a message with an error carrying extra fields (such as
+// the document it concerns). Internal errors are logged and shown as a
+// generic message; an EUNAUTHORIZED error closes the connection with 1008
+// after the reply.
 func (c *wsConn) refuse(err error, fields map[string]any) {
 	code := workspace.ErrorCode(err)
 	if code == workspace.EINTERNAL {
 		c.logger.Error("hub: message failed", "error", err)
 	}
-	m := map[string]any{"type": "error", "code": code, "message": workspace.ErrorMessage(err)}
+	message := c.localize(err)
+	m := map[string]any{"type": "error", "code": code, "message": message}
 	for k, v := range fields {
 		if _, taken := m[k]; !taken {
 			m[k] = v
@@ -349,7 +364,7 @@ func (c *wsConn) refuse(err error, fields map[string]any) {
 	}
 	data, merr := json.Marshal(m)
 	if merr != nil {
-		data = mustMarshal(serverMessage{Type: "error", Code: code, Message: workspace.ErrorMessage(err)})
+		data = mustMarshal(serverMessage{Type: "error", Code: code, Message: message})
 	}
 	if code != workspace.EUNAUTHORIZED {
 		c.reply(frame{data: data})

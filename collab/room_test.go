@@ -1,18 +1,12 @@
-package server
+package collab
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
-	"time"
 	"unicode/utf16"
 
-	wsclient "tawla/client"
-	"tawla/demo"
 	"tawla/workspace/change"
 )
 
@@ -131,77 +125,4 @@ func TestComposeUpdates(t *testing.T) {
 			t.Fatalf("got %v, %v; want %v", got, err, updates[0].Changes)
 		}
 	})
-}
-
-// TestCollabMissedUpdatesAsBroadcast checks that a client that joins with
-// an old version receives the updates it missed exactly as they were
-// broadcast when they were accepted: from a room that has them in memory,
-// and from one that loaded them from the store.
-func TestCollabMissedUpdatesAsBroadcast(t *testing.T) {
-	ts := newTestServer(t)
-	docID := collabDoc(t, ts, "abc")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	sess := collabLogin(t, ts, demo.MemberEmail)
-
-	updatesOf := func(conn *wsclient.Conn) []string {
-		t.Helper()
-		for {
-			data, err := conn.Receive(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var m struct {
-				Type    string            `json:"type"`
-				Updates []json.RawMessage `json:"updates"`
-			}
-			if err := json.Unmarshal(data, &m); err != nil {
-				t.Fatal(err)
-			}
-			switch m.Type {
-			case "doc.peer", "doc.pushed":
-				continue
-			case "doc.updates":
-				var raw []string
-				for _, u := range m.Updates {
-					raw = append(raw, string(u))
-				}
-				return raw
-			}
-			t.Fatalf("got %s, want doc.updates", data)
-		}
-	}
-
-	pusher := collabDial(t, ctx, sess)
-	defer pusher.Drop()
-	rawSend(t, pusher, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, docID))
-	rawNext(t, pusher, "doc.state")
-	// A client ID that JSON escapes, and text of every width.
-	const client = `a<b&"c`
-	rawSend(t, pusher, fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":0,"updates":[`+
-		`{"clientID":"a<b&\"c","seq":1,"changes":[3,[0,"é👋"]]},`+
-		`{"clientID":"a<b&\"c","seq":2,"changes":[[1],5]}]}`, docID))
-	broadcast := updatesOf(pusher)
-	rawSend(t, pusher, fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":2,"updates":[`+
-		`{"clientID":"a<b&\"c","seq":3,"changes":[1,[2,"مرحبا","x"],2]}]}`, docID))
-	broadcast = append(broadcast, updatesOf(pusher)...)
-	if len(broadcast) != 3 || !strings.Contains(broadcast[0], `\u003cb\u0026\"c`) {
-		t.Fatalf("broadcast %q, want 3 updates of client %q", broadcast, client)
-	}
-
-	late := collabDial(t, ctx, sess)
-	rawSend(t, late, fmt.Sprintf(`{"type":"doc.join","doc":%d,"version":0}`, docID))
-	if got := updatesOf(late); fmt.Sprint(got) != fmt.Sprint(broadcast) {
-		t.Errorf("missed updates from the open room:\n got %q\nwant %q", got, broadcast)
-	}
-	late.Drop()
-	pusher.Drop()
-	waitRoomClosed(t, ts, docID)
-
-	reloaded := collabDial(t, ctx, sess)
-	defer reloaded.Drop()
-	rawSend(t, reloaded, fmt.Sprintf(`{"type":"doc.join","doc":%d,"version":1}`, docID))
-	if got := updatesOf(reloaded); fmt.Sprint(got) != fmt.Sprint(broadcast[1:]) {
-		t.Errorf("missed updates from a reloaded room:\n got %q\nwant %q", got, broadcast[1:])
-	}
 }

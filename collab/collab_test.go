@@ -1,4 +1,4 @@
-package server
+package collab_test
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	wsclient "tawla/client"
+	"tawla/collab"
 	"tawla/demo"
 	"tawla/workspace"
 	"tawla/workspace/change"
@@ -236,9 +236,7 @@ func waitRoomClosed(t *testing.T, ts *testServer, docID int64) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		ts.srv.collab.mu.Lock()
-		open := ts.srv.collab.rooms[docID] != nil
-		ts.srv.collab.mu.Unlock()
+		open := ts.collab.RoomOpen(docID)
 		if !open {
 			return
 		}
@@ -257,7 +255,7 @@ func checkConverged(t *testing.T, ts *testServer, docID int64, initial string, e
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	text, version, err := ts.srv.documentText(ctx, docID)
+	text, version, err := ts.collab.Text(ctx, docID)
 	if err != nil {
 		t.Fatalf("documentText: %v", err)
 	}
@@ -418,7 +416,7 @@ func TestCollabConvergence(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	_, version, err := ts.srv.documentText(ctx, docID)
+	_, version, err := ts.collab.Text(ctx, docID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -524,7 +522,7 @@ func TestCollabSlowTypists(t *testing.T) {
 	if rebased == 0 {
 		t.Errorf("no push of a slow typist was rebased: the test did not make them concurrent")
 	}
-	_, version, err := ts.srv.documentText(ctx, docID)
+	_, version, err := ts.collab.Text(ctx, docID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -657,7 +655,7 @@ func waitServerVersion(t *testing.T, ts *testServer, docID int64, version int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		_, v, err := ts.srv.documentText(context.Background(), docID)
+		_, v, err := ts.collab.Text(context.Background(), docID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -674,7 +672,7 @@ func waitServerVersion(t *testing.T, ts *testServer, docID int64, version int) {
 // wantServerText checks the server's text and version of the document.
 func wantServerText(t *testing.T, ts *testServer, docID int64, text string, version int) {
 	t.Helper()
-	got, v, err := ts.srv.documentText(context.Background(), docID)
+	got, v, err := ts.collab.Text(context.Background(), docID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -814,7 +812,7 @@ func TestCollabPresence(t *testing.T) {
 	defer b.Drop()
 	rawSend(t, b, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, docID))
 	state := rawNext(t, b, "doc.state")
-	want := wsclient.Peer{Name: member.Name, Colour: peerColour(member.ID)}
+	want := wsclient.Peer{Name: member.Name, Colour: collab.PeerColour(member.ID)}
 	if len(state.Peers) != 1 || state.Peers[0].Name != want.Name || state.Peers[0].Colour != want.Colour || state.Peers[0].ID == "" {
 		t.Fatalf("doc.state peers: %+v, want the member, %+v", state.Peers, want)
 	}
@@ -822,7 +820,7 @@ func TestCollabPresence(t *testing.T) {
 		t.Errorf("the secretariat may not edit")
 	}
 	joined := nextPeer()
-	wantB := wsclient.Peer{ID: joined.ID, Name: secretariat.Name, Colour: peerColour(secretariat.ID)}
+	wantB := wsclient.Peer{ID: joined.ID, Name: secretariat.Name, Colour: collab.PeerColour(secretariat.ID)}
 	if !joined.Joined || joined.Peer != wantB || joined.ID == "" || joined.ID == state.Peers[0].ID {
 		t.Fatalf("doc.peer: %+v, want the secretariat joining", joined)
 	}
@@ -845,7 +843,7 @@ func TestCollabPresence(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := rawNext(t, b, "doc.presence")
-	if p.Peer != state.Peers[0].ID || p.Name != member.Name || p.Colour != peerColour(member.ID) || p.Anchor != 5 || p.Head != 5 {
+	if p.Peer != state.Peers[0].ID || p.Name != member.Name || p.Colour != collab.PeerColour(member.ID) || p.Anchor != 5 || p.Head != 5 {
 		t.Fatalf("doc.presence: %+v, want the member at 5", p)
 	}
 
@@ -902,12 +900,13 @@ func TestCollabRoleChangeNextPush(t *testing.T) {
 		t.Fatalf("Sync as a member: %v", err)
 	}
 
-	admin := ts.loginAs(t, demo.AdminEmail)
 	setRole := func(role workspace.Role) {
 		t.Helper()
 		a := *acc
 		a.Role = role
-		wantStatus(t, "change role", admin.postForm(t, accountPath(acc.ID), accountForm(&a, true)), http.StatusSeeOther)
+		if err := ts.db.UpdateAccount(ctx, workspace.SystemActor("test"), &a); err != nil {
+			t.Fatalf("change role: %v", err)
+		}
 	}
 	setRole(workspace.RoleStakeholder)
 
@@ -948,5 +947,78 @@ func TestCollabRoleChangeNextPush(t *testing.T) {
 	defer mu.Unlock()
 	if len(errs) != 1 || !strings.Contains(errs[0], "(forbidden)") {
 		t.Errorf("errors: %q, want the one forbidden push", errs)
+	}
+}
+
+// TestCollabMissedUpdatesAsBroadcast checks that a client that joins with
+// an old version receives the updates it missed exactly as they were
+// broadcast when they were accepted: from a room that has them in memory,
+// and from one that loaded them from the store.
+func TestCollabMissedUpdatesAsBroadcast(t *testing.T) {
+	ts := newTestServer(t)
+	docID := collabDoc(t, ts, "abc")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sess := collabLogin(t, ts, demo.MemberEmail)
+
+	updatesOf := func(conn *wsclient.Conn) []string {
+		t.Helper()
+		for {
+			data, err := conn.Receive(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Type    string            `json:"type"`
+				Updates []json.RawMessage `json:"updates"`
+			}
+			if err := json.Unmarshal(data, &m); err != nil {
+				t.Fatal(err)
+			}
+			switch m.Type {
+			case "doc.peer", "doc.pushed":
+				continue
+			case "doc.updates":
+				var raw []string
+				for _, u := range m.Updates {
+					raw = append(raw, string(u))
+				}
+				return raw
+			}
+			t.Fatalf("got %s, want doc.updates", data)
+		}
+	}
+
+	pusher := collabDial(t, ctx, sess)
+	defer pusher.Drop()
+	rawSend(t, pusher, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, docID))
+	rawNext(t, pusher, "doc.state")
+	// A client ID that JSON escapes, and text of every width.
+	const client = `a<b&"c`
+	rawSend(t, pusher, fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":0,"updates":[`+
+		`{"clientID":"a<b&\"c","seq":1,"changes":[3,[0,"é👋"]]},`+
+		`{"clientID":"a<b&\"c","seq":2,"changes":[[1],5]}]}`, docID))
+	broadcast := updatesOf(pusher)
+	rawSend(t, pusher, fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":2,"updates":[`+
+		`{"clientID":"a<b&\"c","seq":3,"changes":[1,[2,"مرحبا","x"],2]}]}`, docID))
+	broadcast = append(broadcast, updatesOf(pusher)...)
+	if len(broadcast) != 3 || !strings.Contains(broadcast[0], `\u003cb\u0026\"c`) {
+		t.Fatalf("broadcast %q, want 3 updates of client %q", broadcast, client)
+	}
+
+	late := collabDial(t, ctx, sess)
+	rawSend(t, late, fmt.Sprintf(`{"type":"doc.join","doc":%d,"version":0}`, docID))
+	if got := updatesOf(late); fmt.Sprint(got) != fmt.Sprint(broadcast) {
+		t.Errorf("missed updates from the open room:\n got %q\nwant %q", got, broadcast)
+	}
+	late.Drop()
+	pusher.Drop()
+	waitRoomClosed(t, ts, docID)
+
+	reloaded := collabDial(t, ctx, sess)
+	defer reloaded.Drop()
+	rawSend(t, reloaded, fmt.Sprintf(`{"type":"doc.join","doc":%d,"version":1}`, docID))
+	if got := updatesOf(reloaded); fmt.Sprint(got) != fmt.Sprint(broadcast[1:]) {
+		t.Errorf("missed updates from a reloaded room:\n got %q\nwant %q", got, broadcast[1:])
 	}
 }
