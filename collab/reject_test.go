@@ -13,9 +13,9 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tawla/collab"
-	"tawla/server"
 	"tawla/demo"
 	"tawla/internal/testsupport"
+	"tawla/server"
 	"tawla/workspace"
 )
 

@@ -496,7 +496,16 @@ func (r *docRoom) commit(rows []*workspace.DocumentUpdate, within func(context.C
 	// A snapshot that falls due goes in the same transaction as the
 	// updates: one commit, and one sync of the disk, instead of two.
 	snapshot := r.version-r.snapshotVersion >= r.a.limits.SnapshotEvery
-	app := sqlite.DocumentAppend{From: from, Updates: rows, Within: within}
+	app := sqlite.DocumentAppend{From: from, Updates: rows}
+	// The error of the request's own writes is the request's to report,
+	// not a failure of the store to log.
+	var withinErr error
+	if within != nil {
+		app.Within = func(ctx context.Context, tx *sqlite.Tx, version int) error {
+			withinErr = within(ctx, tx, version)
+			return withinErr
+		}
+	}
 	if snapshot {
 		text := r.text.String()
 		app.Snapshot = &text
@@ -508,7 +517,7 @@ func (r *docRoom) commit(rows []*workspace.DocumentUpdate, within func(context.C
 	err := r.a.db.AppendDocument(ctx, r.docID, app)
 	cancel()
 	if err != nil {
-		if workspace.ErrorCode(err) == workspace.EINTERNAL {
+		if err != withinErr && workspace.ErrorCode(err) == workspace.EINTERNAL {
 			r.logger.Error("collab: store updates", "from", from, "count", len(rows), "error", err)
 		}
 		r.history = nil

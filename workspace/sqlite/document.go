@@ -30,6 +30,26 @@ func (db *DB) createDocument(ctx context.Context, tx *sqlx.Tx, kind workspace.Do
 	return id, nil
 }
 
+// CreateDocument stores a new document of the given kind at version 0
+// with text as its first snapshot and returns its ID. The document belongs
+// to nothing yet: the capability that owns it (a meeting for its minutes)
+// records the link in its own table.
+func (db *DB) CreateDocument(ctx context.Context, kind workspace.DocumentKind, text string) (int64, error) {
+	if err := workspace.CheckDocumentText(text); err != nil {
+		return 0, err
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	id, err := db.createDocument(ctx, tx, kind, text)
+	if err != nil {
+		return 0, err
+	}
+	return id, tx.Commit()
+}
+
 // FindDocumentByID returns the document with id, or ENOTFOUND.
 func (db *DB) FindDocumentByID(ctx context.Context, id int64) (*workspace.Document, error) {
 	var d workspace.Document
