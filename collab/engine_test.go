@@ -435,4 +435,3 @@ func utf16Len(s string) int {
 	}
 	return n
 }
-
