@@ -2,28 +2,20 @@ package demo_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
 
-// mustOpenDB opens a new database file in a temporary directory and closes
-// it when the test ends.
+// mustOpenDB opens a new, empty database file in a temporary directory
+// and closes it when the test ends.
 func mustOpenDB(tb testing.TB) *sqlite.DB {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "tawla.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			tb.Error(err)
-		}
-	})
+	db, _ := testsupport.OpenEmptyStore(tb)
 	return db
 }
 

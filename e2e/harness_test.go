@@ -17,7 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/server"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
@@ -84,19 +84,7 @@ type site struct {
 // when the test ends.
 func startSite(t *testing.T) *site {
 	t.Helper()
-	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tawla.db"))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("close database: %v", err)
-		}
-	})
-	if err := demo.Load(ctx, db); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
+	db, _ := testsupport.OpenStore(t)
 
 	// The base URL must be known before the server is made, since
 	// invitation links are built from it: take the port first.
