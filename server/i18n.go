@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -153,12 +152,4 @@ func (s *Server) withLanguage(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// direction returns the writing direction of an interface language.
-func direction(lang string) string {
-	if strings.HasPrefix(lang, "ar") {
-		return "rtl"
-	}
-	return "ltr"
 }

@@ -48,6 +48,9 @@ var templateFuncs = template.FuncMap{
 	"colleges":  func() []workspace.College { return workspace.Colleges },
 	"roles":     func() []workspace.Role { return workspace.Roles },
 	"languages": func() []string { return workspace.Languages },
+	// dir is the writing direction of a language ("rtl" or "ltr"), for
+	// every dir attribute that depends on a language.
+	"dir": workspace.Direction,
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -67,12 +70,11 @@ var templateFuncs = template.FuncMap{
 const renderFailure = "Erreur interne · خطأ داخلي · Internal error"
 
 // page is what every template receives: the translator (T, N), the
-// language and direction of the page, the logged-in account, and the data
-// of the page itself.
+// language of the page (its direction is {{dir .Lang}}), the logged-in
+// account, and the data of the page itself.
 type page struct {
 	*localizer
 	Lang    string
-	Dir     string
 	Title   string
 	Account *workspace.Account
 	// Section names the navigation entry to mark as current.
@@ -90,7 +92,7 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	lang := s.requestLanguage(r)
 	l := s.catalog.localizer(lang)
 	l.missing = func(key string) { s.logger.Warn("missing translation", "lang", lang, "key", key) }
-	p := &page{localizer: l, Lang: lang, Dir: direction(lang), Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
+	p := &page{localizer: l, Lang: lang, Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
 	p.Title = p.T(titleKey)
 	return p
 }
