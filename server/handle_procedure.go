@@ -107,7 +107,7 @@ func (s *Server) handleProcedureList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleProcedureNew(w http.ResponseWriter, r *http.Request) {
 	proc := &workspace.Procedure{Language: "fr", Category: workspace.CategoryReferralPathway}
-	if s.requestLanguage(r) == "ar" {
+	if languageOf(r.Context()) == "ar" {
 		proc.Language = "ar"
 	}
 	s.renderProcedureForm(w, r, http.StatusOK, proc, true, nil)

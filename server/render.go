@@ -89,10 +89,8 @@ type page struct {
 // newPage returns a page for r in the request's language with its title
 // translated from titleKey.
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
-	lang := s.requestLanguage(r)
-	l := s.catalog.localizer(lang)
-	l.missing = func(key string) { s.logger.Warn("missing translation", "lang", lang, "key", key) }
-	p := &page{localizer: l, Lang: lang, Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
+	lang := s.pageLanguage(r)
+	p := &page{localizer: s.localizer(lang), Lang: lang, Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
 	p.Title = p.T(titleKey)
 	return p
 }
@@ -104,21 +102,6 @@ func (p *page) LangURL(lang string) string {
 	q.Set("lang", lang)
 	u.RawQuery = q.Encode()
 	return u.RequestURI()
-}
-
-// ErrorText returns the message of err for the user, translated when the
-// error names a catalogue key.
-func (p *page) ErrorText(err error) string {
-	if err == nil {
-		return ""
-	}
-	if workspace.ErrorCode(err) == workspace.EINTERNAL {
-		return p.T("error.internal")
-	}
-	if key := workspace.ErrorKey(err); key != "" {
-		return p.T(key)
-	}
-	return workspace.ErrorMessage(err)
 }
 
 // OrgName returns an organisation's name in the page's language.
