@@ -17,13 +17,6 @@ var procedureCategoryKeys = map[workspace.ProcedureCategory]string{
 	workspace.CategoryOther:           "procedure.category.other",
 }
 
-// procedureNotices are the confirmations a redirect to a procedure page may
-// ask for with ?done=.
-var procedureNotices = map[string]string{
-	"procedure_created": "notice.procedure_created",
-	"procedure_saved":   "notice.procedure_saved",
-}
-
 // CategoryName returns a procedure category's name in the page's language.
 func (p *page) CategoryName(c workspace.ProcedureCategory) string {
 	key, ok := procedureCategoryKeys[c]
@@ -128,7 +121,7 @@ func (s *Server) handleProcedureCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishChange("procedure.created", "procedure", proc.ID)
-	http.Redirect(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"?done=procedure_created", http.StatusSeeOther)
+	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "procedure_created")
 }
 
 // handleProcedureView shows a procedure with its draft in the editor and
@@ -160,12 +153,9 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "procedure.title")
+	p := s.newPage(r, "procedure.title").withNotice(r)
 	p.Title = proc.Title
 	p.Section = "procedures"
-	if key, ok := procedureNotices[r.URL.Query().Get("done")]; ok {
-		p.Notice = p.T(key)
-	}
 	view := procedureView{
 		Procedure:  proc,
 		ChangedAt:  proc.UpdatedAt,
@@ -207,7 +197,7 @@ func (s *Server) handleProcedureUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishChange("procedure.updated", "procedure", proc.ID)
-	http.Redirect(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"?done=procedure_saved", http.StatusSeeOther)
+	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "procedure_saved")
 }
 
 // handleProcedurePreview answers the current draft rendered as an HTML
