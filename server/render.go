@@ -22,7 +22,9 @@ type pageRenderer struct {
 	pages map[string]*template.Template
 }
 
-func newPageRenderer(cat *catalog) (*pageRenderer, error) {
+// newPageRenderer parses every page once, with template functions that
+// show times in loc.
+func newPageRenderer(loc *time.Location) (*pageRenderer, error) {
 	names, err := fs.Glob(web.FS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: list templates: %w", err)
@@ -33,7 +35,7 @@ func newPageRenderer(cat *catalog) (*pageRenderer, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(web.FS, "templates/layout.html", file)
+		t, err := template.New(name).Funcs(templateFuncs(loc)).ParseFS(web.FS, "templates/layout.html", file)
 		if err != nil {
 			return nil, fmt.Errorf("server: parse template %s: %w", file, err)
 		}
@@ -42,27 +44,41 @@ func newPageRenderer(cat *catalog) (*pageRenderer, error) {
 	return pr, nil
 }
 
-// templateFuncs are the helpers every template may call. They depend on
-// nothing but their arguments; translation goes through the page's T and N.
-var templateFuncs = template.FuncMap{
-	"colleges":  func() []workspace.College { return workspace.Colleges },
-	"roles":     func() []workspace.Role { return workspace.Roles },
-	"languages": func() []string { return workspace.Languages },
-	// dir is the writing direction of a language ("rtl" or "ltr"), for
-	// every dir attribute that depends on a language.
-	"dir": workspace.Direction,
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
-	"deref": func(p *int64) int64 {
-		if p == nil {
-			return 0
-		}
-		return *p
-	},
+// templateFuncs returns the helpers every template may call. They depend
+// on nothing but their arguments and loc, the time zone of the table in
+// which every date is shown; translation goes through the page's T and N.
+func templateFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"colleges":  func() []workspace.College { return workspace.Colleges },
+		"roles":     func() []workspace.Role { return workspace.Roles },
+		"languages": func() []string { return workspace.Languages },
+		// dir is the writing direction of a language ("rtl" or "ltr"), for
+		// every dir attribute that depends on a language.
+		"dir": workspace.Direction,
+		// date shows an instant to the minute in the table's time zone.
+		"date": func(t time.Time) string { return formatDate(t, loc) },
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+	}
+}
+
+// formatDate returns t to the minute in loc, such as "2026-12-06 21:09",
+// and "" for the zero time. Only UTC is named ("2026-12-06 20:09 UTC"):
+// people read the table's own time zone without a label, but a table that
+// chose UTC should not be taken for local time.
+func formatDate(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(loc)
+	if name, offset := t.Zone(); name == "UTC" && offset == 0 {
+		return t.Format("2006-01-02 15:04 UTC")
+	}
+	return t.Format("2006-01-02 15:04")
 }
 
 // renderFailure is the whole answer when a page cannot be rendered at all,
