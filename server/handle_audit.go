@@ -25,7 +25,6 @@ type auditView struct {
 	Page       int
 	PrevURL    string
 	NextURL    string
-	Actions    []string
 	Actors     []*workspace.Account
 }
 
@@ -34,11 +33,11 @@ type auditView struct {
 func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	filter := workspace.AuditFilter{Limit: auditPageSize}
-	view := auditView{Actions: workspace.AuditActions, Page: 1}
+	view := auditView{Page: 1}
 	if a := q.Get("action"); slices.Contains(workspace.AuditActions, a) {
 		filter.Action, view.Action = a, a
 	}
-	if t := q.Get("entity_type"); t == "organisation" || t == "account" || t == "procedure" {
+	if t := q.Get("entity_type"); slices.Contains(workspace.AuditEntityTypes, t) {
 		filter.EntityType, view.EntityType = t, t
 	}
 	if id, err := strconv.ParseInt(q.Get("entity_id"), 10, 64); err == nil && id > 0 {

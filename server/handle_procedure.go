@@ -10,32 +10,6 @@ import (
 	"tawla/workspace"
 )
 
-// procedureCategoryKeys names each category in the catalogue.
-var procedureCategoryKeys = map[workspace.ProcedureCategory]string{
-	workspace.CategoryReferralPathway: "procedure.category.referral_pathway",
-	workspace.CategoryServiceStandard: "procedure.category.service_standard",
-	workspace.CategoryOther:           "procedure.category.other",
-}
-
-// CategoryName returns a procedure category's name in the page's language.
-func (p *page) CategoryName(c workspace.ProcedureCategory) string {
-	key, ok := procedureCategoryKeys[c]
-	if !ok {
-		return string(c)
-	}
-	return p.T(key)
-}
-
-// ProcedureCategories lists the categories for the form, in order.
-func (p *page) ProcedureCategories() []workspace.ProcedureCategory {
-	return workspace.ProcedureCategories
-}
-
-// ProcedureLanguages lists the languages a procedure may be written in.
-func (p *page) ProcedureLanguages() []string {
-	return workspace.ProcedureLanguages
-}
-
 // procedureRow is a procedure in the list, with the time of its last
 // change: of its details or of its draft, whichever came later.
 type procedureRow struct {

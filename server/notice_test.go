@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"tawla/demo"
-	"tawla/workspace"
 )
 
 // TestRedirectDoneNotices reads the server's Go code and checks that every
@@ -65,21 +64,6 @@ func TestRedirectDoneNotices(t *testing.T) {
 	for notice := range notices {
 		if !used[notice] {
 			t.Errorf("notice %q is in notices but no redirectDone call uses it", notice)
-		}
-	}
-}
-
-// TestNoticeKeys checks that every notice's text is in every catalogue.
-func TestNoticeKeys(t *testing.T) {
-	cat, err := loadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for notice, key := range notices {
-		for _, lang := range workspace.Languages {
-			if !cat.keys[lang][key] {
-				t.Errorf("%s.toml lacks %q, the text of notice %q", lang, key, notice)
-			}
 		}
 	}
 }

@@ -15,6 +15,13 @@ import (
 	"tawla/workspace"
 )
 
+// The template files: each page (pagesGlob, but layout.html) is parsed
+// together with layout.html and the shared partials (partialsGlob).
+const (
+	pagesGlob    = "templates/*.html"
+	partialsGlob = "templates/common/*.html"
+)
+
 // pageRenderer holds every page template, parsed once at start. Each page
 // is web/templates/layout.html together with one page file that defines
 // "content".
@@ -25,7 +32,7 @@ type pageRenderer struct {
 // newPageRenderer parses every page once, with template functions that
 // show times in loc.
 func newPageRenderer(loc *time.Location) (*pageRenderer, error) {
-	names, err := fs.Glob(web.FS, "templates/*.html")
+	names, err := fs.Glob(web.FS, pagesGlob)
 	if err != nil {
 		return nil, fmt.Errorf("server: list templates: %w", err)
 	}
@@ -49,9 +56,10 @@ func newPageRenderer(loc *time.Location) (*pageRenderer, error) {
 // which every date is shown; translation goes through the page's T and N.
 func templateFuncs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
-		"colleges":  func() []workspace.College { return workspace.Colleges },
-		"roles":     func() []workspace.Role { return workspace.Roles },
-		"languages": func() []string { return workspace.Languages },
+		// options lists the choices of an enumeration, and optionLabel
+		// names the catalogue key of one of its values (see enumOptions).
+		"options":     options,
+		"optionLabel": optionLabel,
 		// dir is the writing direction of a language ("rtl" or "ltr"), for
 		// every dir attribute that depends on a language.
 		"dir": workspace.Direction,
