@@ -42,7 +42,7 @@ func newPageRenderer(loc *time.Location) (*pageRenderer, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs(loc)).ParseFS(web.FS, "templates/layout.html", file)
+		t, err := template.New(name).Funcs(templateFuncs(loc)).ParseFS(web.FS, "templates/layout.html", partialsGlob, file)
 		if err != nil {
 			return nil, fmt.Errorf("server: parse template %s: %w", file, err)
 		}
@@ -60,6 +60,10 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		// names the catalogue key of one of its values (see enumOptions).
 		"options":     options,
 		"optionLabel": optionLabel,
+		// args hands a partial its named parameters, and columns a list
+		// table its headings (see web/templates/common/list.html).
+		"args":    templateArgs,
+		"columns": func(keys ...string) []string { return keys },
 		// dir is the writing direction of a language ("rtl" or "ltr"), for
 		// every dir attribute that depends on a language.
 		"dir": workspace.Direction,
