@@ -59,23 +59,3 @@ func fieldError(err error) string {
 	}
 	return ""
 }
-
-// notices maps the ?done= values a redirect may carry to the confirmation
-// they show; anything else shows nothing.
-var notices = map[string]string{
-	"logged_out":           "notice.logged_out",
-	"password_set":         "notice.password_set",
-	"password_changed":     "notice.password_changed",
-	"organisation_created": "notice.organisation_created",
-	"organisation_saved":   "notice.organisation_saved",
-	"account_created":      "notice.account_created",
-	"account_saved":        "notice.account_saved",
-}
-
-// withNotice sets p.Notice from the request's ?done= value.
-func (p *page) withNotice(r *http.Request) *page {
-	if key, ok := notices[r.URL.Query().Get("done")]; ok {
-		p.Notice = p.T(key)
-	}
-	return p
-}

@@ -78,7 +78,7 @@ func (s *Server) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishChange("account.created", "account", acc.ID)
-	http.Redirect(w, r, "/admin/accounts/"+strconv.FormatInt(acc.ID, 10)+"/edit?done=account_created", http.StatusSeeOther)
+	redirectDone(w, r, "/admin/accounts/"+strconv.FormatInt(acc.ID, 10)+"/edit", "account_created")
 }
 
 // handleAccountEdit shows an account's form, to those who may change it:
@@ -143,7 +143,7 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		s.hub.RecheckAccount(acc.ID)
 	}
 	s.publishChange("account.updated", "account", acc.ID)
-	http.Redirect(w, r, "/admin/accounts?done=account_saved", http.StatusSeeOther)
+	redirectDone(w, r, "/admin/accounts", "account_saved")
 }
 
 // handleAccountInvite makes a one-time link for the person to set their

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -22,10 +21,7 @@ type auditView struct {
 	ActorID    string
 	Since      string
 	Until      string
-	Page       int
-	PrevURL    string
-	NextURL    string
-	Actions    []string
+	Pager      pagination
 	Actors     []*workspace.Account
 }
 
@@ -34,11 +30,11 @@ type auditView struct {
 func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	filter := workspace.AuditFilter{Limit: auditPageSize}
-	view := auditView{Actions: workspace.AuditActions, Page: 1}
+	view := auditView{}
 	if a := q.Get("action"); slices.Contains(workspace.AuditActions, a) {
 		filter.Action, view.Action = a, a
 	}
-	if t := q.Get("entity_type"); t == "organisation" || t == "account" || t == "procedure" {
+	if t := q.Get("entity_type"); slices.Contains(workspace.AuditEntityTypes, t) {
 		filter.EntityType, view.EntityType = t, t
 	}
 	if id, err := strconv.ParseInt(q.Get("entity_id"), 10, 64); err == nil && id > 0 {
@@ -54,10 +50,8 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 		end := t.AddDate(0, 0, 1) // the whole day named
 		filter.Until, view.Until = &end, q.Get("until")
 	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n < 1_000_000 {
-		view.Page = n
-	}
-	filter.Offset = (view.Page - 1) * auditPageSize
+	page := listPage(q)
+	filter.Offset = (page - 1) * auditPageSize
 
 	entries, total, err := s.db.FindAuditEntries(r.Context(), filter)
 	if err != nil {
@@ -79,22 +73,8 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if view.Page > 1 {
-		view.PrevURL = auditPageURL(q, view.Page-1)
-	}
-	if view.Page*auditPageSize < view.Total {
-		view.NextURL = auditPageURL(q, view.Page+1)
-	}
+	view.Pager = newPagination(r.URL.Path, q, page, auditPageSize, view.Total)
 	p.Section = "audit"
 	p.Data = view
 	s.render(w, r, http.StatusOK, "audit", p)
-}
-
-func auditPageURL(q url.Values, page int) string {
-	next := url.Values{}
-	for k, v := range q {
-		next[k] = v
-	}
-	next.Set("page", strconv.Itoa(page))
-	return "/admin/audit?" + next.Encode()
 }

@@ -45,5 +45,5 @@ func (s *Server) handleInvitationAccept(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.hub.CloseAccount(acc.ID)
-	http.Redirect(w, r, "/login?done=password_set", http.StatusSeeOther)
+	redirectDone(w, r, "/login", "password_set")
 }

@@ -109,7 +109,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.hub.CloseSession(sess.ID)
 	s.clearSessionCookie(w, r)
-	http.Redirect(w, r, "/login?done=logged_out", http.StatusSeeOther)
+	redirectDone(w, r, "/login", "logged_out")
 }
 
 // clientAddress returns the IP address of the client. Tawla does not trust

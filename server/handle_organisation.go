@@ -52,7 +52,7 @@ func (s *Server) handleOrganisationCreate(w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.publishChange("organisation.created", "organisation", org.ID)
-	http.Redirect(w, r, "/admin/organisations?done=organisation_created", http.StatusSeeOther)
+	redirectDone(w, r, "/admin/organisations", "organisation_created")
 }
 
 func (s *Server) handleOrganisationEdit(w http.ResponseWriter, r *http.Request) {
@@ -93,7 +93,7 @@ func (s *Server) handleOrganisationUpdate(w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.publishChange("organisation.updated", "organisation", org.ID)
-	http.Redirect(w, r, "/admin/organisations?done=organisation_saved", http.StatusSeeOther)
+	redirectDone(w, r, "/admin/organisations", "organisation_saved")
 }
 
 func readOrganisationForm(r *http.Request, org *workspace.Organisation) {

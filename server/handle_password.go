@@ -55,7 +55,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, r, token)
-	http.Redirect(w, r, "/?done=password_changed", http.StatusSeeOther)
+	redirectDone(w, r, "/", "password_changed")
 }
 
 // newPasswordHash validates a new password and its confirmation and returns

@@ -10,39 +10,6 @@ import (
 	"tawla/workspace"
 )
 
-// procedureCategoryKeys names each category in the catalogue.
-var procedureCategoryKeys = map[workspace.ProcedureCategory]string{
-	workspace.CategoryReferralPathway: "procedure.category.referral_pathway",
-	workspace.CategoryServiceStandard: "procedure.category.service_standard",
-	workspace.CategoryOther:           "procedure.category.other",
-}
-
-// procedureNotices are the confirmations a redirect to a procedure page may
-// ask for with ?done=.
-var procedureNotices = map[string]string{
-	"procedure_created": "notice.procedure_created",
-	"procedure_saved":   "notice.procedure_saved",
-}
-
-// CategoryName returns a procedure category's name in the page's language.
-func (p *page) CategoryName(c workspace.ProcedureCategory) string {
-	key, ok := procedureCategoryKeys[c]
-	if !ok {
-		return string(c)
-	}
-	return p.T(key)
-}
-
-// ProcedureCategories lists the categories for the form, in order.
-func (p *page) ProcedureCategories() []workspace.ProcedureCategory {
-	return workspace.ProcedureCategories
-}
-
-// ProcedureLanguages lists the languages a procedure may be written in.
-func (p *page) ProcedureLanguages() []string {
-	return workspace.ProcedureLanguages
-}
-
 // procedureRow is a procedure in the list, with the time of its last
 // change: of its details or of its draft, whichever came later.
 type procedureRow struct {
@@ -107,7 +74,7 @@ func (s *Server) handleProcedureList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleProcedureNew(w http.ResponseWriter, r *http.Request) {
 	proc := &workspace.Procedure{Language: "fr", Category: workspace.CategoryReferralPathway}
-	if s.requestLanguage(r) == "ar" {
+	if languageOf(r.Context()) == "ar" {
 		proc.Language = "ar"
 	}
 	s.renderProcedureForm(w, r, http.StatusOK, proc, true, nil)
@@ -128,7 +95,7 @@ func (s *Server) handleProcedureCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishChange("procedure.created", "procedure", proc.ID)
-	http.Redirect(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"?done=procedure_created", http.StatusSeeOther)
+	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "procedure_created")
 }
 
 // handleProcedureView shows a procedure with its draft in the editor and
@@ -160,12 +127,9 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "procedure.title")
+	p := s.newPage(r, "procedure.title").withNotice(r)
 	p.Title = proc.Title
 	p.Section = "procedures"
-	if key, ok := procedureNotices[r.URL.Query().Get("done")]; ok {
-		p.Notice = p.T(key)
-	}
 	view := procedureView{
 		Procedure:  proc,
 		ChangedAt:  proc.UpdatedAt,
@@ -207,7 +171,7 @@ func (s *Server) handleProcedureUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishChange("procedure.updated", "procedure", proc.ID)
-	http.Redirect(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"?done=procedure_saved", http.StatusSeeOther)
+	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "procedure_saved")
 }
 
 // handleProcedurePreview answers the current draft rendered as an HTML

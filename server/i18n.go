@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -92,7 +91,38 @@ func (l *localizer) N(key string, count int, args ...any) string {
 	return l.translate(key, count, args)
 }
 
+// ErrorText returns the message of err for the reader: the catalogue's
+// text for the error's key, or its Message when the key is missing from
+// the catalogue (or there is none); a generic message for an internal
+// error, whose detail is only for the log; "" for nil.
+func (l *localizer) ErrorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	if workspace.ErrorCode(err) == workspace.EINTERNAL {
+		return l.T("error.internal")
+	}
+	if key := workspace.ErrorKey(err); key != "" {
+		if msg, ok := l.localize(key, nil, nil); ok {
+			return msg
+		}
+		l.missing(key)
+	}
+	return workspace.ErrorMessage(err)
+}
+
 func (l *localizer) translate(key string, count any, args []any) string {
+	msg, ok := l.localize(key, count, args)
+	if !ok {
+		l.missing(key)
+		return key
+	}
+	return msg
+}
+
+// localize returns the message key filled with args and count, and false
+// when the catalogue of l's language lacks it.
+func (l *localizer) localize(key string, count any, args []any) (string, bool) {
 	data := map[string]any{}
 	for i := 0; i+1 < len(args); i += 2 {
 		if name, ok := args[i].(string); ok {
@@ -104,10 +134,31 @@ func (l *localizer) translate(key string, count any, args []any) string {
 	}
 	msg, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: count})
 	if err != nil || msg == "" {
-		l.missing(key)
-		return key
+		return "", false
 	}
-	return msg
+	return msg, true
+}
+
+// localizer returns the translator for lang; a key missing from its
+// catalogue is logged as a warning.
+func (s *Server) localizer(lang string) *localizer {
+	l := s.catalog.localizer(lang)
+	l.missing = func(key string) { s.logger.Warn("missing translation", "lang", lang, "key", key) }
+	return l
+}
+
+// localizerOf returns the translator for the language decided for the
+// request ctx belongs to (see languageOf), for output that has no page: a
+// CSV or ICS file, a feed, a websocket message.
+func (s *Server) localizerOf(ctx context.Context) *localizer {
+	return s.localizer(languageOf(ctx))
+}
+
+// localizeError returns the message of err for a person who reads lang, as
+// an error page shows it (see localizer.ErrorText), for code that has no
+// page, such as the websocket's error messages.
+func (s *Server) localizeError(lang string, err error) string {
+	return s.localizer(lang).ErrorText(err)
 }
 
 // requestLanguage returns the interface language of a request: a valid
@@ -129,36 +180,82 @@ func (s *Server) requestLanguage(r *http.Request) string {
 	return workspace.Languages[0]
 }
 
-// withLanguage remembers a ?lang= choice: in a cookie for everyone, and in
-// the profile of a logged-in account.
+// languageContextKey is the context key of the decidedLanguage of a
+// request.
+type languageContextKey struct{}
+
+// decidedLanguage is the interface language of one request and its writing
+// direction, decided once by withLanguage.
+type decidedLanguage struct {
+	lang string
+	dir  string
+}
+
+// contextWithLanguage returns a copy of ctx that carries lang as the
+// decided language of its request.
+func contextWithLanguage(ctx context.Context, lang string) context.Context {
+	return context.WithValue(ctx, languageContextKey{}, decidedLanguage{lang: lang, dir: workspace.Direction(lang)})
+}
+
+// languageOf returns the interface language decided for the request that
+// ctx belongs to. A context that did not go through withLanguage (work not
+// started by a request) gets the default language.
+func languageOf(ctx context.Context) string {
+	if d, ok := ctx.Value(languageContextKey{}).(decidedLanguage); ok {
+		return d.lang
+	}
+	return workspace.Languages[0]
+}
+
+// directionOf returns the writing direction ("rtl" or "ltr") of
+// languageOf(ctx).
+func directionOf(ctx context.Context) string {
+	if d, ok := ctx.Value(languageContextKey{}).(decidedLanguage); ok {
+		return d.dir
+	}
+	return workspace.Direction(workspace.Languages[0])
+}
+
+// pageLanguage returns the language decided for r. A request refused before
+// withLanguage ran (by cross-origin protection, or a panic recovered
+// outside it) has none in its context: its error page is still shown in
+// the visitor's language, decided from what the request carries.
+func (s *Server) pageLanguage(r *http.Request) string {
+	if d, ok := r.Context().Value(languageContextKey{}).(decidedLanguage); ok {
+		return d.lang
+	}
+	return s.requestLanguage(r)
+}
+
+// withLanguage decides the request's interface language once (see
+// requestLanguage) and keeps it in the request's context for every handler
+// (languageOf, localizerOf). It also remembers a ?lang= choice: in a cookie
+// for everyone, and in the profile of a logged-in account.
 func (s *Server) withLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lang := r.URL.Query().Get("lang")
-		if !workspace.ValidLanguage(lang) {
-			next.ServeHTTP(w, r)
-			return
+		if lang := r.URL.Query().Get("lang"); workspace.ValidLanguage(lang) {
+			r = s.rememberLanguage(w, r, lang)
 		}
-		http.SetCookie(w, &http.Cookie{
-			Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode,
-		})
-		if acc := currentAccount(r); acc != nil && acc.Language != lang {
-			if err := s.db.SetAccountLanguage(r.Context(), acc.ID, lang); err != nil {
-				s.logger.Error("remember language", "account", acc.ID, "err", err)
-			} else {
-				changed := *acc
-				changed.Language = lang
-				r = r.WithContext(context.WithValue(r.Context(), accountKey, &changed))
-			}
-		}
+		r = r.WithContext(contextWithLanguage(r.Context(), s.requestLanguage(r)))
 		next.ServeHTTP(w, r)
 	})
 }
 
-// direction returns the writing direction of an interface language.
-func direction(lang string) string {
-	if strings.HasPrefix(lang, "ar") {
-		return "rtl"
+// rememberLanguage keeps a ?lang= choice in a cookie and, for a logged-in
+// account, in its profile. It returns r with the account as changed.
+func (s *Server) rememberLanguage(w http.ResponseWriter, r *http.Request, lang string) *http.Request {
+	http.SetCookie(w, &http.Cookie{
+		Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode,
+	})
+	if acc := currentAccount(r); acc != nil && acc.Language != lang {
+		if err := s.db.SetAccountLanguage(r.Context(), acc.ID, lang); err != nil {
+			s.logger.Error("remember language", "account", acc.ID, "err", err)
+		} else {
+			changed := *acc
+			changed.Language = lang
+			r = r.WithContext(context.WithValue(r.Context(), accountKey, &changed))
+		}
 	}
-	return "ltr"
+	return r
 }

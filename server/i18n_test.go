@@ -73,15 +73,12 @@ func TestCatalogueComplete(t *testing.T) {
 		if len(used) < 50 {
 			t.Fatalf("found only %d keys in the templates; is the pattern still right?", len(used))
 		}
-		t.Logf("%d keys used in templates, %d built with printf", len(used), len(prefixes))
+		t.Logf("%d keys used in templates", len(used))
 		requireCatalogueKeys(t, cat, used)
-		// A template that builds keys with printf must use a prefix whose
-		// values dynamicCatalogueKeys enumerates.
-		known := dynamicCatalogueKeys()
+		// A key built with printf escapes this test: an enumeration's
+		// labels come from enumOptions (optionLabel) instead.
 		for prefix, where := range prefixes {
-			if _, ok := known[prefix]; !ok {
-				t.Errorf("%s builds keys %q%%s that no test enumerates; add them to dynamicCatalogueKeys", where, prefix)
-			}
+			t.Errorf("%s builds keys %q%%s with printf; use optionLabel and enumOptions", where, prefix)
 		}
 	})
 
@@ -97,15 +94,23 @@ func TestCatalogueComplete(t *testing.T) {
 		requireCatalogueKeys(t, cat, used)
 	})
 
-	t.Run("DynamicKeys", func(t *testing.T) {
+	t.Run("OptionKeys", func(t *testing.T) {
 		used := map[string]string{}
-		for prefix, values := range dynamicCatalogueKeys() {
-			if len(values) == 0 {
-				t.Errorf("no values for %s keys", prefix)
+		for name, list := range enumOptions {
+			if len(list) == 0 {
+				t.Errorf("enumeration %q has no options", name)
 			}
-			for _, v := range values {
-				used[prefix+v] = "dynamic key " + prefix + "<value>"
+			for _, o := range list {
+				used[o.LabelKey] = "enumOptions[" + strconv.Quote(name) + "]"
 			}
+		}
+		requireCatalogueKeys(t, cat, used)
+	})
+
+	t.Run("NoticeKeys", func(t *testing.T) {
+		used := map[string]string{}
+		for notice, key := range notices {
+			used[key] = "notices[" + strconv.Quote(notice) + "]"
 		}
 		requireCatalogueKeys(t, cat, used)
 	})
@@ -366,16 +371,30 @@ var (
 	catalogPlaceholderPattern = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
 )
 
-// templateCatalogueKeys returns the literal keys the templates translate,
-// each with the file that uses it, and the prefixes of the keys they build
-// with printf.
+// templateCatalogueKeys returns the literal keys the templates translate
+// or hand to a partial, each with the file that uses it, and the prefixes
+// of the keys they build with printf.
 func templateCatalogueKeys(t *testing.T) (keys, prefixes map[string]string) {
 	t.Helper()
-	names, err := fs.Glob(web.FS, "templates/*.html")
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no templates: %v", err)
+	var names []string
+	for _, pattern := range []string{pagesGlob, partialsGlob} {
+		found, err := fs.Glob(web.FS, pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, found...)
+	}
+	if len(names) == 0 {
+		t.Fatal("no templates")
 	}
 	keys, prefixes = map[string]string{}, map[string]string{}
+	// Keys handed to a partial ("Empty" "accounts.empty") are not behind
+	// .T: every literal shaped like a key must be one.
+	for text, file := range templateStrings(t) {
+		if catalogueKeyShape.MatchString(text) {
+			keys[text] = file
+		}
+	}
 	for _, name := range names {
 		body, err := fs.ReadFile(web.FS, name)
 		if err != nil {
@@ -517,23 +536,6 @@ func isKeyMap(lit *ast.CompositeLit, ref map[string]bool) bool {
 		known = known || ref[s]
 	}
 	return known
-}
-
-// dynamicCatalogueKeys returns, by prefix, the values from which templates
-// and handlers build keys at run time ("college." + workspace.Colleges…).
-func dynamicCatalogueKeys() map[string][]string {
-	keys := map[string][]string{
-		"language.":     workspace.Languages,
-		"audit.action.": workspace.AuditActions,
-		"audit.entity.": {"organisation", "account", "procedure"},
-	}
-	for _, c := range workspace.Colleges {
-		keys["college."] = append(keys["college."], string(c))
-	}
-	for _, r := range workspace.Roles {
-		keys["role."] = append(keys["role."], string(r))
-	}
-	return keys
 }
 
 // requireCatalogueKeys reports every used key that a language lacks.

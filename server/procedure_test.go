@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"tawla/demo"
@@ -243,7 +244,12 @@ func TestProcedureList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := doc.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"); !strings.Contains(resp.Body, want) {
+		tunis, err := time.LoadLocation("Africa/Tunis")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Shown in the table's time zone, Tunis by default.
+		if want := doc.UpdatedAt.In(tunis).Format("2006-01-02 15:04"); !strings.Contains(resp.Body, want) {
 			t.Errorf("the list does not show the draft's last change %s", want)
 		}
 	})

@@ -15,6 +15,13 @@ import (
 	"tawla/workspace"
 )
 
+// The template files: each page (pagesGlob, but layout.html) is parsed
+// together with layout.html and the shared partials (partialsGlob).
+const (
+	pagesGlob    = "templates/*.html"
+	partialsGlob = "templates/common/*.html"
+)
+
 // pageRenderer holds every page template, parsed once at start. Each page
 // is web/templates/layout.html together with one page file that defines
 // "content".
@@ -22,8 +29,10 @@ type pageRenderer struct {
 	pages map[string]*template.Template
 }
 
-func newPageRenderer(cat *catalog) (*pageRenderer, error) {
-	names, err := fs.Glob(web.FS, "templates/*.html")
+// newPageRenderer parses every page once, with template functions that
+// show times in loc.
+func newPageRenderer(loc *time.Location) (*pageRenderer, error) {
+	names, err := fs.Glob(web.FS, pagesGlob)
 	if err != nil {
 		return nil, fmt.Errorf("server: list templates: %w", err)
 	}
@@ -33,7 +42,7 @@ func newPageRenderer(cat *catalog) (*pageRenderer, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(web.FS, "templates/layout.html", file)
+		t, err := template.New(name).Funcs(templateFuncs(loc)).ParseFS(web.FS, "templates/layout.html", partialsGlob, file)
 		if err != nil {
 			return nil, fmt.Errorf("server: parse template %s: %w", file, err)
 		}
@@ -42,24 +51,46 @@ func newPageRenderer(cat *catalog) (*pageRenderer, error) {
 	return pr, nil
 }
 
-// templateFuncs are the helpers every template may call. They depend on
-// nothing but their arguments; translation goes through the page's T and N.
-var templateFuncs = template.FuncMap{
-	"colleges":  func() []workspace.College { return workspace.Colleges },
-	"roles":     func() []workspace.Role { return workspace.Roles },
-	"languages": func() []string { return workspace.Languages },
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
-	"deref": func(p *int64) int64 {
-		if p == nil {
-			return 0
-		}
-		return *p
-	},
+// templateFuncs returns the helpers every template may call. They depend
+// on nothing but their arguments and loc, the time zone of the table in
+// which every date is shown; translation goes through the page's T and N.
+func templateFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		// options lists the choices of an enumeration, and optionLabel
+		// names the catalogue key of one of its values (see enumOptions).
+		"options":     options,
+		"optionLabel": optionLabel,
+		// args hands a partial its named parameters, and columns a list
+		// table its headings (see web/templates/common/list.html).
+		"args":    templateArgs,
+		"columns": func(keys ...string) []string { return keys },
+		// dir is the writing direction of a language ("rtl" or "ltr"), for
+		// every dir attribute that depends on a language.
+		"dir": workspace.Direction,
+		// date shows an instant to the minute in the table's time zone.
+		"date": func(t time.Time) string { return formatDate(t, loc) },
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+	}
+}
+
+// formatDate returns t to the minute in loc, such as "2026-12-06 21:09",
+// and "" for the zero time. Only UTC is named ("2026-12-06 20:09 UTC"):
+// people read the table's own time zone without a label, but a table that
+// chose UTC should not be taken for local time.
+func formatDate(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(loc)
+	if name, offset := t.Zone(); name == "UTC" && offset == 0 {
+		return t.Format("2006-01-02 15:04 UTC")
+	}
+	return t.Format("2006-01-02 15:04")
 }
 
 // renderFailure is the whole answer when a page cannot be rendered at all,
@@ -67,12 +98,11 @@ var templateFuncs = template.FuncMap{
 const renderFailure = "Erreur interne · خطأ داخلي · Internal error"
 
 // page is what every template receives: the translator (T, N), the
-// language and direction of the page, the logged-in account, and the data
-// of the page itself.
+// language of the page (its direction is {{dir .Lang}}), the logged-in
+// account, and the data of the page itself.
 type page struct {
 	*localizer
 	Lang    string
-	Dir     string
 	Title   string
 	Account *workspace.Account
 	// Section names the navigation entry to mark as current.
@@ -87,10 +117,8 @@ type page struct {
 // newPage returns a page for r in the request's language with its title
 // translated from titleKey.
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
-	lang := s.requestLanguage(r)
-	l := s.catalog.localizer(lang)
-	l.missing = func(key string) { s.logger.Warn("missing translation", "lang", lang, "key", key) }
-	p := &page{localizer: l, Lang: lang, Dir: direction(lang), Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
+	lang := s.pageLanguage(r)
+	p := &page{localizer: s.localizer(lang), Lang: lang, Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
 	p.Title = p.T(titleKey)
 	return p
 }
@@ -102,21 +130,6 @@ func (p *page) LangURL(lang string) string {
 	q.Set("lang", lang)
 	u.RawQuery = q.Encode()
 	return u.RequestURI()
-}
-
-// ErrorText returns the message of err for the user, translated when the
-// error names a catalogue key.
-func (p *page) ErrorText(err error) string {
-	if err == nil {
-		return ""
-	}
-	if workspace.ErrorCode(err) == workspace.EINTERNAL {
-		return p.T("error.internal")
-	}
-	if key := workspace.ErrorKey(err); key != "" {
-		return p.T(key)
-	}
-	return workspace.ErrorMessage(err)
 }
 
 // OrgName returns an organisation's name in the page's language.

@@ -34,6 +34,10 @@ type Config struct {
 	MaxMessageBytes int64
 	// Collab bounds co-editing; zero fields take collab.DefaultLimits.
 	Collab collab.Limits
+	// TimeZone is the IANA name of the table's time zone, such as
+	// Africa/Tunis, in which pages show every date; empty means
+	// DefaultTimeZone. New refuses a name it cannot load.
+	TimeZone string
 }
 
 // defaultMaxMessageBytes is the default of Config.MaxMessageBytes.
@@ -55,6 +59,7 @@ type Server struct {
 	baseURL  *url.URL
 	pages    *pageRenderer
 	catalog  *catalog
+	location *time.Location // the table's time zone, for every date shown
 	throttle *loginThrottle
 	mux      *http.ServeMux
 	routes   []Route
@@ -74,11 +79,15 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("server: base URL %q must be an absolute http or https URL", cfg.BaseURL)
 	}
+	location, err := loadTimeZone(cfg.TimeZone)
+	if err != nil {
+		return nil, err
+	}
 	cat, err := loadCatalog()
 	if err != nil {
 		return nil, err
 	}
-	pages, err := newPageRenderer(cat)
+	pages, err := newPageRenderer(location)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +98,7 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		baseURL:  base,
 		pages:    pages,
 		catalog:  cat,
+		location: location,
 		throttle: newLoginThrottle(time.Now),
 		mux:      http.NewServeMux(),
 	}

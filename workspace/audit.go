@@ -39,6 +39,10 @@ var AuditActions = []string{
 	AuditProcedureCreate, AuditProcedureUpdate,
 }
 
+// AuditEntityTypes lists the kinds of things the audit log records changes
+// to, which it can be filtered by.
+var AuditEntityTypes = []string{"organisation", "account", "procedure"}
+
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).
 type AuditFilter struct {

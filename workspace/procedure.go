@@ -49,14 +49,6 @@ type Procedure struct {
 	UpdatedAt  time.Time         `db:"updated_at"`
 }
 
-// Dir returns the writing direction of the procedure's language.
-func (p *Procedure) Dir() string {
-	if p.Language == "ar" {
-		return "rtl"
-	}
-	return "ltr"
-}
-
 // Validate reports the first problem with p as an EINVALID *Error, or nil.
 func (p *Procedure) Validate() error {
 	p.Title = strings.TrimSpace(p.Title)

@@ -7,8 +7,9 @@
 //	tawla backup -data FILE -out FILE         write a consistent copy of the database
 //
 // Every flag can also come from the environment: TAWLA_ADDR, TAWLA_DATA,
-// TAWLA_BASE_URL, TAWLA_LOG_LEVEL. This is the only place where the parts
-// of Tawla are wired together.
+// TAWLA_BASE_URL, TAWLA_LOG_LEVEL, TAWLA_TIMEZONE (the table's time zone,
+// Africa/Tunis by default). This is the only place where the parts of Tawla
+// are wired together.
 package main
 
 import (

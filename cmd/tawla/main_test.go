@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -174,5 +175,56 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get(m.URL() + "/healthz"); err == nil {
 		t.Error("server still answers after Close")
+	}
+}
+
+func TestServeTimeZoneFlag(t *testing.T) {
+	t.Run("Default", func(t *testing.T) {
+		t.Setenv("TAWLA_TIMEZONE", "")
+		cfg, err := parseServeFlags(nil, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := cfg.TimeZone, "Africa/Tunis"; got != want {
+			t.Errorf("TimeZone = %q, want %q", got, want)
+		}
+	})
+	t.Run("Environment", func(t *testing.T) {
+		t.Setenv("TAWLA_TIMEZONE", "Europe/Paris")
+		cfg, err := parseServeFlags(nil, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := cfg.TimeZone, "Europe/Paris"; got != want {
+			t.Errorf("TimeZone = %q, want %q", got, want)
+		}
+	})
+	t.Run("FlagOverEnvironment", func(t *testing.T) {
+		t.Setenv("TAWLA_TIMEZONE", "Europe/Paris")
+		cfg, err := parseServeFlags([]string{"-timezone", "UTC"}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := cfg.TimeZone, "UTC"; got != want {
+			t.Errorf("TimeZone = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestServeRefusesUnknownTimeZone checks that serve stops at start, with a
+// message that names the zone, instead of serving dates in a wrong zone.
+func TestServeRefusesUnknownTimeZone(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	var out, errOut bytes.Buffer
+	args := []string{"serve", "-addr", "127.0.0.1:0", "-data", data, "-timezone", "Africa/Mahdia"}
+	err := run(context.Background(), args, nil, &out, &errOut)
+	if err == nil {
+		t.Fatal("serve with an unknown time zone: got nil error, want a refusal")
+	}
+	if !strings.Contains(err.Error(), `time zone "Africa/Mahdia" is unknown`) {
+		t.Errorf("error %q does not name the unknown time zone", err)
+	}
+	if strings.Contains(out.String(), "running") {
+		t.Errorf("serve said it was running: %q", out.String())
 	}
 }

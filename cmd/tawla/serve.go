@@ -27,6 +27,8 @@ type Config struct {
 	MaxMessage int64
 	// MaxDocument is the largest co-edited document, in UTF-16 code units.
 	MaxDocument int
+	// TimeZone is the table's time zone, in which pages show dates.
+	TimeZone string
 }
 
 // shutdownGrace bounds how long in-flight requests and live connections get
@@ -42,6 +44,7 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr("TAWLA_BASE_URL", ""), "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envOr("TAWLA_LOG_LEVEL", "info"), "debug, info, warn or error (TAWLA_LOG_LEVEL)")
 	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes")
+	fs.StringVar(&cfg.TimeZone, "timezone", envOr("TAWLA_TIMEZONE", server.DefaultTimeZone), "IANA time zone in which dates are shown (TAWLA_TIMEZONE)")
 	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -86,6 +89,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:          m.Logger,
 		MaxMessageBytes: m.Config.MaxMessage,
 		Collab:          collab.Limits{MaxDocumentUnits: m.Config.MaxDocument},
+		TimeZone:        m.Config.TimeZone,
 	}, db)
 	if err != nil {
 		return err

@@ -42,6 +42,13 @@ func (c *Clock) Advance(d time.Duration) {
 	c.offset += d
 }
 
+// Set moves the clock so that it reads now, and runs on from there.
+func (c *Clock) Set(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = time.Until(now)
+}
+
 // OpenStore opens a new store in a file of the test's own directory, with
 // the demo table loaded and a new Clock as its clock. The store is closed
 // when the test ends, after the cleanups registered later (a server over

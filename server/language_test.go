@@ -1,0 +1,96 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"tawla/workspace"
+)
+
+// TestLanguageInContext checks that withLanguage decides the language once
+// and hands it, with its direction, to the handler through the context.
+func TestLanguageInContext(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct {
+		name     string
+		url      string
+		cookie   string
+		accept   string
+		wantLang string
+		wantDir  string
+	}{
+		{"Default", "/", "", "", "fr", "ltr"},
+		{"Query", "/?lang=ar", "", "en", "ar", "rtl"},
+		{"Cookie", "/", "ar", "en", "ar", "rtl"},
+		{"AcceptLanguage", "/", "", "en-GB,en;q=0.8", "en", "ltr"},
+		{"UnknownQuery", "/?lang=de", "", "ar", "ar", "rtl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var gotLang, gotDir, gotText string
+			h := ts.srv.withLanguage(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				gotLang, gotDir = languageOf(r.Context()), directionOf(r.Context())
+				gotText = ts.srv.localizerOf(r.Context()).T("filter.apply")
+			}))
+			req := httptest.NewRequest(http.MethodGet, tt.url, nil)
+			if tt.cookie != "" {
+				req.AddCookie(&http.Cookie{Name: langCookie, Value: tt.cookie})
+			}
+			if tt.accept != "" {
+				req.Header.Set("Accept-Language", tt.accept)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), req)
+			if gotLang != tt.wantLang || gotDir != tt.wantDir {
+				t.Errorf("languageOf, directionOf = %q, %q; want %q, %q", gotLang, gotDir, tt.wantLang, tt.wantDir)
+			}
+			want := map[string]string{"fr": "Filtrer", "ar": "تصفية", "en": "Filter"}[tt.wantLang]
+			if gotText != want {
+				t.Errorf("localizerOf(ctx).T(filter.apply) = %q, want %q", gotText, want)
+			}
+		})
+	}
+
+	t.Run("NoRequest", func(t *testing.T) {
+		if got, want := languageOf(context.Background()), "fr"; got != want {
+			t.Errorf("languageOf(Background) = %q, want %q", got, want)
+		}
+		if got, want := directionOf(context.Background()), "ltr"; got != want {
+			t.Errorf("directionOf(Background) = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestLocalizeError checks the message a person sees for an error, in each
+// language, without a page.
+func TestLocalizeError(t *testing.T) {
+	ts := newTestServer(t)
+	keyed := workspace.Invalid("", "error.form.malformed", "The form could not be read.")
+	unknownKey := &workspace.Error{Code: workspace.ECONFLICT, Key: "error.no_such_key", Message: "Someone changed it first."}
+	noKey := &workspace.Error{Code: workspace.ECONFLICT, Message: "Someone changed it first."}
+	internal := &internalError{errors.New("disk I/O error: /var/lib/tawla.db")}
+	tests := []struct {
+		name string
+		lang string
+		err  error
+		want string
+	}{
+		{"Nil", "fr", nil, ""},
+		{"KeyFR", "fr", keyed, "Le formulaire n'a pas pu être lu."},
+		{"KeyAR", "ar", keyed, "تعذّرت قراءة الاستمارة."},
+		{"KeyEN", "en", keyed, "The form could not be read."},
+		{"UnknownKey", "ar", unknownKey, "Someone changed it first."},
+		{"NoKey", "fr", noKey, "Someone changed it first."},
+		{"Internal", "en", internal, "Internal error. The technical team has been notified; please try again later."},
+		{"PlainError", "fr", errors.New("sql: no rows"), "Erreur interne. L'équipe technique a été prévenue ; réessayez plus tard."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ts.srv.localizeError(tt.lang, tt.err); got != tt.want {
+				t.Errorf("localizeError(%q, %v) = %q, want %q", tt.lang, tt.err, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,52 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// notices is the one table of the confirmations a page shows after a form
+// has done its work: each name that a redirect carries in ?done= maps to
+// the catalogue key of the text. Handlers redirect with redirectDone, which
+// refuses a name missing here, and pages show the confirmation with
+// withNotice, which ignores one (a ?done= typed by hand shows nothing).
+var notices = map[string]string{
+	"logged_out":           "notice.logged_out",
+	"password_set":         "notice.password_set",
+	"password_changed":     "notice.password_changed",
+	"organisation_created": "notice.organisation_created",
+	"organisation_saved":   "notice.organisation_saved",
+	"account_created":      "notice.account_created",
+	"account_saved":        "notice.account_saved",
+	"procedure_created":    "notice.procedure_created",
+	"procedure_saved":      "notice.procedure_saved",
+}
+
+// redirectDone answers 303 See Other to path with ?done=notice added to its
+// query, so that the page there confirms what was done. notice must be a
+// name in notices: an unknown name is a programming error, so redirectDone
+// panics (withRecovery makes it a 500), and TestRedirectDoneNotices finds
+// such a call before any request does.
+func redirectDone(w http.ResponseWriter, r *http.Request, path, notice string) {
+	if _, ok := notices[notice]; !ok {
+		panic(fmt.Sprintf("redirectDone: unknown notice %q; add it to notices", notice))
+	}
+	u, err := url.Parse(path)
+	if err != nil {
+		panic(fmt.Sprintf("redirectDone: path %q: %v", path, err))
+	}
+	q := u.Query()
+	q.Set("done", notice)
+	u.RawQuery = q.Encode()
+	http.Redirect(w, r, u.String(), http.StatusSeeOther)
+}
+
+// withNotice sets p.Notice from the request's ?done= value, if it names a
+// notice.
+func (p *page) withNotice(r *http.Request) *page {
+	if key, ok := notices[r.URL.Query().Get("done")]; ok {
+		p.Notice = p.T(key)
+	}
+	return p
+}

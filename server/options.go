@@ -1,0 +1,89 @@
+package server
+
+import (
+	"fmt"
+
+	"tawla/workspace"
+)
+
+// option is one choice of a select or a radio group: the value the form
+// sends and the catalogue key of its label. A choice among records (an
+// organisation, a person) has no key: its Label is the name to show.
+type option struct {
+	Value    string
+	LabelKey string
+	Label    string
+}
+
+// enumOptions holds, by name, every enumeration that a page names or
+// offers as a choice, in the order the interface lists it, with the
+// catalogue key of each value's label. It is the one place where those keys
+// are made: templates list the choices with {{range options "college"}} and
+// name one value with {{$.T (optionLabel "college" .College)}}.
+var enumOptions = map[string][]option{
+	"college":            enumChoices(workspace.Colleges, "college."),
+	"role":               enumChoices(workspace.Roles, "role."),
+	"language":           enumChoices(workspace.Languages, "language."),
+	"procedure_category": enumChoices(workspace.ProcedureCategories, "procedure.category."),
+	"procedure_language": enumChoices(workspace.ProcedureLanguages, "language."),
+	"audit_action":       enumChoices(workspace.AuditActions, "audit.action."),
+	"audit_entity":       enumChoices(workspace.AuditEntityTypes, "audit.entity."),
+}
+
+// enumChoices returns the options of an enumeration whose label keys are
+// keyPrefix followed by the value.
+func enumChoices[T ~string](values []T, keyPrefix string) []option {
+	out := make([]option, len(values))
+	for i, v := range values {
+		out[i] = option{Value: string(v), LabelKey: keyPrefix + string(v)}
+	}
+	return out
+}
+
+// options returns the choices of the enumeration called name. An unknown
+// name is an error, which stops the template (TestTemplateOptions finds it
+// first).
+func options(name string) ([]option, error) {
+	list, ok := enumOptions[name]
+	if !ok {
+		return nil, fmt.Errorf("options: no enumeration %q", name)
+	}
+	return list, nil
+}
+
+// optionLabel returns the catalogue key of the label of value, a value of
+// the enumeration called name (a string or a type such as
+// workspace.College). A value the enumeration lacks comes back as it is, so
+// that the page shows it rather than nothing.
+func optionLabel(name string, value any) (string, error) {
+	list, err := options(name)
+	if err != nil {
+		return "", err
+	}
+	v := fmt.Sprint(value)
+	for _, o := range list {
+		if o.Value == v {
+			return o.LabelKey, nil
+		}
+	}
+	return v, nil
+}
+
+// OrganisationOptions returns the choices of an organisation among orgs,
+// each named in the page's language.
+func (p *page) OrganisationOptions(orgs []*workspace.Organisation) []option {
+	out := make([]option, len(orgs))
+	for i, o := range orgs {
+		out[i] = option{Value: fmt.Sprint(o.ID), Label: o.Name(p.Lang)}
+	}
+	return out
+}
+
+// AccountOptions returns the choices of a person among accounts.
+func (p *page) AccountOptions(accounts []*workspace.Account) []option {
+	out := make([]option, len(accounts))
+	for i, a := range accounts {
+		out[i] = option{Value: fmt.Sprint(a.ID), Label: a.Name}
+	}
+	return out
+}
