@@ -51,19 +51,3 @@ type AuditFilter struct {
 	Limit      int
 	Offset     int
 }
-
-// Actor is who makes a change: an account, or nobody for the command line
-// and the demo loader (Name says which).
-type Actor struct {
-	AccountID *int64
-	Name      string
-}
-
-// ActorFor returns the Actor of a change made by acc.
-func ActorFor(acc *Account) Actor {
-	id := acc.ID
-	return Actor{AccountID: &id, Name: acc.Name}
-}
-
-// SystemActor returns the Actor of a change made outside the web interface.
-func SystemActor(name string) Actor { return Actor{Name: name} }

@@ -29,19 +29,26 @@ func auditAccount(a *workspace.Account) accountAudit {
 }
 
 // CreateAccount validates a and stores it as a new active account, setting
-// its ID and timestamps. The email must be free and the organisation active.
-// The account has no password until one is set (SetPassword or an
-// invitation), unless a.PasswordHash is already filled.
+// its ID and timestamps. The actor must manage accounts of a's role
+// (workspace.CanManageAccount); the email must be free and the
+// organisation active. The account has no password until one is set
+// (SetPassword or an invitation), unless a.PasswordHash is already filled.
 func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanManageAccount(actor, a.Role); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
 	if err := checkOrganisationUsable(ctx, tx, a.OrganisationID); err != nil {
 		return err
 	}
@@ -67,20 +74,27 @@ func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *works
 
 // UpdateAccount validates a and stores its profile fields (name, email,
 // organisation, language, role, voting right, active) over the account with
-// a.ID; the password is left alone. Deactivating an account revokes its
+// a.ID; the password is left alone. The actor must be allowed the change
+// by workspace.CanUpdateAccount. Deactivating an account revokes its
 // sessions in the same transaction.
 func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
 	before, err := findAccountByID(ctx, tx, a.ID)
 	if err != nil {
+		return err
+	}
+	if err := workspace.CanUpdateAccount(actor, before, a); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	if a.OrganisationID != before.OrganisationID {
@@ -131,19 +145,35 @@ func (db *DB) SetAccountLanguage(ctx context.Context, accountID int64, lang stri
 }
 
 // SetPassword stores a new password hash for the account and revokes all of
-// its sessions, so that a stolen session dies with the old password.
+// its sessions, so that a stolen session dies with the old password. The
+// actor must be allowed by workspace.CanSetPassword: the account itself,
+// or someone who manages it.
 func (db *DB) SetPassword(ctx context.Context, actor workspace.Actor, accountID int64, hash string) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	acc, err := findAccountByID(ctx, tx, accountID)
+	if err != nil {
+		return err
+	}
+	if err := workspace.CanSetPassword(actor, acc); err != nil {
+		return err
+	}
 	if err := db.setPassword(ctx, tx, actor, accountID, hash); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
+// setPassword writes the hash and revokes the sessions, inside tx. Callers
+// have authorised the change: by a rule (SetPassword) or by an invitation
+// token (UseInvitation).
 func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, accountID int64, hash string) error {
 	if hash == "" {
 		return workspace.Errorf(workspace.EINTERNAL, "empty password hash")

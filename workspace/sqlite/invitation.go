@@ -8,8 +8,10 @@ import (
 )
 
 // CreateInvitation makes a one-time link for the account to set its
-// password and returns the token to put in the link. Earlier unused
-// invitations of the account stop working.
+// password and returns the token to put in the link. The actor must manage
+// accounts of the account's role (workspace.CanManageAccount), and the
+// account must be active. Earlier unused invitations of the account stop
+// working.
 func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accountID int64) (token string, err error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -17,8 +19,14 @@ func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accou
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return "", err
+	}
 	acc, err := findAccountByID(ctx, tx, accountID)
 	if err != nil {
+		return "", err
+	}
+	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
 		return "", err
 	}
 	if !acc.Active {

@@ -27,16 +27,24 @@ func auditOrganisation(o *workspace.Organisation) organisationAudit {
 }
 
 // CreateOrganisation validates o, stores it as a new active organisation and
-// sets its ID and timestamps.
+// sets its ID and timestamps. The actor must manage organisations
+// (workspace.CanManageOrganisations).
 func (db *DB) CreateOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation) error {
-	if err := o.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanManageOrganisations(actor); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
 
 	now := db.Now()
 	o.Active, o.CreatedAt, o.UpdatedAt = true, now, now
@@ -58,18 +66,25 @@ func (db *DB) CreateOrganisation(ctx context.Context, actor workspace.Actor, o *
 
 // UpdateOrganisation validates o and stores its fields (Active included, so
 // this also deactivates and reactivates) over the organisation with o.ID.
+// The actor must manage organisations (workspace.CanManageOrganisations).
 func (db *DB) UpdateOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation) error {
-	if err := o.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
 	before, err := findOrganisationByID(ctx, tx, o.ID)
 	if err != nil {
+		return err
+	}
+	if err := workspace.CanManageOrganisations(actor); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
 		return err
 	}
 	o.CreatedAt, o.UpdatedAt = before.CreatedAt, db.Now()

@@ -26,19 +26,26 @@ func auditProcedure(p *workspace.Procedure) procedureAudit {
 
 // CreateProcedure validates p and stores it with a new draft document whose
 // text starts as draft (version 0), setting p's ID, DocumentID and
-// timestamps.
+// timestamps. The actor must edit procedures (workspace.CanEditProcedures).
 func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure, draft string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanEditProcedures(actor); err != nil {
+		return err
+	}
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	if err := workspace.CheckDocumentText(draft); err != nil {
 		return err
 	}
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 
 	docID, err := db.createDocument(ctx, tx, workspace.DocumentProcedureDraft, draft)
 	if err != nil {
@@ -63,20 +70,27 @@ func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *wor
 }
 
 // UpdateProcedure validates p and stores its title, language, category and
-// summary over the procedure with p.ID. The draft is changed only through
+// summary over the procedure with p.ID. The actor must edit procedures
+// (workspace.CanEditProcedures). The draft is changed only through
 // document updates.
 func (db *DB) UpdateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
 	before, err := findProcedureByID(ctx, tx, p.ID)
 	if err != nil {
+		return err
+	}
+	if err := workspace.CanEditProcedures(actor); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
 		return err
 	}
 	p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.DocumentID, before.CreatedBy, before.CreatedAt, db.Now()
