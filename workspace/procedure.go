@@ -47,6 +47,19 @@ type Procedure struct {
 	CreatedBy  *int64            `db:"created_by"`
 	CreatedAt  time.Time         `db:"created_at"`
 	UpdatedAt  time.Time         `db:"updated_at"`
+
+	// DraftUpdatedAt is when the draft last changed; the store fills it
+	// when reading procedures.
+	DraftUpdatedAt time.Time `db:"-"`
+}
+
+// LastChangedAt returns when the procedure last changed: its details or its
+// draft, whichever changed later.
+func (p *Procedure) LastChangedAt() time.Time {
+	if p.DraftUpdatedAt.After(p.UpdatedAt) {
+		return p.DraftUpdatedAt
+	}
+	return p.UpdatedAt
 }
 
 // Dir returns the writing direction of the procedure's language.
