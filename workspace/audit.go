@@ -6,15 +6,15 @@ import "time"
 // before and after where it matters. Entries are written in the same
 // transaction as the change they record, and never changed afterwards.
 type AuditEntry struct {
-	ID         int64     `db:"id"`
-	At         time.Time `db:"at"`
-	ActorID    *int64    `db:"actor_id"`
-	ActorName  string    `db:"actor_name"`
-	Action     string    `db:"action"`
-	EntityType string    `db:"entity_type"`
-	EntityID   int64     `db:"entity_id"`
-	Before     string    `db:"before_json"`
-	After      string    `db:"after_json"`
+	ID         int64
+	At         time.Time
+	ActorID    *int64
+	ActorName  string
+	Action     string
+	EntityType string
+	EntityID   int64
+	Before     string
+	After      string
 }
 
 // Audit actions.

@@ -10,7 +10,23 @@ import (
 	"tawla/workspace"
 )
 
+// accountColumns are the columns of an account that accountFields scans
+// into, in the same order.
 const accountColumns = `a.id, a.name, a.email, a.organisation_id, a.language, a.role, a.can_vote, a.active, a.password_hash, a.created_at, a.updated_at`
+
+// accountFields returns the fields of a that accountColumns are scanned
+// into, in order.
+func accountFields(a *workspace.Account) []any {
+	return []any{&a.ID, &a.Name, &a.Email, &a.OrganisationID, &a.Language, &a.Role, &a.CanVote, &a.Active, &a.PasswordHash, &a.CreatedAt, &a.UpdatedAt}
+}
+
+// accountWithOrganisationFields returns the fields of a, then of a new
+// Organisation it points to, that accountColumns and organisationColumns
+// (prefixed "o") are scanned into.
+func accountWithOrganisationFields(a *workspace.Account) []any {
+	a.Organisation = &workspace.Organisation{}
+	return append(accountFields(a), organisationFields(a.Organisation)...)
+}
 
 // accountAudit is the part of an account the audit log keeps: never the
 // password hash.
@@ -243,25 +259,11 @@ func findAccounts(ctx context.Context, q sqlx.QueryerContext, filter workspace.A
 	if filter.ActiveOnly {
 		where = append(where, "a.active = TRUE")
 	}
-	rows, err := q.QueryxContext(ctx, `
+	accs, err := queryRows(ctx, q, accountWithOrganisationFields, `
 		SELECT `+accountColumns+`, `+prefixed("o", organisationColumns)+`
 		FROM accounts a JOIN organisations o ON o.id = a.organisation_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.name, a.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: find accounts: %w", err)
-	}
-	defer rows.Close()
-	accs := []*workspace.Account{}
-	for rows.Next() {
-		a, o := &workspace.Account{}, &workspace.Organisation{}
-		if err := rows.Scan(&a.ID, &a.Name, &a.Email, &a.OrganisationID, &a.Language, &a.Role, &a.CanVote, &a.Active, &a.PasswordHash, &a.CreatedAt, &a.UpdatedAt,
-			&o.ID, &o.NameFR, &o.NameAR, &o.College, &o.Delegation, &o.Contact, &o.Active, &o.CreatedAt, &o.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("sqlite: scan account: %w", err)
-		}
-		a.Organisation = o
-		accs = append(accs, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: find accounts: %w", err)
 	}
 	return accs, nil

@@ -51,7 +51,8 @@ func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accou
 // token that is unknown, used or expired gives ENOTFOUND.
 func (db *DB) FindInvitation(ctx context.Context, token string) (*workspace.Account, error) {
 	var inv workspace.Invitation
-	err := db.read.GetContext(ctx, &inv, `SELECT id, account_id, created_by, created_at, expires_at, used_at FROM invitations WHERE id = ?`, workspace.TokenDigest(token))
+	err := db.read.QueryRowContext(ctx, `SELECT id, account_id, created_by, created_at, expires_at, used_at FROM invitations WHERE id = ?`, workspace.TokenDigest(token)).
+		Scan(&inv.ID, &inv.AccountID, &inv.CreatedBy, &inv.CreatedAt, &inv.ExpiresAt, &inv.UsedAt)
 	if isNoRows(err) {
 		return nil, errInvitationUnusable()
 	} else if err != nil {

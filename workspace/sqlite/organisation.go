@@ -10,7 +10,15 @@ import (
 	"tawla/workspace"
 )
 
+// organisationColumns are the columns of an organisation that
+// organisationFields scans into, in the same order.
 const organisationColumns = `id, name_fr, name_ar, college, delegation, contact, active, created_at, updated_at`
+
+// organisationFields returns the fields of o that organisationColumns are
+// scanned into, in order.
+func organisationFields(o *workspace.Organisation) []any {
+	return []any{&o.ID, &o.NameFR, &o.NameAR, &o.College, &o.Delegation, &o.Contact, &o.Active, &o.CreatedAt, &o.UpdatedAt}
+}
 
 // organisationAudit is the part of an organisation the audit log keeps.
 type organisationAudit struct {
@@ -132,8 +140,7 @@ func findOrganisations(ctx context.Context, q sqlx.QueryerContext, filter worksp
 	if filter.ActiveOnly {
 		where = append(where, "active = TRUE")
 	}
-	orgs := []*workspace.Organisation{}
-	err := sqlx.SelectContext(ctx, q, &orgs, `SELECT `+organisationColumns+` FROM organisations WHERE `+
+	orgs, err := queryRows(ctx, q, organisationFields, `SELECT `+organisationColumns+` FROM organisations WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY CASE college
 			WHEN 'state' THEN 1 WHEN 'civil_society' THEN 2 WHEN 'local_authority' THEN 3
 			WHEN 'returnees' THEN 4 ELSE 5 END, name_fr, id`, args...)

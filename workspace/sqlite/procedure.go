@@ -10,10 +10,16 @@ import (
 )
 
 // procedureColumns are the columns findProcedures reads, in the order
-// scanProcedure scans them: the procedure (p) and, from its draft (d), the
-// time of the draft's last change, so that a list of procedures is read in
-// one query instead of one per draft.
+// procedureFields scans them: the procedure (p) and, from its draft (d),
+// the time of the draft's last change, so that a list of procedures is read
+// in one query instead of one per draft.
 const procedureColumns = `p.id, p.title, p.language, p.category, p.summary, p.document_id, p.created_by, p.created_at, p.updated_at, d.updated_at`
+
+// procedureFields returns the fields of p that procedureColumns are
+// scanned into, in order.
+func procedureFields(p *workspace.Procedure) []any {
+	return []any{&p.ID, &p.Title, &p.Language, &p.Category, &p.Summary, &p.DocumentID, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.DraftUpdatedAt}
+}
 
 // procedureAudit is the part of a procedure the audit log keeps.
 type procedureAudit struct {
@@ -145,24 +151,11 @@ func findProcedureByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*w
 // findProcedures selects procedures, joined with their drafts, by a fixed
 // condition written in this package, never by user input.
 func findProcedures(ctx context.Context, q sqlx.QueryerContext, cond string, args ...any) ([]*workspace.Procedure, error) {
-	rows, err := q.QueryxContext(ctx, `
+	procs, err := queryRows(ctx, q, procedureFields, `
 		SELECT `+procedureColumns+`
 		FROM procedures p JOIN documents d ON d.id = p.document_id
 		WHERE `+cond+` ORDER BY p.updated_at DESC, p.id DESC`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: find procedures: %w", err)
-	}
-	defer rows.Close()
-	procs := []*workspace.Procedure{}
-	for rows.Next() {
-		p := &workspace.Procedure{}
-		if err := rows.Scan(&p.ID, &p.Title, &p.Language, &p.Category, &p.Summary, &p.DocumentID, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt,
-			&p.DraftUpdatedAt); err != nil {
-			return nil, fmt.Errorf("sqlite: scan procedure: %w", err)
-		}
-		procs = append(procs, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: find procedures: %w", err)
 	}
 	return procs, nil
