@@ -580,3 +580,41 @@ func TestReopenDatabase(t *testing.T) {
 	wantStatus(t, "home", c.get(t, "/"), http.StatusOK)
 	wantStatus(t, "health", c.get(t, "/healthz"), http.StatusOK)
 }
+
+// TestSecretariatRefusedOnAdmins checks how the store's refusals reach the
+// secretariat: a change to an admin's account is refused on an error page
+// that does not show the admin's details, while making a member an admin
+// is refused on the member's form; neither changes anything.
+func TestSecretariatRefusedOnAdmins(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.loginAs(t, demo.SecretariatEmail)
+	admin := ts.account(t, demo.AdminEmail)
+	member := ts.account(t, demo.MemberEmail)
+	before := ts.snapshot(t)
+
+	renamed := accountForm(admin, true)
+	renamed.Set("name", "Renommée par le secrétariat")
+	resp := c.postForm(t, accountPath(admin.ID), renamed)
+	wantStatus(t, "rename an admin", resp, http.StatusForbidden)
+	if strings.Contains(resp.Body, admin.Email) {
+		t.Error("the refusal to rename an admin shows the admin's form")
+	}
+
+	resp = c.postForm(t, accountPath(admin.ID)+"/invitation", nil)
+	wantStatus(t, "invite an admin", resp, http.StatusForbidden)
+	if strings.Contains(resp.Body, admin.Email) {
+		t.Error("the refusal to invite an admin shows the admin's form")
+	}
+
+	promoted := accountForm(member, true)
+	promoted.Set("role", string(workspace.RoleAdmin))
+	resp = c.postForm(t, accountPath(member.ID), promoted)
+	wantStatus(t, "make a member an admin", resp, http.StatusForbidden)
+	if !strings.Contains(resp.Body, member.Email) {
+		t.Error("the refusal to make a member an admin does not show the member's form")
+	}
+
+	if after := ts.snapshot(t); after != before {
+		t.Errorf("refused changes changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}

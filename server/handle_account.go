@@ -68,12 +68,7 @@ func (s *Server) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	readAccountForm(r, acc)
-	actor := currentAccount(r)
-	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
-		s.renderAccountForm(w, r, statusOf(err), acc, true, err, "")
-		return
-	}
-	if err := s.db.CreateAccount(r.Context(), workspace.ActorFor(actor), acc); err != nil {
+	if err := s.db.CreateAccount(r.Context(), workspace.ActorFor(currentAccount(r)), acc); err != nil {
 		s.renderAccountForm(w, r, statusOf(err), acc, true, err, "")
 		return
 	}
@@ -89,47 +84,34 @@ func (s *Server) handleAccountEdit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := workspace.CanManageAccount(currentAccount(r), acc.Role); err != nil {
+	if err := workspace.CanManageAccount(workspace.ActorFor(currentAccount(r)), acc.Role); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.renderAccountForm(w, r, http.StatusOK, acc, false, nil, "")
 }
 
-// handleAccountUpdate saves the edit form. The secretariat may not touch an
-// admin or make one; nobody may deactivate or demote themselves, so a
-// table cannot lose its last administrator by accident. A deactivated
-// account loses its sessions and live connections at once; an account whose
-// role changes loses its live connections.
+// handleAccountUpdate saves the edit form. The store decides whether the
+// viewer may make the change (workspace.CanUpdateAccount: the secretariat
+// may not touch an admin or make one; nobody may deactivate or demote
+// themselves). A deactivated account loses its sessions and live
+// connections at once; an account whose role changes loses its live
+// connections.
 func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 	acc, err := s.accountFromPath(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	actor := currentAccount(r)
-	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
-		return
-	}
 	wasActive, oldRole := acc.Active, acc.Role
+	if err := parseForm(w, r); err != nil {
+		s.renderAccountError(w, r, acc, oldRole, err)
+		return
+	}
 	readAccountForm(r, acc)
 	acc.Active = formChecked(r, "active")
-	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
-		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
-		return
-	}
-	if acc.ID == actor.ID && (!acc.Active || acc.Role != actor.Role) {
-		err := workspace.Invalid("role", "error.account.self_change", "You cannot deactivate your own account or change your own role.")
-		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
-		return
-	}
-	if err := s.db.UpdateAccount(r.Context(), workspace.ActorFor(actor), acc); err != nil {
-		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
+	if err := s.db.UpdateAccount(r.Context(), workspace.ActorFor(currentAccount(r)), acc); err != nil {
+		s.renderAccountError(w, r, acc, oldRole, err)
 		return
 	}
 	// A deactivated account loses its live connections; a changed role
@@ -154,17 +136,25 @@ func (s *Server) handleAccountInvite(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	actor := currentAccount(r)
-	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	token, err := s.db.CreateInvitation(r.Context(), workspace.ActorFor(actor), acc.ID)
+	token, err := s.db.CreateInvitation(r.Context(), workspace.ActorFor(currentAccount(r)), acc.ID)
 	if err != nil {
-		s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
+		s.renderAccountError(w, r, acc, acc.Role, err)
 		return
 	}
 	s.renderAccountForm(w, r, http.StatusOK, acc, false, nil, s.baseURL.String()+"/invitations/"+token)
+}
+
+// renderAccountError shows why a change to acc failed on its form. When
+// the viewer may not see the form of an account whose stored role is
+// storedRole (as handleAccountEdit decides), it shows that refusal on an
+// error page instead, so that a refused change never shows the details of
+// an admin to the secretariat.
+func (s *Server) renderAccountError(w http.ResponseWriter, r *http.Request, acc *workspace.Account, storedRole workspace.Role, err error) {
+	if hidden := workspace.CanManageAccount(workspace.ActorFor(currentAccount(r)), storedRole); hidden != nil {
+		s.renderError(w, r, hidden)
+		return
+	}
+	s.renderAccountForm(w, r, statusOf(err), acc, false, err, "")
 }
 
 func (s *Server) accountFromPath(r *http.Request) (*workspace.Account, error) {

@@ -52,19 +52,8 @@ func (s *Server) handleProcedureList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows := make([]procedureRow, 0, len(procs))
-	// One query per procedure: a table drafts tens of procedures, not
-	// thousands.
 	for _, proc := range procs {
-		row := procedureRow{Procedure: proc, ChangedAt: proc.UpdatedAt}
-		doc, err := s.db.FindDocumentByID(r.Context(), proc.DocumentID)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if doc.UpdatedAt.After(row.ChangedAt) {
-			row.ChangedAt = doc.UpdatedAt
-		}
-		rows = append(rows, row)
+		rows = append(rows, procedureRow{Procedure: proc, ChangedAt: proc.LastChangedAt()})
 	}
 	p := s.newPage(r, "procedures.title")
 	p.Section = "procedures"

@@ -1,7 +1,6 @@
 package workspace_test
 
 import (
-	"errors"
 	"testing"
 
 	"tawla/workspace"
@@ -77,55 +76,5 @@ func TestAccess_String(t *testing.T) {
 		if got := level.String(); got != want {
 			t.Errorf("Access(%d).String() = %q, want %q", int(level), got, want)
 		}
-	}
-}
-
-func TestCanManageAccount(t *testing.T) {
-	admin := &workspace.Account{ID: 1, Role: workspace.RoleAdmin, Active: true}
-	secretariat := &workspace.Account{ID: 2, Role: workspace.RoleSecretariat, Active: true}
-	member := &workspace.Account{ID: 3, Role: workspace.RoleMember, Active: true, CanVote: true}
-	stakeholder := &workspace.Account{ID: 4, Role: workspace.RoleStakeholder, Active: true}
-	inactiveAdmin := &workspace.Account{ID: 5, Role: workspace.RoleAdmin, Active: false}
-
-	for _, tt := range []struct {
-		name  string
-		actor *workspace.Account
-		role  workspace.Role
-		ok    bool
-		key   string
-	}{
-		{"AdminManagesAdmin", admin, workspace.RoleAdmin, true, ""},
-		{"AdminManagesSecretariat", admin, workspace.RoleSecretariat, true, ""},
-		{"AdminManagesMember", admin, workspace.RoleMember, true, ""},
-		{"AdminManagesStakeholder", admin, workspace.RoleStakeholder, true, ""},
-		{"SecretariatManagesSecretariat", secretariat, workspace.RoleSecretariat, true, ""},
-		{"SecretariatManagesMember", secretariat, workspace.RoleMember, true, ""},
-		{"SecretariatManagesStakeholder", secretariat, workspace.RoleStakeholder, true, ""},
-		{"SecretariatCannotManageAdmin", secretariat, workspace.RoleAdmin, false, "error.account.admin_only"},
-		{"MemberCannotManage", member, workspace.RoleStakeholder, false, "error.forbidden"},
-		{"StakeholderCannotManage", stakeholder, workspace.RoleStakeholder, false, "error.forbidden"},
-		{"InactiveAdminCannotManage", inactiveAdmin, workspace.RoleMember, false, "error.forbidden"},
-		{"AnonymousCannotManage", nil, workspace.RoleMember, false, "error.forbidden"},
-		{"AnonymousCannotManageAdmin", nil, workspace.RoleAdmin, false, "error.forbidden"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			err := workspace.CanManageAccount(tt.actor, tt.role)
-			if tt.ok {
-				if err != nil {
-					t.Fatalf("CanManageAccount = %v, want nil", err)
-				}
-				return
-			}
-			var e *workspace.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("CanManageAccount = %v, want an EFORBIDDEN *workspace.Error", err)
-			}
-			if e.Code != workspace.EFORBIDDEN {
-				t.Errorf("code = %q, want %q", e.Code, workspace.EFORBIDDEN)
-			}
-			if e.Key != tt.key {
-				t.Errorf("key = %q, want %q", e.Key, tt.key)
-			}
-		})
 	}
 }

@@ -47,20 +47,20 @@ func ValidLanguage(lang string) bool {
 // organisation. PasswordHash is empty until the person sets a password
 // through an invitation.
 type Account struct {
-	ID             int64     `db:"id"`
-	Name           string    `db:"name"`
-	Email          string    `db:"email"`
-	OrganisationID int64     `db:"organisation_id"`
-	Language       string    `db:"language"`
-	Role           Role      `db:"role"`
-	CanVote        bool      `db:"can_vote"`
-	Active         bool      `db:"active"`
-	PasswordHash   string    `db:"password_hash"`
-	CreatedAt      time.Time `db:"created_at"`
-	UpdatedAt      time.Time `db:"updated_at"`
+	ID             int64
+	Name           string
+	Email          string
+	OrganisationID int64
+	Language       string
+	Role           Role
+	CanVote        bool
+	Active         bool
+	PasswordHash   string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 
 	// Organisation is filled by the store when reading accounts.
-	Organisation *Organisation `db:"-"`
+	Organisation *Organisation
 }
 
 // NormalizeEmail returns email trimmed and lower-cased, the form in which

@@ -6,15 +6,15 @@ import "time"
 // before and after where it matters. Entries are written in the same
 // transaction as the change they record, and never changed afterwards.
 type AuditEntry struct {
-	ID         int64     `db:"id"`
-	At         time.Time `db:"at"`
-	ActorID    *int64    `db:"actor_id"`
-	ActorName  string    `db:"actor_name"`
-	Action     string    `db:"action"`
-	EntityType string    `db:"entity_type"`
-	EntityID   int64     `db:"entity_id"`
-	Before     string    `db:"before_json"`
-	After      string    `db:"after_json"`
+	ID         int64
+	At         time.Time
+	ActorID    *int64
+	ActorName  string
+	Action     string
+	EntityType string
+	EntityID   int64
+	Before     string
+	After      string
 }
 
 // Audit actions.
@@ -55,19 +55,3 @@ type AuditFilter struct {
 	Limit      int
 	Offset     int
 }
-
-// Actor is who makes a change: an account, or nobody for the command line
-// and the demo loader (Name says which).
-type Actor struct {
-	AccountID *int64
-	Name      string
-}
-
-// ActorFor returns the Actor of a change made by acc.
-func ActorFor(acc *Account) Actor {
-	id := acc.ID
-	return Actor{AccountID: &id, Name: acc.Name}
-}
-
-// SystemActor returns the Actor of a change made outside the web interface.
-func SystemActor(name string) Actor { return Actor{Name: name} }

@@ -33,15 +33,15 @@ func (c College) Valid() bool {
 // Organisation is a member body of the table: a State service, an
 // association, a municipality, a returnees' group or a partner.
 type Organisation struct {
-	ID         int64     `db:"id"`
-	NameFR     string    `db:"name_fr"`
-	NameAR     string    `db:"name_ar"`
-	College    College   `db:"college"`
-	Delegation string    `db:"delegation"`
-	Contact    string    `db:"contact"`
-	Active     bool      `db:"active"`
-	CreatedAt  time.Time `db:"created_at"`
-	UpdatedAt  time.Time `db:"updated_at"`
+	ID         int64
+	NameFR     string
+	NameAR     string
+	College    College
+	Delegation string
+	Contact    string
+	Active     bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Name returns the organisation's name in lang, falling back to the other

@@ -38,15 +38,28 @@ var ProcedureLanguages = []string{"fr", "ar"}
 // Procedure is a common procedure of the table: a referral pathway or a
 // service standard, drafted together in its Document.
 type Procedure struct {
-	ID         int64             `db:"id"`
-	Title      string            `db:"title"`
-	Language   string            `db:"language"`
-	Category   ProcedureCategory `db:"category"`
-	Summary    string            `db:"summary"`
-	DocumentID int64             `db:"document_id"`
-	CreatedBy  *int64            `db:"created_by"`
-	CreatedAt  time.Time         `db:"created_at"`
-	UpdatedAt  time.Time         `db:"updated_at"`
+	ID         int64
+	Title      string
+	Language   string
+	Category   ProcedureCategory
+	Summary    string
+	DocumentID int64
+	CreatedBy  *int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+
+	// DraftUpdatedAt is when the draft last changed; the store fills it
+	// when reading procedures.
+	DraftUpdatedAt time.Time
+}
+
+// LastChangedAt returns when the procedure last changed: its details or its
+// draft, whichever changed later.
+func (p *Procedure) LastChangedAt() time.Time {
+	if p.DraftUpdatedAt.After(p.UpdatedAt) {
+		return p.DraftUpdatedAt
+	}
+	return p.UpdatedAt
 }
 
 // Validate reports the first problem with p as an EINVALID *Error, or nil.

@@ -13,20 +13,20 @@ const (
 // Session is a server-side login. The browser holds the token; the store
 // keeps only its digest.
 type Session struct {
-	ID        string     `db:"id"` // digest of the token
-	AccountID int64      `db:"account_id"`
-	CreatedAt time.Time  `db:"created_at"`
-	ExpiresAt time.Time  `db:"expires_at"`
-	RevokedAt *time.Time `db:"revoked_at"`
+	ID        string // digest of the token
+	AccountID int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
 }
 
 // Invitation is a one-time link that lets a person set their password. It
 // expires after InvitationLifetime and is spent by its first use.
 type Invitation struct {
-	ID        string     `db:"id"` // digest of the token
-	AccountID int64      `db:"account_id"`
-	CreatedBy *int64     `db:"created_by"`
-	CreatedAt time.Time  `db:"created_at"`
-	ExpiresAt time.Time  `db:"expires_at"`
-	UsedAt    *time.Time `db:"used_at"`
+	ID        string // digest of the token
+	AccountID int64
+	CreatedBy *int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
 }

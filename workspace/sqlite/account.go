@@ -10,7 +10,23 @@ import (
 	"tawla/workspace"
 )
 
+// accountColumns are the columns of an account that accountFields scans
+// into, in the same order.
 const accountColumns = `a.id, a.name, a.email, a.organisation_id, a.language, a.role, a.can_vote, a.active, a.password_hash, a.created_at, a.updated_at`
+
+// accountFields returns the fields of a that accountColumns are scanned
+// into, in order.
+func accountFields(a *workspace.Account) []any {
+	return []any{&a.ID, &a.Name, &a.Email, &a.OrganisationID, &a.Language, &a.Role, &a.CanVote, &a.Active, &a.PasswordHash, &a.CreatedAt, &a.UpdatedAt}
+}
+
+// accountWithOrganisationFields returns the fields of a, then of a new
+// Organisation it points to, that accountColumns and organisationColumns
+// (prefixed "o") are scanned into.
+func accountWithOrganisationFields(a *workspace.Account) []any {
+	a.Organisation = &workspace.Organisation{}
+	return append(accountFields(a), organisationFields(a.Organisation)...)
+}
 
 // accountAudit is the part of an account the audit log keeps: never the
 // password hash.
@@ -29,19 +45,26 @@ func auditAccount(a *workspace.Account) accountAudit {
 }
 
 // CreateAccount validates a and stores it as a new active account, setting
-// its ID and timestamps. The email must be free and the organisation active.
-// The account has no password until one is set (SetPassword or an
-// invitation), unless a.PasswordHash is already filled.
+// its ID and timestamps. The actor must manage accounts of a's role
+// (workspace.CanManageAccount); the email must be free and the
+// organisation active. The account has no password until one is set
+// (SetPassword or an invitation), unless a.PasswordHash is already filled.
 func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanManageAccount(actor, a.Role); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
 	if err := checkOrganisationUsable(ctx, tx, a.OrganisationID); err != nil {
 		return err
 	}
@@ -67,20 +90,27 @@ func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *works
 
 // UpdateAccount validates a and stores its profile fields (name, email,
 // organisation, language, role, voting right, active) over the account with
-// a.ID; the password is left alone. Deactivating an account revokes its
+// a.ID; the password is left alone. The actor must be allowed the change
+// by workspace.CanUpdateAccount. Deactivating an account revokes its
 // sessions in the same transaction.
 func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
 	before, err := findAccountByID(ctx, tx, a.ID)
 	if err != nil {
+		return err
+	}
+	if err := workspace.CanUpdateAccount(actor, before, a); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	if a.OrganisationID != before.OrganisationID {
@@ -131,19 +161,35 @@ func (db *DB) SetAccountLanguage(ctx context.Context, accountID int64, lang stri
 }
 
 // SetPassword stores a new password hash for the account and revokes all of
-// its sessions, so that a stolen session dies with the old password.
+// its sessions, so that a stolen session dies with the old password. The
+// actor must be allowed by workspace.CanSetPassword: the account itself,
+// or someone who manages it.
 func (db *DB) SetPassword(ctx context.Context, actor workspace.Actor, accountID int64, hash string) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	acc, err := findAccountByID(ctx, tx, accountID)
+	if err != nil {
+		return err
+	}
+	if err := workspace.CanSetPassword(actor, acc); err != nil {
+		return err
+	}
 	if err := db.setPassword(ctx, tx, actor, accountID, hash); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
+// setPassword writes the hash and revokes the sessions, inside tx. Callers
+// have authorised the change: by a rule (SetPassword) or by an invitation
+// token (UseInvitation).
 func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, accountID int64, hash string) error {
 	if hash == "" {
 		return workspace.Errorf(workspace.EINTERNAL, "empty password hash")
@@ -213,25 +259,11 @@ func findAccounts(ctx context.Context, q sqlx.QueryerContext, filter workspace.A
 	if filter.ActiveOnly {
 		where = append(where, "a.active = TRUE")
 	}
-	rows, err := q.QueryxContext(ctx, `
+	accs, err := queryRows(ctx, q, accountWithOrganisationFields, `
 		SELECT `+accountColumns+`, `+prefixed("o", organisationColumns)+`
 		FROM accounts a JOIN organisations o ON o.id = a.organisation_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.name, a.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: find accounts: %w", err)
-	}
-	defer rows.Close()
-	accs := []*workspace.Account{}
-	for rows.Next() {
-		a, o := &workspace.Account{}, &workspace.Organisation{}
-		if err := rows.Scan(&a.ID, &a.Name, &a.Email, &a.OrganisationID, &a.Language, &a.Role, &a.CanVote, &a.Active, &a.PasswordHash, &a.CreatedAt, &a.UpdatedAt,
-			&o.ID, &o.NameFR, &o.NameAR, &o.College, &o.Delegation, &o.Contact, &o.Active, &o.CreatedAt, &o.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("sqlite: scan account: %w", err)
-		}
-		a.Organisation = o
-		accs = append(accs, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: find accounts: %w", err)
 	}
 	return accs, nil

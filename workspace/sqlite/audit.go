@@ -11,6 +11,16 @@ import (
 	"tawla/workspace"
 )
 
+// auditEntryColumns are the columns of an audit entry that
+// auditEntryFields scans into, in the same order.
+const auditEntryColumns = `id, at, actor_id, actor_name, action, entity_type, entity_id, before_json, after_json`
+
+// auditEntryFields returns the fields of e that auditEntryColumns are
+// scanned into, in order.
+func auditEntryFields(e *workspace.AuditEntry) []any {
+	return []any{&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.EntityType, &e.EntityID, &e.Before, &e.After}
+}
+
 // FindAuditEntries returns the entries matching filter, newest first, and the
 // number of entries matching it in all.
 func (db *DB) FindAuditEntries(ctx context.Context, filter workspace.AuditFilter) ([]*workspace.AuditEntry, int, error) {
@@ -44,9 +54,8 @@ func (db *DB) FindAuditEntries(ctx context.Context, filter workspace.AuditFilter
 		limit = 200
 	}
 	offset := max(filter.Offset, 0)
-	entries := []*workspace.AuditEntry{}
-	err := db.read.SelectContext(ctx, &entries, `
-		SELECT id, at, actor_id, actor_name, action, entity_type, entity_id, before_json, after_json
+	entries, err := queryRows(ctx, db.read, auditEntryFields, `
+		SELECT `+auditEntryColumns+`
 		FROM audit_log WHERE `+cond+`
 		ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {

@@ -8,8 +8,10 @@ import (
 )
 
 // CreateInvitation makes a one-time link for the account to set its
-// password and returns the token to put in the link. Earlier unused
-// invitations of the account stop working.
+// password and returns the token to put in the link. The actor must manage
+// accounts of the account's role (workspace.CanManageAccount), and the
+// account must be active. Earlier unused invitations of the account stop
+// working.
 func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accountID int64) (token string, err error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -17,8 +19,14 @@ func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accou
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return "", err
+	}
 	acc, err := findAccountByID(ctx, tx, accountID)
 	if err != nil {
+		return "", err
+	}
+	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
 		return "", err
 	}
 	if !acc.Active {
@@ -43,7 +51,8 @@ func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accou
 // token that is unknown, used or expired gives ENOTFOUND.
 func (db *DB) FindInvitation(ctx context.Context, token string) (*workspace.Account, error) {
 	var inv workspace.Invitation
-	err := db.read.GetContext(ctx, &inv, `SELECT id, account_id, created_by, created_at, expires_at, used_at FROM invitations WHERE id = ?`, workspace.TokenDigest(token))
+	err := db.read.QueryRowContext(ctx, `SELECT id, account_id, created_by, created_at, expires_at, used_at FROM invitations WHERE id = ?`, workspace.TokenDigest(token)).
+		Scan(&inv.ID, &inv.AccountID, &inv.CreatedBy, &inv.CreatedAt, &inv.ExpiresAt, &inv.UsedAt)
 	if isNoRows(err) {
 		return nil, errInvitationUnusable()
 	} else if err != nil {

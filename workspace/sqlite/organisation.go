@@ -10,7 +10,15 @@ import (
 	"tawla/workspace"
 )
 
+// organisationColumns are the columns of an organisation that
+// organisationFields scans into, in the same order.
 const organisationColumns = `id, name_fr, name_ar, college, delegation, contact, active, created_at, updated_at`
+
+// organisationFields returns the fields of o that organisationColumns are
+// scanned into, in order.
+func organisationFields(o *workspace.Organisation) []any {
+	return []any{&o.ID, &o.NameFR, &o.NameAR, &o.College, &o.Delegation, &o.Contact, &o.Active, &o.CreatedAt, &o.UpdatedAt}
+}
 
 // organisationAudit is the part of an organisation the audit log keeps.
 type organisationAudit struct {
@@ -27,16 +35,24 @@ func auditOrganisation(o *workspace.Organisation) organisationAudit {
 }
 
 // CreateOrganisation validates o, stores it as a new active organisation and
-// sets its ID and timestamps.
+// sets its ID and timestamps. The actor must manage organisations
+// (workspace.CanManageOrganisations).
 func (db *DB) CreateOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation) error {
-	if err := o.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanManageOrganisations(actor); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
 
 	now := db.Now()
 	o.Active, o.CreatedAt, o.UpdatedAt = true, now, now
@@ -58,18 +74,25 @@ func (db *DB) CreateOrganisation(ctx context.Context, actor workspace.Actor, o *
 
 // UpdateOrganisation validates o and stores its fields (Active included, so
 // this also deactivates and reactivates) over the organisation with o.ID.
+// The actor must manage organisations (workspace.CanManageOrganisations).
 func (db *DB) UpdateOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation) error {
-	if err := o.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
 	before, err := findOrganisationByID(ctx, tx, o.ID)
 	if err != nil {
+		return err
+	}
+	if err := workspace.CanManageOrganisations(actor); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
 		return err
 	}
 	o.CreatedAt, o.UpdatedAt = before.CreatedAt, db.Now()
@@ -117,8 +140,7 @@ func findOrganisations(ctx context.Context, q sqlx.QueryerContext, filter worksp
 	if filter.ActiveOnly {
 		where = append(where, "active = TRUE")
 	}
-	orgs := []*workspace.Organisation{}
-	err := sqlx.SelectContext(ctx, q, &orgs, `SELECT `+organisationColumns+` FROM organisations WHERE `+
+	orgs, err := queryRows(ctx, q, organisationFields, `SELECT `+organisationColumns+` FROM organisations WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY CASE college
 			WHEN 'state' THEN 1 WHEN 'civil_society' THEN 2 WHEN 'local_authority' THEN 3
 			WHEN 'returnees' THEN 4 ELSE 5 END, name_fr, id`, args...)

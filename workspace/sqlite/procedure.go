@@ -3,14 +3,23 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
 
-const procedureColumns = `id, title, language, category, summary, document_id, created_by, created_at, updated_at`
+// procedureColumns are the columns findProcedures reads, in the order
+// procedureFields scans them: the procedure (p) and, from its draft (d),
+// the time of the draft's last change, so that a list of procedures is read
+// in one query instead of one per draft.
+const procedureColumns = `p.id, p.title, p.language, p.category, p.summary, p.document_id, p.created_by, p.created_at, p.updated_at, d.updated_at`
+
+// procedureFields returns the fields of p that procedureColumns are
+// scanned into, in order.
+func procedureFields(p *workspace.Procedure) []any {
+	return []any{&p.ID, &p.Title, &p.Language, &p.Category, &p.Summary, &p.DocumentID, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.DraftUpdatedAt}
+}
 
 // procedureAudit is the part of a procedure the audit log keeps.
 type procedureAudit struct {
@@ -26,19 +35,26 @@ func auditProcedure(p *workspace.Procedure) procedureAudit {
 
 // CreateProcedure validates p and stores it with a new draft document whose
 // text starts as draft (version 0), setting p's ID, DocumentID and
-// timestamps.
+// timestamps. The actor must edit procedures (workspace.CanEditProcedures).
 func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure, draft string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanEditProcedures(actor); err != nil {
+		return err
+	}
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	if err := workspace.CheckDocumentText(draft); err != nil {
 		return err
 	}
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 
 	docID, err := db.createDocument(ctx, tx, workspace.DocumentProcedureDraft, draft)
 	if err != nil {
@@ -63,20 +79,27 @@ func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *wor
 }
 
 // UpdateProcedure validates p and stores its title, language, category and
-// summary over the procedure with p.ID. The draft is changed only through
+// summary over the procedure with p.ID. The actor must edit procedures
+// (workspace.CanEditProcedures). The draft is changed only through
 // document updates.
 func (db *DB) UpdateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
 	before, err := findProcedureByID(ctx, tx, p.ID)
 	if err != nil {
+		return err
+	}
+	if err := workspace.CanEditProcedures(actor); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
 		return err
 	}
 	p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.DocumentID, before.CreatedBy, before.CreatedAt, db.Now()
@@ -99,7 +122,7 @@ func (db *DB) FindProcedureByID(ctx context.Context, id int64) (*workspace.Proce
 // FindProcedureByDocumentID returns the procedure whose draft is the
 // document, or ENOTFOUND.
 func (db *DB) FindProcedureByDocumentID(ctx context.Context, documentID int64) (*workspace.Procedure, error) {
-	procs, err := findProcedures(ctx, db.read, "document_id = ?", documentID)
+	procs, err := findProcedures(ctx, db.read, "p.document_id = ?", documentID)
 	if err != nil {
 		return nil, err
 	} else if len(procs) == 0 {
@@ -108,13 +131,15 @@ func (db *DB) FindProcedureByDocumentID(ctx context.Context, documentID int64) (
 	return procs[0], nil
 }
 
-// FindProcedures returns every procedure, most recently changed first.
+// FindProcedures returns every procedure, with the time its draft last
+// changed, most recently changed first. It runs one query, however many
+// procedures there are.
 func (db *DB) FindProcedures(ctx context.Context) ([]*workspace.Procedure, error) {
 	return findProcedures(ctx, db.read, "1 = 1")
 }
 
 func findProcedureByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Procedure, error) {
-	procs, err := findProcedures(ctx, q, "id = ?", id)
+	procs, err := findProcedures(ctx, q, "p.id = ?", id)
 	if err != nil {
 		return nil, err
 	} else if len(procs) == 0 {
@@ -123,12 +148,14 @@ func findProcedureByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*w
 	return procs[0], nil
 }
 
-// findProcedures selects procedures by a fixed condition written in this
-// package, never by user input.
+// findProcedures selects procedures, joined with their drafts, by a fixed
+// condition written in this package, never by user input.
 func findProcedures(ctx context.Context, q sqlx.QueryerContext, cond string, args ...any) ([]*workspace.Procedure, error) {
-	procs := []*workspace.Procedure{}
-	query := `SELECT ` + procedureColumns + ` FROM procedures WHERE ` + cond + ` ORDER BY updated_at DESC, id DESC`
-	if err := sqlx.SelectContext(ctx, q, &procs, strings.TrimSpace(query), args...); err != nil {
+	procs, err := queryRows(ctx, q, procedureFields, `
+		SELECT `+procedureColumns+`
+		FROM procedures p JOIN documents d ON d.id = p.document_id
+		WHERE `+cond+` ORDER BY p.updated_at DESC, p.id DESC`, args...)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: find procedures: %w", err)
 	}
 	return procs, nil

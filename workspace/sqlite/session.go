@@ -50,7 +50,8 @@ func (db *DB) CreateSession(ctx context.Context, accountID int64, replacing stri
 // EUNAUTHORIZED.
 func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session, *workspace.Account, error) {
 	var s workspace.Session
-	err := db.read.GetContext(ctx, &s, `SELECT id, account_id, created_at, expires_at, revoked_at FROM sessions WHERE id = ?`, workspace.TokenDigest(token))
+	err := db.read.QueryRowContext(ctx, `SELECT id, account_id, created_at, expires_at, revoked_at FROM sessions WHERE id = ?`, workspace.TokenDigest(token)).
+		Scan(&s.ID, &s.AccountID, &s.CreatedAt, &s.ExpiresAt, &s.RevokedAt)
 	if isNoRows(err) {
 		return nil, nil, errUnauthorized()
 	} else if err != nil {

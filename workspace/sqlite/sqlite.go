@@ -220,6 +220,27 @@ func (db *DB) beginWrite(ctx context.Context) (*sqlx.Tx, error) {
 	return tx, nil
 }
 
+// queryRows runs query and returns one new T per row, each scanned into
+// the fields that fields returns, in the order of the query's columns. The
+// store scans explicitly, column by column, so that the domain types carry
+// no database tags and a column list and its scan stay side by side.
+func queryRows[T any](ctx context.Context, q sqlx.QueryerContext, fields func(*T) []any, query string, args ...any) ([]*T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []*T{}
+	for rows.Next() {
+		t := new(T)
+		if err := rows.Scan(fields(t)...); err != nil {
+			return nil, err
+		}
+		list = append(list, t)
+	}
+	return list, rows.Err()
+}
+
 // notFound returns the ENOTFOUND error for a missing thing.
 func notFound(what string) error {
 	return &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.not_found", Message: what + " not found."}

@@ -299,13 +299,19 @@ func TestConcurrentWrites(t *testing.T) {
 
 // Foreign keys are enforced on every connection: an audit entry cannot name
 // an actor that is not an account, and the change it records is rolled back.
+// The actor is a system actor carrying an account ID, because the store
+// reads an account actor again and turns an unknown one into nobody, whom
+// the rules refuse before anything reaches the audit log.
 func TestForeignKeysEnforced(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	ghost := int64(404)
-	err := db.CreateOrganisation(ctx, workspace.Actor{AccountID: &ghost, Name: "ghost"}, &workspace.Organisation{NameFR: "Fantôme", College: workspace.CollegeState})
+	err := db.CreateOrganisation(ctx, workspace.Actor{AccountID: &ghost, Name: "ghost", System: true}, &workspace.Organisation{NameFR: "Fantôme", College: workspace.CollegeState})
 	if err == nil {
 		t.Fatal("CreateOrganisation by an actor that is not an account = nil error, want a foreign key failure")
+	}
+	if code := workspace.ErrorCode(err); code != workspace.EINTERNAL {
+		t.Fatalf("CreateOrganisation by an actor that is not an account: %v (code %q), want a foreign key failure", err, code)
 	}
 	orgs, err := db.FindOrganisations(ctx, workspace.OrganisationFilter{})
 	if err != nil {
