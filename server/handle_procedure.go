@@ -96,11 +96,6 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	doc, err := s.db.FindDocumentByID(r.Context(), proc.DocumentID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	text, version, err := s.collab.Text(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -121,15 +116,12 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 	p.Section = "procedures"
 	view := procedureView{
 		Procedure:  proc,
-		ChangedAt:  proc.UpdatedAt,
+		ChangedAt:  proc.LastChangedAt(),
 		CanEdit:    workspace.AccessMember.Allows(p.Account),
 		Text:       text,
 		Version:    version,
 		Preview:    preview,
 		StyleNonce: nonce,
-	}
-	if doc.UpdatedAt.After(view.ChangedAt) {
-		view.ChangedAt = doc.UpdatedAt
 	}
 	p.Data = view
 	s.render(w, r, http.StatusOK, "procedure", p)

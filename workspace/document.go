@@ -20,11 +20,11 @@ const (
 // the text at a version is the latest snapshot at or before it with the
 // updates after the snapshot applied in order.
 type Document struct {
-	ID        int64        `db:"id"`
-	Kind      DocumentKind `db:"kind"`
-	Version   int          `db:"version"`
-	CreatedAt time.Time    `db:"created_at"`
-	UpdatedAt time.Time    `db:"updated_at"`
+	ID        int64
+	Kind      DocumentKind
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // DocumentUpdate is one accepted change to a document, as stored: Version
@@ -33,21 +33,21 @@ type Document struct {
 // ClientSeq name the editor session and its running number, which makes a
 // re-sent push recognisable.
 type DocumentUpdate struct {
-	DocumentID int64     `db:"document_id"`
-	Version    int       `db:"version"`
-	ClientID   string    `db:"client_id"`
-	ClientSeq  int64     `db:"client_seq"`
-	Changes    string    `db:"changes"`
-	AccountID  *int64    `db:"account_id"`
-	CreatedAt  time.Time `db:"created_at"`
+	DocumentID int64
+	Version    int
+	ClientID   string
+	ClientSeq  int64
+	Changes    string
+	AccountID  *int64
+	CreatedAt  time.Time
 }
 
 // DocumentSnapshot is the full text of a document at a version.
 type DocumentSnapshot struct {
-	DocumentID int64     `db:"document_id"`
-	Version    int       `db:"version"`
-	Content    string    `db:"content"`
-	CreatedAt  time.Time `db:"created_at"`
+	DocumentID int64
+	Version    int
+	Content    string
+	CreatedAt  time.Time
 }
 
 // MaxDocumentBytes is the default largest size of a document's text, in

@@ -52,14 +52,7 @@ func (db *DB) CreateDocument(ctx context.Context, kind workspace.DocumentKind, t
 
 // FindDocumentByID returns the document with id, or ENOTFOUND.
 func (db *DB) FindDocumentByID(ctx context.Context, id int64) (*workspace.Document, error) {
-	var d workspace.Document
-	err := db.read.GetContext(ctx, &d, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id)
-	if isNoRows(err) {
-		return nil, notFound("Document")
-	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: find document: %w", err)
-	}
-	return &d, nil
+	return findDocument(ctx, db.read, id)
 }
 
 // LoadDocument returns what it takes to rebuild a document's current text:
@@ -72,17 +65,14 @@ func (db *DB) LoadDocument(ctx context.Context, id int64) (*workspace.Document, 
 	}
 	defer tx.Rollback()
 
-	var d workspace.Document
-	err = tx.GetContext(ctx, &d, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id)
-	if isNoRows(err) {
-		return nil, nil, nil, notFound("Document")
-	} else if err != nil {
-		return nil, nil, nil, fmt.Errorf("sqlite: load document: %w", err)
+	d, err := findDocument(ctx, tx, id)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	var snap workspace.DocumentSnapshot
-	if err := tx.GetContext(ctx, &snap, `
+	if err := tx.QueryRowxContext(ctx, `
 		SELECT document_id, version, content, created_at FROM document_snapshots
-		WHERE document_id = ? ORDER BY version DESC LIMIT 1`, id); err != nil {
+		WHERE document_id = ? ORDER BY version DESC LIMIT 1`, id).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt); err != nil {
 		return nil, nil, nil, fmt.Errorf("sqlite: load document snapshot: %w", err)
 	}
 	updates, err := findDocumentUpdates(ctx, tx, id, snap.Version, d.Version)
@@ -92,7 +82,7 @@ func (db *DB) LoadDocument(ctx context.Context, id int64) (*workspace.Document, 
 	if len(updates) != d.Version-snap.Version {
 		return nil, nil, nil, fmt.Errorf("sqlite: document %d: %d updates after snapshot %d, want %d", id, len(updates), snap.Version, d.Version-snap.Version)
 	}
-	return &d, &snap, updates, nil
+	return d, &snap, updates, nil
 }
 
 // FindDocumentUpdates returns the updates of a document with versions in
@@ -102,11 +92,22 @@ func (db *DB) FindDocumentUpdates(ctx context.Context, id int64, after, upTo int
 }
 
 func findDocumentUpdates(ctx context.Context, q sqlx.QueryerContext, id int64, after, upTo int) ([]*workspace.DocumentUpdate, error) {
-	updates := []*workspace.DocumentUpdate{}
-	err := sqlx.SelectContext(ctx, q, &updates, `
+	rows, err := q.QueryxContext(ctx, `
 		SELECT document_id, version, client_id, client_seq, changes, account_id, created_at
 		FROM document_updates WHERE document_id = ? AND version > ? AND version <= ? ORDER BY version`, id, after, upTo)
 	if err != nil {
+		return nil, fmt.Errorf("sqlite: find document updates: %w", err)
+	}
+	defer rows.Close()
+	updates := []*workspace.DocumentUpdate{}
+	for rows.Next() {
+		var u workspace.DocumentUpdate
+		if err := rows.Scan(&u.DocumentID, &u.Version, &u.ClientID, &u.ClientSeq, &u.Changes, &u.AccountID, &u.CreatedAt); err != nil {
+			return nil, fmt.Errorf("sqlite: find document updates: %w", err)
+		}
+		updates = append(updates, &u)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: find document updates: %w", err)
 	}
 	return updates, nil
@@ -318,7 +319,8 @@ func (db *DB) LastClientSeqs(ctx context.Context, id int64) (map[string]int64, e
 
 func findDocument(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Document, error) {
 	var d workspace.Document
-	err := sqlx.GetContext(ctx, q, &d, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id)
+	err := q.QueryRowxContext(ctx, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id).
+		Scan(&d.ID, &d.Kind, &d.Version, &d.CreatedAt, &d.UpdatedAt)
 	if isNoRows(err) {
 		return nil, notFound("Document")
 	} else if err != nil {
