@@ -39,14 +39,12 @@ const serverClientPrefix = "server:"
 // Apply makes a server-made update to a document and returns the
 // document's version after it. The update is stored and sent to the
 // editors in the same way as a push, in a transaction of its own with the
-// edit's other writes. When ctx ends first, the update may still be made.
+// edit's other writes; in that transaction, CanEditDocument decides on the
+// account as it is then. When ctx ends first, the update may still be
+// made.
 func (a *Authority) Apply(ctx context.Context, docID int64, e Edit) (int, error) {
-	doc, err := a.db.FindDocumentByID(ctx, docID)
-	if err != nil {
-		return 0, err
-	}
-	if err := workspace.CanEditDocument(e.Account, doc); err != nil {
-		return 0, err
+	if e.Account == nil {
+		return 0, &workspace.Error{Code: workspace.EUNAUTHORIZED, Key: "error.unauthorized", Message: "Please log in."}
 	}
 	res, err := a.await(ctx, docID, roomMsg{kind: msgEdit, edit: &e})
 	if err != nil {
@@ -71,7 +69,24 @@ func (r *docRoom) applyEdit(e *Edit) editResult {
 	}
 	rows := r.updateRows(rebased, []int64{1}, e.Account.ID)
 	r.lastSeq[clientID] = 1
-	if err := r.commit(rows, e.Within); err != nil {
+	within := func(ctx context.Context, tx *sqlite.Tx, version int) error {
+		acc, err := tx.FindAccount(ctx, e.Account.ID)
+		if err != nil {
+			return err
+		}
+		doc, err := tx.FindDocument(ctx, r.docID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanEditDocument(acc, doc); err != nil {
+			return err
+		}
+		if e.Within == nil {
+			return nil
+		}
+		return e.Within(ctx, tx, version)
+	}
+	if err := r.commit(rows, within); err != nil {
 		return editResult{err: err}
 	}
 	return editResult{version: r.version}

@@ -149,12 +149,15 @@ func TestServerMadeUpdate(t *testing.T) {
 	}
 
 	stakeholder := ts.account(t, demo.StakeholderEmail)
-	_, version, err := ts.collab.Text(ctx, docID)
+	text, version, err := ts.collab.Text(ctx, docID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, _ := change.Of(0)
-	_, err = ts.collab.Apply(ctx, docID, collab.Edit{Account: stakeholder, Base: version, Changes: empty})
+	refused, err := change.Of(utf16Len(text), change.Spec{From: 0, Insert: "⟦refusé⟧"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ts.collab.Apply(ctx, docID, collab.Edit{Account: stakeholder, Base: version, Changes: refused})
 	if workspace.ErrorCode(err) != workspace.EFORBIDDEN {
 		t.Errorf("an edit asked for by a stakeholder: %v, want forbidden", err)
 	}
@@ -165,7 +168,7 @@ func TestServerMadeUpdate(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	text, version, err := ts.collab.Text(ctx, docID)
+	text, version, err = ts.collab.Text(ctx, docID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +219,7 @@ func TestServerMadeUpdate(t *testing.T) {
 			t.Errorf("edit %d (version %d) has no audit entry", edit, v)
 		}
 	}
-	if strings.Contains(text, "⟦10 ") || strings.Contains(text, "⟦20 ") {
+	if strings.Contains(text, "⟦10 ") || strings.Contains(text, "⟦20 ") || strings.Contains(text, "⟦refusé⟧") {
 		t.Errorf("a failed edit reached the text: %q", text)
 	}
 	t.Logf("%d server-made updates among %d, while %d editors typed", len(versions), version, len(editors))

@@ -28,3 +28,15 @@ func (tx *Tx) Now() time.Time { return tx.now }
 func (tx *Tx) RecordAudit(ctx context.Context, actor workspace.Actor, action, entityType string, entityID int64, before, after any) error {
 	return tx.db.recordAudit(ctx, tx.tx, actor, action, entityType, entityID, before, after)
 }
+
+// FindAccount returns the account with id as the transaction sees it, so
+// that a rule decided in the transaction counts the account's role and
+// state at the moment of the write.
+func (tx *Tx) FindAccount(ctx context.Context, id int64) (*workspace.Account, error) {
+	return findAccountByID(ctx, tx.tx, id)
+}
+
+// FindDocument returns the document with id as the transaction sees it.
+func (tx *Tx) FindDocument(ctx context.Context, id int64) (*workspace.Document, error) {
+	return findDocument(ctx, tx.tx, id)
+}
