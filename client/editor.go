@@ -622,6 +622,9 @@ type serverMessage struct {
 	Head    int          `json:"head"`
 	Code    string       `json:"code"`
 	Message string       `json:"message"`
+	// Messages are the doc.peer and doc.presence messages a doc.peers
+	// message carries.
+	Messages []serverMessage `json:"messages"`
 }
 
 // wireUpdate is one update of doc.updates.
@@ -633,12 +636,12 @@ type wireUpdate struct {
 // outcome is what handling one message leaves for the hooks, which run
 // after the lock is released.
 type outcome struct {
-	updates  []UpdateInfo
-	pushed   *PushInfo
-	peer     *PeerEvent
-	presence *Presence
-	err      error
-	broken   bool // the link was dropped: stop it
+	updates   []UpdateInfo
+	pushed    *PushInfo
+	peers     []PeerEvent
+	presences []Presence
+	err       error
+	broken    bool // the link was dropped: stop it
 }
 
 // handle serves one message that arrived on link l.
@@ -736,11 +739,20 @@ func (e *Editor) serve(l *link, m *serverMessage, out *outcome) {
 			e.peers[p.ID] = p
 		}
 		if e.opts.OnPeer != nil {
-			out.peer = &PeerEvent{Peer: p, Joined: m.Event != "leave"}
+			out.peers = append(out.peers, PeerEvent{Peer: p, Joined: m.Event != "leave"})
+		}
+	case "doc.peers":
+		for i := range m.Messages {
+			sub := &m.Messages[i]
+			if sub.Type != "doc.peer" && sub.Type != "doc.presence" {
+				out.err = e.breakLocked(fmt.Errorf("%w: doc.peers carries a %q message", ErrProtocol, sub.Type))
+				return
+			}
+			e.serve(l, sub, out)
 		}
 	case "doc.presence":
 		if e.opts.OnPresence != nil {
-			out.presence = &Presence{Peer: Peer{ID: m.Peer, Name: m.Name, Colour: m.Colour}, Version: m.Version, Anchor: m.Anchor, Head: m.Head}
+			out.presences = append(out.presences, Presence{Peer: Peer{ID: m.Peer, Name: m.Name, Colour: m.Colour}, Version: m.Version, Anchor: m.Anchor, Head: m.Head})
 		}
 	case "error":
 		err := &ServerError{Code: m.Code, Message: m.Message, Doc: m.Doc}
@@ -780,11 +792,11 @@ func (e *Editor) emit(out *outcome) {
 	if out.pushed != nil {
 		o.OnPushed(*out.pushed)
 	}
-	if out.peer != nil {
-		o.OnPeer(*out.peer)
+	for _, p := range out.peers {
+		o.OnPeer(p)
 	}
-	if out.presence != nil {
-		o.OnPresence(*out.presence)
+	for _, p := range out.presences {
+		o.OnPresence(p)
 	}
 	if out.err != nil && o.OnError != nil {
 		o.OnError(out.err)

@@ -116,6 +116,9 @@ type docRoom struct {
 	// update; moved collects those an update moved since the last commit.
 	anchors []*workspace.Anchor
 	moved   map[*workspace.Anchor]struct{}
+	// notices are the joins, leaves and selections not yet told to the
+	// others.
+	notices turnNotices
 }
 
 func newDocRoom(a *Authority, docID int64) *docRoom {
@@ -181,8 +184,27 @@ func (r *docRoom) run() {
 	if r.loadErr != nil {
 		r.logger.Error("collab: load document", "error", r.loadErr)
 	}
+	var noticeTimer *time.Timer
 	for {
-		batch := []roomMsg{*<-r.inbox}
+		var first *roomMsg
+		if due, pending := r.notices.due(); pending {
+			// Notices wait a little for others to join them, then go.
+			if noticeTimer == nil {
+				noticeTimer = time.NewTimer(time.Until(due))
+			} else {
+				noticeTimer.Reset(time.Until(due))
+			}
+			select {
+			case first = <-r.inbox:
+				noticeTimer.Stop()
+			case <-noticeTimer.C:
+				r.notices.deliver(r)
+				continue
+			}
+		} else {
+			first = <-r.inbox
+		}
+		batch := []roomMsg{*first}
 	drain:
 		for len(batch) < roomBatchMax {
 			select {
@@ -193,6 +215,9 @@ func (r *docRoom) run() {
 			}
 		}
 		r.handleBatch(batch)
+		if due, pending := r.notices.due(); pending && !time.Now().Before(due) {
+			r.notices.deliver(r)
+		}
 		if len(r.peers) == 0 && r.tryClose() {
 			break
 		}
@@ -605,7 +630,7 @@ func (r *docRoom) join(m roomMsg) {
 	}
 	if !known {
 		r.peers[m.peer.Key()] = rp
-		r.broadcastExcept(m.peer, mustJSON(peerInfo(r.docID, rp, "join")))
+		r.notices.join(m.peer.Key(), mustJSON(peerInfo(r.docID, rp, "join")))
 	}
 }
 
@@ -628,7 +653,7 @@ func (r *docRoom) leave(p *live.Peer) {
 	}
 	delete(r.peers, p.Key())
 	r.a.left(p, r.docID)
-	r.broadcast(mustJSON(peerInfo(r.docID, rp, "leave")))
+	r.notices.leave(p.Key(), mustJSON(peerInfo(r.docID, rp, "leave")))
 }
 
 // presence relays a peer's selection to the others, with the name and
@@ -645,20 +670,12 @@ func (r *docRoom) presence(m roomMsg) {
 	}
 	msg := peerInfo(r.docID, rp, "")
 	msg["type"], msg["doc"], msg["version"], msg["anchor"], msg["head"] = "doc.presence", r.docID, m.version, m.anchor, m.head
-	r.broadcastExcept(m.peer, mustJSON(msg))
+	r.notices.presence(m.peer.Key(), mustJSON(msg))
 }
 
 func (r *docRoom) broadcast(data []byte) {
 	for _, rp := range r.peers {
 		rp.peer.Send(data)
-	}
-}
-
-func (r *docRoom) broadcastExcept(p *live.Peer, data []byte) {
-	for key, rp := range r.peers {
-		if key != p.Key() {
-			rp.peer.Send(data)
-		}
 	}
 }
 

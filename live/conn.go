@@ -135,6 +135,9 @@ type wsConn struct {
 	closeReason string
 	closing     atomic.Bool // the reader ignores messages once set
 
+	// bucket paces the client's messages; only the reader uses it.
+	bucket *messageBucket
+
 	// Guarded by hub.mu.
 	topics   map[Topic]struct{}
 	detached bool
@@ -183,6 +186,12 @@ func (c *wsConn) requestClose(code int, reason string) {
 // Cancelling ctx closes the connection with 1001. When the hub is shut down,
 // Serve closes ws with 1001 and returns at once.
 func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
+	h.serve(ctx, ws, info, false)
+}
+
+// serve is Serve for a connection whose place in the limits is reserved
+// already (Ticket.Serve) or not.
+func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, info ConnInfo, reserved bool) {
 	c := &wsConn{
 		hub:      h,
 		ws:       ws,
@@ -191,8 +200,12 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 		closeNow: make(chan struct{}),
 		topics:   make(map[Topic]struct{}),
 	}
-	if !h.register(c) {
-		msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, reasonShutdown)
+	if refused := h.register(c, reserved); refused != "" {
+		code := websocket.CloseGoingAway
+		if refused == reasonTooMany {
+			code = websocket.CloseTryAgainLater
+		}
+		msg := websocket.FormatCloseMessage(code, refused)
 		_ = ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(h.writeWait))
 		ws.Close()
 		return
@@ -238,7 +251,7 @@ func (h *Hub) Serve(ctx context.Context, ws *websocket.Conn, info ConnInfo) {
 func (c *wsConn) readLoop(ctx context.Context) {
 	ws, pongWait := c.ws, c.hub.pongWait
 	c.hub.mu.Lock()
-	limit := c.hub.maxMessage
+	limit := c.hub.limits.MaxMessageBytes
 	c.hub.mu.Unlock()
 	ws.SetReadLimit(limit)
 	_ = ws.SetReadDeadline(time.Now().Add(pongWait))
@@ -254,8 +267,32 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		if c.closing.Load() {
 			continue // waiting for the client's close frame
 		}
+		if !c.waitTurn(ctx) {
+			return
+		}
 		_ = ws.SetReadDeadline(time.Now().Add(pongWait))
 		c.handleMessage(ctx, typ, data)
+	}
+}
+
+// waitTurn holds a message back until the connection's message rate lets
+// it through; nothing is dropped, and a client sending faster than the
+// rate is read more slowly. It reports false when the connection ends
+// while waiting.
+func (c *wsConn) waitTurn(ctx context.Context) bool {
+	wait := c.bucket.take(time.Now())
+	if wait <= 0 {
+		return true
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-c.closeNow:
+		return false
 	}
 }
 

@@ -35,9 +35,10 @@ const (
 	// could reset the connection and lose the close frame on the way.
 	defaultCloseGrace = 2 * time.Second
 
-	// maxMessageSize is the read limit of one client message; a bigger
-	// message closes the connection with 1009 (gorilla does it).
-	maxMessageSize = 64 << 10
+	// maxMessageSize is the default read limit of one client message, one
+	// mebibyte: a push of a thousand keystrokes fits; a bigger message
+	// closes the connection with 1009 (gorilla does it).
+	maxMessageSize = 1 << 20
 	// sendBufferSize is the number of messages queued for one connection;
 	// a connection whose queue is full is too slow and is dropped.
 	sendBufferSize = 256
@@ -53,6 +54,7 @@ const (
 	reasonUnauthorized   = "unauthorized"
 	reasonTooSlow        = "too slow"
 	reasonShutdown       = "server shutting down"
+	reasonTooMany        = "too many connections"
 )
 
 // ConnInfo describes who is on a websocket connection.
@@ -67,6 +69,9 @@ type ConnInfo struct {
 	// that error closes the connection (1008). A nil Account refuses
 	// everything.
 	Account func(ctx context.Context) (*workspace.Account, error)
+	// Address is the client's network address (without the port), for the
+	// limit of connections per address; empty counts against none.
+	Address string
 	// Localize returns the message of an error as the connection's person
 	// reads it (in the language of the page that opened it). Nil shows
 	// workspace.ErrorMessage.
@@ -96,9 +101,11 @@ type Hub struct {
 	kinds    map[string]*Kind
 	routes   []route
 
-	// maxMessage is the read limit of one client message, maxMessageSize
-	// unless SetMaxMessageSize changed it.
-	maxMessage int64
+	// limits bound connections and messages; perSession and perAddress
+	// count the open connections.
+	limits     Limits
+	perSession map[string]int
+	perAddress map[string]int
 }
 
 // NewHub returns an empty, running Hub that logs to logger (nil discards).
@@ -112,21 +119,14 @@ func NewHub(logger *slog.Logger) *Hub {
 		pongWait:   defaultPongWait,
 		pingPeriod: defaultPingPeriod,
 		closeGrace: defaultCloseGrace,
-		maxMessage: maxMessageSize,
+		limits:     DefaultLimits,
+		perSession: make(map[string]int),
+		perAddress: make(map[string]int),
 		conns:      make(map[*wsConn]struct{}),
 		topics:     make(map[Topic]map[*wsConn]struct{}),
 		kinds:      make(map[string]*Kind),
 		drained:    make(chan struct{}),
 	}
-}
-
-// SetMaxMessageSize sets the read limit of one client message, in bytes;
-// a bigger message closes its connection with 1009. Call it before the hub
-// serves connections.
-func (h *Hub) SetMaxMessageSize(n int64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.maxMessage = n
 }
 
 // Publish sends an event {"type":"event","topic":topic,"data":data} to every
@@ -216,18 +216,30 @@ func (h *Hub) Connections() int {
 	return len(h.conns)
 }
 
-// register adds c to the hub; it reports false once the hub is shut down.
-func (h *Hub) register(c *wsConn) bool {
+// register adds c to the hub. It refuses c once the hub is shut down
+// (reasonShutdown) or, unless its place was reserved, when c would exceed
+// the connection limits. A refused reservation is given back.
+func (h *Hub) register(c *wsConn, reserved bool) (refused string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.shutdown {
-		return false
+		if reserved {
+			h.countLocked(c.info, -1)
+		}
+		return reasonShutdown
 	}
+	if !reserved {
+		if h.admitLocked(c.info) != nil {
+			return reasonTooMany
+		}
+		h.countLocked(c.info, 1)
+	}
+	c.bucket = newMessageBucket(h.limits, time.Now())
 	h.nextID++
 	c.id = h.nextID
 	c.logger = h.logger.With("conn", c.id, "account_id", c.info.AccountID)
 	h.conns[c] = struct{}{}
-	return true
+	return ""
 }
 
 // unregister removes c and all its subscriptions.
@@ -235,6 +247,9 @@ func (h *Hub) unregister(c *wsConn) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.detachLocked(c)
+	if _, ok := h.conns[c]; ok {
+		h.countLocked(c.info, -1)
+	}
 	delete(h.conns, c)
 	if h.shutdown && len(h.conns) == 0 {
 		close(h.drained)

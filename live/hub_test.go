@@ -592,3 +592,38 @@ func TestHubEventOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestHubConnectionLimits checks the limits Serve enforces by itself, for
+// connections that were not reserved: over the limit of a session, the
+// connection is closed at once with 1013; a reservation counts as a
+// connection until it is cancelled.
+func TestHubConnectionLimits(t *testing.T) {
+	f := newHubFixture(t)
+	f.hub.SetLimits(Limits{ConnectionsPerSession: 2})
+	a := f.dial(t, "s1", 1)
+	subscribe(t, a, "public:1")
+	b := f.dial(t, "s1", 1)
+	subscribe(t, b, "public:1")
+	c := f.dial(t, "s1", 1)
+	if ce := expectClose(t, c, websocket.CloseTryAgainLater); ce.Text != reasonTooMany {
+		t.Fatalf("close reason %q, want %q", ce.Text, reasonTooMany)
+	}
+	// Another session is another budget.
+	subscribe(t, f.dial(t, "s2", 1), "public:1")
+
+	if _, err := f.hub.Reserve(ConnInfo{SessionID: "s2"}); err != nil {
+		t.Fatalf("reserve a second place for s2: %v", err)
+	}
+	if _, err := f.hub.Reserve(ConnInfo{SessionID: "s2"}); workspace.ErrorCode(err) != workspace.ETHROTTLED {
+		t.Fatalf("reserve a third place for s2: %v, want throttled", err)
+	}
+	ticket, err := f.hub.Reserve(ConnInfo{SessionID: "s3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticket.Cancel()
+	ticket.Cancel() // harmless
+	if _, err := f.hub.Reserve(ConnInfo{SessionID: "s3"}); err != nil {
+		t.Fatalf("a place given back is free again: %v", err)
+	}
+}

@@ -39,15 +39,10 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, sess, acc := c.Value, currentSession(r), currentAccount(r)
-	conn, err := wsUpgrader.Upgrade(w, r, nil)
-	if err != nil {
-		// Upgrade has already answered the client.
-		s.logger.Info("websocket upgrade failed", "err", err)
-		return
-	}
 	info := live.ConnInfo{
 		SessionID: sess.ID,
 		AccountID: acc.ID,
+		Address:   clientAddress(r),
 		// The session is read again for every subscription and message,
 		// so that a revoked session, a deactivation or a role change
 		// takes effect on the next one.
@@ -57,10 +52,24 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		},
 		Localize: s.websocketErrorText(r),
 	}
+	// Over the limits, the refusal is an HTTP answer the page can read,
+	// before any upgrade.
+	ticket, err := s.hub.Reserve(info)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	conn, err := wsUpgrader.Upgrade(w, r, nil)
+	if err != nil {
+		// Upgrade has already answered the client.
+		ticket.Cancel()
+		s.logger.Info("websocket upgrade failed", "err", err)
+		return
+	}
 	// The request context ends when the handler returns, which Serve
 	// outlives only by its cleanup; a detached context keeps the connection
 	// independent of the HTTP server's request bookkeeping.
-	s.hub.Serve(context.WithoutCancel(r.Context()), conn, info)
+	ticket.Serve(context.WithoutCancel(r.Context()), conn)
 }
 
 // sameOrigin reports whether the request's Origin is this site: the host

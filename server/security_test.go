@@ -13,6 +13,7 @@ import (
 
 	"tawla/demo"
 	"tawla/internal/testsupport"
+	"tawla/live"
 )
 
 const evilOrigin = "https://evil.example"
@@ -670,7 +671,7 @@ func TestBadInput(t *testing.T) {
 		wsSubscribe(t, big, "table")
 		wsSubscribe(t, other, "table")
 
-		msg := `{"type":"subscribe","topic":"` + strings.Repeat("x", defaultMaxMessageBytes) + `"}`
+		msg := `{"type":"subscribe","topic":"` + strings.Repeat("x", int(live.DefaultLimits.MaxMessageBytes)) + `"}`
 		_ = big.SetWriteDeadline(time.Now().Add(5 * time.Second))
 		// The server may close before it has read the whole message, so
 		// the write itself may fail; the close frame is what matters.

@@ -32,6 +32,10 @@ type Config struct {
 	// MaxMessageBytes is the largest websocket message a client may send;
 	// a bigger one closes its connection with 1009. Zero means 1 MiB.
 	MaxMessageBytes int64
+	// Live bounds websocket connections per session and per address and
+	// the message rate of a connection; zero fields take live.DefaultLimits.
+	// Its MaxMessageBytes is MaxMessageBytes above.
+	Live live.Limits
 	// Collab bounds co-editing; zero fields take collab.DefaultLimits.
 	Collab collab.Limits
 	// TimeZone is the IANA name of the table's time zone, such as
@@ -39,9 +43,6 @@ type Config struct {
 	// DefaultTimeZone. New refuses a name it cannot load.
 	TimeZone string
 }
-
-// defaultMaxMessageBytes is the default of Config.MaxMessageBytes.
-const defaultMaxMessageBytes = 1 << 20
 
 // Route is one registered endpoint and the least access it needs.
 type Route struct {
@@ -102,10 +103,9 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		throttle: newLoginThrottle(time.Now),
 		mux:      http.NewServeMux(),
 	}
-	if cfg.MaxMessageBytes <= 0 {
-		cfg.MaxMessageBytes = defaultMaxMessageBytes
-	}
-	s.hub.SetMaxMessageSize(cfg.MaxMessageBytes)
+	liveLimits := cfg.Live
+	liveLimits.MaxMessageBytes = cfg.MaxMessageBytes
+	s.hub.SetLimits(liveLimits)
 	s.collab = collab.New(db, logger, cfg.Collab)
 	s.registerTopics()
 	s.registerRoutes()

@@ -177,6 +177,12 @@ class Draft {
       case "doc.presence":
         this.onPresence(msg);
         break;
+      case "doc.peers":
+        // Several of the two above, from one turn of the server, in order.
+        for (const m of Array.isArray(msg.messages) ? msg.messages : []) {
+          if (m && (m.type === "doc.peer" || m.type === "doc.presence")) this.received(m);
+        }
+        break;
       case "error":
         this.onError(msg);
         break;
