@@ -37,7 +37,9 @@ type rejFrame struct {
 	ID      int64       `json:"id"`
 	Event   string      `json:"event"`
 	Updates []rejUpdate `json:"updates"`
-	raw     string
+	// Messages are those a doc.peers message carries.
+	Messages []json.RawMessage `json:"messages"`
+	raw      string
 }
 
 // rejUpdate is one update of a doc.updates message.
@@ -411,6 +413,16 @@ func rejAwait(t *testing.T, ws *websocket.Conn, what string, match func(rejFrame
 		}
 		if match(f) {
 			return f
+		}
+		for _, raw := range f.Messages {
+			var sub rejFrame
+			if err := json.Unmarshal(raw, &sub); err != nil {
+				t.Fatalf("in %s: %v", f, err)
+			}
+			sub.raw = string(raw)
+			if match(sub) {
+				return sub
+			}
 		}
 		if f.Type == "error" {
 			t.Fatalf("waiting for %s: got %s", what, f)

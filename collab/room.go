@@ -351,7 +351,7 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 	}
 	clientID := rebased[0].ClientID
 	if seqs[0] <= r.lastSeq[clientID] {
-		r.refuseMsg(m, workspace.Errorf(workspace.ECONFLICT, "Update %s/%d was already accepted: reload the document.", clientID, seqs[0]))
+		r.refuseMsg(m, workspace.Errorf(workspace.ECONFLICT, "Sequence number %d of client %s is not above %d, the last one accepted from it: reload the document.", seqs[0], clientID, r.lastSeq[clientID]))
 		return acceptedPush{}, false
 	}
 	if err := r.accept(m.version, rebased); err != nil {

@@ -323,6 +323,10 @@ func (c *wsConn) handleMessage(ctx context.Context, typ int, data []byte) {
 	}
 	var m clientMessage
 	if err := json.Unmarshal(data, &m); err != nil {
+		if json.Valid(data) {
+			c.reply(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.ws.not_object", Message: "A message is a JSON object with a type."}, ""))
+			return
+		}
 		c.reply(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.ws.not_json", Message: "Message is not valid JSON."}, ""))
 		return
 	}

@@ -154,7 +154,7 @@ func wsAnswer(t *testing.T, ws *websocket.Conn) string {
 	for {
 		m := wsReadDoc(t, ws)
 		switch m.Type {
-		case "doc.updates", "doc.peer", "doc.presence", "event":
+		case "doc.updates", "doc.peer", "doc.peers", "doc.presence", "event":
 			continue
 		case "error":
 			return "error:" + m.Code
