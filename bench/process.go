@@ -129,7 +129,11 @@ func StartTawla(ctx context.Context, env *Env, name string, extra ...string) (*P
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{env.TawlaBin, "serve", "-addr", addr, "-data", data, "-log-level", "warn"}, extra...)
+	// The peers have no limit on connections or messages: neither has
+	// Tawla here, where a few sessions on one address open hundreds of
+	// websockets and one editor pushes as fast as it can.
+	args := append([]string{env.TawlaBin, "serve", "-addr", addr, "-data", data, "-log-level", "warn",
+		"-max-session-connections", "1000000", "-max-address-connections", "1000000", "-max-message-rate", "1e9"}, extra...)
 	p, err := startProc(ctx, env, name, addr, env.Root, args...)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tawla/collab"
+	"tawla/live"
 	"tawla/server"
 	"tawla/workspace/sqlite"
 )
@@ -29,6 +30,12 @@ type Config struct {
 	MaxDocument int
 	// TimeZone is the table's time zone, in which pages show dates.
 	TimeZone string
+	// SessionConnections and AddressConnections bound the websockets of
+	// one session and of one client address; MessageRate bounds the
+	// messages a second of one websocket.
+	SessionConnections int
+	AddressConnections int
+	MessageRate        float64
 }
 
 // shutdownGrace bounds how long in-flight requests and live connections get
@@ -46,6 +53,9 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes")
 	fs.StringVar(&cfg.TimeZone, "timezone", envOr("TAWLA_TIMEZONE", server.DefaultTimeZone), "IANA time zone in which dates are shown (TAWLA_TIMEZONE)")
 	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units")
+	fs.IntVar(&cfg.SessionConnections, "max-session-connections", live.DefaultLimits.ConnectionsPerSession, "most websockets one session may hold open")
+	fs.IntVar(&cfg.AddressConnections, "max-address-connections", live.DefaultLimits.ConnectionsPerAddress, "most websockets one client address may hold open (behind a proxy, all clients share its address)")
+	fs.Float64Var(&cfg.MessageRate, "max-message-rate", live.DefaultLimits.MessagesPerSecond, "messages a second one websocket may send on average; faster ones are read more slowly")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -89,7 +99,12 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:          m.Logger,
 		MaxMessageBytes: m.Config.MaxMessage,
 		Collab:          collab.Limits{MaxDocumentUnits: m.Config.MaxDocument},
-		TimeZone:        m.Config.TimeZone,
+		Live: live.Limits{
+			ConnectionsPerSession: m.Config.SessionConnections,
+			ConnectionsPerAddress: m.Config.AddressConnections,
+			MessagesPerSecond:     m.Config.MessageRate,
+		},
+		TimeZone: m.Config.TimeZone,
 	}, db)
 	if err != nil {
 		return err
