@@ -190,7 +190,7 @@ func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, statu
 	p.Section = "accounts"
 	p.Data = accountFormView{
 		Account: acc, Organisations: orgs, New: isNew,
-		Error: p.ErrorText(err), Field: fieldError(err),
+		Error: p.formErrorText(err), Field: fieldError(err),
 		InvitationURL: invitationURL, Self: currentAccount(r).ID == acc.ID,
 	}
 	s.render(w, r, status, "account_form", p)
