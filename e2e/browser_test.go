@@ -50,10 +50,10 @@ func TestBrowserLoginFrench(t *testing.T) {
 		t.Errorf(`home page: <html lang=%q dir=%q>, want lang="fr" dir="ltr"`, lang, dir)
 	}
 	want := site.account(t, demo.SecretariatEmail).Name
-	if got := strings.TrimSpace(s.text(".whoami .person")); got != want {
+	if got := strings.TrimSpace(s.text(".nav-wide .whoami .person")); got != want {
 		t.Errorf(".whoami .person = %q, want %q", got, want)
 	}
-	if n := s.count(`.main-nav a[href="/admin/organisations"]`); n != 1 {
+	if n := s.count(`.nav-wide .main-nav a[href="/admin/organisations"]`); n != 1 {
 		t.Errorf("links to /admin/organisations in the main navigation: %d, want 1", n)
 	}
 	orgs, err := site.DB.FindOrganisations(t.Context(), workspace.OrganisationFilter{ActiveOnly: true})
@@ -84,7 +84,7 @@ func TestBrowserLoginArabic(t *testing.T) {
 	// The choice made before logging in is kept for the account, although
 	// the secretariat's profile said French.
 	checkArabicLayout(t, s, "home page after login")
-	nav := s.text(".main-nav ul")
+	nav := s.text(".nav-wide .main-nav ul")
 	if !inArabicScript(nav) {
 		t.Errorf("main navigation %q: want its words in Arabic script", nav)
 	}
@@ -217,7 +217,7 @@ func TestBrowserInvitationFlow(t *testing.T) {
 	if got := invitee.location().Path; got != "/" {
 		t.Fatalf("after setting the password the page is %s, want / (logged in)", got)
 	}
-	if got := strings.TrimSpace(invitee.text(".whoami .person")); got != name {
+	if got := strings.TrimSpace(invitee.text(".nav-wide .whoami .person")); got != name {
 		t.Errorf(".whoami .person = %q, want %q", got, name)
 	}
 	if n := invitee.count(`.notice[role="status"]`); n != 1 {
