@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -49,10 +50,10 @@ func TestBrowserLoginFrench(t *testing.T) {
 		t.Errorf(`home page: <html lang=%q dir=%q>, want lang="fr" dir="ltr"`, lang, dir)
 	}
 	want := site.account(t, demo.SecretariatEmail).Name
-	if got := strings.TrimSpace(s.text(".whoami .person")); got != want {
+	if got := strings.TrimSpace(s.text(".nav-wide .whoami .person")); got != want {
 		t.Errorf(".whoami .person = %q, want %q", got, want)
 	}
-	if n := s.count(`.main-nav a[href="/admin/organisations"]`); n != 1 {
+	if n := s.count(`.nav-wide .main-nav a[href="/admin/organisations"]`); n != 1 {
 		t.Errorf("links to /admin/organisations in the main navigation: %d, want 1", n)
 	}
 	orgs, err := site.DB.FindOrganisations(t.Context(), workspace.OrganisationFilter{ActiveOnly: true})
@@ -83,7 +84,7 @@ func TestBrowserLoginArabic(t *testing.T) {
 	// The choice made before logging in is kept for the account, although
 	// the secretariat's profile said French.
 	checkArabicLayout(t, s, "home page after login")
-	nav := s.text(".main-nav ul")
+	nav := s.text(".nav-wide .main-nav ul")
 	if !inArabicScript(nav) {
 		t.Errorf("main navigation %q: want its words in Arabic script", nav)
 	}
@@ -128,11 +129,13 @@ func inArabicScript(text string) bool {
 // invitationPath matches the path of an invitation link.
 var invitationPath = regexp.MustCompile(`^/invitations/[A-Za-z0-9_-]+$`)
 
-// TestBrowserInvitation follows a new person from the account the
-// secretariat creates to their first login: the invitation link, opened in
-// another browser with no cookies, sets a password with Arabic letters, and
-// works once only.
-func TestBrowserInvitation(t *testing.T) {
+// TestBrowserInvitationFlow follows a new person from the account the
+// secretariat creates to their first page: the invitation, offered at the
+// top of the new account's page; the link, opened in another browser that
+// asks for French, in the account's language (Arabic, right to left) and
+// showing the email once; a password with Arabic letters, which logs the
+// person in on the home page; and the link, which works once only.
+func TestBrowserInvitationFlow(t *testing.T) {
 	const (
 		name     = "سلمى بن علي"
 		email    = "salma.benali@example.tn"
@@ -147,11 +150,15 @@ func TestBrowserInvitation(t *testing.T) {
 	if status := staff.open("/admin/accounts/new"); status != http.StatusOK {
 		t.Fatalf("GET /admin/accounts/new: status %d, want %d", status, http.StatusOK)
 	}
+	if evaluate[bool](staff, `document.querySelector('#can_vote').checked`) {
+		t.Errorf("the new account form ticks the voting right by default")
+	}
 	staff.fill("#name", name)
 	staff.fill("#email", email)
 	org := evaluate[string](staff, `document.querySelector('#organisation_id option:not([value=""])').value`)
 	staff.choose("#organisation_id", org)
 	staff.choose("#role", string(workspace.RoleMember))
+	staff.choose("#language", "ar")
 	if status := staff.submit(`form[action="/admin/accounts"] button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("create the account: status %d, want %d", status, http.StatusOK)
 	}
@@ -162,8 +169,14 @@ func TestBrowserInvitation(t *testing.T) {
 	if got := staff.value("#name"); got != name {
 		t.Errorf("the account page shows the name %q, want %q", got, name)
 	}
+	// The next step is in sight without scrolling.
+	invite := `form[action$="/invitation"] button[type="submit"]`
+	if bottom := evaluate[float64](staff, `document.querySelector('`+invite+`').getBoundingClientRect().bottom`); bottom > desktopHeight {
+		t.Errorf("the invitation button is %.0f px down the new account's page, below the fold (%d px)", bottom, desktopHeight)
+	}
+	staff.screenshot("account-created")
 
-	if status := staff.submit(`form[action$="/invitation"] button[type="submit"]`); status != http.StatusOK {
+	if status := staff.submit(invite); status != http.StatusOK {
 		t.Fatalf("make the invitation: status %d, want %d", status, http.StatusOK)
 	}
 	link := staff.value("#invitation-url")
@@ -172,7 +185,8 @@ func TestBrowserInvitation(t *testing.T) {
 	}
 	staff.screenshot("invitation-made")
 
-	// The invited person opens the link in their own browser.
+	// The invited person opens the link in their own browser, which asks
+	// for French (acceptLanguage).
 	invitee := b.newSession(t)
 	invitee.open("/")
 	if got := invitee.location(); got.Path != "/login" {
@@ -181,36 +195,53 @@ func TestBrowserInvitation(t *testing.T) {
 	if status := invitee.open(link); status != http.StatusOK {
 		t.Fatalf("open the invitation: status %d, want %d", status, http.StatusOK)
 	}
+	checkArabicLayout(t, invitee, "invitation page")
+	if title := invitee.text("h1"); !inArabicScript(title) {
+		t.Errorf("invitation page heading %q: want it in Arabic", title)
+	}
+	// The email is shown once as text; the field that hands it to password
+	// managers is hidden.
+	if n := evaluate[int](invitee, `document.body.innerText.split(`+strconv.Quote(email)+`).length - 1`); n != 1 {
+		t.Errorf("the invitation page shows the email %d times as text, want 1", n)
+	}
+	shownFields := `Array.from(document.querySelectorAll('input')).filter((e) => e.value === ` + strconv.Quote(email) + ` && e.getClientRects().length > 0).length`
+	if n := evaluate[int](invitee, shownFields); n != 0 {
+		t.Errorf("%d visible fields hold the email on the invitation page, want 0", n)
+	}
 	invitee.fill("#password", password)
 	invitee.fill("#confirm", password)
 	invitee.screenshot("invitation")
 	if status := invitee.submit(`form[action^="/invitations/"] button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("set the password: status %d, want %d", status, http.StatusOK)
 	}
-	if got := invitee.location().Path; got != "/login" {
-		t.Fatalf("after setting the password the page is %s, want /login", got)
+	if got := invitee.location().Path; got != "/" {
+		t.Fatalf("after setting the password the page is %s, want / (logged in)", got)
 	}
-	if n := invitee.count(`.notice[role="status"]`); n != 1 {
-		t.Errorf("notices on the login page after setting the password: %d, want 1", n)
-	}
-
-	invitee.login(email, password)
-	if got := strings.TrimSpace(invitee.text(".whoami .person")); got != name {
+	if got := strings.TrimSpace(invitee.text(".nav-wide .whoami .person")); got != name {
 		t.Errorf(".whoami .person = %q, want %q", got, name)
 	}
-	invitee.screenshot("first-login")
+	if n := invitee.count(`.notice[role="status"]`); n != 1 {
+		t.Errorf("notices on the home page after setting the password: %d, want 1", n)
+	}
+	checkArabicLayout(t, invitee, "home page after the invitation")
+	invitee.screenshot("first-page")
+
+	// The password works on the login form too.
+	again := b.newSession(t)
+	again.open("/login")
+	again.login(email, password)
 
 	// The link is spent: opening it again, from any browser, shows an
 	// error page and no form.
-	again := b.newSession(t)
-	if status := again.open(link); status != http.StatusNotFound {
+	spent := b.newSession(t)
+	if status := spent.open(link); status != http.StatusNotFound {
 		t.Errorf("open the spent invitation: status %d, want %d", status, http.StatusNotFound)
 	}
-	if n := again.count(`.error-message[role="alert"]`); n != 1 {
+	if n := spent.count(`.error-message[role="alert"]`); n != 1 {
 		t.Errorf("error messages on the spent invitation's page: %d, want 1", n)
 	}
-	if n := again.count("#password"); n != 0 {
+	if n := spent.count("#password"); n != 0 {
 		t.Errorf("the spent invitation's page still has a password field")
 	}
-	again.screenshot("invitation-spent")
+	spent.screenshot("invitation-spent")
 }

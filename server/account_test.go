@@ -83,9 +83,10 @@ func TestInvitation(t *testing.T) {
 		t.Errorf("a refused invitation form changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
-	wantRedirect(t, "set the password", person.postForm(t, link, url.Values{"password": {password}, "confirm": {password}}), "/login?done=password_set")
-	person.mustLogin(t, email, password)
-	home := person.get(t, "/")
+	// Setting the password logs the person in: the link leads to the home
+	// page, with no login form on the way.
+	wantRedirect(t, "set the password", person.postForm(t, link, url.Values{"password": {password}, "confirm": {password}}), "/?done=password_set")
+	home := person.get(t, "/?done=password_set")
 	wantStatus(t, "home", home, http.StatusOK)
 	if !strings.Contains(home.Body, "Salma Ben Ali") {
 		t.Error("the home page does not greet the new person")
@@ -112,6 +113,82 @@ func TestInvitation(t *testing.T) {
 			t.Errorf("audit log of the account %v lacks %s", actions, want)
 		}
 	}
+}
+
+// TestInvitationLanguage checks that the invitation speaks the language the
+// secretariat gave the account, whatever the browser asks for, unless the
+// person picks another with ?lang=, which then becomes theirs.
+func TestInvitationLanguage(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.loginAs(t, demo.AdminEmail)
+	org := ts.organisationNamed(t, "Commune de Mahdia")
+	form := func(name, email string) url.Values {
+		return url.Values{
+			"name": {name}, "email": {email}, "organisation_id": {strconv.FormatInt(org.ID, 10)},
+			"role": {"member"}, "language": {"ar"},
+		}
+	}
+	pageLang := func(t *testing.T, what string, resp *response) string {
+		t.Helper()
+		m := htmlTag.FindStringSubmatch(resp.Body)
+		if m == nil {
+			t.Fatalf("%s: no <html lang dir> on the page:\n%s", what, excerpt(resp.Body))
+		}
+		return m[1] + " " + m[2]
+	}
+	// The person's browser asks for French, as most in Mahdia do.
+	frenchBrowser := func() *client {
+		c := ts.newClient(t)
+		c.header.Set("Accept-Language", "fr-TN,fr;q=0.9")
+		return c
+	}
+
+	t.Run("AccountLanguage", func(t *testing.T) {
+		link := admin.invite(t, admin.createAccount(t, form("هالة الطرابلسي", "hela@demo.tn")))
+		person := frenchBrowser()
+		resp := person.get(t, link)
+		wantStatus(t, "open the link", resp, http.StatusOK)
+		if got := pageLang(t, "invitation page", resp); got != "ar rtl" {
+			t.Errorf("invitation page: lang and dir %q, want %q", got, "ar rtl")
+		}
+		if !strings.Contains(resp.Body, `action="`+link+`"`) {
+			t.Errorf("the form does not post to %s:\n%s", link, excerpt(resp.Body))
+		}
+		// A refused form stays in the account's language.
+		resp = person.postForm(t, link, url.Values{"password": {"short"}, "confirm": {"short"}})
+		wantStatus(t, "password too short", resp, http.StatusBadRequest)
+		if got := pageLang(t, "refused form", resp); got != "ar rtl" {
+			t.Errorf("refused form: lang and dir %q, want %q", got, "ar rtl")
+		}
+		wantRedirect(t, "set the password", person.postForm(t, link, url.Values{
+			"password": {"a passphrase of hers"}, "confirm": {"a passphrase of hers"},
+		}), "/?done=password_set")
+		if got := pageLang(t, "home page", person.get(t, "/")); got != "ar rtl" {
+			t.Errorf("home page after the invitation: lang and dir %q, want %q", got, "ar rtl")
+		}
+	})
+
+	t.Run("ChosenLanguage", func(t *testing.T) {
+		link := admin.invite(t, admin.createAccount(t, form("Karim Jaziri", "karim@demo.tn")))
+		person := frenchBrowser()
+		resp := person.get(t, link+"?lang=en")
+		wantStatus(t, "open the link in English", resp, http.StatusOK)
+		if got := pageLang(t, "invitation page", resp); got != "en ltr" {
+			t.Errorf("invitation page with ?lang=en: lang and dir %q, want %q", got, "en ltr")
+		}
+		if !strings.Contains(resp.Body, `action="`+link+`?lang=en"`) {
+			t.Errorf("the form does not keep the chosen language in its action %s?lang=en:\n%s", link, excerpt(resp.Body))
+		}
+		wantRedirect(t, "set the password", person.postForm(t, link+"?lang=en", url.Values{
+			"password": {"a passphrase of his"}, "confirm": {"a passphrase of his"},
+		}), "/?done=password_set")
+		if got := ts.account(t, "karim@demo.tn").Language; got != "en" {
+			t.Errorf("account language after choosing English on the invitation: %q, want en", got)
+		}
+		if got := pageLang(t, "home page", person.get(t, "/")); got != "en ltr" {
+			t.Errorf("home page after the invitation: lang and dir %q, want %q", got, "en ltr")
+		}
+	})
 }
 
 // TestInvitationExpires checks that a link is refused once its lifetime has
@@ -143,7 +220,7 @@ func TestInvitationExpires(t *testing.T) {
 	link = admin.invite(t, id)
 	wantRedirect(t, "use a new link", ts.newClient(t).postForm(t, link, url.Values{
 		"password": {"in time passphrase"}, "confirm": {"in time passphrase"},
-	}), "/login?done=password_set")
+	}), "/?done=password_set")
 }
 
 // TestInvitationResetsPassword checks an invitation to a person who already
@@ -164,7 +241,7 @@ func TestInvitationResetsPassword(t *testing.T) {
 
 	wantRedirect(t, "use the newer link", ts.newClient(t).postForm(t, newer, url.Values{
 		"password": {"a reset passphrase"}, "confirm": {"a reset passphrase"},
-	}), "/login?done=password_set")
+	}), "/?done=password_set")
 	wantLoginRedirect(t, "member's old session", member.get(t, "/"))
 	if ce, _ := wsExpectClose(t, ws, 5*time.Second); ce.Code != websocket.ClosePolicyViolation {
 		t.Errorf("websocket closed with %d, want %d", ce.Code, websocket.ClosePolicyViolation)
@@ -263,6 +340,55 @@ func TestDeactivateOrganisation(t *testing.T) {
 	wantRedirect(t, "reactivate", admin.postForm(t, organisationPath(org.ID), organisationForm(org, true)), "/admin/organisations?done=organisation_saved")
 	if home := admin.get(t, "/"); !strings.Contains(home.Body, org.NameFR) {
 		t.Error("the reactivated organisation is not back on the home page")
+	}
+}
+
+// TestAccountCreateOffersInvitation checks the new-account form and the
+// page it leads to: no voting right unless one is ticked, and the
+// invitation, the next step, at the top of the new account's page, above
+// its details. An account that has a password gets its reset link below.
+func TestAccountCreateOffersInvitation(t *testing.T) {
+	ts := newTestServer(t)
+	secretariat := ts.loginAs(t, demo.SecretariatEmail)
+
+	blank := secretariat.get(t, "/admin/accounts/new")
+	wantStatus(t, "new account form", blank, http.StatusOK)
+	canVote := regexp.MustCompile(`<input id="can_vote"[^>]*>`).FindString(blank.Body)
+	if canVote == "" {
+		t.Fatalf("no can_vote checkbox on the new account form:\n%s", excerpt(blank.Body))
+	}
+	if strings.Contains(canVote, "checked") {
+		t.Errorf("the new account form ticks the voting right by default: %s", canVote)
+	}
+
+	org := ts.organisationNamed(t, "Commune de Mahdia")
+	id := secretariat.createAccount(t, url.Values{
+		"name": {"Nour Hammami"}, "email": {"nour@demo.tn"}, "organisation_id": {strconv.FormatInt(org.ID, 10)},
+		"role": {"member"}, "language": {"fr"},
+	})
+	if ts.account(t, "nour@demo.tn").CanVote {
+		t.Error("an account created without ticking the voting right may vote")
+	}
+	for _, tt := range []struct {
+		name        string
+		id          int64
+		offerBefore bool
+	}{
+		{"NoPassword", id, true},
+		{"HasPassword", ts.account(t, demo.MemberEmail).ID, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			page := secretariat.get(t, accountPath(tt.id)+"/edit?done=account_created")
+			wantStatus(t, "account page", page, http.StatusOK)
+			offer := strings.Index(page.Body, `action="`+accountPath(tt.id)+`/invitation"`)
+			details := strings.Index(page.Body, `action="`+accountPath(tt.id)+`"`)
+			if offer < 0 || details < 0 {
+				t.Fatalf("the account page lacks the invitation form (at %d) or the details form (at %d)", offer, details)
+			}
+			if got := offer < details; got != tt.offerBefore {
+				t.Errorf("invitation form before the details: %v, want %v", got, tt.offerBefore)
+			}
+		})
 	}
 }
 

@@ -80,6 +80,27 @@ func (s *Server) requireAccess(level workspace.Access, next http.HandlerFunc) ht
 	})
 }
 
+// startSession logs acc in on the browser that sent r: it creates a new
+// session, revokes the one the browser held (closing its live connections,
+// so that a shared computer never keeps the previous person's channel) and
+// hands the browser the new token. The login form and an accepted
+// invitation both end with it; the caller has checked the credential.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, acc *workspace.Account) error {
+	replacing := ""
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		replacing = workspace.TokenDigest(c.Value)
+	}
+	token, err := s.db.CreateSession(r.Context(), acc.ID, replacing)
+	if err != nil {
+		return err
+	}
+	if replacing != "" {
+		s.hub.CloseSession(replacing)
+	}
+	s.setSessionCookie(w, r, token)
+	return nil
+}
+
 // setSessionCookie hands the browser its session token.
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{

@@ -52,7 +52,9 @@ func (s *Server) handleAccountList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAccountNew(w http.ResponseWriter, r *http.Request) {
-	acc := &workspace.Account{Role: workspace.RoleMember, CanVote: true, Language: workspace.Languages[0]}
+	// A voting right is given on purpose, never by default: a ballot
+	// counted for someone who should not vote is worse than a missing one.
+	acc := &workspace.Account{Role: workspace.RoleMember, Language: workspace.Languages[0]}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("organisation"), 10, 64); err == nil {
 		acc.OrganisationID = id
 	}
@@ -60,7 +62,7 @@ func (s *Server) handleAccountNew(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleAccountCreate creates an account without a password; the next step
-// is an invitation link, offered on the account's page.
+// is an invitation link, offered at the top of the account's page.
 func (s *Server) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 	acc := &workspace.Account{}
 	if err := parseForm(w, r); err != nil {
@@ -188,7 +190,7 @@ func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, statu
 	p.Section = "accounts"
 	p.Data = accountFormView{
 		Account: acc, Organisations: orgs, New: isNew,
-		Error: p.ErrorText(err), Field: fieldError(err),
+		Error: p.formErrorText(err), Field: fieldError(err),
 		InvitationURL: invitationURL, Self: currentAccount(r).ID == acc.ID,
 	}
 	s.render(w, r, status, "account_form", p)

@@ -70,19 +70,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.throttle.Succeed(email)
 	s.adoptVisitorLanguage(r, acc)
 
-	replacing := ""
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		replacing = workspace.TokenDigest(c.Value)
-	}
-	token, err := s.db.CreateSession(r.Context(), acc.ID, replacing)
-	if err != nil {
+	if err := s.startSession(w, r, acc); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if replacing != "" {
-		s.hub.CloseSession(replacing)
-	}
-	s.setSessionCookie(w, r, token)
 	http.Redirect(w, r, view.Next, http.StatusSeeOther)
 }
 

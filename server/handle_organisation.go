@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"tawla/workspace"
@@ -16,6 +17,11 @@ type organisationFormView struct {
 	New          bool
 	Error        string
 	Field        string
+	// Similar is true when the name was refused for resembling another
+	// organisation's: the form then offers to create it anyway.
+	Similar bool
+	// Limits are the longest texts of the fields, for their hints.
+	MaxName, MaxDelegation, MaxContact int
 }
 
 // handleOrganisationList lists every organisation, inactive ones included,
@@ -36,10 +42,15 @@ func (s *Server) handleOrganisationList(w http.ResponseWriter, r *http.Request) 
 	s.render(w, r, http.StatusOK, "organisations", p)
 }
 
+// handleOrganisationNew shows an empty form: no college is chosen in
+// advance, so that none is chosen by default.
 func (s *Server) handleOrganisationNew(w http.ResponseWriter, r *http.Request) {
-	s.renderOrganisationForm(w, r, http.StatusOK, &workspace.Organisation{College: workspace.CollegeState}, true, nil)
+	s.renderOrganisationForm(w, r, http.StatusOK, &workspace.Organisation{}, true, nil)
 }
 
+// handleOrganisationCreate creates an organisation. A name like an
+// existing organisation's is refused, naming it, until the person ticks
+// "create anyway" on the form that comes back.
 func (s *Server) handleOrganisationCreate(w http.ResponseWriter, r *http.Request) {
 	org := &workspace.Organisation{}
 	if err := parseForm(w, r); err != nil {
@@ -47,7 +58,11 @@ func (s *Server) handleOrganisationCreate(w http.ResponseWriter, r *http.Request
 		return
 	}
 	readOrganisationForm(r, org)
-	if err := s.db.CreateOrganisation(r.Context(), workspace.ActorFor(currentAccount(r)), org); err != nil {
+	create := s.db.CreateOrganisation
+	if formChecked(r, "create_anyway") {
+		create = s.db.CreateOrganisationAnyway
+	}
+	if err := create(r.Context(), workspace.ActorFor(currentAccount(r)), org); err != nil {
 		s.renderOrganisationForm(w, r, statusOf(err), org, true, err)
 		return
 	}
@@ -111,6 +126,11 @@ func (s *Server) renderOrganisationForm(w http.ResponseWriter, r *http.Request, 
 	}
 	p := s.newPage(r, title)
 	p.Section = "organisations"
-	p.Data = organisationFormView{Organisation: org, New: isNew, Error: p.ErrorText(err), Field: fieldError(err)}
+	var similar *workspace.SimilarNameError
+	p.Data = organisationFormView{
+		Organisation: org, New: isNew, Error: p.formErrorText(err), Field: fieldError(err),
+		Similar: errors.As(err, &similar),
+		MaxName: workspace.MaxOrganisationName, MaxDelegation: workspace.MaxOrganisationDelegation, MaxContact: workspace.MaxOrganisationContact,
+	}
 	s.render(w, r, status, "organisation_form", p)
 }

@@ -211,6 +211,6 @@ func (s *Server) renderProcedureForm(w http.ResponseWriter, r *http.Request, sta
 	}
 	p := s.newPage(r, title)
 	p.Section = "procedures"
-	p.Data = procedureFormView{Procedure: proc, New: isNew, Error: p.ErrorText(err), Field: fieldError(err)}
+	p.Data = procedureFormView{Procedure: proc, New: isNew, Error: p.formErrorText(err), Field: fieldError(err)}
 	s.render(w, r, status, "procedure_form", p)
 }

@@ -84,7 +84,7 @@ func TestLocalizeError(t *testing.T) {
 		{"UnknownKey", "ar", unknownKey, "Someone changed it first."},
 		{"NoKey", "fr", noKey, "Someone changed it first."},
 		{"Internal", "en", internal, "Internal error. The technical team has been notified; please try again later."},
-		{"PlainError", "fr", errors.New("sql: no rows"), "Erreur interne. L'équipe technique a été prévenue ; réessayez plus tard."},
+		{"PlainError", "fr", errors.New("sql: no rows"), "Erreur interne. L'équipe technique a été prévenue\u202f; réessayez plus tard."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

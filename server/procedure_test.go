@@ -160,7 +160,7 @@ func TestProcedureCreate(t *testing.T) {
 		msg   string
 	}{
 		{"ErrTitleRequired", procedureForm("   ", "fr", "other", "").Encode(), "title", "Une procédure doit avoir un titre."},
-		{"ErrTitleTooLong", procedureForm(strings.Repeat("é", 201), "fr", "other", "").Encode(), "title", "Le texte est trop long."},
+		{"ErrTitleTooLong", procedureForm(strings.Repeat("é", 201), "fr", "other", "").Encode(), "title", "Ce texte est trop long\u00a0: 200\u00a0caractères au plus."},
 		{"ErrLanguage", procedureForm("Procédure", "en", "other", "").Encode(), "language", "Choisissez le français ou l'arabe."},
 		{"ErrCategory", procedureForm("Procédure", "fr", "poem", "").Encode(), "category", "Choisissez une catégorie."},
 		{"ErrSummaryControl", procedureForm("Procédure", "fr", "other", "ligne\x00cachée").Encode(), "summary", "Le texte contient un caractère de contrôle."},

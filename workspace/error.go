@@ -29,6 +29,10 @@ type Error struct {
 	Key     string
 	// Field names the form field the error is about, if any.
 	Field string
+	// Limit is the most a text may hold, for an error about a text too
+	// long, so that a form can state it (server's formErrorText); 0
+	// otherwise.
+	Limit int
 }
 
 // Error implements the error interface.
@@ -48,6 +52,12 @@ func Errorf(code, format string, args ...any) *Error {
 // of the message shown to the user.
 func Invalid(field, key, message string) *Error {
 	return &Error{Code: EINVALID, Field: field, Key: key, Message: message}
+}
+
+// TooLong returns the EINVALID error about a text of field longer than
+// limit characters.
+func TooLong(field string, limit int) *Error {
+	return &Error{Code: EINVALID, Field: field, Key: "error.text.too_long", Message: fmt.Sprintf("The text is longer than %d characters.", limit), Limit: limit}
 }
 
 // ErrorCode returns the code of err if it is (or wraps) an *Error, and

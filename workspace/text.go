@@ -13,7 +13,7 @@ func checkText(field, s string, max int) error {
 		return Invalid(field, "error.text.utf8", "The text is not valid UTF-8.")
 	}
 	if utf8.RuneCountInString(s) > max {
-		return &Error{Code: EINVALID, Field: field, Key: "error.text.too_long", Message: "The text is too long."}
+		return TooLong(field, max)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {

@@ -210,9 +210,15 @@ class Draft {
     });
   }
 
+  // editableExtension is what changes with the right to edit. A reader's
+  // editor is read-only for commands (readOnly) and not editable at all:
+  // without editable false, CodeMirror keeps the text contenteditable, so
+  // a tap on a phone opens the keyboard and assistive technology announces
+  // an editable field; aria-readonly says the rest.
   editableExtension() {
     return [
       EditorState.readOnly.of(!this.canEdit),
+      EditorView.editable.of(this.canEdit),
       EditorView.contentAttributes.of({
         "aria-label": this.data.label || "",
         "aria-readonly": String(!this.canEdit),
@@ -352,11 +358,19 @@ class Draft {
   }
 
   setCanEdit(canEdit) {
+    this.showReadOnly(!canEdit);
     if (canEdit === this.canEdit) return;
     const lost = this.canEdit && !canEdit;
     this.canEdit = canEdit;
     if (this.view) this.view.dispatch({ effects: this.editable.reconfigure(this.editableExtension()) });
     if (lost) this.setNotice("statusReadOnly");
+  }
+
+  // showReadOnly marks the panes of a draft the viewer may only read, so
+  // that a phone shows the rendered text before the source (tawla.css).
+  showReadOnly(readOnly) {
+    const panes = this.root.closest(".draft-panes");
+    if (panes) panes.classList.toggle("read-only", readOnly);
   }
 
   maybePush() {

@@ -36,8 +36,22 @@ func auditOrganisation(o *workspace.Organisation) organisationAudit {
 
 // CreateOrganisation validates o, stores it as a new active organisation and
 // sets its ID and timestamps. The actor must manage organisations
-// (workspace.CanManageOrganisations).
+// (workspace.CanManageOrganisations). A name that reads as the name of an
+// organisation already stored, active or not (Organisation.SimilarName), is
+// refused with a *workspace.SimilarNameError: CreateOrganisationAnyway is
+// for when a person has seen it and confirmed.
 func (db *DB) CreateOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation) error {
+	return db.createOrganisation(ctx, actor, o, false)
+}
+
+// CreateOrganisationAnyway is CreateOrganisation without the refusal of a
+// similar name: two distinct bodies may have names that differ only by
+// accents or case.
+func (db *DB) CreateOrganisationAnyway(ctx context.Context, actor workspace.Actor, o *workspace.Organisation) error {
+	return db.createOrganisation(ctx, actor, o, true)
+}
+
+func (db *DB) createOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation, allowSimilar bool) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
@@ -52,6 +66,11 @@ func (db *DB) CreateOrganisation(ctx context.Context, actor workspace.Actor, o *
 	}
 	if err := o.Validate(); err != nil {
 		return err
+	}
+	if !allowSimilar {
+		if err := checkSimilarOrganisation(ctx, tx, o); err != nil {
+			return err
+		}
 	}
 
 	now := db.Now()
@@ -106,6 +125,23 @@ func (db *DB) UpdateOrganisation(ctx context.Context, actor workspace.Actor, o *
 		return err
 	}
 	return tx.Commit()
+}
+
+// checkSimilarOrganisation returns a *workspace.SimilarNameError when o's
+// name reads as the name of a stored organisation. The names are compared
+// in Go, since SQL has no portable way to fold case and strip accents of
+// Arabic and French alike; a table has at most a few hundred organisations.
+func checkSimilarOrganisation(ctx context.Context, q sqlx.QueryerContext, o *workspace.Organisation) error {
+	orgs, err := findOrganisations(ctx, q, workspace.OrganisationFilter{})
+	if err != nil {
+		return err
+	}
+	for _, existing := range orgs {
+		if field := o.SimilarName(existing); field != "" {
+			return workspace.NewSimilarNameError(field, existing)
+		}
+	}
+	return nil
 }
 
 // FindOrganisationByID returns the organisation with id, or ENOTFOUND.

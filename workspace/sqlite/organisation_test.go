@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -97,6 +98,62 @@ func TestCreateOrganisation(t *testing.T) {
 		if n := mustAuditCount(t, db); n != 0 {
 			t.Errorf("%d audit entries after refused creates, want 0", n)
 		}
+	})
+}
+
+// TestCreateOrganisation_Similar checks that a name that reads as a stored
+// organisation's, active or not, is refused with that organisation named
+// and nothing written, and that CreateOrganisationAnyway stores it.
+func TestCreateOrganisation_Similar(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	commune := MustCreateOrganisation(t, db, "Commune de Mahdia")
+	closed := &workspace.Organisation{NameAR: "جمعية الأمل", College: workspace.CollegeCivil}
+	if err := db.CreateOrganisation(ctx, systemActor, closed); err != nil {
+		t.Fatal(err)
+	}
+	closed.Active = false
+	if err := db.UpdateOrganisation(ctx, systemActor, closed); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tt := range []struct {
+		name     string
+		org      workspace.Organisation
+		field    string
+		existing int64
+	}{
+		{"French", workspace.Organisation{NameFR: "COMMUNE  de mahdia", College: workspace.CollegeLocal}, "name_fr", commune.ID},
+		{"ArabicOfInactive", workspace.Organisation{NameFR: "Association Al Amal", NameAR: "جَمْعِيَّة الأمل", College: workspace.CollegeCivil}, "name_ar", closed.ID},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := mustAuditCount(t, db)
+			o := tt.org
+			err := db.CreateOrganisation(ctx, systemActor, &o)
+			wantInvalidField(t, err, tt.field)
+			var similar *workspace.SimilarNameError
+			if !errors.As(err, &similar) {
+				t.Fatalf("err = %v, want a *workspace.SimilarNameError", err)
+			}
+			if similar.Existing.ID != tt.existing {
+				t.Errorf("the refusal names organisation %d, want %d", similar.Existing.ID, tt.existing)
+			}
+			if o.ID != 0 || mustAuditCount(t, db) != before {
+				t.Errorf("a refused create wrote something: ID %d, audit entries %d → %d", o.ID, before, mustAuditCount(t, db))
+			}
+
+			o = tt.org
+			if err := db.CreateOrganisationAnyway(ctx, systemActor, &o); err != nil {
+				t.Fatalf("CreateOrganisationAnyway: %v", err)
+			}
+			if _, err := db.FindOrganisationByID(ctx, o.ID); err != nil {
+				t.Errorf("the organisation created anyway is not stored: %v", err)
+			}
+		})
+	}
+
+	t.Run("AnywayStillValidates", func(t *testing.T) {
+		wantInvalidField(t, db.CreateOrganisationAnyway(ctx, systemActor, &workspace.Organisation{NameFR: "Commune de Mahdia"}), "college")
 	})
 }
 

@@ -149,12 +149,17 @@ func findProcedureByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*w
 }
 
 // findProcedures selects procedures, joined with their drafts, by a fixed
-// condition written in this package, never by user input.
+// condition written in this package, never by user input. They come most
+// recently changed first, by the time the list shows
+// (Procedure.LastChangedAt): the later of the details' change and the
+// draft's. Times are stored in one UTC format, so that they order as text;
+// CASE rather than SQLite's two-argument max keeps the query portable.
 func findProcedures(ctx context.Context, q sqlx.QueryerContext, cond string, args ...any) ([]*workspace.Procedure, error) {
 	procs, err := queryRows(ctx, q, procedureFields, `
 		SELECT `+procedureColumns+`
 		FROM procedures p JOIN documents d ON d.id = p.document_id
-		WHERE `+cond+` ORDER BY p.updated_at DESC, p.id DESC`, args...)
+		WHERE `+cond+`
+		ORDER BY CASE WHEN d.updated_at > p.updated_at THEN d.updated_at ELSE p.updated_at END DESC, p.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find procedures: %w", err)
 	}

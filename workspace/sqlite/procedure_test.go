@@ -94,21 +94,35 @@ func TestFindProcedures_DraftUpdatedAt(t *testing.T) {
 	})
 }
 
-// TestFindProcedures_Order checks that the most recently changed details
-// come first.
+// TestFindProcedures_Order checks that the procedures come by the time the
+// list shows, most recent first: the later of their details' last change
+// and their draft's.
 func TestFindProcedures_Order(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	clock := MustSetClock(db)
-	var ids []int64
+	org := MustCreateOrganisation(t, db, "Direction régionale de la santé")
+	author := MustCreateAccount(t, db, org, "Amira Ben Salah", "amira@example.tn", workspace.RoleMember)
+	var created []*workspace.Procedure
 	for i := range 3 {
 		p := &workspace.Procedure{Title: fmt.Sprintf("Procédure %d", i), Language: "fr", Category: workspace.CategoryOther}
-		if err := db.CreateProcedure(ctx, systemActor, p, ""); err != nil {
+		if err := db.CreateProcedure(ctx, workspace.ActorFor(author), p, ""); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, p.ID)
+		created = append(created, p)
 		clock.Add(time.Minute)
 	}
+	// The oldest procedure's draft is typed in, then the middle one's
+	// details change; the newest is left as created.
+	if err := db.AppendDocumentUpdates(ctx, created[0].DocumentID, 0, typedUpdates("client-a", 1, 1, author.ID)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Minute)
+	created[1].Summary = "Résumé revu"
+	if err := db.UpdateProcedure(ctx, workspace.ActorFor(author), created[1]); err != nil {
+		t.Fatal(err)
+	}
+	ids := []int64{created[0].ID, created[1].ID, created[2].ID}
 	procs, err := db.FindProcedures(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +131,7 @@ func TestFindProcedures_Order(t *testing.T) {
 	for _, p := range procs {
 		got = append(got, p.ID)
 	}
-	if want := []int64{ids[2], ids[1], ids[0]}; fmt.Sprint(got) != fmt.Sprint(want) {
+	if want := []int64{ids[1], ids[0], ids[2]}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("order = %v, want %v", got, want)
 	}
 }
