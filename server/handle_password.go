@@ -23,23 +23,43 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request) {
 
 // handlePasswordChange checks the current password, stores the new one,
 // revokes every session of the account (closing their live connections) and
-// starts a fresh session for this browser.
+// starts a fresh session for this browser. The current password is checked
+// as a login's is (verifyPassword): someone who found a session open must
+// not get unlimited guesses at the password behind it.
 func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 	acc := currentAccount(r)
 	p := s.newPage(r, "password.title")
-	fail := func(status int, err error) {
-		p.Data = passwordView{Error: p.ErrorText(err), Field: fieldError(err)}
+	refuse := func(status int, message, field string) {
+		p.Data = passwordView{Error: message, Field: field}
 		s.render(w, r, status, "password", p)
+	}
+	fail := func(status int, err error) { refuse(status, p.ErrorText(err), fieldError(err)) }
+	busy := func() {
+		setRetryAfter(w, passwordWait)
+		refuse(http.StatusTooManyRequests, p.T("error.password.busy"), "")
 	}
 	if err := parseForm(w, r); err != nil {
 		fail(http.StatusBadRequest, err)
 		return
 	}
-	if !workspace.CheckPassword(acc.PasswordHash, r.PostFormValue("current")) {
+	switch verdict, retryAfter := s.verifyPassword(r.Context(), acc.Email, clientAddress(r), acc.PasswordHash, r.PostFormValue("current"), true); verdict {
+	case passwordThrottled:
+		setRetryAfter(w, retryAfter)
+		refuse(http.StatusTooManyRequests, p.T("password.throttled"), "current")
+		return
+	case passwordBusy:
+		busy()
+		return
+	case passwordWrong:
 		fail(http.StatusBadRequest, workspace.Invalid("current", "error.password.current_wrong", "The current password is not right."))
 		return
 	}
-	hash, err := newPasswordHash(r.PostFormValue("password"), r.PostFormValue("confirm"))
+	var hash string
+	var err error
+	if gateErr := s.passwords.Do(r.Context(), func() { hash, err = newPasswordHash(r.PostFormValue("password"), r.PostFormValue("confirm")) }); gateErr != nil {
+		busy()
+		return
+	}
 	if err != nil {
 		fail(statusOf(err), err)
 		return

@@ -38,6 +38,10 @@ type Config struct {
 	// Africa/Tunis, in which pages show every date; empty means
 	// DefaultTimeZone. New refuses a name it cannot load.
 	TimeZone string
+	// MaxPasswordChecks is how many password checks and hashes (argon2id,
+	// about 19 MiB each) may run at once; more wait a little, then are
+	// told to try again. Zero means one per processor, and at least two.
+	MaxPasswordChecks int
 }
 
 // defaultMaxMessageBytes is the default of Config.MaxMessageBytes.
@@ -61,9 +65,12 @@ type Server struct {
 	catalog  *catalog
 	location *time.Location // the table's time zone, for every date shown
 	throttle *loginThrottle
-	mux      *http.ServeMux
-	routes   []Route
-	handler  http.Handler
+	// passwords bounds the argon2id work of every handler that checks or
+	// hashes a password.
+	passwords *passwordGate
+	mux       *http.ServeMux
+	routes    []Route
+	handler   http.Handler
 }
 
 // New returns a server over db, with its templates and catalogues parsed.
@@ -102,6 +109,10 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		throttle: newLoginThrottle(time.Now),
 		mux:      http.NewServeMux(),
 	}
+	if cfg.MaxPasswordChecks <= 0 {
+		cfg.MaxPasswordChecks = defaultPasswordSlots()
+	}
+	s.passwords = newPasswordGate(cfg.MaxPasswordChecks)
 	if cfg.MaxMessageBytes <= 0 {
 		cfg.MaxMessageBytes = defaultMaxMessageBytes
 	}
