@@ -92,7 +92,7 @@ func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *works
 // organisation, language, role, voting right, active) over the account with
 // a.ID; the password is left alone. The actor must be allowed the change
 // by workspace.CanUpdateAccount. Deactivating an account revokes its
-// sessions in the same transaction.
+// sessions and its unused invitations in the same transaction.
 func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -129,7 +129,14 @@ func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *works
 		return fmt.Errorf("sqlite: update account: %w", err)
 	}
 	if !a.Active && before.Active {
-		if err := revokeAccountSessions(ctx, tx, a.ID, db.Now()); err != nil {
+		now := db.Now()
+		if err := revokeAccountSessions(ctx, tx, a.ID, now); err != nil {
+			return err
+		}
+		// An invitation that outlived the deactivation would work again
+		// once the account is reactivated, perhaps long after the link
+		// was sent to an address that is no longer the person's.
+		if err := retireInvitations(ctx, tx, a.ID, now); err != nil {
 			return err
 		}
 	}
