@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 
+	"golang.org/x/text/unicode/norm"
+
 	"tawla/workspace"
 )
 
@@ -84,7 +86,9 @@ func newPasswordHash(password, confirm string) (string, error) {
 	if err := workspace.ValidatePassword(password); err != nil {
 		return "", err
 	}
-	if password != confirm {
+	// Compared as the hash will compare them: the two fields may come from
+	// two keyboards.
+	if norm.NFKC.String(password) != norm.NFKC.String(confirm) {
 		return "", workspace.Invalid("confirm", "error.password.mismatch", "The two passwords differ.")
 	}
 	return workspace.HashPassword(password)
