@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"tawla/collab"
@@ -71,6 +72,12 @@ type Server struct {
 	mux       *http.ServeMux
 	routes    []Route
 	handler   http.Handler
+
+	// stopPurgers is closed by Shutdown to stop the goroutines of
+	// StartPurger, which purgers counts.
+	stopPurgers chan struct{}
+	stopOnce    sync.Once
+	purgers     sync.WaitGroup
 }
 
 // New returns a server over db, with its templates and catalogues parsed.
@@ -108,6 +115,8 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		location: location,
 		throttle: newLoginThrottle(time.Now),
 		mux:      http.NewServeMux(),
+
+		stopPurgers: make(chan struct{}),
 	}
 	if cfg.MaxPasswordChecks <= 0 {
 		cfg.MaxPasswordChecks = defaultPasswordSlots()
@@ -144,9 +153,18 @@ func (s *Server) Collab() *collab.Authority { return s.collab }
 
 // Shutdown closes every websocket connection (close code 1001) and waits for
 // them, bounded by ctx. Call it when the HTTP server shuts down: hijacked
-// websocket connections are not tracked by http.Server.
+// websocket connections are not tracked by http.Server. It also stops the
+// purger (StartPurger) and waits for a purge under way, so that the store
+// may be closed next.
 func (s *Server) Shutdown(ctx context.Context) {
+	s.stopOnce.Do(func() { close(s.stopPurgers) })
 	s.hub.Shutdown(ctx)
+	done := make(chan struct{})
+	go func() { s.purgers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // handle registers h for pattern behind an access check, and records the
