@@ -212,20 +212,24 @@ func TestLoginBurstBounded(t *testing.T) {
 		t.Errorf("heap in use reached %.0f MiB during the burst, want at most %.0f MiB", mib(peakHeap), mib(limit))
 	}
 
-	// After the burst, the gate hands the memory back to the system.
-	deadline := time.Now().Add(10 * time.Second)
-	for ts.srv.passwords.released.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if ts.srv.passwords.released.Load() == 0 {
-		t.Fatal("the memory of the burst was not released within 10 s")
-	}
-	after := memStats(false)
+	// After the burst, the gate hands the memory back to the system. Wait
+	// for a release and for the heap to shrink, since a release could in
+	// principle have come before the burst's last check.
 	retained := func(m runtime.MemStats) uint64 { return m.HeapSys - m.HeapReleased }
-	t.Logf("heap kept from the system: %.0f MiB before, %.0f MiB after the release", mib(retained(before)), mib(retained(after)))
-	if retained(after) > retained(before)+argonMiB<<20 {
-		t.Errorf("the heap keeps %.0f MiB from the system after the burst, want at most %.0f MiB",
-			mib(retained(after)), mib(retained(before)+argonMiB<<20))
+	bound := retained(before) + argonMiB<<20
+	deadline := time.Now().Add(10 * time.Second)
+	after := memStats(false)
+	for (ts.srv.passwords.released.Load() == 0 || retained(after) > bound) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		after = memStats(false)
+	}
+	releases := ts.srv.passwords.released.Load()
+	t.Logf("heap kept from the system: %.0f MiB before, %.0f MiB after %d release(s)", mib(retained(before)), mib(retained(after)), releases)
+	if releases == 0 {
+		t.Error("the memory of the burst was not released within 10 s")
+	}
+	if retained(after) > bound {
+		t.Errorf("the heap keeps %.0f MiB from the system after the burst, want at most %.0f MiB", mib(retained(after)), mib(bound))
 	}
 }
 
@@ -374,5 +378,26 @@ func TestThrottleReservesBeforeCheck(t *testing.T) {
 		if got := slowdown(tt.failures); got != tt.want {
 			t.Errorf("slowdown(%d) = %v, want %v", tt.failures, got, tt.want)
 		}
+	}
+}
+
+// TestThrottleIPv6Network checks that the addresses of one IPv6 /64, which
+// one subscriber routinely holds whole, share one address's limits.
+func TestThrottleIPv6Network(t *testing.T) {
+	th := newLoginThrottle(time.Now)
+	for i := range throttlePerPair {
+		addr := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		if _, _, ok := th.Reserve(demo.AdminEmail, addr); !ok {
+			t.Fatalf("attempt %d from %s refused, want it reserved", i+1, addr)
+		}
+	}
+	if _, _, ok := th.Reserve(demo.AdminEmail, "2001:db8:1:2:ffff::1"); ok {
+		t.Error("another address of the same /64 was let through past the limit")
+	}
+	if _, _, ok := th.Reserve(demo.AdminEmail, "2001:db8:1:3::1"); !ok {
+		t.Error("an address of another /64 was refused")
+	}
+	if _, _, ok := th.Reserve(demo.AdminEmail, "192.0.2.1"); !ok {
+		t.Error("an IPv4 address was refused")
 	}
 }

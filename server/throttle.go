@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -57,9 +58,25 @@ func newLoginThrottle(now func() time.Time) *loginThrottle {
 	return &loginThrottle{now: now, failures: map[string][]time.Time{}}
 }
 
-func pairKeyOf(email, addr string) string { return "pair:" + addr + " " + email }
+func pairKeyOf(email, addr string) string { return "pair:" + throttledNetwork(addr) + " " + email }
 func accountKeyOf(email string) string    { return "account:" + email }
-func addressKeyOf(addr string) string     { return "address:" + addr }
+func addressKeyOf(addr string) string     { return "address:" + throttledNetwork(addr) }
+
+// throttledNetwork returns what the throttle counts as one address: an
+// IPv4 address, or the /64 network of an IPv6 one, since a single
+// subscriber is routinely given a whole /64 and could otherwise try from
+// 2^64 addresses.
+func throttledNetwork(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || !ip.Is6() || ip.Is4In6() {
+		return addr
+	}
+	prefix, err := ip.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return prefix.String()
+}
 
 // loginAttempt is an attempt that Reserve has counted as a failure, until
 // Succeed or Cancel says otherwise.
