@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"golang.org/x/text/unicode/norm"
@@ -56,13 +58,11 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, workspace.Invalid("current", "error.password.current_wrong", "The current password is not right."))
 		return
 	}
-	var hash string
-	var err error
-	if gateErr := s.passwords.Do(r.Context(), func() { hash, err = newPasswordHash(r.PostFormValue("password"), r.PostFormValue("confirm")) }); gateErr != nil {
+	hash, err := s.hashNewPassword(r.Context(), r.PostFormValue("password"), r.PostFormValue("confirm"))
+	if errors.Is(err, errPasswordBusy) {
 		busy()
 		return
-	}
-	if err != nil {
+	} else if err != nil {
 		fail(statusOf(err), err)
 		return
 	}
@@ -80,8 +80,20 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 	redirectDone(w, r, "/", "password_changed")
 }
 
+// hashNewPassword validates a new password and its confirmation and
+// returns its hash, made in a slot of the password gate; errPasswordBusy
+// (ETHROTTLED, so 429) when no slot freed in time.
+func (s *Server) hashNewPassword(ctx context.Context, password, confirm string) (string, error) {
+	var hash string
+	var err error
+	if gateErr := s.passwords.Do(ctx, func() { hash, err = newPasswordHash(password, confirm) }); gateErr != nil {
+		return "", errPasswordBusy
+	}
+	return hash, err
+}
+
 // newPasswordHash validates a new password and its confirmation and returns
-// its hash.
+// its hash. Handlers call hashNewPassword, which bounds the hashing.
 func newPasswordHash(password, confirm string) (string, error) {
 	if err := workspace.ValidatePassword(password); err != nil {
 		return "", err

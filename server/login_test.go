@@ -252,6 +252,16 @@ func TestLoginBusy(t *testing.T) {
 			t.Errorf("the page does not say %q:\n%s", want, excerpt(resp.Body))
 		}
 	}
+	// The password form waits for a slot as well; it speaks the account's
+	// language, French.
+	member := ts.sessionClient(t, demo.MemberEmail)
+	const newPassword = "a new passphrase 2026"
+	resp := member.postForm(t, "/account/password", url.Values{"current": {demo.Password}, "password": {newPassword}, "confirm": {newPassword}})
+	wantStatus(t, "password change while busy", resp, http.StatusTooManyRequests)
+	if want := "Trop de mots de passe à vérifier en ce moment."; !strings.Contains(resp.Body, want) {
+		t.Errorf("the password page does not say %q:\n%s", want, excerpt(resp.Body))
+	}
+
 	<-ts.srv.passwords.slots
 	// Refusals for lack of a slot were not failures: the throttle still
 	// lets the account in from this address.

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"math"
 	"net/http"
 	"runtime"
@@ -32,8 +31,12 @@ const (
 )
 
 // errPasswordBusy is the refusal of a request that found no free slot in
-// time.
-var errPasswordBusy = errors.New("server: too many password checks at once")
+// time: 429, with a message that says to come back in a few seconds.
+var errPasswordBusy error = &workspace.Error{
+	Code:    workspace.ETHROTTLED,
+	Key:     "error.password.busy",
+	Message: "Too many passwords to check at this moment. Please try again in a few seconds.",
+}
 
 // defaultPasswordSlots is the default of Config.MaxPasswordChecks: one
 // check per processor Go runs on, since argon2id keeps a core busy and
