@@ -744,3 +744,38 @@ func TestSecretariatRefusedOnAdmins(t *testing.T) {
 		t.Errorf("refused changes changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// TestInvitationRevokedOnDeactivate checks that deactivating an account
+// revokes its outstanding invitation: reactivated, the account is not
+// reachable through the old link again (issue 8), perhaps long after the
+// link went to an address that is no longer the person's.
+func TestInvitationRevokedOnDeactivate(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.loginAs(t, demo.AdminEmail)
+	org := ts.organisationNamed(t, "Commune de Mahdia")
+	id := admin.createAccount(t, url.Values{
+		"name": {"Hedi Mansour"}, "email": {"hedi.mansour@demo.tn"}, "organisation_id": {strconv.FormatInt(org.ID, 10)},
+		"role": {"member"}, "language": {"fr"},
+	})
+	link := admin.invite(t, id)
+	wantStatus(t, "open the link", ts.newClient(t).get(t, link), http.StatusOK)
+
+	acc := ts.account(t, "hedi.mansour@demo.tn")
+	wantRedirect(t, "deactivate", admin.postForm(t, accountPath(id), accountForm(acc, false)), "/admin/accounts?done=account_saved")
+	wantStatus(t, "open the link while deactivated", ts.newClient(t).get(t, link), http.StatusNotFound)
+	wantRedirect(t, "reactivate", admin.postForm(t, accountPath(id), accountForm(acc, true)), "/admin/accounts?done=account_saved")
+
+	wantStatus(t, "open the old link after reactivation", ts.newClient(t).get(t, link), http.StatusNotFound)
+	before := ts.snapshot(t)
+	wantStatus(t, "use the old link after reactivation", ts.newClient(t).postForm(t, link, url.Values{
+		"password": {"an old link's passphrase"}, "confirm": {"an old link's passphrase"},
+	}), http.StatusNotFound)
+	if after := ts.snapshot(t); after != before {
+		t.Errorf("the old link changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	// A new invitation is the way back in.
+	wantRedirect(t, "use a new link", ts.newClient(t).postForm(t, admin.invite(t, id), url.Values{
+		"password": {"a new link's passphrase"}, "confirm": {"a new link's passphrase"},
+	}), "/login?done=password_set")
+}

@@ -53,7 +53,7 @@ func (s *Server) handleInvitationAccept(w http.ResponseWriter, r *http.Request) 
 		fail(http.StatusBadRequest, err)
 		return
 	}
-	hash, err := newPasswordHash(r.PostFormValue("password"), r.PostFormValue("confirm"))
+	hash, err := s.hashNewPassword(r.Context(), r.PostFormValue("password"), r.PostFormValue("confirm"))
 	if err != nil {
 		fail(statusOf(err), err)
 		return

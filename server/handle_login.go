@@ -26,48 +26,47 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 // handleLogin checks an email and password. An unknown email, a wrong
 // password, an account without a password and a deactivated account all
 // get the same answer after the same work (one argon2id check), so the
-// form does not tell which emails have accounts.
+// form does not tell which emails have accounts. The check goes through
+// verifyPassword: throttled per account and address and per address,
+// slowed down per account, and bounded in how many run at once.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "login.title")
 	view := loginView{Next: "/"}
-	if err := parseForm(w, r); err != nil {
-		view.Error = p.ErrorText(err)
+	refuse := func(status int, message string) {
+		view.Error = message
 		p.Data = view
-		s.render(w, r, http.StatusBadRequest, "login", p)
+		s.render(w, r, status, "login", p)
+	}
+	if err := parseForm(w, r); err != nil {
+		refuse(http.StatusBadRequest, p.ErrorText(err))
 		return
 	}
 	email := workspace.NormalizeEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	view.Email, view.Next = email, safeNext(r.PostFormValue("next"))
-	addr := clientAddress(r)
-
-	if !s.throttle.Allowed(email, addr) {
-		s.logger.Warn("login throttled", "email", email, "addr", addr)
-		w.Header().Set("Retry-After", "900")
-		view.Error = p.T("login.throttled")
-		p.Data = view
-		s.render(w, r, http.StatusTooManyRequests, "login", p)
-		return
-	}
 
 	acc, err := s.db.FindAccountByEmail(r.Context(), email)
 	if err != nil && workspace.ErrorCode(err) != workspace.ENOTFOUND {
 		s.serverError(w, r, err)
 		return
 	}
-	hash := ""
+	hash, usable := "", false
 	if acc != nil {
-		hash = acc.PasswordHash
+		hash, usable = acc.PasswordHash, acc.Active
 	}
-	ok := workspace.CheckPassword(hash, password)
-	if !ok || acc == nil || !acc.Active {
-		s.throttle.Fail(email, addr)
-		view.Error = p.T("login.failed")
-		p.Data = view
-		s.render(w, r, http.StatusUnauthorized, "login", p)
+	switch verdict, retryAfter := s.verifyPassword(r.Context(), email, clientAddress(r), hash, password, usable); verdict {
+	case passwordThrottled:
+		setRetryAfter(w, retryAfter)
+		refuse(http.StatusTooManyRequests, p.T("login.throttled"))
+		return
+	case passwordBusy:
+		setRetryAfter(w, passwordWait)
+		refuse(http.StatusTooManyRequests, p.T("error.password.busy"))
+		return
+	case passwordWrong:
+		refuse(http.StatusUnauthorized, p.T("login.failed"))
 		return
 	}
-	s.throttle.Succeed(email)
 	s.adoptVisitorLanguage(r, acc)
 
 	if err := s.startSession(w, r, acc); err != nil {

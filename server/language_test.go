@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
+	"tawla/demo"
 	"tawla/workspace"
 )
 
@@ -90,6 +92,63 @@ func TestLocalizeError(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := ts.srv.localizeError(tt.lang, tt.err); got != tt.want {
 				t.Errorf("localizeError(%q, %v) = %q, want %q", tt.lang, tt.err, got, tt.want)
+			}
+		})
+	}
+}
+
+// dataVersion reads SQLite's data_version of the test server's database
+// through conn, a connection of its own: it changes whenever another
+// connection has committed a change to the file.
+func dataVersion(t *testing.T, conn *sql.Conn) int64 {
+	t.Helper()
+	var v int64
+	if err := conn.QueryRowContext(context.Background(), `PRAGMA data_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestLanguageChoiceWritesOnlyChanges checks that a ?lang= on a page
+// writes to the database only when it changes the account's language
+// (issue 8): following a link that carries the language already chosen
+// must not be a write, nor move the account's updated_at or the audit log.
+func TestLanguageChoiceWritesOnlyChanges(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.loginAs(t, demo.MemberEmail)
+	db, err := sql.Open("sqlite3", "file:"+ts.db.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+
+	for _, tt := range []struct {
+		name      string
+		path      string
+		wantWrite bool
+	}{
+		{"SameLanguage", "/?lang=fr", false},
+		{"NoChoice", "/", false},
+		{"Change", "/?lang=ar", true},
+		{"SameAgain", "/procedures?lang=ar", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before, audit, acc := dataVersion(t, conn), ts.auditCount(t), ts.account(t, demo.MemberEmail)
+			wantStatus(t, tt.path, c.get(t, tt.path), http.StatusOK)
+			if wrote := dataVersion(t, conn) != before; wrote != tt.wantWrite {
+				t.Errorf("GET %s wrote to the database: %v, want %v", tt.path, wrote, tt.wantWrite)
+			}
+			after := ts.account(t, demo.MemberEmail)
+			if !after.UpdatedAt.Equal(acc.UpdatedAt) {
+				t.Errorf("GET %s moved the account's updated_at from %v to %v", tt.path, acc.UpdatedAt, after.UpdatedAt)
+			}
+			if got := ts.auditCount(t); got != audit {
+				t.Errorf("GET %s added %d audit entries", tt.path, got-audit)
 			}
 		})
 	}

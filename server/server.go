@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"tawla/collab"
@@ -42,6 +43,10 @@ type Config struct {
 	// Africa/Tunis, in which pages show every date; empty means
 	// DefaultTimeZone. New refuses a name it cannot load.
 	TimeZone string
+	// MaxPasswordChecks is how many password checks and hashes (argon2id,
+	// about 19 MiB each) may run at once; more wait a little, then are
+	// told to try again. Zero means one per processor, and at least two.
+	MaxPasswordChecks int
 }
 
 // Route is one registered endpoint and the least access it needs.
@@ -62,9 +67,18 @@ type Server struct {
 	catalog  *catalog
 	location *time.Location // the table's time zone, for every date shown
 	throttle *loginThrottle
-	mux      *http.ServeMux
-	routes   []Route
-	handler  http.Handler
+	// passwords bounds the argon2id work of every handler that checks or
+	// hashes a password.
+	passwords *passwordGate
+	mux       *http.ServeMux
+	routes    []Route
+	handler   http.Handler
+
+	// stopPurgers is closed by Shutdown to stop the goroutines of
+	// StartPurger, which purgers counts.
+	stopPurgers chan struct{}
+	stopOnce    sync.Once
+	purgers     sync.WaitGroup
 }
 
 // New returns a server over db, with its templates and catalogues parsed.
@@ -102,7 +116,13 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		location: location,
 		throttle: newLoginThrottle(time.Now),
 		mux:      http.NewServeMux(),
+
+		stopPurgers: make(chan struct{}),
 	}
+	if cfg.MaxPasswordChecks <= 0 {
+		cfg.MaxPasswordChecks = defaultPasswordSlots()
+	}
+	s.passwords = newPasswordGate(cfg.MaxPasswordChecks)
 	liveLimits := cfg.Live
 	liveLimits.MaxMessageBytes = cfg.MaxMessageBytes
 	s.hub.SetLimits(liveLimits)
@@ -133,9 +153,18 @@ func (s *Server) Collab() *collab.Authority { return s.collab }
 
 // Shutdown closes every websocket connection (close code 1001) and waits for
 // them, bounded by ctx. Call it when the HTTP server shuts down: hijacked
-// websocket connections are not tracked by http.Server.
+// websocket connections are not tracked by http.Server. It also stops the
+// purger (StartPurger) and waits for a purge under way, so that the store
+// may be closed next.
 func (s *Server) Shutdown(ctx context.Context) {
+	s.stopOnce.Do(func() { close(s.stopPurgers) })
 	s.hub.Shutdown(ctx)
+	done := make(chan struct{})
+	go func() { s.purgers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // handle registers h for pattern behind an access check, and records the

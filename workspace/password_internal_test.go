@@ -72,3 +72,33 @@ func TestParsePasswordHash_Bounds(t *testing.T) {
 		})
 	}
 }
+
+// A hash made before passwords were normalised holds the password as it
+// was typed. When that was already NFKC (every ASCII password, the demo's
+// among them) nothing changes; when it was not, the password still checks
+// typed the same way, and typed another way it does not, as before.
+func TestCheckPasswordBeforeNormalisation(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		typed   string
+		entered string
+		want    bool
+	}{
+		{"ASCII", "demo-tawla-2026", "demo-tawla-2026", true},
+		{"ComposedAsTyped", "mot de passe du café", "mot de passe du café", true},
+		{"DecomposedAsTyped", "mot de passe du cafe\u0301", "mot de passe du cafe\u0301", true},
+		{"DecomposedTypedComposed", "mot de passe du cafe\u0301", "mot de passe du café", false},
+		{"LigatureAsTyped", "\ufb01chier secret 2026", "\ufb01chier secret 2026", true},
+		{"Wrong", "mot de passe du cafe\u0301", "mot de passe du cafe\u0300", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			legacy, err := hashPasswordBytes([]byte(tt.typed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := CheckPassword(legacy, tt.entered); got != tt.want {
+				t.Errorf("CheckPassword(unnormalised hash of %+q, %+q) = %v, want %v", tt.typed, tt.entered, got, tt.want)
+			}
+		})
+	}
+}

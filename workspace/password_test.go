@@ -167,3 +167,41 @@ func TestValidatePassword(t *testing.T) {
 		})
 	}
 }
+
+// The same password typed on two keyboards must check (issue 8: NFC and
+// NFD of the same password failed): passwords are compared in NFKC.
+func TestPasswordNormalised(t *testing.T) {
+	tests := []struct {
+		name         string
+		set, entered string
+	}{
+		{"ComposedThenDecomposed", "mot de passe du café", "mot de passe du cafe\u0301"},
+		{"DecomposedThenComposed", "mot de passe du cafe\u0301", "mot de passe du café"},
+		{"Ligature", "\ufb01chier secret 2026", "fichier secret 2026"},
+		{"FullWidthDigits", "كلمة السر ٢٠٢٦ \uff12\uff10\uff12\uff16", "كلمة السر ٢٠٢٦ 2026"},
+		{"ArabicPresentationForm", "\ufefbمدينة المهدية", "\u0644\u0627مدينة المهدية"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hash := mustHashPassword(t, tt.set)
+			if !workspace.CheckPassword(hash, tt.entered) {
+				t.Errorf("CheckPassword(hash of %+q, %+q) = false, want true", tt.set, tt.entered)
+			}
+			if !workspace.CheckPassword(hash, tt.set) {
+				t.Errorf("CheckPassword(hash of %+q, itself) = false, want true", tt.set)
+			}
+			if workspace.CheckPassword(hash, tt.entered+"x") {
+				t.Errorf("CheckPassword(hash of %+q, %+q) = true, want false", tt.set, tt.entered+"x")
+			}
+		})
+	}
+}
+
+// The length rule counts the password as it is compared: a decomposed
+// accent is one character, not two.
+func TestValidatePasswordNormalised(t *testing.T) {
+	nine := "cafe\u0301cafe\u0301" // 10 code points, 8 characters once composed
+	if err := workspace.ValidatePassword(nine); err == nil {
+		t.Errorf("ValidatePassword(%+q) = nil, want too short: it is 8 characters", nine)
+	}
+}

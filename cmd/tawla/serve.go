@@ -110,6 +110,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.app = app
+	// Dead sessions and used invitations are deleted now and then.
+	app.StartPurger(ctx, server.DefaultPurgeInterval)
 	m.http = &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -92,7 +92,7 @@ func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *works
 // organisation, language, role, voting right, active) over the account with
 // a.ID; the password is left alone. The actor must be allowed the change
 // by workspace.CanUpdateAccount. Deactivating an account revokes its
-// sessions in the same transaction.
+// sessions and its unused invitations in the same transaction.
 func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -129,7 +129,14 @@ func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *works
 		return fmt.Errorf("sqlite: update account: %w", err)
 	}
 	if !a.Active && before.Active {
-		if err := revokeAccountSessions(ctx, tx, a.ID, db.Now()); err != nil {
+		now := db.Now()
+		if err := revokeAccountSessions(ctx, tx, a.ID, now); err != nil {
+			return err
+		}
+		// An invitation that outlived the deactivation would work again
+		// once the account is reactivated, perhaps long after the link
+		// was sent to an address that is no longer the person's.
+		if err := retireInvitations(ctx, tx, a.ID, now); err != nil {
 			return err
 		}
 	}
@@ -140,7 +147,11 @@ func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *works
 }
 
 // SetAccountLanguage stores the interface language an account chose. It is
-// a preference, not a change the audit log records.
+// a preference, not a change the audit log records. When the account
+// already has lang it writes nothing: a link that carries the language
+// (?lang=) is followed often. SQLite would skip the unchanged page anyway,
+// but the condition says so in the SQL, where a PostgreSQL store would
+// otherwise write a new row version.
 func (db *DB) SetAccountLanguage(ctx context.Context, accountID int64, lang string) error {
 	if !workspace.ValidLanguage(lang) {
 		return workspace.Invalid("language", "error.account.language_invalid", "Choose French, Arabic or English.")
@@ -150,12 +161,15 @@ func (db *DB) SetAccountLanguage(ctx context.Context, accountID int64, lang stri
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE accounts SET language = ? WHERE id = ?`, lang, accountID)
+	res, err := tx.ExecContext(ctx, `UPDATE accounts SET language = ? WHERE id = ? AND language <> ?`, lang, accountID, lang)
 	if err != nil {
 		return fmt.Errorf("sqlite: set language: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("Account")
+		// Unchanged, or no such account.
+		if _, err := findAccountByID(ctx, tx, accountID); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"testing"
 	"time"
@@ -470,4 +471,45 @@ func TestSetPassword(t *testing.T) {
 			t.Errorf("%d audit entries after a refused SetPassword, want 0", n)
 		}
 	})
+}
+
+// Choosing the language an account already has writes nothing: a page
+// link that carries ?lang= is followed often (issue 8).
+func TestSetAccountLanguageUnchanged(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	org := MustCreateOrganisation(t, db, "Croissant-Rouge")
+	a := MustCreateAccount(t, db, org, "Amel", "amel@example.tn", workspace.RoleMember)
+	reader, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	conn, err := reader.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// data_version changes when another connection commits a change.
+	version := func() int64 {
+		var v int64
+		if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+
+	before := version()
+	if err := db.SetAccountLanguage(ctx, a.ID, a.Language); err != nil {
+		t.Fatalf("SetAccountLanguage(the same language): %v", err)
+	}
+	if after := version(); after != before {
+		t.Errorf("setting the same language wrote to the database (data_version %d → %d)", before, after)
+	}
+	if err := db.SetAccountLanguage(ctx, a.ID, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if after := version(); after == before {
+		t.Error("setting another language did not write to the database")
+	}
 }

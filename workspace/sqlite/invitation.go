@@ -3,6 +3,9 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
@@ -33,8 +36,8 @@ func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accou
 		return "", workspace.Invalid("account", "error.invitation.inactive", "This account is deactivated.")
 	}
 	now := db.Now()
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE account_id = ? AND used_at IS NULL`, now, accountID); err != nil {
-		return "", fmt.Errorf("sqlite: retire invitations: %w", err)
+	if err := retireInvitations(ctx, tx, accountID, now); err != nil {
+		return "", err
 	}
 	token = workspace.NewToken()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO invitations (id, account_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
@@ -103,6 +106,16 @@ func (db *DB) UseInvitation(ctx context.Context, token, passwordHash string) (*w
 		return nil, err
 	}
 	return acc, tx.Commit()
+}
+
+// retireInvitations makes the account's unused invitations unusable, inside
+// tx. A retired invitation is marked used: nobody can tell it from one that
+// was, and neither works.
+func retireInvitations(ctx context.Context, tx *sqlx.Tx, accountID int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE account_id = ? AND used_at IS NULL`, now, accountID); err != nil {
+		return fmt.Errorf("sqlite: retire invitations: %w", err)
+	}
+	return nil
 }
 
 func errInvitationUnusable() error {
