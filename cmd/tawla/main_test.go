@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +227,82 @@ func TestServeRefusesUnknownTimeZone(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "running") {
 		t.Errorf("serve said it was running: %q", out.String())
+	}
+}
+
+// TestSecondServerRefused starts a server on a file, then a second one on
+// the same file: the second must stop at once with a message naming the
+// file and the process that serves it, before it opens the database or
+// listens, while the first keeps serving; once the first has closed, the
+// file may be served again.
+func TestSecondServerRefused(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "-data", data}, nil, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	logger, _ := newLogger("error", &errOut)
+	cfg := Config{Addr: "127.0.0.1:0", Data: data, BaseURL: "http://127.0.0.1", LogLevel: "error"}
+	first := &Main{Config: cfg, Logger: logger}
+	if err := first.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	firstClosed := false
+	defer func() {
+		if !firstClosed {
+			first.Close(context.Background())
+		}
+	}()
+
+	second := &Main{Config: cfg, Logger: logger}
+	start := time.Now()
+	err := second.Run(context.Background())
+	if err == nil {
+		second.Close(context.Background())
+		t.Fatal("second server on the same file: got nil error, want a refusal")
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("the refusal took %v; it should not wait for the lock", elapsed)
+	}
+	for _, want := range []string{data, "pid " + strconv.Itoa(os.Getpid())} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not name %q", err, want)
+		}
+	}
+	if second.ln != nil {
+		t.Error("the refused server listens")
+	}
+
+	// The whole command says the same, and says nothing is running.
+	out.Reset()
+	err = run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0", "-data", data}, nil, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), data) {
+		t.Errorf("tawla serve on a served file: err = %v, want a refusal naming %s", err, data)
+	}
+	if strings.Contains(out.String(), "running") {
+		t.Errorf("the refused serve said it was running: %q", out.String())
+	}
+
+	for _, path := range []string{"/healthz", "/login"} {
+		resp, err := http.Get(first.URL() + path)
+		if err != nil {
+			t.Fatalf("first server after the refusal: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("first server after the refusal: GET %s = %d, want 200", path, resp.StatusCode)
+		}
+	}
+
+	firstClosed = true
+	if err := first.Close(context.Background()); err != nil {
+		t.Fatalf("close the first server: %v", err)
+	}
+	third := &Main{Config: cfg, Logger: logger}
+	if err := third.Run(context.Background()); err != nil {
+		t.Fatalf("serve the file again after the first server closed: %v", err)
+	}
+	if err := third.Close(context.Background()); err != nil {
+		t.Errorf("close the third server: %v", err)
 	}
 }

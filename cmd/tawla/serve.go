@@ -63,12 +63,13 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// Main is a running Tawla server: the store, the HTTP server and the
-// listener, opened by Run and released by Close.
+// Main is a running Tawla server: the lock on its data file, the store,
+// the HTTP server and the listener, taken by Run and released by Close.
 type Main struct {
 	Config Config
 	Logger *slog.Logger
 
+	lock   *dataLock
 	db     *sqlite.DB
 	app    *server.Server
 	http   *http.Server
@@ -76,9 +77,20 @@ type Main struct {
 	served chan error
 }
 
-// Run opens the database, builds the server and starts listening. It
-// returns once the server accepts connections.
-func (m *Main) Run(ctx context.Context) error {
+// Run locks the data file, opens the database, builds the server and
+// starts listening. It returns once the server accepts connections. When
+// another process holds the data file, Run fails at once, before it opens
+// the database (whose migrations would write) or listens. When Run fails,
+// it has released what it took.
+func (m *Main) Run(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			m.release()
+		}
+	}()
+	if m.lock, err = lockData(m.Config.Data); err != nil {
+		return err
+	}
 	db, err := sqlite.Open(ctx, m.Config.Data)
 	if err != nil {
 		return err
@@ -135,9 +147,23 @@ func (m *Main) Close(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, m.release())
+	return errors.Join(errs...)
+}
+
+// release closes the listener if the server never started, the database,
+// then releases the lock, which only goes once nothing can write any more.
+func (m *Main) release() error {
+	var errs []error
+	if m.ln != nil && m.served == nil {
+		errs = append(errs, m.ln.Close())
+	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
+		m.db = nil
 	}
+	errs = append(errs, m.lock.Release())
+	m.lock = nil
 	return errors.Join(errs...)
 }
 
@@ -152,9 +178,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m := &Main{Config: cfg, Logger: logger}
 	if err := m.Run(ctx); err != nil {
-		if m.db != nil {
-			m.db.Close()
-		}
 		return err
 	}
 	url := strings.TrimRight(cfg.BaseURL, "/")
