@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -41,13 +42,19 @@ type DB struct {
 }
 
 // Open opens (creating if needed) the database file at path, checks the
-// SQLite version and applies the migrations that have not run yet.
+// SQLite version and applies the migrations that have not run yet. A new
+// file is created readable and writable by its owner only (0600), whatever
+// the umask, and SQLite gives its -wal and -shm files the same mode; an
+// existing file keeps the mode its owner gave it.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: a database file is required")
 	}
 	if err := checkVersion(sqlite3Version()); err != nil {
 		return nil, err
+	}
+	if err := createPrivate(path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
 	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }}
 	var err error
@@ -202,12 +209,38 @@ func (db *DB) AppliedMigrations(ctx context.Context) ([]string, error) {
 }
 
 // Backup writes a consistent copy of the database to dst, which must not
-// exist yet.
+// exist yet. The copy is created 0600, as the database is: it holds the
+// same password hashes. If the copy fails, dst is removed.
 func (db *DB) Backup(ctx context.Context, dst string) error {
+	// VACUUM INTO would create dst with SQLite's default mode (0644); it
+	// accepts an empty file, so the file is made first with the right mode.
+	// O_EXCL also refuses an existing dst without a check-then-write race.
+	if err := createPrivate(dst); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", dst, err)
+	}
 	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, dst); err != nil {
+		os.Remove(dst)
 		return fmt.Errorf("sqlite: backup to %s: %w", dst, err)
 	}
 	return nil
+}
+
+// createPrivate creates the empty file name with mode 0600, or fails with
+// an error that wraps fs.ErrExist when name exists. The database holds
+// password hashes and session digests, so no other user of the machine may
+// read it.
+func createPrivate(name string) error {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	// The umask can only take bits away from 0600; Chmod makes the mode
+	// exactly 0600 even under an unusual umask such as 0277.
+	err = f.Chmod(0o600)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // beginWrite starts a write transaction. Callers defer Rollback and Commit

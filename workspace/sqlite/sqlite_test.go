@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -256,6 +257,30 @@ func TestBackup(t *testing.T) {
 	}
 	if err := db.Backup(ctx, dst); err == nil {
 		t.Error("Backup over an existing file = nil error, want an error")
+	}
+}
+
+// TestFilesPrivate checks that the database, its -wal and -shm files and a
+// backup are readable and writable by their owner only: they hold password
+// hashes and session digests.
+func TestFilesPrivate(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "tawla.db")
+	db := mustOpenPath(t, data)
+	MustCreateOrganisation(t, db, "Délégation régionale de la santé") // a write makes the -wal
+	backup := filepath.Join(dir, "backup.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	for _, name := range []string{data, data + "-wal", data + "-shm", backup} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fi.Mode().Perm(), fs.FileMode(0o600); got != want {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(name), got, want)
+		}
 	}
 }
 
