@@ -283,7 +283,7 @@ func TestSecondServerRefused(t *testing.T) {
 		t.Errorf("the refused serve said it was running: %q", out.String())
 	}
 
-	for _, path := range []string{"/healthz", "/login"} {
+	for _, path := range []string{"/healthz", "/readyz", "/login"} {
 		resp, err := http.Get(first.URL() + path)
 		if err != nil {
 			t.Fatalf("first server after the refusal: %v", err)
@@ -292,6 +292,17 @@ func TestSecondServerRefused(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("first server after the refusal: GET %s = %d, want 200", path, resp.StatusCode)
 		}
+	}
+
+	// backup and user add take no lock: they work beside the server.
+	copyFile := filepath.Join(filepath.Dir(data), "copy.db")
+	if err := run(context.Background(), []string{"backup", "-data", data, "-out", copyFile}, nil, &out, &errOut); err != nil {
+		t.Errorf("backup while serving: %v", err)
+	}
+	add := []string{"user", "add", "-data", data, "-email", "nouvelle@example.tn", "-name", "Nouvelle",
+		"-organisation", "Gouvernorat de Mahdia"}
+	if err := run(context.Background(), add, nil, &out, &errOut); err != nil {
+		t.Errorf("user add while serving: %v", err)
 	}
 
 	firstClosed = true
