@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -35,24 +36,65 @@ type Config struct {
 // to finish after SIGINT or SIGTERM.
 const shutdownGrace = 15 * time.Second
 
+// parseServeFlags returns the Config of tawla serve from its command-line
+// arguments and, for each flag not given there, its environment variable
+// (envName).
 func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	var cfg Config
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Addr, "addr", envOr("TAWLA_ADDR", "127.0.0.1:8080"), "address to listen on (TAWLA_ADDR)")
-	fs.StringVar(&cfg.Data, "data", envOr("TAWLA_DATA", "data/tawla.db"), "SQLite database file (TAWLA_DATA)")
-	fs.StringVar(&cfg.BaseURL, "base-url", envOr("TAWLA_BASE_URL", ""), "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
-	fs.StringVar(&cfg.LogLevel, "log-level", envOr("TAWLA_LOG_LEVEL", "info"), "debug, info, warn or error (TAWLA_LOG_LEVEL)")
-	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes")
-	fs.StringVar(&cfg.TimeZone, "timezone", envOr("TAWLA_TIMEZONE", server.DefaultTimeZone), "IANA time zone in which dates are shown (TAWLA_TIMEZONE)")
-	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units")
-	if err := fs.Parse(args); err != nil {
+	if err := parseServeArgs(newServeFlags(&cfg, stderr), args); err != nil {
 		return cfg, err
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + cfg.Addr
 	}
 	return cfg, nil
+}
+
+// newServeFlags returns the flags of tawla serve, which fill cfg. Each
+// flag can also be set by its environment variable, named by envName;
+// README.md's configuration table lists them all, and a test holds it to
+// this list.
+func newServeFlags(cfg *Config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (TAWLA_ADDR)")
+	fs.StringVar(&cfg.Data, "data", "data/tawla.db", "SQLite database file (TAWLA_DATA)")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error (TAWLA_LOG_LEVEL)")
+	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes (TAWLA_MAX_MESSAGE)")
+	fs.StringVar(&cfg.TimeZone, "timezone", server.DefaultTimeZone, "IANA time zone in which dates are shown (TAWLA_TIMEZONE)")
+	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units (TAWLA_MAX_DOCUMENT)")
+	return fs
+}
+
+// parseServeArgs parses args into fs, then sets each flag that args did
+// not give from its environment variable, when that is set and not empty:
+// a flag wins over the environment, and a bad value in the environment is
+// refused as a bad flag would be.
+func parseServeArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		v, ok := os.LookupEnv(envName(f.Name))
+		if given[f.Name] || !ok || v == "" {
+			return
+		}
+		if err := fs.Set(f.Name, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// envName returns the environment variable of the serve flag name:
+// TAWLA_ and the name in capitals, "-" becoming "_" (-base-url is
+// TAWLA_BASE_URL).
+func envName(flagName string) string {
+	return "TAWLA_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {
