@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -315,5 +316,53 @@ func TestSecondServerRefused(t *testing.T) {
 	}
 	if err := third.Close(context.Background()); err != nil {
 		t.Errorf("close the third server: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a running command writes to while the
+// test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServePrintsAddressOnce runs tawla serve as make run does and checks
+// that the address to open appears once in all it writes, on the line
+// that says it is running.
+func TestServePrintsAddressOnce(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	const public = "http://tawla.test:8080"
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-data", data, "-base-url", public}, nil, &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "running") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	all := stdout.String() + stderr.String()
+	if got := strings.Count(all, public); got != 1 {
+		t.Errorf("the address appears %d times, want once:\n%s", got, all)
+	}
+	if want := "Tawla is running: open " + public + "\n"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("stdout %q lacks %q", stdout.String(), want)
 	}
 }

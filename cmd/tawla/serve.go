@@ -222,9 +222,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	url := strings.TrimRight(cfg.BaseURL, "/")
-	logger.Info("tawla is serving", "url", url, "data", cfg.Data)
-	fmt.Fprintf(stdout, "Tawla is running: open %s\n", url)
+	// The address to open is said once, on stdout, once the server
+	// listens; the log names the file and the process that holds its lock.
+	logger.Info("tawla is serving", "data", cfg.Data, "pid", os.Getpid())
+	fmt.Fprintf(stdout, "Tawla is running: open %s\n", strings.TrimRight(cfg.BaseURL, "/"))
 
 	select {
 	case <-ctx.Done():
