@@ -338,31 +338,53 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// TestServePrintsAddressOnce runs tawla serve as make run does and checks
-// that the address to open appears once in all it writes, on the line
-// that says it is running.
-func TestServePrintsAddressOnce(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "tawla.db")
-	const public = "http://tawla.test:8080"
+// serveUntilRunning runs tawla serve with args until it says it is
+// running, then stops it, and returns what it wrote.
+func serveUntilRunning(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var out, errOut syncBuffer
 	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-data", data, "-base-url", public}, nil, &stdout, &stderr)
-	}()
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), nil, &out, &errOut) }()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(stdout.String(), "running") && time.Now().Before(deadline) {
+	for !strings.Contains(out.String(), "running") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)
 	}
-	all := stdout.String() + stderr.String()
-	if got := strings.Count(all, public); got != 1 {
-		t.Errorf("the address appears %d times, want once:\n%s", got, all)
+	return out.String(), errOut.String()
+}
+
+// TestServePrintsAddressOnce runs tawla serve as make run does and checks
+// that the address to open appears once in all it writes, on the line
+// that says it is running.
+func TestServePrintsAddressOnce(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	const public = "http://tawla.test:8080"
+	stdout, stderr := serveUntilRunning(t, "-addr", "127.0.0.1:0", "-data", data, "-base-url", public)
+	if got := strings.Count(stdout+stderr, public); got != 1 {
+		t.Errorf("the address appears %d times, want once:\n%s%s", got, stdout, stderr)
 	}
-	if want := "Tawla is running: open " + public + "\n"; !strings.Contains(stdout.String(), want) {
-		t.Errorf("stdout %q lacks %q", stdout.String(), want)
+	if want := "Tawla is running: open " + public + "\n"; !strings.Contains(stdout, want) {
+		t.Errorf("stdout %q lacks %q", stdout, want)
+	}
+}
+
+// TestServeWarnsReadableData checks that serve warns about a data file
+// that other users may read (one an older Tawla created 0644), and is
+// silent about one it created itself.
+func TestServeWarnsReadableData(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	args := []string{"-addr", "127.0.0.1:0", "-data", data}
+	if _, stderr := serveUntilRunning(t, args...); strings.Contains(stderr, "chmod") {
+		t.Errorf("warned about a file created 0600: %s", stderr)
+	}
+	if err := os.Chmod(data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr := serveUntilRunning(t, args...); !strings.Contains(stderr, "chmod 600") {
+		t.Errorf("no warning about a file readable by others: %s", stderr)
 	}
 }

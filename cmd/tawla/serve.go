@@ -222,6 +222,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
+	// A database an older Tawla created is readable by every user of the
+	// machine; say so, rather than change a mode its owner may have chosen.
+	if fi, err := os.Stat(cfg.Data); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		logger.Warn("the data file, which holds password hashes, is readable by other users: chmod 600 it",
+			"data", cfg.Data, "mode", fi.Mode().Perm().String())
+	}
 	// The address to open is said once, on stdout, once the server
 	// listens; the log names the file and the process that holds its lock.
 	logger.Info("tawla is serving", "data", cfg.Data, "pid", os.Getpid())
