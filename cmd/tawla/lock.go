@@ -23,8 +23,8 @@ type dataLock struct {
 	file *os.File
 }
 
-// errDataLocked is returned by lockData when another process holds the
-// lock.
+// errDataLocked is what lockFile returns when another open file holds the
+// lock; lockData turns it into a message that names the holder.
 var errDataLocked = errors.New("data file locked")
 
 // lockFileName returns the lock file of the database file data.
@@ -48,8 +48,8 @@ func lockData(data string) (*dataLock, error) {
 		if pid := readLockHolder(name); pid > 0 {
 			holder = "another tawla (pid " + strconv.Itoa(pid) + ")"
 		}
-		return nil, fmt.Errorf("%s is in use by %s, which holds %s: stop it first, or give another -data file: %w",
-			data, holder, name, errDataLocked)
+		return nil, fmt.Errorf("%s is in use by %s: stop it first, or give another -data file (lock: %s)",
+			data, holder, name)
 	}
 	// The holder's pid is written only once the lock is held, so that a
 	// refused process never overwrites it.

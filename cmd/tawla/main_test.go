@@ -367,7 +367,7 @@ func TestServePrintsAddressOnce(t *testing.T) {
 	if got := strings.Count(stdout+stderr, public); got != 1 {
 		t.Errorf("the address appears %d times, want once:\n%s%s", got, stdout, stderr)
 	}
-	if want := "Tawla is running: open " + public + "\n"; !strings.Contains(stdout, want) {
+	if want := "Tawla is running: open " + public + " "; !strings.Contains(stdout, want) {
 		t.Errorf("stdout %q lacks %q", stdout, want)
 	}
 }

@@ -231,7 +231,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The address to open is said once, on stdout, once the server
 	// listens; the log names the file and the process that holds its lock.
 	logger.Info("tawla is serving", "data", cfg.Data, "pid", os.Getpid())
-	fmt.Fprintf(stdout, "Tawla is running: open %s\n", strings.TrimRight(cfg.BaseURL, "/"))
+	fmt.Fprintf(stdout, "Tawla is running: open %s (Ctrl-C stops it)\n", strings.TrimRight(cfg.BaseURL, "/"))
 
 	select {
 	case <-ctx.Done():
