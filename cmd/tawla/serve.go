@@ -173,10 +173,12 @@ func (m *Main) URL() string {
 
 // Close shuts the server down gracefully: it stops accepting, lets
 // in-flight requests finish, closes websockets with "going away", then
-// closes the database. ctx bounds the wait.
+// closes the database and releases the data file's lock. ctx bounds the
+// wait.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
-	if m.http != nil {
+	// served is nil when Run failed before serving: it released all then.
+	if m.http != nil && m.served != nil {
 		// Websockets are hijacked connections that Shutdown does not track:
 		// close them alongside.
 		done := make(chan struct{})
