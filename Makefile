@@ -29,30 +29,50 @@ BENCH_DEPS  := bench-peers
 BENCH_OUT   := bench/out/results.json
 BENCH_FLAGS ?=
 
+# SQLite is compiled from C (github.com/mattn/go-sqlite3, through cgo): on
+# a cold build cache that alone takes minutes without a line of output, so
+# the targets that compile it say so first. `go list -f {{.Stale}}` answers
+# false once Go's build cache holds the package built with those flags
+# (-race is a build of its own), and answers without compiling anything.
+SQLITE_PKG := github.com/mattn/go-sqlite3
+
+# sqlite_notice FLAGS: the notice, when the build with FLAGS will compile
+# SQLite (or when go list cannot tell).
+define sqlite_notice
+	@if [ "$$($(GO) list $(1) -tags $(TAGS) -f '{{.Stale}}' $(SQLITE_PKG) 2>/dev/null)" != false ]; then \
+		echo "Compiling SQLite$(if $(1), for $(1),) (cgo): the first time, this takes a few minutes; later builds reuse Go's build cache."; \
+	fi
+endef
+
 .PHONY: run build test lint clean web bench bench-quick bench-peers check-go check-browser check-node
 
 ## run: build, create data/tawla.db with the demo table on first start, serve it
+# The demo command prints the logins when it creates the file; later runs
+# print them here. The address is printed once, by the server, when it
+# listens (and not at all if it cannot start), with how to stop it.
 run: build
 	@mkdir -p $(dir $(DATA))
-	@test -f $(DATA) || $(BIN) demo -data $(DATA)
-	@echo
-	@echo "  Tawla demo — open http://$(ADDR)"
-	@echo "  Logins (password demo-tawla-2026): admin@demo.tn, secretariat@demo.tn,"
-	@echo "  member@demo.tn, stakeholder@demo.tn.  Stop with Ctrl-C."
-	@echo
-	$(BIN) serve -addr $(ADDR) -data $(DATA)
+	@if [ -f $(DATA) ]; then \
+		echo "Demo logins (password demo-tawla-2026): admin@demo.tn, secretariat@demo.tn, member@demo.tn, stakeholder@demo.tn"; \
+	else \
+		$(BIN) demo -data $(DATA); \
+	fi
+	@$(BIN) serve -addr $(ADDR) -data $(DATA)
 
 ## build: compile the tawla binary into bin/, with the editor bundled
 build: check-go web
+	$(call sqlite_notice,)
 	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/tawla
 
 ## test: every test, Go and browser (browser tests need Chromium; TAWLA_E2E=1 makes them required)
 test: check-go check-browser web
+	$(call sqlite_notice,-race)
 	$(GO) test -race -count=1 -tags $(TAGS) ./...
 
 ## lint: gofmt, go vet and staticcheck, all clean
 lint: check-go
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(call sqlite_notice,)
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
 

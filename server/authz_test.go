@@ -106,6 +106,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	)
 	rows := []authzRow{
 		{route: "GET /healthz", example: "/healthz", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /readyz", example: "/readyz", want: [5]int{ok, ok, ok, ok, ok}},
 		{route: "GET /static/", example: "/static/css/tawla.css", want: [5]int{ok, ok, ok, ok, ok}},
 		{route: "GET /favicon.ico", example: "/favicon.ico", want: [5]int{moved, moved, moved, moved, moved}, next: "/static/favicon.svg"},
 		{route: "GET /{$}", example: "/", want: [5]int{redirect, ok, ok, ok, ok}},

@@ -176,6 +176,7 @@ func (s *Server) handle(pattern string, access workspace.Access, h http.HandlerF
 
 func (s *Server) registerRoutes() {
 	s.handle("GET /healthz", workspace.AccessPublic, s.handleHealth)
+	s.handle("GET /readyz", workspace.AccessPublic, s.handleReady)
 	s.handle("GET /static/", workspace.AccessPublic, s.handleStatic)
 	s.handle("GET /favicon.ico", workspace.AccessPublic, s.handleFavicon)
 

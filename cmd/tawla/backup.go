@@ -11,7 +11,10 @@ import (
 )
 
 // runBackup writes a consistent copy of the database (VACUUM INTO), safe to
-// run while the server is serving.
+// run while the server is serving: it takes no lock on the data file and
+// opens it read-only, so it neither waits for the server nor migrates the
+// file (a copy taken before an upgrade is the database the old version
+// left). The copy is created 0600.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -29,7 +32,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(*data); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	db, err := sqlite.Open(ctx, *data)
+	db, err := sqlite.OpenReadOnly(ctx, *data)
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,13 @@
 //	                                          create an account (the first admin)
 //	tawla backup -data FILE -out FILE         write a consistent copy of the database
 //
-// Every flag can also come from the environment: TAWLA_ADDR, TAWLA_DATA,
-// TAWLA_BASE_URL, TAWLA_LOG_LEVEL, TAWLA_TIMEZONE (the table's time zone,
-// Africa/Tunis by default). This is the only place where the parts of Tawla
-// are wired together.
+// Every flag of serve can also come from the environment, as TAWLA_ and
+// its name in capitals: TAWLA_ADDR, TAWLA_DATA, TAWLA_BASE_URL,
+// TAWLA_LOG_LEVEL, TAWLA_TIMEZONE (the table's time zone, Africa/Tunis by
+// default), TAWLA_MAX_MESSAGE, TAWLA_MAX_DOCUMENT; README.md's table lists
+// them with their defaults. The other commands read TAWLA_DATA (and user add
+// TAWLA_BASE_URL). This is the only place where the parts of Tawla are
+// wired together.
 package main
 
 import (

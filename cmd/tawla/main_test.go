@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -226,5 +228,163 @@ func TestServeRefusesUnknownTimeZone(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "running") {
 		t.Errorf("serve said it was running: %q", out.String())
+	}
+}
+
+// TestSecondServerRefused starts a server on a file, then a second one on
+// the same file: the second must stop at once with a message naming the
+// file and the process that serves it, before it opens the database or
+// listens, while the first keeps serving; once the first has closed, the
+// file may be served again.
+func TestSecondServerRefused(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "-data", data}, nil, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	logger, _ := newLogger("error", &errOut)
+	cfg := Config{Addr: "127.0.0.1:0", Data: data, BaseURL: "http://127.0.0.1", LogLevel: "error"}
+	first := &Main{Config: cfg, Logger: logger}
+	if err := first.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	firstClosed := false
+	defer func() {
+		if !firstClosed {
+			first.Close(context.Background())
+		}
+	}()
+
+	second := &Main{Config: cfg, Logger: logger}
+	start := time.Now()
+	err := second.Run(context.Background())
+	if err == nil {
+		second.Close(context.Background())
+		t.Fatal("second server on the same file: got nil error, want a refusal")
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("the refusal took %v; it should not wait for the lock", elapsed)
+	}
+	for _, want := range []string{data, "pid " + strconv.Itoa(os.Getpid())} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not name %q", err, want)
+		}
+	}
+	if second.ln != nil {
+		t.Error("the refused server listens")
+	}
+
+	// The whole command says the same, and says nothing is running.
+	out.Reset()
+	err = run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0", "-data", data}, nil, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), data) {
+		t.Errorf("tawla serve on a served file: err = %v, want a refusal naming %s", err, data)
+	}
+	if strings.Contains(out.String(), "running") {
+		t.Errorf("the refused serve said it was running: %q", out.String())
+	}
+
+	for _, path := range []string{"/healthz", "/readyz", "/login"} {
+		resp, err := http.Get(first.URL() + path)
+		if err != nil {
+			t.Fatalf("first server after the refusal: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("first server after the refusal: GET %s = %d, want 200", path, resp.StatusCode)
+		}
+	}
+
+	// backup and user add take no lock: they work beside the server.
+	copyFile := filepath.Join(filepath.Dir(data), "copy.db")
+	if err := run(context.Background(), []string{"backup", "-data", data, "-out", copyFile}, nil, &out, &errOut); err != nil {
+		t.Errorf("backup while serving: %v", err)
+	}
+	add := []string{"user", "add", "-data", data, "-email", "nouvelle@example.tn", "-name", "Nouvelle",
+		"-organisation", "Gouvernorat de Mahdia"}
+	if err := run(context.Background(), add, nil, &out, &errOut); err != nil {
+		t.Errorf("user add while serving: %v", err)
+	}
+
+	firstClosed = true
+	if err := first.Close(context.Background()); err != nil {
+		t.Fatalf("close the first server: %v", err)
+	}
+	third := &Main{Config: cfg, Logger: logger}
+	if err := third.Run(context.Background()); err != nil {
+		t.Fatalf("serve the file again after the first server closed: %v", err)
+	}
+	if err := third.Close(context.Background()); err != nil {
+		t.Errorf("close the third server: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a running command writes to while the
+// test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// serveUntilRunning runs tawla serve with args until it says it is
+// running, then stops it, and returns what it wrote.
+func serveUntilRunning(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), nil, &out, &errOut) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "running") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	return out.String(), errOut.String()
+}
+
+// TestServePrintsAddressOnce runs tawla serve as make run does and checks
+// that the address to open appears once in all it writes, on the line
+// that says it is running.
+func TestServePrintsAddressOnce(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	const public = "http://tawla.test:8080"
+	stdout, stderr := serveUntilRunning(t, "-addr", "127.0.0.1:0", "-data", data, "-base-url", public)
+	if got := strings.Count(stdout+stderr, public); got != 1 {
+		t.Errorf("the address appears %d times, want once:\n%s%s", got, stdout, stderr)
+	}
+	if want := "Tawla is running: open " + public + " "; !strings.Contains(stdout, want) {
+		t.Errorf("stdout %q lacks %q", stdout, want)
+	}
+}
+
+// TestServeWarnsReadableData checks that serve warns about a data file
+// that other users may read (one an older Tawla created 0644), and is
+// silent about one it created itself.
+func TestServeWarnsReadableData(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tawla.db")
+	args := []string{"-addr", "127.0.0.1:0", "-data", data}
+	if _, stderr := serveUntilRunning(t, args...); strings.Contains(stderr, "chmod") {
+		t.Errorf("warned about a file created 0600: %s", stderr)
+	}
+	if err := os.Chmod(data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr := serveUntilRunning(t, args...); !strings.Contains(stderr, "chmod 600") {
+		t.Errorf("no warning about a file readable by others: %s", stderr)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -36,33 +37,78 @@ type Config struct {
 	SessionConnections int
 	AddressConnections int
 	MessageRate        float64
+	// PasswordChecks bounds the password checks running at once; zero
+	// lets the server choose.
+	PasswordChecks int
 }
 
 // shutdownGrace bounds how long in-flight requests and live connections get
 // to finish after SIGINT or SIGTERM.
 const shutdownGrace = 15 * time.Second
 
+// parseServeFlags returns the Config of tawla serve from its command-line
+// arguments and, for each flag not given there, its environment variable
+// (envName).
 func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	var cfg Config
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Addr, "addr", envOr("TAWLA_ADDR", "127.0.0.1:8080"), "address to listen on (TAWLA_ADDR)")
-	fs.StringVar(&cfg.Data, "data", envOr("TAWLA_DATA", "data/tawla.db"), "SQLite database file (TAWLA_DATA)")
-	fs.StringVar(&cfg.BaseURL, "base-url", envOr("TAWLA_BASE_URL", ""), "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
-	fs.StringVar(&cfg.LogLevel, "log-level", envOr("TAWLA_LOG_LEVEL", "info"), "debug, info, warn or error (TAWLA_LOG_LEVEL)")
-	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes")
-	fs.StringVar(&cfg.TimeZone, "timezone", envOr("TAWLA_TIMEZONE", server.DefaultTimeZone), "IANA time zone in which dates are shown (TAWLA_TIMEZONE)")
-	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units")
-	fs.IntVar(&cfg.SessionConnections, "max-session-connections", live.DefaultLimits.ConnectionsPerSession, "most websockets one session may hold open")
-	fs.IntVar(&cfg.AddressConnections, "max-address-connections", live.DefaultLimits.ConnectionsPerAddress, "most websockets one client address may hold open (behind a proxy, all clients share its address)")
-	fs.Float64Var(&cfg.MessageRate, "max-message-rate", live.DefaultLimits.MessagesPerSecond, "messages a second one websocket may send on average; faster ones are read more slowly")
-	if err := fs.Parse(args); err != nil {
+	if err := parseServeArgs(newServeFlags(&cfg, stderr), args); err != nil {
 		return cfg, err
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + cfg.Addr
 	}
 	return cfg, nil
+}
+
+// newServeFlags returns the flags of tawla serve, which fill cfg. Each
+// flag can also be set by its environment variable, named by envName;
+// README.md's configuration table lists them all, and a test holds it to
+// this list.
+func newServeFlags(cfg *Config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (TAWLA_ADDR)")
+	fs.StringVar(&cfg.Data, "data", "data/tawla.db", "SQLite database file (TAWLA_DATA)")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address, for links (TAWLA_BASE_URL; default http://ADDR)")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error (TAWLA_LOG_LEVEL)")
+	fs.Int64Var(&cfg.MaxMessage, "max-message", 1<<20, "largest websocket message a client may send, in bytes (TAWLA_MAX_MESSAGE)")
+	fs.StringVar(&cfg.TimeZone, "timezone", server.DefaultTimeZone, "IANA time zone in which dates are shown (TAWLA_TIMEZONE)")
+	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units (TAWLA_MAX_DOCUMENT)")
+	fs.IntVar(&cfg.SessionConnections, "max-session-connections", live.DefaultLimits.ConnectionsPerSession, "most websockets one session may hold open (TAWLA_MAX_SESSION_CONNECTIONS)")
+	fs.IntVar(&cfg.AddressConnections, "max-address-connections", live.DefaultLimits.ConnectionsPerAddress, "most websockets one client address may hold open; behind a proxy, all clients share its address (TAWLA_MAX_ADDRESS_CONNECTIONS)")
+	fs.Float64Var(&cfg.MessageRate, "max-message-rate", live.DefaultLimits.MessagesPerSecond, "messages a second one websocket may send on average; faster ones are read more slowly (TAWLA_MAX_MESSAGE_RATE)")
+	fs.IntVar(&cfg.PasswordChecks, "max-password-checks", 0, "password checks (argon2id, about 19 MiB each) that may run at once; 0: one per processor, at least two (TAWLA_MAX_PASSWORD_CHECKS)")
+	return fs
+}
+
+// parseServeArgs parses args into fs, then sets each flag that args did
+// not give from its environment variable, when that is set and not empty:
+// a flag wins over the environment, and a bad value in the environment is
+// refused as a bad flag would be.
+func parseServeArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		v, ok := os.LookupEnv(envName(f.Name))
+		if given[f.Name] || !ok || v == "" {
+			return
+		}
+		if err := fs.Set(f.Name, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// envName returns the environment variable of the serve flag name:
+// TAWLA_ and the name in capitals, "-" becoming "_" (-base-url is
+// TAWLA_BASE_URL).
+func envName(flagName string) string {
+	return "TAWLA_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {
@@ -73,12 +119,13 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// Main is a running Tawla server: the store, the HTTP server and the
-// listener, opened by Run and released by Close.
+// Main is a running Tawla server: the lock on its data file, the store,
+// the HTTP server and the listener, taken by Run and released by Close.
 type Main struct {
 	Config Config
 	Logger *slog.Logger
 
+	lock   *dataLock
 	db     *sqlite.DB
 	app    *server.Server
 	http   *http.Server
@@ -86,9 +133,20 @@ type Main struct {
 	served chan error
 }
 
-// Run opens the database, builds the server and starts listening. It
-// returns once the server accepts connections.
-func (m *Main) Run(ctx context.Context) error {
+// Run locks the data file, opens the database, builds the server and
+// starts listening. It returns once the server accepts connections. When
+// another process holds the data file, Run fails at once, before it opens
+// the database (whose migrations would write) or listens. When Run fails,
+// it has released what it took.
+func (m *Main) Run(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			m.release()
+		}
+	}()
+	if m.lock, err = lockData(m.Config.Data); err != nil {
+		return err
+	}
 	db, err := sqlite.Open(ctx, m.Config.Data)
 	if err != nil {
 		return err
@@ -104,7 +162,8 @@ func (m *Main) Run(ctx context.Context) error {
 			ConnectionsPerAddress: m.Config.AddressConnections,
 			MessagesPerSecond:     m.Config.MessageRate,
 		},
-		TimeZone: m.Config.TimeZone,
+		TimeZone:          m.Config.TimeZone,
+		MaxPasswordChecks: m.Config.PasswordChecks,
 	}, db)
 	if err != nil {
 		return err
@@ -136,10 +195,12 @@ func (m *Main) URL() string {
 
 // Close shuts the server down gracefully: it stops accepting, lets
 // in-flight requests finish, closes websockets with "going away", then
-// closes the database. ctx bounds the wait.
+// closes the database and releases the data file's lock. ctx bounds the
+// wait.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
-	if m.http != nil {
+	// served is nil when Run failed before serving: it released all then.
+	if m.http != nil && m.served != nil {
 		// Websockets are hijacked connections that Shutdown does not track:
 		// close them alongside.
 		done := make(chan struct{})
@@ -152,9 +213,23 @@ func (m *Main) Close(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, m.release())
+	return errors.Join(errs...)
+}
+
+// release closes the listener if the server never started, the database,
+// then releases the lock, which only goes once nothing can write any more.
+func (m *Main) release() error {
+	var errs []error
+	if m.ln != nil && m.served == nil {
+		errs = append(errs, m.ln.Close())
+	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
+		m.db = nil
 	}
+	errs = append(errs, m.lock.Release())
+	m.lock = nil
 	return errors.Join(errs...)
 }
 
@@ -169,14 +244,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m := &Main{Config: cfg, Logger: logger}
 	if err := m.Run(ctx); err != nil {
-		if m.db != nil {
-			m.db.Close()
-		}
 		return err
 	}
-	url := strings.TrimRight(cfg.BaseURL, "/")
-	logger.Info("tawla is serving", "url", url, "data", cfg.Data)
-	fmt.Fprintf(stdout, "Tawla is running: open %s\n", url)
+	// A database an older Tawla created is readable by every user of the
+	// machine; say so, rather than change a mode its owner may have chosen.
+	if fi, err := os.Stat(cfg.Data); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		logger.Warn("the data file, which holds password hashes, is readable by other users: chmod 600 it",
+			"data", cfg.Data, "mode", fi.Mode().Perm().String())
+	}
+	// The address to open is said once, on stdout, once the server
+	// listens; the log names the file and the process that holds its lock.
+	logger.Info("tawla is serving", "data", cfg.Data, "pid", os.Getpid())
+	fmt.Fprintf(stdout, "Tawla is running: open %s (Ctrl-C stops it)\n", strings.TrimRight(cfg.BaseURL, "/"))
 
 	select {
 	case <-ctx.Done():

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestPragmas checks the settings every connection must carry: WAL,
@@ -16,6 +17,13 @@ func TestPragmas(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// The readiness check shortens the writer's busy timeout to its
+	// context's deadline; the pragmas below must hold after it.
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := db.CheckWritable(short); err != nil {
+		t.Fatalf("CheckWritable: %v", err)
+	}
 	for _, tt := range []struct {
 		name, pragma string
 		want         string

@@ -6,10 +6,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -41,13 +43,19 @@ type DB struct {
 }
 
 // Open opens (creating if needed) the database file at path, checks the
-// SQLite version and applies the migrations that have not run yet.
+// SQLite version and applies the migrations that have not run yet. A new
+// file is created readable and writable by its owner only (0600), whatever
+// the umask, and SQLite gives its -wal and -shm files the same mode; an
+// existing file keeps the mode its owner gave it.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: a database file is required")
 	}
 	if err := checkVersion(sqlite3Version()); err != nil {
 		return nil, err
+	}
+	if err := createPrivate(path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
 	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }}
 	var err error
@@ -72,6 +80,84 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// OpenReadOnly opens the existing database file at path for reading only:
+// every write through it fails, no migration runs, and the file is left
+// exactly as it is. The backup command reads through it, so that a copy
+// taken before an upgrade is the database the old version left, and a
+// file on a read-only disk can still be copied.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: a database file is required")
+	}
+	if err := checkVersion(sqlite3Version()); err != nil {
+		return nil, err
+	}
+	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	// mode=ro is SQLite's own read-only open: it never creates the file,
+	// and refuses every write with SQLITE_READONLY, as on a read-only disk.
+	// The writer is opened the same way, so that DB keeps one shape.
+	if db.write, err = sqlx.Open("sqlite3", dsn(path, false)+"&mode=ro"); err != nil {
+		return nil, fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	db.write.SetMaxOpenConns(1)
+	if err := db.write.PingContext(ctx); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if db.read, err = sqlx.Open("sqlite3", dsn(path, true)+"&mode=ro"); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	db.read.SetMaxOpenConns(8)
+	return db, nil
+}
+
+// CheckWritable reports whether a write would succeed now: it takes the
+// write lock, rewrites one row with its own values, and rolls back, so
+// that nothing changes. It fails when the file or its disk is read-only,
+// or when the write lock cannot be had before ctx ends (another process
+// holding it, say). It waits behind the store's other writes, as a real
+// write would, so a server too busy to write in time is not ready either.
+func (db *DB) CheckWritable(ctx context.Context) error {
+	// The one writer connection, held for the whole check; asking for it
+	// waits behind the other writes and honours ctx.
+	conn, err := db.write.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: check write: %w", err)
+	}
+	defer conn.Close()
+	// SQLite's busy handler sleeps without looking at ctx, so a lock held
+	// by another process would keep the check for the whole busy timeout:
+	// the timeout is cut to ctx's deadline for the check, then restored.
+	if deadline, ok := ctx.Deadline(); ok {
+		wait := max(time.Until(deadline).Milliseconds(), 1)
+		if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.FormatInt(wait, 10)); err != nil {
+			return fmt.Errorf("sqlite: check write: %w", err)
+		}
+		defer func() {
+			restore := `PRAGMA busy_timeout = ` + strconv.FormatInt(busyTimeout.Milliseconds(), 10)
+			if _, err := conn.ExecContext(context.Background(), restore); err != nil {
+				// A writer left with a short timeout would fail real writes
+				// under contention: drop the connection instead.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
+	}
+	tx, err := conn.BeginTxx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
+	if err != nil {
+		return fmt.Errorf("sqlite: check write: %w", err)
+	}
+	defer tx.Rollback()
+	// The write lock alone can be had on a read-only file; a row written
+	// cannot. schema_migrations always has rows once Open has migrated.
+	if _, err := tx.ExecContext(ctx, `UPDATE schema_migrations SET applied_at = applied_at
+		WHERE name = (SELECT MAX(name) FROM schema_migrations)`); err != nil {
+		return fmt.Errorf("sqlite: check write: %w", err)
+	}
+	return nil
+}
+
 // Close closes the readers and the writer.
 func (db *DB) Close() error {
 	var errs []error
@@ -87,6 +173,10 @@ func (db *DB) Close() error {
 // Path returns the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
+// busyTimeout is how long a connection waits for a lock another process
+// holds (a backup, tawla user add) before it gives up with SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
 // dsn returns the connection string with the pragmas every connection
 // needs: WAL, foreign keys, a busy timeout, and transactions that take the
 // write lock at BEGIN (so a read-then-write transaction never fails halfway
@@ -100,7 +190,7 @@ func dsn(file string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", "10000")
+	q.Set("_busy_timeout", strconv.FormatInt(busyTimeout.Milliseconds(), 10))
 	if readOnly {
 		q.Set("_query_only", "true")
 		q.Set("_txlock", "deferred")
@@ -202,12 +292,38 @@ func (db *DB) AppliedMigrations(ctx context.Context) ([]string, error) {
 }
 
 // Backup writes a consistent copy of the database to dst, which must not
-// exist yet.
+// exist yet. The copy is created 0600, as the database is: it holds the
+// same password hashes. If the copy fails, dst is removed.
 func (db *DB) Backup(ctx context.Context, dst string) error {
+	// VACUUM INTO would create dst with SQLite's default mode (0644); it
+	// accepts an empty file, so the file is made first with the right mode.
+	// O_EXCL also refuses an existing dst without a check-then-write race.
+	if err := createPrivate(dst); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", dst, err)
+	}
 	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, dst); err != nil {
+		os.Remove(dst)
 		return fmt.Errorf("sqlite: backup to %s: %w", dst, err)
 	}
 	return nil
+}
+
+// createPrivate creates the empty file name with mode 0600, or fails with
+// an error that wraps fs.ErrExist when name exists. The database holds
+// password hashes and session digests, so no other user of the machine may
+// read it.
+func createPrivate(name string) error {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	// The umask can only take bits away from 0600; Chmod makes the mode
+	// exactly 0600 even under an unusual umask such as 0277.
+	err = f.Chmod(0o600)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // beginWrite starts a write transaction. Callers defer Rollback and Commit

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -257,6 +258,119 @@ func TestBackup(t *testing.T) {
 	if err := db.Backup(ctx, dst); err == nil {
 		t.Error("Backup over an existing file = nil error, want an error")
 	}
+}
+
+// TestFilesPrivate checks that the database, its -wal and -shm files and a
+// backup are readable and writable by their owner only: they hold password
+// hashes and session digests.
+func TestFilesPrivate(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "tawla.db")
+	db := mustOpenPath(t, data)
+	MustCreateOrganisation(t, db, "Délégation régionale de la santé") // a write makes the -wal
+	backup := filepath.Join(dir, "backup.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	for _, name := range []string{data, data + "-wal", data + "-shm", backup} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fi.Mode().Perm(), fs.FileMode(0o600); got != want {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(name), got, want)
+		}
+	}
+}
+
+// TestCheckWritable checks that the readiness check tells a database that
+// takes writes from one that cannot, and changes nothing itself.
+func TestCheckWritable(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "tawla.db")
+		db := mustOpenPath(t, path)
+		// PRAGMA data_version, read on a connection of its own, changes
+		// when any other connection commits to the file, even a write that
+		// leaves every value as it was.
+		other, err := sql.Open("sqlite3", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		other.SetMaxOpenConns(1)
+		dataVersion := func() (v int) {
+			if err := other.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := dataVersion()
+		if err := db.CheckWritable(ctx); err != nil {
+			t.Fatalf("CheckWritable = %v, want nil", err)
+		}
+		if after := dataVersion(); after != before {
+			t.Errorf("CheckWritable committed a change: data_version %d → %d", before, after)
+		}
+		MustCreateOrganisation(t, db, "Délégation régionale de la santé")
+		if after := dataVersion(); after == before {
+			t.Error("data_version did not see a real write: the check above cannot fail")
+		}
+	})
+	t.Run("ReadOnly", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "tawla.db")
+		rw, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustCreateOrganisation(t, rw, "Délégation régionale de la santé")
+		if err := rw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sqlite.OpenReadOnly(ctx, path)
+		if err != nil {
+			t.Fatalf("OpenReadOnly: %v", err)
+		}
+		defer db.Close()
+		if _, err := db.AppliedMigrations(ctx); err != nil {
+			t.Errorf("a read-only database does not read: %v", err)
+		}
+		if err := db.CheckWritable(ctx); err == nil {
+			t.Error("CheckWritable on a read-only database = nil, want an error")
+		}
+		org := &workspace.Organisation{NameFR: "Écrite quand même", College: workspace.CollegeState}
+		if err := db.CreateOrganisation(ctx, workspace.SystemActor("test"), org); err == nil {
+			t.Error("a read-only database took a write")
+		}
+	})
+	t.Run("WriteLockHeldElsewhere", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "tawla.db")
+		db := mustOpenPath(t, path)
+		other, err := sql.Open("sqlite3", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		conn, err := other.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			t.Fatal(err)
+		}
+		defer conn.ExecContext(ctx, "ROLLBACK")
+		short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if err := db.CheckWritable(short); err == nil {
+			t.Error("CheckWritable while another process holds the write lock = nil, want an error")
+		}
+		if elapsed := time.Since(start); elapsed > 3*time.Second {
+			t.Errorf("CheckWritable took %v past its context's deadline of 300ms", elapsed)
+		}
+	})
 }
 
 // Writes from many goroutines queue on the one writer connection instead of
