@@ -774,8 +774,8 @@ func TestInvitationRevokedOnDeactivate(t *testing.T) {
 		t.Errorf("the old link changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
-	// A new invitation is the way back in.
+	// A new invitation is the way back in, and logs the person in.
 	wantRedirect(t, "use a new link", ts.newClient(t).postForm(t, admin.invite(t, id), url.Values{
 		"password": {"a new link's passphrase"}, "confirm": {"a new link's passphrase"},
-	}), "/login?done=password_set")
+	}), "/?done=password_set")
 }
