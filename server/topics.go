@@ -54,18 +54,8 @@ func (s *Server) publishChange(kind, entity string, id int64) {
 }
 
 // websocketErrorText returns the function that gives the message of an
-// error on a websocket opened by r, in the language of r's page.
+// error on a websocket opened by r, in the language decided for r's page.
 func (s *Server) websocketErrorText(r *http.Request) func(error) string {
-	lang := s.requestLanguage(r)
-	l := s.catalog.localizer(lang)
-	l.missing = func(key string) { s.logger.Warn("missing translation", "lang", lang, "key", key) }
-	return func(err error) string {
-		if workspace.ErrorCode(err) == workspace.EINTERNAL {
-			return l.T("error.internal")
-		}
-		if key := workspace.ErrorKey(err); key != "" {
-			return l.T(key)
-		}
-		return workspace.ErrorMessage(err)
-	}
+	lang := languageOf(r.Context())
+	return func(err error) string { return s.localizeError(lang, err) }
 }
