@@ -24,6 +24,9 @@ type Version struct {
 // Label returns the version's name as people write it: "v2".
 func (v *Version) Label() string { return "v" + strconv.Itoa(v.Number) }
 
+// Previous returns the number of the version before v (0 before v1).
+func (v *Version) Previous() int { return v.Number - 1 }
+
 // MaxVersionMessage is the longest message of a frozen version, in
 // characters.
 const MaxVersionMessage = 500

@@ -372,3 +372,9 @@ func utf16Len(s string) int {
 	}
 	return n
 }
+
+// Inserted reports whether the piece is only in the newer text.
+func (p Piece) Inserted() bool { return p.Op == Insert }
+
+// Deleted reports whether the piece is only in the older text.
+func (p Piece) Deleted() bool { return p.Op == Delete }
