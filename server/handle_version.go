@@ -17,13 +17,10 @@ import (
 type versionListView struct {
 	Procedure *workspace.Procedure
 	Versions  []*workspace.Version
-	// DraftVersion is the draft's document version now, which a freeze
-	// would keep.
-	DraftVersion int
-	CanFreeze    bool
-	Message      string
-	Error        string
-	Field        string
+	CanFreeze bool
+	Message   string
+	Error     string
+	Field     string
 }
 
 // versionView is one frozen version, rendered.
@@ -51,21 +48,15 @@ func (s *Server) renderVersionList(w http.ResponseWriter, r *http.Request, statu
 		s.serverError(w, r, err)
 		return
 	}
-	_, draftVersion, err := s.collab.Text(r.Context(), proc.DocumentID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	p := s.newPage(r, "versions.title").withNotice(r)
 	p.Section = "procedures"
 	p.Data = versionListView{
-		Procedure:    proc,
-		Versions:     versions,
-		DraftVersion: draftVersion,
-		CanFreeze:    workspace.CanFreezeVersion(workspace.ActorFor(p.Account)) == nil,
-		Message:      message,
-		Error:        p.formErrorText(formErr),
-		Field:        fieldError(formErr),
+		Procedure: proc,
+		Versions:  versions,
+		CanFreeze: workspace.CanFreezeVersion(workspace.ActorFor(p.Account)) == nil,
+		Message:   message,
+		Error:     p.formErrorText(formErr),
+		Field:     fieldError(formErr),
 	}
 	s.render(w, r, status, "versions", p)
 }
@@ -155,6 +146,9 @@ func (s *Server) handleVersionRestore(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// A draft that already holds the version's text gets an empty update
+	// all the same: the restore was asked for, and the history and the
+	// audit log say so.
 	_, err = s.collab.Apply(r.Context(), proc.DocumentID, collab.Edit{
 		Account: acc,
 		Base:    base,
