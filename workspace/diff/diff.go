@@ -7,6 +7,7 @@
 package diff
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -37,14 +38,17 @@ type Piece struct {
 	Text string
 }
 
-// Words returns the word-level diff that turns a into b. Both texts are cut
-// into tokens — runs of letters, marks and digits in any script (Arabic
-// vowel marks stay with their word), runs of spaces, a line break, or one
-// other character — so that no piece ever splits a word. The tokens are
+// Words returns the word-level diff that turns a into b. It compares
+// lines first, so that a paragraph moved or added whole is one deletion or
+// insertion, then the words of each run of changed lines. Words are runs
+// of letters, marks and digits in any script (Arabic vowel marks stay with
+// their word); the other tokens are runs of spaces, a line break, or one
+// other character, so that no piece ever splits a word. Tokens are
 // compared as diffmatchpatch compares lines in its line mode (one rune per
 // distinct token), then cleaned up semantically, which folds the small
 // equalities left between the changes of a rewritten paragraph into one
-// deletion and one insertion.
+// deletion and one insertion. Where a change so folded only respaces the
+// same words, the spaces alone are shown as changed.
 func Words(a, b string) []Piece {
 	if a == b {
 		if a == "" {
@@ -52,11 +56,76 @@ func Words(a, b string) []Piece {
 		}
 		return []Piece{{Equal, a}}
 	}
+	var pieces []Piece
+	var del, ins strings.Builder
+	flush := func() {
+		switch {
+		case del.Len() > 0 && ins.Len() > 0:
+			for _, p := range tokenDiff(del.String(), ins.String(), splitWords, true) {
+				pieces = appendPiece(pieces, p.Op, p.Text)
+			}
+		default:
+			pieces = appendPiece(pieces, Delete, del.String())
+			pieces = appendPiece(pieces, Insert, ins.String())
+		}
+		del.Reset()
+		ins.Reset()
+	}
+	for _, p := range alignParagraphs(tokenDiff(a, b, splitLines, false)) {
+		switch p.Op {
+		case Delete:
+			del.WriteString(p.Text)
+		case Insert:
+			ins.WriteString(p.Text)
+		default:
+			flush()
+			pieces = appendPiece(pieces, Equal, p.Text)
+		}
+	}
+	flush()
+	return pieces
+}
+
+// alignParagraphs slides each paragraph inserted or deleted whole, where
+// the line diff is free to place it (its first line repeats the line after
+// it, or its last the line before), to start after a blank line: a moved
+// paragraph then reads "paragraph, blank line", not "blank line,
+// paragraph".
+func alignParagraphs(pieces []Piece) []Piece {
+	atBreak := func(before string) bool {
+		return before == "" || strings.HasSuffix(before, "\n\n")
+	}
+	for i := 1; i+1 < len(pieces); i++ {
+		e1, x, e2 := &pieces[i-1], &pieces[i], &pieces[i+1]
+		if x.Op == Equal || e1.Op != Equal || e2.Op != Equal {
+			continue
+		}
+		for n := 0; n < 100 && !atBreak(e1.Text); n++ {
+			first := x.Text[:strings.IndexByte(x.Text, '\n')+1]
+			if first == "" || !strings.HasPrefix(e2.Text, first) {
+				break
+			}
+			e1.Text += first
+			x.Text = x.Text[len(first):] + first
+			e2.Text = e2.Text[len(first):]
+		}
+	}
+	out := pieces[:0]
+	for _, p := range pieces {
+		out = appendPiece(out, p.Op, p.Text)
+	}
+	return out
+}
+
+// tokenDiff diffs a and b cut into tokens by split, each distinct token
+// standing for one rune, and cleans the result up semantically when
+// cleanup is true.
+func tokenDiff(a, b string, split func(string) []string, cleanup bool) []Piece {
 	var tokens []string
 	index := map[string]rune{}
 	encode := func(s string) []rune {
 		var out []rune
-		for _, tok := range tokenize(s) {
+		for _, tok := range split(s) {
 			r, ok := index[tok]
 			if !ok {
 				r = tokenRune(len(tokens))
@@ -73,25 +142,51 @@ func Words(a, b string) []Piece {
 	// shown as a right one, and a procedure is at most a few thousand
 	// words.
 	dmp.DiffTimeout = 0
-	diffs := dmp.DiffMainRunes(ra, rb, false)
-	diffs = dmp.DiffCleanupSemantic(diffs)
-
-	var pieces []Piece
-	for _, d := range diffs {
-		var text strings.Builder
-		for _, r := range d.Text {
-			text.WriteString(tokens[runeToken(r)])
+	raw := dmp.DiffMainRunes(ra, rb, false)
+	diffs := raw
+	if cleanup {
+		diffs = dmp.DiffCleanupSemantic(slices.Clone(raw))
+	}
+	decode := func(diffs []diffmatchpatch.Diff) []Piece {
+		var pieces []Piece
+		for _, d := range diffs {
+			var text strings.Builder
+			for _, r := range d.Text {
+				text.WriteString(tokens[runeToken(r)])
+			}
+			op := Equal
+			switch d.Type {
+			case diffmatchpatch.DiffInsert:
+				op = Insert
+			case diffmatchpatch.DiffDelete:
+				op = Delete
+			}
+			pieces = appendPiece(pieces, op, text.String())
 		}
-		op := Equal
-		switch d.Type {
-		case diffmatchpatch.DiffInsert:
-			op = Insert
-		case diffmatchpatch.DiffDelete:
-			op = Delete
-		}
-		pieces = appendPiece(pieces, op, text.String())
+		return pieces
+	}
+	pieces := decode(diffs)
+	if cleanup && sameWords(pieces) {
+		// The cleanup merged changes of spacing alone: show them as they
+		// are, word for word.
+		return decode(raw)
 	}
 	return pieces
+}
+
+// sameWords reports whether the deleted and the inserted text of pieces
+// hold the same words in the same order: the change is one of spacing.
+func sameWords(pieces []Piece) bool {
+	var del, ins []string
+	for _, p := range pieces {
+		switch p.Op {
+		case Delete:
+			del = append(del, strings.Fields(p.Text)...)
+		case Insert:
+			ins = append(ins, strings.Fields(p.Text)...)
+		}
+	}
+	return slices.Equal(del, ins)
 }
 
 // appendPiece adds a piece, joining it to the last one when they do the
@@ -126,8 +221,13 @@ func runeToken(r rune) int {
 	return int(r) - 1
 }
 
-// tokenize cuts s into the tokens Words compares; their concatenation is s.
-func tokenize(s string) []string {
+// splitLines cuts s into lines, each with its line break.
+func splitLines(s string) []string {
+	return strings.SplitAfter(s, "\n")
+}
+
+// splitWords cuts s into the tokens Words compares; their concatenation is s.
+func splitWords(s string) []string {
 	var tokens []string
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
@@ -193,34 +293,42 @@ func Summarize(pieces []Piece) Summary {
 			s.Sections = append(s.Sections, title)
 		}
 	}
-	// Each side keeps the heading in effect and the line being read, so
-	// that a heading is known once its line starts with '#'.
+	// Each side reads its text line by line, keeping the heading in
+	// effect; a line that something changed counts, once complete, for
+	// its own title if it is a heading, else for the heading above it.
 	type side struct {
 		heading string
 		line    strings.Builder
+		dirty   bool
 	}
 	var old, cur side
-	feed := func(sd *side, text string, changed bool) {
-		for text != "" {
-			if changed {
+	endLine := func(sd *side) {
+		title, isHeading := headingTitle(sd.line.String())
+		if sd.dirty {
+			if isHeading {
+				add(title)
+			} else {
 				add(sd.heading)
 			}
+		}
+		if isHeading {
+			sd.heading = title
+		}
+		sd.line.Reset()
+		sd.dirty = false
+	}
+	feed := func(sd *side, text string, changed bool) {
+		for {
 			i := strings.IndexByte(text, '\n')
-			part := text
-			if i >= 0 {
-				part = text[:i]
-			}
-			sd.line.WriteString(part)
-			if title, ok := headingTitle(sd.line.String()); ok {
-				if title != sd.heading && changed {
-					add(title)
-				}
-				sd.heading = title
-			}
 			if i < 0 {
+				sd.line.WriteString(text)
+				sd.dirty = sd.dirty || (changed && text != "")
 				return
 			}
-			sd.line.Reset()
+			sd.line.WriteString(text[:i])
+			// A changed line break changes the line it ends.
+			sd.dirty = sd.dirty || changed
+			endLine(sd)
 			text = text[i+1:]
 		}
 	}
@@ -237,6 +345,8 @@ func Summarize(pieces []Piece) Summary {
 			feed(&cur, p.Text, true)
 		}
 	}
+	endLine(&old)
+	endLine(&cur)
 	return s
 }
 
@@ -301,16 +411,10 @@ func Rows(pieces []Piece) []Row {
 	put := func(op Op, text string) {
 		row.Pieces = appendPiece(row.Pieces, op, text)
 		if op != Insert {
-			row.Old = appendPiece(row.Old, Equal, text)
-			if op == Delete {
-				row.Old[len(row.Old)-1].Op = Delete
-			}
+			row.Old = appendPiece(row.Old, op, text)
 		}
 		if op != Delete {
-			row.New = appendPiece(row.New, Equal, text)
-			if op == Insert {
-				row.New[len(row.New)-1].Op = Insert
-			}
+			row.New = appendPiece(row.New, op, text)
 		}
 	}
 	for _, p := range pieces {
