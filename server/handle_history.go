@@ -133,6 +133,11 @@ func authorClass(id *int64) string {
 	return fmt.Sprintf("author-%d", *id)
 }
 
+// DefaultSessionRecordInterval is how often Tawla looks for editing
+// sessions that have ended: a session then reaches the audit log between
+// workspace.SessionGap and SessionGap plus a minute after its last update.
+const DefaultSessionRecordInterval = time.Minute
+
 // StartSessionRecorder records the editing sessions of documents in the
 // audit log every interval (sqlite.DB.RecordEditingSessions) until ctx
 // ends. A session is recorded once it has been idle for
