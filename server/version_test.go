@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	wsclient "tawla/client"
+	"tawla/collab"
 	"tawla/demo"
 	"tawla/workspace"
 )
@@ -280,5 +282,42 @@ func TestDiffVersions(t *testing.T) {
 	}
 	if missing := member.get(t, procedurePath(ar.ID)+"/diff?from=9&to=draft"); missing.StatusCode != http.StatusNotFound {
 		t.Errorf("a diff with an unknown version: status %d, want 404", missing.StatusCode)
+	}
+}
+
+// TestDraftHistory shows the demo draft's sessions and authorship: each
+// revision's author is named, their passages carry their class, and the
+// class has the colour the editor gives them.
+func TestDraftHistory(t *testing.T) {
+	ts := newTestServer(t)
+	procs, err := ts.db.FindProcedures(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var proc *workspace.Procedure
+	for _, p := range procs {
+		if p.Language == "fr" {
+			proc = p
+		}
+	}
+	rim := ts.account(t, "rim.sassi@demo.tn")
+	stakeholder := ts.loginAs(t, demo.StakeholderEmail)
+	resp := stakeholder.get(t, procedurePath(proc.ID)+"/history")
+	wantStatus(t, "history", resp, http.StatusOK)
+	class := "author-" + strconv.FormatInt(rim.ID, 10)
+	for _, want := range []string{
+		"Rim Sassi",
+		`<span class="` + class + `" title="Rim Sassi">`,
+		"." + class + "{--author:" + collab.PeerColour(rim.ID) + "}",
+		"désigne un référent unique",
+	} {
+		if !strings.Contains(resp.Body, want) {
+			t.Errorf("the history page lacks %q", want)
+		}
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	m := regexp.MustCompile(`<style nonce="([^"]+)">`).FindStringSubmatch(resp.Body)
+	if m == nil || !strings.Contains(csp, "'nonce-"+m[1]+"'") {
+		t.Errorf("the author colours' style element is not allowed by the policy %q", csp)
 	}
 }

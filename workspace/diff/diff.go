@@ -402,9 +402,10 @@ func (r Row) Changed() bool {
 	return false
 }
 
-// Rows cuts pieces into paragraphs at the line breaks of their equal text.
-// The line breaks themselves are dropped; a deleted or inserted one stays
-// in its piece.
+// Rows cuts pieces into paragraphs at the line breaks of their equal text,
+// and of the lines they insert or delete whole. The line breaks themselves
+// are dropped; one within a change that starts mid-line stays in its
+// piece.
 func Rows(pieces []Piece) []Row {
 	var rows []Row
 	var row Row
@@ -418,7 +419,11 @@ func Rows(pieces []Piece) []Row {
 		}
 	}
 	for _, p := range pieces {
-		if p.Op != Equal {
+		// Lines inserted or deleted whole, from the start of a row, get
+		// rows of their own, empty on the other side; a change that
+		// starts within a line stays in that line's row, whatever it
+		// spans.
+		if p.Op != Equal && len(row.Pieces) > 0 {
 			put(p.Op, p.Text)
 			continue
 		}
@@ -428,7 +433,7 @@ func Rows(pieces []Piece) []Row {
 				rows = append(rows, row)
 				row = Row{}
 			}
-			put(Equal, line)
+			put(p.Op, line)
 		}
 	}
 	if len(row.Pieces) > 0 {

@@ -169,6 +169,17 @@ func TestRows(t *testing.T) {
 	if rows[1].Changed() || !rows[2].Changed() {
 		t.Errorf("Changed: row 1 %v, row 2 %v; want false, true", rows[1].Changed(), rows[2].Changed())
 	}
+
+	// Lines added whole at the end get rows of their own, empty on the
+	// old side.
+	got = got[:0]
+	for _, r := range diff.Rows(diff.Words("Premier.\n", "Premier.\n\nAjout.")) {
+		got = append(got, render(r.Pieces)+" | "+render(r.Old)+" | "+render(r.New))
+	}
+	want = []string{"Premier. | Premier. | Premier.", " |  | ", "{+Ajout.+} |  | {+Ajout.+}"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Rows of added lines:\n got %q\nwant %q", got, want)
+	}
 }
 
 // TestChanges checks that the change set Changes builds turns one text
