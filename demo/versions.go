@@ -23,7 +23,6 @@ type revision struct {
 type versionPlan struct {
 	title    string
 	messages [2]string
-	freezer  string
 	beforeV2 []revision
 	afterV2  []revision
 }
