@@ -27,7 +27,6 @@ type versionListView struct {
 type versionView struct {
 	Procedure  *workspace.Procedure
 	Version    *workspace.Version
-	Latest     int
 	CanRestore bool
 	HTML       template.HTML
 }
@@ -105,18 +104,12 @@ func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	versions, err := s.db.FindVersions(r.Context(), proc.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	p := s.newPage(r, "version.title").withNotice(r)
 	p.Title = proc.Title + " — " + v.Label()
 	p.Section = "procedures"
 	p.Data = versionView{
 		Procedure:  proc,
 		Version:    v,
-		Latest:     versions[0].Number,
 		CanRestore: workspace.AccessMember.Allows(p.Account),
 		HTML:       html,
 	}
@@ -161,6 +154,7 @@ func (s *Server) handleVersionRestore(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	s.publishChange("version.restored", "procedure", proc.ID)
 	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "version_restored")
 }
 
