@@ -321,3 +321,44 @@ func TestDraftHistory(t *testing.T) {
 		t.Errorf("the author colours' style element is not allowed by the policy %q", csp)
 	}
 }
+
+// TestSessionRecorder runs the recorder against the demo, whose revisions
+// are editing sessions: once they have ended, the audit page lists one
+// entry per session with its counts, and a second run adds none.
+func TestSessionRecorder(t *testing.T) {
+	ts := newTestServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ts.clock.Advance(workspace.SessionGap)
+	ts.srv.StartSessionRecorder(ctx, 10*time.Millisecond)
+	secretariat := ts.loginAs(t, demo.SecretariatEmail)
+	deadline := time.Now().Add(10 * time.Second)
+	var entries []*workspace.AuditEntry
+	for time.Now().Before(deadline) {
+		var err error
+		entries, _, err = ts.db.FindAuditEntries(ctx, workspace.AuditFilter{Action: workspace.AuditDocumentSession})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The demo's revisions are those of three people in each
+		// draft (demo/versions.go).
+		if len(entries) >= 6 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(entries) != 6 {
+		t.Fatalf("%d session entries, want 6", len(entries))
+	}
+	time.Sleep(50 * time.Millisecond)
+	if again, _, _ := ts.db.FindAuditEntries(ctx, workspace.AuditFilter{Action: workspace.AuditDocumentSession}); len(again) != 6 {
+		t.Errorf("later runs wrote %d entries, want still 6", len(again))
+	}
+	page := secretariat.get(t, "/admin/audit?action=document.session")
+	wantStatus(t, "audit", page, http.StatusOK)
+	for _, want := range []string{"Séance d&#39;écriture", "Rim Sassi", "Caractères ajoutés"} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the audit page lacks %q", want)
+		}
+	}
+}
