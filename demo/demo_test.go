@@ -153,7 +153,15 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := total, len(orgs)+len(accs)+len(procs); got != want {
+		versions := 0
+		for _, p := range procs {
+			vs, err := db.FindVersions(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			versions += len(vs)
+		}
+		if got, want := total, len(orgs)+len(accs)+len(procs)+versions; got != want {
 			t.Errorf("audit entries = %d, want %d", got, want)
 		}
 		for _, e := range entries {

@@ -37,8 +37,11 @@ func TestLoadProcedures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(updates) != 0 {
-				t.Errorf("draft of %q has %d updates, want a fresh draft", p.Title, len(updates))
+			// The demo's revisions (demo/versions.go) are the people's.
+			for _, u := range updates {
+				if u.AccountID == nil {
+					t.Errorf("draft of %q: update %d has no author", p.Title, u.Version)
+				}
 			}
 			draft := snap.Content
 			for _, want := range []string{"\n## ", "\n1. ", "\n2. ", "|:--", "- [ ] ", "@demo.tn"} {

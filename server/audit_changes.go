@@ -26,6 +26,17 @@ var auditFieldLabels = map[string]string{
 	"title":           "field.title",
 	"category":        "field.category",
 	"summary":         "field.summary",
+	// Versions and editing sessions.
+	"number":           "versions.version",
+	"message":          "versions.message",
+	"document_version": "audit.field.document_version",
+	"first_version":    "audit.field.first_version",
+	"last_version":     "audit.field.last_version",
+	"updates":          "history.updates",
+	"inserted":         "history.inserted",
+	"deleted":          "history.deleted",
+	"start":            "history.start",
+	"end":              "history.end",
 }
 
 // fieldChange is one field of an audit entry: its label key, and its value

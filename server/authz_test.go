@@ -75,6 +75,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err := ts.db.CreateProcedure(ctx, system, proc, "# Procédure de la matrice\n"); err != nil {
 		t.Fatal(err)
 	}
+	if err := ts.db.CreateVersion(ctx, system, proc.ID, 0, "# Texte de la version 1\n", &workspace.Version{Message: "Première version"}); err != nil {
+		t.Fatal(err)
+	}
 	member := ts.account(t, demo.MemberEmail)
 	// The matrix promotes this member to admin, so it is not a viewer.
 	promoted := ts.account(t, "hela.jaziri@demo.tn")
@@ -172,6 +175,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /procedures/{id}", example: "/procedures/999999", form: procUpdate,
 			want: [5]int{unauth, forbidden, missing, missing, missing}},
 		{route: "GET /procedures/{id}/preview", example: "/procedures/" + id(proc.ID) + "/preview", want: [5]int{redirect, ok, ok, ok, ok}},
+
+		{route: "GET /procedures/{id}/versions", example: "/procedures/" + id(proc.ID) + "/versions", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /procedures/{id}/versions", example: "/procedures/999999/versions", want: [5]int{redirect, missing, missing, missing, missing}},
+		{route: "POST /procedures/{id}/versions", example: "/procedures/" + id(proc.ID) + "/versions", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /procedures/{id}/versions", example: "/procedures/" + id(proc.ID) + "/versions", form: url.Values{"message": {"Version de {viewer}"}},
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "/versions/"},
+		{route: "GET /procedures/{id}/versions/{number}", example: "/procedures/" + id(proc.ID) + "/versions/1", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /procedures/{id}/versions/{number}", example: "/procedures/" + id(proc.ID) + "/versions/99", want: [5]int{redirect, missing, missing, missing, missing}},
+		// Stakeholders comment on drafts; they neither freeze nor restore.
+		{route: "POST /procedures/{id}/versions/{number}/restore", example: "/procedures/" + id(proc.ID) + "/versions/1/restore",
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=version_restored"},
+		{route: "POST /procedures/{id}/versions/{number}/restore", example: "/procedures/" + id(proc.ID) + "/versions/99/restore",
+			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "GET /procedures/{id}/diff", example: "/procedures/" + id(proc.ID) + "/diff?from=1&to=draft&view=side", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /procedures/{id}/diff", example: "/procedures/" + id(proc.ID) + "/diff?from=77", want: [5]int{redirect, missing, missing, missing, missing}},
+		{route: "GET /procedures/{id}/history", example: "/procedures/" + id(proc.ID) + "/history", want: [5]int{redirect, ok, ok, ok, ok}},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

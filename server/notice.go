@@ -21,6 +21,8 @@ var notices = map[string]string{
 	"account_saved":        "notice.account_saved",
 	"procedure_created":    "notice.procedure_created",
 	"procedure_saved":      "notice.procedure_saved",
+	"version_frozen":       "notice.version_frozen",
+	"version_restored":     "notice.version_restored",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

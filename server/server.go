@@ -213,6 +213,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /procedures/{id}", workspace.AccessMember, s.handleProcedureUpdate)
 	s.handle("GET /procedures/{id}/preview", workspace.AccessAccount, s.handleProcedurePreview)
 
+	// Versions, diffs and the draft's history: everyone with an account
+	// reads them; freezing and restoring are for those who write drafts.
+	s.handle("GET /procedures/{id}/versions", workspace.AccessAccount, s.handleVersionList)
+	s.handle("POST /procedures/{id}/versions", workspace.AccessMember, s.handleVersionFreeze)
+	s.handle("GET /procedures/{id}/versions/{number}", workspace.AccessAccount, s.handleVersionView)
+	s.handle("POST /procedures/{id}/versions/{number}/restore", workspace.AccessMember, s.handleVersionRestore)
+	s.handle("GET /procedures/{id}/diff", workspace.AccessAccount, s.handleVersionDiff)
+	s.handle("GET /procedures/{id}/history", workspace.AccessAccount, s.handleDraftHistory)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.

@@ -37,11 +37,12 @@ var AuditActions = []string{
 	AuditAccountCreate, AuditAccountUpdate, AuditAccountInvite, AuditAccountPassword,
 	AuditAccountLogin, AuditAccountLogout,
 	AuditProcedureCreate, AuditProcedureUpdate,
+	AuditVersionFreeze, AuditVersionRestore, AuditDocumentSession,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes
 // to, which it can be filtered by.
-var AuditEntityTypes = []string{"organisation", "account", "procedure"}
+var AuditEntityTypes = []string{"organisation", "account", "procedure", "document"}
 
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).

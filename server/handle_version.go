@@ -1,0 +1,184 @@
+package server
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"tawla/collab"
+	"tawla/workspace"
+	"tawla/workspace/diff"
+	"tawla/workspace/sqlite"
+)
+
+// versionListView is a procedure's version history, with the form that
+// freezes the draft.
+type versionListView struct {
+	Procedure *workspace.Procedure
+	Versions  []*workspace.Version
+	CanFreeze bool
+	Message   string
+	Error     string
+	Field     string
+}
+
+// versionView is one frozen version, rendered.
+type versionView struct {
+	Procedure  *workspace.Procedure
+	Version    *workspace.Version
+	CanRestore bool
+	HTML       template.HTML
+}
+
+// handleVersionList shows a procedure's versions, newest first, and to
+// those who may, the form that freezes the draft.
+func (s *Server) handleVersionList(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	s.renderVersionList(w, r, http.StatusOK, proc, "", nil)
+}
+
+func (s *Server) renderVersionList(w http.ResponseWriter, r *http.Request, status int, proc *workspace.Procedure, message string, formErr error) {
+	versions, err := s.db.FindVersions(r.Context(), proc.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "versions.title").withNotice(r)
+	p.Section = "procedures"
+	p.Data = versionListView{
+		Procedure: proc,
+		Versions:  versions,
+		CanFreeze: workspace.CanFreezeVersion(workspace.ActorFor(p.Account)) == nil,
+		Message:   message,
+		Error:     p.formErrorText(formErr),
+		Field:     fieldError(formErr),
+	}
+	s.render(w, r, status, "versions", p)
+}
+
+// handleVersionFreeze freezes the draft as the procedure's next version.
+// The text and the document version come together from the room (or the
+// store when nobody edits), so the version is exactly the text at that
+// version, whatever is typed meanwhile.
+func (s *Server) handleVersionFreeze(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderVersionList(w, r, statusOf(err), proc, "", err)
+		return
+	}
+	message := formValue(r, "message")
+	text, docVersion, err := s.collab.Text(r.Context(), proc.DocumentID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := &workspace.Version{Message: message}
+	if err := s.db.CreateVersion(r.Context(), workspace.ActorFor(currentAccount(r)), proc.ID, docVersion, text, v); err != nil {
+		if code := workspace.ErrorCode(err); code == workspace.EINVALID {
+			s.renderVersionList(w, r, statusOf(err), proc, message, err)
+		} else {
+			s.renderError(w, r, err)
+		}
+		return
+	}
+	s.publishChange("version.frozen", "procedure", proc.ID)
+	redirectDone(w, r, versionPath(proc.ID, v.Number), "version_frozen")
+}
+
+// handleVersionView shows a frozen version rendered as the public would
+// read it.
+func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
+	proc, v, ok := s.versionFromPath(w, r)
+	if !ok {
+		return
+	}
+	html, err := renderMarkdown(v.Content)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "version.title").withNotice(r)
+	p.Title = proc.Title + " — " + v.Label()
+	p.Section = "procedures"
+	p.Data = versionView{
+		Procedure:  proc,
+		Version:    v,
+		CanRestore: workspace.AccessMember.Allows(p.Account),
+		HTML:       html,
+	}
+	s.render(w, r, http.StatusOK, "version", p)
+}
+
+// handleVersionRestore puts a version's text back into the draft, as an
+// ordinary update made by the person who asked: connected editors receive
+// it like anyone's typing, and can undo it. The update changes only the
+// ranges where the draft differs from the version, so the cursors of
+// people at work elsewhere in the text stay put. Whether the account may
+// edit the draft is decided in the transaction that stores the update,
+// which also writes the audit entry.
+func (s *Server) handleVersionRestore(w http.ResponseWriter, r *http.Request) {
+	proc, v, ok := s.versionFromPath(w, r)
+	if !ok {
+		return
+	}
+	acc := currentAccount(r)
+	text, base, err := s.collab.Text(r.Context(), proc.DocumentID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	changes, err := diff.Changes(text, v.Content)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// A draft that already holds the version's text gets an empty update
+	// all the same: the restore was asked for, and the history and the
+	// audit log say so.
+	_, err = s.collab.Apply(r.Context(), proc.DocumentID, collab.Edit{
+		Account: acc,
+		Base:    base,
+		Changes: changes,
+		Within: func(ctx context.Context, tx *sqlite.Tx, version int) error {
+			return tx.RecordVersionRestore(ctx, acc.ID, v, version)
+		},
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishChange("version.restored", "procedure", proc.ID)
+	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "version_restored")
+}
+
+// versionFromPath returns the procedure named by {id} and its version
+// named by {number}, or answers with an error page and false.
+func (s *Server) versionFromPath(w http.ResponseWriter, r *http.Request) (*workspace.Procedure, *workspace.Version, bool) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	n, err := pathID(r, "number")
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, nil, false
+	}
+	v, err := s.db.FindVersion(r.Context(), proc.ID, int(n))
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, nil, false
+	}
+	return proc, v, true
+}
+
+// versionPath is the address of a procedure's version.
+func versionPath(procID int64, number int) string {
+	return "/procedures/" + strconv.FormatInt(procID, 10) + "/versions/" + strconv.Itoa(number)
+}
