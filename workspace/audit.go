@@ -29,6 +29,15 @@ const (
 	AuditAccountLogout      = "account.logout"
 	AuditProcedureCreate    = "procedure.create"
 	AuditProcedureUpdate    = "procedure.update"
+
+	// Comments and observations.
+	AuditCommentCreate    = "comment.create"
+	AuditCommentResolve   = "comment.resolve"
+	AuditCommentReopen    = "comment.reopen"
+	AuditCommentAnswer    = "comment.answer"
+	AuditSuggestionAccept = "suggestion.accept"
+	AuditSuggestionReject = "suggestion.reject"
+	AuditConsultationOpen = "consultation.open"
 )
 
 // AuditActions lists the actions the audit log can be filtered by.
@@ -37,11 +46,13 @@ var AuditActions = []string{
 	AuditAccountCreate, AuditAccountUpdate, AuditAccountInvite, AuditAccountPassword,
 	AuditAccountLogin, AuditAccountLogout,
 	AuditProcedureCreate, AuditProcedureUpdate,
+	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,
+	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes
 // to, which it can be filtered by.
-var AuditEntityTypes = []string{"organisation", "account", "procedure"}
+var AuditEntityTypes = []string{"organisation", "account", "procedure", "comment", "consultation"}
 
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).
