@@ -15,6 +15,7 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { defaultHighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
 import { markdownKeymap, markdownLanguage, pasteURLAsLink } from "@codemirror/lang-markdown";
 import { collab, getSyncedVersion, receiveUpdates, sendableUpdates } from "@codemirror/collab";
+import { Comments } from "./comments.js";
 
 import { Connection } from "./connection.js";
 import { lineDirection } from "./direction.js";
@@ -90,6 +91,9 @@ class Draft {
     this.peopleEl = document.getElementById("draft-people");
     this.peersEl = document.getElementById("draft-peers");
     this.previewEl = document.getElementById("procedure-preview");
+    const commentsEl = document.getElementById("comments");
+    this.comments = commentsEl ? new Comments(commentsEl, () => (this.view ? this.view.state : null)) : null;
+    this.followed = false; // the document's topic was followed once
     this.previewURL = data.previewUrl;
     this.previewVersion = Number(data.version) || 0;
     this.previewSeq = 0;
@@ -122,6 +126,13 @@ class Draft {
   // ---- Connection ----
 
   opened() {
+    if (this.comments) {
+      // Comments and answers come as events of the document's topic; after
+      // a drop, those missed are read again with the whole list.
+      this.conn.send({ type: "subscribe", topic: this.comments.topic(this.docID) });
+      if (this.followed) this.comments.refresh();
+      this.followed = true;
+    }
     this.joined = false;
     this.pushing = false;
     this.joining = true;
@@ -150,6 +161,10 @@ class Draft {
 
   received(msg) {
     if (!msg || typeof msg !== "object") return;
+    if (msg.type === "event") {
+      if (this.comments && msg.topic === this.comments.topic(this.docID)) this.comments.onEvent(msg.data);
+      return;
+    }
     if (msg.doc !== undefined && msg.doc !== this.docID) return;
     switch (msg.type) {
       case "doc.state":
@@ -238,6 +253,7 @@ class Draft {
       this.root.replaceChildren();
       this.root.classList.add("is-live");
       this.view = new EditorView({ state, parent: this.root });
+      if (this.comments) this.comments.selectionChanged(this.view.state);
       this.exposeForTests();
     } else {
       // A reload after a refusal: unsent edits are dropped, the text is
@@ -413,6 +429,7 @@ class Draft {
       this.updateSaved();
     }
     if (update.selectionSet || local || (update.focusChanged && update.view.hasFocus)) this.schedulePresence();
+    if (this.comments && (update.selectionSet || update.docChanged)) this.comments.selectionChanged(update.state);
   }
 
   // exposeForTests lets browser tests read the editor's state without
@@ -423,6 +440,8 @@ class Draft {
       text: () => draft.view.state.doc.toString(),
       version: () => getSyncedVersion(draft.view.state),
       unsent: () => sendableUpdates(draft.view.state).length,
+      // select sets the selection, as a person dragging over the text does.
+      select: (from, to) => draft.view.dispatch({ selection: { anchor: from, head: to } }),
     };
   }
 
