@@ -194,5 +194,8 @@ func Load(ctx context.Context, db *sqlite.DB) error {
 			return fmt.Errorf("demo: account %s: %w", p.email, err)
 		}
 	}
-	return loadProcedures(ctx, db, actor)
+	if err := loadProcedures(ctx, db, actor); err != nil {
+		return err
+	}
+	return loadComments(ctx, db, actor)
 }

@@ -198,7 +198,8 @@ func auditComment(c *workspace.Comment) commentAudit {
 // collab.AnchorRequest). The actor must be allowed to comment on the
 // procedure whose draft holds the anchor (workspace.CanComment, with the
 // procedure's latest consultation and the transaction's time). It sets c's
-// ID, procedure, document, status, author and times.
+// ID, procedure, document, status, author (the acting account; the system
+// keeps the AuthorID it was given) and times.
 func (tx *Tx) CreateComment(ctx context.Context, actor workspace.Actor, a *workspace.Anchor, c *workspace.Comment) error {
 	c.Anchor, c.ParentID = a, nil
 	return tx.createComment(ctx, actor, a.DocumentID, c)
@@ -243,10 +244,15 @@ func (tx *Tx) createComment(ctx context.Context, actor workspace.Actor, docID in
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	if actor.AccountID == nil {
+	// A comment is its author's; the system (the demo loader) writes one
+	// in the name of the account it sets as author.
+	switch {
+	case actor.AccountID != nil:
+		c.AuthorID = *actor.AccountID
+	case !actor.System || c.AuthorID == 0:
 		return workspace.Errorf(workspace.EINVALID, "A comment needs an author.")
 	}
-	c.ProcedureID, c.DocumentID, c.AuthorID, c.Status = proc.ID, docID, *actor.AccountID, workspace.StatusOpen
+	c.ProcedureID, c.DocumentID, c.Status = proc.ID, docID, workspace.StatusOpen
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 	var anchorID *int64
 	if c.Anchor != nil {
