@@ -162,3 +162,132 @@ func TestObservationsExport(t *testing.T) {
 		t.Errorf("the observations page does not escape a comment's markup")
 	}
 }
+
+// TestConsultationCloses opens a consultation through its form, with a
+// closing date in the table's time zone: during it the stakeholder's page
+// invites comments and the stakeholder comments; after the closing date the
+// invitation is gone and the stakeholder's comment is refused with
+// nothing stored, while a member still comments.
+func TestConsultationCloses(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := &workspace.Procedure{Title: "Consultation courte", Language: "ar", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# استشارة قصيرة\n\nنص المشروع.\n"); err != nil {
+		t.Fatal(err)
+	}
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	closes := ts.clock.Now().In(ts.srv.location).Add(2 * time.Hour).Truncate(time.Minute)
+	sec := ts.sessionClient(t, demo.SecretariatEmail)
+	if resp := sec.postForm(t, path+"/consultation", url.Values{"closes_at": {closes.Format("2006-01-02T15:04")}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("open the consultation: status %d\n%s", resp.StatusCode, resp.Body)
+	}
+	cons, err := ts.db.FindConsultation(ctx, proc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cons.ClosesAt.Equal(closes) {
+		t.Errorf("the consultation closes at %v, want %v (the date given in the table's time zone)", cons.ClosesAt, closes)
+	}
+
+	stakeholder := ts.sessionClient(t, demo.StakeholderEmail)
+	comment := url.Values{"version": {"0"}, "from": {"2"}, "to": {"7"}, "kind": {"comment"}, "body": {"ملاحظة"}}
+	if page := stakeholder.get(t, path); !strings.Contains(page.Body, `class="consultation-invitation"`) || !strings.Contains(page.Body, `id="comment-form"`) {
+		t.Errorf("during the consultation the stakeholder's page has no invitation or no comment form")
+	}
+	if resp := stakeholder.postForm(t, path+"/comments", comment); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a stakeholder's comment during the consultation: status %d", resp.StatusCode)
+	}
+
+	ts.clock.Advance(2*time.Hour + time.Second)
+	if page := stakeholder.get(t, path); strings.Contains(page.Body, `class="consultation-invitation"`) || strings.Contains(page.Body, `id="comment-form"`) {
+		t.Errorf("after the closing date the stakeholder is still invited to comment")
+	}
+	if resp := stakeholder.postForm(t, path+"/comments", comment); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a stakeholder's comment after the closing date: status %d, want 403", resp.StatusCode)
+	}
+	if resp := ts.sessionClient(t, demo.MemberEmail).postForm(t, path+"/comments", comment); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a member's comment after the closing date: status %d, want 303", resp.StatusCode)
+	}
+	threads, err := ts.db.FindCommentThreads(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(threads) != 2 {
+		t.Errorf("%d comments stored, want the stakeholder's during the consultation and the member's after", len(threads))
+	}
+}
+
+// TestCommentEvents follows a draft's topic as a stakeholder's page does,
+// and checks that placing a comment, replying to it and answering it each
+// publish an event naming the thread, once committed.
+func TestCommentEvents(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := &workspace.Procedure{Title: "Événements", Language: "fr", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# Événements\n\nUn texte à commenter.\n"); err != nil {
+		t.Fatal(err)
+	}
+	topic := "document:" + strconv.FormatInt(proc.DocumentID, 10)
+	ws, _, err := dialWS(t, ts.sessionClient(t, demo.StakeholderEmail), ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.WriteJSON(map[string]string{"type": "subscribe", "topic": topic}); err != nil {
+		t.Fatal(err)
+	}
+	next := func(want string) map[string]any {
+		t.Helper()
+		for {
+			_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+			var m struct {
+				Type  string         `json:"type"`
+				Topic string         `json:"topic"`
+				Data  map[string]any `json:"data"`
+			}
+			if err := ws.ReadJSON(&m); err != nil {
+				t.Fatalf("waiting for %s: %v", want, err)
+			}
+			if m.Type == want && m.Topic == topic {
+				return m.Data
+			}
+		}
+	}
+	next("subscribed")
+
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	if resp := member.postForm(t, path+"/comments", url.Values{"version": {"0"}, "from": {"17"}, "to": {"22"}, "kind": {"comment"}, "body": {"Lequel ?"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comment: status %d\n%s", resp.StatusCode, resp.Body)
+	}
+	ev := next("event")
+	threads, err := ts.db.FindCommentThreads(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+	if err != nil || len(threads) != 1 {
+		t.Fatalf("threads: %v, %v", threads, err)
+	}
+	id := float64(threads[0].ID)
+	if ev["kind"] != "comment.created" || ev["comment"] != id {
+		t.Errorf("event %v, want comment.created of %v", ev, id)
+	}
+	if threads[0].Anchor.Quote != "texte" {
+		t.Errorf("the comment is on %q, want \"texte\"", threads[0].Anchor.Quote)
+	}
+	cpath := path + "/comments/" + strconv.FormatInt(threads[0].ID, 10)
+	if resp := member.postForm(t, cpath+"/replies", url.Values{"body": {"Celui-ci."}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply: status %d", resp.StatusCode)
+	}
+	if ev := next("event"); ev["kind"] != "comment.updated" || ev["comment"] != id {
+		t.Errorf("event %v, want comment.updated of %v", ev, id)
+	}
+	if resp := ts.sessionClient(t, demo.SecretariatEmail).postForm(t, cpath+"/answer", url.Values{"answer": {"accepted"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: status %d", resp.StatusCode)
+	}
+	if ev := next("event"); ev["kind"] != "comment.updated" || ev["comment"] != id {
+		t.Errorf("event %v, want comment.updated of %v", ev, id)
+	}
+	// The fragment the page fetches then shows the thread, escaped.
+	frag := ts.sessionClient(t, demo.StakeholderEmail).get(t, path+"/comments")
+	if frag.StatusCode != http.StatusOK || !strings.Contains(frag.Body, "Celui-ci.") || strings.Contains(frag.Body, "<html") {
+		t.Errorf("the comments fragment: status %d\n%s", frag.StatusCode, frag.Body)
+	}
+}
