@@ -85,5 +85,9 @@ func TestBrowserCommentLive(t *testing.T) {
 	if got, want := stakeholder.text(thread+" .comment-author"), site.account(t, demo.MemberEmail).Name; got != want {
 		t.Errorf("the comment's author is %q, want %q", got, want)
 	}
+	// The editor highlights the passage, on its words.
+	id := stakeholder.attr(thread, "data-comment")
+	stakeholder.poll("wait for the passage to be highlighted in the editor", fmt.Sprintf(
+		`Array.from(document.querySelectorAll('#procedure-editor .cm-commented[data-comment="%s"]')).map((e) => e.textContent).join("") === %q`, id, passage))
 	stakeholder.screenshot("comment-live")
 }

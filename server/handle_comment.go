@@ -21,6 +21,9 @@ import (
 type commentsView struct {
 	Procedure *workspace.Procedure
 	Threads   []*workspace.Comment
+	// Version is the draft's version at which the passages' positions
+	// hold, from which the editor maps them to highlight them.
+	Version int
 	// Consultation is the procedure's latest consultation, if any, and
 	// ConsultationOpen whether it is open now.
 	Consultation     *workspace.Consultation
@@ -48,11 +51,11 @@ func (s *Server) publishComment(docID int64, kind string, commentID int64) {
 
 // commentsFor returns the comments panel of a procedure for the viewer.
 func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc *workspace.Account) (*commentsView, error) {
-	threads, err := s.db.FindCommentThreads(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+	threads, version, err := s.db.FindCommentThreadsAt(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
 	if err != nil {
 		return nil, err
 	}
-	v := &commentsView{Procedure: proc, Threads: threads}
+	v := &commentsView{Procedure: proc, Threads: threads, Version: version}
 	v.Consultation, err = s.db.FindConsultation(ctx, proc.ID)
 	if workspace.ErrorCode(err) == workspace.ENOTFOUND {
 		v.Consultation, err = nil, nil

@@ -5,6 +5,38 @@
 // changed (docs/protocol.md).
 
 import { getSyncedVersion, sendableUpdates } from "@codemirror/collab";
+import { StateEffect, StateField } from "@codemirror/state";
+import { Decoration, EditorView } from "@codemirror/view";
+
+/** setCommented replaces the highlighted passages: [{from, to, id}]. */
+export const setCommented = StateEffect.define();
+
+const commentedMark = (id) => Decoration.mark({ class: "cm-commented", attributes: { "data-comment": String(id) } });
+
+/**
+ * commentedField highlights the passages of open comments in the editor;
+ * the highlights move with every change, local or remote, until the list
+ * is read again.
+ */
+export const commentedField = StateField.define({
+  create() {
+    return Decoration.none;
+  },
+  update(marks, tr) {
+    marks = marks.map(tr.changes);
+    for (const effect of tr.effects) {
+      if (!effect.is(setCommented)) continue;
+      const len = tr.state.doc.length;
+      const ranges = effect.value
+        .filter((r) => r.from < r.to && r.to <= len)
+        .sort((a, b) => a.from - b.from)
+        .map((r) => commentedMark(r.id).range(r.from, r.to));
+      marks = Decoration.set(ranges, true);
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
 
 // How long a comment waits for the editor's own unconfirmed changes to be
 // confirmed before it is sent: its positions must hold at a version the
@@ -17,9 +49,12 @@ export class Comments {
    * @param {HTMLElement} section the #comments section
    * @param {() => import("@codemirror/state").EditorState | null} currentState
    *   the editor's state as it is now
+   * @param {(version: number, passages: {from: number, to: number, id: string}[]) => void} highlight
+   *   shows the open passages, whose positions hold at version, in the editor
    */
-  constructor(section, currentState) {
+  constructor(section, currentState, highlight) {
     this.currentState = currentState;
+    this.highlight = highlight;
     this.section = section;
     this.listEl = section.querySelector("#comment-list");
     this.url = section.dataset.commentsUrl;
@@ -81,6 +116,22 @@ export class Comments {
     this.form.submit();
   }
 
+  /** showPassages highlights the open threads' passages in the editor. */
+  showPassages() {
+    if (!this.listEl || !this.highlight) return;
+    const list = this.listEl.querySelector(".comment-threads");
+    if (!list) {
+      this.highlight(0, []);
+      return;
+    }
+    const version = Number(list.dataset.version);
+    const passages = [];
+    for (const li of list.querySelectorAll("li[data-from][data-to]")) {
+      passages.push({ from: Number(li.dataset.from), to: Number(li.dataset.to), id: li.dataset.comment });
+    }
+    this.highlight(version, passages);
+  }
+
   /** onEvent handles an event of the document's topic. */
   onEvent(data) {
     if (!data || typeof data.kind !== "string") return;
@@ -105,6 +156,7 @@ export class Comments {
       // The server renders the fragment from its templates, escaping
       // everything people wrote.
       this.listEl.innerHTML = html;
+      this.showPassages();
     } catch (e) {
       // Offline: the list stays as it was, and the next event refreshes it.
     }

@@ -15,7 +15,7 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { defaultHighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
 import { markdownKeymap, markdownLanguage, pasteURLAsLink } from "@codemirror/lang-markdown";
 import { collab, getSyncedVersion, receiveUpdates, sendableUpdates } from "@codemirror/collab";
-import { Comments } from "./comments.js";
+import { Comments, commentedField, setCommented } from "./comments.js";
 
 import { Connection } from "./connection.js";
 import { lineDirection } from "./direction.js";
@@ -92,8 +92,15 @@ class Draft {
     this.peersEl = document.getElementById("draft-peers");
     this.previewEl = document.getElementById("procedure-preview");
     const commentsEl = document.getElementById("comments");
-    this.comments = commentsEl ? new Comments(commentsEl, () => (this.view ? this.view.state : null)) : null;
+    this.comments = commentsEl
+      ? new Comments(
+          commentsEl,
+          () => (this.view ? this.view.state : null),
+          (version, passages) => this.highlightPassages(version, passages),
+        )
+      : null;
     this.followed = false; // the document's topic was followed once
+    this.pendingPassages = null; // passages at a version we have not reached
     this.previewURL = data.previewUrl;
     this.previewVersion = Number(data.version) || 0;
     this.previewSeq = 0;
@@ -220,6 +227,7 @@ class Draft {
         EditorView.cspNonce.of(this.data.cspNonce || ""),
         this.editable.of(this.editableExtension()),
         presenceField,
+        commentedField,
         EditorView.updateListener.of((update) => this.viewUpdated(update)),
       ],
     });
@@ -253,7 +261,10 @@ class Draft {
       this.root.replaceChildren();
       this.root.classList.add("is-live");
       this.view = new EditorView({ state, parent: this.root });
-      if (this.comments) this.comments.selectionChanged(this.view.state);
+      if (this.comments) {
+        this.comments.selectionChanged(this.view.state);
+        this.comments.showPassages();
+      }
       this.exposeForTests();
     } else {
       // A reload after a refusal: unsent edits are dropped, the text is
@@ -319,6 +330,10 @@ class Draft {
       return;
     }
     this.applyPendingPresence();
+    if (this.pendingPassages && this.pendingPassages.version <= getSyncedVersion(this.view.state)) {
+      const { version, passages } = this.pendingPassages;
+      this.highlightPassages(version, passages);
+    }
     this.schedulePreview();
     this.maybePush();
     this.updateSaved();
@@ -520,6 +535,26 @@ class Draft {
     const id = String(msg.peer);
     const peer = this.peers.get(id) || { name: String(msg.name ?? ""), colour: safeColour(msg.colour) };
     this.view.dispatch({ effects: setPresence.of({ peer: id, name: peer.name, colour: peer.colour, anchor, head }) });
+  }
+
+  // highlightPassages shows the passages of open comments, whose positions
+  // hold at version, in our text; those we cannot map (a version older than
+  // the updates kept) are left out until the list is read again.
+  highlightPassages(version, passages) {
+    this.pendingPassages = null;
+    if (!this.view) return;
+    if (version > getSyncedVersion(this.view.state)) {
+      // The list is ahead of our text: wait for the updates it counts.
+      this.pendingPassages = { version, passages };
+      return;
+    }
+    const ranges = [];
+    for (const p of passages) {
+      const from = this.mapFromVersion(p.from, version);
+      const to = this.mapFromVersion(p.to, version);
+      if (from !== null && to !== null) ranges.push({ from, to, id: p.id });
+    }
+    this.view.dispatch({ effects: setCommented.of(ranges) });
   }
 
   // mapFromVersion brings a position in the document at version into our

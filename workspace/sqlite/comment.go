@@ -109,6 +109,27 @@ type CommentFilter struct {
 // selects — comments and suggestions with their passages, authors and
 // organisations — each with its replies, oldest first.
 func (db *DB) FindCommentThreads(ctx context.Context, filter CommentFilter) ([]*workspace.Comment, error) {
+	threads, _, err := db.FindCommentThreadsAt(ctx, filter)
+	return threads, err
+}
+
+// FindCommentThreadsAt is FindCommentThreads, with the version of the
+// procedure's draft at which the passages' positions hold, read in the
+// same transaction: a page maps them from there to the text it shows.
+func (db *DB) FindCommentThreadsAt(ctx context.Context, filter CommentFilter) ([]*workspace.Comment, int, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: find comments: %w", err)
+	}
+	defer tx.Rollback()
+	proc, err := findProcedureByID(ctx, tx, filter.ProcedureID)
+	if err != nil {
+		return nil, 0, err
+	}
+	doc, err := findDocument(ctx, tx, proc.DocumentID)
+	if err != nil {
+		return nil, 0, err
+	}
 	where := []string{"c.procedure_id = ?", "c.parent_id IS NULL"}
 	args := []any{filter.ProcedureID}
 	if filter.Kind != "" {
@@ -126,13 +147,13 @@ func (db *DB) FindCommentThreads(ctx context.Context, filter CommentFilter) ([]*
 	if filter.OrganisationID != 0 {
 		where, args = append(where, "a.organisation_id = ?"), append(args, filter.OrganisationID)
 	}
-	threads, err := findComments(ctx, db.read, where, args...)
+	threads, err := findComments(ctx, tx, where, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	replies, err := findComments(ctx, db.read, []string{"c.procedure_id = ?", "c.parent_id IS NOT NULL"}, filter.ProcedureID)
+	replies, err := findComments(ctx, tx, []string{"c.procedure_id = ?", "c.parent_id IS NOT NULL"}, filter.ProcedureID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	byID := make(map[int64]*workspace.Comment, len(threads))
 	for _, c := range threads {
@@ -143,7 +164,7 @@ func (db *DB) FindCommentThreads(ctx context.Context, filter CommentFilter) ([]*
 			parent.Replies = append(parent.Replies, r)
 		}
 	}
-	return threads, nil
+	return threads, doc.Version, nil
 }
 
 // FindCommentByID returns a comment with its passage and author, or
