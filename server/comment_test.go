@@ -69,6 +69,7 @@ func TestObservationsExport(t *testing.T) {
 		commentOn(t, ts, proc, demo.StakeholderEmail, "مركز الصحة الأساسية", "يجب ذكر العنوان، وساعات العمل.", ""),
 		commentOn(t, ts, proc, demo.MemberEmail, "muni de sa carte", "Plus juste.", "muni de sa carte d'identité, ou d'un récépissé"),
 		commentOn(t, ts, proc, demo.MemberEmail, "orienté", "Sans réponse encore.", ""),
+		commentOn(t, ts, proc, demo.MemberEmail, "migrant", "=HYPERLINK(\"http://example.com\")", ""),
 	}
 	answers := []struct {
 		answer workspace.Answer
@@ -93,7 +94,7 @@ func TestObservationsExport(t *testing.T) {
 
 	stakeholder := ts.account(t, demo.StakeholderEmail)
 	member := ts.account(t, demo.MemberEmail)
-	authors := []*workspace.Account{stakeholder, stakeholder, member, member}
+	authors := []*workspace.Account{stakeholder, stakeholder, member, member, member}
 	for _, lang := range []string{"ar", "fr"} {
 		t.Run(lang, func(t *testing.T) {
 			c := ts.sessionClient(t, demo.StakeholderEmail)
@@ -125,7 +126,12 @@ func TestObservationsExport(t *testing.T) {
 			}
 			for i, th := range threads {
 				row := records[1+i]
-				if row[0] != strconv.FormatInt(th.ID, 10) || row[2] != th.Anchor.Quote || row[3] != th.Body || row[4] != th.Proposed {
+				body := th.Body
+				if strings.HasPrefix(body, "=") {
+					// A formula is written as text.
+					body = "'" + body
+				}
+				if row[0] != strconv.FormatInt(th.ID, 10) || row[2] != th.Anchor.Quote || row[3] != body || row[4] != th.Proposed {
 					t.Errorf("row %d: %q, want comment %d on %q saying %q", i, row, th.ID, th.Anchor.Quote, th.Body)
 				}
 				if row[5] != authors[i].Name {

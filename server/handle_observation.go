@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
@@ -116,11 +117,11 @@ func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request
 		_ = cw.Write([]string{
 			strconv.FormatInt(c.ID, 10),
 			l.T("comment.kind." + string(c.Kind)),
-			passage, c.Body, c.Proposed,
-			c.Author.Name, org,
+			csvText(passage), csvText(c.Body), csvText(c.Proposed),
+			csvText(c.Author.Name), csvText(org),
 			formatDate(c.CreatedAt, s.location),
 			l.T("comment.status." + string(c.Status)),
-			answer, c.Reason,
+			answer, csvText(c.Reason),
 		})
 	}
 	cw.Flush()
@@ -135,4 +136,16 @@ func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	_, _ = buf.WriteTo(w)
+}
+
+// csvText returns text people wrote as a CSV cell: one that starts like a
+// formula (= + - @, or a tab or carriage return before one) gets a leading
+// apostrophe, which spreadsheet software shows as text instead of running
+// it — a comment could otherwise hold a formula that runs in the
+// secretariat's spreadsheet.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
