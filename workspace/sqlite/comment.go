@@ -255,7 +255,11 @@ func (tx *Tx) createComment(ctx context.Context, actor workspace.Actor, docID in
 		return notFound("Procedure")
 	}
 	proc := procs[0]
+	// Without a consultation, the rule decides on nil: members only.
 	cons, err := findLatestConsultation(ctx, tx.tx, proc.ID)
+	if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+		cons, err = nil, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -461,18 +465,11 @@ func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *wo
 // FindConsultation returns the latest consultation of a procedure, or
 // ENOTFOUND when none was opened.
 func (db *DB) FindConsultation(ctx context.Context, procedureID int64) (*workspace.Consultation, error) {
-	c, err := findLatestConsultation(ctx, db.read, procedureID)
-	if err != nil {
-		return nil, err
-	} else if c == nil {
-		return nil, notFound("Consultation")
-	}
-	return c, nil
+	return findLatestConsultation(ctx, db.read, procedureID)
 }
 
 // findLatestConsultation returns the latest consultation of a procedure,
-// or nil when there is none: for the rule, "no consultation" is a state,
-// not an error.
+// or ENOTFOUND.
 func findLatestConsultation(ctx context.Context, q sqlx.QueryerContext, procedureID int64) (*workspace.Consultation, error) {
 	var c workspace.Consultation
 	err := q.QueryRowxContext(ctx, `
@@ -480,7 +477,7 @@ func findLatestConsultation(ctx context.Context, q sqlx.QueryerContext, procedur
 		WHERE procedure_id = ? ORDER BY id DESC LIMIT 1`, procedureID).
 		Scan(&c.ID, &c.ProcedureID, &c.OpenedBy, &c.ClosesAt, &c.CreatedAt)
 	if isNoRows(err) {
-		return nil, nil
+		return nil, notFound("Consultation")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlite: find consultation: %w", err)
 	}
