@@ -8,10 +8,19 @@ import { getSyncedVersion, sendableUpdates } from "@codemirror/collab";
 import { StateEffect, StateField } from "@codemirror/state";
 import { Decoration, EditorView } from "@codemirror/view";
 
-/** setCommented replaces the highlighted passages: [{from, to, id}]. */
+/**
+ * setCommented replaces the highlighted passages: [{from, to, id,
+ * proposed}], proposed being the replacement text of a suggestion (null for
+ * a comment).
+ */
 export const setCommented = StateEffect.define();
 
-const commentedMark = (id) => Decoration.mark({ class: "cm-commented", attributes: { "data-comment": String(id) } });
+// A suggestion's passage shows its replacement text when pointed at.
+const commentedMark = (r) =>
+  Decoration.mark({
+    class: r.proposed === null ? "cm-commented" : "cm-commented cm-suggested",
+    attributes: r.proposed === null ? { "data-comment": String(r.id) } : { "data-comment": String(r.id), title: "→ " + r.proposed },
+  });
 
 /**
  * commentedField highlights the passages of open comments in the editor;
@@ -30,7 +39,7 @@ export const commentedField = StateField.define({
       const ranges = effect.value
         .filter((r) => r.from < r.to && r.to <= len)
         .sort((a, b) => a.from - b.from)
-        .map((r) => commentedMark(r.id).range(r.from, r.to));
+        .map((r) => commentedMark(r).range(r.from, r.to));
       marks = Decoration.set(ranges, true);
     }
     return marks;
@@ -49,7 +58,7 @@ export class Comments {
    * @param {HTMLElement} section the #comments section
    * @param {() => import("@codemirror/state").EditorState | null} currentState
    *   the editor's state as it is now
-   * @param {(version: number, passages: {from: number, to: number, id: string}[]) => void} highlight
+   * @param {(version: number, passages: {from: number, to: number, id: string, proposed: string | null}[]) => void} highlight
    *   shows the open passages, whose positions hold at version, in the editor
    */
   constructor(section, currentState, highlight) {
@@ -127,7 +136,12 @@ export class Comments {
     const version = Number(list.dataset.version);
     const passages = [];
     for (const li of list.querySelectorAll("li[data-from][data-to]")) {
-      passages.push({ from: Number(li.dataset.from), to: Number(li.dataset.to), id: li.dataset.comment });
+      passages.push({
+        from: Number(li.dataset.from),
+        to: Number(li.dataset.to),
+        id: li.dataset.comment,
+        proposed: li.dataset.proposed ?? null,
+      });
     }
     this.highlight(version, passages);
   }

@@ -552,7 +552,7 @@ class Draft {
     for (const p of passages) {
       const from = this.mapFromVersion(p.from, version);
       const to = this.mapFromVersion(p.to, version);
-      if (from !== null && to !== null) ranges.push({ from, to, id: p.id });
+      if (from !== null && to !== null) ranges.push({ from, to, id: p.id, proposed: p.proposed });
     }
     this.view.dispatch({ effects: setCommented.of(ranges) });
   }
