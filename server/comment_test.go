@@ -30,13 +30,13 @@ func commentOn(t *testing.T, ts *testServer, proc *workspace.Procedure, email, w
 	if i < 0 {
 		t.Fatalf("%q is not in the draft", words)
 	}
-	from := utf16Len(text[:i])
+	from := utf16Units(text[:i])
 	c := &workspace.Comment{Kind: workspace.KindComment, Body: body}
 	if proposed != "" {
 		c.Kind, c.Proposed = workspace.KindSuggestion, proposed
 	}
 	acc := ts.account(t, email)
-	_, err = ts.srv.collab.AddAnchor(ctx, proc.DocumentID, collab.AnchorRequest{Base: version, From: from, To: from + utf16Len(words),
+	_, err = ts.srv.collab.AddAnchor(ctx, proc.DocumentID, collab.AnchorRequest{Base: version, From: from, To: from + utf16Units(words),
 		Within: func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
 			return tx.CreateComment(ctx, workspace.ActorFor(acc), a, c)
 		}})

@@ -286,7 +286,7 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 			s.renderError(w, r, workspace.Errorf(workspace.ECONFLICT, "The draft is changing too fast: try again."))
 			return
 		}
-		set, err := change.Of(utf16Len(text), change.Spec{From: sugg.Anchor.From, To: sugg.Anchor.To, Insert: sugg.Proposed})
+		set, err := change.Of(utf16Units(text), change.Spec{From: sugg.Anchor.From, To: sugg.Anchor.To, Insert: sugg.Proposed})
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -349,9 +349,9 @@ func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) 
 	redirectDone(w, r, procedureCommentsPath(proc), "consultation_opened")
 }
 
-// utf16Len returns the length of s in UTF-16 code units, as positions in
+// utf16Units returns the length of s in UTF-16 code units, as positions in
 // a document count.
-func utf16Len(s string) int {
+func utf16Units(s string) int {
 	n := 0
 	for _, r := range s {
 		if r >= 0x10000 {
