@@ -197,5 +197,8 @@ func Load(ctx context.Context, db *sqlite.DB) error {
 	if err := loadProcedures(ctx, db, actor); err != nil {
 		return err
 	}
-	return loadVersions(ctx, db, actor)
+	if err := loadVersions(ctx, db, actor); err != nil {
+		return err
+	}
+	return loadComments(ctx, db, actor)
 }

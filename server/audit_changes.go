@@ -37,6 +37,14 @@ var auditFieldLabels = map[string]string{
 	"deleted":          "history.deleted",
 	"start":            "history.start",
 	"end":              "history.end",
+	// Comments and observations.
+	"kind":      "observations.kind",
+	"body":      "observations.comment",
+	"proposed":  "observations.proposed",
+	"status":    "observations.status",
+	"answer":    "observations.answer",
+	"reason":    "observations.reason",
+	"closes_at": "consultation.closes_at",
 }
 
 // fieldChange is one field of an audit entry: its label key, and its value

@@ -7,9 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"tawla/collab"
 	"tawla/demo"
 	"tawla/workspace"
+	"tawla/workspace/sqlite"
 )
 
 // viewers are the columns of the authorisation matrix, in its order.
@@ -79,6 +82,31 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	member := ts.account(t, demo.MemberEmail)
+	// Comments: the matrix procedure is under consultation, so that
+	// stakeholders may comment on it; a second one is not. A comment and
+	// two suggestions by the member are what the other rows act on.
+	if err := ts.db.OpenConsultation(ctx, system, &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: ts.clock.Now().Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	closedProc := &workspace.Procedure{Title: "Procédure sans consultation", Language: "fr", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, system, closedProc, "# Procédure sans consultation\n"); err != nil {
+		t.Fatal(err)
+	}
+	matrixComment := func(kind workspace.CommentKind, from, to int, proposed string) *workspace.Comment {
+		t.Helper()
+		c := &workspace.Comment{Kind: kind, Body: "Remarque de la matrice", Proposed: proposed}
+		_, err := ts.srv.collab.AddAnchor(ctx, proc.DocumentID, collab.AnchorRequest{Base: 0, From: from, To: to,
+			Within: func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
+				return tx.CreateComment(ctx, workspace.ActorFor(member), a, c)
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	comment := matrixComment(workspace.KindComment, 2, 11, "")
+	toAccept := matrixComment(workspace.KindSuggestion, 15, 17, "des")
+	toReject := matrixComment(workspace.KindSuggestion, 18, 25, "matrices")
 	// The matrix promotes this member to admin, so it is not a viewer.
 	promoted := ts.account(t, "hela.jaziri@demo.tn")
 
@@ -97,7 +125,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 	procForm := url.Values{"title": {"Procédure créée par {viewer}"}, "language": {"ar"}, "category": {"referral_pathway"}}
 	procUpdate := url.Values{"title": {"Procédure de la matrice ({viewer})"}, "language": {"fr"}, "category": {"other"}, "summary": {"Modifiée par {viewer}."}}
 
+	commentPath := func(c *workspace.Comment) string {
+		return "/procedures/" + id(proc.ID) + "/comments/" + id(c.ID)
+	}
+	commentForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"comment"}, "body": {"Commentaire de {viewer}"}}
+	suggestionForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"suggestion"}, "proposed": {"Procédure de {viewer}"}}
+
 	const (
+		conflict  = http.StatusConflict
 		ok        = http.StatusOK
 		upgrade   = http.StatusSwitchingProtocols
 		moved     = http.StatusMovedPermanently
@@ -191,6 +226,40 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "GET /procedures/{id}/diff", example: "/procedures/" + id(proc.ID) + "/diff?from=1&to=draft&view=side", want: [5]int{redirect, ok, ok, ok, ok}},
 		{route: "GET /procedures/{id}/diff", example: "/procedures/" + id(proc.ID) + "/diff?from=77", want: [5]int{redirect, missing, missing, missing, missing}},
 		{route: "GET /procedures/{id}/history", example: "/procedures/" + id(proc.ID) + "/history", want: [5]int{redirect, ok, ok, ok, ok}},
+		// Comments: stakeholders comment, reply and suggest during a
+		// consultation (and not outside one), but neither edit, accept,
+		// reject nor answer; the secretariat answers.
+		{route: "GET /procedures/{id}/comments", example: "/procedures/" + id(proc.ID) + "/comments", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "POST /procedures/{id}/comments", example: "/procedures/" + id(proc.ID) + "/comments", want: [5]int{unauth, invalid, invalid, invalid, invalid}},
+		{route: "POST /procedures/{id}/comments", example: "/procedures/" + id(proc.ID) + "/comments", form: commentForm,
+			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=comment_added"},
+		{route: "POST /procedures/{id}/comments", example: "/procedures/" + id(proc.ID) + "/comments", form: suggestionForm,
+			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=comment_added"},
+		{route: "POST /procedures/{id}/comments", example: "/procedures/" + id(closedProc.ID) + "/comments", form: commentForm,
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(closedProc.ID) + "?done=comment_added"},
+		{route: "POST /procedures/{id}/comments/{cid}/replies", example: commentPath(comment) + "/replies", form: url.Values{"body": {"Réponse de {viewer}"}},
+			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=reply_added"},
+		{route: "POST /procedures/{id}/comments/{cid}/replies", example: "/procedures/" + id(closedProc.ID) + "/comments/" + id(comment.ID) + "/replies", form: url.Values{"body": {"Réponse"}},
+			want: [5]int{unauth, missing, missing, missing, missing}},
+		{route: "POST /procedures/{id}/comments/{cid}/resolve", example: commentPath(comment) + "/resolve",
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=comment_resolved"},
+		{route: "POST /procedures/{id}/comments/{cid}/reopen", example: commentPath(comment) + "/reopen",
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=comment_reopened"},
+		{route: "POST /procedures/{id}/comments/{cid}/answer", example: commentPath(comment) + "/answer", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /procedures/{id}/comments/{cid}/answer", example: commentPath(comment) + "/answer", form: url.Values{"answer": {"partly_accepted"}, "reason": {"Répondu par {viewer}"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=comment_answered"},
+		// The member accepts the suggestion; after that it is decided, and
+		// the secretariat and the admin find it so.
+		{route: "POST /procedures/{id}/comments/{cid}/accept", example: commentPath(toAccept) + "/accept",
+			want: [5]int{unauth, forbidden, redirect, conflict, conflict}, next: "/procedures/" + id(proc.ID) + "?done=suggestion_accepted"},
+		{route: "POST /procedures/{id}/comments/{cid}/reject", example: commentPath(toReject) + "/reject", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /procedures/{id}/comments/{cid}/reject", example: commentPath(toReject) + "/reject", form: url.Values{"reason": {"Hors sujet"}},
+			want: [5]int{unauth, forbidden, redirect, conflict, conflict}, next: "/procedures/" + id(proc.ID) + "?done=suggestion_rejected"},
+		{route: "GET /procedures/{id}/observations", example: "/procedures/" + id(proc.ID) + "/observations?kind=suggestion&answered=yes", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /procedures/{id}/observations.csv", example: "/procedures/" + id(proc.ID) + "/observations.csv", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", form: url.Values{"closes_at": {"2099-06-30T18:00"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/procedures/" + id(closedProc.ID) + "?done=consultation_opened"},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

@@ -42,6 +42,8 @@ type procedureView struct {
 	// StyleNonce lets the editor add its own stylesheet (see
 	// setEditorStylePolicy).
 	StyleNonce string
+	// Comments is the comments panel (handle_comment.go).
+	Comments *commentsView
 }
 
 // handleProcedureList lists every procedure, most recently changed first.
@@ -122,6 +124,10 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		Version:    version,
 		Preview:    preview,
 		StyleNonce: nonce,
+	}
+	if view.Comments, err = s.commentsFor(r.Context(), proc, p.Account); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	p.Data = view
 	s.render(w, r, http.StatusOK, "procedure", p)

@@ -23,6 +23,15 @@ var notices = map[string]string{
 	"procedure_saved":      "notice.procedure_saved",
 	"version_frozen":       "notice.version_frozen",
 	"version_restored":     "notice.version_restored",
+	// Comments and observations.
+	"comment_added":       "notice.comment_added",
+	"reply_added":         "notice.reply_added",
+	"comment_resolved":    "notice.comment_resolved",
+	"comment_reopened":    "notice.comment_reopened",
+	"comment_answered":    "notice.comment_answered",
+	"suggestion_accepted": "notice.suggestion_accepted",
+	"suggestion_rejected": "notice.suggestion_rejected",
+	"consultation_opened": "notice.consultation_opened",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

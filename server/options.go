@@ -28,6 +28,10 @@ var enumOptions = map[string][]option{
 	"procedure_language": enumChoices(workspace.ProcedureLanguages, "language."),
 	"audit_action":       enumChoices(workspace.AuditActions, "audit.action."),
 	"audit_entity":       enumChoices(workspace.AuditEntityTypes, "audit.entity."),
+	"comment_kind":       enumChoices([]workspace.CommentKind{workspace.KindComment, workspace.KindSuggestion}, "comment.kind."),
+	"comment_status":     enumChoices(workspace.CommentStatuses, "comment.status."),
+	"answer":             enumChoices(workspace.Answers, "answer."),
+	"answered":           enumChoices([]string{"yes", "no"}, "observations.answered."),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are

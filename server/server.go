@@ -221,6 +221,21 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /procedures/{id}/versions/{number}/restore", workspace.AccessMember, s.handleVersionRestore)
 	s.handle("GET /procedures/{id}/diff", workspace.AccessAccount, s.handleVersionDiff)
 	s.handle("GET /procedures/{id}/history", workspace.AccessAccount, s.handleDraftHistory)
+	// Comments, suggested changes, the table of observations and
+	// consultations (handle_comment.go, handle_observation.go). Every
+	// account may reach the comment routes: CanComment decides in the
+	// store, so that a stakeholder comments during a consultation only.
+	s.handle("GET /procedures/{id}/comments", workspace.AccessAccount, s.handleCommentList)
+	s.handle("POST /procedures/{id}/comments", workspace.AccessAccount, s.handleCommentCreate)
+	s.handle("POST /procedures/{id}/comments/{cid}/replies", workspace.AccessAccount, s.handleCommentReply)
+	s.handle("POST /procedures/{id}/comments/{cid}/resolve", workspace.AccessAccount, s.handleCommentResolve)
+	s.handle("POST /procedures/{id}/comments/{cid}/reopen", workspace.AccessAccount, s.handleCommentReopen)
+	s.handle("POST /procedures/{id}/comments/{cid}/answer", workspace.AccessStaff, s.handleCommentAnswer)
+	s.handle("POST /procedures/{id}/comments/{cid}/accept", workspace.AccessMember, s.handleSuggestionAccept)
+	s.handle("POST /procedures/{id}/comments/{cid}/reject", workspace.AccessMember, s.handleSuggestionReject)
+	s.handle("GET /procedures/{id}/observations", workspace.AccessAccount, s.handleObservations)
+	s.handle("GET /procedures/{id}/observations.csv", workspace.AccessAccount, s.handleObservationsExport)
+	s.handle("POST /procedures/{id}/consultation", workspace.AccessStaff, s.handleConsultationOpen)
 
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 

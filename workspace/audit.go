@@ -29,6 +29,15 @@ const (
 	AuditAccountLogout      = "account.logout"
 	AuditProcedureCreate    = "procedure.create"
 	AuditProcedureUpdate    = "procedure.update"
+
+	// Comments and observations.
+	AuditCommentCreate    = "comment.create"
+	AuditCommentResolve   = "comment.resolve"
+	AuditCommentReopen    = "comment.reopen"
+	AuditCommentAnswer    = "comment.answer"
+	AuditSuggestionAccept = "suggestion.accept"
+	AuditSuggestionReject = "suggestion.reject"
+	AuditConsultationOpen = "consultation.open"
 )
 
 // AuditActions lists the actions the audit log can be filtered by.
@@ -38,11 +47,13 @@ var AuditActions = []string{
 	AuditAccountLogin, AuditAccountLogout,
 	AuditProcedureCreate, AuditProcedureUpdate,
 	AuditVersionFreeze, AuditVersionRestore, AuditDocumentSession,
+	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,
+	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes
 // to, which it can be filtered by.
-var AuditEntityTypes = []string{"organisation", "account", "procedure", "document"}
+var AuditEntityTypes = []string{"organisation", "account", "procedure", "document", "comment", "consultation"}
 
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).

@@ -15,6 +15,7 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { defaultHighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
 import { markdownKeymap, markdownLanguage, pasteURLAsLink } from "@codemirror/lang-markdown";
 import { collab, getSyncedVersion, receiveUpdates, sendableUpdates } from "@codemirror/collab";
+import { Comments, commentedField, setCommented } from "./comments.js";
 
 import { Connection } from "./connection.js";
 import { lineDirection } from "./direction.js";
@@ -90,6 +91,16 @@ class Draft {
     this.peopleEl = document.getElementById("draft-people");
     this.peersEl = document.getElementById("draft-peers");
     this.previewEl = document.getElementById("procedure-preview");
+    const commentsEl = document.getElementById("comments");
+    this.comments = commentsEl
+      ? new Comments(
+          commentsEl,
+          () => (this.view ? this.view.state : null),
+          (version, passages) => this.highlightPassages(version, passages),
+        )
+      : null;
+    this.followed = false; // the document's topic was followed once
+    this.pendingPassages = null; // passages at a version we have not reached
     this.previewURL = data.previewUrl;
     this.previewVersion = Number(data.version) || 0;
     this.previewSeq = 0;
@@ -122,6 +133,13 @@ class Draft {
   // ---- Connection ----
 
   opened() {
+    if (this.comments) {
+      // Comments and answers come as events of the document's topic; after
+      // a drop, those missed are read again with the whole list.
+      this.conn.send({ type: "subscribe", topic: this.comments.topic(this.docID) });
+      if (this.followed) this.comments.refresh();
+      this.followed = true;
+    }
     this.joined = false;
     this.pushing = false;
     this.joining = true;
@@ -150,6 +168,10 @@ class Draft {
 
   received(msg) {
     if (!msg || typeof msg !== "object") return;
+    if (msg.type === "event") {
+      if (this.comments && msg.topic === this.comments.topic(this.docID)) this.comments.onEvent(msg.data);
+      return;
+    }
     if (msg.doc !== undefined && msg.doc !== this.docID) return;
     switch (msg.type) {
       case "doc.state":
@@ -205,6 +227,7 @@ class Draft {
         EditorView.cspNonce.of(this.data.cspNonce || ""),
         this.editable.of(this.editableExtension()),
         presenceField,
+        commentedField,
         EditorView.updateListener.of((update) => this.viewUpdated(update)),
       ],
     });
@@ -238,6 +261,10 @@ class Draft {
       this.root.replaceChildren();
       this.root.classList.add("is-live");
       this.view = new EditorView({ state, parent: this.root });
+      if (this.comments) {
+        this.comments.selectionChanged(this.view.state);
+        this.comments.showPassages();
+      }
       this.exposeForTests();
     } else {
       // A reload after a refusal: unsent edits are dropped, the text is
@@ -303,6 +330,10 @@ class Draft {
       return;
     }
     this.applyPendingPresence();
+    if (this.pendingPassages && this.pendingPassages.version <= getSyncedVersion(this.view.state)) {
+      const { version, passages } = this.pendingPassages;
+      this.highlightPassages(version, passages);
+    }
     this.schedulePreview();
     this.maybePush();
     this.updateSaved();
@@ -413,6 +444,7 @@ class Draft {
       this.updateSaved();
     }
     if (update.selectionSet || local || (update.focusChanged && update.view.hasFocus)) this.schedulePresence();
+    if (this.comments && (update.selectionSet || update.docChanged)) this.comments.selectionChanged(update.state);
   }
 
   // exposeForTests lets browser tests read the editor's state without
@@ -423,6 +455,8 @@ class Draft {
       text: () => draft.view.state.doc.toString(),
       version: () => getSyncedVersion(draft.view.state),
       unsent: () => sendableUpdates(draft.view.state).length,
+      // select sets the selection, as a person dragging over the text does.
+      select: (from, to) => draft.view.dispatch({ selection: { anchor: from, head: to } }),
     };
   }
 
@@ -501,6 +535,26 @@ class Draft {
     const id = String(msg.peer);
     const peer = this.peers.get(id) || { name: String(msg.name ?? ""), colour: safeColour(msg.colour) };
     this.view.dispatch({ effects: setPresence.of({ peer: id, name: peer.name, colour: peer.colour, anchor, head }) });
+  }
+
+  // highlightPassages shows the passages of open comments, whose positions
+  // hold at version, in our text; those we cannot map (a version older than
+  // the updates kept) are left out until the list is read again.
+  highlightPassages(version, passages) {
+    this.pendingPassages = null;
+    if (!this.view) return;
+    if (version > getSyncedVersion(this.view.state)) {
+      // The list is ahead of our text: wait for the updates it counts.
+      this.pendingPassages = { version, passages };
+      return;
+    }
+    const ranges = [];
+    for (const p of passages) {
+      const from = this.mapFromVersion(p.from, version);
+      const to = this.mapFromVersion(p.to, version);
+      if (from !== null && to !== null) ranges.push({ from, to, id: p.id, proposed: p.proposed });
+    }
+    this.view.dispatch({ effects: setCommented.of(ranges) });
   }
 
   // mapFromVersion brings a position in the document at version into our

@@ -1,0 +1,93 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"tawla/demo"
+	"tawla/workspace"
+)
+
+// TestBrowserCommentLive has a member select a passage of a draft in the
+// editor and comment on it, while a stakeholder has the same draft open
+// during a consultation: the comment appears on the stakeholder's page
+// without a reload, on its passage, with the member's name; the page
+// escapes what the member wrote.
+func TestBrowserCommentLive(t *testing.T) {
+	site, b := start(t)
+	proc := draftIn(t, site, "fr")
+	if err := site.DB.OpenConsultation(t.Context(), workspace.SystemActor("test"),
+		&workspace.Consultation{ProcedureID: proc.ID, ClosesAt: site.DB.Now().Add(7 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	draftPath := fmt.Sprintf("/procedures/%d", proc.ID)
+
+	stakeholder := b.newSession(t)
+	stakeholder.open("/login")
+	stakeholder.login(demo.StakeholderEmail, demo.Password)
+	stakeholder.open(draftPath)
+	stakeholder.waitEditor()
+	if got := stakeholder.count(".consultation-invitation"); got != 1 {
+		t.Errorf("the stakeholder's page shows %d invitations to comment, want 1", got)
+	}
+	// A mark on the page's window: a reload would lose it.
+	evaluate[bool](stakeholder, `(window.tawlaNotReloaded = true)`)
+
+	member := b.newSession(t)
+	member.open("/login")
+	member.login(demo.MemberEmail, demo.Password)
+	member.open(draftPath)
+	member.waitEditor()
+	text := member.editorState().Text
+	// The passage: the second line's first words, as a person would drag
+	// over them.
+	lines := strings.SplitN(text, "\n", 4)
+	if len(lines) < 3 || len([]rune(lines[2])) < 12 {
+		t.Fatalf("the demo draft has no second line of text to comment on: %q", text)
+	}
+	passage := string([]rune(lines[2])[:12])
+	evaluate[bool](member, fmt.Sprintf(`(() => {
+		const ed = `+editorJS+`.tawlaEditor, text = ed.text(), from = text.indexOf(%q);
+		ed.select(from, from + %q.length);
+		return true;
+	})()`, passage, passage))
+	member.poll("wait for the passage to show in the comment form", `!document.getElementById("comment-submit").disabled`)
+	if got := member.text("#comment-passage"); got != passage {
+		t.Errorf("the comment form quotes %q, want %q", got, passage)
+	}
+	const body = "Préciser le délai <b>en jours ouvrables</b> : « 48 heures » ?"
+	// fill clears the field first, which chromedp cannot do to an empty
+	// textarea: type into it as it is.
+	member.do("type the comment", chromedp.SendKeys(chromedp.CSS("#comment-body"), body))
+	if got := member.value("#comment-body"); got != body {
+		t.Fatalf("the comment field holds %q after typing, want %q", got, body)
+	}
+	if status := member.submit("#comment-submit"); status != 200 {
+		t.Fatalf("posting the comment: status %d", status)
+	}
+
+	stakeholder.poll("wait for the member's comment to appear", fmt.Sprintf(
+		`Array.from(document.querySelectorAll("#comment-list .comment-body")).some((p) => p.textContent === %q)`, body))
+	if !evaluate[bool](stakeholder, `window.tawlaNotReloaded === true`) {
+		t.Errorf("the stakeholder's page was reloaded to show the comment")
+	}
+	if got := stakeholder.count("#comment-list .comment-body b"); got != 0 {
+		t.Errorf("the comment's markup became %d elements on the stakeholder's page", got)
+	}
+	thread := `#comment-list .comment-thread:last-child`
+	if got := stakeholder.text(thread + " .passage"); got != passage {
+		t.Errorf("the comment shows the passage %q, want %q", got, passage)
+	}
+	if got, want := stakeholder.text(thread+" .comment-author"), site.account(t, demo.MemberEmail).Name; got != want {
+		t.Errorf("the comment's author is %q, want %q", got, want)
+	}
+	// The editor highlights the passage, on its words.
+	id := stakeholder.attr(thread, "data-comment")
+	stakeholder.poll("wait for the passage to be highlighted in the editor", fmt.Sprintf(
+		`Array.from(document.querySelectorAll('#procedure-editor .cm-commented[data-comment="%s"]')).map((e) => e.textContent).join("") === %q`, id, passage))
+	stakeholder.screenshot("comment-live")
+}

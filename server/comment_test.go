@@ -1,0 +1,299 @@
+package server
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"tawla/collab"
+	"tawla/demo"
+	"tawla/workspace"
+	"tawla/workspace/sqlite"
+)
+
+// commentOn places a comment (or, with proposed, a suggestion) by the
+// account with email on the first occurrence of words in the procedure's
+// draft, as the comment form does.
+func commentOn(t *testing.T, ts *testServer, proc *workspace.Procedure, email, words, body, proposed string) *workspace.Comment {
+	t.Helper()
+	ctx := context.Background()
+	text, version, err := ts.srv.collab.Text(ctx, proc.DocumentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(text, words)
+	if i < 0 {
+		t.Fatalf("%q is not in the draft", words)
+	}
+	from := utf16Units(text[:i])
+	c := &workspace.Comment{Kind: workspace.KindComment, Body: body}
+	if proposed != "" {
+		c.Kind, c.Proposed = workspace.KindSuggestion, proposed
+	}
+	acc := ts.account(t, email)
+	_, err = ts.srv.collab.AddAnchor(ctx, proc.DocumentID, collab.AnchorRequest{Base: version, From: from, To: from + utf16Units(words),
+		Within: func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
+			return tx.CreateComment(ctx, workspace.ActorFor(acc), a, c)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestObservationsExport fills a table of observations — comments in
+// French and Arabic with commas, quotes, newlines and markup, a
+// suggestion, answers — and reads its CSV export in Arabic and in French:
+// it must start with a byte-order mark, parse cleanly, have its headings in
+// the request's language and list every thread with its passage, author,
+// organisation, answer and reason, exactly as written.
+func TestObservationsExport(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := &workspace.Procedure{Title: "Orientation sanitaire", Language: "fr", Category: workspace.CategoryReferralPathway}
+	draft := "# Orientation sanitaire\n\nLe migrant est orienté vers le centre de santé de base, muni de sa carte.\nيُوجَّه المهاجر إلى مركز الصحة الأساسية.\n"
+	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, draft); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.db.OpenConsultation(ctx, workspace.SystemActor("test"), &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: ts.clock.Now().Add(7 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	tricky := "Préciser « centre », car il y en a deux, \"urbain\" et \"rural\";\nvoir aussi <script>alert(1)</script>."
+	threads := []*workspace.Comment{
+		commentOn(t, ts, proc, demo.StakeholderEmail, "centre de santé de base", tricky, ""),
+		commentOn(t, ts, proc, demo.StakeholderEmail, "مركز الصحة الأساسية", "يجب ذكر العنوان، وساعات العمل.", ""),
+		commentOn(t, ts, proc, demo.MemberEmail, "muni de sa carte", "Plus juste.", "muni de sa carte d'identité, ou d'un récépissé"),
+		commentOn(t, ts, proc, demo.MemberEmail, "orienté", "Sans réponse encore.", ""),
+		commentOn(t, ts, proc, demo.MemberEmail, "migrant", "=HYPERLINK(\"http://example.com\")", ""),
+	}
+	answers := []struct {
+		answer workspace.Answer
+		reason string
+	}{
+		{workspace.AnswerPartly, "Nous citons le centre urbain ; le rural suivra,\n\"après vérification\"."},
+		{workspace.AnswerAccepted, "أُضيف العنوان."},
+		{workspace.AnswerRejected, "La carte suffit."},
+	}
+	sec := ts.sessionClient(t, demo.SecretariatEmail)
+	for i, a := range answers {
+		path := "/procedures/" + strconv.FormatInt(proc.ID, 10) + "/comments/" + strconv.FormatInt(threads[i].ID, 10) + "/answer"
+		resp := sec.postForm(t, path, url.Values{"answer": {string(a.answer)}, "reason": {a.reason}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answer %d: status %d\n%s", i, resp.StatusCode, resp.Body)
+		}
+	}
+	// A reply: it belongs to its thread and is not a row of its own.
+	if err := ts.db.CreateReply(ctx, workspace.ActorFor(ts.account(t, demo.MemberEmail)), threads[0].ID, &workspace.Comment{Body: "D'accord."}); err != nil {
+		t.Fatal(err)
+	}
+
+	stakeholder := ts.account(t, demo.StakeholderEmail)
+	member := ts.account(t, demo.MemberEmail)
+	authors := []*workspace.Account{stakeholder, stakeholder, member, member, member}
+	for _, lang := range []string{"ar", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			c := ts.sessionClient(t, demo.StakeholderEmail)
+			resp := c.get(t, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"/observations.csv?lang="+lang)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			body, ok := strings.CutPrefix(resp.Body, "\uFEFF")
+			if !ok {
+				t.Fatalf("the CSV does not start with a UTF-8 byte-order mark: %q", resp.Body[:min(20, len(resp.Body))])
+			}
+			r := csv.NewReader(strings.NewReader(body))
+			records, err := r.ReadAll()
+			if err != nil {
+				t.Fatalf("the CSV does not parse: %v\n%s", err, body)
+			}
+			l := ts.srv.catalog.localizer(lang)
+			if got, want := records[0][2], l.T("observations.passage"); got != want {
+				t.Errorf("heading %q, want %q", got, want)
+			}
+			if got, want := records[0][9], l.T("observations.answer"); got != want {
+				t.Errorf("heading %q, want %q", got, want)
+			}
+			if len(records) != 1+len(threads) {
+				t.Fatalf("%d rows, want a heading and %d threads:\n%q", len(records), len(threads), records)
+			}
+			for i, th := range threads {
+				row := records[1+i]
+				body := th.Body
+				if strings.HasPrefix(body, "=") {
+					// A formula is written as text.
+					body = "'" + body
+				}
+				if row[0] != strconv.FormatInt(th.ID, 10) || row[2] != th.Anchor.Quote || row[3] != body || row[4] != th.Proposed {
+					t.Errorf("row %d: %q, want comment %d on %q saying %q", i, row, th.ID, th.Anchor.Quote, th.Body)
+				}
+				if row[5] != authors[i].Name {
+					t.Errorf("row %d: author %q, want %q", i, row[5], authors[i].Name)
+				}
+				org, err := ts.db.FindOrganisationByID(ctx, authors[i].OrganisationID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if row[6] != org.Name(lang) {
+					t.Errorf("row %d: organisation %q, want %q", i, row[6], org.Name(lang))
+				}
+				wantAnswer, wantReason := "", ""
+				if i < len(answers) {
+					wantAnswer, wantReason = l.T("answer."+string(answers[i].answer)), answers[i].reason
+				}
+				if row[9] != wantAnswer || row[10] != wantReason {
+					t.Errorf("row %d: answer %q, reason %q; want %q, %q", i, row[9], row[10], wantAnswer, wantReason)
+				}
+			}
+		})
+	}
+
+	// The page escapes what people wrote, and filters.
+	page := ts.sessionClient(t, demo.StakeholderEmail).get(t, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"/observations?answered=no")
+	if page.StatusCode != http.StatusOK {
+		t.Fatalf("observations page: status %d", page.StatusCode)
+	}
+	if !strings.Contains(page.Body, "Sans réponse encore.") || strings.Contains(page.Body, "La carte suffit.") {
+		t.Errorf("the filter answered=no does not select the unanswered thread alone")
+	}
+	page = ts.sessionClient(t, demo.StakeholderEmail).get(t, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"/observations")
+	if strings.Contains(page.Body, "<script>alert(1)") || !strings.Contains(page.Body, "&lt;script&gt;alert(1)") {
+		t.Errorf("the observations page does not escape a comment's markup")
+	}
+}
+
+// TestConsultationCloses opens a consultation through its form, with a
+// closing date in the table's time zone: during it the stakeholder's page
+// invites comments and the stakeholder comments; after the closing date the
+// invitation is gone and the stakeholder's comment is refused with
+// nothing stored, while a member still comments.
+func TestConsultationCloses(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := &workspace.Procedure{Title: "Consultation courte", Language: "ar", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# استشارة قصيرة\n\nنص المشروع.\n"); err != nil {
+		t.Fatal(err)
+	}
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	closes := ts.clock.Now().In(ts.srv.location).Add(2 * time.Hour).Truncate(time.Minute)
+	sec := ts.sessionClient(t, demo.SecretariatEmail)
+	if resp := sec.postForm(t, path+"/consultation", url.Values{"closes_at": {closes.Format("2006-01-02T15:04")}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("open the consultation: status %d\n%s", resp.StatusCode, resp.Body)
+	}
+	cons, err := ts.db.FindConsultation(ctx, proc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cons.ClosesAt.Equal(closes) {
+		t.Errorf("the consultation closes at %v, want %v (the date given in the table's time zone)", cons.ClosesAt, closes)
+	}
+
+	stakeholder := ts.sessionClient(t, demo.StakeholderEmail)
+	comment := url.Values{"version": {"0"}, "from": {"2"}, "to": {"7"}, "kind": {"comment"}, "body": {"ملاحظة"}}
+	if page := stakeholder.get(t, path); !strings.Contains(page.Body, `class="consultation-invitation"`) || !strings.Contains(page.Body, `id="comment-form"`) {
+		t.Errorf("during the consultation the stakeholder's page has no invitation or no comment form")
+	}
+	if resp := stakeholder.postForm(t, path+"/comments", comment); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a stakeholder's comment during the consultation: status %d", resp.StatusCode)
+	}
+
+	ts.clock.Advance(2*time.Hour + time.Second)
+	if page := stakeholder.get(t, path); strings.Contains(page.Body, `class="consultation-invitation"`) || strings.Contains(page.Body, `id="comment-form"`) {
+		t.Errorf("after the closing date the stakeholder is still invited to comment")
+	}
+	if resp := stakeholder.postForm(t, path+"/comments", comment); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a stakeholder's comment after the closing date: status %d, want 403", resp.StatusCode)
+	}
+	if resp := ts.sessionClient(t, demo.MemberEmail).postForm(t, path+"/comments", comment); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a member's comment after the closing date: status %d, want 303", resp.StatusCode)
+	}
+	threads, err := ts.db.FindCommentThreads(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(threads) != 2 {
+		t.Errorf("%d comments stored, want the stakeholder's during the consultation and the member's after", len(threads))
+	}
+}
+
+// TestCommentEvents follows a draft's topic as a stakeholder's page does,
+// and checks that placing a comment, replying to it and answering it each
+// publish an event naming the thread, once committed.
+func TestCommentEvents(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := &workspace.Procedure{Title: "Événements", Language: "fr", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# Événements\n\nUn texte à commenter.\n"); err != nil {
+		t.Fatal(err)
+	}
+	topic := "document:" + strconv.FormatInt(proc.DocumentID, 10)
+	ws, _, err := dialWS(t, ts.sessionClient(t, demo.StakeholderEmail), ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.WriteJSON(map[string]string{"type": "subscribe", "topic": topic}); err != nil {
+		t.Fatal(err)
+	}
+	next := func(want string) map[string]any {
+		t.Helper()
+		for {
+			_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+			var m struct {
+				Type  string         `json:"type"`
+				Topic string         `json:"topic"`
+				Data  map[string]any `json:"data"`
+			}
+			if err := ws.ReadJSON(&m); err != nil {
+				t.Fatalf("waiting for %s: %v", want, err)
+			}
+			if m.Type == want && m.Topic == topic {
+				return m.Data
+			}
+		}
+	}
+	next("subscribed")
+
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	if resp := member.postForm(t, path+"/comments", url.Values{"version": {"0"}, "from": {"17"}, "to": {"22"}, "kind": {"comment"}, "body": {"Lequel ?"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comment: status %d\n%s", resp.StatusCode, resp.Body)
+	}
+	ev := next("event")
+	threads, err := ts.db.FindCommentThreads(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+	if err != nil || len(threads) != 1 {
+		t.Fatalf("threads: %v, %v", threads, err)
+	}
+	id := float64(threads[0].ID)
+	if ev["kind"] != "comment.created" || ev["comment"] != id {
+		t.Errorf("event %v, want comment.created of %v", ev, id)
+	}
+	if threads[0].Anchor.Quote != "texte" {
+		t.Errorf("the comment is on %q, want \"texte\"", threads[0].Anchor.Quote)
+	}
+	cpath := path + "/comments/" + strconv.FormatInt(threads[0].ID, 10)
+	if resp := member.postForm(t, cpath+"/replies", url.Values{"body": {"Celui-ci."}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply: status %d", resp.StatusCode)
+	}
+	if ev := next("event"); ev["kind"] != "comment.updated" || ev["comment"] != id {
+		t.Errorf("event %v, want comment.updated of %v", ev, id)
+	}
+	if resp := ts.sessionClient(t, demo.SecretariatEmail).postForm(t, cpath+"/answer", url.Values{"answer": {"accepted"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: status %d", resp.StatusCode)
+	}
+	if ev := next("event"); ev["kind"] != "comment.updated" || ev["comment"] != id {
+		t.Errorf("event %v, want comment.updated of %v", ev, id)
+	}
+	// The fragment the page fetches then shows the thread, escaped.
+	frag := ts.sessionClient(t, demo.StakeholderEmail).get(t, path+"/comments")
+	if frag.StatusCode != http.StatusOK || !strings.Contains(frag.Body, "Celui-ci.") || strings.Contains(frag.Body, "<html") {
+		t.Errorf("the comments fragment: status %d\n%s", frag.StatusCode, frag.Body)
+	}
+}

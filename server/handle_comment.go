@@ -1,0 +1,364 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tawla/collab"
+	"tawla/live"
+	"tawla/workspace"
+	"tawla/workspace/change"
+	"tawla/workspace/sqlite"
+)
+
+// commentsView is the comments panel of a procedure page, which is also
+// the fragment GET /procedures/{id}/comments answers when a live event
+// says the comments changed.
+type commentsView struct {
+	Procedure *workspace.Procedure
+	Threads   []*workspace.Comment
+	// Version is the draft's version at which the passages' positions
+	// hold, from which the editor maps them to highlight them.
+	Version int
+	// Consultation is the procedure's latest consultation, if any, and
+	// ConsultationOpen whether it is open now.
+	Consultation     *workspace.Consultation
+	ConsultationOpen bool
+	// What the viewer may do, as the store's rules will decide it.
+	CanComment bool
+	CanDecide  bool
+	CanAnswer  bool
+	AccountID  int64
+}
+
+// commentEvent is the data of the events of the topic document:N about
+// comments: kind is comment.created, comment.updated or
+// suggestion.accepted, and comment the thread's ID.
+type commentEvent struct {
+	Kind    string `json:"kind"`
+	Comment int64  `json:"comment"`
+}
+
+// publishComment tells everyone who has the document open that a thread
+// changed; called only after the change has been committed.
+func (s *Server) publishComment(docID int64, kind string, commentID int64) {
+	s.hub.Publish(live.Topic{Kind: collab.TopicKind, ID: docID}, commentEvent{Kind: kind, Comment: commentID})
+}
+
+// commentsFor returns the comments panel of a procedure for the viewer.
+func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc *workspace.Account) (*commentsView, error) {
+	threads, version, err := s.db.FindCommentThreadsAt(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+	if err != nil {
+		return nil, err
+	}
+	v := &commentsView{Procedure: proc, Threads: threads, Version: version}
+	v.Consultation, err = s.db.FindConsultation(ctx, proc.ID)
+	if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+		v.Consultation, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	actor := workspace.ActorFor(acc)
+	now := s.db.Now()
+	v.ConsultationOpen = v.Consultation.OpenAt(now)
+	v.CanComment = workspace.CanComment(actor, proc, v.Consultation, now) == nil
+	v.CanDecide = workspace.CanDecideSuggestion(actor) == nil
+	v.CanAnswer = workspace.CanAnswerComments(actor) == nil
+	if acc != nil {
+		v.AccountID = acc.ID
+	}
+	return v, nil
+}
+
+// handleCommentList answers the comments panel of a procedure as an HTML
+// fragment, which the procedure page fetches when a live event says that
+// its comments changed: the server escapes everything, as on the page.
+func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	view, err := s.commentsFor(r.Context(), proc, currentAccount(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "procedure.title")
+	var buf bytes.Buffer
+	if err := s.pages.pages["procedure"].ExecuteTemplate(&buf, "comment_list", map[string]any{"Page": p, "View": view}); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = buf.WriteTo(w)
+}
+
+// procedureCommentsPath is where a comment form leads back to: the
+// procedure page, at its comments.
+func procedureCommentsPath(proc *workspace.Procedure) string {
+	return "/procedures/" + strconv.FormatInt(proc.ID, 10) + "#comments"
+}
+
+// handleCommentCreate places a comment or a suggested change on the
+// passage from..to of the draft at version (UTF-16 code units, as the
+// editor counts): the co-editing authority maps the passage to the
+// current version and stores its anchor and the comment in one
+// transaction, in which CanComment decides.
+func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var req collab.AnchorRequest
+	var err error
+	for name, dst := range map[string]*int{"version": &req.Base, "from": &req.From, "to": &req.To} {
+		if *dst, err = strconv.Atoi(formValue(r, name)); err != nil {
+			s.renderError(w, r, workspace.Invalid(name, "error.comment.passage_required", "Select a passage of the draft first."))
+			return
+		}
+	}
+	if req.From == req.To {
+		s.renderError(w, r, workspace.Invalid("from", "error.comment.passage_required", "Select a passage of the draft first."))
+		return
+	}
+	c := &workspace.Comment{Kind: workspace.CommentKind(formValue(r, "kind")), Body: formValue(r, "body"), Proposed: r.PostFormValue("proposed")}
+	actor := workspace.ActorFor(currentAccount(r))
+	req.Within = func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
+		return tx.CreateComment(ctx, actor, a, c)
+	}
+	if _, err := s.collab.AddAnchor(r.Context(), proc.DocumentID, req); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishComment(proc.DocumentID, "comment.created", c.ID)
+	redirectDone(w, r, procedureCommentsPath(proc), "comment_added")
+}
+
+// commentFromPath returns the procedure and the thread named by the path,
+// or answers with an error page and false. A thread of another procedure
+// is not found.
+func (s *Server) commentFromPath(w http.ResponseWriter, r *http.Request) (*workspace.Procedure, *workspace.Comment, bool) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	id, err := pathID(r, "cid")
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, nil, false
+	}
+	c, err := s.db.FindCommentByID(r.Context(), id)
+	if err == nil && c.ProcedureID != proc.ID {
+		err = &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.not_found", Message: "Comment not found."}
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, nil, false
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return nil, nil, false
+	}
+	return proc, c, true
+}
+
+// handleCommentReply adds a reply to a thread.
+func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request) {
+	proc, c, ok := s.commentFromPath(w, r)
+	if !ok {
+		return
+	}
+	reply := &workspace.Comment{Body: formValue(r, "body")}
+	if err := s.db.CreateReply(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, reply); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	redirectDone(w, r, procedureCommentsPath(proc), "reply_added")
+}
+
+// handleCommentResolve resolves a comment's thread.
+func (s *Server) handleCommentResolve(w http.ResponseWriter, r *http.Request) {
+	if proc, ok := s.setResolved(w, r, true); ok {
+		redirectDone(w, r, procedureCommentsPath(proc), "comment_resolved")
+	}
+}
+
+// handleCommentReopen reopens a resolved comment's thread.
+func (s *Server) handleCommentReopen(w http.ResponseWriter, r *http.Request) {
+	if proc, ok := s.setResolved(w, r, false); ok {
+		redirectDone(w, r, procedureCommentsPath(proc), "comment_reopened")
+	}
+}
+
+// setResolved resolves or reopens the thread of the path and tells the
+// document's followers; on an error it answers with the error page and
+// false.
+func (s *Server) setResolved(w http.ResponseWriter, r *http.Request, resolved bool) (*workspace.Procedure, bool) {
+	proc, c, ok := s.commentFromPath(w, r)
+	if !ok {
+		return nil, false
+	}
+	if _, err := s.db.SetCommentResolved(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, resolved); err != nil {
+		s.renderError(w, r, err)
+		return nil, false
+	}
+	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	return proc, true
+}
+
+// handleCommentAnswer records the secretariat's answer to a thread, for
+// the table of observations, and goes back to where the form was.
+func (s *Server) handleCommentAnswer(w http.ResponseWriter, r *http.Request) {
+	proc, c, ok := s.commentFromPath(w, r)
+	if !ok {
+		return
+	}
+	answer := workspace.Answer(formValue(r, "answer"))
+	if _, err := s.db.AnswerComment(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, answer, formValue(r, "reason")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	back := procedureCommentsPath(proc)
+	if formValue(r, "back") == "observations" {
+		back = "/procedures/" + strconv.FormatInt(proc.ID, 10) + "/observations"
+	}
+	redirectDone(w, r, back, "comment_answered")
+}
+
+// handleSuggestionAccept applies a suggested change to the draft as an
+// ordinary update made by the server, replacing exactly the passage's
+// current range with the proposed text, and marks the suggestion accepted
+// in the same transaction: the update and the answer are stored together
+// or not at all, and everyone who has the draft open receives the update.
+func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) {
+	proc, c, ok := s.commentFromPath(w, r)
+	if !ok {
+		return
+	}
+	acc := currentAccount(r)
+	actor := workspace.ActorFor(acc)
+	reason := formValue(r, "reason")
+	ctx := r.Context()
+	// The passage's positions hold at the document's stored version, read
+	// with them: the room rebases the replacement over anything accepted
+	// since, as it would a push based on that version. The length of the
+	// text at that version is the room's, which is at the same version
+	// unless an update was committed in between: then read both again.
+	var edit collab.Edit
+	for attempt := 0; ; attempt++ {
+		sugg, version, err := s.db.FindSuggestionPassage(ctx, c.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if sugg.Kind != workspace.KindSuggestion || sugg.Anchor == nil {
+			s.renderError(w, r, workspace.Errorf(workspace.EINVALID, "This is not a suggested change."))
+			return
+		}
+		if sugg.Anchor.Removed {
+			s.renderError(w, r, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.suggestion.passage_removed", Message: "The passage of this suggestion has been deleted."})
+			return
+		}
+		text, textVersion, err := s.collab.Text(ctx, proc.DocumentID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if textVersion != version {
+			if attempt < 10 {
+				continue
+			}
+			s.renderError(w, r, workspace.Errorf(workspace.ECONFLICT, "The draft is changing too fast: try again."))
+			return
+		}
+		set, err := change.Of(utf16Units(text), change.Spec{From: sugg.Anchor.From, To: sugg.Anchor.To, Insert: sugg.Proposed})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		edit = collab.Edit{Account: acc, Base: version, Changes: set}
+		break
+	}
+	edit.Within = func(ctx context.Context, tx *sqlite.Tx, _ int) error {
+		_, err := tx.AcceptSuggestion(ctx, actor, c.ID, reason)
+		return err
+	}
+	if _, err := s.collab.Apply(ctx, proc.DocumentID, edit); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishComment(proc.DocumentID, "suggestion.accepted", c.ID)
+	redirectDone(w, r, procedureCommentsPath(proc), "suggestion_accepted")
+}
+
+// handleSuggestionReject rejects a suggested change with a reason.
+func (s *Server) handleSuggestionReject(w http.ResponseWriter, r *http.Request) {
+	proc, c, ok := s.commentFromPath(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.db.RejectSuggestion(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, formValue(r, "reason")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	redirectDone(w, r, procedureCommentsPath(proc), "suggestion_rejected")
+}
+
+// consultationDateLayout is the form of the closing date: a
+// datetime-local input's value, read in the table's time zone.
+const consultationDateLayout = "2006-01-02T15:04"
+
+// handleConsultationOpen opens a consultation on a procedure's draft until
+// a closing date given in the table's time zone.
+func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	closes, err := time.ParseInLocation(consultationDateLayout, strings.TrimSpace(formValue(r, "closes_at")), s.location)
+	if err != nil {
+		s.renderError(w, r, workspace.Invalid("closes_at", "error.consultation.date_invalid", "Give the closing date and time."))
+		return
+	}
+	cons := &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: closes}
+	if err := s.db.OpenConsultation(r.Context(), workspace.ActorFor(currentAccount(r)), cons); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishComment(proc.DocumentID, "consultation.opened", cons.ID)
+	redirectDone(w, r, procedureCommentsPath(proc), "consultation_opened")
+}
+
+// utf16Units returns the length of s in UTF-16 code units, as positions in
+// a document count.
+func utf16Units(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"tawla/workspace"
+	"tawla/workspace/sqlite"
+)
+
+// observationsView is the table of observations of a procedure: every
+// comment and suggestion with its passage, author and organisation, and
+// the secretariat's answer, as the filters select them.
+type observationsView struct {
+	Procedure *workspace.Procedure
+	Threads   []*workspace.Comment
+	CanAnswer bool
+	// The filters, as the query gave them.
+	Kind, Status, Answered string
+	ExportURL              string
+}
+
+// observationFilter reads the filters of the table of observations from
+// a query, keeping only known values.
+func observationFilter(procID int64, q url.Values) sqlite.CommentFilter {
+	f := sqlite.CommentFilter{ProcedureID: procID}
+	if k := workspace.CommentKind(q.Get("kind")); k == workspace.KindComment || k == workspace.KindSuggestion {
+		f.Kind = k
+	}
+	if st := workspace.CommentStatus(q.Get("status")); slices.Contains(workspace.CommentStatuses, st) {
+		f.Status = st
+	}
+	if a := q.Get("answered"); a == "yes" || a == "no" {
+		f.Answered = a
+	}
+	return f
+}
+
+// handleObservations shows the table of observations, filterable and
+// printable; the secretariat answers from it.
+func (s *Server) handleObservations(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	filter := observationFilter(proc.ID, r.URL.Query())
+	threads, err := s.db.FindCommentThreads(r.Context(), filter)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "observations.title").withNotice(r)
+	p.Section = "procedures"
+	export := "/procedures/" + strconv.FormatInt(proc.ID, 10) + "/observations.csv"
+	if q := r.URL.Query(); len(q) > 0 {
+		q.Del("done")
+		if enc := q.Encode(); enc != "" {
+			export += "?" + enc
+		}
+	}
+	p.Data = observationsView{
+		Procedure: proc, Threads: threads,
+		CanAnswer: workspace.CanAnswerComments(workspace.ActorFor(p.Account)) == nil,
+		Kind:      string(filter.Kind), Status: string(filter.Status), Answered: filter.Answered,
+		ExportURL: export,
+	}
+	s.render(w, r, http.StatusOK, "observations", p)
+}
+
+// handleObservationsExport answers the table of observations as CSV, with
+// the page's filters: UTF-8 with a byte-order mark, without which
+// spreadsheet software reads Arabic as Latin-1, and headings and values in
+// the request's language.
+func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	threads, err := s.db.FindCommentThreads(r.Context(), observationFilter(proc.ID, r.URL.Query()))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	l := s.localizerOf(ctx)
+	lang := languageOf(ctx)
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	// Spreadsheet software on Windows expects CRLF line ends.
+	cw.UseCRLF = true
+	header := []string{"#", "observations.kind", "observations.passage", "observations.comment", "observations.proposed",
+		"observations.author", "observations.organisation", "observations.date", "observations.status", "observations.answer", "observations.reason"}
+	for i, key := range header[1:] {
+		header[i+1] = l.T(key)
+	}
+	_ = cw.Write(header)
+	for _, c := range threads {
+		org := ""
+		if c.Author != nil && c.Author.Organisation != nil {
+			org = c.Author.Organisation.Name(lang)
+		}
+		passage := c.Passage()
+		if c.Anchor != nil && c.Anchor.Removed {
+			passage = l.T("comments.passage_removed") + " — " + passage
+		}
+		answer := ""
+		if c.Answer != workspace.AnswerNone {
+			answer = l.T("answer." + string(c.Answer))
+		}
+		_ = cw.Write([]string{
+			strconv.FormatInt(c.ID, 10),
+			l.T("comment.kind." + string(c.Kind)),
+			csvText(passage), csvText(c.Body), csvText(c.Proposed),
+			csvText(c.Author.Name), csvText(org),
+			formatDate(c.CreatedAt, s.location),
+			l.T("comment.status." + string(c.Status)),
+			answer, csvText(c.Reason),
+		})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="observations-%d.csv"`, proc.ID))
+	h.Set("Content-Language", lang)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = buf.WriteTo(w)
+}
+
+// csvText returns text people wrote as a CSV cell: one that starts like a
+// formula (= + - @, or a tab or carriage return before one) gets a leading
+// apostrophe, which spreadsheet software shows as text instead of running
+// it — a comment could otherwise hold a formula that runs in the
+// secretariat's spreadsheet.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
