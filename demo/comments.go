@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 
 	"tawla/workspace"
+	"tawla/workspace/change"
 	"tawla/workspace/sqlite"
 )
 
@@ -41,11 +42,11 @@ const consultationDays = 21
 // draft, which stays open.
 var comments = []demoComment{
 	{
-		procedure: "fr", author: StakeholderEmail, passage: "10 jours ouvrables",
-		body:   "Dix jours ouvrables, c'est long pour une personne sans revenu : peut-on prévoir au moins un premier appel sous cinq jours ?",
+		procedure: "fr", author: StakeholderEmail, passage: "7 jours ouvrables",
+		body:   "Sept jours ouvrables, c'est long pour une personne sans revenu : peut-on prévoir au moins un premier appel sous cinq jours ?",
 		reply:  &demoReply{SecretariatEmail, "Nous en parlerons à la prochaine réunion avec la Direction régionale de l'emploi."},
 		answer: workspace.AnswerPartly,
-		reason: "Un premier appel aura lieu sous 5 jours ; le rendez-vous reste à 10 jours, faute de conseillers.",
+		reason: "Un premier appel aura lieu sous 5 jours ; le rendez-vous reste à 7 jours, faute de conseillers.",
 	},
 	{
 		procedure: "fr", author: "hela.jaziri@demo.tn", passage: "Carte d'identité nationale",
@@ -67,8 +68,8 @@ var comments = []demoComment{
 		resolved: true,
 	},
 	{
-		procedure: "ar", author: "salwa.chebbi@demo.tn", passage: "**30 يومًا**",
-		body:   "أجل ثلاثين يومًا طويل بالنسبة للمشاريع الفلاحية الموسمية، نقترح أجلًا مختصرًا قبل موسم البذر.",
+		procedure: "ar", author: "salwa.chebbi@demo.tn", passage: "**21 يومًا**",
+		body:   "أجل واحد وعشرين يومًا طويل بالنسبة للمشاريع الفلاحية الموسمية، نقترح أجلًا مختصرًا قبل موسم البذر.",
 		reply:  &demoReply{"adel.messaoudi@demo.tn", "نؤيد هذا المقترح، فقد فات الموسم على عائدين من سيدي علوان السنة الماضية."},
 		answer: workspace.AnswerRejected,
 		reason: "الأجل يحدده البنك ولا يمكن للطاولة تغييره، وستطلب الكتابة معالجة استثنائية للمشاريع الموسمية.",
@@ -82,7 +83,8 @@ var comments = []demoComment{
 
 // loadComments opens a consultation on the French draft and stores the
 // demo's threads. No co-editing room is open while the demo loads, so the
-// anchors are stored directly at the drafts' first version.
+// anchors are stored directly at the drafts' current version (the
+// revisions of loadVersions came before).
 func loadComments(ctx context.Context, db *sqlite.DB, actor workspace.Actor) error {
 	procs, err := db.FindProcedures(ctx)
 	if err != nil {
@@ -90,11 +92,12 @@ func loadComments(ctx context.Context, db *sqlite.DB, actor workspace.Actor) err
 	}
 	byLang := map[string]*workspace.Procedure{}
 	drafts := map[string]string{}
-	for _, p := range procedures {
-		drafts[p.language] = p.draft
-	}
+	versions := map[string]int{}
 	for _, p := range procs {
 		byLang[p.Language] = p
+		if drafts[p.Language], versions[p.Language], err = currentDraft(ctx, db, p.DocumentID); err != nil {
+			return fmt.Errorf("demo: comments: %w", err)
+		}
 	}
 	fr := byLang["fr"]
 	if fr == nil {
@@ -130,7 +133,7 @@ func loadComments(ctx context.Context, db *sqlite.DB, actor workspace.Actor) err
 		if dc.proposed != "" {
 			c.Kind, c.Proposed = workspace.KindSuggestion, dc.proposed
 		}
-		err = db.CreateDocumentAnchor(ctx, proc.DocumentID, 0, a, func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
+		err = db.CreateDocumentAnchor(ctx, proc.DocumentID, versions[dc.procedure], a, func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
 			return tx.CreateComment(ctx, actor, a, c)
 		})
 		if err != nil {
@@ -162,4 +165,24 @@ func loadComments(ctx context.Context, db *sqlite.DB, actor workspace.Actor) err
 		}
 	}
 	return nil
+}
+
+// currentDraft rebuilds a draft's current text and version from its
+// latest snapshot and the updates after it.
+func currentDraft(ctx context.Context, db *sqlite.DB, docID int64) (string, int, error) {
+	doc, snap, updates, err := db.LoadDocument(ctx, docID)
+	if err != nil {
+		return "", 0, err
+	}
+	text := change.NewText(snap.Content)
+	for _, u := range updates {
+		set, err := change.ParseJSON([]byte(u.Changes))
+		if err != nil {
+			return "", 0, err
+		}
+		if err := set.Apply(&text); err != nil {
+			return "", 0, err
+		}
+	}
+	return text.String(), doc.Version, nil
 }

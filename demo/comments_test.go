@@ -7,6 +7,7 @@ import (
 
 	"tawla/demo"
 	"tawla/workspace"
+	"tawla/workspace/change"
 	"tawla/workspace/sqlite"
 )
 
@@ -34,13 +35,23 @@ func TestLoadComments(t *testing.T) {
 		if len(threads) == 0 {
 			t.Errorf("procedure %q has no comments", p.Title)
 		}
-		// The demo's drafts have no updates yet: the first snapshot is the
-		// text.
-		_, snap, _, err := db.LoadDocument(ctx, p.DocumentID)
+		// The drafts' current text: their revisions came before the
+		// comments.
+		_, snap, updates, err := db.LoadDocument(ctx, p.DocumentID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := snap.Content
+		draft := change.NewText(snap.Content)
+		for _, u := range updates {
+			set, err := change.ParseJSON([]byte(u.Changes))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := set.Apply(&draft); err != nil {
+				t.Fatal(err)
+			}
+		}
+		text := draft.String()
 		for _, c := range threads {
 			if got := unitSlice(text, c.Anchor.From, c.Anchor.To); got != c.Anchor.Quote || got == "" {
 				t.Errorf("comment %d sits on %q, want %q", c.ID, got, c.Anchor.Quote)
