@@ -16,7 +16,9 @@ import (
 // editor and comment on it, while a stakeholder has the same draft open
 // during a consultation: the comment appears on the stakeholder's page
 // without a reload, on its passage, with the member's name; the page
-// escapes what the member wrote.
+// escapes what the member wrote. Then the member types a sentence and
+// freezes a new version: the diff from the version before shows it, and
+// the comment is still on the draft.
 func TestBrowserCommentLive(t *testing.T) {
 	site, b := start(t)
 	proc := draftIn(t, site, "fr")
@@ -90,4 +92,38 @@ func TestBrowserCommentLive(t *testing.T) {
 	stakeholder.poll("wait for the passage to be highlighted in the editor", fmt.Sprintf(
 		`Array.from(document.querySelectorAll('#procedure-editor .cm-commented[data-comment="%s"]')).map((e) => e.textContent).join("") === %q`, id, passage))
 	stakeholder.screenshot("comment-live")
+
+	// A new version is frozen after a sentence is typed: the diff from the
+	// one before shows the sentence, and the comment carries over.
+	before, err := site.DB.FindVersions(t.Context(), proc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	previous := len(before)
+	const sentence = "Le référent rappelle la personne sous 48 heures."
+	if err := member.typeAtEnd(sentence); err != nil {
+		t.Fatalf("type: %v", err)
+	}
+	member.waitOwnText(sentence)
+	member.waitSaved()
+	member.open(draftPath + "/versions")
+	member.fill("#message", "Après les commentaires")
+	if status := member.submit(".freeze-form button[type=submit]"); status != 200 {
+		t.Fatalf("freeze: status %d", status)
+	}
+	frozen := fmt.Sprintf("%s/versions/%d", draftPath, previous+1)
+	if got := member.location().Path; got != frozen {
+		t.Fatalf("after freezing, the page is %s, want %s", got, frozen)
+	}
+	member.open(fmt.Sprintf("%s/diff?from=%d&to=%d", draftPath, max(previous, 1), previous+1))
+	// The demo draft moved on since its last version too: look at every
+	// insertion.
+	if got := evaluate[string](member, `[...document.querySelectorAll(".diff-inline ins")].map((e) => e.textContent).join(" | ")`); !strings.Contains(got, sentence) {
+		t.Errorf("the diff marks %q as inserted, want it to hold %q", got, sentence)
+	}
+	member.screenshot("comment-live-diff")
+	stakeholder.open(draftPath)
+	stakeholder.waitEditor()
+	stakeholder.poll("wait for the comment after the freeze", fmt.Sprintf(
+		`Array.from(document.querySelectorAll("#comment-list .comment-body")).some((p) => p.textContent === %q)`, body))
 }
