@@ -28,6 +28,9 @@ type commentsView struct {
 	// ConsultationOpen whether it is open now.
 	Consultation     *workspace.Consultation
 	ConsultationOpen bool
+	// Versions are the procedure's frozen versions, newest first, to
+	// choose the one a new consultation is on.
+	Versions []*workspace.Version
 	// What the viewer may do, as the store's rules will decide it.
 	CanComment bool
 	CanDecide  bool
@@ -69,6 +72,11 @@ func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc
 	v.CanComment = workspace.CanComment(actor, proc, v.Consultation, now) == nil
 	v.CanDecide = workspace.CanDecideSuggestion(actor) == nil
 	v.CanAnswer = workspace.CanAnswerComments(actor) == nil
+	if v.CanAnswer {
+		if v.Versions, err = s.db.FindVersions(ctx, proc.ID); err != nil {
+			return nil, err
+		}
+	}
 	if acc != nil {
 		v.AccountID = acc.ID
 	}
@@ -324,7 +332,9 @@ func (s *Server) handleSuggestionReject(w http.ResponseWriter, r *http.Request) 
 // datetime-local input's value, read in the table's time zone.
 const consultationDateLayout = "2006-01-02T15:04"
 
-// handleConsultationOpen opens a consultation on a procedure's draft until
+// handleConsultationOpen opens a consultation on a frozen version of a
+// procedure (the one chosen, else the latest; the draft when none is
+// frozen yet) until
 // a closing date given in the table's time zone.
 func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) {
 	proc, ok := s.procedureFromPath(w, r)
@@ -341,6 +351,12 @@ func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	cons := &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: closes}
+	if v := strings.TrimSpace(formValue(r, "version")); v != "" {
+		if cons.Version, err = strconv.Atoi(v); err != nil || cons.Version <= 0 {
+			s.renderError(w, r, workspace.Invalid("version", "error.consultation.version", "Choose a frozen version of the procedure."))
+			return
+		}
+	}
 	if err := s.db.OpenConsultation(r.Context(), workspace.ActorFor(currentAccount(r)), cons); err != nil {
 		s.renderError(w, r, err)
 		return

@@ -126,9 +126,12 @@ func (c *Comment) Validate() error {
 type Consultation struct {
 	ID          int64
 	ProcedureID int64
-	OpenedBy    *int64
-	ClosesAt    time.Time
-	CreatedAt   time.Time
+	// Version is the number of the frozen version the consultation is on;
+	// zero when no version was frozen yet, and it is on the draft.
+	Version   int
+	OpenedBy  *int64
+	ClosesAt  time.Time
+	CreatedAt time.Time
 }
 
 // OpenAt reports whether the consultation is open at now.

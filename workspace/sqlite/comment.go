@@ -428,10 +428,12 @@ func (tx *Tx) openSuggestion(ctx context.Context, actor workspace.Actor, id int6
 	return c, nil
 }
 
-// OpenConsultation opens a consultation on a procedure's draft until
-// c.ClosesAt, which must be in the future, and sets c's ID and times. The
-// actor must answer comments (workspace.CanAnswerComments). A later
-// consultation replaces an earlier one: the latest decides.
+// OpenConsultation opens a consultation on a frozen version of a
+// procedure until c.ClosesAt, which must be in the future, and sets c's
+// ID and times. c.Version names the version; zero takes the latest one,
+// or the draft when none is frozen yet. The actor must answer comments
+// (workspace.CanAnswerComments). A later consultation replaces an earlier
+// one: the latest decides.
 func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *workspace.Consultation) error {
 	return db.withCommentTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
@@ -447,10 +449,24 @@ func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *wo
 		if !c.ClosesAt.After(tx.now) {
 			return workspace.Invalid("closes_at", "error.consultation.past", "Choose a closing date in the future.")
 		}
+		var latest int
+		if err := tx.tx.QueryRowxContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM procedure_versions WHERE procedure_id = ?`, c.ProcedureID).Scan(&latest); err != nil {
+			return fmt.Errorf("sqlite: open consultation: %w", err)
+		}
+		switch {
+		case c.Version == 0:
+			c.Version = latest
+		case c.Version < 0 || c.Version > latest:
+			return workspace.Invalid("version", "error.consultation.version", "Choose a frozen version of the procedure.")
+		}
+		var version *int
+		if c.Version > 0 {
+			version = &c.Version
+		}
 		c.OpenedBy, c.CreatedAt = actor.AccountID, tx.now
 		c.ClosesAt = c.ClosesAt.UTC()
-		res, err := tx.tx.ExecContext(ctx, `INSERT INTO consultations (procedure_id, opened_by, closes_at, created_at) VALUES (?, ?, ?, ?)`,
-			c.ProcedureID, c.OpenedBy, c.ClosesAt, c.CreatedAt)
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO consultations (procedure_id, version_number, opened_by, closes_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+			c.ProcedureID, version, c.OpenedBy, c.ClosesAt, c.CreatedAt)
 		if err != nil {
 			return fmt.Errorf("sqlite: open consultation: %w", err)
 		}
@@ -458,7 +474,7 @@ func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *wo
 			return fmt.Errorf("sqlite: open consultation: %w", err)
 		}
 		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditConsultationOpen, "consultation", c.ID, nil,
-			map[string]any{"procedure_id": c.ProcedureID, "closes_at": c.ClosesAt})
+			map[string]any{"procedure_id": c.ProcedureID, "version": c.Version, "closes_at": c.ClosesAt})
 	})
 }
 
@@ -472,10 +488,12 @@ func (db *DB) FindConsultation(ctx context.Context, procedureID int64) (*workspa
 // or ENOTFOUND.
 func findLatestConsultation(ctx context.Context, q sqlx.QueryerContext, procedureID int64) (*workspace.Consultation, error) {
 	var c workspace.Consultation
+	var version sql.NullInt64
 	err := q.QueryRowxContext(ctx, `
-		SELECT id, procedure_id, opened_by, closes_at, created_at FROM consultations
+		SELECT id, procedure_id, version_number, opened_by, closes_at, created_at FROM consultations
 		WHERE procedure_id = ? ORDER BY id DESC LIMIT 1`, procedureID).
-		Scan(&c.ID, &c.ProcedureID, &c.OpenedBy, &c.ClosesAt, &c.CreatedAt)
+		Scan(&c.ID, &c.ProcedureID, &version, &c.OpenedBy, &c.ClosesAt, &c.CreatedAt)
+	c.Version = int(version.Int64)
 	if isNoRows(err) {
 		return nil, notFound("Consultation")
 	} else if err != nil {

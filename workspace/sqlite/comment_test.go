@@ -142,3 +142,54 @@ func TestComments_Rules(t *testing.T) {
 		}
 	})
 }
+
+// TestConsultationOnVersion checks that a consultation is on a frozen
+// version: the latest unless one is named, one that exists, and the
+// draft only while none is frozen.
+func TestConsultationOnVersion(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clock := MustSetClock(db)
+	org := MustCreateOrganisation(t, db, "Direction régionale de l'emploi")
+	member := workspace.ActorFor(MustCreateAccount(t, db, org, "Fethi Hamdi", "fethi@example.tn", workspace.RoleMember))
+	secretariat := workspace.ActorFor(MustCreateAccount(t, db, org, "Amel Trabelsi", "amel@example.tn", workspace.RoleSecretariat))
+	proc := &workspace.Procedure{Title: "Orientation", Language: "fr", Category: workspace.CategoryOther}
+	if err := db.CreateProcedure(ctx, member, proc, "# Orientation\n"); err != nil {
+		t.Fatal(err)
+	}
+	open := func(version int) (*workspace.Consultation, error) {
+		c := &workspace.Consultation{ProcedureID: proc.ID, Version: version, ClosesAt: clock.Now().Add(time.Hour)}
+		if err := db.OpenConsultation(ctx, secretariat, c); err != nil {
+			return nil, err
+		}
+		found, err := db.FindConsultation(ctx, proc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found.ID != c.ID || found.Version != c.Version {
+			t.Fatalf("found consultation %d on version %d, want %d on %d", found.ID, found.Version, c.ID, c.Version)
+		}
+		return found, nil
+	}
+
+	if c, err := open(0); err != nil || c.Version != 0 {
+		t.Fatalf("before any version: %+v, %v; want one on the draft", c, err)
+	}
+	if _, err := open(1); workspace.ErrorCode(err) != workspace.EINVALID {
+		t.Fatalf("on a version that does not exist: %v, want invalid", err)
+	}
+	for _, message := range []string{"Première lecture", "Après la réunion"} {
+		if err := db.CreateVersion(ctx, member, proc.ID, 0, "# Orientation\n", &workspace.Version{Message: message}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, err := open(0); err != nil || c.Version != 2 {
+		t.Fatalf("without a version named: %+v, %v; want one on the latest, 2", c, err)
+	}
+	if c, err := open(1); err != nil || c.Version != 1 {
+		t.Fatalf("on version 1: %+v, %v", c, err)
+	}
+	if _, err := open(3); workspace.ErrorCode(err) != workspace.EINVALID {
+		t.Fatalf("on version 3 of 2: %v, want invalid", err)
+	}
+}
