@@ -220,7 +220,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "GET /procedures/{id}/versions/{number}", example: "/procedures/" + id(proc.ID) + "/versions/99", want: [5]int{redirect, missing, missing, missing, missing}},
 		// Stakeholders comment on drafts; they neither freeze nor restore.
 		{route: "POST /procedures/{id}/versions/{number}/restore", example: "/procedures/" + id(proc.ID) + "/versions/1/restore",
-			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=version_restored"},
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "?done=version_restored&undo="},
+		{route: "POST /procedures/{id}/restore/undo", example: "/procedures/" + id(proc.ID) + "/restore/undo", form: url.Values{"version": {"0"}},
+			want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
 		{route: "POST /procedures/{id}/versions/{number}/restore", example: "/procedures/" + id(proc.ID) + "/versions/99/restore",
 			want: [5]int{unauth, forbidden, missing, missing, missing}},
 		{route: "GET /procedures/{id}/diff", example: "/procedures/" + id(proc.ID) + "/diff?from=1&to=draft&view=side", want: [5]int{redirect, ok, ok, ok, ok}},

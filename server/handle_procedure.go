@@ -44,6 +44,9 @@ type procedureView struct {
 	StyleNonce string
 	// Comments is the comments panel (handle_comment.go).
 	Comments *commentsView
+	// UndoRestore is the document version a restore just made, which the
+	// page offers to undo; zero offers nothing.
+	UndoRestore int
 }
 
 // handleProcedureList lists every procedure, most recently changed first.
@@ -128,6 +131,9 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 	if view.Comments, err = s.commentsFor(r.Context(), proc, p.Account); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("undo")); err == nil && n > 0 && n <= version && view.CanEdit {
+		view.UndoRestore = n
 	}
 	p.Data = view
 	s.render(w, r, http.StatusOK, "procedure", p)

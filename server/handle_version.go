@@ -8,6 +8,7 @@ import (
 
 	"tawla/collab"
 	"tawla/workspace"
+	"tawla/workspace/change"
 	"tawla/workspace/diff"
 	"tawla/workspace/sqlite"
 )
@@ -142,7 +143,7 @@ func (s *Server) handleVersionRestore(w http.ResponseWriter, r *http.Request) {
 	// A draft that already holds the version's text gets an empty update
 	// all the same: the restore was asked for, and the history and the
 	// audit log say so.
-	_, err = s.collab.Apply(r.Context(), proc.DocumentID, collab.Edit{
+	made, err := s.collab.Apply(r.Context(), proc.DocumentID, collab.Edit{
 		Account: acc,
 		Base:    base,
 		Changes: changes,
@@ -155,7 +156,86 @@ func (s *Server) handleVersionRestore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishChange("version.restored", "procedure", proc.ID)
-	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "version_restored")
+	// The page offers to undo the restore, naming the update it made.
+	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10)+"?undo="+strconv.Itoa(made), "version_restored")
+}
+
+// handleRestoreUndo undoes a restore: the draft gets back, as an ordinary
+// update, the text it had just before the restore, rebased over what was
+// typed since (Base is the version the restore made), so that later edits
+// stay. Only an update that a restore made can be undone this way.
+func (s *Server) handleRestoreUndo(w http.ResponseWriter, r *http.Request) {
+	proc, ok := s.procedureFromPath(w, r)
+	if !ok {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	made, err := strconv.Atoi(formValue(r, "version"))
+	if err != nil || made <= 0 {
+		s.renderError(w, r, workspace.Invalid("version", "error.restore.undo", "This change is not a restore that can be undone."))
+		return
+	}
+	v, err := s.db.FindRestore(r.Context(), proc.ID, made)
+	if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+		err = workspace.Invalid("version", "error.restore.undo", "This change is not a restore that can be undone.")
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	before, after, err := s.draftAround(r.Context(), proc.DocumentID, made)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	changes, err := diff.Changes(after, before)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	acc := currentAccount(r)
+	if _, err := s.collab.Apply(r.Context(), proc.DocumentID, collab.Edit{
+		Account: acc,
+		Base:    made,
+		Changes: changes,
+		Within: func(ctx context.Context, tx *sqlite.Tx, version int) error {
+			return tx.RecordRestoreUndone(ctx, acc.ID, v, version)
+		},
+	}); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.publishChange("version.restored", "procedure", proc.ID)
+	redirectDone(w, r, "/procedures/"+strconv.FormatInt(proc.ID, 10), "restore_undone")
+}
+
+// draftAround returns the draft's text just before and just after the
+// update that made version made, replayed from its first snapshot.
+func (s *Server) draftAround(ctx context.Context, docID int64, made int) (before, after string, err error) {
+	first, updates, err := s.db.FindDocumentHistory(ctx, docID)
+	if err != nil {
+		return "", "", err
+	}
+	if made <= first.Version || made > first.Version+len(updates) {
+		return "", "", workspace.Invalid("version", "error.restore.undo", "This change is not a restore that can be undone.")
+	}
+	text := change.NewText(first.Content)
+	for _, u := range updates[:made-first.Version] {
+		set, err := change.ParseJSON([]byte(u.Changes))
+		if err != nil {
+			return "", "", err
+		}
+		if u.Version == made {
+			before = text.String()
+		}
+		if err := set.Apply(&text); err != nil {
+			return "", "", err
+		}
+	}
+	return before, text.String(), nil
 }
 
 // versionFromPath returns the procedure named by {id} and its version

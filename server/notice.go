@@ -23,6 +23,7 @@ var notices = map[string]string{
 	"procedure_saved":      "notice.procedure_saved",
 	"version_frozen":       "notice.version_frozen",
 	"version_restored":     "notice.version_restored",
+	"restore_undone":       "notice.restore_undone",
 	// Comments and observations.
 	"comment_added":       "notice.comment_added",
 	"reply_added":         "notice.reply_added",

@@ -219,6 +219,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /procedures/{id}/versions", workspace.AccessMember, s.handleVersionFreeze)
 	s.handle("GET /procedures/{id}/versions/{number}", workspace.AccessAccount, s.handleVersionView)
 	s.handle("POST /procedures/{id}/versions/{number}/restore", workspace.AccessMember, s.handleVersionRestore)
+	s.handle("POST /procedures/{id}/restore/undo", workspace.AccessMember, s.handleRestoreUndo)
 	s.handle("GET /procedures/{id}/diff", workspace.AccessAccount, s.handleVersionDiff)
 	s.handle("GET /procedures/{id}/history", workspace.AccessAccount, s.handleDraftHistory)
 	// Comments, suggested changes, the table of observations and

@@ -176,8 +176,9 @@ func TestVersionRestore(t *testing.T) {
 		}
 	})
 
+	beforeRestore := editor.Text()
 	resp := member.postForm(t, procedurePath(proc.ID)+"/versions/1/restore", nil)
-	wantRedirect(t, "restore", resp, procedurePath(proc.ID)+"?done=version_restored")
+	wantRedirect(t, "restore", resp, procedurePath(proc.ID)+"?done=version_restored&undo="+strconv.Itoa(before+1))
 	if err := editor.WaitVersion(ctx, before+1); err != nil {
 		t.Fatalf("the editor did not receive the restore: %v", err)
 	}
@@ -209,6 +210,41 @@ func TestVersionRestore(t *testing.T) {
 	}
 	if restores != 1 {
 		t.Errorf("%d restore entries, want 1", restores)
+	}
+
+	// The page offers to undo the restore; a line typed since stays.
+	page := member.get(t, procedurePath(proc.ID)+"?undo="+strconv.Itoa(before+1))
+	if !strings.Contains(page.Body, `action="/procedures/`+strconv.FormatInt(proc.ID, 10)+`/restore/undo"`) {
+		t.Errorf("the page after a restore offers no undo")
+	}
+	if err := editor.Insert(0, "Tapé après. "); err != nil {
+		t.Fatal(err)
+	}
+	if err := editor.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	state := ts.procedureState(t)
+	resp = member.postForm(t, procedurePath(proc.ID)+"/restore/undo", url.Values{"version": {strconv.Itoa(before)}})
+	wantStatus(t, "undo an update that was not a restore", resp, http.StatusBadRequest)
+	if ts.procedureState(t) != state {
+		t.Errorf("a refused undo changed the data")
+	}
+	resp = member.postForm(t, procedurePath(proc.ID)+"/restore/undo", url.Values{"version": {strconv.Itoa(before + 1)}})
+	wantRedirect(t, "undo the restore", resp, procedurePath(proc.ID)+"?done=restore_undone")
+	if err := editor.WaitVersion(ctx, before+3); err != nil {
+		t.Fatalf("the editor did not receive the undo: %v", err)
+	}
+	if got, want := editor.Text(), "Tapé après. "+beforeRestore; got != want {
+		t.Errorf("editor's text after the undo = %q, want %q", got, want)
+	}
+	undone := 0
+	for _, e := range ts.procedureAudit(t, proc.ID) {
+		if e.Action == workspace.AuditVersionRestoreUndo {
+			undone++
+		}
+	}
+	if undone != 1 {
+		t.Errorf("%d undo entries, want 1", undone)
 	}
 }
 

@@ -46,7 +46,7 @@ var AuditActions = []string{
 	AuditAccountCreate, AuditAccountUpdate, AuditAccountInvite, AuditAccountPassword,
 	AuditAccountLogin, AuditAccountLogout,
 	AuditProcedureCreate, AuditProcedureUpdate,
-	AuditVersionFreeze, AuditVersionRestore, AuditDocumentSession,
+	AuditVersionFreeze, AuditVersionRestore, AuditVersionRestoreUndo, AuditDocumentSession,
 	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,
 	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen,
 }

@@ -57,6 +57,8 @@ func CanFreezeVersion(actor Actor) error {
 const (
 	AuditVersionFreeze  = "version.freeze"
 	AuditVersionRestore = "version.restore"
+	// AuditVersionRestoreUndo records that a restore was undone.
+	AuditVersionRestoreUndo = "version.restore_undo"
 	// AuditDocumentSession records one editing session of a document.
 	AuditDocumentSession = "document.session"
 )

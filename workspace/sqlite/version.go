@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -127,5 +128,45 @@ func (tx *Tx) RecordVersionRestore(ctx context.Context, accountID int64, v *work
 		return err
 	}
 	return tx.db.recordAudit(ctx, tx.tx, workspace.ActorFor(acc), workspace.AuditVersionRestore, "procedure", v.ProcedureID, nil,
+		versionAudit{v.Number, v.Message, documentVersion})
+}
+
+// FindRestore returns the version whose restore into the procedure's draft
+// made document version documentVersion, from the audit entry the restore
+// wrote in its transaction; ENOTFOUND when no restore made it.
+func (db *DB) FindRestore(ctx context.Context, procedureID int64, documentVersion int) (*workspace.Version, error) {
+	rows, err := db.read.QueryxContext(ctx, `
+		SELECT after_json FROM audit_log WHERE action = ? AND entity_type = 'procedure' AND entity_id = ?
+		ORDER BY id DESC`, workspace.AuditVersionRestore, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find restore: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var after string
+		if err := rows.Scan(&after); err != nil {
+			return nil, fmt.Errorf("sqlite: find restore: %w", err)
+		}
+		var a versionAudit
+		if json.Unmarshal([]byte(after), &a) == nil && a.DocumentVersion == documentVersion {
+			rows.Close()
+			return db.FindVersion(ctx, procedureID, a.Number)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: find restore: %w", err)
+	}
+	return nil, notFound("Restore")
+}
+
+// RecordRestoreUndone writes, in the transaction of the update that undid
+// it, the audit entry of an undone restore of v: documentVersion is the
+// version the undoing update made.
+func (tx *Tx) RecordRestoreUndone(ctx context.Context, accountID int64, v *workspace.Version, documentVersion int) error {
+	acc, err := findAccountByID(ctx, tx.tx, accountID)
+	if err != nil {
+		return err
+	}
+	return tx.db.recordAudit(ctx, tx.tx, workspace.ActorFor(acc), workspace.AuditVersionRestoreUndo, "procedure", v.ProcedureID, nil,
 		versionAudit{v.Number, v.Message, documentVersion})
 }
