@@ -39,6 +39,8 @@ type Authority struct {
 	// joined records the rooms each connection is in, to leave them when
 	// the connection ends.
 	joined map[uint64]map[int64]*live.Peer
+	// kinds caches each document's kind, which never changes.
+	kinds map[int64]workspace.DocumentKind
 }
 
 // New returns the authority of the documents of db. Zero fields of limits
@@ -51,6 +53,7 @@ func New(db *sqlite.DB, logger *slog.Logger, limits Limits) *Authority {
 		db: db, logger: logger, limits: limits.withDefaults(),
 		rooms:  map[int64]*docRoom{},
 		joined: map[uint64]map[int64]*live.Peer{},
+		kinds:  map[int64]workspace.DocumentKind{},
 	}
 }
 
@@ -70,11 +73,34 @@ func (a *Authority) Kind() live.Kind {
 
 // authorizeRead is the rule of the document topics.
 func (a *Authority) authorizeRead(ctx context.Context, acc *workspace.Account, docID int64) error {
-	doc, err := a.db.FindDocumentByID(ctx, docID)
+	doc, err := a.document(ctx, docID)
 	if err != nil {
 		return err
 	}
 	return workspace.CanReadDocument(acc, doc)
+}
+
+// document returns what the rules of a document read of it. Today that is
+// its kind, which never changes, so it is read from the store once and
+// kept: every push is checked twice (to read, then to edit), and the
+// typing of a busy room should not cost two queries a keystroke. The
+// account is still read for every message. A rule that comes to depend
+// on what changes (a meeting's privacy, a closed meeting) reads it here.
+func (a *Authority) document(ctx context.Context, docID int64) (*workspace.Document, error) {
+	a.mu.Lock()
+	kind, ok := a.kinds[docID]
+	a.mu.Unlock()
+	if ok {
+		return &workspace.Document{ID: docID, Kind: kind}, nil
+	}
+	doc, err := a.db.FindDocumentByID(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.kinds[docID] = doc.Kind
+	a.mu.Unlock()
+	return doc, nil
 }
 
 // Handle implements live.Handler for a message that Decode accepted and
@@ -85,7 +111,7 @@ func (a *Authority) Handle(ctx context.Context, p *live.Peer, acc *workspace.Acc
 	msg := decoded.(roomMsg)
 	fields := map[string]any{"doc": docID, "about": msgType}
 	if msg.kind == msgJoin || msg.kind == msgPush {
-		doc, err := a.db.FindDocumentByID(ctx, docID)
+		doc, err := a.document(ctx, docID)
 		if err != nil {
 			refuseUnlessGone(ctx, p, err, fields)
 			return
