@@ -25,6 +25,10 @@ const roomInboxSize = 4096
 // among them are committed in one transaction (group commit).
 const roomBatchMax = 512
 
+// closeRetry is how often a room with nobody in it tries again to close,
+// when a message on its way kept it open.
+const closeRetry = 100 * time.Millisecond
+
 // storeTimeout bounds one store operation of a room.
 const storeTimeout = 15 * time.Second
 
@@ -184,25 +188,38 @@ func (r *docRoom) run() {
 	if r.loadErr != nil {
 		r.logger.Error("collab: load document", "error", r.loadErr)
 	}
-	var noticeTimer *time.Timer
+	// Two timers: the notice window, and, while nobody is in the room, a
+	// retry of closing it. A close can fail because a message was on its
+	// way, and that message may never come (its connection ended while
+	// sending it): the room must not then wait for ever.
+	noticeTimer, retryTimer := time.NewTimer(time.Hour), time.NewTimer(time.Hour)
+	noticeTimer.Stop()
+	retryTimer.Stop()
+	defer noticeTimer.Stop()
+	defer retryTimer.Stop()
+loop:
 	for {
-		var first *roomMsg
+		var noticeC, retryC <-chan time.Time
 		if due, pending := r.notices.due(); pending {
 			// Notices wait a little for others to join them, then go.
-			if noticeTimer == nil {
-				noticeTimer = time.NewTimer(time.Until(due))
-			} else {
-				noticeTimer.Reset(time.Until(due))
+			noticeTimer.Reset(time.Until(due))
+			noticeC = noticeTimer.C
+		}
+		if len(r.peers) == 0 {
+			retryTimer.Reset(closeRetry)
+			retryC = retryTimer.C
+		}
+		var first *roomMsg
+		select {
+		case first = <-r.inbox:
+		case <-noticeC:
+			r.notices.deliver(r)
+			continue
+		case <-retryC:
+			if r.tryClose() {
+				break loop
 			}
-			select {
-			case first = <-r.inbox:
-				noticeTimer.Stop()
-			case <-noticeTimer.C:
-				r.notices.deliver(r)
-				continue
-			}
-		} else {
-			first = <-r.inbox
+			continue
 		}
 		batch := []roomMsg{*first}
 	drain:

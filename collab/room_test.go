@@ -1,10 +1,14 @@
 package collab
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"tawla/internal/testsupport"
+	"tawla/workspace"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"tawla/workspace/change"
@@ -125,4 +129,41 @@ func TestComposeUpdates(t *testing.T) {
 			t.Fatalf("got %v, %v; want %v", got, err, updates[0].Changes)
 		}
 	})
+}
+
+// TestRoomClosesAfterAbandonedSend checks that a room with nobody in it
+// closes even when a message that was on its way when it last tried to
+// close never comes, because its sender gave up (its connection ended
+// while sending): the room tries again, rather than waiting for ever.
+func TestRoomClosesAfterAbandonedSend(t *testing.T) {
+	db, _ := testsupport.OpenEmptyStore(t)
+	docID, err := db.CreateDocument(context.Background(), workspace.DocumentProcedureDraft, "Texte")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(db, nil, Limits{})
+	r := newDocRoom(a, docID)
+	a.mu.Lock()
+	a.rooms[docID] = r
+	a.mu.Unlock()
+	// A sender is between its check and its send, as enqueue counts it.
+	r.mu.Lock()
+	r.senders++
+	r.mu.Unlock()
+	go r.run()
+	if text, _, ok := r.current(); !ok || text != "Texte" {
+		t.Fatalf("current: %q, %v", text, ok)
+	}
+	// The room tried to close after that request, and could not: the
+	// sender is still counted. Now it gives up without sending.
+	r.mu.Lock()
+	r.senders--
+	r.mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for a.RoomOpen(docID) {
+		if time.Now().After(deadline) {
+			t.Fatal("the room is still open with nobody in it and nothing on its way")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
