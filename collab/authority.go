@@ -10,13 +10,11 @@ package collab
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 
 	"tawla/live"
 	"tawla/workspace"
-	"tawla/workspace/change"
 	"tawla/workspace/sqlite"
 )
 
@@ -242,29 +240,9 @@ func (a *Authority) Text(ctx context.Context, docID int64) (string, int, error) 
 			return text, version, nil
 		}
 	}
-	text, version, err := LoadText(ctx, a.db, docID)
+	text, version, err := a.db.LoadDocumentText(ctx, docID)
 	if err != nil {
 		return "", 0, err
 	}
 	return text.String(), version, nil
-}
-
-// LoadText rebuilds a document's current text from its latest snapshot and
-// the updates after it, as stored.
-func LoadText(ctx context.Context, db *sqlite.DB, docID int64) (change.Text, int, error) {
-	doc, snap, updates, err := db.LoadDocument(ctx, docID)
-	if err != nil {
-		return change.Text{}, 0, err
-	}
-	text := change.NewText(snap.Content)
-	for _, u := range updates {
-		set, err := change.ParseJSON([]byte(u.Changes))
-		if err != nil {
-			return change.Text{}, 0, fmt.Errorf("document %d update %d: %w", docID, u.Version, err)
-		}
-		if err := set.Apply(&text); err != nil {
-			return change.Text{}, 0, fmt.Errorf("document %d update %d: %w", docID, u.Version, err)
-		}
-	}
-	return text, doc.Version, nil
 }

@@ -434,7 +434,7 @@ func checkCrashStore(t *testing.T, data string, docID int64, initial string) (st
 			t.Fatalf("update %d: %v", u.Version, err)
 		}
 	}
-	rebuilt, version, err := collab.LoadText(ctx, db, docID)
+	rebuilt, version, err := db.LoadDocumentText(ctx, docID)
 	if err != nil {
 		t.Fatalf("rebuild from the snapshot: %v", err)
 	}

@@ -464,7 +464,7 @@ func rejStateOf(t *testing.T, ts *testServer, docID int64) rejState {
 		t.Fatal(err)
 	}
 	s.seqs = fmt.Sprint(seqs)
-	stored, version, err := collab.LoadText(ctx, ts.db, docID)
+	stored, version, err := ts.db.LoadDocumentText(ctx, docID)
 	if err != nil {
 		t.Fatal(err)
 	}

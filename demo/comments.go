@@ -8,7 +8,6 @@ import (
 	"unicode/utf16"
 
 	"tawla/workspace"
-	"tawla/workspace/change"
 	"tawla/workspace/sqlite"
 )
 
@@ -95,9 +94,11 @@ func loadComments(ctx context.Context, db *sqlite.DB, actor workspace.Actor) err
 	versions := map[string]int{}
 	for _, p := range procs {
 		byLang[p.Language] = p
-		if drafts[p.Language], versions[p.Language], err = currentDraft(ctx, db, p.DocumentID); err != nil {
+		text, version, err := db.LoadDocumentText(ctx, p.DocumentID)
+		if err != nil {
 			return fmt.Errorf("demo: comments: %w", err)
 		}
+		drafts[p.Language], versions[p.Language] = text.String(), version
 	}
 	fr := byLang["fr"]
 	if fr == nil {
@@ -165,24 +166,4 @@ func loadComments(ctx context.Context, db *sqlite.DB, actor workspace.Actor) err
 		}
 	}
 	return nil
-}
-
-// currentDraft rebuilds a draft's current text and version from its
-// latest snapshot and the updates after it.
-func currentDraft(ctx context.Context, db *sqlite.DB, docID int64) (string, int, error) {
-	doc, snap, updates, err := db.LoadDocument(ctx, docID)
-	if err != nil {
-		return "", 0, err
-	}
-	text := change.NewText(snap.Content)
-	for _, u := range updates {
-		set, err := change.ParseJSON([]byte(u.Changes))
-		if err != nil {
-			return "", 0, err
-		}
-		if err := set.Apply(&text); err != nil {
-			return "", 0, err
-		}
-	}
-	return text.String(), doc.Version, nil
 }

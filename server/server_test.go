@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -165,22 +164,8 @@ type client struct {
 // newClient returns a client without cookies.
 func (ts *testServer) newClient(t *testing.T) *client {
 	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &client{
-		ts:  ts,
-		jar: jar,
-		http: &http.Client{
-			Jar:           jar,
-			Timeout:       10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-		header: http.Header{},
-	}
-	t.Cleanup(c.http.CloseIdleConnections)
-	return c
+	b := testsupport.NewBrowser(t, ts.URL)
+	return &client{ts: ts, jar: b.Jar, http: b.HTTP, header: http.Header{}}
 }
 
 // response is an answer with its body read.

@@ -10,6 +10,7 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"tawla/workspace"
+	"tawla/workspace/change"
 )
 
 // createDocument inserts a new document at version 0 with text as its first
@@ -83,6 +84,27 @@ func (db *DB) LoadDocument(ctx context.Context, id int64) (*workspace.Document, 
 		return nil, nil, nil, fmt.Errorf("sqlite: document %d: %d updates after snapshot %d, want %d", id, len(updates), snap.Version, d.Version-snap.Version)
 	}
 	return d, &snap, updates, nil
+}
+
+// LoadDocumentText rebuilds a document's current text from its latest
+// snapshot and the updates after it (LoadDocument), and returns it with
+// the document's version.
+func (db *DB) LoadDocumentText(ctx context.Context, id int64) (change.Text, int, error) {
+	doc, snap, updates, err := db.LoadDocument(ctx, id)
+	if err != nil {
+		return change.Text{}, 0, err
+	}
+	text := change.NewText(snap.Content)
+	for _, u := range updates {
+		set, err := change.ParseJSON([]byte(u.Changes))
+		if err != nil {
+			return change.Text{}, 0, fmt.Errorf("sqlite: document %d update %d: %w", id, u.Version, err)
+		}
+		if err := set.Apply(&text); err != nil {
+			return change.Text{}, 0, fmt.Errorf("sqlite: document %d update %d: %w", id, u.Version, err)
+		}
+	}
+	return text, doc.Version, nil
 }
 
 // FindDocumentUpdates returns the updates of a document with versions in
