@@ -38,6 +38,31 @@ const (
 	AuditSuggestionAccept = "suggestion.accept"
 	AuditSuggestionReject = "suggestion.reject"
 	AuditConsultationOpen = "consultation.open"
+
+	// Meetings, their agendas, attendance, live room, decisions and
+	// actions, and calendar feeds.
+	AuditMeetingCreate     = "meeting.create"
+	AuditMeetingUpdate     = "meeting.update"
+	AuditMeetingInvitees   = "meeting.invitees"
+	AuditMeetingStart      = "meeting.start"
+	AuditMeetingClose      = "meeting.close"
+	AuditMeetingMoveItem   = "meeting.move_item"
+	AuditAgendaAdd         = "agenda.add"
+	AuditAgendaUpdate      = "agenda.update"
+	AuditAgendaDelete      = "agenda.delete"
+	AuditAgendaReorder     = "agenda.reorder"
+	AuditAgendaCarryOver   = "agenda.carry_over"
+	AuditAttendanceSet     = "attendance.set"
+	AuditAttendanceCheckIn = "attendance.check_in"
+	AuditSpeakerAsk        = "speaker.ask"
+	AuditSpeakerWithdraw   = "speaker.withdraw"
+	AuditSpeakerGive       = "speaker.give"
+	AuditSpeakerEnd        = "speaker.end"
+	AuditDecisionRecord    = "decision.record"
+	AuditMinutesApprove    = "minutes.approve"
+	AuditActionCreate      = "action.create"
+	AuditActionUpdate      = "action.update"
+	AuditCalendarReset     = "calendar.reset"
 )
 
 // AuditActions lists the actions the audit log can be filtered by.
@@ -49,11 +74,17 @@ var AuditActions = []string{
 	AuditVersionFreeze, AuditVersionRestore, AuditVersionRestoreUndo, AuditDocumentSession,
 	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,
 	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen,
+	AuditMeetingCreate, AuditMeetingUpdate, AuditMeetingInvitees, AuditMeetingStart, AuditMeetingClose,
+	AuditMeetingMoveItem, AuditAgendaAdd, AuditAgendaUpdate, AuditAgendaDelete, AuditAgendaReorder,
+	AuditAgendaCarryOver, AuditAttendanceSet, AuditAttendanceCheckIn,
+	AuditSpeakerAsk, AuditSpeakerWithdraw, AuditSpeakerGive, AuditSpeakerEnd,
+	AuditDecisionRecord, AuditMinutesApprove, AuditActionCreate, AuditActionUpdate, AuditCalendarReset,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes
 // to, which it can be filtered by.
-var AuditEntityTypes = []string{"organisation", "account", "procedure", "document", "comment", "consultation"}
+var AuditEntityTypes = []string{"organisation", "account", "procedure", "document", "comment", "consultation",
+	"meeting", "agenda_item", "decision", "action", "calendar_feed"}
 
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).
