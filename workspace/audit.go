@@ -63,6 +63,18 @@ const (
 	AuditActionCreate      = "action.create"
 	AuditActionUpdate      = "action.update"
 	AuditCalendarReset     = "calendar.reset"
+
+	// Issues, their timelines, links and categories.
+	AuditIssueCreate    = "issue.create"
+	AuditIssueUpdate    = "issue.update"
+	AuditIssueStatus    = "issue.status"
+	AuditIssueAssign    = "issue.assign"
+	AuditIssueComment   = "issue.comment"
+	AuditIssueLink      = "issue.link"
+	AuditIssueUnlink    = "issue.unlink"
+	AuditIssuePrivate   = "issue.private"
+	AuditCategoryCreate = "category.create"
+	AuditCategoryUpdate = "category.update"
 )
 
 // AuditActions lists the actions the audit log can be filtered by.
@@ -79,12 +91,14 @@ var AuditActions = []string{
 	AuditAgendaCarryOver, AuditAttendanceSet, AuditAttendanceCheckIn,
 	AuditSpeakerAsk, AuditSpeakerWithdraw, AuditSpeakerGive, AuditSpeakerEnd,
 	AuditDecisionRecord, AuditMinutesApprove, AuditActionCreate, AuditActionUpdate, AuditCalendarReset,
+	AuditIssueCreate, AuditIssueUpdate, AuditIssueStatus, AuditIssueAssign, AuditIssueComment,
+	AuditIssueLink, AuditIssueUnlink, AuditIssuePrivate, AuditCategoryCreate, AuditCategoryUpdate,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes
 // to, which it can be filtered by.
 var AuditEntityTypes = []string{"organisation", "account", "procedure", "document", "comment", "consultation",
-	"meeting", "agenda_item", "decision", "action", "calendar_feed"}
+	"meeting", "agenda_item", "decision", "action", "calendar_feed", "issue", "issue_category"}
 
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).

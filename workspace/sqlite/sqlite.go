@@ -68,6 +68,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	if err := checkFTS5(ctx, db.write); err != nil {
+		db.write.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx); err != nil {
 		db.write.Close()
 		return nil, err
@@ -210,6 +214,20 @@ func sqlite3Version() string {
 func checkVersion(v string) error {
 	if compareVersions(v, MinVersion) < 0 {
 		return fmt.Errorf("sqlite: version %s is older than %s, which fixes a WAL corruption bug; rebuild with a newer mattn/go-sqlite3", v, MinVersion)
+	}
+	return nil
+}
+
+// checkFTS5 refuses a SQLite built without FTS5, which full-text search
+// needs: mattn/go-sqlite3 includes it only under the build tag
+// sqlite_fts5, which the Makefile passes to every go command.
+func checkFTS5(ctx context.Context, q sqlx.QueryerContext) error {
+	var enabled bool
+	if err := sqlx.GetContext(ctx, q, &enabled, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`); err != nil {
+		return fmt.Errorf("sqlite: check FTS5: %w", err)
+	}
+	if !enabled {
+		return errors.New("sqlite: this binary was built without full-text search (FTS5); build it with -tags sqlite_fts5, as make does")
 	}
 	return nil
 }
