@@ -364,3 +364,30 @@ type Notification struct {
 	// IssueTitle is filled when reading.
 	IssueTitle string
 }
+
+// IssueStats are the figures of the issue dashboard.
+type IssueStats struct {
+	// ByStatus counts every issue by status.
+	ByStatus map[IssueStatus]int
+	// ByCategory counts the issues not ended, per category, in the
+	// categories' order (every active category, zeros included).
+	ByCategory []CategoryCount
+	// OverdueByOrganisation counts the overdue issues per owner
+	// organisation, most first; issues with no owner are not counted.
+	OverdueByOrganisation []OrganisationCount
+	// OpenSince holds when each issue not ended was reported, for the
+	// chart of their ages.
+	OpenSince []time.Time
+}
+
+// CategoryCount is a number of issues in a category.
+type CategoryCount struct {
+	Category *IssueCategory
+	Count    int
+}
+
+// OrganisationCount is a number of issues owned by an organisation.
+type OrganisationCount struct {
+	Organisation *Organisation
+	Count        int
+}
