@@ -19,7 +19,7 @@ var importRules = map[string][]string{
 	"workspace/change":     {},
 	"workspace/diff":       {"workspace/change"},
 	"workspace/search":     {},
-	"workspace/sqlite":     {"workspace", "workspace/change", "schema"},
+	"workspace/sqlite":     {"workspace", "workspace/change", "workspace/search", "schema"},
 	"schema":               {},
 	"live":                 {"workspace"},
 	"collab":               {"live", "workspace", "workspace/change", "workspace/sqlite"},

@@ -10,15 +10,24 @@ package sqlite
 // read only by FindIssuePrivate, which checks CanSeePrivateFields: no
 // other method reads that table, so no list, search, export, feed or
 // notification can carry them.
+//
+// The methods are split by concern: this file holds the issue itself and
+// its private fields; issue_category.go the categories; issue_timeline.go
+// statuses, owners, comments and followers; issue_link.go links;
+// issue_search.go lists, search and the index; issue_stats.go the
+// dashboard's figures; issue_notification.go notifications.
 
 import (
 	"context"
-	"errors"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
-
-var errIssuesNotYet = errors.New("sqlite: issues: not implemented yet")
 
 // IssueChange is what a change to an issue wrote: its timeline event (nil
 // for a change that makes none) and the accounts it notified, to whom the
@@ -28,22 +37,184 @@ type IssueChange struct {
 	Notified []int64
 }
 
-// FindIssueCategories returns the categories in their order; inactive
-// ones only when includeInactive.
-func (db *DB) FindIssueCategories(ctx context.Context, includeInactive bool) ([]*workspace.IssueCategory, error) {
-	return nil, errIssuesNotYet
+// issueColumns are the columns of an issue (i) that issueFields scans, in
+// order.
+const issueColumns = `i.id, i.title, i.description, i.category_id, i.status, i.status_reason, i.priority, i.owner_organisation_id,
+	i.due_date, i.reporter_id, i.created_at, i.updated_at, i.closed_at`
+
+// issueListColumns are the columns findIssues reads, in the order
+// issueRowFields scans them: the issue (i), its category (c), its owner
+// organisation (ow, absent when nobody owns it), its reporter (a) with the
+// reporter's organisation (o), so that a list of issues is one query.
+var issueListColumns = issueColumns + `, ` + prefixed("c", issueCategoryColumns) + `, ` +
+	prefixed("ow", organisationColumns) + `, ` + accountColumns + `, ` + prefixed("o", organisationColumns)
+
+// issueFrom joins what issueListColumns read.
+const issueFrom = `
+	FROM issues i
+	JOIN issue_categories c ON c.id = i.category_id
+	LEFT JOIN organisations ow ON ow.id = i.owner_organisation_id
+	JOIN accounts a ON a.id = i.reporter_id
+	JOIN organisations o ON o.id = a.organisation_id`
+
+// issueRow is what issueListColumns scan into: the due date may be NULL,
+// and so may the owner organisation's columns.
+type issueRow struct {
+	i        workspace.Issue
+	dueDate  sql.NullString
+	owner    workspace.Organisation
+	hasOwner bool
 }
 
-// CreateIssueCategory validates c and adds it at the end of the list
-// (CanManageCategories), setting its ID, Position and timestamps.
-func (db *DB) CreateIssueCategory(ctx context.Context, actor workspace.Actor, c *workspace.IssueCategory) error {
-	return errIssuesNotYet
+// issueFields returns the fields of r that issueColumns are scanned into.
+func issueFields(r *issueRow) []any {
+	i := &r.i
+	return []any{&i.ID, &i.Title, &i.Description, &i.CategoryID, &i.Status, &i.StatusReason, &i.Priority, &i.OwnerOrganisationID,
+		&r.dueDate, &i.ReporterID, &i.CreatedAt, &i.UpdatedAt, &i.ClosedAt}
 }
 
-// UpdateIssueCategory validates c and stores its names, position and
-// whether it is active over the category with c.ID (CanManageCategories).
-func (db *DB) UpdateIssueCategory(ctx context.Context, actor workspace.Actor, c *workspace.IssueCategory) error {
-	return errIssuesNotYet
+// issueRowFields returns the fields of r that issueListColumns are
+// scanned into.
+func issueRowFields(r *issueRow) []any {
+	i := &r.i
+	i.Category, i.Reporter = &workspace.IssueCategory{}, &workspace.Account{}
+	fields := append(issueFields(r), issueCategoryFields(i.Category)...)
+	fields = append(fields, nullableOrganisationFields(&r.owner, &r.hasOwner)...)
+	return append(fields, accountWithOrganisationFields(i.Reporter)...)
+}
+
+// issue returns the scanned issue with what it was joined with.
+func (r *issueRow) issue() *workspace.Issue {
+	i := &r.i
+	i.DueDate = r.dueDate.String
+	i.Reporter.PasswordHash = ""
+	if r.hasOwner {
+		i.Owner = &r.owner
+	}
+	i.Delegations = []string{}
+	return i
+}
+
+// findIssues selects issues, with what a list shows of them and their
+// delegations, by conditions written in this package (with their
+// arguments), in the order given, at most limit of them from offset (no
+// limit when limit is 0). It runs two queries, however many issues there
+// are: the issues, then the delegations of them all.
+func findIssues(ctx context.Context, q sqlx.QueryerContext, from string, where []string, args []any, order string, limit, offset int) ([]*workspace.Issue, error) {
+	query := `SELECT ` + issueListColumns + from
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	query += ` ORDER BY ` + order
+	if limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args[:len(args):len(args)], limit, offset)
+	}
+	rows, err := queryRows(ctx, q, issueRowFields, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find issues: %w", err)
+	}
+	issues := make([]*workspace.Issue, len(rows))
+	for n, r := range rows {
+		issues[n] = r.issue()
+	}
+	if err := findIssueDelegations(ctx, q, issues); err != nil {
+		return nil, err
+	}
+	return issues, nil
+}
+
+// issueOrder lists the most recently changed issues first.
+const issueOrder = `i.updated_at DESC, i.id DESC`
+
+// findIssueDelegations fills the delegations of issues, in one query.
+func findIssueDelegations(ctx context.Context, q sqlx.QueryerContext, issues []*workspace.Issue) error {
+	if len(issues) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*workspace.Issue, len(issues))
+	ids := make([]any, len(issues))
+	for n, i := range issues {
+		byID[i.ID], ids[n] = i, i.ID
+	}
+	rows, err := q.QueryContext(ctx, `SELECT issue_id, delegation FROM issue_delegations
+		WHERE issue_id IN (`+placeholders(len(ids))+`) ORDER BY issue_id, delegation`, ids...)
+	if err != nil {
+		return fmt.Errorf("sqlite: find issue delegations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var d string
+		if err := rows.Scan(&id, &d); err != nil {
+			return fmt.Errorf("sqlite: find issue delegations: %w", err)
+		}
+		byID[id].Delegations = append(byID[id].Delegations, d)
+	}
+	return rows.Err()
+}
+
+// placeholders returns n comma-separated question marks, for IN (…).
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func findIssueByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Issue, error) {
+	issues, err := findIssues(ctx, q, issueFrom, []string{"i.id = ?"}, []any{id}, issueOrder, 0, 0)
+	if err != nil {
+		return nil, err
+	} else if len(issues) == 0 {
+		return nil, notFound("Issue")
+	}
+	return issues[0], nil
+}
+
+// FindIssueByID returns issue id with its category, owner, reporter and
+// delegations (never its private fields), or ENOTFOUND.
+func (db *DB) FindIssueByID(ctx context.Context, id int64) (*workspace.Issue, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find issue: %w", err)
+	}
+	defer tx.Rollback()
+	return findIssueByID(ctx, tx, id)
+}
+
+// issueAudit is the part of an issue the audit log keeps: never its
+// private fields.
+type issueAudit struct {
+	Title        string   `json:"title"`
+	Description  string   `json:"description"`
+	CategoryID   int64    `json:"category_id"`
+	Status       string   `json:"status"`
+	StatusReason string   `json:"status_reason,omitempty"`
+	Priority     string   `json:"priority"`
+	Owner        *int64   `json:"owner_organisation_id"`
+	DueDate      string   `json:"due_date,omitempty"`
+	Delegations  []string `json:"delegations"`
+	// PrivateFields names the private fields given when the issue was
+	// reported, never what they hold.
+	PrivateFields []string `json:"private_fields,omitempty"`
+}
+
+func auditIssue(i *workspace.Issue) issueAudit {
+	return issueAudit{Title: i.Title, Description: i.Description, CategoryID: i.CategoryID, Status: string(i.Status),
+		StatusReason: i.StatusReason, Priority: string(i.Priority), Owner: i.OwnerOrganisationID, DueDate: i.DueDate,
+		Delegations: i.Delegations}
+}
+
+// withIssueTx runs fn in a write transaction with the store's time, and
+// commits it when fn returns nil.
+func (db *DB) withIssueTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{db: db, tx: tx, now: db.Now()}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // CreateIssue validates i (and private, which may be nil or empty) and
@@ -52,157 +223,392 @@ func (db *DB) UpdateIssueCategory(ctx context.Context, actor workspace.Actor, c 
 // timestamps. The category must be active and the owner organisation, if
 // any, active. The reporter follows the issue; the members of the owner
 // organisation other than the reporter are notified (issue_new).
+//
+// The system (the demo loader) reports in the name of the account i.ReporterID
+// names.
 func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue, private *workspace.IssuePrivate) (*IssueChange, error) {
-	return nil, errIssuesNotYet
+	var change *IssueChange
+	err := db.withIssueTx(ctx, func(tx *Tx) error {
+		actor, err := findActor(ctx, tx.tx, actor)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanReportIssue(actor); err != nil {
+			return err
+		}
+		if !private.Empty() {
+			if err := workspace.CanSeePrivateFields(actor); err != nil {
+				return err
+			}
+		}
+		if err := i.Validate(); err != nil {
+			return err
+		}
+		if private != nil {
+			if err := private.Validate(); err != nil {
+				return err
+			}
+		}
+		if err := checkIssueCategoryUsable(ctx, tx.tx, i.CategoryID); err != nil {
+			return err
+		}
+		if i.OwnerOrganisationID != nil {
+			if err := checkIssueOwnerUsable(ctx, tx.tx, *i.OwnerOrganisationID); err != nil {
+				return err
+			}
+		}
+		switch {
+		case actor.AccountID != nil:
+			i.ReporterID = *actor.AccountID
+		case !actor.System || i.ReporterID == 0:
+			return workspace.Errorf(workspace.EINVALID, "An issue needs a reporter.")
+		}
+		i.Status, i.StatusReason, i.ClosedAt = workspace.IssueOpen, "", nil
+		i.CreatedAt, i.UpdatedAt = tx.now, tx.now
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO issues (title, description, category_id, status, status_reason, priority, owner_organisation_id, due_date, reporter_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			i.Title, i.Description, i.CategoryID, i.Status, i.StatusReason, i.Priority, i.OwnerOrganisationID, nullDate(i.DueDate),
+			i.ReporterID, i.CreatedAt, i.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlite: create issue: %w", err)
+		}
+		if i.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: create issue: %w", err)
+		}
+		if err := tx.setIssueDelegations(ctx, i.ID, i.Delegations); err != nil {
+			return err
+		}
+		if !private.Empty() {
+			private.IssueID = i.ID
+			if err := tx.writeIssuePrivate(ctx, private); err != nil {
+				return err
+			}
+		}
+		event := &workspace.IssueEvent{IssueID: i.ID, Kind: workspace.EventCreated}
+		if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
+			return err
+		}
+		if err := tx.followIssue(ctx, i.ID, i.ReporterID, true); err != nil {
+			return err
+		}
+		if err := tx.indexIssue(ctx, i.ID); err != nil {
+			return err
+		}
+		change = &IssueChange{Event: event}
+		if i.OwnerOrganisationID != nil {
+			// The reporter is told of nothing they did themselves, even
+			// when the system reports in their name.
+			if change.Notified, err = tx.notifyOwnerMembers(ctx, workspace.NotifyIssueNew, event, *i.OwnerOrganisationID, i.ReporterID); err != nil {
+				return err
+			}
+		}
+		after := auditIssue(i)
+		after.PrivateFields = privateFieldsGiven(private)
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueCreate, "issue", i.ID, nil, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return change, nil
 }
 
 // UpdateIssue validates i and stores its title, description, category,
 // priority, due date and delegations over the issue with i.ID
-// (CanChangeIssue), with an edit event naming the fields that changed.
+// (CanChangeIssue), with an edit event naming the fields that changed
+// (ToValue: their names, comma-separated, as the form calls them). A
+// change that changes nothing writes nothing: its IssueChange has no
+// event. The other fields of i are set from the stored issue. A category
+// the issue already has may be kept after it was deactivated; a new one
+// must be active.
 func (db *DB) UpdateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue) (*IssueChange, error) {
-	return nil, errIssuesNotYet
+	var change *IssueChange
+	err := db.withIssueTx(ctx, func(tx *Tx) error {
+		actor, err := findActor(ctx, tx.tx, actor)
+		if err != nil {
+			return err
+		}
+		before, err := findIssueByID(ctx, tx.tx, i.ID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangeIssue(actor); err != nil {
+			return err
+		}
+		if err := i.Validate(); err != nil {
+			return err
+		}
+		if i.CategoryID != before.CategoryID {
+			if err := checkIssueCategoryUsable(ctx, tx.tx, i.CategoryID); err != nil {
+				return err
+			}
+		}
+		i.Status, i.StatusReason, i.OwnerOrganisationID, i.ReporterID = before.Status, before.StatusReason, before.OwnerOrganisationID, before.ReporterID
+		i.CreatedAt, i.UpdatedAt, i.ClosedAt = before.CreatedAt, before.UpdatedAt, before.ClosedAt
+		changed := changedIssueFields(before, i)
+		change = &IssueChange{}
+		if len(changed) == 0 {
+			return nil
+		}
+		i.UpdatedAt = tx.now
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE issues SET title = ?, description = ?, category_id = ?, priority = ?, due_date = ?, updated_at = ? WHERE id = ?`,
+			i.Title, i.Description, i.CategoryID, i.Priority, nullDate(i.DueDate), i.UpdatedAt, i.ID); err != nil {
+			return fmt.Errorf("sqlite: update issue: %w", err)
+		}
+		if err := tx.setIssueDelegations(ctx, i.ID, i.Delegations); err != nil {
+			return err
+		}
+		event := &workspace.IssueEvent{IssueID: i.ID, Kind: workspace.EventEdit, ToValue: strings.Join(changed, ",")}
+		if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
+			return err
+		}
+		change.Event = event
+		if err := tx.indexIssue(ctx, i.ID); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueUpdate, "issue", i.ID, auditIssue(before), auditIssue(i))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return change, nil
+}
+
+// changedIssueFields names the fields UpdateIssue stores that differ
+// between before and after, in the form's order.
+func changedIssueFields(before, after *workspace.Issue) []string {
+	var changed []string
+	if before.Title != after.Title {
+		changed = append(changed, "title")
+	}
+	if before.Description != after.Description {
+		changed = append(changed, "description")
+	}
+	if before.CategoryID != after.CategoryID {
+		changed = append(changed, "category_id")
+	}
+	if before.Priority != after.Priority {
+		changed = append(changed, "priority")
+	}
+	if before.DueDate != after.DueDate {
+		changed = append(changed, "due_date")
+	}
+	if !sameSet(before.Delegations, after.Delegations) {
+		changed = append(changed, "delegations")
+	}
+	return changed
+}
+
+// sameSet reports whether a and b hold the same strings, each once.
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := make(map[string]bool, len(a))
+	for _, s := range a {
+		in[s] = true
+	}
+	for _, s := range b {
+		if !in[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// nullDate stores an empty due date as NULL.
+func nullDate(day string) any {
+	if day == "" {
+		return nil
+	}
+	return day
+}
+
+// setIssueDelegations replaces the delegations of issue id.
+func (tx *Tx) setIssueDelegations(ctx context.Context, id int64, delegations []string) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM issue_delegations WHERE issue_id = ?`, id); err != nil {
+		return fmt.Errorf("sqlite: set issue delegations: %w", err)
+	}
+	for _, d := range delegations {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO issue_delegations (issue_id, delegation) VALUES (?, ?)`, id, d); err != nil {
+			return fmt.Errorf("sqlite: set issue delegations: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkIssueOwnerUsable reports, as an EINVALID error on the owner, an
+// organisation that does not exist or was deactivated.
+func checkIssueOwnerUsable(ctx context.Context, q sqlx.QueryerContext, id int64) error {
+	org, err := findOrganisationByID(ctx, q, id)
+	if workspace.ErrorCode(err) == workspace.ENOTFOUND || (err == nil && !org.Active) {
+		return workspace.Invalid("owner_organisation_id", "error.issue.owner_invalid", "Choose an active organisation.")
+	}
+	return err
+}
+
+// findIssueForChange finds issue id in tx, once the actor, read again in
+// tx, is allowed rule. It returns the actor as read again.
+func (tx *Tx) findIssueForChange(ctx context.Context, actor workspace.Actor, id int64, rule func(workspace.Actor) error) (workspace.Actor, *workspace.Issue, error) {
+	actor, err := findActor(ctx, tx.tx, actor)
+	if err != nil {
+		return actor, nil, err
+	}
+	i, err := findIssueByID(ctx, tx.tx, id)
+	if err != nil {
+		return actor, nil, err
+	}
+	return actor, i, rule(actor)
+}
+
+// privateColumns are the columns of issue_private that privateFields
+// scans into, in order.
+const privateColumns = `issue_id, person_name, person_contact, details, updated_at`
+
+func privateFields(p *workspace.IssuePrivate) []any {
+	return []any{&p.IssueID, &p.PersonName, &p.PersonContact, &p.Details, &p.UpdatedAt}
+}
+
+// findIssuePrivate returns the private fields of issue id, empty when
+// none were given. Only FindIssuePrivate and SetIssuePrivate call it,
+// once CanSeePrivateFields allowed the actor.
+func findIssuePrivate(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.IssuePrivate, error) {
+	list, err := queryRows(ctx, q, privateFields, `SELECT `+privateColumns+` FROM issue_private WHERE issue_id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find issue private fields: %w", err)
+	} else if len(list) == 0 {
+		return &workspace.IssuePrivate{IssueID: id}, nil
+	}
+	return list[0], nil
+}
+
+// writeIssuePrivate stores p over the private fields of its issue.
+func (tx *Tx) writeIssuePrivate(ctx context.Context, p *workspace.IssuePrivate) error {
+	p.UpdatedAt = tx.now
+	if _, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO issue_private (issue_id, person_name, person_contact, details, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (issue_id) DO UPDATE SET person_name = excluded.person_name, person_contact = excluded.person_contact,
+			details = excluded.details, updated_at = excluded.updated_at`,
+		p.IssueID, p.PersonName, p.PersonContact, p.Details, p.UpdatedAt); err != nil {
+		// The error names the statement, never the values.
+		return fmt.Errorf("sqlite: set issue private fields: %w", err)
+	}
+	return nil
+}
+
+// privateFieldsGiven names the private fields p fills.
+func privateFieldsGiven(p *workspace.IssuePrivate) []string {
+	return changedPrivateFields(&workspace.IssuePrivate{}, p)
+}
+
+// changedPrivateFields names the private fields that differ between before
+// and after, never what they hold.
+func changedPrivateFields(before, after *workspace.IssuePrivate) []string {
+	if after == nil {
+		after = &workspace.IssuePrivate{}
+	}
+	var changed []string
+	if before.PersonName != after.PersonName {
+		changed = append(changed, "person_name")
+	}
+	if before.PersonContact != after.PersonContact {
+		changed = append(changed, "person_contact")
+	}
+	if before.Details != after.Details {
+		changed = append(changed, "details")
+	}
+	return changed
 }
 
 // SetIssuePrivate stores p as the private fields of its issue
 // (CanSeePrivateFields). The audit entry says that they changed, never
-// what they hold.
+// what they hold; storing the same values again writes nothing.
 func (db *DB) SetIssuePrivate(ctx context.Context, actor workspace.Actor, p *workspace.IssuePrivate) error {
-	return errIssuesNotYet
+	return db.withIssueTx(ctx, func(tx *Tx) error {
+		actor, _, err := tx.findIssueForChange(ctx, actor, p.IssueID, workspace.CanSeePrivateFields)
+		if err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		before, err := findIssuePrivate(ctx, tx.tx, p.IssueID)
+		if err != nil {
+			return err
+		}
+		changed := changedPrivateFields(before, p)
+		if len(changed) == 0 {
+			p.UpdatedAt = before.UpdatedAt
+			return nil
+		}
+		if err := tx.writeIssuePrivate(ctx, p); err != nil {
+			return err
+		}
+		after := make(map[string]string, len(changed))
+		for _, f := range changed {
+			after[f] = "changed"
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssuePrivate, "issue", p.IssueID, nil, after)
+	})
 }
 
 // FindIssuePrivate returns the private fields of issue id (an empty value
 // when none were given), if the actor may see them (CanSeePrivateFields).
 func (db *DB) FindIssuePrivate(ctx context.Context, actor workspace.Actor, id int64) (*workspace.IssuePrivate, error) {
-	return nil, errIssuesNotYet
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find issue private fields: %w", err)
+	}
+	defer tx.Rollback()
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	if err := workspace.CanSeePrivateFields(actor); err != nil {
+		return nil, err
+	}
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM issues WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("sqlite: find issue private fields: %w", err)
+	} else if n == 0 {
+		return nil, notFound("Issue")
+	}
+	return findIssuePrivate(ctx, tx, id)
 }
 
-// ChangeIssueStatus moves issue id to status to, with reason
-// (CanChangeIssue, workspace.CheckTransition), records a status event and
-// notifies the issue's followers but the actor (issue_status).
-func (db *DB) ChangeIssueStatus(ctx context.Context, actor workspace.Actor, id int64, to workspace.IssueStatus, reason string) (*IssueChange, error) {
-	return nil, errIssuesNotYet
+// maybe scans a column that an outer join may leave NULL into *dst, which
+// it leaves as it is when the column is NULL, and sets *seen otherwise.
+type maybe[T any] struct {
+	dst  *T
+	seen *bool
 }
 
-// AssignIssue makes organisationID (nil: nobody) the owner of issue id
-// (CanChangeIssue; the organisation must be active), records an
-// assignment event and notifies the new owner's members but the actor
-// (issue_assigned).
-func (db *DB) AssignIssue(ctx context.Context, actor workspace.Actor, id int64, organisationID *int64) (*IssueChange, error) {
-	return nil, errIssuesNotYet
+func (m maybe[T]) Scan(v any) error {
+	var n sql.Null[T]
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	if n.Valid {
+		*m.dst, *m.seen = n.V, true
+	}
+	return nil
 }
 
-// CommentIssue adds a comment to issue id's timeline (CanCommentIssue,
-// workspace.CheckIssueComment); the actor then follows the issue, and its
-// other followers are notified (issue_comment).
-func (db *DB) CommentIssue(ctx context.Context, actor workspace.Actor, id int64, body string) (*IssueChange, error) {
-	return nil, errIssuesNotYet
+// nullableOrganisationFields is organisationFields for an organisation an
+// outer join may leave out: *seen tells whether it was there.
+func nullableOrganisationFields(o *workspace.Organisation, seen *bool) []any {
+	return []any{maybe[int64]{&o.ID, seen}, maybe[string]{&o.NameFR, seen}, maybe[string]{&o.NameAR, seen},
+		maybe[workspace.College]{&o.College, seen}, maybe[string]{&o.Delegation, seen}, maybe[string]{&o.Contact, seen},
+		maybe[bool]{&o.Active, seen}, maybe[time.Time]{&o.CreatedAt, seen}, maybe[time.Time]{&o.UpdatedAt, seen}}
 }
 
-// FollowIssue makes the actor follow issue id, or stop following it
-// (CanCommentIssue).
-func (db *DB) FollowIssue(ctx context.Context, actor workspace.Actor, id int64, follow bool) error {
-	return errIssuesNotYet
-}
-
-// IsFollowingIssue reports whether accountID follows issue id.
-func (db *DB) IsFollowingIssue(ctx context.Context, accountID, id int64) (bool, error) {
-	return false, errIssuesNotYet
-}
-
-// LinkIssue links issue l.IssueID to a meeting, an agenda item, a
-// decision, an action or a procedure (l.TargetKind, l.TargetID, which must
-// exist; not a passage: see Tx.LinkIssuePassage) (CanChangeIssue), with a
-// link event; setting l's ID. Linking twice is ECONFLICT.
-func (db *DB) LinkIssue(ctx context.Context, actor workspace.Actor, l *workspace.IssueLink) (*IssueChange, error) {
-	return nil, errIssuesNotYet
-}
-
-// LinkIssuePassage links issue issueID to the passage anchorID of
-// procedure procedureID's draft, inside the transaction that stores the
-// anchor (collab.Authority.AddAnchor's Within) (CanChangeIssue).
-func (tx *Tx) LinkIssuePassage(ctx context.Context, actor workspace.Actor, issueID, procedureID, anchorID int64) (*IssueChange, error) {
-	return nil, errIssuesNotYet
-}
-
-// UnlinkIssue removes link linkID from its issue (CanChangeIssue), with an
-// unlink event.
-func (db *DB) UnlinkIssue(ctx context.Context, actor workspace.Actor, linkID int64) (*IssueChange, error) {
-	return nil, errIssuesNotYet
-}
-
-// FindIssueByID returns issue id with its category, owner, reporter and
-// delegations (never its private fields), or ENOTFOUND.
-func (db *DB) FindIssueByID(ctx context.Context, id int64) (*workspace.Issue, error) {
-	return nil, errIssuesNotYet
-}
-
-// FindIssueTimeline returns issue id's events, oldest first, with their
-// actors and organisations.
-func (db *DB) FindIssueTimeline(ctx context.Context, id int64) ([]*workspace.IssueEvent, error) {
-	return nil, errIssuesNotYet
-}
-
-// FindIssueLinks returns issue id's links with their targets' titles and,
-// for passages, their anchors.
-func (db *DB) FindIssueLinks(ctx context.Context, id int64) ([]*workspace.IssueLink, error) {
-	return nil, errIssuesNotYet
-}
-
-// FindIssuesLinkedTo returns the issues linked to a target: for a
-// procedure, the issues linked to it or to a passage of it.
-func (db *DB) FindIssuesLinkedTo(ctx context.Context, kind workspace.IssueLinkKind, targetID int64) ([]*workspace.Issue, error) {
-	return nil, errIssuesNotYet
-}
-
-// IssueFilter selects issues; zero fields select every issue.
-type IssueFilter struct {
-	Status              workspace.IssueStatus
-	CategoryID          int64
-	OwnerOrganisationID int64
-	Delegation          string
-	// OverdueOn, a day "YYYY-MM-DD", keeps the issues not ended whose due
-	// date is before it.
-	OverdueOn string
-	// Query is a full-text search (workspace/search): matching issues,
-	// best first, instead of the most recently changed first.
-	Query         string
-	Limit, Offset int
-}
-
-// IssueHit is an issue a list or a search found. Text is the indexed text
-// in its original form (the description and the comments), from which the
-// server cuts a snippet around the words searched for.
-type IssueHit struct {
-	Issue *workspace.Issue
-	Text  string
-}
-
-// FindIssues returns the issues filter selects, a page at a time, with
-// how many it selects in all.
-func (db *DB) FindIssues(ctx context.Context, filter IssueFilter) ([]*IssueHit, int, error) {
-	return nil, 0, errIssuesNotYet
-}
-
-// IssueStatistics returns the dashboard's figures, today being the
-// calendar day in the table's time zone.
-func (db *DB) IssueStatistics(ctx context.Context, today string) (*workspace.IssueStats, error) {
-	return nil, errIssuesNotYet
-}
-
-// FindNotifications returns accountID's latest notifications, newest
-// first, with their issues' titles.
-func (db *DB) FindNotifications(ctx context.Context, accountID int64, limit int) ([]*workspace.Notification, error) {
-	return nil, errIssuesNotYet
-}
-
-// CountUnreadNotifications returns how many of accountID's notifications
-// are unread.
-func (db *DB) CountUnreadNotifications(ctx context.Context, accountID int64) (int, error) {
-	return 0, errIssuesNotYet
-}
-
-// MarkNotificationsRead marks the actor's notifications read: those of
-// issueID, or all of them when issueID is 0.
-func (db *DB) MarkNotificationsRead(ctx context.Context, actor workspace.Actor, issueID int64) error {
-	return errIssuesNotYet
+// nullableAccountFields is accountWithOrganisationFields for an account an
+// outer join may leave out: *seen tells whether it was there.
+func nullableAccountFields(a *workspace.Account, seen *bool) []any {
+	a.Organisation = &workspace.Organisation{}
+	return append([]any{maybe[int64]{&a.ID, seen}, maybe[string]{&a.Name, seen}, maybe[string]{&a.Email, seen},
+		maybe[int64]{&a.OrganisationID, seen}, maybe[string]{&a.Language, seen}, maybe[workspace.Role]{&a.Role, seen},
+		maybe[bool]{&a.CanVote, seen}, maybe[bool]{&a.Active, seen}, maybe[string]{&a.PasswordHash, seen},
+		maybe[time.Time]{&a.CreatedAt, seen}, maybe[time.Time]{&a.UpdatedAt, seen}},
+		nullableOrganisationFields(a.Organisation, seen)...)
 }

@@ -1,0 +1,277 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"tawla/workspace"
+)
+
+// issueEventColumns are the columns findIssueTimeline reads, in the order
+// issueEventFields scans them: the event (e) and its actor (a, absent for
+// the system) with the actor's organisation (o).
+var issueEventColumns = `e.id, e.issue_id, e.kind, e.actor_id, e.body, e.from_value, e.to_value, e.created_at, ` +
+	accountColumns + `, ` + prefixed("o", organisationColumns)
+
+// issueEventRow is what issueEventColumns scan into.
+type issueEventRow struct {
+	e        workspace.IssueEvent
+	actor    workspace.Account
+	hasActor bool
+}
+
+func issueEventFields(r *issueEventRow) []any {
+	e := &r.e
+	return append([]any{&e.ID, &e.IssueID, &e.Kind, &e.ActorID, &e.Body, &e.FromValue, &e.ToValue, &e.CreatedAt},
+		nullableAccountFields(&r.actor, &r.hasActor)...)
+}
+
+// FindIssueTimeline returns issue id's events, oldest first, with their
+// actors and organisations (none for the system's), or ENOTFOUND when
+// there is no such issue.
+func (db *DB) FindIssueTimeline(ctx context.Context, id int64) ([]*workspace.IssueEvent, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find issue timeline: %w", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM issues WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("sqlite: find issue timeline: %w", err)
+	} else if n == 0 {
+		return nil, notFound("Issue")
+	}
+	rows, err := queryRows(ctx, tx, issueEventFields, `
+		SELECT `+issueEventColumns+`
+		FROM issue_events e
+		LEFT JOIN accounts a ON a.id = e.actor_id
+		LEFT JOIN organisations o ON o.id = a.organisation_id
+		WHERE e.issue_id = ? ORDER BY e.id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find issue timeline: %w", err)
+	}
+	events := make([]*workspace.IssueEvent, len(rows))
+	for n, r := range rows {
+		if r.hasActor {
+			r.actor.PasswordHash = ""
+			r.e.Actor = &r.actor
+		}
+		events[n] = &r.e
+	}
+	return events, nil
+}
+
+// recordIssueEvent stores e on its issue's timeline as the actor's, at the
+// transaction's time, setting its ID, actor and time.
+func (tx *Tx) recordIssueEvent(ctx context.Context, actor workspace.Actor, e *workspace.IssueEvent) error {
+	e.ActorID, e.CreatedAt = actor.AccountID, tx.now
+	res, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO issue_events (issue_id, kind, actor_id, body, from_value, to_value, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.IssueID, e.Kind, e.ActorID, e.Body, e.FromValue, e.ToValue, e.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("sqlite: record issue event: %w", err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("sqlite: record issue event: %w", err)
+	}
+	return nil
+}
+
+// touchIssue sets issue id's time of last change, by which lists order.
+func (tx *Tx) touchIssue(ctx context.Context, id int64) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE issues SET updated_at = ? WHERE id = ?`, tx.now, id); err != nil {
+		return fmt.Errorf("sqlite: update issue: %w", err)
+	}
+	return nil
+}
+
+// ChangeIssueStatus moves issue id to status to, with reason
+// (CanChangeIssue, workspace.CheckTransition), records a status event and
+// notifies the issue's followers but the actor (issue_status). Ending an
+// issue sets its ClosedAt; reopening it clears it. The reason is stored
+// as the issue's StatusReason and is the event's Body.
+func (db *DB) ChangeIssueStatus(ctx context.Context, actor workspace.Actor, id int64, to workspace.IssueStatus, reason string) (*IssueChange, error) {
+	var change *IssueChange
+	err := db.withIssueTx(ctx, func(tx *Tx) error {
+		actor, before, err := tx.findIssueForChange(ctx, actor, id, workspace.CanChangeIssue)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CheckTransition(before.Status, to, &reason); err != nil {
+			return err
+		}
+		after := *before
+		after.Status, after.StatusReason, after.UpdatedAt, after.ClosedAt = to, reason, tx.now, nil
+		if to.Ended() {
+			now := tx.now
+			after.ClosedAt = &now
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE issues SET status = ?, status_reason = ?, closed_at = ?, updated_at = ? WHERE id = ?`,
+			after.Status, after.StatusReason, after.ClosedAt, after.UpdatedAt, id); err != nil {
+			return fmt.Errorf("sqlite: change issue status: %w", err)
+		}
+		event := &workspace.IssueEvent{IssueID: id, Kind: workspace.EventStatus, Body: reason, FromValue: string(before.Status), ToValue: string(to)}
+		if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
+			return err
+		}
+		change = &IssueChange{Event: event}
+		if change.Notified, err = tx.notifyFollowers(ctx, workspace.NotifyIssueStatus, event, actorAccountID(actor)); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueStatus, "issue", id, auditIssue(before), auditIssue(&after))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return change, nil
+}
+
+// AssignIssue makes organisationID (nil: nobody) the owner of issue id
+// (CanChangeIssue; the organisation must be active), records an
+// assignment event and notifies the new owner's members but the actor
+// (issue_assigned). The event's FromValue and ToValue are the former and
+// new owners' ids ("" for nobody). Assigning the owner the issue already
+// has writes nothing: its IssueChange has no event.
+func (db *DB) AssignIssue(ctx context.Context, actor workspace.Actor, id int64, organisationID *int64) (*IssueChange, error) {
+	var change *IssueChange
+	err := db.withIssueTx(ctx, func(tx *Tx) error {
+		actor, before, err := tx.findIssueForChange(ctx, actor, id, workspace.CanChangeIssue)
+		if err != nil {
+			return err
+		}
+		if organisationID != nil {
+			if err := checkIssueOwnerUsable(ctx, tx.tx, *organisationID); err != nil {
+				return err
+			}
+		}
+		change = &IssueChange{}
+		if idString(before.OwnerOrganisationID) == idString(organisationID) {
+			return nil
+		}
+		after := *before
+		after.OwnerOrganisationID, after.UpdatedAt = organisationID, tx.now
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE issues SET owner_organisation_id = ?, updated_at = ? WHERE id = ?`,
+			organisationID, after.UpdatedAt, id); err != nil {
+			return fmt.Errorf("sqlite: assign issue: %w", err)
+		}
+		event := &workspace.IssueEvent{IssueID: id, Kind: workspace.EventAssignment,
+			FromValue: idString(before.OwnerOrganisationID), ToValue: idString(organisationID)}
+		if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
+			return err
+		}
+		change.Event = event
+		if organisationID != nil {
+			if change.Notified, err = tx.notifyOwnerMembers(ctx, workspace.NotifyIssueAssigned, event, *organisationID, actorAccountID(actor)); err != nil {
+				return err
+			}
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueAssign, "issue", id, auditIssue(before), auditIssue(&after))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return change, nil
+}
+
+// idString returns id in decimal, or "" for nil.
+func idString(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return strconv.FormatInt(*id, 10)
+}
+
+// actorAccountID returns the actor's account id, or 0 for the system,
+// which no notification is kept from.
+func actorAccountID(actor workspace.Actor) int64 {
+	if actor.AccountID == nil {
+		return 0
+	}
+	return *actor.AccountID
+}
+
+// issueCommentAudit is what the audit log keeps of a comment on an issue.
+type issueCommentAudit struct {
+	EventID int64  `json:"event_id"`
+	Body    string `json:"body"`
+}
+
+// CommentIssue adds a comment to issue id's timeline (CanCommentIssue,
+// workspace.CheckIssueComment); the actor then follows the issue, and its
+// other followers are notified (issue_comment). The issue counts as
+// changed (its UpdatedAt), and its comments are searched with it.
+func (db *DB) CommentIssue(ctx context.Context, actor workspace.Actor, id int64, body string) (*IssueChange, error) {
+	var change *IssueChange
+	err := db.withIssueTx(ctx, func(tx *Tx) error {
+		actor, _, err := tx.findIssueForChange(ctx, actor, id, workspace.CanCommentIssue)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CheckIssueComment(&body); err != nil {
+			return err
+		}
+		event := &workspace.IssueEvent{IssueID: id, Kind: workspace.EventComment, Body: body}
+		if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
+			return err
+		}
+		if err := tx.touchIssue(ctx, id); err != nil {
+			return err
+		}
+		if actor.AccountID != nil {
+			if err := tx.followIssue(ctx, id, *actor.AccountID, true); err != nil {
+				return err
+			}
+		}
+		if err := tx.indexIssue(ctx, id); err != nil {
+			return err
+		}
+		change = &IssueChange{Event: event}
+		if change.Notified, err = tx.notifyFollowers(ctx, workspace.NotifyIssueComment, event, actorAccountID(actor)); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueComment, "issue", id, nil, issueCommentAudit{event.ID, body})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return change, nil
+}
+
+// FollowIssue makes the actor follow issue id, or stop following it
+// (CanCommentIssue). Following is the actor's own setting: it is not
+// audited. The system follows nothing (EINVALID).
+func (db *DB) FollowIssue(ctx context.Context, actor workspace.Actor, id int64, follow bool) error {
+	return db.withIssueTx(ctx, func(tx *Tx) error {
+		actor, _, err := tx.findIssueForChange(ctx, actor, id, workspace.CanCommentIssue)
+		if err != nil {
+			return err
+		}
+		if actor.AccountID == nil {
+			return workspace.Errorf(workspace.EINVALID, "Only an account follows an issue.")
+		}
+		return tx.followIssue(ctx, id, *actor.AccountID, follow)
+	})
+}
+
+// followIssue makes accountID follow issue id, or stop following it.
+func (tx *Tx) followIssue(ctx context.Context, id, accountID int64, follow bool) error {
+	query := `INSERT INTO issue_followers (issue_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING`
+	if !follow {
+		query = `DELETE FROM issue_followers WHERE issue_id = ? AND account_id = ?`
+	}
+	if _, err := tx.tx.ExecContext(ctx, query, id, accountID); err != nil {
+		return fmt.Errorf("sqlite: follow issue: %w", err)
+	}
+	return nil
+}
+
+// IsFollowingIssue reports whether accountID follows issue id.
+func (db *DB) IsFollowingIssue(ctx context.Context, accountID, id int64) (bool, error) {
+	var n int
+	if err := db.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM issue_followers WHERE issue_id = ? AND account_id = ?`, id, accountID); err != nil {
+		return false, fmt.Errorf("sqlite: is following issue: %w", err)
+	}
+	return n > 0, nil
+}
