@@ -262,6 +262,12 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 			i.ReporterID = *actor.AccountID
 		case !actor.System || i.ReporterID == 0:
 			return workspace.Errorf(workspace.EINVALID, "An issue needs a reporter.")
+		default:
+			if _, err := findAccountByID(ctx, tx.tx, i.ReporterID); workspace.ErrorCode(err) == workspace.ENOTFOUND {
+				return workspace.Errorf(workspace.EINVALID, "An issue needs a reporter.")
+			} else if err != nil {
+				return err
+			}
 		}
 		i.Status, i.StatusReason, i.ClosedAt = workspace.IssueOpen, "", nil
 		i.CreatedAt, i.UpdatedAt = tx.now, tx.now

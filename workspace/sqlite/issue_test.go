@@ -18,11 +18,11 @@ type issueWorld struct {
 	clock *testClock
 	// org has a member, a second member, the secretariat, a stakeholder
 	// and a deactivated member; other has a member and an admin.
-	org, other                                   *workspace.Organisation
-	member, member2, secretariat, stakeholder    *workspace.Account
-	inactive, otherMember, admin                 *workspace.Account
-	asMember, asMember2, asSecretariat, asStake  workspace.Actor
-	asOtherMember, asAdmin, asInactive, asNobody workspace.Actor
+	org, other                                  *workspace.Organisation
+	member, member2, secretariat, stakeholder   *workspace.Account
+	inactive, otherMember, admin                *workspace.Account
+	asMember, asMember2, asSecretariat, asStake workspace.Actor
+	asOtherMember, asAdmin, asInactive          workspace.Actor
 	// housing is a seeded category.
 	housing int64
 }
@@ -300,8 +300,11 @@ func TestCreateIssue(t *testing.T) {
 	if demo.ReporterID != w.member2.ID || !slices.Equal(change.Notified, []int64{w.member.ID, w.secretariat.ID}) {
 		t.Errorf("system's issue by %d, notified %v", demo.ReporterID, change.Notified)
 	}
+	before := mustDumpTables(t, db)
 	_, err = db.CreateIssue(ctx, systemActor, &workspace.Issue{Title: "Sans auteur", CategoryID: w.housing}, nil)
-	wantCode(t, err, workspace.EINVALID)
+	refusedUnchanged(t, db, before, err, workspace.EINVALID)
+	_, err = db.CreateIssue(ctx, systemActor, &workspace.Issue{Title: "Auteur inconnu", CategoryID: w.housing, ReporterID: 999}, nil)
+	refusedUnchanged(t, db, before, err, workspace.EINVALID)
 
 	_, err = db.FindIssueByID(ctx, 999)
 	wantCode(t, err, workspace.ENOTFOUND)
