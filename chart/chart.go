@@ -5,7 +5,7 @@
 //
 // A chart is a standalone <svg> element, width 100% with a viewBox, so it
 // scales to the width of its container, from a 360 px phone to a printed
-// page; the caller's stylesheet caps that width (about 32rem keeps the
+// page; the caller's stylesheet caps that width (about 28rem keeps the
 // text at a reading size). Every figure is written next to its bar, so
 // that the chart reads without colour; bars take their colour from CSS
 // classes (chart-bar and the Bar's own Class), and everything else from
@@ -21,7 +21,7 @@
 //
 // The stylesheet that colours a chart needs only rules such as
 //
-//	.chart { max-inline-size: 32rem; }
+//	.chart { display: block; max-inline-size: 28rem; }
 //	.chart-bar { fill: var(--accent); }
 //	.chart-bar.overdue { fill: var(--error-line); }
 //	.chart-axis { stroke: var(--line); }
@@ -40,7 +40,7 @@ import (
 // MaxLabelRunes is the number of runes of a horizontal bar's label drawn
 // before it is cut with an ellipsis; the full label stays in a <title>
 // child of the text, which browsers show as a tooltip.
-const MaxLabelRunes = 44
+const MaxLabelRunes = 40
 
 // ErrNegativeValue is wrapped by the error of a chart with a negative
 // value: counts are never negative, so one is a bug of the caller.
@@ -105,10 +105,10 @@ func Max(bars []Bar) (int, error) {
 }
 
 // The geometry, in the units of the viewBox. Text is drawn at fontSize
-// units: with the chart 400 units wide, 14 units are 12.6 px on a 360 px
-// phone and about 18 px at 32rem.
+// units: with the chart 360 units wide, 14 units are 12.8 px in the 328 px
+// a 360 px phone leaves inside a page's margins, and 17.4 px at 28rem.
 const (
-	viewWidth = 400.0
+	viewWidth = 360.0
 	padding   = 8.0
 	fontSize  = 14.0
 	// charWidth is a generous average advance of a character (digits,

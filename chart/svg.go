@@ -171,8 +171,8 @@ func (c Chart) HorizontalBars() (template.HTML, error) {
 // base line, each figure above its column and each label below it — for
 // a few buckets named by the caller, such as the age of open issues
 // ("< 1 week", "1–4 weeks", "1–3 months", "> 3 months"). Columns run from
-// the left, or from the right when RTL. A label wraps onto a second line
-// at a space and is cut with an ellipsis past that. It returns an error
+// the left, or from the right when RTL. A label wraps at spaces onto up
+// to three lines, and is cut with an ellipsis past that. It returns an error
 // for an invalid ID or a negative value.
 func (c Chart) Histogram() (template.HTML, error) {
 	largest, err := c.validate()
@@ -182,19 +182,25 @@ func (c Chart) Histogram() (template.HTML, error) {
 	const (
 		plotHeight  = 160.0
 		lineHeight  = 17.0
-		labelLines  = 2
+		labelLines  = 3
 		emptyHeight = 24.0
 	)
+	slot := (viewWidth - 2*padding) / float64(max(len(c.Bars), 1))
+	column := min(slot*0.6, 64)
+	// The labels are wrapped first: the chart is as tall as its longest.
+	labelRunes := max(int(slot/charWidth), 3)
+	labels := make([][]string, len(c.Bars))
+	truncated := make([]bool, len(c.Bars))
+	lines := 1
+	for i, b := range c.Bars {
+		labels[i], truncated[i] = wrap(b.Label, labelRunes, labelLines)
+		lines = max(lines, len(labels[i]))
+	}
 	base := padding + fontSize + figureGap + plotHeight
-	height := base + labelLines*lineHeight + padding
+	height := base + float64(lines)*lineHeight + padding
 	if largest == 0 {
 		height += emptyHeight
 	}
-	slot := (viewWidth - 2*padding) / float64(max(len(c.Bars), 1))
-	column := min(slot*0.6, 64)
-	// Labels wrap at half an em a rune, the average of Latin and Arabic
-	// text; a line of wide letters may reach into the gap between slots.
-	labelRunes := max(int(slot/(0.5*fontSize)), 3)
 
 	var w svgWriter
 	w.start(c, "chart-histogram", height, largest == 0)
@@ -214,11 +220,10 @@ func (c Chart) Histogram() (template.HTML, error) {
 		w.element("text", c.figure(b.Value),
 			"class", "chart-value", "x", num(centre), "y", num(top-figureGap), "text-anchor", "middle")
 		w.open("text", "class", "chart-label", "text-anchor", "middle")
-		lines, truncated := wrap(b.Label, labelRunes, labelLines)
-		if truncated {
+		if truncated[i] {
 			w.element("title", b.Label)
 		}
-		for j, line := range lines {
+		for j, line := range labels[i] {
 			w.element("tspan", isolate(line), "x", num(centre), "y", num(base+float64(j+1)*lineHeight))
 		}
 		w.close("text")
