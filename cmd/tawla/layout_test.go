@@ -24,6 +24,7 @@ var importRules = map[string][]string{
 	"collab":               {"live", "workspace", "workspace/change", "workspace/sqlite"},
 	"server":               {"live", "collab", "workspace", "workspace/change", "workspace/diff", "workspace/sqlite", "web"},
 	"web":                  {},
+	"chart":                {},
 	"demo":                 {"workspace", "workspace/diff", "workspace/sqlite"},
 	"client":               {"workspace/change"},
 	"cmd/tawla":            {"server", "collab", "live", "workspace", "workspace/sqlite", "demo"},
