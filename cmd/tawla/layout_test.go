@@ -22,7 +22,7 @@ var importRules = map[string][]string{
 	"schema":               {},
 	"live":                 {"workspace"},
 	"collab":               {"live", "workspace", "workspace/change", "workspace/sqlite"},
-	"server":               {"live", "collab", "workspace", "workspace/change", "workspace/diff", "workspace/sqlite", "web"},
+	"server":               {"live", "collab", "workspace", "workspace/change", "workspace/diff", "workspace/sqlite", "web", "chart"},
 	"web":                  {},
 	"chart":                {},
 	"demo":                 {"workspace", "workspace/diff", "workspace/sqlite"},
