@@ -293,7 +293,9 @@ func TestRecordDecision(t *testing.T) {
 		doc := *tb.mustRecord(t, m.ID).Meeting.MinutesDocumentID
 		write := func(d *workspace.Decision, seq int64, from int) error {
 			return db.AppendDocument(ctx, doc, sqlite.DocumentAppend{From: from, Updates: typedUpdates("server", seq, 1, tb.secretariat.ID),
-				Within: func(ctx context.Context, tx *sqlite.Tx, version int) error { return tx.RecordDecision(ctx, tb.staff, d) }})
+				Within: func(ctx context.Context, tx *sqlite.Tx, version int) error {
+					return tx.RecordDecision(ctx, tb.staff, d)
+				}})
 		}
 		dump := mustDumpTables(t, db)
 		bad := &workspace.Decision{AgendaItemID: item.ID, Text: "", Outcome: workspace.OutcomeAdopted}
