@@ -105,8 +105,14 @@ func Snippet(text string, terms []string, maxRunes int) []Fragment {
 	for _, a := range anchors {
 		lo, hi := a, a
 		if span(a, a) <= maxRunes {
-			// A little context before the anchor, as much after it as
-			// fits, and what is left before it when the text ends.
+			// The matches that fit after the anchor, then a little
+			// context before it, as much after the last match as fits,
+			// and what is left before it when the text ends.
+			for w := a + 1; w < len(words) && span(a, w) <= maxRunes; w++ {
+				if segs[words[w]].mask != 0 {
+					hi = w
+				}
+			}
 			for lo > 0 && pre[words[a]]-pre[first(lo-1)] <= maxRunes/4 && span(lo-1, hi) <= maxRunes {
 				lo--
 			}
@@ -115,6 +121,11 @@ func Snippet(text string, terms []string, maxRunes int) []Fragment {
 			}
 			for lo > 0 && span(lo-1, hi) <= maxRunes {
 				lo--
+			}
+			// Not "… toujours l…": an elided article goes with the word
+			// after it, or not at all.
+			if hi > a && hi < len(words)-1 && segs[words[hi]].mask == 0 && elided(segs[words[hi]+1].text) {
+				hi--
 			}
 		}
 		var mask uint64
@@ -205,6 +216,12 @@ func segments(text string, terms []string) []segment {
 	}
 	add(text[start:], word)
 	return segs
+}
+
+// elided reports whether the gap starts with an apostrophe, which makes
+// the word before it an elided article or pronoun (l', d', qu').
+func elided(gap string) bool {
+	return strings.HasPrefix(gap, "'") || strings.HasPrefix(gap, "’")
 }
 
 // snippetTerms returns the normalised words of terms, each once, at most
