@@ -219,8 +219,8 @@ type segment struct {
 // that no boundary falls inside a letter with its marks or inside an
 // emoji sequence.
 func segments(text string, terms []string) []segment {
-	var segs []segment
-	masks := map[string]uint64{} // a text repeats its words
+	segs := make([]segment, 0, len(text)/4) // a word and a gap: 7 or 8 bytes of French
+	masks := map[string]uint64{}            // a text repeats its words
 	add := func(s string, word bool) {
 		seg := segment{text: s, word: word}
 		if word {
@@ -290,6 +290,9 @@ func joinsPrevious(r rune) bool {
 // collapseSpace returns s with each run of white space replaced by one
 // space.
 func collapseSpace(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && unicode.IsSpace(r) }) && !strings.Contains(s, "  ") {
+		return s // most gaps: one space, with or without punctuation
+	}
 	var b strings.Builder
 	space := false
 	for _, r := range s {

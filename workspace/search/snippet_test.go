@@ -205,3 +205,23 @@ func cutCleanly(whole, passage string) bool {
 	}
 	return false
 }
+
+// BenchmarkSnippet cuts a snippet from a long procedure-sized text (about
+// 60 KB) in which the terms match often.
+func BenchmarkSnippet(b *testing.B) {
+	text := strings.Repeat(minutes+" "+minutesAR+" ", 100)
+	terms := Terms("élève diplôme الهجرة")
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Snippet(text, terms, DefaultSnippetRunes)
+	}
+}
+
+// BenchmarkNormalize normalises the same text, as indexing does.
+func BenchmarkNormalize(b *testing.B) {
+	text := strings.Repeat(minutes+" "+minutesAR+" ", 100)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Normalize(text)
+	}
+}
