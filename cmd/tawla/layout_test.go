@@ -18,6 +18,7 @@ var importRules = map[string][]string{
 	"workspace":            {"workspace/change"},
 	"workspace/change":     {},
 	"workspace/diff":       {"workspace/change"},
+	"workspace/search":     {},
 	"workspace/sqlite":     {"workspace", "workspace/change", "schema"},
 	"schema":               {},
 	"live":                 {"workspace"},
