@@ -10,6 +10,14 @@
 // and Arabic words their form without short vowels and with the common
 // spelling variants unified, so that "élève", "Eleve" and "ÉLÈVE" are one
 // word, and "مُهَاجِر" and "مهاجر", "الهجرة" and "الهجره", are one word.
+// Since the table holds the normalised text, FTS5's own snippet() and
+// highlight() would show it without its accents and vowels: Snippet cuts
+// the passage from the original text instead.
+//
+// Whatever is indexed can be found, and whatever is given to Snippet can
+// be shown: the store indexes, for each audience, only what that audience
+// may read (never an issue's private fields in an index that
+// stakeholders or the public search).
 //
 // Words are what FTS5's unicode61 tokenizer calls tokens: maximal runs of
 // letters (L*), numbers (N*) and private-use characters (Co); everything
@@ -51,22 +59,25 @@ import (
 //  7. canonical composition (NFC), which puts back what NFD took apart
 //     without marks (Hangul syllables).
 //
-// The set is conservative: the bare hamza ء, the hamza on the line, and
-// letters that change a word's sense (ه and ة aside, which Arabic spelling
-// itself confuses at the end of a word) are left alone; no word is
-// stemmed, so "هجرة" does not find "الهجرة", nor "élève" "élèves" unless
-// the query is a prefix (MatchExpression).
+// The set is conservative: it unifies only what Arabic writers
+// themselves write either way (the seat of a hamza, the forms of alef,
+// final ى and ي, final ة and ه) and what keyboards vary (Persian yeh and
+// keheh). The bare hamza ء stays; ؤ and ئ become و and ي, not one
+// another, so مسؤول and مسئول remain two words. No word is stemmed:
+// "هجرة" does not find "الهجرة", nor "élèves" "élève" (MatchExpression
+// makes every term a prefix, so "élève" does find "élèves").
 //
-// Word boundaries and punctuation are kept, so that FTS5's tokenizer
-// splits the normalised text where it would have split the original,
-// with two exceptions: an invisible character of step 6 inside a word
-// joins its halves into one word ("ré\u00ADgion" is "region"), and a
-// compatibility character may expand into several words (the ligature ﷺ
-// becomes four Arabic words). Lengths are not kept: removing marks and
-// tatweel shortens the text, and œ, ß, ligatures and some compatibility
-// characters lengthen it, so an offset in the normalised text means
-// nothing in the original; Snippet works on the original text word by
-// word for that reason. Normalize is idempotent.
+// Word boundaries and punctuation are kept: FTS5's tokenizer splits the
+// normalised text where a reader sees words in the original, a letter
+// with its marks being part of its word. There are two exceptions: an
+// invisible character of step 6 inside a word joins its halves into one
+// word ("ré\u00ADgion" is "region"), and a compatibility character may
+// expand into several words (the ligature ﷺ becomes four Arabic words).
+// Lengths are not kept: removing marks and tatweel shortens the text, and
+// œ, ß, ligatures and some compatibility characters lengthen it, so an
+// offset in the normalised text means nothing in the original; Snippet
+// works on the original text word by word for that reason. Normalize is
+// idempotent.
 func Normalize(text string) string {
 	if isASCII(text) {
 		return strings.ToLower(text)

@@ -46,8 +46,11 @@ const DefaultSnippetRunes = 160
 // first match; a text without any match gives its beginning. It is cut
 // only between a word and the punctuation or space beside it, never inside
 // a word, a UTF-8 sequence or a letter with its combining marks, except
-// that a single word longer than maxRunes is cut after a whole letter and
-// its marks. Snippet of a text with nothing but space is nil.
+// that a single word longer than maxRunes is shown alone, cut after a
+// whole letter and its marks (its fragment is a Match if the word is),
+// and a letter with more marks than maxRunes is kept whole, the only case
+// where a snippet is longer. Snippet of a text with nothing but space is
+// nil.
 //
 // Snippet knows nothing of who may read what: the caller gives it only
 // text that every reader of the results may see (never an issue's private
@@ -101,32 +104,74 @@ func Snippet(text string, terms []string, maxRunes int) []Fragment {
 	if len(anchors) == 0 {
 		anchors = []int{0}
 	}
-	bestLo, bestHi, bestTerms, bestCount := -1, -1, -1, -1
+	// The best anchor is the one whose window forward, as long as
+	// maxRunes allows, holds the most different terms, then the most
+	// matching words, the earliest of equals; two pointers count them.
+	best, bestTerms, bestCount := anchors[0], -1, -1
+	var perTerm [64]int
+	distinct, count := 0, 0
+	tally := func(w, delta int) {
+		m := segs[words[w]].mask
+		if m == 0 {
+			return
+		}
+		count += delta
+		for ; m != 0; m &= m - 1 {
+			i := bits.TrailingZeros64(m)
+			if delta > 0 && perTerm[i] == 0 {
+				distinct++
+			}
+			perTerm[i] += delta
+			if delta < 0 && perTerm[i] == 0 {
+				distinct--
+			}
+		}
+	}
+	lo, end := 0, 0 // words[lo:end] are counted
 	for _, a := range anchors {
-		lo, hi := a, a
-		if span(a, a) <= maxRunes {
-			// A little context before the anchor, as much after it as
-			// fits, and what is left before it when the text ends.
-			for lo > 0 && pre[words[a]]-pre[first(lo-1)] <= maxRunes/4 && span(lo-1, hi) <= maxRunes {
-				lo--
-			}
-			for hi < len(words)-1 && span(lo, hi+1) <= maxRunes {
-				hi++
-			}
-			for lo > 0 && span(lo-1, hi) <= maxRunes {
-				lo--
+		for ; lo < a; lo++ {
+			if lo < end {
+				tally(lo, -1)
 			}
 		}
-		var mask uint64
-		count := 0
-		for w := lo; w <= hi; w++ {
-			if m := segs[words[w]].mask; m != 0 {
-				mask |= m
-				count++
+		end = max(end, a)
+		for end < len(words) && span(a, end) <= maxRunes {
+			tally(end, +1)
+			end++
+		}
+		n, c := distinct, count
+		if end == a { // the anchor alone is longer than maxRunes
+			n, c = bits.OnesCount64(segs[words[a]].mask), 1
+		}
+		if n > bestTerms || n == bestTerms && c > bestCount {
+			best, bestTerms, bestCount = a, n, c
+		}
+	}
+
+	// The window: the matches that fit after the anchor, then a little
+	// context before it, as much after the last match as fits, and what
+	// is left before it when the text ends.
+	a := best
+	bestLo, bestHi := a, a
+	if span(a, a) <= maxRunes {
+		for w := a + 1; w < len(words) && span(a, w) <= maxRunes; w++ {
+			if segs[words[w]].mask != 0 {
+				bestHi = w
 			}
 		}
-		if n := bits.OnesCount64(mask); n > bestTerms || n == bestTerms && count > bestCount {
-			bestLo, bestHi, bestTerms, bestCount = lo, hi, n, count
+		for bestLo > 0 && pre[words[a]]-pre[first(bestLo-1)] <= maxRunes/4 && span(bestLo-1, bestHi) <= maxRunes {
+			bestLo--
+		}
+		for bestHi < len(words)-1 && span(bestLo, bestHi+1) <= maxRunes {
+			bestHi++
+		}
+		for bestLo > 0 && span(bestLo-1, bestHi) <= maxRunes {
+			bestLo--
+		}
+		// Not "… toujours l…": an elided article goes with the word
+		// after it, or not at all.
+		if bestHi > a && bestHi < len(words)-1 && segs[words[bestHi]].mask == 0 && elided(segs[words[bestHi]+1].text) {
+			bestHi--
 		}
 	}
 
@@ -174,17 +219,23 @@ type segment struct {
 // that no boundary falls inside a letter with its marks or inside an
 // emoji sequence.
 func segments(text string, terms []string) []segment {
-	var segs []segment
+	segs := make([]segment, 0, len(text)/4) // a word and a gap: 7 or 8 bytes of French
+	masks := map[string]uint64{}            // a text repeats its words
 	add := func(s string, word bool) {
 		seg := segment{text: s, word: word}
 		if word {
-			for _, tok := range tokens(Normalize(s)) {
-				for i, term := range terms {
-					if matchesTerm(tok, term) {
-						seg.mask |= 1 << i
+			m, ok := masks[s]
+			if !ok {
+				for _, tok := range tokens(Normalize(s)) {
+					for i, term := range terms {
+						if matchesTerm(tok, term) {
+							m |= 1 << i
+						}
 					}
 				}
+				masks[s] = m
 			}
+			seg.mask = m
 		} else {
 			seg.text = collapseSpace(s)
 		}
@@ -205,6 +256,12 @@ func segments(text string, terms []string) []segment {
 	}
 	add(text[start:], word)
 	return segs
+}
+
+// elided reports whether the gap starts with an apostrophe, which makes
+// the word before it an elided article or pronoun (l', d', qu').
+func elided(gap string) bool {
+	return strings.HasPrefix(gap, "'") || strings.HasPrefix(gap, "’")
 }
 
 // snippetTerms returns the normalised words of terms, each once, at most
@@ -233,6 +290,9 @@ func joinsPrevious(r rune) bool {
 // collapseSpace returns s with each run of white space replaced by one
 // space.
 func collapseSpace(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && unicode.IsSpace(r) }) && !strings.Contains(s, "  ") {
+		return s // most gaps: one space, with or without punctuation
+	}
 	var b strings.Builder
 	space := false
 	for _, r := range s {
@@ -250,8 +310,8 @@ func collapseSpace(s string) string {
 }
 
 // cutRunes returns the beginning of s, at most max runes long, not ending
-// between a character and its combining marks (unless s starts with more
-// marks than max).
+// between a character and its combining marks; when the first character
+// with its marks is longer than max on its own, it is all of it.
 func cutRunes(s string, max int) string {
 	n := 0
 	cut := len(s)
@@ -270,7 +330,15 @@ func cutRunes(s string, max int) string {
 		_, size := utf8.DecodeLastRuneInString(s[:end])
 		end -= size
 	}
-	return s[:cut]
+	_, end := utf8.DecodeRuneInString(s)
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		if !joinsPrevious(r) {
+			break
+		}
+		end += size
+	}
+	return s[:end]
 }
 
 // fragments returns the fragments of segs[s0..s1]: matching words on their

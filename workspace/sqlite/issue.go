@@ -154,11 +154,6 @@ func findIssueDelegations(ctx context.Context, q sqlx.QueryerContext, issues []*
 	return rows.Err()
 }
 
-// placeholders returns n comma-separated question marks, for IN (…).
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
 func findIssueByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Issue, error) {
 	issues, err := findIssues(ctx, q, issueFrom, []string{"i.id = ?"}, []any{id}, issueOrder, 0, 0)
 	if err != nil {

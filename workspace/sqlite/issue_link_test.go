@@ -80,12 +80,12 @@ func TestIssueLinks(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				l := tt.link
 				_, err := db.LinkIssue(ctx, tt.actor, &l)
-				refusedUnchanged(t, db, before, err, tt.code)
+				refusedUnchanged(t, db, before, err, tt.code, "")
 			})
 		}
 		// A passage linked by a stakeholder: neither the link nor the anchor stays.
 		_, _, err := mustLinkPassage(t, db, w.asStake, lt.proc, i.ID)
-		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN)
+		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN, "")
 	})
 
 	for _, l := range []*workspace.IssueLink{
@@ -116,7 +116,7 @@ func TestIssueLinks(t *testing.T) {
 	t.Run("Duplicate", func(t *testing.T) {
 		before := mustDumpTables(t, db)
 		_, err := db.LinkIssue(ctx, w.asMember, &workspace.IssueLink{IssueID: i.ID, TargetKind: workspace.LinkMeeting, TargetID: lt.meeting})
-		refusedUnchanged(t, db, before, err, workspace.ECONFLICT)
+		refusedUnchanged(t, db, before, err, workspace.ECONFLICT, "")
 		wantRefused(t, err, workspace.ECONFLICT, "error.issue.link_exists")
 	})
 	t.Run("PassageOfAnotherDraft", func(t *testing.T) {
@@ -130,7 +130,7 @@ func TestIssueLinks(t *testing.T) {
 			_, err := tx.LinkIssuePassage(ctx, w.asMember, i.ID, lt.proc.ID, a.ID)
 			return err
 		})
-		refusedUnchanged(t, db, before, err, workspace.EINVALID)
+		refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 	})
 
 	links, err := db.FindIssueLinks(ctx, i.ID)
@@ -205,9 +205,9 @@ func TestIssueLinks(t *testing.T) {
 	// Unlinking.
 	before := mustDumpTables(t, db)
 	_, err = db.UnlinkIssue(ctx, w.asStake, links[0].ID)
-	refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN)
+	refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN, "")
 	_, err = db.UnlinkIssue(ctx, w.asMember, 999)
-	refusedUnchanged(t, db, before, err, workspace.ENOTFOUND)
+	refusedUnchanged(t, db, before, err, workspace.ENOTFOUND, "")
 	change, err = db.UnlinkIssue(ctx, w.asMember, links[0].ID)
 	if err != nil {
 		t.Fatal(err)

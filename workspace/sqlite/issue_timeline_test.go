@@ -43,7 +43,7 @@ func TestChangeIssueStatus(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := db.ChangeIssueStatus(ctx, tt.actor, tt.id, tt.to, tt.reason)
-				refusedUnchanged(t, db, before, err, tt.code)
+				refusedUnchanged(t, db, before, err, tt.code, "")
 			})
 		}
 	})
@@ -73,9 +73,9 @@ func TestChangeIssueStatus(t *testing.T) {
 	// An ended issue is reopened before anything else, with a reason.
 	before := mustDumpTables(t, db)
 	_, err = db.ChangeIssueStatus(ctx, w.asMember, i.ID, workspace.IssueClosed, "Doublon")
-	refusedUnchanged(t, db, before, err, workspace.EINVALID)
+	refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 	_, err = db.ChangeIssueStatus(ctx, w.asMember, i.ID, workspace.IssueOpen, "")
-	refusedUnchanged(t, db, before, err, workspace.EINVALID)
+	refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 	if _, err := db.ChangeIssueStatus(ctx, w.asMember, i.ID, workspace.IssueOpen, "La CIN comporte une erreur."); err != nil {
 		t.Fatal(err)
 	}
@@ -106,13 +106,13 @@ func TestAssignIssue(t *testing.T) {
 	t.Run("Refused", func(t *testing.T) {
 		before := mustDumpTables(t, db)
 		_, err := db.AssignIssue(ctx, w.asStake, i.ID, &w.other.ID)
-		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN)
+		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN, "")
 		_, err = db.AssignIssue(ctx, w.asMember, 999, &w.other.ID)
-		refusedUnchanged(t, db, before, err, workspace.ENOTFOUND)
+		refusedUnchanged(t, db, before, err, workspace.ENOTFOUND, "")
 		_, err = db.AssignIssue(ctx, w.asMember, i.ID, ptr(int64(999)))
-		refusedUnchanged(t, db, before, err, workspace.EINVALID)
+		refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 		_, err = db.AssignIssue(ctx, w.asMember, i.ID, &dormant.ID)
-		refusedUnchanged(t, db, before, err, workspace.EINVALID)
+		refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 		wantRefused(t, err, workspace.EINVALID, "error.issue.owner_invalid")
 	})
 
@@ -168,15 +168,15 @@ func TestCommentIssue(t *testing.T) {
 	t.Run("Refused", func(t *testing.T) {
 		before := mustDumpTables(t, db)
 		_, err := db.CommentIssue(ctx, w.asInactive, i.ID, "Bonjour")
-		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN)
+		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN, "")
 		_, err = db.CommentIssue(ctx, workspace.Actor{}, i.ID, "Bonjour")
-		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN)
+		refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN, "")
 		_, err = db.CommentIssue(ctx, w.asStake, 999, "Bonjour")
-		refusedUnchanged(t, db, before, err, workspace.ENOTFOUND)
+		refusedUnchanged(t, db, before, err, workspace.ENOTFOUND, "")
 		_, err = db.CommentIssue(ctx, w.asStake, i.ID, "   ")
-		refusedUnchanged(t, db, before, err, workspace.EINVALID)
+		refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 		_, err = db.CommentIssue(ctx, w.asStake, i.ID, "Bon\xffjour")
-		refusedUnchanged(t, db, before, err, workspace.EINVALID)
+		refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 	})
 
 	w.clock.Add(time.Minute)
@@ -221,11 +221,11 @@ func TestFollowIssue(t *testing.T) {
 
 	before := mustDumpTables(t, db)
 	err := db.FollowIssue(ctx, w.asInactive, i.ID, true)
-	refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN)
+	refusedUnchanged(t, db, before, err, workspace.EFORBIDDEN, "")
 	err = db.FollowIssue(ctx, w.asStake, 999, true)
-	refusedUnchanged(t, db, before, err, workspace.ENOTFOUND)
+	refusedUnchanged(t, db, before, err, workspace.ENOTFOUND, "")
 	err = db.FollowIssue(ctx, systemActor, i.ID, true)
-	refusedUnchanged(t, db, before, err, workspace.EINVALID)
+	refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 
 	for _, follow := range []bool{true, true, false, false, true} {
 		if err := db.FollowIssue(ctx, w.asStake, i.ID, follow); err != nil {
