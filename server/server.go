@@ -18,6 +18,7 @@ import (
 
 	"tawla/collab"
 	"tawla/live"
+	"tawla/meeting"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
@@ -61,6 +62,7 @@ type Server struct {
 	db       *sqlite.DB
 	hub      *live.Hub
 	collab   *collab.Authority
+	meetings *meeting.Room
 	logger   *slog.Logger
 	baseURL  *url.URL
 	pages    *pageRenderer
@@ -127,6 +129,7 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 	liveLimits.MaxMessageBytes = cfg.MaxMessageBytes
 	s.hub.SetLimits(liveLimits)
 	s.collab = collab.New(db, logger, cfg.Collab)
+	s.meetings = meeting.New(db, s.hub, logger)
 	s.registerTopics()
 	s.registerRoutes()
 	s.handler = s.withSecurityHeaders(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux)))))
