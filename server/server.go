@@ -241,6 +241,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /procedures/{id}/observations.csv", workspace.AccessAccount, s.handleObservationsExport)
 	s.handle("POST /procedures/{id}/consultation", workspace.AccessStaff, s.handleConsultationOpen)
 
+	// The live room of a meeting (handle_meeting_room.go): the page, the
+	// wall screen, and the forms that work without script.
+	s.handle("GET /meetings/{id}/room", workspace.AccessMember, s.handleMeetingRoom)
+	s.handle("GET /meetings/{id}/projector", workspace.AccessMember, s.handleMeetingProjector)
+	s.handle("POST /meetings/{id}/checkin", workspace.AccessMember, s.handleMeetingCheckIn)
+	s.handle("POST /meetings/{id}/floor", workspace.AccessMember, s.handleMeetingFloor)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.
