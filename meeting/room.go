@@ -51,7 +51,8 @@ func New(db *sqlite.DB, hub *live.Hub, logger *slog.Logger) *Room {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Room{db: db, hub: hub, logger: logger, now: time.Now}
+	// Snapshots are read on the clock the store stamps changes with.
+	return &Room{db: db, hub: hub, logger: logger, now: func() time.Time { return db.Now() }}
 }
 
 // Kind returns the live topic kind of meetings, to register with

@@ -106,7 +106,7 @@ func (s *Server) meetingRoomView(r *http.Request, p *page) (*roomView, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := s.db.Now()
 	m := rec.Meeting
 	actor := workspace.ActorFor(p.Account)
 	v := &roomView{
@@ -236,21 +236,25 @@ func (s *Server) handleMeetingFloor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor := workspace.ActorFor(currentAccount(r))
-	var notice string
+	room := "/meetings/" + strconv.FormatInt(id, 10) + "/room"
 	switch formValue(r, "action") {
 	case "ask":
-		err, notice = s.askFloor(r.Context(), actor, id), "floor_asked"
+		if err := s.askFloor(r.Context(), actor, id); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.publishMeeting(r.Context(), id)
+		redirectDone(w, r, room, "floor_asked")
 	case "withdraw":
-		err, notice = s.withdrawFloor(r.Context(), actor, id), "floor_withdrawn"
+		if err := s.withdrawFloor(r.Context(), actor, id); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.publishMeeting(r.Context(), id)
+		redirectDone(w, r, room, "floor_withdrawn")
 	default:
-		err = workspace.Invalid("action", "error.room.floor_action", "Ask for the floor or withdraw.")
+		s.renderError(w, r, workspace.Invalid("action", "error.room.floor_action", "Ask for the floor or withdraw your request."))
 	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.publishMeeting(r.Context(), id)
-	redirectDone(w, r, "/meetings/"+strconv.FormatInt(id, 10)+"/room", notice)
 }
 
 // askFloor puts the actor in the meeting's list of speakers, after
