@@ -33,6 +33,10 @@ var notices = map[string]string{
 	"suggestion_accepted": "notice.suggestion_accepted",
 	"suggestion_rejected": "notice.suggestion_rejected",
 	"consultation_opened": "notice.consultation_opened",
+	// The meeting room (handle_meeting_room.go).
+	"checked_in":      "notice.checked_in",
+	"floor_asked":     "notice.floor_asked",
+	"floor_withdrawn": "notice.floor_withdrawn",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

@@ -32,6 +32,10 @@ var enumOptions = map[string][]option{
 	"comment_status":     enumChoices(workspace.CommentStatuses, "comment.status."),
 	"answer":             enumChoices(workspace.Answers, "answer."),
 	"answered":           enumChoices([]string{"yes", "no"}, "observations.answered."),
+	// The meeting room (handle_meeting_room.go).
+	"room_status":     enumChoices(workspace.MeetingStatuses, "room.status."),
+	"room_attendance": enumChoices(workspace.Attendances, "room.attendance."),
+	"room_speaker":    enumChoices([]workspace.SpeakerStatus{workspace.SpeakerWaiting, workspace.SpeakerSpeaking}, "room.speaker."),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are
