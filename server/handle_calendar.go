@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -31,9 +33,12 @@ const feedRefresh = time.Hour
 // calendarView is the page of one's calendar feed. FeedURL is set only on
 // the page that answers the reset, the one time the token is known.
 type calendarView struct {
-	HasFeed   bool
-	FeedURL   string
-	WebcalURL string
+	HasFeed bool
+	FeedURL string
+	// WebcalURL is FeedURL with the webcal scheme, which html/template
+	// would refuse as unsafe: it is built here from the base URL and a
+	// token of URL-safe characters.
+	WebcalURL template.URL
 }
 
 // handleMeetingCalendar answers one meeting's ICS file, to download or
@@ -81,7 +86,7 @@ func (s *Server) handleCalendarReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	feed := s.feedURL(token)
-	view := calendarView{HasFeed: true, FeedURL: feed, WebcalURL: webcalURL(feed)}
+	view := calendarView{HasFeed: true, FeedURL: feed, WebcalURL: template.URL(webcalURL(feed))}
 	s.renderCalendarPage(w, r, view, "calendar.reset_done")
 }
 
@@ -244,7 +249,7 @@ func agendaItemName(it *workspace.AgendaItem, l *localizer) string {
 // on the configured base URL (Config.BaseURL), never on the request's
 // Host header, which a client chooses.
 func (s *Server) feedURL(token string) string {
-	return s.baseURL.String() + "/calendar/" + token + "/meetings.ics"
+	return s.baseURL.String() + "/calendar/" + url.PathEscape(token) + "/meetings.ics"
 }
 
 // webcalURL is feed with the webcal scheme, which calendar applications
