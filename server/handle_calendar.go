@@ -106,21 +106,26 @@ func (s *Server) renderCalendarPage(w http.ResponseWriter, r *http.Request, view
 // no longer see meetings, is the plain 404 of any unknown page.
 func (s *Server) handleCalendarFeed(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	acc, err := s.db.FindCalendarFeedAccount(ctx, r.PathValue("token"))
+	token := r.PathValue("token")
+	// An internal error is logged with the request's path: not with the
+	// token, a credential.
+	redacted := r.Clone(ctx)
+	redacted.URL.Path, redacted.URL.RawPath = "/calendar/…/meetings.ics", ""
+	acc, err := s.db.FindCalendarFeedAccount(ctx, token)
 	if err == nil && workspace.CanReadMeetings(workspace.ActorFor(acc)) != nil {
 		err = &workspace.Error{Code: workspace.ENOTFOUND, Message: "no feed"}
 	}
 	if err != nil {
 		if workspace.ErrorCode(err) != workspace.ENOTFOUND {
-			s.serverError(w, r, err)
+			s.serverError(w, redacted, err)
 			return
 		}
-		s.handleNotFound(w, r)
+		s.handleNotFound(w, redacted)
 		return
 	}
 	records, err := s.feedMeetings(ctx, acc.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serverError(w, redacted, err)
 		return
 	}
 	l := s.localizer(acc.Language)
@@ -128,7 +133,7 @@ func (s *Server) handleCalendarFeed(w http.ResponseWriter, r *http.Request) {
 	for _, rec := range records {
 		cal.Events = append(cal.Events, s.meetingEvent(rec, l))
 	}
-	s.writeCalendar(w, r, cal, `inline; filename="tawla-meetings.ics"`, "private, no-store")
+	s.writeCalendar(w, redacted, cal, `inline; filename="tawla-meetings.ics"`, "private, no-store")
 }
 
 // feedMeetings reads the meetings accountID is invited to, upcoming and of
