@@ -92,7 +92,7 @@ func (s *Server) handleCalendarReset(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderCalendarPage(w http.ResponseWriter, r *http.Request, view calendarView, notice string) {
 	p := s.newPage(r, "calendar.title")
-	p.Section = "meetings"
+	p.Section = "calendar"
 	if notice != "" {
 		p.Notice = p.T(notice)
 	}
