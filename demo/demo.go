@@ -1,7 +1,10 @@
 // Package demo fills a new Tawla database with a demo table: a plausible
 // regional coordination table of the governorate of Mahdia, with its
 // organisations in the five colleges, about twenty people, and two draft
-// procedures (one in French, one in Arabic).
+// procedures (one in French, one in Arabic), with the meetings that
+// discussed them: a plenary and an Arabic working group held and closed,
+// with their decisions, actions and minutes, and the next ones planned
+// (meetings.go).
 //
 // Everything here is demo data. The people are fictional, the associations,
 // the partner NGO and the international programme office are invented, and
@@ -200,5 +203,8 @@ func Load(ctx context.Context, db *sqlite.DB) error {
 	if err := loadVersions(ctx, db, actor); err != nil {
 		return err
 	}
-	return loadComments(ctx, db, actor)
+	if err := loadComments(ctx, db, actor); err != nil {
+		return err
+	}
+	return loadMeetings(ctx, db, actor)
 }

@@ -161,10 +161,12 @@ func TestLoad(t *testing.T) {
 			}
 			versions += len(vs)
 		}
-		// Comments and the consultation are counted by TestLoadComments.
+		// Comments and the consultation are counted by TestLoadComments,
+		// meetings and what they hold by TestLoadMeetings.
 		discussed := 0
 		for _, e := range entries {
-			if e.EntityType == "comment" || e.EntityType == "consultation" {
+			switch e.EntityType {
+			case "comment", "consultation", "meeting", "agenda_item", "decision", "action":
 				discussed++
 			}
 		}

@@ -109,6 +109,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 	toReject := matrixComment(workspace.KindSuggestion, 18, 25, "matrices")
 	// The matrix promotes this member to admin, so it is not a viewer.
 	promoted := ts.account(t, "hela.jaziri@demo.tn")
+	// Calendar: a meeting everyone with a member's access is invited to,
+	// and a feed token of the second admin (not a viewer, so that the
+	// viewers' resets leave it valid).
+	calMeeting := &workspace.Meeting{Title: "Réunion de la matrice (calendrier)", Kind: workspace.MeetingPlenary, Language: "fr",
+		StartsAt: ts.clock.Now().Add(48 * time.Hour), EndsAt: ts.clock.Now().Add(50 * time.Hour), Place: "Mahdia", QuorumRule: workspace.QuorumHalfPlusOne}
+	if err := ts.db.CreateMeeting(ctx, system, calMeeting, nil); err != nil {
+		t.Fatal(err)
+	}
+	feedToken, err := ts.db.ResetCalendarFeed(ctx, workspace.ActorFor(admin2))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	// The live room: a live meeting every member, the secretariat and
@@ -290,6 +302,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{unauth, forbidden, conflict, conflict, conflict}},
 		{route: "POST /meetings/{id}/floor", example: roomLive + "/floor", form: url.Values{"action": {"\xff"}},
 			want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+
+		// Calendar: members download a meeting's file and manage their
+		// feed; the feed itself is public, its token the credential, and
+		// an unknown token is a plain 404 for everyone.
+		{route: "GET /meetings/{id}/calendar.ics", example: "/meetings/" + id(calMeeting.ID) + "/calendar.ics", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/calendar.ics", example: "/meetings/999999/calendar.ics", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /calendar", example: "/calendar", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "POST /calendar/reset", example: "/calendar/reset", want: [5]int{unauth, forbidden, ok, ok, ok}},
+		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/" + feedToken + "/meetings.ics", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/no-such-token/meetings.ics", want: [5]int{missing, missing, missing, missing, missing}},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

@@ -248,6 +248,14 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /meetings/{id}/checkin", workspace.AccessMember, s.handleMeetingCheckIn)
 	s.handle("POST /meetings/{id}/floor", workspace.AccessMember, s.handleMeetingFloor)
 
+	// The calendar (handle_calendar.go): a meeting's ICS file, one's
+	// personal feed page and its reset, and the feed itself, public since
+	// its secret token is what authenticates a calendar application.
+	s.handle("GET /meetings/{id}/calendar.ics", workspace.AccessMember, s.handleMeetingCalendar)
+	s.handle("GET /calendar", workspace.AccessMember, s.handleCalendarPage)
+	s.handle("POST /calendar/reset", workspace.AccessMember, s.handleCalendarReset)
+	s.handle("GET /calendar/{token}/meetings.ics", workspace.AccessPublic, s.handleCalendarFeed)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.
