@@ -33,6 +33,14 @@ var notices = map[string]string{
 	"suggestion_accepted": "notice.suggestion_accepted",
 	"suggestion_rejected": "notice.suggestion_rejected",
 	"consultation_opened": "notice.consultation_opened",
+	// Agendas, decisions and actions.
+	"agenda_item_added":   "notice.agenda_item_added",
+	"agenda_item_saved":   "notice.agenda_item_saved",
+	"agenda_item_deleted": "notice.agenda_item_deleted",
+	"agenda_item_moved":   "notice.agenda_item_moved",
+	"decision_recorded":   "notice.decision_recorded",
+	"action_added":        "notice.action_added",
+	"action_saved":        "notice.action_saved",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

@@ -32,6 +32,11 @@ var enumOptions = map[string][]option{
 	"comment_status":     enumChoices(workspace.CommentStatuses, "comment.status."),
 	"answer":             enumChoices(workspace.Answers, "answer."),
 	"answered":           enumChoices([]string{"yes", "no"}, "observations.answered."),
+	// Decisions and actions of meetings; the actions page filters by
+	// status, or by every pending status at once.
+	"decision_outcome":     enumChoices(workspace.DecisionOutcomes, "decision.outcome."),
+	"action_status":        enumChoices(workspace.ActionStatuses, "actions.status."),
+	"action_status_filter": append([]option{{Value: actionFilterPending, LabelKey: "actions.filter.pending"}}, enumChoices(workspace.ActionStatuses, "actions.status.")...),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are

@@ -238,6 +238,21 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /procedures/{id}/observations.csv", workspace.AccessAccount, s.handleObservationsExport)
 	s.handle("POST /procedures/{id}/consultation", workspace.AccessStaff, s.handleConsultationOpen)
 
+	// A meeting's agenda, its decisions (written into its minutes), the
+	// actions they call for, and its printed minutes (handle_agenda.go,
+	// handle_decision.go, handle_action.go). Members read; the secretariat
+	// changes; an organisation's members report on their own actions.
+	s.handle("POST /meetings/{id}/items", workspace.AccessStaff, s.handleAgendaItemAdd)
+	s.handle("GET /meetings/{id}/items/{item}/edit", workspace.AccessStaff, s.handleAgendaItemEdit)
+	s.handle("POST /meetings/{id}/items/{item}", workspace.AccessStaff, s.handleAgendaItemUpdate)
+	s.handle("POST /meetings/{id}/items/{item}/delete", workspace.AccessStaff, s.handleAgendaItemDelete)
+	s.handle("POST /meetings/{id}/items/{item}/move", workspace.AccessStaff, s.handleAgendaItemMove)
+	s.handle("POST /meetings/{id}/items/{item}/decision", workspace.AccessStaff, s.handleDecisionRecord)
+	s.handle("POST /meetings/{id}/items/{item}/actions", workspace.AccessStaff, s.handleActionAdd)
+	s.handle("GET /meetings/{id}/minutes/print", workspace.AccessMember, s.handleMinutesPrint)
+	s.handle("GET /actions", workspace.AccessMember, s.handleActionList)
+	s.handle("POST /actions/{id}", workspace.AccessMember, s.handleActionUpdate)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.
