@@ -126,11 +126,19 @@ func (s *Server) findActionsPage(ctx context.Context, filter sqlite.ActionFilter
 		*total = n
 		return actions, err
 	}
-	// The actions of the table number in the hundreds at most.
-	filter.Limit = 100_000
-	all, _, err := s.db.FindActions(ctx, filter)
-	if err != nil {
-		return nil, err
+	// The store filters by pending or not, a page of at most 200 at a
+	// time; the actions of the table number in the hundreds, so they are
+	// read whole here and kept by status.
+	var all []*workspace.Action
+	for filter.Limit, filter.Offset = 200, 0; ; filter.Offset += filter.Limit {
+		actions, n, err := s.db.FindActions(ctx, filter)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, actions...)
+		if len(actions) == 0 || filter.Offset+len(actions) >= n {
+			break
+		}
 	}
 	var kept []*workspace.Action
 	for _, a := range all {

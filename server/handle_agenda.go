@@ -99,9 +99,6 @@ func (s *Server) agendaFor(ctx context.Context, p *page, rec *workspace.MeetingR
 		}
 		if it.Decision != nil {
 			row.DecisionActions = it.Decision.Actions
-			if len(row.DecisionActions) == 0 && it.Kind != workspace.ItemMattersArising {
-				row.DecisionActions = it.Actions
-			}
 		}
 		v.Rows = append(v.Rows, row)
 	}
