@@ -38,6 +38,10 @@ func newMeetingTable(t *testing.T) *meetingTable {
 	if err := db.UpdateAccount(context.Background(), systemActor, tb.inactive); err != nil {
 		t.Fatal(err)
 	}
+	// A password, which no meeting read may carry along.
+	if err := db.SetPassword(context.Background(), systemActor, tb.member.ID, "$argon2id$v=19$m=65536,t=1,p=4$c2FsdA$aGFzaA"); err != nil {
+		t.Fatal(err)
+	}
 	tb.staff = workspace.ActorFor(tb.secretariat)
 	tb.memberActor = workspace.ActorFor(tb.member)
 	tb.stakeholderActor = workspace.ActorFor(tb.outsider)
@@ -157,6 +161,9 @@ func TestCreateMeeting(t *testing.T) {
 			t.Errorf("invitees = %v, want %v", ids, want)
 		}
 		for _, inv := range got.Invitees {
+			if inv.Account != nil && inv.Account.PasswordHash != "" {
+				t.Errorf("invitee %d read with its password hash", inv.AccountID)
+			}
 			if inv.Attendance != workspace.AttendanceInvited || inv.Account == nil || inv.Account.Organisation == nil || inv.Account.Organisation.ID != inv.Account.OrganisationID {
 				t.Errorf("invitee %+v", inv)
 			}
