@@ -32,6 +32,12 @@ var enumOptions = map[string][]option{
 	"comment_status":     enumChoices(workspace.CommentStatuses, "comment.status."),
 	"answer":             enumChoices(workspace.Answers, "answer."),
 	"answered":           enumChoices([]string{"yes", "no"}, "observations.answered."),
+	// Meetings.
+	"meeting_kind":   enumChoices(workspace.MeetingKinds, "meeting.kind."),
+	"meeting_status": enumChoices(workspace.MeetingStatuses, "meeting.status."),
+	"quorum_rule":    enumChoices(workspace.QuorumRules, "quorum.rule."),
+	"attendance":     enumChoices(workspace.Attendances, "attendance."),
+	"meeting_when":   enumChoices([]string{"upcoming", "past"}, "meetings.when."),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are
