@@ -570,9 +570,9 @@ func (p *page) AgendaItemTitle(it *workspace.AgendaItem) string {
 func agendaItemTitle(l *localizer, it *workspace.AgendaItem) string {
 	switch it.Kind {
 	case workspace.ItemMinutesApproval:
-		return l.T("agenda.item.minutes_approval", "Meeting", it.SourceMeetingTitle)
+		return l.T("meeting.item.minutes_approval", "Name", it.SourceMeetingTitle)
 	case workspace.ItemMattersArising:
-		return l.T("agenda.item.matters_arising", "Meeting", it.SourceMeetingTitle)
+		return l.T("meeting.item.matters_arising", "Name", it.SourceMeetingTitle)
 	}
 	return it.Title
 }

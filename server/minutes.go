@@ -50,7 +50,7 @@ func (s *Server) minutesPrefill(rec *workspace.MeetingRecord) string {
 	lang := minutesLanguage(m)
 	l := s.localizer(lang)
 	var b strings.Builder
-	b.WriteString("# " + l.T("minutes.heading", "Title", oneLine(m.Title)) + "\n\n")
+	b.WriteString("# " + l.T("minutes.heading", "Name", oneLine(m.Title)) + "\n\n")
 	line := func(labelKey, value string) {
 		b.WriteString("- **" + l.T(labelKey) + "** " + value + "\n")
 	}

@@ -38,6 +38,10 @@ var enumOptions = map[string][]option{
 	"quorum_rule":    enumChoices(workspace.QuorumRules, "quorum.rule."),
 	"attendance":     enumChoices(workspace.Attendances, "attendance."),
 	"meeting_when":   enumChoices([]string{"upcoming", "past"}, "meetings.when."),
+	// Named on the meeting page's own agenda, until the shared agenda
+	// partial (web/templates/common/agenda.html) replaces it.
+	"meeting_decision_outcome": enumChoices(workspace.DecisionOutcomes, "meeting.outcome."),
+	"meeting_action_status":    enumChoices(workspace.ActionStatuses, "meeting.action_status."),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are
