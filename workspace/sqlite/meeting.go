@@ -1,245 +1,555 @@
 package sqlite
 
-// The store of meetings. The signatures below are the contract the server,
-// the live room (package meeting) and the demo build on; every method is
-// one transaction and, when it changes something, takes the Actor, reads
-// its account again, checks the workspace rule (CanManageMeetings,
+// The store of meetings. The methods are the contract the server, the live
+// room (package meeting) and the demo build on; every method is one
+// transaction and, when it changes something, takes the Actor, reads its
+// account again, checks the workspace rule (CanManageMeetings,
 // CanChangeMeeting, CanStartMeeting, CanRunMeeting, CanTakePart,
 // CanUpdateAction, CanReadMeetings where an actor is given), writes and
-// audits (workspace.AuditMeeting*, AuditAgenda*, …).
+// audits (workspace.AuditMeeting*, AuditAgenda*, …). This file holds the
+// meetings themselves, their invitees and the record a page reads; the
+// agenda, attendance, live room, decisions and calendar feeds have files
+// of their own.
 
 import (
 	"context"
-	"errors"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
 
-var errMeetingsNotYet = errors.New("sqlite: meetings: not implemented yet")
+// meetingColumns are the columns of a meeting (m) that meetingFields scans
+// into, in the same order.
+const meetingColumns = `m.id, m.title, m.kind, m.language, m.starts_at, m.ends_at, m.place, m.online_link, m.status, m.quorum_rule,
+	m.minutes_document_id, m.minutes_approved_at, m.current_item_id, m.current_item_since, m.started_at, m.closed_at,
+	m.carried_over, m.created_by, m.created_at, m.updated_at`
+
+// meetingFields returns the fields of m that meetingColumns are scanned
+// into, in order.
+func meetingFields(m *workspace.Meeting) []any {
+	return []any{&m.ID, &m.Title, &m.Kind, &m.Language, &m.StartsAt, &m.EndsAt, &m.Place, &m.OnlineLink, &m.Status, &m.QuorumRule,
+		&m.MinutesDocumentID, &m.MinutesApprovedAt, &m.CurrentItemID, &m.CurrentItemSince, &m.StartedAt, &m.ClosedAt,
+		&m.CarriedOver, &m.CreatedBy, &m.CreatedAt, &m.UpdatedAt}
+}
+
+// meetingAudit is the part of a meeting the audit log keeps.
+type meetingAudit struct {
+	Title      string    `json:"title"`
+	Kind       string    `json:"kind"`
+	Language   string    `json:"language"`
+	StartsAt   time.Time `json:"starts_at"`
+	EndsAt     time.Time `json:"ends_at"`
+	Place      string    `json:"place,omitempty"`
+	OnlineLink string    `json:"online_link,omitempty"`
+	Status     string    `json:"status"`
+	QuorumRule string    `json:"quorum_rule"`
+	// Invitees are kept when the meeting is created.
+	Invitees []int64 `json:"invitees,omitempty"`
+}
+
+func auditMeeting(m *workspace.Meeting) meetingAudit {
+	return meetingAudit{Title: m.Title, Kind: string(m.Kind), Language: m.Language, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
+		Place: m.Place, OnlineLink: m.OnlineLink, Status: string(m.Status), QuorumRule: string(m.QuorumRule)}
+}
+
+// inviteesAudit is the list of invited accounts the audit log keeps.
+type inviteesAudit struct {
+	Invitees []int64 `json:"invitees"`
+}
 
 // MeetingFilter selects meetings; zero fields select every meeting.
 type MeetingFilter struct {
 	// When is "upcoming" (not closed, ending at or after Now), "past"
 	// (closed, or ended before Now) or "" for both. Upcoming meetings come
-	// soonest first, past ones latest first.
+	// soonest first, past ones (and both together) latest first. Now
+	// defaults to the store's clock.
 	When string
 	Now  time.Time
 	Kind workspace.MeetingKind
 	// InvitedAccountID, when set, keeps the meetings that account is
 	// invited to.
 	InvitedAccountID int64
-	Limit, Offset    int
+	// Limit defaults to 50 and is at most 200.
+	Limit, Offset int
 }
 
 // CreateMeeting validates m and stores it as planned, with the given
 // invitees (nil: every active account of a member, the secretariat or an
-// admin), setting m's ID, Status and timestamps. Closed meetings of the
-// same kind that start before m and were not yet carried over put their
+// admin; otherwise each must be an active account that is not a
+// stakeholder's, else EINVALID on "invitees"), setting m's ID, Status and
+// timestamps. The actor must manage meetings. Closed meetings of the same
+// kind that start before m and were not yet carried over put their
 // minutes (an item of kind minutes_approval) and their pending actions (one
-// matters_arising item) on m's agenda, in the same transaction.
+// matters_arising item) on m's agenda, oldest first, in the same
+// transaction.
 func (db *DB) CreateMeeting(ctx context.Context, actor workspace.Actor, m *workspace.Meeting, invitees []int64) error {
-	return errMeetingsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanManageMeetings(actor); err != nil {
+		return err
+	}
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if invitees == nil {
+		if invitees, err = defaultInvitees(ctx, tx); err != nil {
+			return err
+		}
+	} else if invitees, err = checkInvitees(ctx, tx, invitees); err != nil {
+		return err
+	}
+
+	now := db.Now()
+	m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
+	m.Status, m.CreatedBy, m.CreatedAt, m.UpdatedAt = workspace.MeetingPlanned, actor.AccountID, now, now
+	m.MinutesDocumentID, m.MinutesApprovedAt, m.CurrentItemID, m.CurrentItemSince = nil, nil, nil, nil
+	m.StartedAt, m.ClosedAt, m.CarriedOver = nil, nil, false
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO meetings (title, kind, language, starts_at, ends_at, place, online_link, status, quorum_rule, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Title, m.Kind, m.Language, m.StartsAt, m.EndsAt, m.Place, m.OnlineLink, m.Status, m.QuorumRule, m.CreatedBy, m.CreatedAt, m.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("sqlite: create meeting: %w", err)
+	}
+	if m.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("sqlite: create meeting: %w", err)
+	}
+	for _, id := range invitees {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_invitees (meeting_id, account_id, attendance) VALUES (?, ?, ?)`,
+			m.ID, id, workspace.AttendanceInvited); err != nil {
+			return fmt.Errorf("sqlite: invite to meeting: %w", err)
+		}
+	}
+	after := auditMeeting(m)
+	after.Invitees = invitees
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingCreate, "meeting", m.ID, nil, after); err != nil {
+		return err
+	}
+
+	sources, err := findMeetings(ctx, tx, `m.kind = ? AND m.status = ? AND m.carried_over = FALSE AND m.starts_at < ?`,
+		[]any{m.Kind, workspace.MeetingClosed, m.StartsAt}, "m.starts_at, m.id", -1, 0)
+	if err != nil {
+		return err
+	}
+	if err := db.carryOver(ctx, tx, actor, m, sources, now); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // UpdateMeeting validates m and stores its details (title, kind, language,
 // times, place, link, quorum rule) over the meeting with m.ID
-// (CanChangeMeeting).
+// (CanChangeMeeting: a closed meeting is ECONFLICT). The rest of m is set
+// from the stored meeting.
 func (db *DB) UpdateMeeting(ctx context.Context, actor workspace.Actor, m *workspace.Meeting) error {
-	return errMeetingsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	before, err := findMeetingByID(ctx, tx, m.ID)
+	if err != nil {
+		return err
+	}
+	if err := workspace.CanChangeMeeting(actor, before); err != nil {
+		return err
+	}
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
+	m.Status, m.MinutesDocumentID, m.MinutesApprovedAt = before.Status, before.MinutesDocumentID, before.MinutesApprovedAt
+	m.CurrentItemID, m.CurrentItemSince, m.StartedAt, m.ClosedAt = before.CurrentItemID, before.CurrentItemSince, before.StartedAt, before.ClosedAt
+	m.CarriedOver, m.CreatedBy, m.CreatedAt, m.UpdatedAt = before.CarriedOver, before.CreatedBy, before.CreatedAt, db.Now()
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE meetings SET title = ?, kind = ?, language = ?, starts_at = ?, ends_at = ?, place = ?, online_link = ?, quorum_rule = ?, updated_at = ?
+		WHERE id = ?`,
+		m.Title, m.Kind, m.Language, m.StartsAt, m.EndsAt, m.Place, m.OnlineLink, m.QuorumRule, m.UpdatedAt, m.ID); err != nil {
+		return fmt.Errorf("sqlite: update meeting: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingUpdate, "meeting", m.ID, auditMeeting(before), auditMeeting(m)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // SetMeetingInvitees makes accountIDs the meeting's invitees; those who
 // stay keep their attendance (CanChangeMeeting). Unknown or inactive
-// accounts and stakeholders are EINVALID.
+// accounts and stakeholders are EINVALID on "invitees"; an account listed
+// twice counts once.
 func (db *DB) SetMeetingInvitees(ctx context.Context, actor workspace.Actor, meetingID int64, accountIDs []int64) error {
-	return errMeetingsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	m, err := findMeetingByID(ctx, tx, meetingID)
+	if err != nil {
+		return err
+	}
+	if err := workspace.CanChangeMeeting(actor, m); err != nil {
+		return err
+	}
+	ids, err := checkInvitees(ctx, tx, accountIDs)
+	if err != nil {
+		return err
+	}
+	var before []int64
+	if err := tx.SelectContext(ctx, &before, `SELECT account_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY account_id`, meetingID); err != nil {
+		return fmt.Errorf("sqlite: set invitees: %w", err)
+	}
+	for _, id := range before {
+		if !slices.Contains(ids, id) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_invitees WHERE meeting_id = ? AND account_id = ?`, meetingID, id); err != nil {
+				return fmt.Errorf("sqlite: set invitees: %w", err)
+			}
+		}
+	}
+	for _, id := range ids {
+		if !slices.Contains(before, id) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_invitees (meeting_id, account_id, attendance) VALUES (?, ?, ?)`,
+				meetingID, id, workspace.AttendanceInvited); err != nil {
+				return fmt.Errorf("sqlite: set invitees: %w", err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meetings SET updated_at = ? WHERE id = ?`, db.Now(), meetingID); err != nil {
+		return fmt.Errorf("sqlite: set invitees: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingInvitees, "meeting", meetingID,
+		inviteesAudit{nonNil(before)}, inviteesAudit{ids}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// defaultInvitees returns the accounts a meeting invites when none are
+// named: every active account of a member, the secretariat or an admin.
+func defaultInvitees(ctx context.Context, tx *sqlx.Tx) ([]int64, error) {
+	ids := []int64{}
+	if err := tx.SelectContext(ctx, &ids, `
+		SELECT id FROM accounts WHERE active = TRUE AND role IN (?, ?, ?) ORDER BY id`,
+		workspace.RoleAdmin, workspace.RoleSecretariat, workspace.RoleMember); err != nil {
+		return nil, fmt.Errorf("sqlite: default invitees: %w", err)
+	}
+	return ids, nil
+}
+
+// checkInvitees returns accountIDs sorted and without repeats, once each
+// is an active account of a member, the secretariat or an admin.
+func checkInvitees(ctx context.Context, tx *sqlx.Tx, accountIDs []int64) ([]int64, error) {
+	ids := uniqueIDs(accountIDs)
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	var n int
+	args := append(int64Args(ids), workspace.RoleAdmin, workspace.RoleSecretariat, workspace.RoleMember)
+	if err := tx.GetContext(ctx, &n, `
+		SELECT COUNT(*) FROM accounts WHERE id IN (`+placeholders(len(ids))+`) AND active = TRUE AND role IN (?, ?, ?)`,
+		args...); err != nil {
+		return nil, fmt.Errorf("sqlite: check invitees: %w", err)
+	}
+	if n != len(ids) {
+		return nil, workspace.Invalid("invitees", "error.meeting.invitee_invalid", "Invite only active accounts of members, the secretariat or admins.")
+	}
+	return ids, nil
 }
 
 // FindMeetingByID returns the meeting with id, or ENOTFOUND.
 func (db *DB) FindMeetingByID(ctx context.Context, id int64) (*workspace.Meeting, error) {
-	return nil, errMeetingsNotYet
+	return findMeetingByID(ctx, db.read, id)
 }
 
 // FindMeetingByMinutes returns the meeting whose minutes are the document
 // with id, or ENOTFOUND.
 func (db *DB) FindMeetingByMinutes(ctx context.Context, documentID int64) (*workspace.Meeting, error) {
-	return nil, errMeetingsNotYet
+	ms, err := findMeetings(ctx, db.read, "m.minutes_document_id = ?", []any{documentID}, "m.id", 1, 0)
+	if err != nil {
+		return nil, err
+	} else if len(ms) == 0 {
+		return nil, notFound("Meeting")
+	}
+	return ms[0], nil
 }
 
 // FindMeetings returns the meetings filter selects, a page at a time, with
-// how many it selects in all.
+// how many it selects in all. An unknown When or Kind is EINVALID.
 func (db *DB) FindMeetings(ctx context.Context, filter MeetingFilter) ([]*workspace.Meeting, int, error) {
-	return nil, 0, errMeetingsNotYet
+	where, args := []string{"1 = 1"}, []any{}
+	now := filter.Now
+	if now.IsZero() {
+		now = db.Now()
+	}
+	order := "m.starts_at DESC, m.id DESC"
+	switch filter.When {
+	case "":
+	case "upcoming":
+		where, args = append(where, "m.status <> ? AND m.ends_at >= ?"), append(args, workspace.MeetingClosed, now.UTC())
+		order = "m.starts_at, m.id"
+	case "past":
+		where, args = append(where, "(m.status = ? OR m.ends_at < ?)"), append(args, workspace.MeetingClosed, now.UTC())
+	default:
+		return nil, 0, workspace.Invalid("when", "error.meeting.when_invalid", "Choose upcoming or past meetings.")
+	}
+	if filter.Kind != "" {
+		if !filter.Kind.Valid() {
+			return nil, 0, workspace.Invalid("kind", "error.meeting.kind_invalid", "Choose a plenary or a working group.")
+		}
+		where, args = append(where, "m.kind = ?"), append(args, filter.Kind)
+	}
+	if filter.InvitedAccountID != 0 {
+		where = append(where, "EXISTS (SELECT 1 FROM meeting_invitees mi WHERE mi.meeting_id = m.id AND mi.account_id = ?)")
+		args = append(args, filter.InvitedAccountID)
+	}
+	cond := strings.Join(where, " AND ")
+
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: find meetings: %w", err)
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.GetContext(ctx, &total, `SELECT COUNT(*) FROM meetings m WHERE `+cond, args...); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: count meetings: %w", err)
+	}
+	ms, err := findMeetings(ctx, tx, cond, args, order, pageLimit(filter.Limit), max(filter.Offset, 0))
+	if err != nil {
+		return nil, 0, err
+	}
+	return ms, total, nil
 }
 
-// FindMeetingRecord returns the meeting with id with its agenda, invitees
-// and open requests for the floor, read in one transaction.
-func (db *DB) FindMeetingRecord(ctx context.Context, id int64) (*workspace.MeetingRecord, error) {
-	return nil, errMeetingsNotYet
+// pageLimit returns the size of a page of a list: 50 unless asked, at most
+// 200.
+func pageLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return 50
+	case limit > 200:
+		return 200
+	}
+	return limit
+}
+
+func findMeetingByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Meeting, error) {
+	ms, err := findMeetings(ctx, q, "m.id = ?", []any{id}, "m.id", 1, 0)
+	if err != nil {
+		return nil, err
+	} else if len(ms) == 0 {
+		return nil, notFound("Meeting")
+	}
+	return ms[0], nil
+}
+
+// findMeetings selects meetings by a condition and an order written in
+// this package, never by user input; limit -1 reads them all.
+func findMeetings(ctx context.Context, q sqlx.QueryerContext, cond string, args []any, order string, limit, offset int) ([]*workspace.Meeting, error) {
+	ms, err := queryRows(ctx, q, meetingFields, `
+		SELECT `+meetingColumns+`
+		FROM meetings m WHERE `+cond+`
+		ORDER BY `+order+` LIMIT ? OFFSET ?`, append(slices.Clone(args), limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find meetings: %w", err)
+	}
+	return ms, nil
 }
 
 // StartMeeting makes a planned meeting live (CanStartMeeting), creates its
 // minutes — a document of kind minutes whose text is what prefill returns
-// for the meeting as it stands — and makes its first agenda item current.
-// It returns the meeting as started.
+// for the meeting as it stands, already marked live with its start time
+// and current item (prefill may be nil: empty minutes) — and makes its
+// first agenda item current. It returns the meeting as started.
 func (db *DB) StartMeeting(ctx context.Context, actor workspace.Actor, id int64, prefill func(*workspace.MeetingRecord) string) (*workspace.Meeting, error) {
-	return nil, errMeetingsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	rec, err := findMeetingRecord(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	m := rec.Meeting
+	if err := workspace.CanStartMeeting(actor, m); err != nil {
+		return nil, err
+	}
+	before := auditMeeting(m)
+	now := db.Now()
+	m.Status, m.StartedAt, m.UpdatedAt = workspace.MeetingLive, &now, now
+	if len(rec.Items) > 0 {
+		m.CurrentItemID, m.CurrentItemSince = &rec.Items[0].ID, &now
+	}
+	text := ""
+	if prefill != nil {
+		text = prefill(rec)
+	}
+	if err := workspace.CheckDocumentText(text); err != nil {
+		return nil, err
+	}
+	docID, err := db.createDocument(ctx, tx, workspace.DocumentMinutes, text)
+	if err != nil {
+		return nil, err
+	}
+	m.MinutesDocumentID = &docID
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE meetings SET status = ?, started_at = ?, minutes_document_id = ?, current_item_id = ?, current_item_since = ?, updated_at = ?
+		WHERE id = ?`,
+		m.Status, m.StartedAt, m.MinutesDocumentID, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt, m.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: start meeting: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingStart, "meeting", m.ID, before, auditMeeting(m)); err != nil {
+		return nil, err
+	}
+	return m, tx.Commit()
 }
 
 // CloseMeeting closes a live meeting (CanRunMeeting): the current item's
-// time is counted, the speaker's turn ends, waiting requests are
-// withdrawn, and the meeting's minutes and pending actions (its own, and
-// those its matters-arising items followed up that are still pending) are
-// carried over to the next planned meeting of the same kind, if one is
-// planned (else to the next one created). Closing a closed meeting is
-// ECONFLICT.
+// time is counted and the meeting is left with no current item, the
+// speaker's turn ends, waiting requests are withdrawn, and the meeting's
+// minutes and pending actions (its own, and those its matters-arising
+// items followed up that are still pending) are carried over to the
+// earliest planned meeting of the same kind starting after it, if one is
+// planned (else to the next one created). Closing a meeting that is not
+// live (planned, or already closed) is ECONFLICT. It returns the meeting
+// as closed.
 func (db *DB) CloseMeeting(ctx context.Context, actor workspace.Actor, id int64) (*workspace.Meeting, error) {
-	return nil, errMeetingsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	m, err := findMeetingByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := workspace.CanRunMeeting(actor, m); err != nil {
+		return nil, err
+	}
+	before := auditMeeting(m)
+	now := db.Now()
+	if err := countCurrentItem(ctx, tx, m, now); err != nil {
+		return nil, err
+	}
+	if _, err := endSpeaking(ctx, tx, m.ID, now); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meeting_speakers SET status = ?, ended_at = ? WHERE meeting_id = ? AND status = ?`,
+		workspace.SpeakerWithdrawn, now, m.ID, workspace.SpeakerWaiting); err != nil {
+		return nil, fmt.Errorf("sqlite: close meeting: %w", err)
+	}
+	m.Status, m.ClosedAt, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt = workspace.MeetingClosed, &now, nil, nil, now
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE meetings SET status = ?, closed_at = ?, current_item_id = NULL, current_item_since = NULL, updated_at = ? WHERE id = ?`,
+		m.Status, m.ClosedAt, m.UpdatedAt, m.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: close meeting: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingClose, "meeting", m.ID, before, auditMeeting(m)); err != nil {
+		return nil, err
+	}
+	next, err := findMeetings(ctx, tx, `m.kind = ? AND m.status = ? AND m.starts_at > ? AND m.id <> ?`,
+		[]any{m.Kind, workspace.MeetingPlanned, m.StartsAt, m.ID}, "m.starts_at, m.id", 1, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(next) > 0 {
+		if err := db.carryOver(ctx, tx, actor, next[0], []*workspace.Meeting{m}, now); err != nil {
+			return nil, err
+		}
+		m.CarriedOver = true
+	}
+	return m, tx.Commit()
 }
 
-// AddAgendaItem validates it and appends it to its meeting's agenda, linked
-// to procedureIDs (CanChangeMeeting), setting its ID and Position.
-func (db *DB) AddAgendaItem(ctx context.Context, actor workspace.Actor, it *workspace.AgendaItem, procedureIDs []int64) error {
-	return errMeetingsNotYet
+// FindMeetingRecord returns the meeting with id with its agenda (items in
+// order, each with its presenter, procedures, decision and actions, and
+// the actions a matters-arising item follows up), its invitees (by
+// organisation, then name) and its open requests for the floor (in the
+// order they were asked), read in one transaction, in a fixed handful of
+// queries whatever the size of the agenda.
+func (db *DB) FindMeetingRecord(ctx context.Context, id int64) (*workspace.MeetingRecord, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find meeting record: %w", err)
+	}
+	defer tx.Rollback()
+	return findMeetingRecord(ctx, tx, id)
 }
 
-// UpdateAgendaItem validates it and stores its title, description,
-// duration, presenter and procedure links over the item with it.ID
-// (CanChangeMeeting). Items the table added itself keep their kind and
-// empty title; only their duration, presenter and description change.
-func (db *DB) UpdateAgendaItem(ctx context.Context, actor workspace.Actor, it *workspace.AgendaItem, procedureIDs []int64) error {
-	return errMeetingsNotYet
+// findMeetingRecord reads a meeting's record inside tx, which the caller
+// has begun so that every part is read at the same moment.
+func findMeetingRecord(ctx context.Context, tx *sqlx.Tx, id int64) (*workspace.MeetingRecord, error) {
+	m, err := findMeetingByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	rec := &workspace.MeetingRecord{Meeting: m}
+	if rec.Items, err = findAgenda(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if rec.Invitees, err = findInvitees(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if rec.Speakers, err = findSpeakers(ctx, tx, "s.meeting_id = ? AND s.status IN (?, ?)", id, workspace.SpeakerWaiting, workspace.SpeakerSpeaking); err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
-// DeleteAgendaItem removes an item that has no decision and is not the
-// current one, and renumbers the rest (CanChangeMeeting).
-func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id int64) error {
-	return errMeetingsNotYet
+// placeholders returns n comma-separated question marks, for an IN list.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// ReorderAgenda puts the meeting's items in the order of itemIDs, which
-// must list each of its items exactly once (CanChangeMeeting).
-func (db *DB) ReorderAgenda(ctx context.Context, actor workspace.Actor, meetingID int64, itemIDs []int64) error {
-	return errMeetingsNotYet
+// int64Args returns ids as query arguments.
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
 }
 
-// SetAttendance records an invitee's attendance (CanManageMeetings, on a
-// meeting that is not closed).
-func (db *DB) SetAttendance(ctx context.Context, actor workspace.Actor, meetingID, accountID int64, a workspace.Attendance) error {
-	return errMeetingsNotYet
+// uniqueIDs returns ids sorted, without repeats, never nil.
+func uniqueIDs(ids []int64) []int64 {
+	out := append([]int64{}, ids...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
-// CheckIn marks the actor present at a live meeting it is invited to
-// (CanTakePart). Checking in twice is not an error.
-func (db *DB) CheckIn(ctx context.Context, actor workspace.Actor, meetingID int64) error {
-	return errMeetingsNotYet
-}
-
-// MoveCurrentItem makes itemID (an item of the meeting) the current one
-// (CanRunMeeting), adding the time since the last move to the item that
-// was current.
-func (db *DB) MoveCurrentItem(ctx context.Context, actor workspace.Actor, meetingID, itemID int64) error {
-	return errMeetingsNotYet
-}
-
-// AskFloor adds the actor at the end of the list of speakers of a live
-// meeting (CanTakePart). Asking while already waiting or speaking is
-// ECONFLICT.
-func (db *DB) AskFloor(ctx context.Context, actor workspace.Actor, meetingID int64) (*workspace.Speaker, error) {
-	return nil, errMeetingsNotYet
-}
-
-// WithdrawFloor withdraws the actor's waiting request, if any.
-func (db *DB) WithdrawFloor(ctx context.Context, actor workspace.Actor, meetingID int64) error {
-	return errMeetingsNotYet
-}
-
-// GiveFloor ends the current speaker's turn and gives the floor to the
-// waiting request speakerID (CanRunMeeting).
-func (db *DB) GiveFloor(ctx context.Context, actor workspace.Actor, meetingID, speakerID int64) error {
-	return errMeetingsNotYet
-}
-
-// NextSpeaker ends the current speaker's turn and gives the floor to the
-// earliest waiting request, returning it, or nil when nobody waits
-// (CanRunMeeting).
-func (db *DB) NextSpeaker(ctx context.Context, actor workspace.Actor, meetingID int64) (*workspace.Speaker, error) {
-	return nil, errMeetingsNotYet
-}
-
-// EndSpeaker ends the current speaker's turn, if any (CanRunMeeting).
-func (db *DB) EndSpeaker(ctx context.Context, actor workspace.Actor, meetingID int64) error {
-	return errMeetingsNotYet
-}
-
-// RecordDecision validates d and stores it as the decision of its agenda
-// item, replacing the item's earlier decision (CanManageMeetings, on a
-// live or closed meeting), setting d's ID and MeetingID. An adopted
-// decision on a minutes_approval item marks the source meeting's minutes
-// approved.
-func (db *DB) RecordDecision(ctx context.Context, actor workspace.Actor, d *workspace.Decision) error {
-	return errMeetingsNotYet
-}
-
-// RecordDecision is DB.RecordDecision inside tx: the server records a
-// decision in the transaction of the update that writes it into the
-// minutes.
-func (tx *Tx) RecordDecision(ctx context.Context, actor workspace.Actor, d *workspace.Decision) error {
-	return errMeetingsNotYet
-}
-
-// AddAction validates a and adds it to its decision (CanManageMeetings),
-// setting its ID, MeetingID and timestamps.
-func (db *DB) AddAction(ctx context.Context, actor workspace.Actor, a *workspace.Action) error {
-	return errMeetingsNotYet
-}
-
-// UpdateAction validates a and stores it over the action with a.ID: the
-// secretariat changes every field; a member of the owner organisation
-// only the status (CanUpdateAction).
-func (db *DB) UpdateAction(ctx context.Context, actor workspace.Actor, a *workspace.Action) error {
-	return errMeetingsNotYet
-}
-
-// ActionFilter selects actions; zero fields select every action.
-type ActionFilter struct {
-	OrganisationID int64
-	MeetingID      int64
-	// Pending keeps the actions open or in progress.
-	Pending bool
-	// OverdueOn, a day "YYYY-MM-DD", keeps the pending actions due before
-	// it.
-	OverdueOn     string
-	Limit, Offset int
-}
-
-// FindActions returns the actions filter selects, soonest due first, with
-// their owner organisations and meeting titles, and how many it selects
-// in all.
-func (db *DB) FindActions(ctx context.Context, filter ActionFilter) ([]*workspace.Action, int, error) {
-	return nil, 0, errMeetingsNotYet
-}
-
-// FindActionByID returns the action with id, or ENOTFOUND.
-func (db *DB) FindActionByID(ctx context.Context, id int64) (*workspace.Action, error) {
-	return nil, errMeetingsNotYet
-}
-
-// ResetCalendarFeed gives the actor's account a new secret calendar-feed
-// token, replacing any earlier one, and returns it; only its digest is
-// stored.
-func (db *DB) ResetCalendarFeed(ctx context.Context, actor workspace.Actor) (string, error) {
-	return "", errMeetingsNotYet
-}
-
-// HasCalendarFeed reports whether accountID has a calendar feed.
-func (db *DB) HasCalendarFeed(ctx context.Context, accountID int64) (bool, error) {
-	return false, errMeetingsNotYet
-}
-
-// FindCalendarFeedAccount returns the active account whose calendar-feed
-// token is token, or ENOTFOUND.
-func (db *DB) FindCalendarFeedAccount(ctx context.Context, token string) (*workspace.Account, error) {
-	return nil, errMeetingsNotYet
+// nonNil returns ids, or an empty list for nil, so that the audit log
+// writes [] rather than null.
+func nonNil(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
 }
