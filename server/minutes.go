@@ -148,8 +148,13 @@ func quorumText(l *localizer, q workspace.Quorum) string {
 	return l.T(key, "Present", q.Present, "Electorate", q.Electorate, "Required", q.Required)
 }
 
-// oneLine returns s with its line breaks turned into spaces, so that a
-// text from a form cannot break the structure of the minutes.
+// oneLine returns s trimmed, with its line breaks turned into spaces, so
+// that a text from a form cannot break the structure of the minutes.
+// Other spaces stay as they are: French puts no-break spaces inside
+// guillemets.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.TrimSpace(lineBreaks.Replace(s))
 }
+
+// lineBreaks turns every kind of line break into a space.
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\v", " ", "\f", " ", "\u0085", " ", "\u2028", " ", "\u2029", " ")
