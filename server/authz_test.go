@@ -110,6 +110,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// The matrix promotes this member to admin, so it is not a viewer.
 	promoted := ts.account(t, "hela.jaziri@demo.tn")
 
+	// Meetings: a planned one the rows read and change, one the
+	// secretariat starts, a live one it closes, a closed one that refuses
+	// changes.
+	secretariat := workspace.ActorFor(ts.account(t, demo.SecretariatEmail))
+	matrixMeeting := func(title string, days int) *workspace.Meeting {
+		t.Helper()
+		start := ts.clock.Now().Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Minute)
+		m := &workspace.Meeting{Title: title, Kind: workspace.MeetingWorkingGroup, Language: "fr", QuorumRule: workspace.QuorumHalfPlusOne,
+			StartsAt: start, EndsAt: start.Add(2 * time.Hour), Place: "Mahdia"}
+		if err := ts.db.CreateMeeting(ctx, secretariat, m, nil); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	closedMeeting := matrixMeeting("Réunion close de la matrice", 1)
+	if _, err := ts.db.StartMeeting(ctx, secretariat, closedMeeting.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.CloseMeeting(ctx, secretariat, closedMeeting.ID); err != nil {
+		t.Fatal(err)
+	}
+	liveMeeting := matrixMeeting("Réunion en séance de la matrice", 2)
+	if _, err := ts.db.StartMeeting(ctx, secretariat, liveMeeting.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	plannedMeeting := matrixMeeting("Réunion prévue de la matrice", 3)
+	toStart := matrixMeeting("Réunion à ouvrir de la matrice", 4)
+	stakeholder := ts.account(t, demo.StakeholderEmail)
+
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	orgForm := url.Values{"name_fr": {"Organisation créée par {viewer}"}, "college": {"civil_society"}, "delegation": {"Mahdia"}}
 	orgUpdate := url.Values{"name_fr": {org.NameFR}, "college": {string(org.College)}, "active": {"on"}}
@@ -124,6 +153,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	procForm := url.Values{"title": {"Procédure créée par {viewer}"}, "language": {"ar"}, "category": {"referral_pathway"}}
 	procUpdate := url.Values{"title": {"Procédure de la matrice ({viewer})"}, "language": {"fr"}, "category": {"other"}, "summary": {"Modifiée par {viewer}."}}
+
+	meetingURL := func(m *workspace.Meeting, rest string) string { return "/meetings/" + id(m.ID) + rest }
+	meetingForm := url.Values{"title": {"Réunion de {viewer}"}, "kind": {"plenary"}, "language": {"ar"}, "start_date": {"2099-03-01"},
+		"start_time": {"09:00"}, "end_time": {"12:30"}, "place": {"Mahdia"}, "quorum_rule": {"two_thirds"}}
 
 	commentPath := func(c *workspace.Comment) string {
 		return "/procedures/" + id(proc.ID) + "/comments/" + id(c.ID)
@@ -315,6 +348,58 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
 		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", form: url.Values{"closes_at": {"2099-06-30T18:00"}},
 			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/procedures/" + id(closedProc.ID) + "?done=consultation_opened"},
+
+		// Meetings: members read them; the secretariat and admins plan,
+		// change, start and close them. A closed meeting refuses changes,
+		// a started one a second start.
+		{route: "GET /meetings", example: "/meetings", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings", example: "/meetings?when=past&kind=working_group&page=2", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/new", example: "/meetings/new", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /meetings", example: "/meetings", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings", example: "/meetings", form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/meetings/"},
+		{route: "GET /meetings/{id}", example: meetingURL(plannedMeeting, ""), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}", example: meetingURL(closedMeeting, ""), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}", example: "/meetings/999999", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /meetings/{id}/edit", example: meetingURL(plannedMeeting, "/edit"), want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /meetings/{id}/edit", example: meetingURL(closedMeeting, "/edit"), want: [5]int{redirect, forbidden, forbidden, conflict, conflict}},
+		{route: "GET /meetings/{id}/edit", example: "/meetings/999999/edit", want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}", example: meetingURL(plannedMeeting, ""), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}", example: meetingURL(plannedMeeting, ""), form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: meetingURL(plannedMeeting, "?done=meeting_saved")},
+		{route: "POST /meetings/{id}", example: meetingURL(closedMeeting, ""), form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}", example: "/meetings/999999", form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/invitees", example: meetingURL(plannedMeeting, "/invitees"), form: url.Values{"invitee": {id(member.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: meetingURL(plannedMeeting, "?done=meeting_invitees_saved")},
+		{route: "POST /meetings/{id}/invitees", example: meetingURL(plannedMeeting, "/invitees"), form: url.Values{"invitee": {id(stakeholder.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/invitees", example: meetingURL(closedMeeting, "/invitees"), form: url.Values{"invitee": {id(member.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/invitees", example: "/meetings/999999/invitees", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		// Recording the same attendance twice changes nothing, so the
+		// matrix checks refusals here and TestMeetingAttendance the rest.
+		{route: "POST /meetings/{id}/attendance", example: meetingURL(plannedMeeting, "/attendance"), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/attendance", example: meetingURL(plannedMeeting, "/attendance"), form: url.Values{"account": {id(stakeholder.ID)}, "attendance": {"present"}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/attendance", example: meetingURL(closedMeeting, "/attendance"), form: url.Values{"account": {id(member.ID)}, "attendance": {"present"}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/attendance", example: "/meetings/999999/attendance", form: url.Values{"account": {id(member.ID)}, "attendance": {"present"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/start", example: meetingURL(toStart, "/start"),
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: meetingURL(toStart, "?done=meeting_started")},
+		{route: "POST /meetings/{id}/start", example: meetingURL(closedMeeting, "/start"), want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/start", example: "/meetings/999999/start", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/close", example: meetingURL(liveMeeting, "/close"),
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: meetingURL(liveMeeting, "?done=meeting_closed")},
+		{route: "POST /meetings/{id}/close", example: meetingURL(plannedMeeting, "/close"), want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/close", example: "/meetings/999999/close", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "GET /meetings/{id}/agenda/print", example: meetingURL(plannedMeeting, "/agenda/print"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/agenda/print", example: "/meetings/999999/agenda/print", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /meetings/{id}/minutes", example: meetingURL(plannedMeeting, "/minutes"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/minutes", example: meetingURL(closedMeeting, "/minutes"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/minutes", example: "/meetings/999999/minutes", want: [5]int{redirect, forbidden, missing, missing, missing}},
 
 		// Agendas, decisions, actions and printed minutes: the secretariat
 		// changes them; members read, and change the status of their own

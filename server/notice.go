@@ -33,6 +33,13 @@ var notices = map[string]string{
 	"suggestion_accepted": "notice.suggestion_accepted",
 	"suggestion_rejected": "notice.suggestion_rejected",
 	"consultation_opened": "notice.consultation_opened",
+	// Meetings.
+	"meeting_created":        "notice.meeting_created",
+	"meeting_saved":          "notice.meeting_saved",
+	"meeting_invitees_saved": "notice.meeting_invitees_saved",
+	"attendance_saved":       "notice.attendance_saved",
+	"meeting_started":        "notice.meeting_started",
+	"meeting_closed":         "notice.meeting_closed",
 	// Agendas, decisions and actions.
 	"agenda_item_added":   "notice.agenda_item_added",
 	"agenda_item_saved":   "notice.agenda_item_saved",

@@ -238,6 +238,21 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /procedures/{id}/observations.csv", workspace.AccessAccount, s.handleObservationsExport)
 	s.handle("POST /procedures/{id}/consultation", workspace.AccessStaff, s.handleConsultationOpen)
 
+	// Meetings (handle_meeting.go): members read them, the secretariat
+	// plans and runs them.
+	s.handle("GET /meetings", workspace.AccessMember, s.handleMeetingList)
+	s.handle("GET /meetings/new", workspace.AccessStaff, s.handleMeetingNew)
+	s.handle("POST /meetings", workspace.AccessStaff, s.handleMeetingCreate)
+	s.handle("GET /meetings/{id}", workspace.AccessMember, s.handleMeetingView)
+	s.handle("GET /meetings/{id}/edit", workspace.AccessStaff, s.handleMeetingEdit)
+	s.handle("POST /meetings/{id}", workspace.AccessStaff, s.handleMeetingUpdate)
+	s.handle("POST /meetings/{id}/invitees", workspace.AccessStaff, s.handleMeetingInvitees)
+	s.handle("POST /meetings/{id}/attendance", workspace.AccessStaff, s.handleMeetingAttendance)
+	s.handle("POST /meetings/{id}/start", workspace.AccessStaff, s.handleMeetingStart)
+	s.handle("POST /meetings/{id}/close", workspace.AccessStaff, s.handleMeetingClose)
+	s.handle("GET /meetings/{id}/agenda/print", workspace.AccessMember, s.handleMeetingAgendaPrint)
+	s.handle("GET /meetings/{id}/minutes", workspace.AccessMember, s.handleMeetingMinutes)
+
 	// A meeting's agenda, its decisions (written into its minutes), the
 	// actions they call for, and its printed minutes (handle_agenda.go,
 	// handle_decision.go, handle_action.go). Members read; the secretariat

@@ -2,6 +2,6 @@ package server
 
 import "context"
 
-// publishMeeting is a stand-in until the room's branch is merged: the room
-// helper defines it in handle_meeting_room.go. Delete this file then.
+// publishMeeting is a stand-in for the room helper's, until its branch is
+// merged. DELETE before the final commit.
 func (s *Server) publishMeeting(ctx context.Context, id int64) {}
