@@ -460,6 +460,20 @@ func TestDecisionIntoMinutes(t *testing.T) {
 		}
 	})
 
+	t.Run("MinutesOfTheStartRoute", func(t *testing.T) {
+		// The minutes as the meeting page's start button pre-fills them.
+		other := agendaTestMeeting(t, ts, "Plénière de la ruche", "Apiculture", "Miel")
+		wantStatus(t, "start", staff.postForm(t, "/meetings/"+strconv.FormatInt(other.Meeting.ID, 10)+"/start", nil), http.StatusSeeOther)
+		resp := staff.postForm(t, meetingItemPath(other.Meeting.ID, other.Items[0].ID)+"/decision", url.Values{"text": {"Des ruches au lycée."}, "outcome": {"adopted"}})
+		wantStatus(t, "decision", resp, http.StatusSeeOther)
+		text := minutesText(t, ts, other.Meeting.ID)
+		heading := ts.srv.minutesItemHeading("fr", other.Items[0])
+		at := strings.Index(text, "**Décision (adoptée)\u00a0:** Des ruches au lycée.")
+		if at < 0 || at < strings.Index(text, heading) || at > strings.Index(text, "## 2. Miel") {
+			t.Errorf("the decision is not under %q:\n%s", heading, text)
+		}
+	})
+
 	t.Run("ArabicMinutes", func(t *testing.T) {
 		ar := agendaTestMeeting(t, ts, "الجلسة العامة", "الافتتاح")
 		m := ar.Meeting
@@ -480,7 +494,7 @@ func TestMinutesDecisionSpec(t *testing.T) {
 	starts := []string{"**Décision (adoptée)\u00a0:**", "**Décision (rejetée)\u00a0:**"}
 	block := "**Décision (adoptée)\u00a0:** Oui."
 	apply := func(text string, number int, name string) string {
-		spec := minutesDecisionSpec(text, number, name, block, starts)
+		spec := minutesDecisionSpec(text, "## "+strconv.Itoa(number)+". "+name, block, starts)
 		u := []rune(text) // the texts below have no character outside the BMP
 		return string(u[:spec.From]) + spec.Insert + string(u[spec.To:])
 	}
@@ -514,7 +528,7 @@ func TestMinutesDecisionSpec(t *testing.T) {
 	}
 	t.Run("UTF16", func(t *testing.T) {
 		text := "## 1. 😀\n\nx\n"
-		spec := minutesDecisionSpec(text, 1, "😀", block, starts)
+		spec := minutesDecisionSpec(text, "## 1. 😀", block, starts)
 		if want := utf16Units(text); spec.From != want || spec.To != want {
 			t.Errorf("insertion at %d..%d, want %d (UTF-16 units)", spec.From, spec.To, want)
 		}
@@ -745,7 +759,7 @@ func TestAgendaPartial(t *testing.T) {
 	html := renderAgendaPartial(t, ts, member, next, false)
 	for _, want := range []string{
 		"Approbation du procès-verbal de «\u00a0Plénière de juillet\u00a0»",
-		"Suivi des actions de «\u00a0Plénière de juillet\u00a0»",
+		"Suites de «\u00a0Plénière de juillet\u00a0»",
 		"Publier l&#39;appel", "En retard", "Divers", `id="item-`,
 	} {
 		if !strings.Contains(html, want) {

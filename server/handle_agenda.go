@@ -88,7 +88,7 @@ func (s *Server) agendaFor(ctx context.Context, p *page, rec *workspace.MeetingR
 	for i, it := range rec.Items {
 		row := agendaRow{
 			AgendaItem: it,
-			Name:       agendaItemName(p.localizer, it),
+			Name:       agendaItemTitle(p.localizer, it),
 			First:      i == 0,
 			Last:       i == len(rec.Items)-1,
 			Current:    m.Status == workspace.MeetingLive && m.CurrentItemID != nil && *m.CurrentItemID == it.ID,
@@ -126,25 +126,6 @@ func (s *Server) agendaChoices(ctx context.Context) (*agendaChoices, error) {
 // today returns the calendar day in the table's time zone, "YYYY-MM-DD".
 func (s *Server) today() string {
 	return s.db.Now().In(s.location).Format(workspace.DateLayout)
-}
-
-// agendaItemName returns an item's title in l's language: its own title,
-// or for an item the table added when an earlier meeting closed, a name
-// made from its kind and that meeting's title.
-func agendaItemName(l *localizer, it *workspace.AgendaItem) string {
-	switch it.Kind {
-	case workspace.ItemMinutesApproval:
-		return l.T("agenda.kind.minutes_approval", "Name", it.SourceMeetingTitle)
-	case workspace.ItemMattersArising:
-		return l.T("agenda.kind.matters_arising", "Name", it.SourceMeetingTitle)
-	}
-	return it.Title
-}
-
-// AgendaItemName returns an item's title in the page's language (see
-// agendaItemName).
-func (p *page) AgendaItemName(it *workspace.AgendaItem) string {
-	return agendaItemName(p.localizer, it)
 }
 
 // The values of the presenter select: a person or an organisation.
@@ -437,7 +418,7 @@ func (s *Server) renderAgendaItemForm(w http.ResponseWriter, r *http.Request, st
 	p.Data = agendaItemFormView{
 		Meeting:   m,
 		Item:      it,
-		Name:      agendaItemName(p.localizer, it),
+		Name:      agendaItemTitle(p.localizer, it),
 		New:       isNew,
 		Presenter: form.Presenter,
 		Duration:  form.Duration,

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"tawla/collab"
@@ -74,13 +73,14 @@ func (s *Server) recordDecisionInMinutes(ctx context.Context, acc *workspace.Acc
 	if err != nil {
 		return err
 	}
-	l := s.localizer(m.Language)
+	lang := minutesLanguage(m)
+	l := s.localizer(lang)
 	starts := make([]string, 0, len(minutesDecisionKeys))
 	for _, o := range workspace.DecisionOutcomes {
 		starts = append(starts, "**"+l.T(minutesDecisionKeys[o])+"**")
 	}
 	block := minutesDecisionBlock(l.T(minutesDecisionKeys[d.Outcome]), d.Text)
-	spec := minutesDecisionSpec(text, it.Position, agendaItemName(l, it), block, starts)
+	spec := minutesDecisionSpec(text, s.minutesItemHeading(lang, it), block, starts)
 	set, err := change.Of(utf16Units(text), spec)
 	if err != nil {
 		return err
@@ -116,22 +116,16 @@ func minutesDecisionBlock(words, text string) string {
 	return "**" + words + "** " + strings.Join(lines, "\n")
 }
 
-// minutesItemSection returns the heading of an item's section in the
-// minutes as this file expects it: "## N. Title".
-func minutesItemSection(number int, name string) string {
-	return "## " + strconv.Itoa(number) + ". " + name
-}
-
 // minutesDecisionSpec returns the change that puts block, a decision's
-// paragraph, into the minutes text for the item at position number named
-// name. The item's section is the one whose heading is the item's
-// ("## N. Title"), else the first whose title is the item's name (the
-// agenda may have been reordered since the minutes were made), else the
-// first numbered N. In that section a paragraph that starts with one of
+// paragraph, into the minutes text for the item whose heading is heading
+// ("## N. Title", see minutesItemHeading). The item's section is the one
+// with that heading, else the first with the same title (the agenda may
+// have been reordered since the minutes were made), else the first
+// numbered N. In that section a paragraph that starts with one of
 // starts (an earlier decision) is replaced; otherwise block goes at the
 // end of the section. Without such a section, one is added at the end of
 // the text. Positions are in UTF-16 units, as the editor counts them.
-func minutesDecisionSpec(text string, number int, name, block string, starts []string) change.Spec {
+func minutesDecisionSpec(text, heading, block string, starts []string) change.Spec {
 	type line struct{ start, end int }
 	var lines []line
 	for at := 0; at <= len(text); {
@@ -147,10 +141,11 @@ func minutesDecisionSpec(text string, number int, name, block string, starts []s
 	isHeading := func(s string) bool { return strings.HasPrefix(s, "# ") || strings.HasPrefix(s, "## ") }
 	units := func(byteOffset int) int { return utf16Units(text[:byteOffset]) }
 
-	heading := -1
-	want := minutesItemSection(number, name)
-	numbered := "## " + strconv.Itoa(number) + "."
-	for pass := 0; pass < 3 && heading < 0; pass++ {
+	want := heading
+	number, name, _ := strings.Cut(strings.TrimPrefix(want, "## "), ". ")
+	numbered := "## " + number + "."
+	at := -1
+	for pass := 0; pass < 3 && at < 0; pass++ {
 		for i := range lines {
 			s := strings.TrimRight(textOf(i), " \t")
 			if !strings.HasPrefix(s, "## ") {
@@ -167,7 +162,7 @@ func minutesDecisionSpec(text string, number int, name, block string, starts []s
 				match = strings.HasPrefix(s, numbered)
 			}
 			if match {
-				heading = i
+				at = i
 				break
 			}
 		}
@@ -189,17 +184,17 @@ func minutesDecisionSpec(text string, number int, name, block string, starts []s
 		}
 		return change.Spec{From: units(at), To: units(at), Insert: insert}
 	}
-	if heading < 0 {
+	if at < 0 {
 		return insertAt(len(text), want+"\n\n"+block)
 	}
 	end := len(lines)
-	for i := heading + 1; i < len(lines); i++ {
+	for i := at + 1; i < len(lines); i++ {
 		if isHeading(textOf(i)) {
 			end = i
 			break
 		}
 	}
-	for i := heading + 1; i < end; i++ {
+	for i := at + 1; i < end; i++ {
 		for _, start := range starts {
 			if !strings.HasPrefix(textOf(i), start) {
 				continue
