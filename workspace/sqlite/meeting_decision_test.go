@@ -132,6 +132,33 @@ func TestMattersArising(t *testing.T) {
 		refusedUnchanged(t, db, dump, err, workspace.ECONFLICT, "error.meeting.not_live")
 	})
 
+	// Actions recorded, or reopened, once january is closed and carried
+	// over still reach march's matters arising.
+	var lateOnes []*workspace.Action
+	t.Run("LateActions", func(t *testing.T) {
+		late := tb.mustAddAction(t, d1, "Diffuser le procès-verbal", tb.other, "2026-03-25", workspace.ActionOpen)
+		reopened := *cancelled
+		reopened.Status = workspace.ActionOpen
+		if err := db.UpdateAction(ctx, tb.staff, &reopened); err != nil {
+			t.Fatal(err)
+		}
+		notPending := tb.mustAddAction(t, d2, "Déjà fait", tb.other, "2026-03-01", workspace.ActionDone)
+		rec := tb.mustRecord(t, march.ID)
+		matters := itemsOfKind(rec, workspace.ItemMattersArising)
+		if len(rec.Items) != 2 || len(matters) != 1 {
+			t.Fatalf("march's agenda = %+v", rec.Items)
+		}
+		want := []int64{overdue.ID, cancelled.ID, late.ID, started.ID, later.ID}
+		if got := actionIDs(matters[0].Actions); !slices.Equal(got, want) {
+			t.Errorf("march follows up %v, want %v (not %d, done)", got, want, notPending.ID)
+		}
+		e := wantAudit(t, db, workspace.AuditAgendaCarryOver, "meeting", march.ID)
+		if a := decodeAudit(t, e.After); a["actions"].([]any)[0] != float64(cancelled.ID) {
+			t.Errorf("audit after = %s", e.After)
+		}
+		lateOnes = []*workspace.Action{late, &reopened}
+	})
+
 	t.Run("MinutesApproved", func(t *testing.T) {
 		tb.mustStart(t, march)
 		tb.clock.Add(10 * time.Minute)
@@ -164,6 +191,13 @@ func TestMattersArising(t *testing.T) {
 		upd.Status = workspace.ActionDone
 		if err := db.UpdateAction(ctx, tb.memberActor, &upd); err != nil {
 			t.Fatal(err)
+		}
+		for _, a := range lateOnes {
+			upd := *a
+			upd.Status = workspace.ActionDone
+			if err := db.UpdateAction(ctx, tb.staff, &upd); err != nil {
+				t.Fatal(err)
+			}
 		}
 		d := tb.mustDecide(t, arising, workspace.OutcomeAdopted)
 		own = tb.mustAddAction(t, d, "Relancer le circuit", tb.other, "2026-03-20", workspace.ActionOpen)
