@@ -61,7 +61,7 @@ func (db *DB) HasCalendarFeed(ctx context.Context, accountID int64) (bool, error
 // (workspace.CanReadMeetings).
 func (db *DB) FindCalendarFeedAccount(ctx context.Context, token string) (*workspace.Account, error) {
 	accs, err := queryRows(ctx, db.read, accountWithOrganisationFields, `
-		SELECT `+accountColumns+`, `+prefixed("o", organisationColumns)+`
+		SELECT `+accountShownColumns+`, `+prefixed("o", organisationColumns)+`
 		FROM calendar_feeds f JOIN accounts a ON a.id = f.account_id JOIN organisations o ON o.id = a.organisation_id
 		WHERE f.token_digest = ? AND a.active = TRUE`, workspace.TokenDigest(token))
 	if err != nil {

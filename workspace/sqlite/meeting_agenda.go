@@ -432,7 +432,7 @@ func findAgenda(ctx context.Context, tx *sqlx.Tx, meetingID int64) ([]*workspace
 	}
 
 	presenters, err := queryRows(ctx, tx, accountWithOrganisationFields, `
-		SELECT `+accountColumns+`, `+prefixed("o", organisationColumns)+`
+		SELECT `+accountShownColumns+`, `+prefixed("o", organisationColumns)+`
 		FROM accounts a JOIN organisations o ON o.id = a.organisation_id
 		WHERE a.id IN (SELECT presenter_account_id FROM agenda_items WHERE meeting_id = ?)`, meetingID)
 	if err != nil {
@@ -444,16 +444,20 @@ func findAgenda(ctx context.Context, tx *sqlx.Tx, meetingID int64) ([]*workspace
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find agenda presenters: %w", err)
 	}
+	accountByID := make(map[int64]*workspace.Account, len(presenters))
+	for _, a := range presenters {
+		accountByID[a.ID] = a
+	}
+	orgByID := make(map[int64]*workspace.Organisation, len(orgs))
+	for _, o := range orgs {
+		orgByID[o.ID] = o
+	}
 	for _, it := range items {
-		for _, a := range presenters {
-			if it.PresenterAccountID != nil && *it.PresenterAccountID == a.ID {
-				it.PresenterAccount = a
-			}
+		if it.PresenterAccountID != nil {
+			it.PresenterAccount = accountByID[*it.PresenterAccountID]
 		}
-		for _, o := range orgs {
-			if it.PresenterOrganisationID != nil && *it.PresenterOrganisationID == o.ID {
-				it.PresenterOrganisation = o
-			}
+		if it.PresenterOrganisationID != nil {
+			it.PresenterOrganisation = orgByID[*it.PresenterOrganisationID]
 		}
 	}
 
@@ -478,15 +482,17 @@ func findAgenda(ctx context.Context, tx *sqlx.Tx, meetingID int64) ([]*workspace
 	if err != nil {
 		return nil, err
 	}
+	decisionByID := make(map[int64]*workspace.Decision, len(decisions))
 	for _, d := range decisions {
 		d.Actions = []*workspace.Action{}
-		for _, a := range actions {
-			if a.DecisionID == d.ID {
-				d.Actions = append(d.Actions, a)
-			}
-		}
+		decisionByID[d.ID] = d
 		if it := byID[d.AgendaItemID]; it != nil {
 			it.Decision = d
+		}
+	}
+	for _, a := range actions {
+		if d := decisionByID[a.DecisionID]; d != nil {
+			d.Actions = append(d.Actions, a)
 		}
 	}
 

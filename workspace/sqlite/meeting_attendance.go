@@ -3,12 +3,19 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
+
+// accountShownColumns are accountColumns with an empty text in place of
+// the password hash, for the accounts a meeting's pages and its live room
+// show (invitees, speakers, presenters) and the calendar feed serves:
+// what is not read cannot leak.
+var accountShownColumns = strings.Replace(accountColumns, "a.password_hash", "''", 1)
 
 // inviteeColumns are the columns of an invitation (mi) that inviteeFields
 // scans into, in the same order.
@@ -21,7 +28,7 @@ func inviteeFields(inv *workspace.MeetingInvitee) []any {
 }
 
 // inviteeWithAccountFields returns the fields of inv, then of a new
-// Account with its Organisation, that inviteeColumns, accountColumns and
+// Account with its Organisation, that inviteeColumns, accountShownColumns and
 // organisationColumns (prefixed "o") are scanned into.
 func inviteeWithAccountFields(inv *workspace.MeetingInvitee) []any {
 	inv.Account = &workspace.Account{}
@@ -148,7 +155,7 @@ func findInvitee(ctx context.Context, q sqlx.QueryerContext, meetingID, accountI
 // organisations, by organisation, then by name.
 func findInvitees(ctx context.Context, q sqlx.QueryerContext, meetingID int64) ([]*workspace.MeetingInvitee, error) {
 	invs, err := queryRows(ctx, q, inviteeWithAccountFields, `
-		SELECT `+inviteeColumns+`, `+accountColumns+`, `+prefixed("o", organisationColumns)+`
+		SELECT `+inviteeColumns+`, `+accountShownColumns+`, `+prefixed("o", organisationColumns)+`
 		FROM meeting_invitees mi JOIN accounts a ON a.id = mi.account_id JOIN organisations o ON o.id = a.organisation_id
 		WHERE mi.meeting_id = ?
 		ORDER BY o.name_fr, o.id, a.name, a.id`, meetingID)

@@ -193,7 +193,9 @@ func (db *DB) setMinutesApproved(ctx context.Context, tx *sqlx.Tx, actor workspa
 // AddAction validates a and adds it to its decision (CanManageMeetings),
 // setting its ID, MeetingID, timestamps, Owner and MeetingTitle. A
 // decision that does not exist, and an owner organisation that does not
-// exist or is deactivated, are EINVALID.
+// exist or is deactivated, are EINVALID. An action added after its
+// meeting was carried over joins the matters arising of the meeting it
+// was carried over to, while that one is not closed.
 func (db *DB) AddAction(ctx context.Context, actor workspace.Actor, a *workspace.Action) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -239,6 +241,9 @@ func (db *DB) AddAction(ctx context.Context, actor workspace.Actor, a *workspace
 	if err := db.recordAudit(ctx, tx, actor, workspace.AuditActionCreate, "action", a.ID, nil, auditAction(a)); err != nil {
 		return err
 	}
+	if err := db.followUpLateAction(ctx, tx, actor, a, m, now); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -246,7 +251,9 @@ func (db *DB) AddAction(ctx context.Context, actor workspace.Actor, a *workspace
 // secretariat changes every field; a member of the owner organisation
 // only the status (CanUpdateAction, on the stored owner), and passes the
 // other fields as stored: a change to them is EFORBIDDEN. The decision,
-// the meeting and the creation time are set from the stored action.
+// the meeting and the creation time are set from the stored action. An
+// action reopened after its meeting was carried over joins the matters
+// arising of the meeting it was carried over to, as in AddAction.
 func (db *DB) UpdateAction(ctx context.Context, actor workspace.Actor, a *workspace.Action) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -285,6 +292,15 @@ func (db *DB) UpdateAction(ctx context.Context, actor workspace.Actor, a *worksp
 	}
 	if err := db.recordAudit(ctx, tx, actor, workspace.AuditActionUpdate, "action", a.ID, auditAction(before), auditAction(a)); err != nil {
 		return err
+	}
+	if !before.Status.Pending() && a.Status.Pending() {
+		m, err := findMeetingByID(ctx, tx, a.MeetingID)
+		if err != nil {
+			return err
+		}
+		if err := db.followUpLateAction(ctx, tx, actor, a, m, a.UpdatedAt); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
@@ -446,4 +462,47 @@ func (db *DB) carryOver(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor,
 		}
 	}
 	return nil
+}
+
+// followUpLateAction puts the pending action a of meeting m on the matters
+// arising of the meeting m was carried over to, when m was carried over
+// before a was added or reopened, so that no pending action misses the
+// next meeting: the secretariat often records actions once the meeting
+// is over. The meeting carried over to is the earliest one not closed
+// that holds an item from m; if every such meeting is closed, the action
+// is followed up through the actions pages only.
+func (db *DB) followUpLateAction(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, a *workspace.Action, m *workspace.Meeting, now time.Time) error {
+	if !a.Status.Pending() || m.Status != workspace.MeetingClosed || !m.CarriedOver {
+		return nil
+	}
+	targets, err := findMeetings(ctx, tx, `m.status <> ? AND m.id IN (SELECT meeting_id FROM agenda_items WHERE source_meeting_id = ?)`,
+		[]any{workspace.MeetingClosed, m.ID}, "m.starts_at, m.id", 1, 0)
+	if err != nil || len(targets) == 0 {
+		return err
+	}
+	items, err := queryRows(ctx, tx, agendaItemFields, `
+		SELECT `+agendaItemColumns+` FROM `+agendaItemFrom+`
+		WHERE i.meeting_id = ? AND i.kind = ? AND i.source_meeting_id = ? ORDER BY i.position LIMIT 1`,
+		targets[0].ID, workspace.ItemMattersArising, m.ID)
+	if err != nil {
+		return fmt.Errorf("sqlite: follow up action: %w", err)
+	}
+	var item *workspace.AgendaItem
+	if len(items) > 0 {
+		item = items[0]
+	} else {
+		item = &workspace.AgendaItem{MeetingID: targets[0].ID, Kind: workspace.ItemMattersArising, SourceMeetingID: &m.ID}
+		if err := insertAgendaItem(ctx, tx, item, now); err != nil {
+			return err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO agenda_item_actions (agenda_item_id, action_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, item.ID, a.ID)
+	if err != nil {
+		return fmt.Errorf("sqlite: follow up action: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return db.recordAudit(ctx, tx, actor, workspace.AuditAgendaCarryOver, "meeting", targets[0].ID, nil,
+		carryOverAudit{SourceMeetingID: m.ID, MattersArisingID: &item.ID, Actions: []int64{a.ID}})
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"strings"
 	"testing"
 
 	"tawla/workspace"
@@ -10,6 +11,9 @@ import (
 // meetings store names as many columns as its fields function scans into,
 // as TestColumnsMatchFields does for the older types.
 func TestMeetingColumnsMatchFields(t *testing.T) {
+	if strings.Contains(accountShownColumns, "password_hash") {
+		t.Errorf("accountShownColumns reads the password hash: %s", accountShownColumns)
+	}
 	for _, tt := range []struct {
 		name    string
 		columns string
@@ -21,6 +25,7 @@ func TestMeetingColumnsMatchFields(t *testing.T) {
 		{"Speaker", speakerColumns, speakerFields(&workspace.Speaker{})},
 		{"Decision", decisionColumns, decisionFields(&workspace.Decision{})},
 		{"Action", actionColumns, actionFields(&workspace.Action{})},
+		{"AccountShown", accountShownColumns, accountFields(&workspace.Account{})},
 		{"ActionWithOwner", actionWithOwnerColumns, actionWithOwnerFields(&workspace.Action{})},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,7 +24,7 @@ func speakerFields(sp *workspace.Speaker) []any {
 }
 
 // speakerWithAccountFields returns the fields of sp, then of a new Account
-// with its Organisation, that speakerColumns, accountColumns and
+// with its Organisation, that speakerColumns, accountShownColumns and
 // organisationColumns (prefixed "o") are scanned into.
 func speakerWithAccountFields(sp *workspace.Speaker) []any {
 	sp.Account = &workspace.Account{}
@@ -155,9 +155,14 @@ func (db *DB) AskFloor(ctx context.Context, actor workspace.Actor, meetingID int
 	if sp.ID, err = res.LastInsertId(); err != nil {
 		return nil, fmt.Errorf("sqlite: ask for the floor: %w", err)
 	}
-	if sp.Account, err = findAccountByID(ctx, tx, sp.AccountID); err != nil {
+	// Read back with the account, as the list of speakers shows it.
+	stored, err := findSpeakers(ctx, tx, "s.id = ?", sp.ID)
+	if err != nil {
 		return nil, err
+	} else if len(stored) != 1 {
+		return nil, notFound("Request for the floor")
 	}
+	sp = stored[0]
 	if err := db.recordAudit(ctx, tx, actor, workspace.AuditSpeakerAsk, "meeting", meetingID, nil, auditSpeaker(sp)); err != nil {
 		return nil, err
 	}
@@ -351,7 +356,7 @@ func endSpeaking(ctx context.Context, tx *sqlx.Tx, meetingID int64, now time.Tim
 // they were asked.
 func findSpeakers(ctx context.Context, q sqlx.QueryerContext, cond string, args ...any) ([]*workspace.Speaker, error) {
 	speakers, err := queryRows(ctx, q, speakerWithAccountFields, `
-		SELECT `+speakerColumns+`, `+accountColumns+`, `+prefixed("o", organisationColumns)+`
+		SELECT `+speakerColumns+`, `+accountShownColumns+`, `+prefixed("o", organisationColumns)+`
 		FROM meeting_speakers s JOIN accounts a ON a.id = s.account_id JOIN organisations o ON o.id = a.organisation_id
 		WHERE `+cond+` ORDER BY s.id`, args...)
 	if err != nil {

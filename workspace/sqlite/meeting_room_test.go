@@ -247,7 +247,7 @@ func TestLiveRoomStore(t *testing.T) {
 		var ids []int64
 		for _, sp := range rec.Speakers {
 			ids = append(ids, sp.AccountID)
-			if sp.Account == nil || sp.Account.Organisation == nil {
+			if sp.Account == nil || sp.Account.Organisation == nil || sp.Account.PasswordHash != "" {
 				t.Errorf("speaker %+v without account", sp)
 			}
 		}

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -36,6 +37,10 @@ func newMeetingTable(t *testing.T) *meetingTable {
 	tb.inactive = MustCreateAccount(t, db, tb.org, "Ancien Membre", "ancien@example.tn", workspace.RoleMember)
 	tb.inactive.Active = false
 	if err := db.UpdateAccount(context.Background(), systemActor, tb.inactive); err != nil {
+		t.Fatal(err)
+	}
+	// A password, which no meeting read may carry along.
+	if err := db.SetPassword(context.Background(), systemActor, tb.member.ID, "$argon2id$v=19$m=65536,t=1,p=4$c2FsdA$aGFzaA"); err != nil {
 		t.Fatal(err)
 	}
 	tb.staff = workspace.ActorFor(tb.secretariat)
@@ -157,6 +162,9 @@ func TestCreateMeeting(t *testing.T) {
 			t.Errorf("invitees = %v, want %v", ids, want)
 		}
 		for _, inv := range got.Invitees {
+			if inv.Account != nil && inv.Account.PasswordHash != "" {
+				t.Errorf("invitee %d read with its password hash", inv.AccountID)
+			}
 			if inv.Attendance != workspace.AttendanceInvited || inv.Account == nil || inv.Account.Organisation == nil || inv.Account.Organisation.ID != inv.Account.OrganisationID {
 				t.Errorf("invitee %+v", inv)
 			}
@@ -385,4 +393,60 @@ func TestFindMeetings(t *testing.T) {
 			t.Errorf("FindMeetingByMinutes(9999) err = %v, want ENOTFOUND", err)
 		}
 	})
+}
+
+// BenchmarkFindMeetingRecord reads the record of a meeting of forty items,
+// each linked to a procedure, with a decision and two actions: a fixed
+// handful of queries, however long the agenda.
+func BenchmarkFindMeetingRecord(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	MustSetClock(db)
+	org := MustCreateOrganisation(b, db, "Gouvernorat de Mahdia")
+	staff := workspace.ActorFor(MustCreateAccount(b, db, org, "Sonia Secrétariat", "sonia@example.tn", workspace.RoleSecretariat))
+	for i := range 20 {
+		MustCreateAccount(b, db, org, fmt.Sprintf("Membre %d", i), fmt.Sprintf("membre%d@example.tn", i), workspace.RoleMember)
+	}
+	proc := &workspace.Procedure{Title: "Accueil", Language: "fr", Category: workspace.CategoryOther}
+	if err := db.CreateProcedure(ctx, staff, proc, "# Accueil\n"); err != nil {
+		b.Fatal(err)
+	}
+	start := db.Now().Add(time.Hour)
+	m := &workspace.Meeting{Title: "Plénière", Kind: workspace.MeetingPlenary, Language: "fr", StartsAt: start, EndsAt: start.Add(time.Hour), QuorumRule: workspace.QuorumNone}
+	if err := db.CreateMeeting(ctx, staff, m, nil); err != nil {
+		b.Fatal(err)
+	}
+	var items []*workspace.AgendaItem
+	for i := range 40 {
+		it := &workspace.AgendaItem{MeetingID: m.ID, Title: fmt.Sprintf("Point %d", i+1), PresenterOrganisationID: &org.ID}
+		if err := db.AddAgendaItem(ctx, staff, it, []int64{proc.ID}); err != nil {
+			b.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	if _, err := db.StartMeeting(ctx, staff, m.ID, nil); err != nil {
+		b.Fatal(err)
+	}
+	for _, it := range items {
+		d := &workspace.Decision{AgendaItemID: it.ID, Text: "Adopté", Outcome: workspace.OutcomeAdopted}
+		if err := db.RecordDecision(ctx, staff, d); err != nil {
+			b.Fatal(err)
+		}
+		for j := range 2 {
+			a := &workspace.Action{DecisionID: d.ID, Title: fmt.Sprintf("Action %d", j), OwnerOrganisationID: org.ID, DueDate: "2026-04-01"}
+			if err := db.AddAction(ctx, staff, a); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		rec, err := db.FindMeetingRecord(ctx, m.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rec.Items) != 40 || len(rec.Invitees) != 21 {
+			b.Fatalf("%d items, %d invitees", len(rec.Items), len(rec.Invitees))
+		}
+	}
 }
