@@ -369,15 +369,18 @@ func (c *wsConn) topic(s string) (Topic, bool) {
 }
 
 // subscribeChecked authorizes topic afresh and, if allowed, subscribes
-// (replying "subscribed" when confirm is true). A refusal also removes an
+// (replying "subscribed" when confirm is true, then calling the kind's
+// Subscribed). A refusal also removes an
 // earlier subscription to the topic, so that a lost permission takes
 // effect; an EUNAUTHORIZED refusal closes the connection with 1008 after
 // the error reply.
 func (c *wsConn) subscribeChecked(ctx context.Context, topic Topic, confirm bool) {
-	_, err := c.hub.authorize(ctx, c, topic)
+	acc, err := c.hub.authorize(ctx, c, topic)
 	if err == nil {
-		if confirm {
-			c.hub.subscribe(c, topic)
+		if confirm && c.hub.subscribe(c, topic) {
+			if k := c.hub.kind(topic.Kind); k != nil && k.Subscribed != nil {
+				k.Subscribed(ctx, &Peer{c: c}, acc, topic.ID)
+			}
 		}
 		return
 	}

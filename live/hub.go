@@ -257,19 +257,20 @@ func (h *Hub) unregister(c *wsConn) {
 }
 
 // subscribe adds c to topic's subscribers and queues the "subscribed" reply
-// under the lock, so that the reply precedes the topic's first event.
-func (h *Hub) subscribe(c *wsConn, topic Topic) {
+// under the lock, so that the reply precedes the topic's first event. It
+// reports whether c follows the topic and was told so.
+func (h *Hub) subscribe(c *wsConn, topic Topic) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if c.detached {
-		return // closing: say nothing more
+		return false // closing: say nothing more
 	}
 	if _, ok := c.topics[topic]; !ok {
 		if len(c.topics) >= maxSubscriptions {
 			if !c.trySend(c.errorFrame(&workspace.Error{Code: workspace.EINVALID, Key: "error.topic_too_many", Message: "Too many subscriptions on one connection."}, topic.String())) {
 				h.dropSlowLocked(c)
 			}
-			return
+			return false
 		}
 		subs := h.topics[topic]
 		if subs == nil {
@@ -281,7 +282,9 @@ func (h *Hub) subscribe(c *wsConn, topic Topic) {
 	}
 	if !c.trySend(replyFrame("subscribed", topic.String())) {
 		h.dropSlowLocked(c)
+		return false
 	}
+	return true
 }
 
 // unsubscribe removes c from topic's subscribers. When reply is true it

@@ -155,3 +155,67 @@ func TestHubRoutesMessages(t *testing.T) {
 	}
 	hub.Shutdown(context.Background())
 }
+
+// TestKindSubscribed checks that a kind's Subscribed hook runs after a
+// granted subscription, once its "subscribed" reply is queued, with the
+// account the rule saw, and that a refused subscription does not run it.
+func TestKindSubscribed(t *testing.T) {
+	hub := NewHub(nil)
+	hub.HandleKind("board", Kind{
+		Entity: true,
+		Authorize: func(_ context.Context, _ *workspace.Account, id int64) error {
+			if id == 2 {
+				return workspace.Errorf(workspace.EFORBIDDEN, "not board 2")
+			}
+			return nil
+		},
+		Subscribed: func(_ context.Context, p *Peer, acc *workspace.Account, id int64) {
+			data, _ := json.Marshal(map[string]any{"type": "board.state", "board": id, "account": acc.ID})
+			p.Send(data)
+		},
+	})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		hub.Serve(r.Context(), ws, ConnInfo{SessionID: "s1", AccountID: 8, Account: func(context.Context) (*workspace.Account, error) {
+			return &workspace.Account{ID: 8, Role: workspace.RoleMember, Active: true}, nil
+		}})
+	}))
+	defer srv.Close()
+	defer hub.Shutdown(context.Background())
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	read := func() map[string]any {
+		t.Helper()
+		_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	send(t, ws, `{"type":"subscribe","topic":"board:1"}`)
+	if m := read(); m["type"] != "subscribed" {
+		t.Fatalf("first answer %v, want subscribed", m)
+	}
+	if m := read(); m["type"] != "board.state" || m["board"] != float64(1) || m["account"] != float64(8) {
+		t.Fatalf("second answer %v, want the board's state for account 8", m)
+	}
+	send(t, ws, `{"type":"subscribe","topic":"board:2"}`)
+	if m := read(); m["type"] != "error" || m["code"] != workspace.EFORBIDDEN {
+		t.Fatalf("refused subscription: %v", m)
+	}
+	send(t, ws, `{"type":"ping","id":3}`)
+	if m := read(); m["type"] != "pong" {
+		t.Fatalf("after a refused subscription: %v, want the pong (no state)", m)
+	}
+}

@@ -47,6 +47,14 @@ type Kind struct {
 	// of a refused routed message ("doc").
 	IDField string
 	Handler Handler
+	// Subscribed, when set, is called after a client's subscription to
+	// one of the kind's topics was granted and confirmed ("subscribed"
+	// queued), with the account that was authorised; it may send the
+	// topic's current state to the peer, so that a page needs no second
+	// request to fill itself. It runs on the connection's reader
+	// goroutine. It is not called when a subscription is decided again
+	// (Hub.RecheckAccount).
+	Subscribed func(ctx context.Context, p *Peer, acc *workspace.Account, id int64)
 
 	name string // set by HandleKind
 }

@@ -140,6 +140,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	stakeholder := ts.account(t, demo.StakeholderEmail)
 
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	// The live room: a live meeting every member, the secretariat and
+	// admins are invited to, and a planned one.
+	roomLive := "/meetings/" + id(newRoomMeeting(t, ts, nil, true).meeting.ID)
+	roomPlanned := "/meetings/" + id(newRoomMeeting(t, ts, nil, false).meeting.ID)
 	orgForm := url.Values{"name_fr": {"Organisation créée par {viewer}"}, "college": {"civil_society"}, "delegation": {"Mahdia"}}
 	orgUpdate := url.Values{"name_fr": {org.NameFR}, "college": {string(org.College)}, "active": {"on"}}
 	newMember := url.Values{"name": {"Nouveau membre ({viewer})"}, "email": {"member-{viewer}@matrix.test"},
@@ -441,6 +445,30 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /actions/{id}", example: otherActionPath, form: url.Values{"status": {"done"}},
 			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/actions?done=action_saved#action-"},
 		{route: "POST /actions/{id}", example: "/actions/999999", form: url.Values{"status": {"done"}}, want: [5]int{unauth, forbidden, missing, missing, missing}},
+
+		// The live room of a meeting: members and staff see it; each checks
+		// in and asks for the floor for themselves, while it is live.
+		{route: "GET /meetings/{id}/room", example: roomLive + "/room", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/room", example: roomPlanned + "/room", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/room", example: "/meetings/999999/room", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /meetings/{id}/projector", example: roomLive + "/projector", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/projector", example: "/meetings/999999/projector", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "POST /meetings/{id}/checkin", example: roomLive + "/checkin",
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: roomLive + "/room?done=checked_in"},
+		{route: "POST /meetings/{id}/checkin", example: roomPlanned + "/checkin", want: [5]int{unauth, forbidden, conflict, conflict, conflict}},
+		{route: "POST /meetings/{id}/checkin", example: "/meetings/999999/checkin", want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "POST /meetings/{id}/floor", example: roomLive + "/floor", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /meetings/{id}/floor", example: roomLive + "/floor", form: url.Values{"action": {"ask"}},
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: roomLive + "/room?done=floor_asked"},
+		// Asking twice is a conflict; withdrawing then takes the request back.
+		{route: "POST /meetings/{id}/floor", example: roomLive + "/floor", form: url.Values{"action": {"ask"}},
+			want: [5]int{unauth, forbidden, conflict, conflict, conflict}},
+		{route: "POST /meetings/{id}/floor", example: roomLive + "/floor", form: url.Values{"action": {"withdraw"}},
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: roomLive + "/room?done=floor_withdrawn"},
+		{route: "POST /meetings/{id}/floor", example: roomPlanned + "/floor", form: url.Values{"action": {"ask"}},
+			want: [5]int{unauth, forbidden, conflict, conflict, conflict}},
+		{route: "POST /meetings/{id}/floor", example: roomLive + "/floor", form: url.Values{"action": {"\xff"}},
+			want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

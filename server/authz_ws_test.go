@@ -15,6 +15,7 @@ import (
 	"tawla/collab"
 	"tawla/demo"
 	"tawla/internal/testsupport"
+	"tawla/meeting"
 	"tawla/workspace"
 )
 
@@ -180,5 +181,121 @@ func TestDocStateCanEdit(t *testing.T) {
 			t.Errorf("%s: canEdit %v text %q, want %v %q", email, state.CanEdit, state.Text, want[i], "نص")
 		}
 		ws.Close()
+	}
+}
+
+// roomCase is one row of the meeting room's websocket matrix: a message
+// sent by each role (in the order of wsViewers) about a fresh meeting.
+type roomCase struct {
+	name    string
+	msgType string
+	// notInvited leaves the demo member out of the meeting's invitees
+	// (only Hela Jaziri and the staff are invited); planned leaves the
+	// meeting unstarted.
+	notInvited bool
+	planned    bool
+	// message builds the message; hela is the id of Hela Jaziri's waiting
+	// request for the floor.
+	message func(f *roomFixture, hela int64) string
+	want    [4]string
+}
+
+// TestMeetingRoomAuthorizationMatrix sends every message of the meeting
+// room as every role: stakeholders are refused everything, members only
+// do what concerns themselves and only when invited, the secretariat and
+// admins run the room. A message type of package meeting missing from the
+// table fails the test.
+func TestMeetingRoomAuthorizationMatrix(t *testing.T) {
+	ts := newTestServer(t)
+	hela := ts.account(t, "hela.jaziri@demo.tn")
+	member := ts.account(t, demo.MemberEmail)
+	staffIDs := []int64{hela.ID, ts.account(t, demo.SecretariatEmail).ID, ts.account(t, demo.AdminEmail).ID}
+	done := meeting.MsgDone
+	forbidden, invalid, missing, conflict := "error:"+workspace.EFORBIDDEN, "error:"+workspace.EINVALID, "error:"+workspace.ENOTFOUND, "error:"+workspace.ECONFLICT
+	msg := func(typ, extra string) func(*roomFixture, int64) string {
+		return func(f *roomFixture, _ int64) string {
+			return fmt.Sprintf(`{"type":%q,"meeting":%d%s}`, typ, f.meeting.ID, extra)
+		}
+	}
+	cases := []roomCase{
+		{name: "Item", msgType: meeting.MsgItem, message: func(f *roomFixture, _ int64) string {
+			return fmt.Sprintf(`{"type":"meeting.item","meeting":%d,"item":%d}`, f.meeting.ID, f.items[1].ID)
+		}, want: [4]string{forbidden, forbidden, done, done}},
+		{name: "ItemUnknown", msgType: meeting.MsgItem, message: msg(meeting.MsgItem, `,"item":999999`),
+			want: [4]string{forbidden, forbidden, missing, missing}},
+		{name: "ItemPlanned", msgType: meeting.MsgItem, planned: true, message: func(f *roomFixture, _ int64) string {
+			return fmt.Sprintf(`{"type":"meeting.item","meeting":%d,"item":%d}`, f.meeting.ID, f.items[1].ID)
+		}, want: [4]string{forbidden, forbidden, conflict, conflict}},
+		{name: "ItemUnknownMeeting", msgType: meeting.MsgItem, message: func(*roomFixture, int64) string { return `{"type":"meeting.item","meeting":999999,"item":1}` },
+			want: [4]string{forbidden, missing, missing, missing}},
+		{name: "FloorAsk", msgType: meeting.MsgFloorAsk, message: msg(meeting.MsgFloorAsk, ""), want: [4]string{forbidden, done, done, done}},
+		{name: "FloorAskNotInvited", msgType: meeting.MsgFloorAsk, notInvited: true, message: msg(meeting.MsgFloorAsk, ""),
+			want: [4]string{forbidden, forbidden, done, done}},
+		{name: "FloorAskPlanned", msgType: meeting.MsgFloorAsk, planned: true, message: msg(meeting.MsgFloorAsk, ""),
+			want: [4]string{forbidden, conflict, conflict, conflict}},
+		{name: "FloorWithdraw", msgType: meeting.MsgFloorWithdraw, message: msg(meeting.MsgFloorWithdraw, ""), want: [4]string{forbidden, done, done, done}},
+		{name: "FloorWithdrawNotInvited", msgType: meeting.MsgFloorWithdraw, notInvited: true, message: msg(meeting.MsgFloorWithdraw, ""),
+			want: [4]string{forbidden, forbidden, done, done}},
+		{name: "FloorGive", msgType: meeting.MsgFloorGive, message: func(f *roomFixture, hela int64) string {
+			return fmt.Sprintf(`{"type":"meeting.floor.give","meeting":%d,"speaker":%d}`, f.meeting.ID, hela)
+		}, want: [4]string{forbidden, forbidden, done, done}},
+		{name: "FloorGiveUnknown", msgType: meeting.MsgFloorGive, message: msg(meeting.MsgFloorGive, `,"speaker":999999`),
+			want: [4]string{forbidden, forbidden, missing, missing}},
+		{name: "FloorGiveMissing", msgType: meeting.MsgFloorGive, message: msg(meeting.MsgFloorGive, ""),
+			want: [4]string{invalid, invalid, invalid, invalid}},
+		{name: "FloorNext", msgType: meeting.MsgFloorNext, message: msg(meeting.MsgFloorNext, ""), want: [4]string{forbidden, forbidden, done, done}},
+		{name: "FloorEnd", msgType: meeting.MsgFloorEnd, message: msg(meeting.MsgFloorEnd, ""), want: [4]string{forbidden, forbidden, done, done}},
+		{name: "CheckIn", msgType: meeting.MsgCheckIn, message: msg(meeting.MsgCheckIn, ""), want: [4]string{forbidden, done, done, done}},
+		// A member who is not invited neither checks in nor asks for the
+		// floor; the secretariat and admins are invited here.
+		{name: "CheckInNotInvited", msgType: meeting.MsgCheckIn, notInvited: true, message: msg(meeting.MsgCheckIn, ""),
+			want: [4]string{forbidden, forbidden, done, done}},
+		{name: "Attendance", msgType: meeting.MsgAttendance, message: func(f *roomFixture, _ int64) string {
+			return fmt.Sprintf(`{"type":"meeting.attendance","meeting":%d,"account":%d,"attendance":"excused"}`, f.meeting.ID, hela.ID)
+		}, want: [4]string{forbidden, forbidden, done, done}},
+		// Attendance is recorded before the meeting starts too.
+		{name: "AttendancePlanned", msgType: meeting.MsgAttendance, planned: true, message: func(f *roomFixture, _ int64) string {
+			return fmt.Sprintf(`{"type":"meeting.attendance","meeting":%d,"account":%d,"attendance":"excused"}`, f.meeting.ID, hela.ID)
+		}, want: [4]string{forbidden, forbidden, done, done}},
+		{name: "AttendanceNotInvited", msgType: meeting.MsgAttendance, notInvited: true, message: func(f *roomFixture, _ int64) string {
+			return fmt.Sprintf(`{"type":"meeting.attendance","meeting":%d,"account":%d,"attendance":"present"}`, f.meeting.ID, member.ID)
+		}, want: [4]string{forbidden, forbidden, missing, missing}},
+		{name: "AttendanceInvalid", msgType: meeting.MsgAttendance, message: msg(meeting.MsgAttendance, `,"account":1,"attendance":"late"`),
+			want: [4]string{invalid, invalid, invalid, invalid}},
+		{name: "UnknownType", msgType: "meeting.unknown", message: msg("meeting.unknown", ""), want: [4]string{invalid, invalid, invalid, invalid}},
+	}
+	for _, mt := range meeting.MessageTypes {
+		if !slices.ContainsFunc(cases, func(c roomCase) bool { return c.msgType == mt }) {
+			t.Errorf("meeting room message %q is missing from the websocket matrix", mt)
+		}
+	}
+	clients := make([]*client, len(wsViewers))
+	for i, email := range wsViewers {
+		clients[i] = ts.loginAs(t, email)
+	}
+	ctx := context.Background()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for i, email := range wsViewers {
+				var invitees []int64
+				if c.notInvited {
+					invitees = staffIDs
+				}
+				f := newRoomMeeting(t, ts, invitees, !c.planned)
+				var helaRequest int64
+				if !c.planned {
+					sp, err := ts.db.AskFloor(ctx, workspace.ActorFor(hela), f.meeting.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					helaRequest = sp.ID
+				}
+				ws := mustDialWS(t, clients[i])
+				if got := roomAnswer(t, ws, c.message(f, helaRequest), nil); got != c.want[i] {
+					t.Errorf("%s as %s: got %s, want %s", c.name, email, got, c.want[i])
+				}
+				ws.Close()
+			}
+		})
 	}
 }

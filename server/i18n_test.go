@@ -86,7 +86,7 @@ func TestCatalogueComplete(t *testing.T) {
 
 	t.Run("CodeKeys", func(t *testing.T) {
 		used := map[string]string{}
-		for _, dir := range []string{".", filepath.Join("..", "workspace"), filepath.Join("..", "workspace", "sqlite"), filepath.Join("..", "live"), filepath.Join("..", "collab")} {
+		for _, dir := range []string{".", filepath.Join("..", "workspace"), filepath.Join("..", "workspace", "sqlite"), filepath.Join("..", "live"), filepath.Join("..", "collab"), filepath.Join("..", "meeting")} {
 			goCatalogueKeys(t, dir, ref, used)
 		}
 		if len(used) < 30 {

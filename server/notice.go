@@ -48,6 +48,10 @@ var notices = map[string]string{
 	"decision_recorded":   "notice.decision_recorded",
 	"action_added":        "notice.action_added",
 	"action_saved":        "notice.action_saved",
+	// The meeting room (handle_meeting_room.go).
+	"checked_in":      "notice.checked_in",
+	"floor_asked":     "notice.floor_asked",
+	"floor_withdrawn": "notice.floor_withdrawn",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

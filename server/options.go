@@ -47,6 +47,10 @@ var enumOptions = map[string][]option{
 	"decision_outcome":     enumChoices(workspace.DecisionOutcomes, "decision.outcome."),
 	"action_status":        enumChoices(workspace.ActionStatuses, "actions.status."),
 	"action_status_filter": append([]option{{Value: actionFilterPending, LabelKey: "actions.filter.pending"}}, enumChoices(workspace.ActionStatuses, "actions.status.")...),
+	// The meeting room (handle_meeting_room.go).
+	"room_status":     enumChoices(workspace.MeetingStatuses, "room.status."),
+	"room_attendance": enumChoices(workspace.Attendances, "room.attendance."),
+	"room_speaker":    enumChoices([]workspace.SpeakerStatus{workspace.SpeakerWaiting, workspace.SpeakerSpeaking}, "room.speaker."),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are

@@ -26,6 +26,9 @@ var liveErrorSources = []string{
 	"../workspace/error.go",
 	"../workspace/sqlite/document.go",
 	"../workspace/sqlite/anchor.go",
+	"../meeting/*.go",
+	"../workspace/meeting_rules.go",
+	"../workspace/sqlite/meeting.go",
 }
 
 // workspaceErrorCodes maps the names of the error-code constants of

@@ -18,6 +18,7 @@ import (
 
 	"tawla/collab"
 	"tawla/live"
+	"tawla/meeting"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
@@ -61,6 +62,7 @@ type Server struct {
 	db       *sqlite.DB
 	hub      *live.Hub
 	collab   *collab.Authority
+	meetings *meeting.Room
 	logger   *slog.Logger
 	baseURL  *url.URL
 	pages    *pageRenderer
@@ -127,6 +129,7 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 	liveLimits.MaxMessageBytes = cfg.MaxMessageBytes
 	s.hub.SetLimits(liveLimits)
 	s.collab = collab.New(db, logger, cfg.Collab)
+	s.meetings = meeting.New(db, s.hub, logger)
 	s.registerTopics()
 	s.registerRoutes()
 	s.handler = s.withSecurityHeaders(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux)))))
@@ -267,6 +270,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /meetings/{id}/minutes/print", workspace.AccessMember, s.handleMinutesPrint)
 	s.handle("GET /actions", workspace.AccessMember, s.handleActionList)
 	s.handle("POST /actions/{id}", workspace.AccessMember, s.handleActionUpdate)
+
+	// The live room of a meeting (handle_meeting_room.go): the page, the
+	// wall screen, and the forms that work without script.
+	s.handle("GET /meetings/{id}/room", workspace.AccessMember, s.handleMeetingRoom)
+	s.handle("GET /meetings/{id}/projector", workspace.AccessMember, s.handleMeetingProjector)
+	s.handle("POST /meetings/{id}/checkin", workspace.AccessMember, s.handleMeetingCheckIn)
+	s.handle("POST /meetings/{id}/floor", workspace.AccessMember, s.handleMeetingFloor)
 
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 

@@ -6,6 +6,7 @@ import (
 
 	"tawla/collab"
 	"tawla/live"
+	"tawla/meeting"
 	"tawla/workspace"
 )
 
@@ -26,6 +27,7 @@ func (s *Server) registerTopics() {
 	s.hub.HandleKind(topicTable.Kind, live.Kind{Authorize: accessRule(workspace.AccessAccount)})
 	s.hub.HandleKind(topicAudit.Kind, live.Kind{Authorize: accessRule(workspace.AccessStaff)})
 	s.hub.HandleKind(collab.TopicKind, s.collab.Kind())
+	s.hub.HandleKind(meeting.TopicKind, s.meetings.Kind())
 }
 
 // accessRule authorises a topic for the accounts that reach level.

@@ -78,6 +78,10 @@ func TestTopicAuthorisation(t *testing.T) {
 	}
 	draftTopic := "document:" + strconv.FormatInt(proc.DocumentID, 10)
 	minutesTopic := "document:" + strconv.FormatInt(minutes, 10)
+	// A live meeting: members, the secretariat and admins follow it,
+	// invited or not; stakeholders do not, and learn nothing of which
+	// meetings exist.
+	roomTopic := newRoomMeeting(t, ts, nil, true).topic()
 
 	// Per kind, the topics to try and the answer of each role, in the
 	// order of topicRoles.
@@ -91,6 +95,10 @@ func TestTopicAuthorisation(t *testing.T) {
 			{draftTopic, [4]topicAnswer{topicOK, topicOK, topicOK, topicOK}},
 			{minutesTopic, [4]topicAnswer{topicOK, topicOK, topicOK, topicForbidden}},
 			{"document:999999", [4]topicAnswer{topicNotFound, topicNotFound, topicNotFound, topicNotFound}},
+		},
+		"meeting": {
+			{roomTopic, [4]topicAnswer{topicOK, topicOK, topicOK, topicForbidden}},
+			{"meeting:999999", [4]topicAnswer{topicNotFound, topicNotFound, topicNotFound, topicForbidden}},
 		},
 	}
 	for _, kind := range ts.srv.Hub().Kinds() {

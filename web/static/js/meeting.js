@@ -1,0 +1,439 @@
+// The live room of a meeting and its wall-screen page: follows the topic
+// meeting:N over /ws (docs/protocol.md, "Meeting room"), shows each
+// meeting.state snapshot, ticks the clocks every second against the
+// server's time, and sends the room's messages. Every text from the
+// server goes in with textContent; labels come from the page, in its
+// language. Without this script the page keeps the state the server
+// rendered, and its forms still work.
+
+const root = document.getElementById("meeting-room") || document.getElementById("meeting-projector");
+
+// ---------- The connection: reconnects with backoff, pings to notice a dead socket ----------
+
+const minDelay = 500;
+const maxDelay = 10000;
+const heartbeatPeriod = 15000;
+const closeSessionEnded = 1008;
+
+class Live {
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.ws = null;
+    this.attempt = 0;
+    this.retry = null;
+    this.beat = null;
+    this.waitingPong = false;
+    this.ended = false;
+    window.addEventListener("online", () => {
+      if (!this.ws && !this.ended) {
+        clearTimeout(this.retry);
+        this.attempt = 0;
+        this.connect();
+      }
+    });
+  }
+
+  connect() {
+    if (this.ended) return;
+    this.handlers.state(this.attempt === 0 ? "connecting" : "reconnecting");
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    let ws;
+    try {
+      ws = new WebSocket(scheme + "//" + location.host + "/ws");
+    } catch (e) {
+      this.later();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.handlers.state("connected");
+      this.startBeat();
+      this.handlers.open();
+    };
+    ws.onmessage = (event) => {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      if (msg && msg.type === "pong") {
+        this.waitingPong = false;
+        return;
+      }
+      this.handlers.message(msg);
+    };
+    ws.onclose = (event) => this.closed(event.code);
+    ws.onerror = () => {};
+  }
+
+  send(msg) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  healthy() {
+    this.attempt = 0;
+  }
+
+  closed(code) {
+    this.stopBeat();
+    if (this.ws) {
+      this.ws.onopen = this.ws.onmessage = this.ws.onclose = this.ws.onerror = null;
+      this.ws = null;
+    }
+    if (code === closeSessionEnded) {
+      this.ended = true;
+      this.handlers.state("ended");
+      return;
+    }
+    this.later();
+  }
+
+  // later tries again after a capped exponential delay with jitter, so that
+  // clients dropped together do not come back together.
+  later() {
+    if (this.ended) return;
+    this.handlers.state(navigator.onLine === false ? "offline" : "reconnecting");
+    const cap = Math.min(maxDelay, minDelay * 2 ** this.attempt);
+    this.attempt++;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.connect(), cap / 2 + Math.random() * (cap / 2));
+  }
+
+  startBeat() {
+    this.stopBeat();
+    let id = 0;
+    this.beat = setInterval(() => {
+      if (this.waitingPong) {
+        // No answer since the last ping: the socket is dead.
+        const ws = this.ws;
+        this.closed(1006);
+        if (ws) ws.close();
+        return;
+      }
+      this.waitingPong = true;
+      this.send({ type: "ping", id: ++id });
+    }, heartbeatPeriod);
+  }
+
+  stopBeat() {
+    clearInterval(this.beat);
+    this.beat = null;
+    this.waitingPong = false;
+  }
+}
+
+// ---------- Showing the room ----------
+
+const $ = (id) => document.getElementById(id);
+
+// clock writes seconds as m:ss, or h:mm:ss from an hour on.
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s / 60) % 60;
+  const rest = String(s % 60).padStart(2, "0");
+  return h > 0 ? h + ":" + String(m).padStart(2, "0") + ":" + rest : m + ":" + rest;
+}
+
+function setText(el, text) {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+function show(el, visible) {
+  if (el) el.hidden = !visible;
+}
+
+const meetingID = root ? Number(root.dataset.meeting) : 0;
+const accountID = root ? Number(root.dataset.account) : 0;
+const isStaff = root ? root.dataset.staff === "true" : false;
+const lang = root ? root.dataset.lang : "fr";
+
+let state = null;
+let offset = 0; // server clock minus this clock, in ms
+
+function serverNow() {
+  return Date.now() + offset;
+}
+
+// itemName names an agenda item in the page's language.
+function itemName(item) {
+  if (item.kind === "minutes_approval") return root.dataset.labelMinutesApproval.replace("%s", item.sourceMeetingTitle);
+  if (item.kind === "matters_arising") return root.dataset.labelMattersArising.replace("%s", item.sourceMeetingTitle);
+  return item.title;
+}
+
+function orgName(org) {
+  if (!org) return "";
+  if (lang === "ar" && org.ar) return org.ar;
+  return org.fr || org.ar || "";
+}
+
+// spentSeconds is the time spent on item now.
+function spentSeconds(item) {
+  let s = item.spentSeconds;
+  if (state.status === "live" && state.currentItem === item.id && state.currentSince) {
+    s += Math.max(0, (serverNow() - Date.parse(state.currentSince)) / 1000);
+  }
+  return s;
+}
+
+function currentItem() {
+  if (!state || state.currentItem === null) return null;
+  return state.items.find((it) => it.id === state.currentItem) || null;
+}
+
+// fromTemplate clones the first element of the <template> with id.
+function fromTemplate(id) {
+  const t = $(id);
+  return t ? t.content.firstElementChild.cloneNode(true) : null;
+}
+
+// syncList makes list hold one element per entry, keyed by data-<key>,
+// in order, reusing the elements that are there.
+function syncList(list, entries, key, templateID, fill) {
+  if (!list) return;
+  const old = new Map();
+  for (const el of list.children) old.set(el.dataset[key], el);
+  let prev = null;
+  for (const entry of entries) {
+    const k = String(entry.id);
+    let el = old.get(k);
+    old.delete(k);
+    if (!el) {
+      el = fromTemplate(templateID);
+      if (!el) continue;
+      el.dataset[key] = k;
+    }
+    fill(el, entry);
+    const want = prev ? prev.nextElementSibling : list.firstElementChild;
+    if (want !== el) list.insertBefore(el, want);
+    prev = el;
+  }
+  for (const el of old.values()) el.remove();
+}
+
+function render() {
+  if (!state) return;
+  const isLive = state.status === "live";
+  const status = $("room-status");
+  if (status) {
+    setText(status, status.dataset[state.status] || state.status);
+    status.className = "tag room-status-" + state.status;
+  }
+
+  const cur = currentItem();
+  setText($("room-current-name"), cur ? itemName(cur) : root.dataset.labelNoItem);
+  setText($("room-current-planned"), clock(cur ? cur.plannedMinutes * 60 : 0));
+
+  // The list of speakers, in request order.
+  const speakers = $("room-speakers");
+  syncList(speakers, state.speakers, "speaker", "room-speaker-template", (el, sp) => {
+    el.dataset.status = sp.status;
+    el.className = "room-speaker " + sp.status;
+    setText(el.querySelector(".speaker-name"), sp.name);
+    setText(el.querySelector(".speaker-org"), orgName(sp.organisation));
+    setText(el.querySelector(".speaker-status"), speakers.dataset["label" + (sp.status === "speaking" ? "Speaking" : "Waiting")]);
+    const give = el.querySelector(".speaker-give");
+    show(give, isStaff && isLive && sp.status === "waiting");
+  });
+  show($("room-speakers-empty"), state.speakers.length === 0);
+
+  // Quorum and attendance.
+  const q = state.quorum;
+  const qs = $("room-quorum-state");
+  if (qs) {
+    setText(qs, q.reached ? qs.dataset.reached : qs.dataset.notReached);
+    qs.classList.toggle("reached", q.reached);
+  }
+  setText($("room-quorum-present"), String(q.present));
+  setText($("room-quorum-electorate"), String(q.electorate));
+  setText($("room-quorum-required"), String(q.required));
+  const attendance = $("room-attendance");
+  syncList(attendance, state.attendance.map((a) => ({ ...a, id: a.account })), "account", "room-invitee-template", (el, a) => {
+    el.dataset.attendance = a.attendance;
+    setText(el.querySelector(".invitee-name"), a.name);
+    setText(el.querySelector(".invitee-org"), orgName(a.organisation));
+    setText(el.querySelector(".invitee-attendance"), attendance.dataset["label" + a.attendance[0].toUpperCase() + a.attendance.slice(1)]);
+    const set = el.querySelector(".invitee-set");
+    show(set, isStaff && state.status !== "closed");
+    const select = el.querySelector(".attendance-select");
+    if (select && document.activeElement !== select) select.value = a.attendance;
+  });
+
+  // The agenda.
+  syncList($("room-agenda"), state.items, "item", "room-item-template", (el, it) => {
+    setText(el.querySelector(".item-name"), itemName(it));
+    setText(el.querySelector(".item-planned"), clock(it.plannedMinutes * 60));
+    if (it.id === state.currentItem) el.setAttribute("aria-current", "true");
+    else el.removeAttribute("aria-current");
+    show(el.querySelector(".item-go"), isStaff && isLive && it.id !== state.currentItem);
+  });
+
+  // The viewer's own part.
+  const mine = state.attendance.find((a) => a.account === accountID);
+  const request = state.speakers.find((sp) => sp.account === accountID);
+  const canTakePart = isLive && (mine !== undefined || isStaff);
+  show($("room-ask-form"), canTakePart && !request);
+  show($("room-withdraw-form"), canTakePart && request !== undefined && request.status === "waiting");
+  show($("room-you-speak"), request !== undefined && request.status === "speaking");
+  show($("room-checkin-form"), isLive && mine !== undefined && mine.attendance !== "present");
+  show($("room-checked-in"), mine !== undefined && mine.attendance === "present");
+  show($("room-item-controls"), isStaff && isLive);
+  show($("room-floor-controls"), isStaff && isLive);
+  const index = cur ? state.items.indexOf(cur) : -1;
+  const prev = $("room-item-previous");
+  const next = $("room-item-next");
+  if (prev) prev.disabled = index <= 0;
+  if (next) next.disabled = index >= state.items.length - 1;
+
+  tick();
+}
+
+// tick moves the clocks: the current item's time, each item's, the
+// speaker's.
+function tick() {
+  if (!state) return;
+  const cur = currentItem();
+  const spentEl = $("room-current-spent");
+  if (spentEl) {
+    const spent = cur ? spentSeconds(cur) : 0;
+    setText(spentEl, clock(spent));
+    spentEl.classList.toggle("over", cur !== null && cur.plannedMinutes > 0 && spent > cur.plannedMinutes * 60);
+  }
+  const agenda = $("room-agenda");
+  if (agenda) {
+    for (const el of agenda.children) {
+      const it = state.items.find((i) => String(i.id) === el.dataset.item);
+      if (!it) continue;
+      const spent = spentSeconds(it);
+      const s = el.querySelector(".item-spent");
+      setText(s, clock(spent));
+      if (s) s.classList.toggle("over", it.plannedMinutes > 0 && spent > it.plannedMinutes * 60);
+    }
+  }
+  const speakers = $("room-speakers");
+  if (speakers) {
+    for (const el of speakers.children) {
+      const sp = state.speakers.find((s) => String(s.id) === el.dataset.speaker);
+      const t = el.querySelector(".speaker-timer");
+      if (!sp || !t) continue;
+      setText(t, sp.status === "speaking" && sp.startedAt ? clock((serverNow() - Date.parse(sp.startedAt)) / 1000) : "");
+    }
+  }
+}
+
+// ---------- Sending ----------
+
+let live = null;
+
+function showError(text) {
+  const el = $("room-error");
+  if (!el) return;
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+// send sends a message of the room; it reports false when the socket is
+// not open, so that a form falls back to posting.
+function send(type, fields) {
+  if (!live) return false;
+  showError("");
+  return live.send({ type, meeting: meetingID, ...fields });
+}
+
+function onClick(id, handler) {
+  const el = $(id);
+  if (el) el.addEventListener("click", handler);
+}
+
+// A form that the socket can do instead of a page load.
+function viaSocket(formID, type) {
+  const form = $(formID);
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    if (send(type, {})) event.preventDefault();
+  });
+}
+
+function moveBy(step) {
+  const cur = currentItem();
+  if (!state || state.items.length === 0) return;
+  const index = cur ? state.items.indexOf(cur) + step : 0;
+  const target = state.items[Math.max(0, Math.min(state.items.length - 1, index))];
+  send("meeting.item", { item: target.id });
+}
+
+function wire() {
+  viaSocket("room-checkin-form", "meeting.checkin");
+  viaSocket("room-ask-form", "meeting.floor.ask");
+  viaSocket("room-withdraw-form", "meeting.floor.withdraw");
+  onClick("room-item-previous", () => moveBy(-1));
+  onClick("room-item-next", () => moveBy(1));
+  onClick("room-floor-next", () => send("meeting.floor.next", {}));
+  onClick("room-floor-end", () => send("meeting.floor.end", {}));
+  const speakers = $("room-speakers");
+  if (speakers) {
+    speakers.addEventListener("click", (event) => {
+      const button = event.target.closest(".speaker-give");
+      if (!button) return;
+      const row = button.closest("[data-speaker]");
+      if (row) send("meeting.floor.give", { speaker: Number(row.dataset.speaker) });
+    });
+  }
+  const agenda = $("room-agenda");
+  if (agenda) {
+    agenda.addEventListener("click", (event) => {
+      const button = event.target.closest(".item-go");
+      if (!button) return;
+      const row = button.closest("[data-item]");
+      if (row) send("meeting.item", { item: Number(row.dataset.item) });
+    });
+  }
+  const attendance = $("room-attendance");
+  if (attendance) {
+    attendance.addEventListener("change", (event) => {
+      const select = event.target.closest(".attendance-select");
+      if (!select) return;
+      const row = select.closest("[data-account]");
+      if (row) send("meeting.attendance", { account: Number(row.dataset.account), attendance: select.value });
+    });
+  }
+}
+
+function setConnection(name) {
+  const el = $("room-connection");
+  if (!el) return;
+  const key = "status" + name[0].toUpperCase() + name.slice(1);
+  el.textContent = root.dataset[key] || "";
+  // Shown only when something is wrong: being connected is the rule.
+  el.hidden = name === "connected";
+  el.dataset.state = name;
+  root.dataset.connection = name;
+}
+
+function start() {
+  if (!root || !meetingID) return;
+  const topic = "meeting:" + meetingID;
+  live = new Live({
+    state: setConnection,
+    open: () => live.send({ type: "subscribe", topic }),
+    message: (msg) => {
+      if (msg.type === "event" && msg.topic === topic && msg.data && msg.data.kind === "meeting.state") {
+        live.healthy();
+        state = msg.data;
+        offset = Date.parse(state.now) - Date.now();
+        render();
+      } else if (msg.type === "error") {
+        showError(msg.message || msg.code);
+      }
+    },
+  });
+  wire();
+  live.connect();
+  setInterval(tick, 1000);
+}
+
+start();
