@@ -134,8 +134,8 @@ const (
 	presenterOrganisation = "organisation:"
 )
 
-// presenterValue returns the presenter select's value for it's presenter,
-// "" when it has none.
+// presenterValue returns the presenter select's value for the presenter
+// of it, "" when it has none.
 func presenterValue(it *workspace.AgendaItem) string {
 	switch {
 	case it.PresenterAccountID != nil:
@@ -146,13 +146,13 @@ func presenterValue(it *workspace.AgendaItem) string {
 	return ""
 }
 
-// PresenterAccountValue and PresenterOrganisationValue return the
-// presenter select's value for a person or an organisation.
+// PresenterAccountValue returns the presenter select's value for a person.
 func (p *page) PresenterAccountValue(id int64) string {
 	return presenterAccount + strconv.FormatInt(id, 10)
 }
 
-// PresenterOrganisationValue: see PresenterAccountValue.
+// PresenterOrganisationValue returns the presenter select's value for an
+// organisation.
 func (p *page) PresenterOrganisationValue(id int64) string {
 	return presenterOrganisation + strconv.FormatInt(id, 10)
 }
