@@ -75,10 +75,9 @@ type meetingView struct {
 	CanStaff bool
 	// CanChange: the secretariat may still change the details, the
 	// agenda and the attendance (the meeting is not closed).
-	CanChange     bool
-	TotalMinutes  int
-	HasMinutes    bool
-	ViewerInvited bool
+	CanChange    bool
+	TotalMinutes int
+	HasMinutes   bool
 }
 
 // meetingMinutesView is the minutes' page.
@@ -265,9 +264,6 @@ func newMeetingView(rec *workspace.MeetingRecord, viewer *workspace.Account) mee
 		CanChange:  workspace.CanChangeMeeting(actor, m) == nil,
 		HasMinutes: m.MinutesDocumentID != nil,
 	}
-	if viewer != nil {
-		v.ViewerInvited = rec.Invitee(viewer.ID) != nil
-	}
 	for _, inv := range rec.Invitees {
 		switch inv.Attendance {
 		case workspace.AttendancePresent:
@@ -385,6 +381,7 @@ func (s *Server) handleMeetingMinutes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "meeting.minutes_title").withNotice(r)
+	p.Title += " · " + m.Title
 	p.Section = "meetings"
 	view := meetingMinutesView{Meeting: m, HasMinutes: m.MinutesDocumentID != nil}
 	if view.HasMinutes {

@@ -455,3 +455,88 @@ func TestMeetingAgendaPrint(t *testing.T) {
 		}
 	}
 }
+
+// TestMeetingMinutesApproved follows a meeting's minutes to the next
+// meeting: its agenda names the approval and the matters arising in the
+// reader's language, and once the approval is adopted the first meeting's
+// pages say when.
+func TestMeetingMinutesApproved(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+	c := ts.sessionClient(t, demo.MemberEmail)
+	first := newMeeting(t, ts, "Plénière d'octobre", workspace.MeetingPlenary, 1)
+	item := &workspace.AgendaItem{MeetingID: first.ID, Title: "Plan d'action", DurationMinutes: 20}
+	if err := ts.db.AddAgendaItem(ctx, system, item, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.StartMeeting(ctx, system, first.ID, ts.srv.minutesPrefill); err != nil {
+		t.Fatal(err)
+	}
+	decision := &workspace.Decision{AgendaItemID: item.ID, Text: "Le plan est adopté.", Outcome: workspace.OutcomeAdopted}
+	if err := ts.db.RecordDecision(ctx, system, decision); err != nil {
+		t.Fatal(err)
+	}
+	action := &workspace.Action{DecisionID: decision.ID, Title: "Diffuser le plan", OwnerOrganisationID: ts.account(t, demo.MemberEmail).OrganisationID, DueDate: "2099-01-31"}
+	if err := ts.db.AddAction(ctx, system, action); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.CloseMeeting(ctx, system, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	next := newMeeting(t, ts, "Plénière de novembre", workspace.MeetingPlenary, 30)
+
+	page := c.get(t, meetingPath(next.ID))
+	wantStatus(t, "next meeting", page, http.StatusOK)
+	fr := ts.srv.localizer("fr")
+	for _, want := range []string{
+		html.EscapeString(fr.T("meeting.item.minutes_approval", "Name", first.Title)),
+		html.EscapeString(fr.T("meeting.item.matters_arising", "Name", first.Title)),
+		"Diffuser le plan",
+	} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the next meeting's agenda lacks %q", want)
+		}
+	}
+	arabic := c.get(t, meetingPath(next.ID)+"?lang=ar")
+	if want := html.EscapeString(ts.srv.localizer("ar").T("meeting.item.minutes_approval", "Name", first.Title)); !strings.Contains(arabic.Body, want) {
+		t.Errorf("the Arabic page does not name the approval %q", want)
+	}
+
+	rec, err := ts.db.FindMeetingRecord(ctx, next.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var approval *workspace.AgendaItem
+	for _, it := range rec.Items {
+		if it.Kind == workspace.ItemMinutesApproval {
+			approval = it
+		}
+	}
+	if approval == nil {
+		t.Fatal("the next meeting has no approval item")
+	}
+	if _, err := ts.db.StartMeeting(ctx, system, next.ID, ts.srv.minutesPrefill); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.db.RecordDecision(ctx, system, &workspace.Decision{AgendaItemID: approval.ID, Text: "Approuvé.", Outcome: workspace.OutcomeAdopted}); err != nil {
+		t.Fatal(err)
+	}
+	minutes := c.get(t, meetingPath(first.ID)+"/minutes?lang=fr")
+	wantStatus(t, "approved minutes", minutes, http.StatusOK)
+	if want := html.EscapeString(fr.T("meeting.minutes_approved")); !strings.Contains(minutes.Body, want) {
+		t.Errorf("the minutes page does not say they were approved")
+	}
+	// The next meeting's minutes name the approval in their own language.
+	got, err := ts.db.FindMeetingByID(ctx, next.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, err := ts.srv.collab.Text(ctx, *got.MinutesDocumentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ts.srv.minutesItemHeading("fr", approval); !strings.Contains(text, want) {
+		t.Errorf("the next minutes lack %q:\n%s", want, text)
+	}
+}
