@@ -101,8 +101,8 @@ func TestBrowserMeeting(t *testing.T) {
 	member := b.newSession(t)
 	member.open("/login")
 	member.login(demo.MemberEmail, demo.Password)
-	restore := member.asPhone()
-	defer restore()
+	// The member is on a small phone, 360 pixels wide.
+	member.do("emulate a small phone", chromedp.EmulateViewport(360, 780, chromedp.EmulateMobile))
 	member.open(roomPath)
 	member.waitRoom()
 
@@ -157,6 +157,19 @@ func TestBrowserMeeting(t *testing.T) {
 		t.Errorf("the projector has %d poll slots and %d buttons, want 1 and none", projector.count("#poll-slot"), projector.count("#meeting-projector button"))
 	}
 	projector.screenshot("projector")
+
+	// In Arabic the room reads right to left, with the same state.
+	arabic := b.newSession(t)
+	arabic.open("/login")
+	arabic.login("mounir.benamor@demo.tn", demo.Password)
+	arabic.open(roomPath + "?lang=ar")
+	arabic.waitRoom()
+	if lang, dir := arabic.htmlLangDir(); lang != "ar" || dir != "rtl" {
+		t.Errorf(`the Arabic room: <html lang=%q dir=%q>`, lang, dir)
+	}
+	arabic.waitSpeaker(memberName, "speaking")
+	arabic.waitText("#room-current-name", items[1].Title)
+	arabic.screenshot("member-ar")
 
 	// The secretariat ends the turn and goes back to the first item: the
 	// projector follows.
