@@ -122,6 +122,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Meetings: a planned one the rows read and change, one the
+	// secretariat starts, a live one it closes, a closed one that refuses
+	// changes.
+	secretariat := workspace.ActorFor(ts.account(t, demo.SecretariatEmail))
+	matrixMeeting := func(title string, days int) *workspace.Meeting {
+		t.Helper()
+		start := ts.clock.Now().Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Minute)
+		m := &workspace.Meeting{Title: title, Kind: workspace.MeetingWorkingGroup, Language: "fr", QuorumRule: workspace.QuorumHalfPlusOne,
+			StartsAt: start, EndsAt: start.Add(2 * time.Hour), Place: "Mahdia"}
+		if err := ts.db.CreateMeeting(ctx, secretariat, m, nil); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	closedMeeting := matrixMeeting("Réunion close de la matrice", 1)
+	if _, err := ts.db.StartMeeting(ctx, secretariat, closedMeeting.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.CloseMeeting(ctx, secretariat, closedMeeting.ID); err != nil {
+		t.Fatal(err)
+	}
+	liveMeeting := matrixMeeting("Réunion en séance de la matrice", 2)
+	if _, err := ts.db.StartMeeting(ctx, secretariat, liveMeeting.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	plannedMeeting := matrixMeeting("Réunion prévue de la matrice", 3)
+	toStart := matrixMeeting("Réunion à ouvrir de la matrice", 4)
+	stakeholder := ts.account(t, demo.StakeholderEmail)
+
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	// The live room: a live meeting every member, the secretariat and
 	// admins are invited to, and a planned one.
@@ -141,11 +170,68 @@ func TestAuthorizationMatrix(t *testing.T) {
 	procForm := url.Values{"title": {"Procédure créée par {viewer}"}, "language": {"ar"}, "category": {"referral_pathway"}}
 	procUpdate := url.Values{"title": {"Procédure de la matrice ({viewer})"}, "language": {"fr"}, "category": {"other"}, "summary": {"Modifiée par {viewer}."}}
 
+	meetingURL := func(m *workspace.Meeting, rest string) string { return "/meetings/" + id(m.ID) + rest }
+	meetingForm := url.Values{"title": {"Réunion de {viewer}"}, "kind": {"plenary"}, "language": {"ar"}, "start_date": {"2099-03-01"},
+		"start_time": {"09:00"}, "end_time": {"12:30"}, "place": {"Mahdia"}, "quorum_rule": {"two_thirds"}}
+
 	commentPath := func(c *workspace.Comment) string {
 		return "/procedures/" + id(proc.ID) + "/comments/" + id(c.ID)
 	}
 	commentForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"comment"}, "body": {"Commentaire de {viewer}"}}
 	suggestionForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"suggestion"}, "proposed": {"Procédure de {viewer}"}}
+
+	// Meetings' agendas, decisions and actions: a planned meeting whose
+	// agenda the matrix changes, and a live one with minutes, a decision
+	// and two actions, one owned by the member's organisation and one by
+	// another.
+	meetingAt := ts.clock.Now().Add(48 * time.Hour).Truncate(time.Hour)
+	planned := &workspace.Meeting{Title: "Réunion de la matrice", Kind: workspace.MeetingWorkingGroup, Language: "fr",
+		StartsAt: meetingAt, EndsAt: meetingAt.Add(2 * time.Hour), QuorumRule: workspace.QuorumNone}
+	live := &workspace.Meeting{Title: "Réunion en cours de la matrice", Kind: workspace.MeetingPlenary, Language: "fr",
+		StartsAt: meetingAt, EndsAt: meetingAt.Add(2 * time.Hour), QuorumRule: workspace.QuorumNone}
+	var plannedItems, liveItems []*workspace.AgendaItem
+	for _, m := range []*workspace.Meeting{planned, live} {
+		if err := ts.db.CreateMeeting(ctx, system, m, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, title := range []string{"Premier point", "Deuxième point", "Troisième point"} {
+			it := &workspace.AgendaItem{MeetingID: m.ID, Title: title, DurationMinutes: 15}
+			if err := ts.db.AddAgendaItem(ctx, system, it, nil); err != nil {
+				t.Fatal(err)
+			}
+			if m == planned {
+				plannedItems = append(plannedItems, it)
+			} else {
+				liveItems = append(liveItems, it)
+			}
+		}
+	}
+	if _, err := ts.db.StartMeeting(ctx, system, live.ID, func(rec *workspace.MeetingRecord) string {
+		return "# Procès-verbal\n\n## 1. Premier point\n\n## 2. Deuxième point\n\n## 3. Troisième point\n"
+	}); err != nil {
+		t.Fatal(err)
+	}
+	decision := &workspace.Decision{AgendaItemID: liveItems[0].ID, Text: "Adopté", Outcome: workspace.OutcomeAdopted}
+	if err := ts.db.RecordDecision(ctx, system, decision); err != nil {
+		t.Fatal(err)
+	}
+	memberAction := &workspace.Action{DecisionID: decision.ID, Title: "Action du membre", OwnerOrganisationID: member.OrganisationID, DueDate: "2099-01-31"}
+	otherAction := &workspace.Action{DecisionID: decision.ID, Title: "Action d'un autre organisme", OwnerOrganisationID: org.ID, DueDate: "2099-01-31"}
+	for _, a := range []*workspace.Action{memberAction, otherAction} {
+		if err := ts.db.AddAction(ctx, system, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	itemPath := func(m *workspace.Meeting, it *workspace.AgendaItem) string {
+		return "/meetings/" + strconv.FormatInt(m.ID, 10) + "/items/" + strconv.FormatInt(it.ID, 10)
+	}
+	plannedPath := "/meetings/" + strconv.FormatInt(planned.ID, 10)
+	livePath := "/meetings/" + strconv.FormatInt(live.ID, 10)
+	itemForm := url.Values{"title": {"Point de {viewer}"}, "duration_minutes": {"10"}}
+	decisionForm := url.Values{"text": {"Décision de {viewer}"}, "outcome": {"adopted"}}
+	actionForm := url.Values{"title": {"Action de {viewer}"}, "owner_organisation_id": {strconv.FormatInt(member.OrganisationID, 10)}, "due_date": {"2099-06-30"}}
+	memberActionPath := "/actions/" + strconv.FormatInt(memberAction.ID, 10)
+	otherActionPath := "/actions/" + strconv.FormatInt(otherAction.ID, 10)
 
 	const (
 		conflict  = http.StatusConflict
@@ -278,6 +364,99 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
 		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", form: url.Values{"closes_at": {"2099-06-30T18:00"}},
 			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/procedures/" + id(closedProc.ID) + "?done=consultation_opened"},
+
+		// Meetings: members read them; the secretariat and admins plan,
+		// change, start and close them. A closed meeting refuses changes,
+		// a started one a second start.
+		{route: "GET /meetings", example: "/meetings", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings", example: "/meetings?when=past&kind=working_group&page=2", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/new", example: "/meetings/new", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /meetings", example: "/meetings", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings", example: "/meetings", form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/meetings/"},
+		{route: "GET /meetings/{id}", example: meetingURL(plannedMeeting, ""), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}", example: meetingURL(closedMeeting, ""), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}", example: "/meetings/999999", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /meetings/{id}/edit", example: meetingURL(plannedMeeting, "/edit"), want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /meetings/{id}/edit", example: meetingURL(closedMeeting, "/edit"), want: [5]int{redirect, forbidden, forbidden, conflict, conflict}},
+		{route: "GET /meetings/{id}/edit", example: "/meetings/999999/edit", want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}", example: meetingURL(plannedMeeting, ""), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}", example: meetingURL(plannedMeeting, ""), form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: meetingURL(plannedMeeting, "?done=meeting_saved")},
+		{route: "POST /meetings/{id}", example: meetingURL(closedMeeting, ""), form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}", example: "/meetings/999999", form: meetingForm,
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/invitees", example: meetingURL(plannedMeeting, "/invitees"), form: url.Values{"invitee": {id(member.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: meetingURL(plannedMeeting, "?done=meeting_invitees_saved")},
+		{route: "POST /meetings/{id}/invitees", example: meetingURL(plannedMeeting, "/invitees"), form: url.Values{"invitee": {id(stakeholder.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/invitees", example: meetingURL(closedMeeting, "/invitees"), form: url.Values{"invitee": {id(member.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/invitees", example: "/meetings/999999/invitees", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		// Recording the same attendance twice changes nothing, so the
+		// matrix checks refusals here and TestMeetingAttendance the rest.
+		{route: "POST /meetings/{id}/attendance", example: meetingURL(plannedMeeting, "/attendance"), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/attendance", example: meetingURL(plannedMeeting, "/attendance"), form: url.Values{"account": {id(stakeholder.ID)}, "attendance": {"present"}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/attendance", example: meetingURL(closedMeeting, "/attendance"), form: url.Values{"account": {id(member.ID)}, "attendance": {"present"}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/attendance", example: "/meetings/999999/attendance", form: url.Values{"account": {id(member.ID)}, "attendance": {"present"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/start", example: meetingURL(toStart, "/start"),
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: meetingURL(toStart, "?done=meeting_started")},
+		{route: "POST /meetings/{id}/start", example: meetingURL(closedMeeting, "/start"), want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/start", example: "/meetings/999999/start", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/close", example: meetingURL(liveMeeting, "/close"),
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: meetingURL(liveMeeting, "?done=meeting_closed")},
+		{route: "POST /meetings/{id}/close", example: meetingURL(plannedMeeting, "/close"), want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/close", example: "/meetings/999999/close", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "GET /meetings/{id}/agenda/print", example: meetingURL(plannedMeeting, "/agenda/print"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/agenda/print", example: "/meetings/999999/agenda/print", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /meetings/{id}/minutes", example: meetingURL(plannedMeeting, "/minutes"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/minutes", example: meetingURL(closedMeeting, "/minutes"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/minutes", example: "/meetings/999999/minutes", want: [5]int{redirect, forbidden, missing, missing, missing}},
+
+		// Agendas, decisions, actions and printed minutes: the secretariat
+		// changes them; members read, and change the status of their own
+		// organisation's actions.
+		{route: "POST /meetings/{id}/items", example: plannedPath + "/items", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/items", example: plannedPath + "/items", form: itemForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: plannedPath + "?done=agenda_item_added#item-"},
+		{route: "POST /meetings/{id}/items", example: "/meetings/999999/items", form: itemForm, want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "GET /meetings/{id}/items/{item}/edit", example: itemPath(planned, plannedItems[0]) + "/edit", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /meetings/{id}/items/{item}/edit", example: itemPath(planned, liveItems[0]) + "/edit", want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/items/{item}", example: itemPath(planned, plannedItems[0]), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/items/{item}", example: itemPath(planned, plannedItems[0]), form: itemForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: plannedPath + "?done=agenda_item_saved#item-"},
+		{route: "POST /meetings/{id}/items/{item}/move", example: itemPath(planned, plannedItems[0]) + "/move", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/items/{item}/move", example: itemPath(planned, plannedItems[0]) + "/move", form: url.Values{"direction": {"down"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: plannedPath + "?done=agenda_item_moved#item-"},
+		// The secretariat deletes the item; the admin finds it gone.
+		{route: "POST /meetings/{id}/items/{item}/delete", example: itemPath(planned, plannedItems[2]) + "/delete",
+			want: [5]int{unauth, forbidden, forbidden, redirect, missing}, next: plannedPath + "?done=agenda_item_deleted#agenda"},
+		{route: "POST /meetings/{id}/items/{item}/delete", example: itemPath(live, liveItems[0]) + "/delete", want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/items/{item}/decision", example: itemPath(live, liveItems[1]) + "/decision", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/items/{item}/decision", example: itemPath(live, liveItems[1]) + "/decision", form: decisionForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: livePath + "?done=decision_recorded#item-"},
+		{route: "POST /meetings/{id}/items/{item}/decision", example: itemPath(planned, plannedItems[1]) + "/decision", form: decisionForm,
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/items/{item}/actions", example: itemPath(live, liveItems[0]) + "/actions", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/items/{item}/actions", example: itemPath(live, liveItems[0]) + "/actions", form: actionForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: livePath + "?done=action_added#item-"},
+		{route: "POST /meetings/{id}/items/{item}/actions", example: itemPath(live, liveItems[2]) + "/actions", form: actionForm,
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "GET /meetings/{id}/minutes/print", example: livePath + "/minutes/print", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /meetings/{id}/minutes/print", example: "/meetings/999999/minutes/print", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /actions", example: "/actions?status=pending&overdue=1", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "POST /actions/{id}", example: memberActionPath, form: url.Values{"status": {"in_progress"}},
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/actions?done=action_saved#action-"},
+		{route: "POST /actions/{id}", example: memberActionPath, form: url.Values{"title": {"Action de {viewer}"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/actions?done=action_saved#action-"},
+		{route: "POST /actions/{id}", example: memberActionPath, form: url.Values{"status": {"finished"}}, want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /actions/{id}", example: otherActionPath, form: url.Values{"status": {"done"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/actions?done=action_saved#action-"},
+		{route: "POST /actions/{id}", example: "/actions/999999", form: url.Values{"status": {"done"}}, want: [5]int{unauth, forbidden, missing, missing, missing}},
 
 		// The live room of a meeting: members and staff see it; each checks
 		// in and asks for the floor for themselves, while it is live.

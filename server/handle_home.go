@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"tawla/workspace"
+	"tawla/workspace/sqlite"
 )
 
 // collegeGroup is one college of the table with its active organisations
@@ -22,10 +23,17 @@ type homeView struct {
 	Colleges      []collegeGroup
 	Organisations int
 	People        int
+	// Meetings are the next meetings the viewer is invited to (at most
+	// homeMeetings), for those who may see meetings.
+	Meetings []*workspace.Meeting
 }
 
-// handleHome shows the table's composition: every active organisation by
-// college with the people who sit for it.
+// homeMeetings is how many of one's next meetings the home page shows.
+const homeMeetings = 3
+
+// handleHome shows the next meetings the viewer is invited to and the
+// table's composition: every active organisation by college with the
+// people who sit for it.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	orgs, err := s.db.FindOrganisations(r.Context(), workspace.OrganisationFilter{ActiveOnly: true})
 	if err != nil {
@@ -51,6 +59,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(g.Organisations) > 0 {
 			view.Colleges = append(view.Colleges, g)
+		}
+	}
+	if acc := currentAccount(r); workspace.CanReadMeetings(workspace.ActorFor(acc)) == nil {
+		view.Meetings, _, err = s.db.FindMeetings(r.Context(), sqlite.MeetingFilter{When: "upcoming", Now: s.db.Now(), InvitedAccountID: acc.ID, Limit: homeMeetings})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
 		}
 	}
 	p := s.newPage(r, "home.title").withNotice(r)

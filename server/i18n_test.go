@@ -37,7 +37,9 @@ var cldrPluralForms = []string{"zero", "one", "two", "few", "many", "other"}
 var pluralProbeCounts = []int{0, 1, 2, 3, 11, 100, 101, 1000000}
 
 // catalogueSampleData fills every placeholder the catalogue may use.
-var catalogueSampleData = map[string]any{"Name": "Amira Ben Salah", "Page": 2, "Count": 7, "Number": 3}
+var catalogueSampleData = map[string]any{"Name": "Amira Ben Salah", "Page": 2, "Count": 7, "Number": 3,
+	// A meeting's quorum.
+	"Present": 6, "Electorate": 10, "Required": 6}
 
 // TestCatalogueComplete checks that the three catalogues hold the same
 // keys, that every key the templates and the Go code ask for exists, that

@@ -33,6 +33,21 @@ var notices = map[string]string{
 	"suggestion_accepted": "notice.suggestion_accepted",
 	"suggestion_rejected": "notice.suggestion_rejected",
 	"consultation_opened": "notice.consultation_opened",
+	// Meetings.
+	"meeting_created":        "notice.meeting_created",
+	"meeting_saved":          "notice.meeting_saved",
+	"meeting_invitees_saved": "notice.meeting_invitees_saved",
+	"attendance_saved":       "notice.attendance_saved",
+	"meeting_started":        "notice.meeting_started",
+	"meeting_closed":         "notice.meeting_closed",
+	// Agendas, decisions and actions.
+	"agenda_item_added":   "notice.agenda_item_added",
+	"agenda_item_saved":   "notice.agenda_item_saved",
+	"agenda_item_deleted": "notice.agenda_item_deleted",
+	"agenda_item_moved":   "notice.agenda_item_moved",
+	"decision_recorded":   "notice.decision_recorded",
+	"action_added":        "notice.action_added",
+	"action_saved":        "notice.action_saved",
 	// The meeting room (handle_meeting_room.go).
 	"checked_in":      "notice.checked_in",
 	"floor_asked":     "notice.floor_asked",

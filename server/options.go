@@ -32,6 +32,21 @@ var enumOptions = map[string][]option{
 	"comment_status":     enumChoices(workspace.CommentStatuses, "comment.status."),
 	"answer":             enumChoices(workspace.Answers, "answer."),
 	"answered":           enumChoices([]string{"yes", "no"}, "observations.answered."),
+	// Meetings.
+	"meeting_kind":   enumChoices(workspace.MeetingKinds, "meeting.kind."),
+	"meeting_status": enumChoices(workspace.MeetingStatuses, "meeting.status."),
+	"quorum_rule":    enumChoices(workspace.QuorumRules, "quorum.rule."),
+	"attendance":     enumChoices(workspace.Attendances, "attendance."),
+	"meeting_when":   enumChoices([]string{"upcoming", "past"}, "meetings.when."),
+	// Named on the meeting page's own agenda, until the shared agenda
+	// partial (web/templates/common/agenda.html) replaces it.
+	"meeting_decision_outcome": enumChoices(workspace.DecisionOutcomes, "meeting.outcome."),
+	"meeting_action_status":    enumChoices(workspace.ActionStatuses, "meeting.action_status."),
+	// Decisions and actions of meetings; the actions page filters by
+	// status, or by every pending status at once.
+	"decision_outcome":     enumChoices(workspace.DecisionOutcomes, "decision.outcome."),
+	"action_status":        enumChoices(workspace.ActionStatuses, "actions.status."),
+	"action_status_filter": append([]option{{Value: actionFilterPending, LabelKey: "actions.filter.pending"}}, enumChoices(workspace.ActionStatuses, "actions.status.")...),
 	// The meeting room (handle_meeting_room.go).
 	"room_status":     enumChoices(workspace.MeetingStatuses, "room.status."),
 	"room_attendance": enumChoices(workspace.Attendances, "room.attendance."),

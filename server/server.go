@@ -241,6 +241,36 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /procedures/{id}/observations.csv", workspace.AccessAccount, s.handleObservationsExport)
 	s.handle("POST /procedures/{id}/consultation", workspace.AccessStaff, s.handleConsultationOpen)
 
+	// Meetings (handle_meeting.go): members read them, the secretariat
+	// plans and runs them.
+	s.handle("GET /meetings", workspace.AccessMember, s.handleMeetingList)
+	s.handle("GET /meetings/new", workspace.AccessStaff, s.handleMeetingNew)
+	s.handle("POST /meetings", workspace.AccessStaff, s.handleMeetingCreate)
+	s.handle("GET /meetings/{id}", workspace.AccessMember, s.handleMeetingView)
+	s.handle("GET /meetings/{id}/edit", workspace.AccessStaff, s.handleMeetingEdit)
+	s.handle("POST /meetings/{id}", workspace.AccessStaff, s.handleMeetingUpdate)
+	s.handle("POST /meetings/{id}/invitees", workspace.AccessStaff, s.handleMeetingInvitees)
+	s.handle("POST /meetings/{id}/attendance", workspace.AccessStaff, s.handleMeetingAttendance)
+	s.handle("POST /meetings/{id}/start", workspace.AccessStaff, s.handleMeetingStart)
+	s.handle("POST /meetings/{id}/close", workspace.AccessStaff, s.handleMeetingClose)
+	s.handle("GET /meetings/{id}/agenda/print", workspace.AccessMember, s.handleMeetingAgendaPrint)
+	s.handle("GET /meetings/{id}/minutes", workspace.AccessMember, s.handleMeetingMinutes)
+
+	// A meeting's agenda, its decisions (written into its minutes), the
+	// actions they call for, and its printed minutes (handle_agenda.go,
+	// handle_decision.go, handle_action.go). Members read; the secretariat
+	// changes; an organisation's members report on their own actions.
+	s.handle("POST /meetings/{id}/items", workspace.AccessStaff, s.handleAgendaItemAdd)
+	s.handle("GET /meetings/{id}/items/{item}/edit", workspace.AccessStaff, s.handleAgendaItemEdit)
+	s.handle("POST /meetings/{id}/items/{item}", workspace.AccessStaff, s.handleAgendaItemUpdate)
+	s.handle("POST /meetings/{id}/items/{item}/delete", workspace.AccessStaff, s.handleAgendaItemDelete)
+	s.handle("POST /meetings/{id}/items/{item}/move", workspace.AccessStaff, s.handleAgendaItemMove)
+	s.handle("POST /meetings/{id}/items/{item}/decision", workspace.AccessStaff, s.handleDecisionRecord)
+	s.handle("POST /meetings/{id}/items/{item}/actions", workspace.AccessStaff, s.handleActionAdd)
+	s.handle("GET /meetings/{id}/minutes/print", workspace.AccessMember, s.handleMinutesPrint)
+	s.handle("GET /actions", workspace.AccessMember, s.handleActionList)
+	s.handle("POST /actions/{id}", workspace.AccessMember, s.handleActionUpdate)
+
 	// The live room of a meeting (handle_meeting_room.go): the page, the
 	// wall screen, and the forms that work without script.
 	s.handle("GET /meetings/{id}/room", workspace.AccessMember, s.handleMeetingRoom)
