@@ -750,10 +750,13 @@ func TestAgendaPartial(t *testing.T) {
 	if err := ts.db.AddAction(ctx, system, &workspace.Action{DecisionID: d.ID, Title: "Publier l'appel", OwnerOrganisationID: member.OrganisationID, DueDate: past}); err != nil {
 		t.Fatal(err)
 	}
+	// The next plenary is planned before the demo's own, so that closing
+	// the first one carries over to it.
+	next := agendaTestMeetingAt(t, ts, first.Meeting.StartsAt.Add(7*24*time.Hour), "Plénière d'août", "Divers")
 	if _, err := ts.db.CloseMeeting(ctx, system, first.Meeting.ID); err != nil {
 		t.Fatal(err)
 	}
-	next := agendaTestMeetingAt(t, ts, first.Meeting.StartsAt.Add(30*24*time.Hour), "Plénière d'août", "Divers")
+	next = agendaTestRecord(t, ts, next.Meeting.ID)
 	staff := ts.account(t, demo.SecretariatEmail)
 
 	html := renderAgendaPartial(t, ts, member, next, false)

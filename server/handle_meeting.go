@@ -78,6 +78,9 @@ type meetingView struct {
 	CanChange    bool
 	TotalMinutes int
 	HasMinutes   bool
+	// Agenda is the agenda as the viewer sees it, with the forms the
+	// viewer may use (the shared partial "agenda").
+	Agenda *agendaView
 }
 
 // meetingMinutesView is the minutes' page.
@@ -247,7 +250,14 @@ func (s *Server) handleMeetingView(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "meeting.title").withNotice(r)
 	p.Title = rec.Meeting.Title
 	p.Section = "meetings"
-	p.Data = newMeetingView(rec, p.Account)
+	view := newMeetingView(rec, p.Account)
+	agenda, err := s.agendaFor(r.Context(), p, rec, false)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	view.Agenda = agenda
+	p.Data = view
 	s.render(w, r, http.StatusOK, "meeting", p)
 }
 

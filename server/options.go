@@ -40,8 +40,6 @@ var enumOptions = map[string][]option{
 	"meeting_when":   enumChoices([]string{"upcoming", "past"}, "meetings.when."),
 	// Named on the meeting page's own agenda, until the shared agenda
 	// partial (web/templates/common/agenda.html) replaces it.
-	"meeting_decision_outcome": enumChoices(workspace.DecisionOutcomes, "meeting.outcome."),
-	"meeting_action_status":    enumChoices(workspace.ActionStatuses, "meeting.action_status."),
 	// Decisions and actions of meetings; the actions page filters by
 	// status, or by every pending status at once.
 	"decision_outcome":     enumChoices(workspace.DecisionOutcomes, "decision.outcome."),

@@ -416,8 +416,13 @@ func findDecisions(ctx context.Context, q sqlx.QueryerContext, cond string, args
 // matters-arising item following up its pending actions — those of its
 // own decisions and those its own matters-arising items followed up —
 // and marks it carried over. An action is followed up once, however many
-// sources bring it.
+// sources bring it. The items the table adds come first on the agenda, as
+// a table opens its meetings: the minutes of the last one, then what it
+// decided to do.
 func (db *DB) carryOver(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, target *workspace.Meeting, sources []*workspace.Meeting, now time.Time) error {
+	if len(sources) == 0 {
+		return nil
+	}
 	seen := map[int64]bool{}
 	for _, src := range sources {
 		done := carryOverAudit{SourceMeetingID: src.ID, Actions: []int64{}}
@@ -461,7 +466,19 @@ func (db *DB) carryOver(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor,
 			return err
 		}
 	}
-	return nil
+	return tableItemsFirst(ctx, tx, target.ID)
+}
+
+// tableItemsFirst renumbers a meeting's agenda so that the items the
+// table added (minutes to approve, matters arising) come before the
+// secretariat's own, each group keeping its order.
+func tableItemsFirst(ctx context.Context, tx *sqlx.Tx, meetingID int64) error {
+	ids := []int64{}
+	if err := tx.SelectContext(ctx, &ids, `SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY kind = ?, position`,
+		meetingID, workspace.ItemOrdinary); err != nil {
+		return fmt.Errorf("sqlite: order agenda: %w", err)
+	}
+	return renumberAgenda(ctx, tx, meetingID, ids)
 }
 
 // followUpLateAction puts the pending action a of meeting m on the matters

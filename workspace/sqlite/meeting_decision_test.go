@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -592,5 +593,42 @@ func TestCalendarFeed(t *testing.T) {
 	}
 	if _, err := db.FindCalendarFeedAccount(ctx, again); workspace.ErrorCode(err) != workspace.ENOTFOUND {
 		t.Errorf("a deactivated account's feed: err = %v, want ENOTFOUND", err)
+	}
+}
+
+// TestCarryOverComesFirst: the items the table carries over open the next
+// agenda, before the items the secretariat had already put on it, which
+// keep their order.
+func TestCarryOverComesFirst(t *testing.T) {
+	ctx := context.Background()
+	tb := newMeetingTable(t)
+	day := 24 * time.Hour
+
+	first := tb.mustCreate(t, "Plénière de janvier", workspace.MeetingPlenary, time.Hour)
+	item := tb.mustAddItem(t, first, "Ouverture")
+	next := tb.mustCreate(t, "Plénière de mars", workspace.MeetingPlenary, 7*day)
+	budget := tb.mustAddItem(t, next, "Budget")
+	various := tb.mustAddItem(t, next, "Divers")
+
+	tb.mustStart(t, first)
+	d := tb.mustDecide(t, item, workspace.OutcomeAdopted)
+	tb.mustAddAction(t, d, "Envoyer la liste des contacts", tb.org, "2026-02-20", workspace.ActionOpen)
+	if _, err := tb.db.CloseMeeting(ctx, tb.staff, first.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	rec := tb.mustRecord(t, next.ID)
+	var got []string
+	for _, it := range rec.Items {
+		got = append(got, fmt.Sprintf("%d:%s:%d", it.Position, it.Kind, it.ID))
+	}
+	want := []string{
+		fmt.Sprintf("1:%s:%d", workspace.ItemMinutesApproval, rec.Items[0].ID),
+		fmt.Sprintf("2:%s:%d", workspace.ItemMattersArising, rec.Items[1].ID),
+		fmt.Sprintf("3:%s:%d", workspace.ItemOrdinary, budget.ID),
+		fmt.Sprintf("4:%s:%d", workspace.ItemOrdinary, various.ID),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("agenda after carry-over = %v, want %v", got, want)
 	}
 }
