@@ -313,6 +313,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/" + feedToken + "/meetings.ics", want: [5]int{ok, ok, ok, ok, ok}},
 		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/no-such-token/meetings.ics", want: [5]int{missing, missing, missing, missing, missing}},
 
+		// The issue board: everyone with an account reads the dashboard.
+		{route: "GET /issues/dashboard", example: "/issues/dashboard", want: [5]int{redirect, ok, ok, ok, ok}},
+
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}
 

@@ -256,6 +256,11 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /calendar/reset", workspace.AccessMember, s.handleCalendarReset)
 	s.handle("GET /calendar/{token}/meetings.ics", workspace.AccessPublic, s.handleCalendarFeed)
 
+	// The issue board (handle_issue_dashboard.go, handle_issue_category.go,
+	// handle_issue_passage.go): the dashboard, the categories and the
+	// passages of procedures linked to issues.
+	s.handle("GET /issues/dashboard", workspace.AccessAccount, s.handleIssueDashboard)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.
