@@ -122,6 +122,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The issue board: a category the matrix renames.
+	matrixCategory := &workspace.IssueCategory{NameFR: "Catégorie de la matrice", NameAR: "صنف المصفوفة"}
+	if err := ts.db.CreateIssueCategory(ctx, workspace.ActorFor(admin2), matrixCategory); err != nil {
+		t.Fatal(err)
+	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	// The live room: a live meeting every member, the secretariat and
 	// admins are invited to, and a planned one.
@@ -315,6 +320,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 		// The issue board: everyone with an account reads the dashboard.
 		{route: "GET /issues/dashboard", example: "/issues/dashboard", want: [5]int{redirect, ok, ok, ok, ok}},
+		// The secretariat edits the categories.
+		{route: "GET /issues/categories", example: "/issues/categories", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /issues/categories", example: "/issues/categories", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /issues/categories", example: "/issues/categories", form: url.Values{"name_fr": {"Catégorie de {viewer}"}, "name_ar": {"صنف {viewer}"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/issues/categories?done=category_created"},
+		{route: "POST /issues/categories/{id}", example: "/issues/categories/" + id(matrixCategory.ID), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /issues/categories/{id}", example: "/issues/categories/" + id(matrixCategory.ID),
+			form: url.Values{"name_fr": {"Catégorie renommée par {viewer}"}, "name_ar": {"صنف المصفوفة"}, "position": {"3"}, "active": {"on"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/issues/categories?done=category_saved"},
+		{route: "POST /issues/categories/{id}", example: "/issues/categories/999999", form: url.Values{"name_fr": {"X"}, "name_ar": {"س"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

@@ -37,6 +37,9 @@ var notices = map[string]string{
 	"checked_in":      "notice.checked_in",
 	"floor_asked":     "notice.floor_asked",
 	"floor_withdrawn": "notice.floor_withdrawn",
+	// The issue board (handle_issue_category.go, handle_issue_passage.go).
+	"category_created": "notice.category_created",
+	"category_saved":   "notice.category_saved",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

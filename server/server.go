@@ -260,6 +260,9 @@ func (s *Server) registerRoutes() {
 	// handle_issue_passage.go): the dashboard, the categories and the
 	// passages of procedures linked to issues.
 	s.handle("GET /issues/dashboard", workspace.AccessAccount, s.handleIssueDashboard)
+	s.handle("GET /issues/categories", workspace.AccessStaff, s.handleIssueCategories)
+	s.handle("POST /issues/categories", workspace.AccessStaff, s.handleIssueCategoryCreate)
+	s.handle("POST /issues/categories/{id}", workspace.AccessStaff, s.handleIssueCategoryUpdate)
 
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
