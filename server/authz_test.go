@@ -127,6 +127,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err := ts.db.CreateIssueCategory(ctx, workspace.ActorFor(admin2), matrixCategory); err != nil {
 		t.Fatal(err)
 	}
+	// An issue whose passages the matrix links.
+	matrixIssue := &workspace.Issue{Title: "Problème de la matrice", CategoryID: matrixCategory.ID}
+	if _, err := ts.db.CreateIssue(ctx, workspace.ActorFor(member), matrixIssue, nil); err != nil {
+		t.Fatal(err)
+	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	// The live room: a live meeting every member, the secretariat and
 	// admins are invited to, and a planned one.
@@ -150,6 +155,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return "/procedures/" + id(proc.ID) + "/comments/" + id(c.ID)
 	}
 	commentForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"comment"}, "body": {"Commentaire de {viewer}"}}
+	passageForm := url.Values{"procedure": {id(proc.ID)}, "version": {"0"}, "from": {"2"}, "to": {"11"}}
 	suggestionForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"suggestion"}, "proposed": {"Procédure de {viewer}"}}
 
 	const (
@@ -325,12 +331,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /issues/categories", example: "/issues/categories", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
 		{route: "POST /issues/categories", example: "/issues/categories", form: url.Values{"name_fr": {"Catégorie de {viewer}"}, "name_ar": {"صنف {viewer}"}},
 			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/issues/categories?done=category_created"},
-		{route: "POST /issues/categories/{id}", example: "/issues/categories/" + id(matrixCategory.ID), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
-		{route: "POST /issues/categories/{id}", example: "/issues/categories/" + id(matrixCategory.ID),
+		{route: "POST /issues/categories/{id}/edit", example: "/issues/categories/" + id(matrixCategory.ID) + "/edit", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /issues/categories/{id}/edit", example: "/issues/categories/" + id(matrixCategory.ID) + "/edit",
 			form: url.Values{"name_fr": {"Catégorie renommée par {viewer}"}, "name_ar": {"صنف المصفوفة"}, "position": {"3"}, "active": {"on"}},
 			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/issues/categories?done=category_saved"},
-		{route: "POST /issues/categories/{id}", example: "/issues/categories/999999", form: url.Values{"name_fr": {"X"}, "name_ar": {"س"}},
+		{route: "POST /issues/categories/{id}/edit", example: "/issues/categories/999999/edit", form: url.Values{"name_fr": {"X"}, "name_ar": {"س"}},
 			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		// Members link passages of drafts to issues; stakeholders read them.
+		{route: "POST /issues/{id}/passages", example: "/issues/" + id(matrixIssue.ID) + "/passages", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}/passages", example: "/issues/" + id(matrixIssue.ID) + "/passages", form: passageForm,
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/issues/" + id(matrixIssue.ID) + "?done=issue_passage_linked"},
+		{route: "POST /issues/{id}/passages", example: "/issues/999999/passages", form: passageForm, want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "GET /procedures/{id}/link-issue", example: "/procedures/" + id(proc.ID) + "/link-issue?version=0&from=2&to=11", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /procedures/{id}/link-issue", example: "/procedures/" + id(proc.ID) + "/link-issue?version=9999&from=2&to=11", want: [5]int{redirect, forbidden, invalid, invalid, invalid}},
+		{route: "GET /procedures/{id}/link-issue", example: "/procedures/999999/link-issue?version=0&from=2&to=11", want: [5]int{redirect, forbidden, missing, missing, missing}},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

@@ -8,9 +8,14 @@ import (
 )
 
 // The categories of issues (GET and POST /issues/categories, POST
-// /issues/categories/{id}): the secretariat names them in the three
+// /issues/categories/{id}/edit): the secretariat names them in the three
 // languages, orders them and deactivates those no longer used. A category
 // is never deleted, since issues keep it.
+//
+// A category's form posts to /issues/categories/{id}/edit rather than
+// /issues/categories/{id}: the mux would find the latter in conflict with
+// every /issues/{id}/… route (/issues/categories/passages matches both,
+// and neither is more specific), and refuse to start.
 
 // issueCategoriesView is the categories page: the list, each with its
 // edit form, and the form of a new category. After a refused post, Form

@@ -70,7 +70,7 @@ func TestIssueCategories(t *testing.T) {
 
 	t.Run("RenameMoveDeactivate", func(t *testing.T) {
 		c := ts.categoryNamed(t, "Transport")
-		path := "/issues/categories/" + strconv.FormatInt(c.ID, 10)
+		path := "/issues/categories/" + strconv.FormatInt(c.ID, 10) + "/edit"
 		resp := staff.postForm(t, path, url.Values{"name_fr": {"Transport et mobilité"}, "name_ar": {"النقل والتنقل"}, "name_en": {"Transport"}, "position": {"2"}})
 		wantRedirect(t, "rename", resp, "/issues/categories?done=category_saved")
 		got := ts.categoryNamed(t, "Transport et mobilité")
@@ -85,7 +85,7 @@ func TestIssueCategories(t *testing.T) {
 	})
 
 	c := ts.categoryNamed(t, "Transport et mobilité")
-	path := "/issues/categories/" + strconv.FormatInt(c.ID, 10)
+	path := "/issues/categories/" + strconv.FormatInt(c.ID, 10) + "/edit"
 	for _, tt := range []struct {
 		name, path string
 		form       url.Values
@@ -98,8 +98,8 @@ func TestIssueCategories(t *testing.T) {
 		{"RenameToNothing", path, url.Values{"name_fr": {""}, "name_ar": {"النقل"}, "active": {"on"}}, http.StatusBadRequest, "النقل"},
 		{"PositionNotANumber", path, url.Values{"name_fr": {"Renommée"}, "name_ar": {"النقل"}, "position": {"deux"}, "active": {"on"}}, http.StatusBadRequest, "Renommée"},
 		{"PositionZero", path, url.Values{"name_fr": {"Renommée"}, "name_ar": {"النقل"}, "position": {"-3"}, "active": {"on"}}, http.StatusBadRequest, "Renommée"},
-		{"UnknownCategory", "/issues/categories/999999", url.Values{"name_fr": {"X"}, "name_ar": {"س"}}, http.StatusNotFound, ""},
-		{"NotAnID", "/issues/categories/abc", url.Values{"name_fr": {"X"}, "name_ar": {"س"}}, http.StatusNotFound, ""},
+		{"UnknownCategory", "/issues/categories/999999/edit", url.Values{"name_fr": {"X"}, "name_ar": {"س"}}, http.StatusNotFound, ""},
+		{"NotAnID", "/issues/categories/abc/edit", url.Values{"name_fr": {"X"}, "name_ar": {"س"}}, http.StatusNotFound, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := ts.categoriesState(t)

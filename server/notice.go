@@ -38,8 +38,9 @@ var notices = map[string]string{
 	"floor_asked":     "notice.floor_asked",
 	"floor_withdrawn": "notice.floor_withdrawn",
 	// The issue board (handle_issue_category.go, handle_issue_passage.go).
-	"category_created": "notice.category_created",
-	"category_saved":   "notice.category_saved",
+	"category_created":     "notice.category_created",
+	"category_saved":       "notice.category_saved",
+	"issue_passage_linked": "notice.issue_passage_linked",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

@@ -262,7 +262,9 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /issues/dashboard", workspace.AccessAccount, s.handleIssueDashboard)
 	s.handle("GET /issues/categories", workspace.AccessStaff, s.handleIssueCategories)
 	s.handle("POST /issues/categories", workspace.AccessStaff, s.handleIssueCategoryCreate)
-	s.handle("POST /issues/categories/{id}", workspace.AccessStaff, s.handleIssueCategoryUpdate)
+	s.handle("POST /issues/categories/{id}/edit", workspace.AccessStaff, s.handleIssueCategoryUpdate)
+	s.handle("POST /issues/{id}/passages", workspace.AccessMember, s.handleIssuePassageLink)
+	s.handle("GET /procedures/{id}/link-issue", workspace.AccessMember, s.handleLinkIssueForm)
 
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
