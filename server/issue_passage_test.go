@@ -60,7 +60,9 @@ func (f *passageFixture) form(t *testing.T, words string, version int) url.Value
 		"from": {strconv.Itoa(from)}, "to": {strconv.Itoa(from + utf16Units(words))}}
 }
 
-func (f *passageFixture) path() string { return "/issues/" + strconv.FormatInt(f.issue.ID, 10) + "/passages" }
+func (f *passageFixture) path() string {
+	return "/issues/" + strconv.FormatInt(f.issue.ID, 10) + "/passages"
+}
 
 // passageState counts what linking a passage writes.
 func (ts *testServer) passageState(t *testing.T) string {
