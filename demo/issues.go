@@ -186,9 +186,9 @@ var issues = []demoIssue{
 		links:     []demoIssueLink{{workspace.LinkMeeting, pastPlenary.title}},
 	},
 	{
-		title: "عدم الاعتراف بشهادة تكوين مهني مُتحصّل عليها في ليبيا",
+		title:       "عدم الاعتراف بشهادة تكوين مهني مُتحصّل عليها في ليبيا",
 		description: "عائد من طرابلس يحمل شهادة في التلحيم من مركز تكوين خاص. المندوبية لا تعترف بها، ولا توجد معادلة لهذا النوع من الشهادات.",
-		category: catEducation, reporter: "adel.messaoudi@demo.tn", priority: workspace.PriorityNormal, owner: "dr-emploi",
+		category:    catEducation, reporter: "adel.messaoudi@demo.tn", priority: workspace.PriorityNormal, owner: "dr-emploi",
 		delegations: []string{"sidi_alouane"}, day: -30,
 		status: workspace.IssueClosed, statusDay: 9,
 		reason: "مكرّرة: تُتابع مع الإشكالية الخاصة بالشهادة المتحصل عليها في إيطاليا (رقم 1)، والحل نفسه (اختبار تطبيقي وشهادة كفاءة).",
@@ -210,9 +210,9 @@ var issues = []demoIssue{
 		followers: []string{StakeholderEmail},
 	},
 	{
-		title: "تأخّر صرف المساعدة الاجتماعية الظرفية للعائدين",
+		title:       "تأخّر صرف المساعدة الاجتماعية الظرفية للعائدين",
 		description: "ملفات المساعدة الظرفية المودعة منذ أكثر من شهرين لم يُبتّ فيها بعد. العائلات لا تعرف إلى من تتوجه للاستفسار.",
-		category: catSocial, reporter: "salwa.chebbi@demo.tn", priority: workspace.PriorityNormal, owner: "dr-social",
+		category:    catSocial, reporter: "salwa.chebbi@demo.tn", priority: workspace.PriorityNormal, owner: "dr-social",
 		delegations: []string{"chebba", "melloulech"}, day: -25, due: -1, hasDue: true,
 		status: workspace.IssueInProgress, statusDay: 11,
 		comments: []demoIssueComment{
