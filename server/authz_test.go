@@ -122,6 +122,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Notifications: every viewer follows an issue that the system then
+	// comments on, so that each has an unread notification to mark read.
+	notified := newLiveIssue(t, ts, "Problème de la matrice (notifications)")
+	for _, v := range viewers[1:] {
+		if err := ts.db.FollowIssue(ctx, workspace.ActorFor(ts.account(t, v.email)), notified.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ts.db.CommentIssue(ctx, system, notified.ID, "Du nouveau pour la matrice."); err != nil {
+		t.Fatal(err)
+	}
+
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	// The live room: a live meeting every member, the secretariat and
 	// admins are invited to, and a planned one.
@@ -312,6 +324,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /calendar/reset", example: "/calendar/reset", want: [5]int{unauth, forbidden, ok, ok, ok}},
 		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/" + feedToken + "/meetings.ics", want: [5]int{ok, ok, ok, ok, ok}},
 		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/no-such-token/meetings.ics", want: [5]int{missing, missing, missing, missing, missing}},
+
+		{route: "GET /notifications", example: "/notifications", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "POST /notifications/read", example: "/notifications/read", want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/notifications?done=notifications_read"},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

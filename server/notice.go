@@ -37,6 +37,8 @@ var notices = map[string]string{
 	"checked_in":      "notice.checked_in",
 	"floor_asked":     "notice.floor_asked",
 	"floor_withdrawn": "notice.floor_withdrawn",
+	// Notifications (handle_notification.go).
+	"notifications_read": "notice.notifications_read",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

@@ -256,6 +256,11 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /calendar/reset", workspace.AccessMember, s.handleCalendarReset)
 	s.handle("GET /calendar/{token}/meetings.ics", workspace.AccessPublic, s.handleCalendarFeed)
 
+	// Notifications of issues (handle_notification.go): one's own list,
+	// and marking it read.
+	s.handle("GET /notifications", workspace.AccessAccount, s.handleNotifications)
+	s.handle("POST /notifications/read", workspace.AccessAccount, s.handleNotificationsRead)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.
