@@ -37,9 +37,12 @@ const publishTimeout = 10 * time.Second
 
 // issueKind is the live kind of issue timelines: following "issue:40"
 // needs the right to read issues (every active account, stakeholders
-// too) and an existing issue, decided on the store's current state.
+// too) and an existing issue, decided on the store's current state. A new
+// subscriber is told the id of the issue's latest entry (issue.latest),
+// so that a page can tell whether it missed one while it loaded or while
+// its connection was down.
 func (s *Server) issueKind() live.Kind {
-	return live.Kind{Entity: true, Authorize: s.authorizeIssueTopic}
+	return live.Kind{Entity: true, Authorize: s.authorizeIssueTopic, Subscribed: s.welcomeIssue}
 }
 
 // authorizeIssueTopic is the rule of the issue topics. The role is checked
@@ -50,6 +53,39 @@ func (s *Server) authorizeIssueTopic(ctx context.Context, acc *workspace.Account
 	}
 	_, err := s.db.FindIssueByID(ctx, id)
 	return err
+}
+
+// issueLatestMessage is the data of the event a new subscriber of
+// issue:N receives: the id of the issue's newest timeline entry.
+type issueLatestMessage struct {
+	Kind  string `json:"kind"` // "issue.latest"
+	Issue int64  `json:"issue"`
+	Event int64  `json:"event"`
+}
+
+// welcomeIssue sends a new subscriber the id of the issue's newest entry.
+func (s *Server) welcomeIssue(ctx context.Context, p *live.Peer, _ *workspace.Account, issueID int64) {
+	events, err := s.db.FindIssueTimeline(ctx, issueID)
+	if err != nil {
+		if ctx.Err() == nil {
+			p.Refuse(err, map[string]any{"topic": issueTopic(issueID).String()})
+		}
+		return
+	}
+	msg := issueLatestMessage{Kind: "issue.latest", Issue: issueID}
+	if len(events) > 0 {
+		msg.Event = events[len(events)-1].ID
+	}
+	sendEvent(p, issueTopic(issueID), msg)
+}
+
+// sendEvent sends one peer an event of topic, as the hub sends them.
+func sendEvent(p *live.Peer, topic live.Topic, data any) {
+	msg, err := json.Marshal(map[string]any{"type": "event", "topic": topic.String(), "data": data})
+	if err != nil {
+		return // the data is ours and always marshals
+	}
+	p.Send(msg)
 }
 
 // inboxKind is the live kind of unread counts: "inbox:7" is followed by
@@ -164,12 +200,7 @@ func (s *Server) welcomeInbox(ctx context.Context, p *live.Peer, _ *workspace.Ac
 		}
 		return
 	}
-	data, err := json.Marshal(map[string]any{"type": "event", "topic": inboxTopic(accountID).String(), "data": msg})
-	if err != nil {
-		s.logger.Error("marshal the unread count", "account_id", accountID, "err", err)
-		return
-	}
-	p.Send(data)
+	sendEvent(p, inboxTopic(accountID), msg)
 }
 
 // renderIssueEvent renders ev as the issue page's timeline shows it, with

@@ -32,20 +32,35 @@ func newLiveIssue(t *testing.T, ts *testServer, title string) *workspace.Issue {
 	return i
 }
 
+// firstEventID returns the id of the issue's first timeline entry (its
+// creation).
+func firstEventID(t *testing.T, ts *testServer, issueID int64) int64 {
+	t.Helper()
+	events, err := ts.db.FindIssueTimeline(context.Background(), issueID)
+	if err != nil || len(events) == 0 {
+		t.Fatalf("FindIssueTimeline: %d, %v", len(events), err)
+	}
+	return events[0].ID
+}
+
 // liveEvent is the data of an event of the issue and inbox topics, as the
 // server sends it.
 type liveEvent struct {
 	Kind  string `json:"kind"`
 	Issue int64  `json:"issue"`
-	Event struct {
-		ID        int64     `json:"id"`
-		Kind      string    `json:"kind"`
-		Actor     int64     `json:"actor"`
-		CreatedAt time.Time `json:"created_at"`
-	} `json:"event"`
+	// Event is an object in issue.event, a number in issue.latest.
+	Event json.RawMessage   `json:"event"`
 	HTML  map[string]string `json:"html"`
 	Count int               `json:"count"`
 	Text  map[string]string `json:"text"`
+}
+
+// liveEventEntry is the event of an issue.event.
+type liveEventEntry struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
+	Actor     int64     `json:"actor"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // readLiveEvent reads messages until an event of topic, and returns its
@@ -112,6 +127,10 @@ func TestIssueLive(t *testing.T) {
 	// The follower has the issue open; its inbox says its count at once.
 	follower := testsupport.Login(t, ts.URL, demo.StakeholderEmail).MustDialLive(t)
 	wsSubscribe(t, follower, issueTopicName)
+	created := firstEventID(t, ts, issue.ID)
+	if latest := readLiveEvent(t, follower, issueTopicName); latest.Kind != "issue.latest" || latest.Issue != issue.ID || string(latest.Event) != strconv.FormatInt(created, 10) {
+		t.Errorf("the issue topic's first event: %+v (%s), want issue.latest %d", latest, latest.Event, created)
+	}
 	wsSubscribe(t, follower, stakeholderInbox)
 	before := readLiveEvent(t, follower, stakeholderInbox)
 	if before.Kind != "inbox.unread" {
@@ -129,9 +148,13 @@ func TestIssueLive(t *testing.T) {
 	ts.srv.publishIssueChange(ctx, issue.ID, change)
 
 	got := readLiveEvent(t, follower, issueTopicName)
-	if got.Kind != "issue.event" || got.Issue != issue.ID || got.Event.ID != change.Event.ID ||
-		got.Event.Kind != string(workspace.EventComment) || got.Event.Actor != member.ID || got.Event.CreatedAt.IsZero() {
-		t.Errorf("issue event: %+v", got)
+	var entry liveEventEntry
+	if err := json.Unmarshal(got.Event, &entry); err != nil {
+		t.Fatalf("issue event %s: %v", got.Event, err)
+	}
+	if got.Kind != "issue.event" || got.Issue != issue.ID || entry.ID != change.Event.ID ||
+		entry.Kind != string(workspace.EventComment) || entry.Actor != member.ID || entry.CreatedAt.IsZero() {
+		t.Errorf("issue event: %+v %+v", got, entry)
 	}
 	for _, lang := range workspace.Languages {
 		html := got.HTML[lang]
