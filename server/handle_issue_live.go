@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
-	"net/url"
 	"sort"
-	"strconv"
 	"time"
 
 	"tawla/live"
@@ -204,11 +202,11 @@ func (s *Server) welcomeInbox(ctx context.Context, p *live.Peer, _ *workspace.Ac
 }
 
 // renderIssueEvent renders ev as the issue page's timeline shows it, with
-// the template "issue_event", once in each interface language. The
-// rendering is the same for every reader of that language: it depends on
-// no viewer (Page.Account is nil), since the same message reaches
-// everyone who follows the issue. It returns nil when the event cannot be
-// rendered; the error is logged.
+// the template "issue_event" and the view issueEventViews makes
+// (handle_issue_view.go), once in each interface language. The rendering
+// is the same for every reader of that language: it depends on no viewer,
+// since the same message reaches everyone who follows the issue. It
+// returns nil when the event cannot be rendered; the error is logged.
 func (s *Server) renderIssueEvent(ctx context.Context, issueID int64, ev *workspace.IssueEvent) map[string]string {
 	t := s.pages.partial("issue_event")
 	if t == nil {
@@ -228,25 +226,19 @@ func (s *Server) renderIssueEvent(ctx context.Context, issueID int64, ev *worksp
 	}
 	out := make(map[string]string, len(workspace.Languages))
 	for _, lang := range workspace.Languages {
-		p := &page{localizer: s.localizer(lang), Lang: lang, Status: 200,
-			url: &url.URL{Path: "/issues/" + strconv.FormatInt(issueID, 10)}}
+		views, err := s.issueEventViews(ctx, lang, []*workspace.IssueEvent{ev})
+		if err != nil || len(views) != 1 {
+			s.logger.Error("render issue event: its view", "issue", issueID, "event", ev.ID, "lang", lang, "err", err)
+			return nil
+		}
 		var buf bytes.Buffer
-		if err := t.ExecuteTemplate(&buf, "issue_event", templateArgsMust("Page", p, "Event", ev)); err != nil {
+		if err := t.ExecuteTemplate(&buf, "issue_event", views[0]); err != nil {
 			s.logger.Error("render issue event", "issue", issueID, "event", ev.ID, "lang", lang, "err", err)
 			return nil
 		}
 		out[lang] = buf.String()
 	}
 	return out
-}
-
-// templateArgsMust is templateArgs for pairs known to be well formed.
-func templateArgsMust(pairs ...any) map[string]any {
-	m, err := templateArgs(pairs...)
-	if err != nil {
-		panic(err)
-	}
-	return m
 }
 
 // partial returns a parsed template set that defines name — every page's
