@@ -160,17 +160,23 @@ function showUnread(data) {
 
 // ---------- The timeline of an issue ----------
 
+// The entries of the timeline are its children with id="event-N" (the
+// template "issue_event" of web/templates/common/issue_timeline.html).
+const eventPrefix = "event-";
+
 // knownEvent reports whether the timeline already shows the entry id.
 function knownEvent(id) {
-  return timeline.querySelector('[data-event="' + String(id) + '"]') !== null;
+  const el = document.getElementById(eventPrefix + String(id));
+  return el !== null && timeline.contains(el);
 }
 
 // latestShown returns the id of the newest entry the timeline shows, or
-// 0 when its entries carry no data-event.
+// 0 when it shows none.
 function latestShown() {
   let latest = 0;
-  for (const el of timeline.querySelectorAll("[data-event]")) {
-    const n = parseInt(el.dataset.event, 10);
+  for (const el of timeline.children) {
+    if (!el.id.startsWith(eventPrefix)) continue;
+    const n = parseInt(el.id.slice(eventPrefix.length), 10);
     if (Number.isFinite(n) && n > latest) latest = n;
   }
   return latest;
@@ -190,11 +196,9 @@ function insertEvent(data) {
   template.innerHTML = html; // the server's rendering, escaped by html/template
   const first = template.content.firstElementChild;
   if (!first) return;
-  if (!first.dataset.event) first.dataset.event = String(id);
+  if (!first.id) first.id = eventPrefix + String(id);
   first.classList.add("issue-event-new");
   timeline.append(template.content);
-  const empty = document.getElementById("issue-timeline-empty");
-  if (empty) empty.hidden = true;
 }
 
 // offerReload says, once, above the timeline, that there is news the page
