@@ -132,6 +132,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if _, err := ts.db.CreateIssue(ctx, workspace.ActorFor(member), matrixIssue, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Notifications: every viewer follows an issue that the system then
+	// comments on, so that each has an unread notification to mark read.
+	notified := newLiveIssue(t, ts, "Problème de la matrice (notifications)")
+	for _, v := range viewers[1:] {
+		if err := ts.db.FollowIssue(ctx, workspace.ActorFor(ts.account(t, v.email)), notified.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ts.db.CommentIssue(ctx, system, notified.ID, "Du nouveau pour la matrice."); err != nil {
+		t.Fatal(err)
+	}
+
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	// The live room: a live meeting every member, the secretariat and
 	// admins are invited to, and a planned one.
@@ -345,6 +357,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "GET /procedures/{id}/link-issue", example: "/procedures/" + id(proc.ID) + "/link-issue?version=0&from=2&to=11", want: [5]int{redirect, forbidden, ok, ok, ok}},
 		{route: "GET /procedures/{id}/link-issue", example: "/procedures/" + id(proc.ID) + "/link-issue?version=9999&from=2&to=11", want: [5]int{redirect, forbidden, invalid, invalid, invalid}},
 		{route: "GET /procedures/{id}/link-issue", example: "/procedures/999999/link-issue?version=0&from=2&to=11", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /notifications", example: "/notifications", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "POST /notifications/read", example: "/notifications/read", want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/notifications?done=notifications_read"},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}
