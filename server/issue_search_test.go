@@ -142,7 +142,7 @@ func TestIssueSearch(t *testing.T) {
 
 	t.Run("NoWords", func(t *testing.T) {
 		// A query without words searches nothing: the list is whole.
-		resp := c.get(t, "/issues?q=" + url.QueryEscape(`"*" OR`))
+		resp := c.get(t, "/issues?q="+url.QueryEscape(`"*" OR`))
 		wantStatus(t, "FTS5 syntax", resp, 200)
 		resp = c.get(t, "/issues?q=%22%2A%22")
 		wantStatus(t, "quote and star", resp, 200)
