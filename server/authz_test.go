@@ -122,6 +122,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Notifications: every viewer follows an issue that the system then
+	// comments on, so that each has an unread notification to mark read.
+	notified := newLiveIssue(t, ts, "Problème de la matrice (notifications)")
+	for _, v := range viewers[1:] {
+		if err := ts.db.FollowIssue(ctx, workspace.ActorFor(ts.account(t, v.email)), notified.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ts.db.CommentIssue(ctx, system, notified.ID, "Du nouveau pour la matrice."); err != nil {
+		t.Fatal(err)
+	}
+
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	// Issues: one reported by the member, with private fields and a link
 	// the matrix removes; the matrix links it to the calendar's meeting.
@@ -381,6 +393,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{unauth, forbidden, redirect, missing, missing}, next: issuePathM + "?done=issue_unlinked"},
 		{route: "POST /issues/{id}/links/{link}/delete", example: "/issues/999999/links/" + id(matrixLink.ID) + "/delete",
 			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "GET /notifications", example: "/notifications", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "POST /notifications/read", example: "/notifications/read", want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/notifications?done=notifications_read"},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

@@ -37,6 +37,8 @@ var notices = map[string]string{
 	"checked_in":      "notice.checked_in",
 	"floor_asked":     "notice.floor_asked",
 	"floor_withdrawn": "notice.floor_withdrawn",
+	// Notifications (handle_notification.go).
+	"notifications_read": "notice.notifications_read",
 	// Issues (handle_issue*.go).
 	"issue_created":        "notice.issue_created",
 	"issue_saved":          "notice.issue_saved",

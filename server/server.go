@@ -256,6 +256,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /calendar/reset", workspace.AccessMember, s.handleCalendarReset)
 	s.handle("GET /calendar/{token}/meetings.ics", workspace.AccessPublic, s.handleCalendarFeed)
 
+	// Notifications of issues (handle_notification.go): one's own list,
+	// and marking it read.
+	s.handle("GET /notifications", workspace.AccessAccount, s.handleNotifications)
+	s.handle("POST /notifications/read", workspace.AccessAccount, s.handleNotificationsRead)
 	// Issues (handle_issue*.go): every account reads them, comments and
 	// follows; members, the secretariat and admins report and change
 	// them, and alone see their private fields.
