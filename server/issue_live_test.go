@@ -183,3 +183,47 @@ func TestIssueLive(t *testing.T) {
 		t.Errorf("after marking read: %+v", read)
 	}
 }
+
+// TestNotificationsPage lists a follower's notifications, newest first,
+// each naming its issue and what happened, the unread ones marked, with
+// the unread count in the header; marking them read empties both.
+func TestNotificationsPage(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	issue := newLiveIssue(t, ts, "Carte de séjour & <transfert> bloqué")
+	member := ts.account(t, demo.MemberEmail)
+	stakeholder := ts.account(t, demo.StakeholderEmail)
+	if err := ts.db.FollowIssue(ctx, workspace.ActorFor(stakeholder), issue.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.CommentIssue(ctx, workspace.ActorFor(member), issue.ID, "Relance faite."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.ChangeIssueStatus(ctx, workspace.ActorFor(member), issue.ID, workspace.IssueInProgress, ""); err != nil {
+		t.Fatal(err)
+	}
+	c := ts.sessionClient(t, demo.StakeholderEmail)
+	page := c.get(t, "/notifications?lang=en")
+	wantStatus(t, "notifications", page, 200)
+	link := `href="/issues/` + strconv.FormatInt(issue.ID, 10) + `"`
+	for _, want := range []string{link, "Carte de séjour &amp; &lt;transfert&gt; bloqué", "Unread", "New comment", "Status changed",
+		`data-unread-number>2<`, "2 unread notifications", `action="/notifications/read"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the notifications page lacks %q", want)
+		}
+	}
+	if strings.Index(page.Body, "Status changed") > strings.Index(page.Body, "New comment") {
+		t.Errorf("the notifications are not newest first")
+	}
+	wantRedirect(t, "mark read", c.postForm(t, "/notifications/read", nil), "/notifications?done=notifications_read")
+	page = c.get(t, "/notifications?lang=en&done=notifications_read")
+	if strings.Contains(page.Body, ">Unread<") || !strings.Contains(page.Body, "All your notifications are marked as read.") ||
+		!strings.Contains(page.Body, `data-unread hidden`) || strings.Contains(page.Body, `action="/notifications/read"`) {
+		t.Errorf("after marking read, the page still shows unread notifications:\n%s", page.Body)
+	}
+	// Nobody reads another's notifications: the page is one's own.
+	other := ts.sessionClient(t, demo.SecretariatEmail).get(t, "/notifications")
+	if strings.Contains(other.Body, link) {
+		t.Errorf("the secretariat sees the stakeholder's notifications")
+	}
+}

@@ -83,6 +83,7 @@ class Live {
 
   closed(code) {
     this.stopBeat();
+    this.handlers.closed();
     if (this.ws) {
       this.ws.onopen = this.ws.onmessage = this.ws.onclose = this.ws.onerror = null;
       this.ws = null;
@@ -223,11 +224,21 @@ function start() {
   const inbox = "inbox:" + account;
   const issue = timeline && /^[1-9][0-9]*$/.test(timeline.dataset.issue || "") ? "issue:" + timeline.dataset.issue : "";
   const live = new Live({
+    closed: () => {
+      delete announcer.dataset.connection;
+      if (timeline) delete timeline.dataset.connection;
+    },
     open: () => {
       live.send({ type: "subscribe", topic: inbox });
       if (issue) live.send({ type: "subscribe", topic: issue });
     },
     message: (msg) => {
+      if (msg.type === "subscribed") {
+        // Said on the element each topic fills, for tests and styles.
+        if (msg.topic === inbox) announcer.dataset.connection = "live";
+        if (issue && msg.topic === issue) timeline.dataset.connection = "live";
+        return;
+      }
       if (msg.type !== "event" || !msg.data) return;
       if (msg.topic === inbox && msg.data.kind === "inbox.unread") {
         showUnread(msg.data);
