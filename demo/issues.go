@@ -92,7 +92,7 @@ var issues = []demoIssue{
 	{
 		title: "Diplôme de technicien en maintenance obtenu en Italie non reconnu",
 		description: "Un migrant rentré de Turin après huit ans est titulaire d'un diplôme italien de technicien en maintenance industrielle. " +
-			"Sans équivalence, le bureau de l'emploi ne peut pas l'inscrire à ce niveau, et les entreprises de la zone industrielle de Mahdia lui proposent des postes de manœuvre.\n\n" +
+			"Sans équivalence, l'espace emploi ne peut pas l'inscrire à ce niveau, et les entreprises de la zone industrielle de Mahdia lui proposent des postes de manœuvre.\n\n" +
 			"La demande d'équivalence a été déposée il y a deux mois ; personne ne sait qui la suit.",
 		category: catEducation, reporter: "fethi.hamdi@demo.tn", priority: workspace.PriorityHigh, owner: "dr-emploi",
 		delegations: []string{"mahdia"}, day: -62, due: -5, hasDue: true,
@@ -125,14 +125,14 @@ var issues = []demoIssue{
 		links:     []demoIssueLink{{workspace.LinkAgendaItem, "Questions diverses"}},
 	},
 	{
-		title: "Projet de petite entreprise bloqué entre le bureau de l'emploi et la BTS",
-		description: "Une femme rentrée d'Allemagne veut ouvrir un atelier de couture à El Jem. Le bureau de l'emploi attend l'accord de principe de la BTS pour l'inscrire à la formation ; " +
+		title: "Projet de petite entreprise bloqué entre l'espace emploi et la BTS",
+		description: "Une femme rentrée d'Allemagne veut ouvrir un atelier de couture à El Jem. L'espace emploi attend l'accord de principe de la BTS pour l'inscrire à la formation ; " +
 			"la BTS attend l'attestation de formation pour étudier le dossier.\n\nChaque service la renvoie vers l'autre depuis trois mois.",
 		category: catEmployment, reporter: "wafa.mabrouk@demo.tn", priority: workspace.PriorityHigh, owner: "dr-emploi",
 		delegations: []string{"el_jem"}, day: -45, due: 10, hasDue: true,
 		status: workspace.IssueInProgress, statusDay: 17,
 		comments: []demoIssueComment{
-			{"nizar.bouzid@demo.tn", 4, "C'est exactement le cas que le référent unique doit éviter. Je propose que le bureau d'El Jem désigne un référent pour ce dossier dès cette semaine."},
+			{"nizar.bouzid@demo.tn", 4, "C'est exactement le cas que le référent unique doit éviter. Je propose que l'espace emploi d'El Jem désigne un référent pour ce dossier dès cette semaine."},
 			{"wafa.mabrouk@demo.tn", 17, "Le référent est désigné. Reste à obtenir de la BTS qu'elle accepte une inscription à la formation comme pièce provisoire."},
 		},
 		followers: []string{"nizar.bouzid@demo.tn", "giulia.rossi@demo.tn"},
@@ -145,11 +145,11 @@ var issues = []demoIssue{
 	{
 		title: "Accès à la couverture santé au retour : droits CNAM non ouverts",
 		description: "Les personnes rentrées après un long séjour à l'étranger n'ont plus de droits ouverts à la CNAM. " +
-			"Le bureau local demande une attestation de travail en Tunisie qu'elles n'ont pas encore, et les renvoie vers l'assistance médicale gratuite, qui demande une enquête sociale de plusieurs semaines.",
+			"L'agence locale demande une attestation de travail en Tunisie qu'elles n'ont pas encore, et les renvoie vers l'assistance médicale gratuite, qui demande une enquête sociale de plusieurs semaines.",
 		category: catHealth, reporter: "hela.jaziri@demo.tn", priority: workspace.PriorityNormal, owner: "dr-sante",
 		delegations: []string{"ksour_essef", "mahdia"}, day: -90, due: -30, hasDue: true,
 		status: workspace.IssueResolved, statusDay: 55,
-		reason: "Le bureau régional de la CNAM accepte désormais l'attestation de retour de l'OTE pour ouvrir des droits provisoires de trois mois ; la note a été transmise aux bureaux locaux.",
+		reason: "La direction régionale de la CNAM accepte désormais l'attestation de retour de l'OTE pour ouvrir des droits provisoires de trois mois ; la note a été transmise aux agences locales.",
 		comments: []demoIssueComment{
 			{"mounir.benamor@demo.tn", 10, "الإدارة الجهوية للصحة تقترح اجتماعًا مع المكتب الجهوي للصندوق الوطني للتأمين على المرض لدراسة حل مؤقت."},
 			{"hela.jaziri@demo.tn", 55, "Confirmé par écrit par la CNAM : l'attestation de l'OTE suffit pour les droits provisoires. Merci à tous."},
@@ -267,10 +267,15 @@ func loadIssues(ctx context.Context, db *sqlite.DB, actor workspace.Actor) error
 			return fmt.Errorf("demo: issue %d %q: %w", n+1, di.title, err)
 		}
 	}
-	// The member has read the notifications of the first issue, so that
-	// the demo shows read and unread ones.
-	if first, ok := l.accounts[MemberEmail]; ok {
-		if err := db.MarkNotificationsRead(ctx, workspace.ActorFor(first), 1); err != nil {
+	// The four demo logins have read their notifications, so that they
+	// start with none unread (and the badge counts only what happens in
+	// the session); the other people of the table have unread ones.
+	for _, email := range []string{AdminEmail, SecretariatEmail, MemberEmail, StakeholderEmail} {
+		acc, ok := l.accounts[email]
+		if !ok {
+			return fmt.Errorf("demo: issues: no account %s", email)
+		}
+		if err := db.MarkNotificationsRead(ctx, workspace.ActorFor(acc), 0); err != nil {
 			return fmt.Errorf("demo: issues: notifications: %w", err)
 		}
 	}
