@@ -4,7 +4,8 @@
 // procedures (one in French, one in Arabic), with the meetings that
 // discussed them: a plenary and an Arabic working group held and closed,
 // with their decisions, actions and minutes, and the next ones planned
-// (meetings.go).
+// (meetings.go); and the issues brought to the table, with their comments,
+// links to the meetings and procedures, and notifications (issues.go).
 //
 // Everything here is demo data. The people are fictional, the associations,
 // the partner NGO and the international programme office are invented, and
@@ -142,7 +143,8 @@ var people = []person{
 // Load fills db with the demo table. It refuses, with an ECONFLICT error, a
 // database that already holds an organisation, so that demo data never mixes
 // with real data: load it into a new file. The audit log records the changes
-// as made by ActorName.
+// as made by ActorName, but the comments on issues, which are their authors'
+// (an issue's comment has no author other than the one who writes it).
 //
 // Each organisation and account is stored in its own transaction, so a Load
 // that fails halfway leaves part of the demo behind; start again from a new
@@ -206,5 +208,8 @@ func Load(ctx context.Context, db *sqlite.DB) error {
 	if err := loadComments(ctx, db, actor); err != nil {
 		return err
 	}
-	return loadMeetings(ctx, db, actor)
+	if err := loadMeetings(ctx, db, actor); err != nil {
+		return err
+	}
+	return loadIssues(ctx, db, actor)
 }

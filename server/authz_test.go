@@ -151,7 +151,42 @@ func TestAuthorizationMatrix(t *testing.T) {
 	toStart := matrixMeeting("Réunion à ouvrir de la matrice", 4)
 	stakeholder := ts.account(t, demo.StakeholderEmail)
 
+	// The issue board: a category the matrix renames.
+	matrixCategory := &workspace.IssueCategory{NameFR: "Catégorie de la matrice", NameAR: "صنف المصفوفة"}
+	if err := ts.db.CreateIssueCategory(ctx, workspace.ActorFor(admin2), matrixCategory); err != nil {
+		t.Fatal(err)
+	}
+	// Notifications: every viewer follows an issue that the system then
+	// comments on, so that each has an unread notification to mark read.
+	notified := newLiveIssue(t, ts, "Problème de la matrice (notifications)")
+	for _, v := range viewers[1:] {
+		if err := ts.db.FollowIssue(ctx, workspace.ActorFor(ts.account(t, v.email)), notified.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ts.db.CommentIssue(ctx, system, notified.ID, "Du nouveau pour la matrice."); err != nil {
+		t.Fatal(err)
+	}
+
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	// Issues: one reported by the member, with private fields and a link
+	// the matrix removes; the matrix links it to the calendar's meeting.
+	issueCats, err := ts.db.FindIssueCategories(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matrixIssue := &workspace.Issue{Title: "Problème de la matrice", CategoryID: issueCats[0].ID, Priority: workspace.PriorityNormal}
+	if _, err := ts.db.CreateIssue(ctx, workspace.ActorFor(member), matrixIssue, &workspace.IssuePrivate{PersonName: "Personne de la matrice"}); err != nil {
+		t.Fatal(err)
+	}
+	matrixLink := &workspace.IssueLink{IssueID: matrixIssue.ID, TargetKind: workspace.LinkProcedure, TargetID: proc.ID}
+	if _, err := ts.db.LinkIssue(ctx, workspace.ActorFor(member), matrixLink); err != nil {
+		t.Fatal(err)
+	}
+	issuePathM := "/issues/" + id(matrixIssue.ID)
+	issueForm := url.Values{"title": {"Problème signalé par {viewer}"}, "category_id": {id(issueCats[0].ID)}, "priority": {"normal"},
+		"delegations": {"mahdia"}, "person_name": {"Personne de {viewer}"}}
+	issueUpdate := url.Values{"title": {"Problème de la matrice ({viewer})"}, "category_id": {id(issueCats[0].ID)}, "priority": {"high"}}
 	// The live room: a live meeting every member, the secretariat and
 	// admins are invited to, and a planned one.
 	roomLive := "/meetings/" + id(newRoomMeeting(t, ts, nil, true).meeting.ID)
@@ -178,6 +213,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return "/procedures/" + id(proc.ID) + "/comments/" + id(c.ID)
 	}
 	commentForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"comment"}, "body": {"Commentaire de {viewer}"}}
+	passageForm := url.Values{"procedure": {id(proc.ID)}, "version": {"0"}, "from": {"2"}, "to": {"11"}}
 	suggestionForm := url.Values{"version": {"0"}, "from": {"2"}, "to": {"11"}, "kind": {"suggestion"}, "proposed": {"Procédure de {viewer}"}}
 
 	// Meetings' agendas, decisions and actions: a planned meeting whose
@@ -491,6 +527,81 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /calendar/reset", example: "/calendar/reset", want: [5]int{unauth, forbidden, ok, ok, ok}},
 		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/" + feedToken + "/meetings.ics", want: [5]int{ok, ok, ok, ok, ok}},
 		{route: "GET /calendar/{token}/meetings.ics", example: "/calendar/no-such-token/meetings.ics", want: [5]int{missing, missing, missing, missing, missing}},
+
+		// The issue board: everyone with an account reads the dashboard.
+		{route: "GET /issues/dashboard", example: "/issues/dashboard", want: [5]int{redirect, ok, ok, ok, ok}},
+		// The secretariat edits the categories.
+		{route: "GET /issues/categories", example: "/issues/categories", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "POST /issues/categories", example: "/issues/categories", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /issues/categories", example: "/issues/categories", form: url.Values{"name_fr": {"Catégorie de {viewer}"}, "name_ar": {"صنف {viewer}"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/issues/categories?done=category_created"},
+		{route: "POST /issues/categories/{id}/edit", example: "/issues/categories/" + id(matrixCategory.ID) + "/edit", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /issues/categories/{id}/edit", example: "/issues/categories/" + id(matrixCategory.ID) + "/edit",
+			form: url.Values{"name_fr": {"Catégorie renommée par {viewer}"}, "name_ar": {"صنف المصفوفة"}, "position": {"3"}, "active": {"on"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/issues/categories?done=category_saved"},
+		{route: "POST /issues/categories/{id}/edit", example: "/issues/categories/999999/edit", form: url.Values{"name_fr": {"X"}, "name_ar": {"س"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		// Members link passages of drafts to issues (matrixIssue, below);
+		// stakeholders read them.
+		{route: "POST /issues/{id}/passages", example: "/issues/" + id(matrixIssue.ID) + "/passages", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}/passages", example: "/issues/" + id(matrixIssue.ID) + "/passages", form: passageForm,
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/issues/" + id(matrixIssue.ID) + "?done=issue_passage_linked"},
+		{route: "POST /issues/{id}/passages", example: "/issues/999999/passages", form: passageForm, want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "GET /procedures/{id}/link-issue", example: "/procedures/" + id(proc.ID) + "/link-issue?version=0&from=2&to=11", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /procedures/{id}/link-issue", example: "/procedures/" + id(proc.ID) + "/link-issue?version=9999&from=2&to=11", want: [5]int{redirect, forbidden, invalid, invalid, invalid}},
+		{route: "GET /procedures/{id}/link-issue", example: "/procedures/999999/link-issue?version=0&from=2&to=11", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		// Issues: every account reads, comments and follows; members, the
+		// secretariat and admins report, edit, change the status and the
+		// owner, and link. A second status change or assignment to the same
+		// value is a mistake of the form; a second identical link a conflict.
+		{route: "GET /issues", example: "/issues?status=open&q=matrice", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /issues.csv", example: "/issues.csv?delegation=mahdia", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /issues/new", example: "/issues/new", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "POST /issues", example: "/issues", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /issues", example: "/issues", form: issueForm,
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/issues/"},
+		{route: "GET /issues/{id}", example: issuePathM, want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /issues/{id}", example: "/issues/999999", want: [5]int{redirect, missing, missing, missing, missing}},
+		{route: "GET /issues/{id}/edit", example: issuePathM + "/edit", want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /issues/{id}/edit", example: "/issues/999999/edit", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "POST /issues/{id}", example: issuePathM, want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}", example: issuePathM, form: issueUpdate,
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: issuePathM + "?done=issue_saved"},
+		{route: "POST /issues/{id}", example: "/issues/999999", form: issueUpdate, want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "POST /issues/{id}/status", example: issuePathM + "/status", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}/status", example: issuePathM + "/status", form: url.Values{"status": {"under_discussion"}},
+			want: [5]int{unauth, forbidden, redirect, invalid, invalid}, next: issuePathM + "?done=issue_status_changed"},
+		{route: "POST /issues/{id}/status", example: "/issues/999999/status", form: url.Values{"status": {"in_progress"}},
+			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "POST /issues/{id}/assign", example: issuePathM + "/assign", form: url.Values{"owner_organisation_id": {"abc"}},
+			want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}/assign", example: issuePathM + "/assign", form: url.Values{"owner_organisation_id": {id(org.ID)}},
+			want: [5]int{unauth, forbidden, redirect, invalid, invalid}, next: issuePathM + "?done=issue_assigned"},
+		{route: "POST /issues/{id}/assign", example: "/issues/999999/assign", form: url.Values{"owner_organisation_id": {id(org.ID)}},
+			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "POST /issues/{id}/comments", example: issuePathM + "/comments", want: [5]int{unauth, invalid, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}/comments", example: issuePathM + "/comments", form: url.Values{"body": {"Commentaire de {viewer}"}},
+			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: issuePathM + "?done=issue_commented"},
+		{route: "POST /issues/{id}/comments", example: "/issues/999999/comments", form: url.Values{"body": {"Commentaire"}},
+			want: [5]int{unauth, missing, missing, missing, missing}},
+		// Following is not audited, so the matrix, which sees changes
+		// through the audit log, only tries the refusals (TestIssueCommentAndFollow
+		// follows and unfollows).
+		{route: "POST /issues/{id}/follow", example: issuePathM + "/follow", form: url.Values{"follow": {"maybe"}},
+			want: [5]int{unauth, invalid, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}/follow", example: "/issues/999999/follow", form: url.Values{"follow": {"on"}},
+			want: [5]int{unauth, missing, missing, missing, missing}},
+		{route: "POST /issues/{id}/links", example: issuePathM + "/links", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		{route: "POST /issues/{id}/links", example: issuePathM + "/links", form: url.Values{"target_kind": {"meeting"}, "meeting_id": {id(calMeeting.ID)}},
+			want: [5]int{unauth, forbidden, redirect, conflict, conflict}, next: issuePathM + "?done=issue_linked"},
+		{route: "POST /issues/{id}/links", example: "/issues/999999/links", form: url.Values{"target_kind": {"meeting"}, "meeting_id": {id(calMeeting.ID)}},
+			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "POST /issues/{id}/links/{link}/delete", example: issuePathM + "/links/" + id(matrixLink.ID) + "/delete",
+			want: [5]int{unauth, forbidden, redirect, missing, missing}, next: issuePathM + "?done=issue_unlinked"},
+		{route: "POST /issues/{id}/links/{link}/delete", example: "/issues/999999/links/" + id(matrixLink.ID) + "/delete",
+			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "GET /notifications", example: "/notifications", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "POST /notifications/read", example: "/notifications/read", want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/notifications?done=notifications_read"},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

@@ -52,6 +52,9 @@ func TestWebsocketAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	pong := [4]string{"pong", "pong", "pong", "pong"}
+	// The issue tracker's topics have no messages of their own: only
+	// subscriptions (topics_test.go decides them for every role).
+	issueID := newLiveIssue(t, ts, "Problème de la matrice des messages").ID
 	cases := []wsCase{
 		{name: "Ping", msgType: "ping", message: func(int64, int, int) string { return `{"type":"ping","id":1}` }, want: pong},
 		{name: "SubscribeTable", msgType: "subscribe", message: func(int64, int, int) string { return `{"type":"subscribe","topic":"table"}` },
@@ -60,6 +63,11 @@ func TestWebsocketAuthorizationMatrix(t *testing.T) {
 			want: [4]string{"error:forbidden", "error:forbidden", "subscribed", "subscribed"}},
 		{name: "SubscribeUnknown", msgType: "subscribe", message: func(int64, int, int) string { return `{"type":"subscribe","topic":"nowhere"}` },
 			want: [4]string{"error:not_found", "error:not_found", "error:not_found", "error:not_found"}},
+		{name: "SubscribeIssue", msgType: "subscribe", message: func(int64, int, int) string {
+			return fmt.Sprintf(`{"type":"subscribe","topic":"issue:%d"}`, issueID)
+		}, want: [4]string{"subscribed", "subscribed", "subscribed", "subscribed"}},
+		{name: "SubscribeOthersInbox", msgType: "subscribe", message: func(int64, int, int) string { return `{"type":"subscribe","topic":"inbox:999999"}` },
+			want: [4]string{"error:forbidden", "error:forbidden", "error:forbidden", "error:forbidden"}},
 		{name: "Unsubscribe", msgType: "unsubscribe", message: func(int64, int, int) string { return `{"type":"unsubscribe","topic":"table"}` },
 			want: [4]string{"unsubscribed", "unsubscribed", "unsubscribed", "unsubscribed"}},
 		{name: "DocJoin", msgType: "doc.join", message: func(doc int64, _, _ int) string { return fmt.Sprintf(`{"type":"doc.join","doc":%d}`, doc) },

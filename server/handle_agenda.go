@@ -123,11 +123,6 @@ func (s *Server) agendaChoices(ctx context.Context) (*agendaChoices, error) {
 	return &agendaChoices{Accounts: accounts, Organisations: orgs, Procedures: procs}, nil
 }
 
-// today returns the calendar day in the table's time zone, "YYYY-MM-DD".
-func (s *Server) today() string {
-	return s.db.Now().In(s.location).Format(workspace.DateLayout)
-}
-
 // The values of the presenter select: a person or an organisation.
 const (
 	presenterAccount      = "account:"

@@ -47,6 +47,11 @@ type procedureView struct {
 	// UndoRestore is the document version a restore just made, which the
 	// page offers to undo; zero offers nothing.
 	UndoRestore int
+	// Issues are the issues linked to the procedure or to passages of it
+	// (handle_issue_passage.go), and CanLinkIssues whether the viewer may
+	// link a passage to an issue.
+	Issues        []linkIssueRow
+	CanLinkIssues bool
 }
 
 // handleProcedureList lists every procedure, most recently changed first.
@@ -132,6 +137,11 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if view.Issues, err = s.issuesAnswered(r.Context(), proc.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	view.CanLinkIssues = workspace.CanChangeIssue(workspace.ActorFor(p.Account)) == nil
 	if n, err := strconv.Atoi(r.URL.Query().Get("undo")); err == nil && n > 0 && n <= version && view.CanEdit {
 		view.UndoRestore = n
 	}

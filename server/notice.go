@@ -52,6 +52,22 @@ var notices = map[string]string{
 	"checked_in":      "notice.checked_in",
 	"floor_asked":     "notice.floor_asked",
 	"floor_withdrawn": "notice.floor_withdrawn",
+	// The issue board (handle_issue_category.go, handle_issue_passage.go).
+	"category_created":     "notice.category_created",
+	"category_saved":       "notice.category_saved",
+	"issue_passage_linked": "notice.issue_passage_linked",
+	// Notifications (handle_notification.go).
+	"notifications_read": "notice.notifications_read",
+	// Issues (handle_issue*.go).
+	"issue_created":        "notice.issue_created",
+	"issue_saved":          "notice.issue_saved",
+	"issue_status_changed": "notice.issue_status_changed",
+	"issue_assigned":       "notice.issue_assigned",
+	"issue_commented":      "notice.issue_commented",
+	"issue_followed":       "notice.issue_followed",
+	"issue_unfollowed":     "notice.issue_unfollowed",
+	"issue_linked":         "notice.issue_linked",
+	"issue_unlinked":       "notice.issue_unlinked",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

@@ -49,6 +49,15 @@ var enumOptions = map[string][]option{
 	"room_status":     enumChoices(workspace.MeetingStatuses, "room.status."),
 	"room_attendance": enumChoices(workspace.Attendances, "room.attendance."),
 	"room_speaker":    enumChoices([]workspace.SpeakerStatus{workspace.SpeakerWaiting, workspace.SpeakerSpeaking}, "room.speaker."),
+	// Notifications (handle_notification.go): what happened to the issue.
+	"notification_kind": enumChoices([]workspace.NotificationKind{workspace.NotifyIssueNew,
+		workspace.NotifyIssueAssigned, workspace.NotifyIssueComment, workspace.NotifyIssueStatus}, "notification.kind."),
+	// Issues (handle_issue.go).
+	"issue_status":    enumChoices(workspace.IssueStatuses, "issue.status."),
+	"issue_priority":  enumChoices(workspace.IssuePriorities, "issue.priority."),
+	"issue_link_kind": enumChoices(workspace.IssueLinkKinds, "issue.link_kind."),
+	"issue_overdue":   enumChoices([]string{"yes"}, "issues.overdue_filter."),
+	"delegation":      enumChoices(workspace.Delegations, "delegation."),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are

@@ -29,6 +29,8 @@ var liveErrorSources = []string{
 	"../meeting/*.go",
 	"../workspace/meeting_rules.go",
 	"../workspace/sqlite/meeting.go",
+	"handle_issue_live.go",
+	"../workspace/issue_rules.go",
 }
 
 // workspaceErrorCodes maps the names of the error-code constants of

@@ -110,6 +110,9 @@ type page struct {
 	Status  int
 	// Notice is a translated confirmation shown at the top of the page.
 	Notice string
+	// Unread is the logged-in account's number of unread notifications,
+	// which the header shows beside its link to them.
+	Unread int
 	Data   any
 	url    *url.URL
 }
@@ -120,6 +123,9 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	lang := s.pageLanguage(r)
 	p := &page{localizer: s.localizer(lang), Lang: lang, Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
 	p.Title = p.T(titleKey)
+	if p.Account != nil {
+		p.Unread = s.unreadCount(r.Context(), p.Account.ID)
+	}
 	return p
 }
 

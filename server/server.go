@@ -286,6 +286,36 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /calendar/reset", workspace.AccessMember, s.handleCalendarReset)
 	s.handle("GET /calendar/{token}/meetings.ics", workspace.AccessPublic, s.handleCalendarFeed)
 
+	// The issue board (handle_issue_dashboard.go, handle_issue_category.go,
+	// handle_issue_passage.go): the dashboard, the categories and the
+	// passages of procedures linked to issues.
+	s.handle("GET /issues/dashboard", workspace.AccessAccount, s.handleIssueDashboard)
+	s.handle("GET /issues/categories", workspace.AccessStaff, s.handleIssueCategories)
+	s.handle("POST /issues/categories", workspace.AccessStaff, s.handleIssueCategoryCreate)
+	s.handle("POST /issues/categories/{id}/edit", workspace.AccessStaff, s.handleIssueCategoryUpdate)
+	s.handle("POST /issues/{id}/passages", workspace.AccessMember, s.handleIssuePassageLink)
+	s.handle("GET /procedures/{id}/link-issue", workspace.AccessMember, s.handleLinkIssueForm)
+	// Notifications of issues (handle_notification.go): one's own list,
+	// and marking it read.
+	s.handle("GET /notifications", workspace.AccessAccount, s.handleNotifications)
+	s.handle("POST /notifications/read", workspace.AccessAccount, s.handleNotificationsRead)
+	// Issues (handle_issue*.go): every account reads them, comments and
+	// follows; members, the secretariat and admins report and change
+	// them, and alone see their private fields.
+	s.handle("GET /issues", workspace.AccessAccount, s.handleIssueList)
+	s.handle("GET /issues.csv", workspace.AccessMember, s.handleIssueExport)
+	s.handle("GET /issues/new", workspace.AccessMember, s.handleIssueNew)
+	s.handle("POST /issues", workspace.AccessMember, s.handleIssueCreate)
+	s.handle("GET /issues/{id}", workspace.AccessAccount, s.handleIssueView)
+	s.handle("GET /issues/{id}/edit", workspace.AccessMember, s.handleIssueEdit)
+	s.handle("POST /issues/{id}", workspace.AccessMember, s.handleIssueUpdate)
+	s.handle("POST /issues/{id}/status", workspace.AccessMember, s.handleIssueStatus)
+	s.handle("POST /issues/{id}/assign", workspace.AccessMember, s.handleIssueAssign)
+	s.handle("POST /issues/{id}/comments", workspace.AccessAccount, s.handleIssueComment)
+	s.handle("POST /issues/{id}/follow", workspace.AccessAccount, s.handleIssueFollow)
+	s.handle("POST /issues/{id}/links", workspace.AccessMember, s.handleIssueLink)
+	s.handle("POST /issues/{id}/links/{link}/delete", workspace.AccessMember, s.handleIssueUnlink)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.

@@ -148,6 +148,14 @@ func (ts *testServer) snapshot(t *testing.T) string {
 		fmt.Fprintf(&b, "%+v\n", acc)
 	}
 	fmt.Fprintf(&b, "audit entries: %d\n", ts.auditCount(t))
+	// Reading one's notifications is not audited, but it is a change.
+	for _, a := range accs {
+		n, err := ts.db.CountUnreadNotifications(ctx, a.ID)
+		if err != nil {
+			t.Fatalf("CountUnreadNotifications: %v", err)
+		}
+		fmt.Fprintf(&b, "unread notifications of %d: %d\n", a.ID, n)
+	}
 	return b.String()
 }
 

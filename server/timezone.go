@@ -6,6 +6,8 @@ import (
 	// The zone database is compiled in, so that a table's time zone loads
 	// on a machine without /usr/share/zoneinfo (a minimal container image).
 	_ "time/tzdata"
+
+	"tawla/workspace"
 )
 
 // DefaultTimeZone is the time zone of a server whose Config.TimeZone is
@@ -24,4 +26,10 @@ func loadTimeZone(name string) (*time.Location, error) {
 		return nil, fmt.Errorf("server: time zone %q is unknown: give an IANA name such as %s or UTC", name, DefaultTimeZone)
 	}
 	return loc, nil
+}
+
+// today returns the calendar day in the table's time zone, by the store's
+// clock, "YYYY-MM-DD": the day against which due dates are compared.
+func (s *Server) today() string {
+	return s.db.Now().In(s.location).Format(workspace.DateLayout)
 }

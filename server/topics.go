@@ -28,6 +28,8 @@ func (s *Server) registerTopics() {
 	s.hub.HandleKind(topicAudit.Kind, live.Kind{Authorize: accessRule(workspace.AccessStaff)})
 	s.hub.HandleKind(collab.TopicKind, s.collab.Kind())
 	s.hub.HandleKind(meeting.TopicKind, s.meetings.Kind())
+	s.hub.HandleKind(issueTopicKind, s.issueKind())
+	s.hub.HandleKind(inboxTopicKind, s.inboxKind())
 }
 
 // accessRule authorises a topic for the accounts that reach level.

@@ -82,6 +82,11 @@ func TestTopicAuthorisation(t *testing.T) {
 	// invited or not; stakeholders do not, and learn nothing of which
 	// meetings exist.
 	roomTopic := newRoomMeeting(t, ts, nil, true).topic()
+	// An issue: every account reads the tracker, stakeholders too. An
+	// inbox: only its own account follows it, and another's is refused
+	// whether that account exists or not.
+	issueTopicName := "issue:" + strconv.FormatInt(newLiveIssue(t, ts, "Problème de test des sujets").ID, 10)
+	inboxOf := func(email string) string { return "inbox:" + strconv.FormatInt(ts.account(t, email).ID, 10) }
 
 	// Per kind, the topics to try and the answer of each role, in the
 	// order of topicRoles.
@@ -99,6 +104,17 @@ func TestTopicAuthorisation(t *testing.T) {
 		"meeting": {
 			{roomTopic, [4]topicAnswer{topicOK, topicOK, topicOK, topicForbidden}},
 			{"meeting:999999", [4]topicAnswer{topicNotFound, topicNotFound, topicNotFound, topicForbidden}},
+		},
+		"issue": {
+			{issueTopicName, [4]topicAnswer{topicOK, topicOK, topicOK, topicOK}},
+			{"issue:999999", [4]topicAnswer{topicNotFound, topicNotFound, topicNotFound, topicNotFound}},
+		},
+		"inbox": {
+			{inboxOf(demo.AdminEmail), [4]topicAnswer{topicOK, topicForbidden, topicForbidden, topicForbidden}},
+			{inboxOf(demo.SecretariatEmail), [4]topicAnswer{topicForbidden, topicOK, topicForbidden, topicForbidden}},
+			{inboxOf(demo.MemberEmail), [4]topicAnswer{topicForbidden, topicForbidden, topicOK, topicForbidden}},
+			{inboxOf(demo.StakeholderEmail), [4]topicAnswer{topicForbidden, topicForbidden, topicForbidden, topicOK}},
+			{"inbox:999999", [4]topicAnswer{topicForbidden, topicForbidden, topicForbidden, topicForbidden}},
 		},
 	}
 	for _, kind := range ts.srv.Hub().Kinds() {

@@ -24,7 +24,7 @@ var importRules = map[string][]string{
 	"live":                 {"workspace"},
 	"collab":               {"live", "workspace", "workspace/change", "workspace/sqlite"},
 	"meeting":              {"live", "workspace", "workspace/sqlite"},
-	"server":               {"live", "collab", "meeting", "workspace", "workspace/change", "workspace/diff", "workspace/sqlite", "web", "chart"},
+	"server":               {"live", "collab", "meeting", "workspace", "workspace/change", "workspace/diff", "workspace/sqlite", "workspace/search", "web", "chart"},
 	"web":                  {},
 	"chart":                {},
 	"demo":                 {"workspace", "workspace/diff", "workspace/sqlite"},

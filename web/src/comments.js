@@ -71,9 +71,14 @@ export class Comments {
     this.passageEl = section.querySelector("#comment-passage");
     this.hintEl = section.querySelector("#comment-passage-hint");
     this.submitEl = section.querySelector("#comment-submit");
+    // "Link to an issue" sends the selected passage as the comment form
+    // does, to the page that links it (handle_issue_passage.go).
+    this.linkForm = section.querySelector("#issue-link-form");
+    this.linkSubmitEl = section.querySelector("#issue-link-submit");
     this.seq = 0;
     this.refreshWanted = false;
-    if (this.form) this.form.addEventListener("submit", (event) => this.submit(event));
+    if (this.form) this.form.addEventListener("submit", (event) => this.submit(event, this.form));
+    if (this.linkForm) this.linkForm.addEventListener("submit", (event) => this.submit(event, this.linkForm));
     // A list replaced while someone types a reply would lose it: wait
     // until the focus leaves the list.
     if (this.listEl) {
@@ -90,9 +95,10 @@ export class Comments {
 
   /** selectionChanged shows the passage selected in the editor. */
   selectionChanged(state) {
-    if (!this.form) return;
     const sel = state.selection.main;
     const empty = sel.empty;
+    if (this.linkSubmitEl) this.linkSubmitEl.disabled = empty;
+    if (!this.form) return;
     this.submitEl.disabled = empty;
     this.passageEl.hidden = empty;
     if (this.hintEl) this.hintEl.hidden = !empty;
@@ -101,9 +107,10 @@ export class Comments {
 
   /**
    * submit fills the passage's positions at the version the editor has
-   * confirmed, once its own changes are confirmed, then sends the form.
+   * confirmed, once its own changes are confirmed, then sends form (the
+   * comment form, or the one that links the passage to an issue).
    */
-  async submit(event) {
+  async submit(event, form) {
     event.preventDefault();
     const start = Date.now();
     let state = this.currentState();
@@ -119,10 +126,10 @@ export class Comments {
       return;
     }
     const sel = state.selection.main;
-    this.form.elements.version.value = String(getSyncedVersion(state));
-    this.form.elements.from.value = String(sel.from);
-    this.form.elements.to.value = String(sel.to);
-    this.form.submit();
+    form.elements.version.value = String(getSyncedVersion(state));
+    form.elements.from.value = String(sel.from);
+    form.elements.to.value = String(sel.to);
+    form.submit();
   }
 
   /** showPassages highlights the open threads' passages in the editor. */

@@ -1,0 +1,260 @@
+// The live parts of the issue tracker, on every page of a logged-in
+// account (docs/protocol.md, "Issues and notifications"):
+//
+// - the header's unread count follows the account's own topic inbox:N
+//   (the layout's #unread-live names N in data-inbox) and is announced,
+//   politely, to screen readers when it changes;
+// - on an issue's page, the timeline (id="issue-timeline", its issue in
+//   data-issue) follows issue:N and receives each new entry as the server
+//   rendered and escaped it, in the page's language. No HTML is ever built
+//   here from data: only the server's own rendering is inserted, and any
+//   text of ours goes in with textContent.
+//
+// Without this script the pages show what the server rendered when they
+// were loaded; nothing else depends on it.
+
+const announcer = document.getElementById("unread-live");
+const timeline = document.getElementById("issue-timeline");
+const lang = document.documentElement.lang || "fr";
+
+// ---------- The connection: reconnects with backoff, pings to notice a dead socket ----------
+
+const minDelay = 500;
+const maxDelay = 10000;
+const heartbeatPeriod = 15000;
+const closeSessionEnded = 1008;
+
+class Live {
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.ws = null;
+    this.attempt = 0;
+    this.retry = null;
+    this.beat = null;
+    this.waitingPong = false;
+    this.ended = false;
+    window.addEventListener("online", () => {
+      if (!this.ws && !this.ended) {
+        clearTimeout(this.retry);
+        this.attempt = 0;
+        this.connect();
+      }
+    });
+  }
+
+  connect() {
+    if (this.ended) return;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    let ws;
+    try {
+      ws = new WebSocket(scheme + "//" + location.host + "/ws");
+    } catch (e) {
+      this.later();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.startBeat();
+      this.handlers.open();
+    };
+    ws.onmessage = (event) => {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      if (msg && msg.type === "pong") {
+        this.waitingPong = false;
+        return;
+      }
+      if (msg) this.handlers.message(msg);
+    };
+    ws.onclose = (event) => this.closed(event.code);
+    ws.onerror = () => {};
+  }
+
+  send(msg) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  closed(code) {
+    this.stopBeat();
+    this.handlers.closed();
+    if (this.ws) {
+      this.ws.onopen = this.ws.onmessage = this.ws.onclose = this.ws.onerror = null;
+      this.ws = null;
+    }
+    if (code === closeSessionEnded) {
+      this.ended = true; // logged out: the next page load decides
+      return;
+    }
+    this.later();
+  }
+
+  // later tries again after a capped exponential delay with jitter, so that
+  // clients dropped together do not come back together.
+  later() {
+    if (this.ended) return;
+    const cap = Math.min(maxDelay, minDelay * 2 ** this.attempt);
+    this.attempt++;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.connect(), cap / 2 + Math.random() * (cap / 2));
+  }
+
+  startBeat() {
+    this.stopBeat();
+    let id = 0;
+    this.beat = setInterval(() => {
+      if (this.waitingPong) {
+        // No answer since the last ping: the socket is dead.
+        const ws = this.ws;
+        this.closed(1006);
+        if (ws) ws.close();
+        return;
+      }
+      this.waitingPong = true;
+      this.send({ type: "ping", id: ++id });
+    }, heartbeatPeriod);
+  }
+
+  stopBeat() {
+    clearInterval(this.beat);
+    this.beat = null;
+    this.waitingPong = false;
+  }
+}
+
+// ---------- The unread count ----------
+
+// shownCount is the count the badges show now, as the server rendered it.
+function shownCount() {
+  const number = document.querySelector("[data-unread-number]");
+  const n = number ? parseInt(number.textContent, 10) : 0;
+  return Number.isFinite(n) ? n : 0;
+}
+
+let lastCount = shownCount();
+
+// showUnread writes the count in every badge (the navigation is in the
+// page twice: the phone's menu and the wide bar) and announces it once,
+// through the one live region, when it changed.
+function showUnread(data) {
+  const count = Number(data.count);
+  if (!Number.isInteger(count) || count < 0) return;
+  const words = (data.text && (data.text[lang] || data.text.fr)) || String(count);
+  for (const badge of document.querySelectorAll("[data-unread]")) {
+    badge.hidden = count === 0;
+    const number = badge.querySelector("[data-unread-number]");
+    if (number) number.textContent = String(count);
+    const text = badge.querySelector("[data-unread-text]");
+    if (text) text.textContent = " " + words;
+  }
+  if (count !== lastCount) {
+    lastCount = count;
+    announcer.textContent = words;
+  }
+}
+
+// ---------- The timeline of an issue ----------
+
+// The entries of the timeline are its children with id="event-N" (the
+// template "issue_event" of web/templates/common/issue_timeline.html).
+const eventPrefix = "event-";
+
+// knownEvent reports whether the timeline already shows the entry id.
+function knownEvent(id) {
+  const el = document.getElementById(eventPrefix + String(id));
+  return el !== null && timeline.contains(el);
+}
+
+// latestShown returns the id of the newest entry the timeline shows, or
+// 0 when it shows none.
+function latestShown() {
+  let latest = 0;
+  for (const el of timeline.children) {
+    if (!el.id.startsWith(eventPrefix)) continue;
+    const n = parseInt(el.id.slice(eventPrefix.length), 10);
+    if (Number.isFinite(n) && n > latest) latest = n;
+  }
+  return latest;
+}
+
+// insertEvent adds one entry, rendered by the server for the page's
+// language, at the end of the timeline (entries arrive oldest first).
+function insertEvent(data) {
+  const id = Number(data.event && data.event.id);
+  if (!Number.isInteger(id) || id <= 0 || knownEvent(id)) return;
+  const html = data.html && data.html[lang];
+  if (typeof html !== "string" || html === "") {
+    offerReload();
+    return;
+  }
+  const template = document.createElement("template");
+  template.innerHTML = html; // the server's rendering, escaped by html/template
+  const first = template.content.firstElementChild;
+  if (!first) return;
+  if (!first.id) first.id = eventPrefix + String(id);
+  first.classList.add("issue-event-new");
+  timeline.append(template.content);
+}
+
+// offerReload says, once, above the timeline, that there is news the page
+// could not insert, with a link that reloads it.
+function offerReload() {
+  if (document.getElementById("issue-live-notice")) return;
+  const notice = document.createElement("p");
+  notice.id = "issue-live-notice";
+  notice.className = "notice issue-live-notice";
+  notice.setAttribute("role", "status");
+  const link = document.createElement("a");
+  link.href = location.pathname + location.search;
+  link.textContent = announcer.dataset.reloadText || "↻";
+  notice.append(link);
+  timeline.before(notice);
+}
+
+// ---------- Wiring ----------
+
+function start() {
+  const account = announcer.dataset.inbox;
+  const inbox = "inbox:" + account;
+  const issue = timeline && /^[1-9][0-9]*$/.test(timeline.dataset.issue || "") ? "issue:" + timeline.dataset.issue : "";
+  const live = new Live({
+    closed: () => {
+      delete announcer.dataset.connection;
+      if (timeline) delete timeline.dataset.connection;
+    },
+    open: () => {
+      live.send({ type: "subscribe", topic: inbox });
+      if (issue) live.send({ type: "subscribe", topic: issue });
+    },
+    message: (msg) => {
+      if (msg.type === "subscribed") {
+        // Said on the element each topic fills, for tests and styles.
+        if (msg.topic === inbox) announcer.dataset.connection = "live";
+        if (issue && msg.topic === issue) timeline.dataset.connection = "live";
+        return;
+      }
+      if (msg.type !== "event" || !msg.data) return;
+      if (msg.topic === inbox && msg.data.kind === "inbox.unread") {
+        showUnread(msg.data);
+      } else if (issue && msg.topic === issue) {
+        if (msg.data.kind === "issue.event") {
+          insertEvent(msg.data);
+        } else if (msg.data.kind === "issue.latest") {
+          // Sent on every subscription: an entry newer than the page's
+          // was made while the page loaded or the connection was down.
+          const shown = latestShown();
+          if (shown > 0 && Number(msg.data.event) > shown) offerReload();
+        }
+      }
+    },
+  });
+  live.connect();
+}
+
+if (announcer && /^[1-9][0-9]*$/.test(announcer.dataset.inbox || "")) start();
