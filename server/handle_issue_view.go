@@ -186,17 +186,19 @@ func (s *Server) issueLinkViews(ctx context.Context, issueID int64, links []*wor
 }
 
 // handleIssueView shows an issue. Opening it marks the viewer's
-// notifications about it read.
+// notifications about it read, and the viewer's other pages are told
+// their new unread count.
 func (s *Server) handleIssueView(w http.ResponseWriter, r *http.Request) {
 	issue, ok := s.issueFromPath(w, r)
 	if !ok {
 		return
 	}
-	actor := workspace.ActorFor(currentAccount(r))
-	if err := s.db.MarkNotificationsRead(r.Context(), actor, issue.ID); err != nil {
+	acc := currentAccount(r)
+	if err := s.db.MarkNotificationsRead(r.Context(), workspace.ActorFor(acc), issue.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	s.publishUnread(r.Context(), acc.ID)
 	s.renderIssuePage(w, r, http.StatusOK, issue, "", nil, nil)
 }
 

@@ -197,6 +197,7 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 			if v.email != "" {
 				c = ts.sessionClient(t, v.email)
 			}
+			bodies := map[string]string{}
 			for _, path := range requests {
 				if v.member && ownPages.MatchString(path) {
 					continue
@@ -204,6 +205,23 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 				resp := c.get(t, path)
 				if found := leaks(resp.Body); len(found) > 0 {
 					t.Errorf("GET %s as %s (status %d) shows private fields %q", path, v.name, resp.StatusCode, found)
+				}
+				if resp.StatusCode == 200 {
+					bodies[path] = resp.Body
+				}
+			}
+			// The pages that show the issue did show it: the reading
+			// above saw them.
+			shown := []string{"/issues", "/issues?q=guichet", "/procedures/" + id(proc.ID)}
+			if v.email == demo.StakeholderEmail {
+				shown = append(shown, "/issues/"+id(issue.ID), "/notifications")
+			}
+			if v.member {
+				shown = append(shown, "/issues.csv", "/issues.csv?q=guichet")
+			}
+			for _, path := range shown {
+				if v.email != "" && !strings.Contains(bodies[path], "fermé aux migrants de retour") {
+					t.Errorf("GET %s as %s does not show the issue: the test read nothing there", path, v.name)
 				}
 			}
 			// Searching for a private value finds nothing (the page

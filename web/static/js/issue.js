@@ -175,16 +175,20 @@ function knownEvent(id) {
 // 0 when it shows none.
 function latestShown() {
   let latest = 0;
-  for (const el of timeline.children) {
-    if (!el.id.startsWith(eventPrefix)) continue;
-    const n = parseInt(el.id.slice(eventPrefix.length), 10);
-    if (Number.isFinite(n) && n > latest) latest = n;
-  }
+  for (const el of timeline.children) latest = Math.max(latest, entryID(el));
   return latest;
 }
 
+// entryID returns the id of a timeline entry, or 0.
+function entryID(el) {
+  if (!el.id.startsWith(eventPrefix)) return 0;
+  const n = parseInt(el.id.slice(eventPrefix.length), 10);
+  return Number.isFinite(n) ? n : 0;
+}
+
 // insertEvent adds one entry, rendered by the server for the page's
-// language, at the end of the timeline (entries arrive oldest first).
+// language, in its place in the timeline: ids grow with time, and two
+// changes made at once may be published in either order.
 function insertEvent(data) {
   const id = Number(data.event && data.event.id);
   if (!Number.isInteger(id) || id <= 0 || knownEvent(id)) return;
@@ -199,7 +203,8 @@ function insertEvent(data) {
   if (!first) return;
   if (!first.id) first.id = eventPrefix + String(id);
   first.classList.add("issue-event-new");
-  timeline.append(template.content);
+  const later = Array.from(timeline.children).find((el) => entryID(el) > id);
+  timeline.insertBefore(template.content, later || null);
 }
 
 // offerReload says, once, above the timeline, that there is news the page
