@@ -794,3 +794,27 @@ func TestAgendaPartial(t *testing.T) {
 		t.Errorf("a closed meeting's agenda does not offer the decision and action forms:\n%s", closed)
 	}
 }
+
+// TestAgendaIssues: an issue linked to an agenda item, from the issue's
+// page, is named under that item on the meeting's page, and only there.
+func TestAgendaIssues(t *testing.T) {
+	ts := newTestServer(t)
+	issue := reportIssue(t, ts, demo.MemberEmail, "Diplôme <non> reconnu", "", nil)
+	room := newRoomMeeting(t, ts, nil, false)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	wantRedirect(t, "link", member.postForm(t, issuePath(issue.ID)+"/links",
+		url.Values{"target_kind": {"agenda_item"}, "target_id": {id(room.items[1].ID)}}), issuePath(issue.ID)+"?done=issue_linked")
+
+	page := member.get(t, "/meetings/"+id(room.meeting.ID))
+	wantStatus(t, "meeting page", page, http.StatusOK)
+	link := `<a href="/issues/` + id(issue.ID) + `" dir="auto">#` + id(issue.ID) + ` Diplôme &lt;non&gt; reconnu</a>`
+	if strings.Count(page.Body, link) != 1 {
+		t.Fatalf("the meeting page names the linked issue %d times, want once:\n%s", strings.Count(page.Body, link), excerpt(page.Body))
+	}
+	second := strings.Index(page.Body, `id="item-`+id(room.items[1].ID)+`"`)
+	first := strings.Index(page.Body, `id="item-`+id(room.items[0].ID)+`"`)
+	if at := strings.Index(page.Body, link); second < 0 || at < second || (first > second && at > first) {
+		t.Errorf("the linked issue is not under its item (item at %d, link at %d)", second, at)
+	}
+}

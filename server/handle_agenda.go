@@ -54,6 +54,8 @@ type agendaRow struct {
 	FollowedUp      []*workspace.Action
 	// Presenter is the value of the presenter select for this item.
 	Presenter string
+	// Issues are the issues linked to the item (from an issue's page).
+	Issues []*workspace.Issue
 }
 
 // agendaChoices are the people, organisations and procedures the agenda's
@@ -85,8 +87,13 @@ func (s *Server) agendaFor(ctx context.Context, p *page, rec *workspace.MeetingR
 		}
 		v.Choices = choices
 	}
+	issues, err := s.db.FindAgendaIssues(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
 	for i, it := range rec.Items {
 		row := agendaRow{
+			Issues:     issues[it.ID],
 			AgendaItem: it,
 			Name:       agendaItemTitle(p.localizer, it),
 			First:      i == 0,

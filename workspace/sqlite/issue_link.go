@@ -303,3 +303,51 @@ func (db *DB) FindIssuesLinkedTo(ctx context.Context, kind workspace.IssueLinkKi
 	defer tx.Rollback()
 	return findIssues(ctx, tx, issueFrom, []string{cond}, append(kinds, targetID), issueOrder, 0, 0)
 }
+
+// FindAgendaIssues returns the issues linked to each agenda item of
+// meeting meetingID, by item id, in the order issues are listed; an item
+// with none is absent from the map. Two queries, whatever the agenda's
+// length.
+func (db *DB) FindAgendaIssues(ctx context.Context, meetingID int64) (map[int64][]*workspace.Issue, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find agenda issues: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
+		SELECT l.target_id, l.issue_id FROM issue_links l JOIN agenda_items a ON a.id = l.target_id
+		WHERE l.target_kind = ? AND a.meeting_id = ?`, workspace.LinkAgendaItem, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find agenda issues: %w", err)
+	}
+	itemsOf := map[int64][]int64{}
+	var issueIDs []any
+	for rows.Next() {
+		var itemID, issueID int64
+		if err := rows.Scan(&itemID, &issueID); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: find agenda issues: %w", err)
+		}
+		if itemsOf[issueID] == nil {
+			issueIDs = append(issueIDs, issueID)
+		}
+		itemsOf[issueID] = append(itemsOf[issueID], itemID)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("sqlite: find agenda issues: %w", err)
+	}
+	byItem := map[int64][]*workspace.Issue{}
+	if len(issueIDs) == 0 {
+		return byItem, nil
+	}
+	issues, err := findIssues(ctx, tx, issueFrom, []string{`i.id IN (` + placeholders(len(issueIDs)) + `)`}, issueIDs, issueOrder, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, is := range issues {
+		for _, itemID := range itemsOf[is.ID] {
+			byItem[itemID] = append(byItem[itemID], is)
+		}
+	}
+	return byItem, nil
+}
