@@ -584,9 +584,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: issuePathM + "?done=issue_commented"},
 		{route: "POST /issues/{id}/comments", example: "/issues/999999/comments", form: url.Values{"body": {"Commentaire"}},
 			want: [5]int{unauth, missing, missing, missing, missing}},
-		// Following is not audited, so the matrix, which sees changes
-		// through the audit log, only tries the refusals (TestIssueCommentAndFollow
-		// follows and unfollows).
+		// Commenting made each viewer a follower: each stops, then
+		// follows again.
+		{route: "POST /issues/{id}/follow", example: issuePathM + "/follow", form: url.Values{"follow": {"off"}},
+			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: issuePathM + "?done=issue_unfollowed"},
+		{route: "POST /issues/{id}/follow", example: issuePathM + "/follow", form: url.Values{"follow": {"on"}},
+			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: issuePathM + "?done=issue_followed"},
 		{route: "POST /issues/{id}/follow", example: issuePathM + "/follow", form: url.Values{"follow": {"maybe"}},
 			want: [5]int{unauth, invalid, invalid, invalid, invalid}},
 		{route: "POST /issues/{id}/follow", example: "/issues/999999/follow", form: url.Values{"follow": {"on"}},

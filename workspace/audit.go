@@ -73,6 +73,8 @@ const (
 	AuditIssueLink      = "issue.link"
 	AuditIssueUnlink    = "issue.unlink"
 	AuditIssuePrivate   = "issue.private"
+	AuditIssueFollow    = "issue.follow"
+	AuditIssueUnfollow  = "issue.unfollow"
 	AuditCategoryCreate = "category.create"
 	AuditCategoryUpdate = "category.update"
 )
@@ -92,7 +94,7 @@ var AuditActions = []string{
 	AuditSpeakerAsk, AuditSpeakerWithdraw, AuditSpeakerGive, AuditSpeakerEnd,
 	AuditDecisionRecord, AuditMinutesApprove, AuditActionCreate, AuditActionUpdate, AuditCalendarReset,
 	AuditIssueCreate, AuditIssueUpdate, AuditIssueStatus, AuditIssueAssign, AuditIssueComment,
-	AuditIssueLink, AuditIssueUnlink, AuditIssuePrivate, AuditCategoryCreate, AuditCategoryUpdate,
+	AuditIssueLink, AuditIssueUnlink, AuditIssuePrivate, AuditIssueFollow, AuditIssueUnfollow, AuditCategoryCreate, AuditCategoryUpdate,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes

@@ -251,20 +251,40 @@ func (db *DB) FollowIssue(ctx context.Context, actor workspace.Actor, id int64, 
 		if actor.AccountID == nil {
 			return workspace.Errorf(workspace.EINVALID, "Only an account follows an issue.")
 		}
-		return tx.followIssue(ctx, id, *actor.AccountID, follow)
+		changed, err := tx.setFollowing(ctx, id, *actor.AccountID, follow)
+		if err != nil || !changed {
+			return err
+		}
+		action := workspace.AuditIssueFollow
+		if !follow {
+			action = workspace.AuditIssueUnfollow
+		}
+		return tx.db.recordAudit(ctx, tx.tx, actor, action, "issue", id, nil, nil)
 	})
 }
 
-// followIssue makes accountID follow issue id, or stop following it.
+// followIssue makes accountID follow issue id, if it does not yet.
 func (tx *Tx) followIssue(ctx context.Context, id, accountID int64, follow bool) error {
+	_, err := tx.setFollowing(ctx, id, accountID, follow)
+	return err
+}
+
+// setFollowing makes accountID follow issue id, or stop following it,
+// and reports whether that changed anything.
+func (tx *Tx) setFollowing(ctx context.Context, id, accountID int64, follow bool) (bool, error) {
 	query := `INSERT INTO issue_followers (issue_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING`
 	if !follow {
 		query = `DELETE FROM issue_followers WHERE issue_id = ? AND account_id = ?`
 	}
-	if _, err := tx.tx.ExecContext(ctx, query, id, accountID); err != nil {
-		return fmt.Errorf("sqlite: follow issue: %w", err)
+	res, err := tx.tx.ExecContext(ctx, query, id, accountID)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: follow issue: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlite: follow issue: %w", err)
+	}
+	return n > 0, nil
 }
 
 // IsFollowingIssue reports whether accountID follows issue id.
