@@ -124,6 +124,7 @@ CREATE TABLE actions (
 );
 
 CREATE INDEX actions_decision ON actions (decision_id);
+CREATE INDEX actions_meeting ON actions (meeting_id, status);
 CREATE INDEX actions_owner ON actions (owner_organisation_id, status);
 
 -- The actions a matters_arising item follows up.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -81,20 +80,19 @@ func (s *Server) handleActionList(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	// The store filters by pending or not; a single status is kept here,
-	// from every action the other filters select.
-	var only workspace.ActionStatus
 	switch st := q.Get("status"); {
 	case st == actionFilterPending:
 		filter.Pending, view.Status = true, st
 	case workspace.ActionStatus(st).Valid():
-		only, view.Status = workspace.ActionStatus(st), st
+		filter.Status, view.Status = workspace.ActionStatus(st), st
 	}
 	if v := q.Get("overdue"); v == "1" || v == "on" {
 		filter.OverdueOn, view.Overdue = view.Today, true
 	}
 	page := listPage(q)
-	actions, err := s.findActionsPage(ctx, filter, only, page, &view.Total)
+	filter.Limit, filter.Offset = actionPageSize, (page-1)*actionPageSize
+	actions, total, err := s.db.FindActions(ctx, filter)
+	view.Total = total
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -114,41 +112,6 @@ func (s *Server) handleActionList(w http.ResponseWriter, r *http.Request) {
 	p.Section = "actions"
 	p.Data = view
 	s.render(w, r, http.StatusOK, "actions", p)
-}
-
-// findActionsPage returns page number page of the actions filter selects,
-// keeping only status only when it is set, and sets *total to how many
-// there are in all.
-func (s *Server) findActionsPage(ctx context.Context, filter sqlite.ActionFilter, only workspace.ActionStatus, page int, total *int) ([]*workspace.Action, error) {
-	if only == "" {
-		filter.Limit, filter.Offset = actionPageSize, (page-1)*actionPageSize
-		actions, n, err := s.db.FindActions(ctx, filter)
-		*total = n
-		return actions, err
-	}
-	// The store filters by pending or not, a page of at most 200 at a
-	// time; the actions of the table number in the hundreds, so they are
-	// read whole here and kept by status.
-	var all []*workspace.Action
-	for filter.Limit, filter.Offset = 200, 0; ; filter.Offset += filter.Limit {
-		actions, n, err := s.db.FindActions(ctx, filter)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, actions...)
-		if len(actions) == 0 || filter.Offset+len(actions) >= n {
-			break
-		}
-	}
-	var kept []*workspace.Action
-	for _, a := range all {
-		if a.Status == only {
-			kept = append(kept, a)
-		}
-	}
-	*total = len(kept)
-	from := min((page-1)*actionPageSize, len(kept))
-	return kept[from:min(from+actionPageSize, len(kept))], nil
 }
 
 // actionListQuery keeps the list's own parameters from q.

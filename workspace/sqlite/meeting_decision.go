@@ -326,6 +326,8 @@ type ActionFilter struct {
 	MeetingID      int64
 	// Pending keeps the actions open or in progress.
 	Pending bool
+	// Status, when set, keeps the actions with that status.
+	Status workspace.ActionStatus
 	// OverdueOn, a day "YYYY-MM-DD", keeps the pending actions due before
 	// it.
 	OverdueOn string
@@ -346,6 +348,12 @@ func (db *DB) FindActions(ctx context.Context, filter ActionFilter) ([]*workspac
 	}
 	if filter.Pending || filter.OverdueOn != "" {
 		where, args = append(where, "x.status IN (?, ?)"), append(args, workspace.ActionOpen, workspace.ActionInProgress)
+	}
+	if filter.Status != "" {
+		if !filter.Status.Valid() {
+			return nil, 0, workspace.Invalid("status", "error.action.status_invalid", "Choose a status.")
+		}
+		where, args = append(where, "x.status = ?"), append(args, filter.Status)
 	}
 	if filter.OverdueOn != "" {
 		if _, err := time.Parse(workspace.DateLayout, filter.OverdueOn); err != nil {

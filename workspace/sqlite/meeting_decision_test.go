@@ -506,6 +506,8 @@ func TestActions(t *testing.T) {
 			{"Overdue", sqlite.ActionFilter{OverdueOn: "2026-03-02"}, []int64{late.ID, elsewhere.ID}, 2},
 			{"OverdueOfOrganisation", sqlite.ActionFilter{OverdueOn: "2026-03-02", OrganisationID: tb.other.ID}, []int64{late.ID}, 1},
 			{"Page", sqlite.ActionFilter{Limit: 2, Offset: 1}, []int64{late.ID, elsewhere.ID}, 5},
+			{"Status", sqlite.ActionFilter{Status: workspace.ActionDone}, []int64{lateDone.ID, a.ID}, 2},
+			{"StatusOfOrganisation", sqlite.ActionFilter{Status: workspace.ActionInProgress, OrganisationID: tb.other.ID}, []int64{soon.ID}, 1},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				got, total, err := db.FindActions(ctx, tt.filter)
