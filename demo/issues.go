@@ -114,7 +114,7 @@ var issues = []demoIssue{
 		category: catCivilStatus, reporter: "salwa.chebbi@demo.tn", priority: workspace.PriorityUrgent, owner: "commune-mahdia",
 		delegations: []string{"chebba", "mahdia"}, day: -34, due: -3, hasDue: true,
 		status: workspace.IssueUnderDiscussion, statusDay: 6,
-		private: &workspace.IssuePrivate{PersonName: "عائلة تجريبية (أسماء وهمية)", PersonContact: "‎+216 00 000 202 (رقم وهمي)",
+		private: &workspace.IssuePrivate{PersonName: "عائلة تجريبية (أسماء وهمية)", PersonContact: "\u200e+216 00 000 202 (رقم وهمي)",
 			Details: "الطفل مسجّل في سجل القنصلية بمرسيليا حسب العائلة. بيانات تجريبية."},
 		comments: []demoIssueComment{
 			{"najla.zouari@demo.tn", 2, "في قصور الساف نقبل مؤقتًا شهادة من القنصلية في انتظار الترسيم. هل يمكن تعميم هذا الحل؟"},
