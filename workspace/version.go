@@ -19,6 +19,10 @@ type Version struct {
 	CreatedBy       *int64
 	CreatedByName   string
 	CreatedAt       time.Time
+	// AdoptedAt is when a poll (AdoptedByPoll) adopted the version, which
+	// is then ready for publication; nil until then.
+	AdoptedAt     *time.Time
+	AdoptedByPoll *int64
 }
 
 // Label returns the version's name as people write it: "v2".

@@ -1,0 +1,48 @@
+package workspace
+
+// The rules of votes. The secretariat prepares, opens and closes polls;
+// a member with a voting right votes, once, while the poll is open (and,
+// for a poll kept to those present, once marked present).
+
+// CanReadPolls reports whether actor may see polls, their turnout and
+// results: members, the secretariat and admins.
+func CanReadPolls(actor Actor) error {
+	if !actor.Reaches(AccessMember) {
+		return forbidden("You may not see the table's votes.")
+	}
+	return nil
+}
+
+// CanManagePolls reports whether actor may prepare, open and close polls:
+// the secretariat and admins.
+func CanManagePolls(actor Actor) error {
+	if !actor.Reaches(AccessStaff) {
+		return forbidden("Only the secretariat runs votes.")
+	}
+	return nil
+}
+
+// CanChangePoll reports whether actor may change p's settings: the
+// secretariat, while p is a draft.
+func CanChangePoll(actor Actor, p *Poll) error {
+	if err := CanManagePolls(actor); err != nil {
+		return err
+	}
+	if p.Status != PollDraft {
+		return &Error{Code: ECONFLICT, Key: "error.poll.not_draft", Message: "A poll's settings cannot change once it is open."}
+	}
+	return nil
+}
+
+// CanCastVote reports whether actor may vote in p: an active member with
+// a voting right, while p is open. Presence, for a poll kept to those
+// present, is the store's to check against the meeting's attendance.
+func CanCastVote(actor Actor, p *Poll) error {
+	if !actor.Reaches(AccessMember) || !actor.CanVote {
+		return &Error{Code: EFORBIDDEN, Key: "error.poll.no_vote", Message: "You have no voting right."}
+	}
+	if p.Status != PollOpen {
+		return &Error{Code: ECONFLICT, Key: "error.poll.not_open", Message: "The poll is not open."}
+	}
+	return nil
+}
