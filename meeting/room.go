@@ -146,7 +146,11 @@ func (r *Room) snapshot(ctx context.Context, meetingID int64) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewState(rec, r.now()), nil
+	st := NewState(rec, r.now())
+	if st.Poll, err = readRoomPoll(ctx, r.db, meetingID, st.CurrentItem); err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // PeerGone implements live.Handler: the room keeps nothing per connection

@@ -31,9 +31,10 @@ type State struct {
 	Speakers   []SpeakerState    `json:"speakers"`
 	Attendance []AttendanceState `json:"attendance"`
 	Quorum     QuorumState       `json:"quorum"`
-	// Poll is the slot of the live result of a vote; always null until
-	// votes exist.
-	Poll any `json:"poll"`
+	// Poll is the meeting's poll as the room and the projector show it:
+	// its open poll, or else the last closed poll of the current item;
+	// null when there is none. It names no voter.
+	Poll *PollState `json:"poll"`
 }
 
 // ItemState is one agenda item in the room. Items the table added itself

@@ -307,3 +307,98 @@ func TestMeetingRoomAuthorizationMatrix(t *testing.T) {
 		})
 	}
 }
+
+// pollViewers are the accounts of the poll matrix, in its column order:
+// a stakeholder, a member with a vote, a member without one, the
+// secretariat and an admin.
+var pollViewers = []string{demo.StakeholderEmail, demo.MemberEmail, nonVoterEmail, demo.SecretariatEmail, demo.AdminEmail}
+
+// TestPollVoteAuthorizationMatrix sends every message of the poll topics
+// as every role: only members with a voting right vote, once, while the
+// poll is open; stakeholders learn nothing of which polls exist. A
+// message type missing from the table fails the test.
+func TestPollVoteAuthorizationMatrix(t *testing.T) {
+	ts := newTestServer(t)
+	voted := msgPollVoted
+	forbidden, invalid, missing, conflict := "error:"+workspace.EFORBIDDEN, "error:"+workspace.EINVALID, "error:"+workspace.ENOTFOUND, "error:"+workspace.ECONFLICT
+	type pollCase struct {
+		name    string
+		msgType string
+		// status is the poll's when the message is sent; voted: the
+		// viewer has voted already.
+		status workspace.PollStatus
+		mode   workspace.BallotMode
+		voted  bool
+		// message builds the message from the poll.
+		message func(p *workspace.Poll) string
+		want    [5]string
+	}
+	yes := func(p *workspace.Poll) string { return pollVoteMsg(p.ID, pollOption(t, p, workspace.OptionYes)) }
+	cases := []pollCase{
+		{name: "Vote", msgType: msgPollVote, status: workspace.PollOpen, mode: workspace.BallotSecret, message: yes,
+			want: [5]string{forbidden, voted, forbidden, forbidden, forbidden}},
+		{name: "VoteNamed", msgType: msgPollVote, status: workspace.PollOpen, mode: workspace.BallotNamed, message: yes,
+			want: [5]string{forbidden, voted, forbidden, forbidden, forbidden}},
+		{name: "VoteTwice", msgType: msgPollVote, status: workspace.PollOpen, mode: workspace.BallotSecret, voted: true, message: yes,
+			want: [5]string{forbidden, conflict, forbidden, forbidden, forbidden}},
+		{name: "VoteDraft", msgType: msgPollVote, status: workspace.PollDraft, mode: workspace.BallotSecret, message: yes,
+			want: [5]string{forbidden, conflict, forbidden, forbidden, forbidden}},
+		{name: "VoteClosed", msgType: msgPollVote, status: workspace.PollClosed, mode: workspace.BallotSecret, message: yes,
+			want: [5]string{forbidden, conflict, forbidden, forbidden, forbidden}},
+		{name: "VoteUnknownOption", msgType: msgPollVote, status: workspace.PollOpen, mode: workspace.BallotSecret,
+			message: func(p *workspace.Poll) string { return pollVoteMsg(p.ID, 999999) },
+			want:    [5]string{forbidden, invalid, forbidden, forbidden, forbidden}},
+		{name: "VoteUnknownPoll", msgType: msgPollVote, status: workspace.PollOpen, mode: workspace.BallotSecret,
+			message: func(*workspace.Poll) string { return pollVoteMsg(999999, 1) },
+			want:    [5]string{forbidden, missing, missing, missing, missing}},
+		{name: "VoteNoChoice", msgType: msgPollVote, status: workspace.PollOpen, mode: workspace.BallotSecret,
+			message: func(p *workspace.Poll) string { return pollVoteMsg(p.ID) },
+			want:    [5]string{invalid, invalid, invalid, invalid, invalid}},
+		{name: "VoteMalformed", msgType: msgPollVote, status: workspace.PollOpen, mode: workspace.BallotSecret,
+			message: func(p *workspace.Poll) string {
+				return fmt.Sprintf(`{"type":"poll.vote","poll":%d,"choices":"yes"}`, p.ID)
+			},
+			want: [5]string{invalid, invalid, invalid, invalid, invalid}},
+		{name: "UnknownType", msgType: "poll.unknown", status: workspace.PollOpen, mode: workspace.BallotSecret,
+			message: func(p *workspace.Poll) string { return fmt.Sprintf(`{"type":"poll.unknown","poll":%d}`, p.ID) },
+			want:    [5]string{invalid, invalid, invalid, invalid, invalid}},
+	}
+	for _, mt := range pollMessageTypes {
+		if !slices.ContainsFunc(cases, func(c pollCase) bool { return c.msgType == mt }) {
+			t.Errorf("poll message %q is missing from the websocket matrix", mt)
+		}
+	}
+	clients := make([]*client, len(pollViewers))
+	for i, email := range pollViewers {
+		clients[i] = ts.loginAs(t, email)
+	}
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for i, email := range pollViewers {
+				f := newRoomMeeting(t, ts, nil, true)
+				p := newLivePoll(t, ts, f, c.mode, c.status != workspace.PollDraft)
+				if c.voted {
+					acc := ts.account(t, email)
+					if acc.CanVote {
+						if _, err := ts.db.CastVote(ctx, workspace.ActorFor(acc), p.ID, []int64{pollOption(t, p, workspace.OptionNo)}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if c.status == workspace.PollClosed {
+					if _, err := ts.db.ClosePoll(ctx, system, p.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+				ws := mustDialWS(t, clients[i])
+				testsupport.SendText(t, ws, c.message(p))
+				if got := pollAnswer(t, ws); got != c.want[i] {
+					t.Errorf("%s as %s: got %s, want %s", c.name, email, got, c.want[i])
+				}
+				ws.Close()
+			}
+		})
+	}
+}

@@ -81,6 +81,11 @@ type Server struct {
 	stopPurgers chan struct{}
 	stopOnce    sync.Once
 	purgers     sync.WaitGroup
+
+	// pollWake wakes the poll scheduler (pollsChanged); pollLocks order
+	// the states of each poll (publishPoll).
+	pollWake  chan struct{}
+	pollLocks pollLocks
 }
 
 // New returns a server over db, with its templates and catalogues parsed.
@@ -120,6 +125,7 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		mux:      http.NewServeMux(),
 
 		stopPurgers: make(chan struct{}),
+		pollWake:    make(chan struct{}, 1),
 	}
 	if cfg.MaxPasswordChecks <= 0 {
 		cfg.MaxPasswordChecks = defaultPasswordSlots()
@@ -132,6 +138,9 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 	s.meetings = meeting.New(db, s.hub, logger)
 	s.registerTopics()
 	s.registerRoutes()
+	// Polls close at their deadline from now on, and those whose deadline
+	// passed while the server was down close at once.
+	s.startPollScheduler()
 	s.handler = s.withSecurityHeaders(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux)))))
 	return s, nil
 }
@@ -157,8 +166,8 @@ func (s *Server) Collab() *collab.Authority { return s.collab }
 // Shutdown closes every websocket connection (close code 1001) and waits for
 // them, bounded by ctx. Call it when the HTTP server shuts down: hijacked
 // websocket connections are not tracked by http.Server. It also stops the
-// purger (StartPurger) and waits for a purge under way, so that the store
-// may be closed next.
+// purger (StartPurger) and the poll scheduler, and waits for a purge or a
+// closing under way, so that the store may be closed next.
 func (s *Server) Shutdown(ctx context.Context) {
 	s.stopOnce.Do(func() { close(s.stopPurgers) })
 	s.hub.Shutdown(ctx)

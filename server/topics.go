@@ -30,6 +30,7 @@ func (s *Server) registerTopics() {
 	s.hub.HandleKind(meeting.TopicKind, s.meetings.Kind())
 	s.hub.HandleKind(issueTopicKind, s.issueKind())
 	s.hub.HandleKind(inboxTopicKind, s.inboxKind())
+	s.hub.HandleKind(pollTopicKind, s.pollKind())
 }
 
 // accessRule authorises a topic for the accounts that reach level.

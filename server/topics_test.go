@@ -87,6 +87,9 @@ func TestTopicAuthorisation(t *testing.T) {
 	// whether that account exists or not.
 	issueTopicName := "issue:" + strconv.FormatInt(newLiveIssue(t, ts, "Problème de test des sujets").ID, 10)
 	inboxOf := func(email string) string { return "inbox:" + strconv.FormatInt(ts.account(t, email).ID, 10) }
+	// A poll: members, the secretariat and admins follow it; stakeholders
+	// do not, and learn nothing of which polls exist.
+	pollTopicName := "poll:" + strconv.FormatInt(newLivePoll(t, ts, newRoomMeeting(t, ts, nil, true), workspace.BallotSecret, true).ID, 10)
 
 	// Per kind, the topics to try and the answer of each role, in the
 	// order of topicRoles.
@@ -115,6 +118,10 @@ func TestTopicAuthorisation(t *testing.T) {
 			{inboxOf(demo.MemberEmail), [4]topicAnswer{topicForbidden, topicForbidden, topicOK, topicForbidden}},
 			{inboxOf(demo.StakeholderEmail), [4]topicAnswer{topicForbidden, topicForbidden, topicForbidden, topicOK}},
 			{"inbox:999999", [4]topicAnswer{topicForbidden, topicForbidden, topicForbidden, topicForbidden}},
+		},
+		"poll": {
+			{pollTopicName, [4]topicAnswer{topicOK, topicOK, topicOK, topicForbidden}},
+			{"poll:999999", [4]topicAnswer{topicNotFound, topicNotFound, topicNotFound, topicForbidden}},
 		},
 	}
 	for _, kind := range ts.srv.Hub().Kinds() {

@@ -289,7 +289,92 @@ function render() {
   if (prev) prev.disabled = index <= 0;
   if (next) next.disabled = index >= state.items.length - 1;
 
+  renderPoll(state.poll);
   tick();
+}
+
+// ---------- The meeting's poll: turnout while open, the result once closed ----------
+
+// el makes an element with a class and a text.
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// fill puts the numbers of args in place of the %d and %s of a label, in
+// order.
+function fill(label, ...args) {
+  let i = 0;
+  return (label || "").replace(/%[ds]/g, () => String(args[i++] ?? ""));
+}
+
+// optionLabel names a poll's option: a yes/no poll's in the page's
+// language, the others by their label.
+function optionLabel(slot, option) {
+  if (option.key) {
+    const key = "label" + option.key[0].toUpperCase() + option.key.slice(1);
+    return slot.dataset[key] || option.key;
+  }
+  return option.label;
+}
+
+// pollKey is the last poll drawn and its figures, so that the slot is
+// only rebuilt when something changed.
+let pollKey = "";
+
+// renderPoll shows the meeting's poll in #poll-slot (the room and the
+// projector): its question; while open, how many have voted and, for a
+// named poll only, the counts; once closed, the outcome and its figures in
+// large type. The poll carries no voter, and only textContent is used.
+function renderPoll(poll) {
+  const slot = $("poll-slot");
+  if (!slot) return;
+  const key = poll ? JSON.stringify(poll) : "";
+  if (key === pollKey) return;
+  pollKey = key;
+  slot.replaceChildren();
+  if (!poll || (poll.status !== "open" && poll.status !== "closed")) return;
+  const d = slot.dataset;
+  const closed = poll.status === "closed" && poll.result;
+  slot.dataset.status = poll.status;
+  const head = el("h2", "poll-slot-heading", d.labelHeading);
+  slot.append(head);
+  const question = el("p", "poll-slot-question", poll.question);
+  question.dir = "auto";
+  slot.append(question);
+  slot.append(el("p", "poll-slot-status tag", closed ? d.labelClosed : d.labelOpen));
+  const names = new Map(poll.options.map((o) => [o.id, optionLabel(slot, o)]));
+  const counts = (list) => {
+    const dl = el("dl", "facts poll-slot-counts");
+    for (const c of list) {
+      const row = el("div", "");
+      row.append(el("dt", "", names.get(c.option) || ""), el("dd", "", String(c.count)));
+      dl.append(row);
+    }
+    return dl;
+  };
+  if (!closed) {
+    slot.append(el("p", "poll-slot-turnout", fill(d.labelTurnout, poll.turnout)));
+    if (poll.counts) slot.append(counts(poll.counts));
+    else if (poll.mode === "secret") slot.append(el("p", "meta", d.labelSecret));
+    if (root.id === "meeting-room") {
+      const link = el("a", "button primary poll-slot-link", d.labelLink);
+      link.href = "/polls/" + poll.poll;
+      slot.append(link);
+    }
+    return;
+  }
+  const r = poll.result;
+  let outcome = d["outcome" + r.outcome.split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("")] || r.outcome;
+  if (r.outcome === "chosen") outcome = fill(outcome, r.winners.map((id) => names.get(id) || "").join(", "));
+  slot.append(el("p", "poll-slot-outcome outcome-" + r.outcome, outcome));
+  slot.append(counts(r.counts));
+  slot.append(el("p", "poll-slot-cast", fill(d.labelCast, r.cast, r.electorate)));
+  if (r.quorum_percent > 0) {
+    slot.append(el("p", "poll-slot-quorum", fill(r.quorum_reached ? d.labelQuorumReached : d.labelQuorumMissed, r.quorum_required)));
+  }
 }
 
 // tick moves the clocks: the current item's time, each item's, the
