@@ -77,6 +77,14 @@ const (
 	AuditIssueUnfollow  = "issue.unfollow"
 	AuditCategoryCreate = "category.create"
 	AuditCategoryUpdate = "category.update"
+
+	// Votes: polls, ballots, and the versions they adopt.
+	AuditPollCreate   = "poll.create"
+	AuditPollUpdate   = "poll.update"
+	AuditPollOpen     = "poll.open"
+	AuditPollClose    = "poll.close"
+	AuditVoteCast     = "vote.cast"
+	AuditVersionAdopt = "version.adopt"
 )
 
 // AuditActions lists the actions the audit log can be filtered by.
@@ -95,12 +103,13 @@ var AuditActions = []string{
 	AuditDecisionRecord, AuditMinutesApprove, AuditActionCreate, AuditActionUpdate, AuditCalendarReset,
 	AuditIssueCreate, AuditIssueUpdate, AuditIssueStatus, AuditIssueAssign, AuditIssueComment,
 	AuditIssueLink, AuditIssueUnlink, AuditIssuePrivate, AuditIssueFollow, AuditIssueUnfollow, AuditCategoryCreate, AuditCategoryUpdate,
+	AuditPollCreate, AuditPollUpdate, AuditPollOpen, AuditPollClose, AuditVoteCast, AuditVersionAdopt,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes
 // to, which it can be filtered by.
 var AuditEntityTypes = []string{"organisation", "account", "procedure", "document", "comment", "consultation",
-	"meeting", "agenda_item", "decision", "action", "calendar_feed", "issue", "issue_category"}
+	"meeting", "agenda_item", "decision", "action", "calendar_feed", "issue", "issue_category", "poll"}
 
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).

@@ -7,81 +7,316 @@ package sqlite
 // audits. A secret poll's ballot is written with no voter and no time,
 // under a random id, and its voter into poll_participants only; no audit
 // entry, log line or error names a secret choice.
+//
+// The methods are split by concern: this file holds the polls themselves
+// (their settings, options and reads); poll_vote.go the ballots; and
+// poll_close.go closing, the tally and the deadlines.
 
 import (
 	"context"
-	"errors"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
 
-var errPollsNotYet = errors.New("sqlite: polls: not implemented yet")
+// pollColumns are the columns of a poll (p) that pollFields scans into,
+// in the same order.
+const pollColumns = `p.id, p.question, p.description, p.kind, p.mode, p.status, p.min_choices, p.max_choices, p.unit,
+	p.present_only, p.quorum_percent, p.majority, p.college_rule, p.allow_change, p.meeting_id, p.agenda_item_id,
+	p.procedure_id, p.version_number, p.closes_at, p.opened_at, p.closed_at, p.result_json, p.created_by,
+	p.created_at, p.updated_at`
+
+// pollRow is what pollColumns scan into: the version number may be NULL,
+// and the result is JSON.
+type pollRow struct {
+	p       workspace.Poll
+	version sql.NullInt64
+	result  string
+}
+
+// pollFields returns the fields of r that pollColumns are scanned into,
+// in order.
+func pollFields(r *pollRow) []any {
+	p := &r.p
+	return []any{&p.ID, &p.Question, &p.Description, &p.Kind, &p.Mode, &p.Status, &p.MinChoices, &p.MaxChoices, &p.Unit,
+		&p.PresentOnly, &p.QuorumPercent, &p.Majority, &p.CollegeRule, &p.AllowChange, &p.MeetingID, &p.AgendaItemID,
+		&p.ProcedureID, &r.version, &p.ClosesAt, &p.OpenedAt, &p.ClosedAt, &r.result, &p.CreatedBy,
+		&p.CreatedAt, &p.UpdatedAt}
+}
+
+// pollOptionColumns are the columns of an option (o) that
+// pollOptionFields scans into, in the same order.
+const pollOptionColumns = `o.id, o.poll_id, o.position, o.key, o.label`
+
+// pollOptionFields returns the fields of o that pollOptionColumns are
+// scanned into, in order.
+func pollOptionFields(o *workspace.PollOption) []any {
+	return []any{&o.ID, &o.PollID, &o.Position, &o.Key, &o.Label}
+}
+
+// pollAudit is the part of a poll the audit log keeps: its settings and,
+// once closed, its outcome and figures. It holds neither the options'
+// labels nor their ids, so that no audit entry of a poll can be read
+// alongside a choice.
+type pollAudit struct {
+	Question      string     `json:"question"`
+	Kind          string     `json:"kind"`
+	Mode          string     `json:"mode"`
+	Status        string     `json:"status"`
+	Options       int        `json:"options"`
+	MinChoices    int        `json:"min_choices"`
+	MaxChoices    int        `json:"max_choices"`
+	Unit          string     `json:"unit"`
+	PresentOnly   bool       `json:"present_only,omitempty"`
+	QuorumPercent int        `json:"quorum_percent"`
+	Majority      string     `json:"majority"`
+	CollegeRule   string     `json:"college_rule"`
+	AllowChange   bool       `json:"allow_change,omitempty"`
+	MeetingID     *int64     `json:"meeting_id,omitempty"`
+	AgendaItemID  *int64     `json:"agenda_item_id,omitempty"`
+	ProcedureID   *int64     `json:"procedure_id,omitempty"`
+	VersionNumber int        `json:"version_number,omitempty"`
+	ClosesAt      *time.Time `json:"closes_at,omitempty"`
+	Outcome       string     `json:"outcome,omitempty"`
+	Electorate    int        `json:"electorate,omitempty"`
+	Cast          int        `json:"cast,omitempty"`
+}
+
+func auditPoll(p *workspace.Poll) pollAudit {
+	a := pollAudit{Question: p.Question, Kind: string(p.Kind), Mode: string(p.Mode), Status: string(p.Status),
+		Options: len(p.Options), MinChoices: p.MinChoices, MaxChoices: p.MaxChoices, Unit: string(p.Unit),
+		PresentOnly: p.PresentOnly, QuorumPercent: p.QuorumPercent, Majority: string(p.Majority),
+		CollegeRule: string(p.CollegeRule), AllowChange: p.AllowChange, MeetingID: p.MeetingID,
+		AgendaItemID: p.AgendaItemID, ProcedureID: p.ProcedureID, VersionNumber: p.VersionNumber, ClosesAt: p.ClosesAt}
+	if p.Result != nil {
+		a.Outcome, a.Electorate, a.Cast = string(p.Result.Outcome), p.Result.Electorate, p.Result.Cast
+	}
+	return a
+}
 
 // CreatePoll validates p and stores it as a draft with its options
 // (CanManagePolls), setting its ID, the options' IDs and timestamps. Its
 // agenda item must belong to its meeting, which must not be closed; its
 // version must exist.
 func (db *DB) CreatePoll(ctx context.Context, actor workspace.Actor, p *workspace.Poll) error {
-	return errPollsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanManagePolls(actor); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	now := db.Now()
+	if err := checkPollSubject(ctx, tx, p, now); err != nil {
+		return err
+	}
+	p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = workspace.PollDraft, actor.AccountID, now, now
+	p.OpenedAt, p.ClosedAt, p.Result = nil, nil, nil
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO polls (question, description, kind, mode, status, min_choices, max_choices, unit, present_only,
+			quorum_percent, majority, college_rule, allow_change, meeting_id, agenda_item_id, procedure_id, version_number,
+			closes_at, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.Question, p.Description, p.Kind, p.Mode, p.Status, p.MinChoices, p.MaxChoices, p.Unit, p.PresentOnly,
+		p.QuorumPercent, p.Majority, p.CollegeRule, p.AllowChange, p.MeetingID, p.AgendaItemID, p.ProcedureID, versionArg(p),
+		p.ClosesAt, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("sqlite: create poll: %w", err)
+	}
+	if p.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("sqlite: create poll: %w", err)
+	}
+	if err := insertPollOptions(ctx, tx, p); err != nil {
+		return err
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditPollCreate, "poll", p.ID, nil, auditPoll(p)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // UpdatePoll validates p and stores its settings and options over the
 // poll with p.ID (CanChangePoll: a draft only).
 func (db *DB) UpdatePoll(ctx context.Context, actor workspace.Actor, p *workspace.Poll) error {
-	return errPollsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	before, err := findPollByID(ctx, tx, p.ID)
+	if err != nil {
+		return err
+	}
+	if err := workspace.CanChangePoll(actor, before); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	now := db.Now()
+	if err := checkPollSubject(ctx, tx, p, now); err != nil {
+		return err
+	}
+	p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.Status, before.CreatedBy, before.CreatedAt, now
+	p.OpenedAt, p.ClosedAt, p.Result = nil, nil, nil
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE polls SET question = ?, description = ?, kind = ?, mode = ?, min_choices = ?, max_choices = ?, unit = ?,
+			present_only = ?, quorum_percent = ?, majority = ?, college_rule = ?, allow_change = ?, meeting_id = ?,
+			agenda_item_id = ?, procedure_id = ?, version_number = ?, closes_at = ?, updated_at = ?
+		WHERE id = ?`,
+		p.Question, p.Description, p.Kind, p.Mode, p.MinChoices, p.MaxChoices, p.Unit,
+		p.PresentOnly, p.QuorumPercent, p.Majority, p.CollegeRule, p.AllowChange, p.MeetingID,
+		p.AgendaItemID, p.ProcedureID, versionArg(p), p.ClosesAt, p.UpdatedAt, p.ID); err != nil {
+		return fmt.Errorf("sqlite: update poll: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM poll_options WHERE poll_id = ?`, p.ID); err != nil {
+		return fmt.Errorf("sqlite: update poll: %w", err)
+	}
+	if err := insertPollOptions(ctx, tx, p); err != nil {
+		return err
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditPollUpdate, "poll", p.ID, auditPoll(before), auditPoll(p)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // OpenPoll opens a draft (CanManagePolls), which then takes ballots until
 // it is closed or its ClosesAt passes. A ClosesAt already past is
 // EINVALID.
 func (db *DB) OpenPoll(ctx context.Context, actor workspace.Actor, id int64) (*workspace.Poll, error) {
-	return nil, errPollsNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	p, err := findPollByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := workspace.CanChangePoll(actor, p); err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	if err := checkPollSubject(ctx, tx, p, now); err != nil {
+		return nil, err
+	}
+	before := auditPoll(p)
+	p.Status, p.OpenedAt, p.UpdatedAt = workspace.PollOpen, &now, now
+	if _, err := tx.ExecContext(ctx, `UPDATE polls SET status = ?, opened_at = ?, updated_at = ? WHERE id = ?`,
+		p.Status, p.OpenedAt, p.UpdatedAt, p.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: open poll: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditPollOpen, "poll", p.ID, before, auditPoll(p)); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlite: open poll: %w", err)
+	}
+	return p, nil
 }
 
-// Vote is what CastVote did: Changed when it replaced the voter's earlier
-// ballot (a named poll that allows it).
-type Vote struct {
-	Changed bool
+// checkPollSubject checks, in tx, what p is about and when it closes: an
+// agenda item of its meeting, which is not closed; or a frozen version of
+// a procedure; and a ClosesAt after now, which it makes UTC.
+func checkPollSubject(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, now time.Time) error {
+	subjectInvalid := workspace.Invalid("subject", "error.poll.subject_invalid",
+		"Choose an agenda item of the meeting, or a frozen version of the procedure.")
+	if p.MeetingID != nil {
+		m, err := findMeetingByID(ctx, tx, *p.MeetingID)
+		if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+			return subjectInvalid
+		} else if err != nil {
+			return err
+		}
+		it, err := findAgendaItemByID(ctx, tx, *p.AgendaItemID)
+		if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+			return subjectInvalid
+		} else if err != nil {
+			return err
+		}
+		if it.MeetingID != m.ID {
+			return subjectInvalid
+		}
+		if m.Status == workspace.MeetingClosed {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.meeting_closed", Message: "The meeting is closed: its polls no longer change."}
+		}
+	}
+	if p.ProcedureID != nil {
+		vs, err := findVersions(ctx, tx, "v.procedure_id = ? AND v.number = ?", *p.ProcedureID, p.VersionNumber)
+		if err != nil {
+			return err
+		} else if len(vs) == 0 {
+			return subjectInvalid
+		}
+	}
+	if p.ClosesAt != nil {
+		at := p.ClosesAt.UTC()
+		p.ClosesAt = &at
+		if !at.After(now) {
+			return workspace.Invalid("closes_at", "error.poll.closes_at_past", "Give a closing time in the future.")
+		}
+	}
+	return nil
 }
 
-// CastVote records the actor's ballot in poll id (CanCastVote; for a poll
-// kept to those present, the actor marked present at its meeting; for a
-// vote per organisation, its organisation's first ballot counts and a
-// second member's is ECONFLICT). Voting again is ECONFLICT, or replaces
-// the ballot where the poll allows changes. A poll whose ClosesAt has
-// passed takes no ballot (ECONFLICT), even before the scheduler closed it.
-func (db *DB) CastVote(ctx context.Context, actor workspace.Actor, id int64, choices []int64) (*Vote, error) {
-	return nil, errPollsNotYet
+// versionArg returns the version number of p as stored: NULL for a poll
+// on an agenda item.
+func versionArg(p *workspace.Poll) any {
+	if p.ProcedureID == nil {
+		return nil
+	}
+	return p.VersionNumber
 }
 
-// ClosePoll closes an open poll (CanManagePolls): it counts the
-// electorate (active members with a voting right — those marked present
-// at the meeting for a poll kept to them — or their organisations, for a
-// vote per organisation), tallies the ballots (workspace.Tally) and stores
-// the result; a poll on a version that is adopted marks the version
-// adopted. Closing a closed poll changes nothing and returns it with the
-// same result; closing a draft is ECONFLICT.
-func (db *DB) ClosePoll(ctx context.Context, actor workspace.Actor, id int64) (*workspace.Poll, error) {
-	return nil, errPollsNotYet
-}
-
-// ClosePollsDue closes, as the system, every open poll whose ClosesAt is
-// at or before now, and returns them closed. The server calls it at start
-// (a deadline that passed while it was down) and at each deadline.
-func (db *DB) ClosePollsDue(ctx context.Context, now time.Time) ([]*workspace.Poll, error) {
-	return nil, errPollsNotYet
-}
-
-// NextPollDeadline returns the earliest ClosesAt of an open poll, or nil.
-func (db *DB) NextPollDeadline(ctx context.Context) (*time.Time, error) {
-	return nil, errPollsNotYet
+// insertPollOptions stores p's options in tx, setting their IDs.
+func insertPollOptions(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll) error {
+	for _, o := range p.Options {
+		o.PollID = p.ID
+		res, err := tx.ExecContext(ctx, `INSERT INTO poll_options (poll_id, position, key, label) VALUES (?, ?, ?, ?)`,
+			o.PollID, o.Position, o.Key, o.Label)
+		if err != nil {
+			return fmt.Errorf("sqlite: store poll options: %w", err)
+		}
+		if o.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: store poll options: %w", err)
+		}
+	}
+	return nil
 }
 
 // FindPollByID returns poll id with its options and, once closed, its
 // result, or ENOTFOUND.
 func (db *DB) FindPollByID(ctx context.Context, id int64) (*workspace.Poll, error) {
-	return nil, errPollsNotYet
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find poll: %w", err)
+	}
+	defer tx.Rollback()
+	return findPollByID(ctx, tx, id)
 }
 
 // PollFilter selects polls; zero fields select every poll.
@@ -96,38 +331,81 @@ type PollFilter struct {
 // FindPolls returns the polls filter selects, newest first, with their
 // options and results.
 func (db *DB) FindPolls(ctx context.Context, filter PollFilter) ([]*workspace.Poll, error) {
-	return nil, errPollsNotYet
+	where, args := []string{"1 = 1"}, []any{}
+	if filter.MeetingID != 0 {
+		where, args = append(where, "p.meeting_id = ?"), append(args, filter.MeetingID)
+	}
+	if filter.AgendaItemID != 0 {
+		where, args = append(where, "p.agenda_item_id = ?"), append(args, filter.AgendaItemID)
+	}
+	if filter.ProcedureID != 0 {
+		where, args = append(where, "p.procedure_id = ?"), append(args, filter.ProcedureID)
+	}
+	if filter.VersionNumber != 0 {
+		where, args = append(where, "p.version_number = ?"), append(args, filter.VersionNumber)
+	}
+	if filter.Status != "" {
+		where, args = append(where, "p.status = ?"), append(args, filter.Status)
+	}
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find polls: %w", err)
+	}
+	defer tx.Rollback()
+	return findPolls(ctx, tx, strings.Join(where, " AND "), args...)
 }
 
-// PollTurnout returns how many voters took part in poll id so far.
-func (db *DB) PollTurnout(ctx context.Context, id int64) (int, error) {
-	return 0, errPollsNotYet
+func findPollByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Poll, error) {
+	ps, err := findPolls(ctx, q, "p.id = ?", id)
+	if err != nil {
+		return nil, err
+	} else if len(ps) == 0 {
+		return nil, notFound("Poll")
+	}
+	return ps[0], nil
 }
 
-// HasVoted reports whether the voter the actor is in poll id (the account,
-// or its organisation for a vote per organisation) has voted.
-func (db *DB) HasVoted(ctx context.Context, actor workspace.Actor, id int64) (bool, error) {
-	return false, errPollsNotYet
-}
-
-// NamedBallot is a ballot of a named poll, with its voter.
-type NamedBallot struct {
-	Account      *workspace.Account
-	Organisation *workspace.Organisation
-	College      workspace.College
-	Choices      []int64
-	CastAt       time.Time
-}
-
-// FindNamedBallots returns the ballots of named poll id with their voters
-// (CanReadPolls); a secret poll's are never returned (EFORBIDDEN).
-func (db *DB) FindNamedBallots(ctx context.Context, actor workspace.Actor, id int64) ([]*NamedBallot, error) {
-	return nil, errPollsNotYet
-}
-
-// PollCounts returns the per-option counts of named poll id while it is
-// open (a secret poll's are EFORBIDDEN until it closes: its result then
-// holds them).
-func (db *DB) PollCounts(ctx context.Context, id int64) ([]workspace.OptionCount, error) {
-	return nil, errPollsNotYet
+// findPolls selects polls by a condition written in this package, never
+// by user input, newest first, and reads the options of them all in one
+// more query.
+func findPolls(ctx context.Context, q sqlx.QueryerContext, cond string, args ...any) ([]*workspace.Poll, error) {
+	rows, err := queryRows(ctx, q, pollFields, `
+		SELECT `+pollColumns+` FROM polls p WHERE `+cond+`
+		ORDER BY p.created_at DESC, p.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find polls: %w", err)
+	}
+	ps := make([]*workspace.Poll, len(rows))
+	byID := map[int64]*workspace.Poll{}
+	for i, r := range rows {
+		p := &r.p
+		p.VersionNumber = int(r.version.Int64)
+		if r.result != "" {
+			p.Result = &workspace.PollResult{}
+			if err := json.Unmarshal([]byte(r.result), p.Result); err != nil {
+				return nil, fmt.Errorf("sqlite: read result of poll %d: %w", p.ID, err)
+			}
+		}
+		p.Options = []*workspace.PollOption{}
+		ps[i], byID[p.ID] = p, p
+	}
+	if len(ps) == 0 {
+		return ps, nil
+	}
+	ids := make([]int64, 0, len(ps))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	opts, err := queryRows(ctx, q, pollOptionFields, `
+		SELECT `+pollOptionColumns+` FROM poll_options o
+		WHERE o.poll_id IN (`+placeholders(len(ids))+`) ORDER BY o.poll_id, o.position`, int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find poll options: %w", err)
+	}
+	for _, o := range opts {
+		p := byID[o.PollID]
+		p.Options = append(p.Options, o)
+	}
+	return ps, nil
 }

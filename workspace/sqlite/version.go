@@ -13,12 +13,14 @@ import (
 // versionColumns are the columns findVersions reads, in the order
 // versionFields scans them: the version (v) and the name of the account
 // that froze it (a), so that the history page is one query.
-const versionColumns = `v.id, v.procedure_id, v.number, v.message, v.content, v.document_version, v.created_by, COALESCE(a.name, ''), v.created_at`
+const versionColumns = `v.id, v.procedure_id, v.number, v.message, v.content, v.document_version, v.created_by, COALESCE(a.name, ''), v.created_at,
+	v.adopted_at, v.adopted_by_poll`
 
 // versionFields returns the fields of v that versionColumns are scanned
 // into, in order.
 func versionFields(v *workspace.Version) []any {
-	return []any{&v.ID, &v.ProcedureID, &v.Number, &v.Message, &v.Content, &v.DocumentVersion, &v.CreatedBy, &v.CreatedByName, &v.CreatedAt}
+	return []any{&v.ID, &v.ProcedureID, &v.Number, &v.Message, &v.Content, &v.DocumentVersion, &v.CreatedBy, &v.CreatedByName, &v.CreatedAt,
+		&v.AdoptedAt, &v.AdoptedByPoll}
 }
 
 // versionAudit is the part of a version the audit log keeps: not its text,

@@ -1,0 +1,415 @@
+package sqlite
+
+// The ballots of polls: casting them, and what may be read of them while
+// a poll is open. A named ballot is kept with its voter (named_ballots);
+// a secret ballot is kept with no voter and no time, under a random id
+// (secret_ballots), and who took part in poll_participants, with nothing
+// that ties the one to the other. One ballot per voter is held by the
+// primary keys of poll_participants and named_ballots as well as checked
+// here, so that two ballots racing past the check still make one.
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"tawla/workspace"
+)
+
+// Vote is what CastVote did: Changed when it replaced the voter's earlier
+// ballot (a named poll that allows it).
+type Vote struct {
+	Changed bool
+}
+
+// voteAudit is what the audit log keeps of a named ballot. A secret
+// ballot's entry keeps nothing but the poll and the voter, its actor.
+type voteAudit struct {
+	Choices []int64 `json:"choices"`
+	Changed bool    `json:"changed,omitempty"`
+}
+
+// The refusals of a second ballot.
+var (
+	errAlreadyVoted = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.already_voted",
+		Message: "You have already voted in this poll."}
+	errOrganisationVoted = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.organisation_voted",
+		Message: "Your organisation has already voted in this poll."}
+)
+
+// CastVote records the actor's ballot in poll id (CanCastVote; for a poll
+// kept to those present, the actor marked present at its meeting; for a
+// vote per organisation, its organisation's first ballot counts and a
+// second member's is ECONFLICT). Voting again is ECONFLICT, or replaces
+// the ballot where the poll allows changes. A poll whose ClosesAt has
+// passed takes no ballot (ECONFLICT), even before the scheduler closed it.
+func (db *DB) CastVote(ctx context.Context, actor workspace.Actor, id int64, choices []int64) (*Vote, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	p, err := findPollByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := workspace.CanCastVote(actor, p); err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	if p.ClosesAt != nil && !now.Before(*p.ClosesAt) {
+		return nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.not_open", Message: "The poll is not open."}
+	}
+	if actor.AccountID == nil {
+		// Only an account holds a vote (CanCastVote refuses the others).
+		return nil, &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.poll.no_vote", Message: "You have no voting right."}
+	}
+	accountID := *actor.AccountID
+	if p.PresentOnly {
+		present, err := isPresent(ctx, tx, *p.MeetingID, accountID)
+		if err != nil {
+			return nil, err
+		} else if !present {
+			return nil, &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.poll.not_present",
+				Message: "Only those marked present at the meeting vote in this poll."}
+		}
+	}
+	if err := p.CheckChoices(choices); err != nil {
+		return nil, err
+	}
+	var college workspace.College
+	if err := tx.GetContext(ctx, &college, `SELECT college FROM organisations WHERE id = ?`, actor.OrganisationID); err != nil {
+		return nil, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	key := voterKey(p, accountID, actor.OrganisationID)
+	encoded, err := json.Marshal(choices)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+
+	vote := &Vote{}
+	var after any
+	if p.Mode == workspace.BallotSecret {
+		if err := castSecret(ctx, tx, p, key, college, string(encoded)); err != nil {
+			return nil, err
+		}
+	} else {
+		if vote.Changed, err = castNamed(ctx, tx, p, key, accountID, actor.OrganisationID, college, string(encoded), now); err != nil {
+			return nil, err
+		}
+		after = voteAudit{Choices: choices, Changed: vote.Changed}
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditVoteCast, "poll", p.ID, nil, after); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	return vote, nil
+}
+
+// voterKey names who holds the vote the account casts in p: the account,
+// or its organisation for a vote per organisation.
+func voterKey(p *workspace.Poll, accountID, organisationID int64) string {
+	if p.Unit == workspace.VotePerOrganisation {
+		return "o:" + strconv.FormatInt(organisationID, 10)
+	}
+	return "a:" + strconv.FormatInt(accountID, 10)
+}
+
+// isPresent reports whether the account is marked present at the meeting.
+func isPresent(ctx context.Context, tx *sqlx.Tx, meetingID, accountID int64) (bool, error) {
+	var n int
+	if err := tx.GetContext(ctx, &n, `
+		SELECT COUNT(*) FROM meeting_invitees WHERE meeting_id = ? AND account_id = ? AND attendance = ?`,
+		meetingID, accountID, workspace.AttendancePresent); err != nil {
+		return false, fmt.Errorf("sqlite: check presence: %w", err)
+	}
+	return n > 0, nil
+}
+
+// castSecret records a secret ballot: the voter in poll_participants,
+// whose key refuses a second ballot, then the choices and the college
+// under a random id, with nothing else.
+func castSecret(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, key string, college workspace.College, choices string) error {
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM poll_participants WHERE poll_id = ? AND voter_key = ?`, p.ID, key); err != nil {
+		return fmt.Errorf("sqlite: cast vote: %w", err)
+	} else if n > 0 {
+		return secondBallot(p)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO poll_participants (poll_id, voter_key) VALUES (?, ?)`, p.ID, key); err != nil {
+		if isKeyViolation(err) {
+			return secondBallot(p)
+		}
+		return fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	// A collision of two random 63-bit ids is all but impossible; a few
+	// draws make it impossible in practice.
+	for range 8 {
+		id, err := randomBallotID()
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO secret_ballots (id, poll_id, college, choices) VALUES (?, ?, ?, ?)`,
+			id, p.ID, college, choices)
+		if err == nil {
+			return nil
+		} else if !isKeyViolation(err) {
+			// The error names the statement and SQLite's reason, never
+			// the values bound to it.
+			return fmt.Errorf("sqlite: cast vote: %w", err)
+		}
+	}
+	return errors.New("sqlite: cast vote: no free ballot id")
+}
+
+// randomBallotID draws a secret ballot's id: a random positive 63-bit
+// integer from the system's secure source, so that ids follow no order.
+func randomBallotID() (int64, error) {
+	var b [8]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			return 0, fmt.Errorf("sqlite: draw a ballot id: %w", err)
+		}
+		if id := int64(binary.BigEndian.Uint64(b[:]) >> 1); id > 0 {
+			return id, nil
+		}
+	}
+}
+
+// castNamed records a named ballot with its voter, or replaces the
+// voter's earlier ballot where p allows it (changed is then true).
+func castNamed(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, key string, accountID, organisationID int64,
+	college workspace.College, choices string, now time.Time) (changed bool, err error) {
+	var earlier int64
+	err = tx.GetContext(ctx, &earlier, `SELECT account_id FROM named_ballots WHERE poll_id = ? AND voter_key = ?`, p.ID, key)
+	switch {
+	case err == nil:
+		if earlier != accountID {
+			return false, errOrganisationVoted
+		} else if !p.AllowChange {
+			return false, errAlreadyVoted
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE named_ballots SET college = ?, choices = ?, updated_at = ? WHERE poll_id = ? AND voter_key = ?`,
+			college, choices, now, p.ID, key); err != nil {
+			return false, fmt.Errorf("sqlite: change vote: %w", err)
+		}
+		return true, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO poll_participants (poll_id, voter_key) VALUES (?, ?)`, p.ID, key); err != nil {
+		if isKeyViolation(err) {
+			return false, secondBallot(p)
+		}
+		return false, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO named_ballots (poll_id, voter_key, account_id, organisation_id, college, choices, cast_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, key, accountID, organisationID, college, choices, now, now); err != nil {
+		if isKeyViolation(err) {
+			return false, secondBallot(p)
+		}
+		return false, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	return false, nil
+}
+
+// secondBallot is the refusal of a ballot from a voter who already cast
+// one in p.
+func secondBallot(p *workspace.Poll) error {
+	if p.Unit == workspace.VotePerOrganisation {
+		return errOrganisationVoted
+	}
+	return errAlreadyVoted
+}
+
+// isKeyViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure: a row whose key is already taken.
+func isKeyViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) &&
+		(se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+// PollTurnout returns how many voters took part in poll id so far.
+func (db *DB) PollTurnout(ctx context.Context, id int64) (int, error) {
+	var row struct {
+		Polls, Voters int
+	}
+	if err := db.read.QueryRowxContext(ctx, `
+		SELECT (SELECT COUNT(*) FROM polls WHERE id = ?), (SELECT COUNT(*) FROM poll_participants WHERE poll_id = ?)`,
+		id, id).Scan(&row.Polls, &row.Voters); err != nil {
+		return 0, fmt.Errorf("sqlite: poll turnout: %w", err)
+	}
+	if row.Polls == 0 {
+		return 0, notFound("Poll")
+	}
+	return row.Voters, nil
+}
+
+// HasVoted reports whether the voter the actor is in poll id (the account,
+// or its organisation for a vote per organisation) has voted.
+func (db *DB) HasVoted(ctx context.Context, actor workspace.Actor, id int64) (bool, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return false, fmt.Errorf("sqlite: has voted: %w", err)
+	}
+	defer tx.Rollback()
+	p, err := findPollByID(ctx, tx, id)
+	if err != nil {
+		return false, err
+	}
+	if actor.AccountID == nil {
+		return false, nil
+	}
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM poll_participants WHERE poll_id = ? AND voter_key = ?`,
+		id, voterKey(p, *actor.AccountID, actor.OrganisationID)); err != nil {
+		return false, fmt.Errorf("sqlite: has voted: %w", err)
+	}
+	return n > 0, nil
+}
+
+// NamedBallot is a ballot of a named poll, with its voter.
+type NamedBallot struct {
+	Account      *workspace.Account
+	Organisation *workspace.Organisation
+	College      workspace.College
+	Choices      []int64
+	CastAt       time.Time
+}
+
+// namedBallotColumns are the columns findNamedBallots reads, in the order
+// namedBallotFields scans them: the ballot (nb), its voter's account (a,
+// without the password hash) and the organisation it voted for (o).
+var namedBallotColumns = `nb.college, nb.choices, nb.cast_at, ` + accountShownColumns + `, ` + prefixed("o", organisationColumns)
+
+// namedBallotRow is what namedBallotColumns scan into.
+type namedBallotRow struct {
+	b       NamedBallot
+	choices string
+}
+
+func namedBallotFields(r *namedBallotRow) []any {
+	r.b.Account, r.b.Organisation = &workspace.Account{}, &workspace.Organisation{}
+	return append(append([]any{&r.b.College, &r.choices, &r.b.CastAt}, accountFields(r.b.Account)...),
+		organisationFields(r.b.Organisation)...)
+}
+
+// FindNamedBallots returns the ballots of named poll id with their voters
+// (CanReadPolls); a secret poll's are never returned (EFORBIDDEN).
+func (db *DB) FindNamedBallots(ctx context.Context, actor workspace.Actor, id int64) ([]*NamedBallot, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find ballots: %w", err)
+	}
+	defer tx.Rollback()
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	if err := workspace.CanReadPolls(actor); err != nil {
+		return nil, err
+	}
+	p, err := findPollByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Mode != workspace.BallotNamed {
+		return nil, &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.poll.ballots_secret", Message: "A secret ballot's votes are not shown."}
+	}
+	rows, err := queryRows(ctx, tx, namedBallotFields, `
+		SELECT `+namedBallotColumns+`
+		FROM named_ballots nb
+		JOIN accounts a ON a.id = nb.account_id
+		JOIN organisations o ON o.id = nb.organisation_id
+		WHERE nb.poll_id = ?
+		ORDER BY o.name_fr, a.name, a.id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find ballots: %w", err)
+	}
+	ballots := make([]*NamedBallot, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal([]byte(r.choices), &r.b.Choices); err != nil {
+			return nil, fmt.Errorf("sqlite: read ballot of poll %d: %w", id, err)
+		}
+		if r.b.Account.OrganisationID == r.b.Organisation.ID {
+			r.b.Account.Organisation = r.b.Organisation
+		}
+		ballots[i] = &r.b
+	}
+	return ballots, nil
+}
+
+// PollCounts returns the per-option counts of named poll id while it is
+// open (a secret poll's are EFORBIDDEN until it closes: its result then
+// holds them).
+func (db *DB) PollCounts(ctx context.Context, id int64) ([]workspace.OptionCount, error) {
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: poll counts: %w", err)
+	}
+	defer tx.Rollback()
+	p, err := findPollByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Result != nil {
+		return p.Result.Counts, nil
+	}
+	if p.Mode != workspace.BallotNamed {
+		return nil, &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.poll.counts_secret",
+			Message: "A secret ballot's counts are shown once it is closed."}
+	}
+	ballots, err := findCastBallots(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	return workspace.Tally(p, 0, ballots).Counts, nil
+}
+
+// findCastBallots returns p's ballots as the tally sees them: choices and
+// colleges, nobody's name.
+func findCastBallots(ctx context.Context, q sqlx.QueryerContext, p *workspace.Poll) ([]workspace.CastBallot, error) {
+	table := "named_ballots"
+	if p.Mode == workspace.BallotSecret {
+		table = "secret_ballots"
+	}
+	// table is one of two names written above.
+	rows, err := q.QueryContext(ctx, `SELECT college, choices FROM `+table+` WHERE poll_id = ?`, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: read ballots: %w", err)
+	}
+	defer rows.Close()
+	ballots := []workspace.CastBallot{}
+	for rows.Next() {
+		var b workspace.CastBallot
+		var choices string
+		if err := rows.Scan(&b.College, &choices); err != nil {
+			return nil, fmt.Errorf("sqlite: read ballots: %w", err)
+		}
+		if err := json.Unmarshal([]byte(choices), &b.Choices); err != nil {
+			return nil, fmt.Errorf("sqlite: read ballots of poll %d: %w", p.ID, err)
+		}
+		ballots = append(ballots, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: read ballots: %w", err)
+	}
+	return ballots, nil
+}
