@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"tawla/workspace"
+	"tawla/workspace/sqlite"
 )
 
 // The agenda of a meeting: the "agenda" partial (web/templates/common/
@@ -30,6 +31,9 @@ type agendaView struct {
 	CanChange     bool
 	CanDecide     bool
 	CanAddActions bool
+	// CanPoll: the viewer may put an item to a vote (the secretariat, the
+	// meeting not closed).
+	CanPoll bool
 	// Print leaves every form and control out.
 	Print bool
 	// Choices are what the forms offer, loaded only when they are shown;
@@ -56,6 +60,8 @@ type agendaRow struct {
 	Presenter string
 	// Issues are the issues linked to the item (from an issue's page).
 	Issues []*workspace.Issue
+	// Polls are the item's polls, newest first (members and staff only).
+	Polls []*pollView
 }
 
 // agendaChoices are the people, organisations and procedures the agenda's
@@ -81,6 +87,7 @@ func (s *Server) agendaFor(ctx context.Context, p *page, rec *workspace.MeetingR
 		v.CanChange = workspace.CanChangeMeeting(actor, m) == nil
 		v.CanDecide = m.Status == workspace.MeetingLive || m.Status == workspace.MeetingClosed
 		v.CanAddActions = true
+		v.CanPoll = workspace.CanManagePolls(actor) == nil && m.Status != workspace.MeetingClosed
 		choices, err := s.agendaChoices(ctx)
 		if err != nil {
 			return nil, err
@@ -91,6 +98,16 @@ func (s *Server) agendaFor(ctx context.Context, p *page, rec *workspace.MeetingR
 	if err != nil {
 		return nil, err
 	}
+	polls, err := s.pollsFor(ctx, p, sqlite.PollFilter{MeetingID: m.ID})
+	if err != nil {
+		return nil, err
+	}
+	itemPolls := map[int64][]*pollView{}
+	for _, pv := range polls {
+		if pv.Poll.AgendaItemID != nil {
+			itemPolls[*pv.Poll.AgendaItemID] = append(itemPolls[*pv.Poll.AgendaItemID], pv)
+		}
+	}
 	for i, it := range rec.Items {
 		row := agendaRow{
 			Issues:     issues[it.ID],
@@ -100,6 +117,7 @@ func (s *Server) agendaFor(ctx context.Context, p *page, rec *workspace.MeetingR
 			Last:       i == len(rec.Items)-1,
 			Current:    m.Status == workspace.MeetingLive && m.CurrentItemID != nil && *m.CurrentItemID == it.ID,
 			Presenter:  presenterValue(it),
+			Polls:      itemPolls[it.ID],
 		}
 		if it.Kind == workspace.ItemMattersArising {
 			row.FollowedUp = it.Actions

@@ -30,6 +30,10 @@ type versionView struct {
 	Version    *workspace.Version
 	CanRestore bool
 	HTML       template.HTML
+	// Polls are the polls on the version's adoption (members and staff
+	// only); CanPoll: the viewer may put it to a vote (the secretariat).
+	Polls   []*pollView
+	CanPoll bool
 }
 
 // handleVersionList shows a procedure's versions, newest first, and to
@@ -108,11 +112,18 @@ func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "version.title").withNotice(r)
 	p.Title = proc.Title + " — " + v.Label()
 	p.Section = "procedures"
+	polls, err := s.pollsFor(r.Context(), p, sqlite.PollFilter{ProcedureID: proc.ID, VersionNumber: v.Number})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p.Data = versionView{
 		Procedure:  proc,
 		Version:    v,
 		CanRestore: workspace.AccessMember.Allows(p.Account),
 		HTML:       html,
+		Polls:      polls,
+		CanPoll:    workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil,
 	}
 	s.render(w, r, http.StatusOK, "version", p)
 }

@@ -68,6 +68,13 @@ var notices = map[string]string{
 	"issue_unfollowed":     "notice.issue_unfollowed",
 	"issue_linked":         "notice.issue_linked",
 	"issue_unlinked":       "notice.issue_unlinked",
+	// Votes (handle_poll*.go).
+	"poll_created": "notice.poll_created",
+	"poll_saved":   "notice.poll_saved",
+	"poll_opened":  "notice.poll_opened",
+	"poll_closed":  "notice.poll_closed",
+	"vote_cast":    "notice.vote_cast",
+	"vote_changed": "notice.vote_changed",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

@@ -58,6 +58,13 @@ var enumOptions = map[string][]option{
 	"issue_link_kind": enumChoices(workspace.IssueLinkKinds, "issue.link_kind."),
 	"issue_overdue":   enumChoices([]string{"yes"}, "issues.overdue_filter."),
 	"delegation":      enumChoices(workspace.Delegations, "delegation."),
+	// Votes (handle_poll*.go).
+	"poll_kind":         enumChoices(workspace.PollKinds, "poll.kind."),
+	"poll_mode":         enumChoices([]workspace.BallotMode{workspace.BallotNamed, workspace.BallotSecret}, "poll.mode."),
+	"poll_unit":         enumChoices([]workspace.VoteUnit{workspace.VotePerPerson, workspace.VotePerOrganisation}, "poll.unit."),
+	"poll_status":       enumChoices([]workspace.PollStatus{workspace.PollDraft, workspace.PollOpen, workspace.PollClosed}, "poll.status."),
+	"poll_majority":     enumChoices(workspace.MajorityRules, "poll.majority."),
+	"poll_college_rule": enumChoices(workspace.CollegeRules, "poll.college_rule."),
 }
 
 // enumChoices returns the options of an enumeration whose label keys are

@@ -325,6 +325,19 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /issues/{id}/links", workspace.AccessMember, s.handleIssueLink)
 	s.handle("POST /issues/{id}/links/{link}/delete", workspace.AccessMember, s.handleIssueUnlink)
 
+	// Votes (handle_poll.go, handle_poll_form.go): the secretariat
+	// prepares, opens and closes polls; members see them; members with a
+	// voting right vote (CanCastVote decides in the handler).
+	s.handle("GET /polls/new", workspace.AccessStaff, s.handlePollNew)
+	s.handle("POST /polls", workspace.AccessStaff, s.handlePollCreate)
+	s.handle("GET /polls/{id}", workspace.AccessMember, s.handlePollView)
+	s.handle("GET /polls/{id}/edit", workspace.AccessStaff, s.handlePollEdit)
+	s.handle("POST /polls/{id}", workspace.AccessStaff, s.handlePollUpdate)
+	s.handle("POST /polls/{id}/open", workspace.AccessStaff, s.handlePollOpen)
+	s.handle("POST /polls/{id}/close", workspace.AccessStaff, s.handlePollClose)
+	s.handle("POST /polls/{id}/vote", workspace.AccessMember, s.handlePollVote)
+	s.handle("GET /polls/{id}/ballots.csv", workspace.AccessMember, s.handlePollBallotsExport)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.
