@@ -3,9 +3,10 @@
 // poll and the result up to date; the vote form may go over the live
 // channel (poll.vote, answered poll.voted once the ballot is stored), and
 // falls back to posting the form when the channel is not open or does not
-// answer. The page marks what the script updates:
+// answer. The page (web/templates/common/poll.html) marks what the script
+// reads and updates:
 //
-//   <section id="poll" data-poll="N" data-status="open">
+//   <section data-poll="N" data-status="open" id="poll-N">
 //     <… data-turnout>3</…>                 the number of voters, alone
 //     <… data-counts>                        counts of a named poll, open
 //       <… data-option="ID"> … <… data-count>2</…> </…>
@@ -17,10 +18,11 @@
 //     </form>
 //   </section>
 //
-// Numbers go in with textContent. When the poll opens or closes, or the
-// viewer's ballot is stored, the section is read again from the server,
-// which writes the result in words in the reader's language. Without this
-// script the page shows the poll as loaded, and the form posts.
+// Numbers go in with textContent. When the poll opens or closes, when the
+// viewer's ballot is stored, or when the page has no place for a number
+// that changed, the section is read again from the server, which writes
+// the turnout and the result in words in the reader's language. Without
+// this script the page shows the poll as loaded, and the form posts.
 
 const minDelay = 500;
 const maxDelay = 10000;
@@ -30,8 +32,9 @@ const closeSessionEnded = 1008;
 // answer before the form is posted instead.
 const voteTimeout = 8000;
 
-const section = () => document.getElementById("poll");
-const pollID = section() ? Number(section().dataset.poll) : 0;
+const first = document.querySelector("section[data-poll]");
+const pollID = first ? Number(first.dataset.poll) : 0;
+const section = () => document.querySelector('section[data-poll="' + pollID + '"]');
 const topic = "poll:" + pollID;
 
 let ws = null;
@@ -117,8 +120,19 @@ function startBeat() {
   }, heartbeatPeriod);
 }
 
-// lastStatus is the poll's status as the page shows it.
-let lastStatus = section() ? section().dataset.status || "" : "";
+// statusOf reads the poll's status from its section: data-status, or the
+// class poll-<status>.
+function statusOf(root) {
+  if (!root) return "";
+  if (root.dataset.status) return root.dataset.status;
+  for (const s of ["draft", "open", "closed"]) if (root.classList.contains("poll-" + s)) return s;
+  return "";
+}
+
+// lastStatus is the poll's status as the page shows it; lastTurnout the
+// turnout of the last state shown.
+let lastStatus = statusOf(section());
+let lastTurnout = -1;
 
 function received(msg) {
   switch (msg.type) {
@@ -135,6 +149,7 @@ function received(msg) {
       if (msg.poll === pollID && pending) {
         clearTimeout(pending.timer);
         pending = null;
+        lastRefresh = Date.now();
         refresh();
       }
       return;
@@ -144,35 +159,63 @@ function received(msg) {
         const form = pending.form;
         pending = null;
         enable(form, true);
-        const err = form.querySelector("[data-vote-error]");
-        if (err) {
-          err.textContent = msg.message || msg.code;
-          err.hidden = false;
+        let err = form.querySelector("[data-vote-error]");
+        if (!err) {
+          err = document.createElement("p");
+          err.className = "error-message";
+          err.setAttribute("role", "alert");
+          err.dataset.voteError = "";
+          form.prepend(err);
         }
+        err.textContent = msg.message || msg.code;
+        err.hidden = false;
       }
       return;
   }
 }
 
-// show puts a poll.state on the page: the turnout and the counts at once;
-// a change of status reads the section again.
+// show puts a poll.state on the page: the turnout and the counts in
+// place; a change of status, or a number the page has no place for, reads
+// the section again.
 function show(st) {
   const root = section();
   if (!root) return;
+  const first = lastTurnout < 0;
+  const turnoutChanged = st.turnout !== lastTurnout;
+  lastTurnout = st.turnout;
   if (lastStatus && st.status !== lastStatus) {
     lastStatus = st.status;
-    refresh();
+    refreshSoon();
     return;
   }
   lastStatus = st.status;
-  for (const el of root.querySelectorAll("[data-turnout]")) setText(el, String(st.turnout));
+  const turnouts = root.querySelectorAll("[data-turnout]");
+  for (const el of turnouts) setText(el, String(st.turnout));
   const counts = root.querySelector("[data-counts]");
-  if (counts && st.counts) {
+  let placed = true;
+  if (st.counts) {
     for (const c of st.counts) {
-      const row = counts.querySelector('[data-option="' + c.option + '"]');
-      setText(row && row.querySelector("[data-count]"), String(c.count));
+      const row = counts && counts.querySelector('[data-option="' + c.option + '"]');
+      const cell = row && row.querySelector("[data-count]");
+      if (cell) setText(cell, String(c.count));
+      else placed = false;
     }
   }
+  if (!first && turnoutChanged && (turnouts.length === 0 || !placed)) refreshSoon();
+}
+
+// refreshSoon reads the section again, at most once a second however many
+// states arrive.
+let refreshTimer = null;
+let lastRefresh = 0;
+function refreshSoon() {
+  if (refreshTimer) return;
+  const wait = Math.max(0, lastRefresh + 1000 - Date.now());
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    lastRefresh = Date.now();
+    refresh();
+  }, wait);
 }
 
 // refresh reads the poll's section again from the server and puts it in
@@ -182,11 +225,16 @@ async function refresh() {
     const res = await fetch(location.pathname, { credentials: "same-origin", headers: { Accept: "text/html" } });
     if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), "text/html");
-    const fresh = doc.getElementById("poll");
+    const fresh = doc.querySelector('section[data-poll="' + pollID + '"]');
     const root = section();
     if (!fresh || !root) return;
+    // The choices being made in the form are carried over.
+    const checked = [...root.querySelectorAll('input[name="choice"]:checked')].map((i) => i.value);
     root.replaceWith(document.importNode(fresh, true));
-    lastStatus = section().dataset.status || lastStatus;
+    for (const input of section().querySelectorAll('input[name="choice"]')) {
+      if (checked.includes(input.value)) input.checked = true;
+    }
+    lastStatus = statusOf(section()) || lastStatus;
     wire();
   } catch (e) {
     // The page stays as it is; the next state tries again.
@@ -210,7 +258,7 @@ function postInstead() {
 function wire() {
   const root = section();
   if (!root) return;
-  const form = root.querySelector("form[data-vote-form]");
+  const form = root.querySelector("form[data-vote-form], form.poll-vote-form");
   if (!form || form.dataset.wired) return;
   form.dataset.wired = "true";
   form.addEventListener("submit", (event) => {
