@@ -54,3 +54,24 @@ func countColumns(columns string) int {
 	}
 	return n
 }
+
+// TestPollColumnsMatchFields checks the column lists of the votes store
+// and of versions, as TestMeetingColumnsMatchFields does for meetings.
+func TestPollColumnsMatchFields(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		columns string
+		fields  []any
+	}{
+		{"Poll", pollColumns, pollFields(&pollRow{})},
+		{"PollOption", pollOptionColumns, pollOptionFields(&workspace.PollOption{})},
+		{"NamedBallot", namedBallotColumns, namedBallotFields(&namedBallotRow{})},
+		{"Version", versionColumns, versionFields(&workspace.Version{})},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, want := countColumns(tt.columns), len(tt.fields); got != want {
+				t.Errorf("%d columns, %d fields", got, want)
+			}
+		})
+	}
+}
