@@ -211,5 +211,8 @@ func Load(ctx context.Context, db *sqlite.DB) error {
 	if err := loadMeetings(ctx, db, actor); err != nil {
 		return err
 	}
-	return loadIssues(ctx, db, actor)
+	if err := loadIssues(ctx, db, actor); err != nil {
+		return err
+	}
+	return loadPolls(ctx, db, actor)
 }

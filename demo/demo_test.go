@@ -163,11 +163,16 @@ func TestLoad(t *testing.T) {
 		}
 		// Comments and the consultation are counted by TestLoadComments,
 		// meetings and what they hold by TestLoadMeetings, issues by
-		// TestLoadIssues.
+		// TestLoadIssues, votes (and the version they adopt) by
+		// TestLoadPolls.
 		discussed := 0
 		for _, e := range entries {
+			if e.Action == workspace.AuditVersionAdopt {
+				discussed++
+				continue
+			}
 			switch e.EntityType {
-			case "comment", "consultation", "meeting", "agenda_item", "decision", "action", "issue":
+			case "comment", "consultation", "meeting", "agenda_item", "decision", "action", "issue", "poll":
 				discussed++
 			}
 		}
@@ -179,6 +184,10 @@ func TestLoad(t *testing.T) {
 			// an account follows an issue: the demo comments and follows
 			// in the people's names (TestLoadIssues).
 			if (e.Action == workspace.AuditIssueComment || e.Action == workspace.AuditIssueFollow) && e.ActorID != nil {
+				continue
+			}
+			// Only a member votes, in their own name (TestLoadPolls).
+			if e.Action == workspace.AuditVoteCast && e.ActorID != nil {
 				continue
 			}
 			if e.ActorName != demo.ActorName || e.ActorID != nil {

@@ -402,6 +402,9 @@ func (l *meetingLoader) hold(ctx context.Context, m *workspace.Meeting, dm demoM
 					return fmt.Errorf("demo: minutes of %q: %w", dm.title, err)
 				}
 			}
+			if err := l.voteDuringMeeting(ctx, started, items); err != nil {
+				return err
+			}
 			if _, err := l.db.CloseMeeting(ctx, l.actor, m.ID); err != nil {
 				return fmt.Errorf("demo: close %q: %w", dm.title, err)
 			}
