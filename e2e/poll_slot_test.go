@@ -64,5 +64,6 @@ func TestBrowserPollSlot(t *testing.T) {
 		t.Fatalf("close: status %d", status)
 	}
 	projector.waitText("#poll-slot .poll-slot-outcome", "Adopté")
+	projector.screenshot("projector-result")
 	projector.waitText("#poll-slot .poll-slot-cast", fmt.Sprintf("Bulletins\u00a0: 1 sur %d", evaluate[int](projector, `Number(document.querySelector("#room-quorum-electorate")?.textContent) || 0`)))
 }
