@@ -31,6 +31,10 @@ var liveErrorSources = []string{
 	"../workspace/sqlite/meeting.go",
 	"handle_issue_live.go",
 	"../workspace/issue_rules.go",
+	"handle_poll_live.go",
+	"../workspace/poll_rules.go",
+	"../workspace/poll.go",
+	"../workspace/sqlite/poll.go",
 }
 
 // workspaceErrorCodes maps the names of the error-code constants of

@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"tawla/demo"
+	"tawla/workspace"
+)
+
+// TestBrowserPollSlot follows a secret poll on the projector: the slot
+// shows how many have voted and no counts while it is open, the turnout
+// moves when a member votes from the poll's page, and the outcome appears
+// when the secretariat closes the poll.
+func TestBrowserPollSlot(t *testing.T) {
+	site, b := start(t)
+	m, items := roomMeeting(t, site)
+	staff := workspace.ActorFor(site.account(t, demo.SecretariatEmail))
+	p := &workspace.Poll{Question: "Adopter l'ordre du jour ?", Kind: workspace.PollYesNo, Mode: workspace.BallotSecret,
+		Unit: workspace.VotePerPerson, Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleNone,
+		MeetingID: &m.ID, AgendaItemID: &items[0].ID}
+	if err := site.DB.CreatePoll(t.Context(), staff, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.DB.OpenPoll(t.Context(), staff, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	var yes int64
+	for _, o := range p.Options {
+		if o.Key == workspace.OptionYes {
+			yes = o.ID
+		}
+	}
+
+	projector := b.newSession(t)
+	projector.open("/login")
+	projector.login(demo.AdminEmail, demo.Password)
+	projector.open(fmt.Sprintf("/meetings/%d/projector", m.ID))
+	projector.waitRoom()
+	projector.waitText("#poll-slot .poll-slot-question", p.Question)
+	projector.waitText("#poll-slot .poll-slot-turnout", "Votants\u00a0: 0")
+	if n := projector.count("#poll-slot .poll-slot-counts"); n != 0 {
+		t.Errorf("the projector shows the counts of a secret poll while it is open")
+	}
+
+	voter := b.newSession(t)
+	voter.open("/login")
+	voter.login(demo.MemberEmail, demo.Password)
+	voter.open(fmt.Sprintf("/polls/%d", p.ID))
+	voter.do("choose yes", chromedp.Click(chromedp.CSS(fmt.Sprintf("#choice-%d-%d", p.ID, yes))))
+	if status := voter.submit("form.poll-vote-form button[type=submit]"); status != http.StatusOK {
+		t.Fatalf("vote: status %d", status)
+	}
+	projector.waitText("#poll-slot .poll-slot-turnout", "Votants\u00a0: 1")
+
+	secretariat := b.newSession(t)
+	secretariat.open("/login")
+	secretariat.login(demo.SecretariatEmail, demo.Password)
+	secretariat.open(fmt.Sprintf("/polls/%d?confirm=close", p.ID))
+	if status := secretariat.submit("form.confirm-close button[type=submit]"); status != http.StatusOK {
+		t.Fatalf("close: status %d", status)
+	}
+	projector.waitText("#poll-slot .poll-slot-outcome", "Adopté")
+	projector.screenshot("projector-result")
+	projector.waitText("#poll-slot .poll-slot-cast", fmt.Sprintf("Bulletins\u00a0: 1 sur %d", evaluate[int](projector, `Number(document.querySelector("#room-quorum-electorate")?.textContent) || 0`)))
+}
