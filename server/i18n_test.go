@@ -41,7 +41,7 @@ var catalogueSampleData = map[string]any{"Name": "Amira Ben Salah", "Page": 2, "
 	// A meeting's quorum.
 	"Present": 6, "Electorate": 10, "Required": 6,
 	// A poll's result (server/poll_result.go) and form.
-	"Yes": 5, "No": 2, "Abstain": 1, "Cast": 8, "Rule": "majorité simple", "Names": "Oui, Non",
+	"Yes": 5, "No": 2, "Rule": "majorité simple", "Names": "Oui, Non",
 	"Min": 1, "Max": 3, "College": "Société civile", "Stand": "favorable", "Date": "2026-12-06 21:09", "Poll": 4}
 
 // TestCatalogueComplete checks that the three catalogues hold the same

@@ -24,7 +24,7 @@ func explainPollResult(l *localizer, poll *workspace.Poll, res *workspace.PollRe
 	var parts []string
 	if poll.Kind == workspace.PollYesNo {
 		head = l.T("poll.result.outcome." + string(res.Outcome))
-		head += " — " + l.T("poll.result.figures", "Yes", res.Yes, "No", res.No, "Abstain", res.Abstain)
+		head += " — " + l.N("poll.result.figures", res.Abstain, "Yes", res.Yes, "No", res.No)
 	} else {
 		head = choiceHead(l, res)
 	}
@@ -73,11 +73,11 @@ func choiceHead(l *localizer, res *workspace.PollResult) string {
 func turnoutPart(l *localizer, res *workspace.PollResult) string {
 	switch {
 	case res.QuorumPercent == 0:
-		return l.T("poll.result.turnout", "Cast", res.Cast, "Electorate", res.Electorate)
+		return l.N("poll.result.turnout", res.Cast, "Electorate", res.Electorate)
 	case res.QuorumReached:
-		return l.T("poll.result.quorum_reached", "Cast", res.Cast, "Electorate", res.Electorate)
+		return l.N("poll.result.quorum_reached", res.Cast, "Electorate", res.Electorate)
 	default:
-		return l.T("poll.result.quorum_missed", "Cast", res.Cast, "Required", res.QuorumRequired, "Electorate", res.Electorate)
+		return l.N("poll.result.quorum_missed", res.Cast, "Required", res.QuorumRequired, "Electorate", res.Electorate)
 	}
 }
 
@@ -123,8 +123,8 @@ func explainColleges(l *localizer, res *workspace.PollResult) []string {
 		case c.InFavour:
 			stand = "poll.college.in_favour"
 		}
-		out = append(out, l.T("poll.college.line", "College", l.T("college."+string(c.College)),
-			"Yes", c.Yes, "No", c.No, "Abstain", c.Abstain, "Stand", l.T(stand)))
+		out = append(out, l.N("poll.college.line", c.Abstain, "College", l.T("college."+string(c.College)),
+			"Yes", c.Yes, "No", c.No, "Stand", l.T(stand)))
 	}
 	return out
 }

@@ -79,13 +79,13 @@ func TestExplainPollResult(t *testing.T) {
 				ballots(local, yes, 2), ballots(local, abstain, 2)),
 			want: "Adoptée — 14 oui, 3 non, 2 abstentions" + nb + "; quorum atteint" + nb + ": 19 votants sur 24" + nb +
 				"; majorité simple atteinte" + nb + ": 14 oui, 4 requis" + nb + "; majorité favorable dans chaque collège",
-			colleges: []string{"Services déconcentrés de l'État" + nb + ": 8 oui, 1 non, 0 abstentions — favorable"},
+			colleges: []string{"Services déconcentrés de l'État" + nb + ": 8 oui, 1 non, 0 abstention — favorable"},
 		},
 		{
 			name: "RejectedMajority", lang: "en",
 			poll: yesNo(workspace.MajorityAbsolute, workspace.CollegeRuleNone, 0), electorate: 20,
 			ballots: join(ballots(state, yes, 8), ballots(civil, no, 6), ballots(local, abstain, 4)),
-			want:    "Rejected — yes 8, no 6, abstentions 4; 18 voted of 20; absolute majority not reached: 8 yes of 10 needed",
+			want:    "Rejected — 8 yes, 6 no, 4 abstentions; 18 voted of 20; absolute majority not reached: 8 yes of 10 needed",
 		},
 		{
 			name: "RejectedCollegeAgainst", lang: "ar",
@@ -97,14 +97,21 @@ func TestExplainPollResult(t *testing.T) {
 			name: "NoQuorum", lang: "fr",
 			poll: yesNo(workspace.MajorityTwoThirds, workspace.CollegeRuleNone, 50), electorate: 24,
 			ballots: join(ballots(state, yes, 9)),
-			want: "Sans résultat, faute de quorum — 9 oui, 0 non, 0 abstentions" + nb + "; quorum non atteint" + nb +
+			want: "Sans résultat, faute de quorum — 9 oui, 0 non, 0 abstention" + nb + "; quorum non atteint" + nb +
 				": 9 votants, 12 requis sur 24" + nb + "; majorité des deux tiers atteinte" + nb + ": 9 oui, 6 requis",
 		},
 		{
 			name: "RejectedEveryCollege", lang: "en",
 			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleEvery, 0), electorate: 10,
 			ballots: join(ballots(state, yes, 5), ballots(local, no, 2), ballots(local, yes, 1)),
-			want:    "Rejected — yes 6, no 2, abstentions 0; 8 voted of 10; simple majority reached: 6 yes, 3 needed; no majority in favour in the college: Local authorities",
+			want:    "Rejected — 6 yes, 2 no, 0 abstentions; 8 voted of 10; simple majority reached: 6 yes, 3 needed; no majority in favour in the college: Local authorities",
+		},
+		{
+			name: "OneVoterFrench", lang: "fr",
+			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleNone, 0), electorate: 3,
+			ballots: join(ballots(civil, abstain, 1)),
+			want: "Rejetée — 0 oui, 0 non, 1 abstention" + nb + "; 1 votant sur 3" + nb + "; majorité simple non atteinte" + nb + ": 0 oui sur 1 requis",
+			colleges: []string{"Société civile" + nb + ": 0 oui, 0 non, 1 abstention — pas de majorité favorable"},
 		},
 		{
 			name: "Chosen", lang: "en",
