@@ -103,7 +103,7 @@ func TestBrowserVote(t *testing.T) {
 		t.Fatalf("close the poll: status %d", status)
 	}
 	explanation := secretariat.text(".poll-explanation")
-	for _, want := range []string{"Adoptée", "2 oui, 1 non, 0 abstentions", "majorité simple atteinte"} {
+	for _, want := range []string{"Adoptée", "2 oui, 1 non, 0 abstention", "majorité simple atteinte"} {
 		if !strings.Contains(explanation, want) {
 			t.Errorf("the result reads %q, want it to hold %q", explanation, want)
 		}
