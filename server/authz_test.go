@@ -269,6 +269,50 @@ func TestAuthorizationMatrix(t *testing.T) {
 	memberActionPath := "/actions/" + strconv.FormatInt(memberAction.ID, 10)
 	otherActionPath := "/actions/" + strconv.FormatInt(otherAction.ID, 10)
 
+	// Votes: the demo's polls (a closed named one, a closed secret one, a
+	// draft); a draft the rows change, one they open, an open one members
+	// vote in and one the secretariat closes, on the live meeting.
+	demoPolls, err := ts.db.FindPolls(ctx, sqlite.PollFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var namedPoll, secretPoll *workspace.Poll
+	for _, p := range demoPolls {
+		if p.Status == workspace.PollClosed && p.Mode == workspace.BallotNamed {
+			namedPoll = p
+		}
+		if p.Status == workspace.PollClosed && p.Mode == workspace.BallotSecret {
+			secretPoll = p
+		}
+	}
+	if namedPoll == nil || secretPoll == nil {
+		t.Fatal("the demo has no closed named and secret polls")
+	}
+	matrixPoll := func(question string, open bool) *workspace.Poll {
+		t.Helper()
+		p := &workspace.Poll{Question: question, Kind: workspace.PollYesNo, Mode: workspace.BallotNamed, Unit: workspace.VotePerPerson,
+			Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleNone, MeetingID: &live.ID, AgendaItemID: &liveItems[1].ID}
+		if err := ts.db.CreatePoll(ctx, system, p); err != nil {
+			t.Fatal(err)
+		}
+		if open {
+			if _, err := ts.db.OpenPoll(ctx, system, p.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	draftPoll := matrixPoll("Vote en préparation de la matrice", false)
+	toOpenPoll := matrixPoll("Vote à ouvrir de la matrice", false)
+	votePoll := matrixPoll("Vote ouvert de la matrice", true)
+	toClosePoll := matrixPoll("Vote à clore de la matrice", true)
+	pollURL := func(p *workspace.Poll, suffix string) string { return "/polls/" + id(p.ID) + suffix }
+	yesOf := func(p *workspace.Poll) string { return id(p.Options[0].ID) }
+	pollForm := url.Values{"question": {"Question de {viewer}"}, "kind": {"yes_no"}, "mode": {"named"}, "unit": {"person"},
+		"majority": {"simple"}, "college_rule": {"none"}, "meeting": {id(live.ID)}, "item": {id(liveItems[2].ID)}}
+	pollUpdate := url.Values{"question": {"Question revue par {viewer}"}, "kind": {"single"}, "mode": {"secret"}, "unit": {"organisation"},
+		"options": {"Mahdia\nEl Jem"}, "quorum_percent": {"30"}}
+
 	const (
 		conflict  = http.StatusConflict
 		ok        = http.StatusOK
@@ -606,6 +650,56 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "GET /notifications", example: "/notifications", want: [5]int{redirect, ok, ok, ok, ok}},
 		{route: "POST /notifications/read", example: "/notifications/read", want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/notifications?done=notifications_read"},
 
+		// Votes (handle_poll*.go): members see polls; the secretariat
+		// prepares, opens and closes them; only a member with a voting right
+		// votes (the demo's secretariat and admin have none; a member
+		// without one: TestPollVoteNeedsVotingRight).
+		{route: "GET /polls/new", example: "/polls/new?item=" + id(liveItems[1].ID), want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /polls/new", example: "/polls/new?procedure=" + id(proc.ID) + "&version=1", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /polls/new", example: "/polls/new?item=999999", want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "GET /polls/new", example: "/polls/new?procedure=" + id(proc.ID) + "&version=99", want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "GET /polls/new", example: "/polls/new", want: [5]int{redirect, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /polls", example: "/polls", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /polls", example: "/polls", form: url.Values{"item": {id(liveItems[2].ID)}, "meeting": {id(live.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /polls", example: "/polls", form: pollForm, want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/polls/"},
+		{route: "GET /polls/{id}", example: pollURL(namedPoll, ""), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /polls/{id}", example: pollURL(secretPoll, ""), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /polls/{id}", example: pollURL(votePoll, "?confirm=close"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		{route: "GET /polls/{id}", example: "/polls/999999", want: [5]int{redirect, forbidden, missing, missing, missing}},
+		{route: "GET /polls/{id}/edit", example: pollURL(draftPoll, "/edit"), want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /polls/{id}/edit", example: pollURL(votePoll, "/edit"), want: [5]int{redirect, forbidden, forbidden, conflict, conflict}},
+		{route: "GET /polls/{id}/edit", example: "/polls/999999/edit", want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "POST /polls/{id}", example: pollURL(draftPoll, ""), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /polls/{id}", example: pollURL(draftPoll, ""), form: pollUpdate,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: pollURL(draftPoll, "?done=poll_saved")},
+		{route: "POST /polls/{id}", example: pollURL(votePoll, ""), form: pollUpdate, want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /polls/{id}", example: "/polls/999999", form: pollUpdate, want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /polls/{id}/open", example: pollURL(toOpenPoll, "/open"),
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: pollURL(toOpenPoll, "?done=poll_opened")},
+		{route: "POST /polls/{id}/open", example: "/polls/999999/open", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /polls/{id}/vote", example: pollURL(votePoll, "/vote"), want: [5]int{unauth, forbidden, invalid, forbidden, forbidden}},
+		{route: "POST /polls/{id}/vote", example: pollURL(votePoll, "/vote"), form: url.Values{"choice": {"999999"}},
+			want: [5]int{unauth, forbidden, invalid, forbidden, forbidden}},
+		{route: "POST /polls/{id}/vote", example: pollURL(votePoll, "/vote"), form: url.Values{"choice": {yesOf(votePoll)}},
+			want: [5]int{unauth, forbidden, redirect, forbidden, forbidden}, next: pollURL(votePoll, "?done=vote_cast")},
+		// Voting twice, where the poll allows no change, is refused.
+		{route: "POST /polls/{id}/vote", example: pollURL(votePoll, "/vote"), form: url.Values{"choice": {yesOf(votePoll)}},
+			want: [5]int{unauth, forbidden, conflict, forbidden, forbidden}},
+		{route: "POST /polls/{id}/vote", example: pollURL(draftPoll, "/vote"), form: url.Values{"choice": {"1"}},
+			want: [5]int{unauth, forbidden, conflict, forbidden, forbidden}},
+		{route: "POST /polls/{id}/vote", example: pollURL(namedPoll, "/vote"), form: url.Values{"choice": {id(namedPoll.Options[0].ID)}},
+			want: [5]int{unauth, forbidden, conflict, forbidden, forbidden}},
+		{route: "POST /polls/{id}/vote", example: "/polls/999999/vote", form: url.Values{"choice": {"1"}}, want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "POST /polls/{id}/close", example: pollURL(toClosePoll, "/close"),
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: pollURL(toClosePoll, "?done=poll_closed")},
+		{route: "POST /polls/{id}/close", example: pollURL(draftPoll, "/close"), want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /polls/{id}/close", example: "/polls/999999/close", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "GET /polls/{id}/ballots.csv", example: pollURL(namedPoll, "/ballots.csv"), want: [5]int{redirect, forbidden, ok, ok, ok}},
+		// A secret poll names nobody: no list of who voted what, for anyone.
+		{route: "GET /polls/{id}/ballots.csv", example: pollURL(secretPoll, "/ballots.csv"), want: [5]int{redirect, forbidden, forbidden, forbidden, forbidden}},
+		{route: "GET /polls/{id}/ballots.csv", example: "/polls/999999/ballots.csv", want: [5]int{redirect, forbidden, missing, missing, missing}},
+
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}
 
@@ -727,5 +821,61 @@ func runAuthzCell(t *testing.T, ts *testServer, row authzRow, level workspace.Ac
 		t.Errorf("a %d answer changed the data:\nbefore:\n%s\nafter:\n%s", status, before, after)
 	case status < 400 && method == http.MethodPost && after == before:
 		t.Errorf("an accepted POST (status %d) changed nothing", status)
+	}
+}
+
+// TestPollVoteNeedsVotingRight checks that only a member with a voting
+// right votes: a member without one (the demo has some) and a stakeholder
+// are refused, 403, and nothing changes; neither is offered the vote form,
+// which a member with a vote is.
+func TestPollVoteNeedsVotingRight(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+	procs, err := ts.db.FindProcedures(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll := &workspace.Poll{Question: "Adopter la version 2 ?", Kind: workspace.PollYesNo, Mode: workspace.BallotSecret, Unit: workspace.VotePerPerson,
+		Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleNone, ProcedureID: &procs[0].ID, VersionNumber: 2}
+	if err := ts.db.CreatePoll(ctx, system, poll); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.OpenPoll(ctx, system, poll.ID); err != nil {
+		t.Fatal(err)
+	}
+	path := "/polls/" + strconv.FormatInt(poll.ID, 10)
+	form := url.Values{"choice": {strconv.FormatInt(poll.Options[0].ID, 10)}}
+
+	noVote := ts.account(t, "nizar.bouzid@demo.tn")
+	if noVote.CanVote || noVote.Role != workspace.RoleMember {
+		t.Fatalf("%s: role %s, vote %v; want a member without a vote", noVote.Email, noVote.Role, noVote.CanVote)
+	}
+	for _, email := range []string{noVote.Email, demo.StakeholderEmail} {
+		c := ts.sessionClient(t, email)
+		before := ts.snapshot(t)
+		if resp := c.postForm(t, path+"/vote", form); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s votes: status %d, want 403", email, resp.StatusCode)
+		}
+		if after := ts.snapshot(t); after != before {
+			t.Errorf("%s's refused vote changed the data", email)
+		}
+		if n, err := ts.db.PollTurnout(ctx, poll.ID); err != nil || n != 0 {
+			t.Errorf("turnout after %s's refused vote = %d, %v; want 0", email, n, err)
+		}
+	}
+	if page := ts.sessionClient(t, noVote.Email).get(t, path); page.StatusCode != http.StatusOK || strings.Contains(page.Body, `action="`+path+`/vote"`) {
+		t.Errorf("a member without a vote: status %d, vote form shown %v; want the page without the form",
+			page.StatusCode, strings.Contains(page.Body, `action="`+path+`/vote"`))
+	}
+	voter := ts.sessionClient(t, demo.MemberEmail)
+	if page := voter.get(t, path); !strings.Contains(page.Body, `action="`+path+`/vote"`) {
+		t.Errorf("a member with a vote is not offered the vote form")
+	}
+	if resp := voter.postForm(t, path+"/vote", form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a member with a vote: status %d, want 303", resp.StatusCode)
+	}
+	if page := voter.get(t, path); !strings.Contains(page.Body, "poll-voted") || strings.Contains(page.Body, `action="`+path+`/vote"`) {
+		t.Errorf("after a secret vote: want \"you have voted\" and no form to change it")
 	}
 }

@@ -316,16 +316,26 @@ func (s *Server) handlePollOpen(w http.ResponseWriter, r *http.Request) {
 	redirectDone(w, r, pollPath(poll.ID), "poll_opened")
 }
 
-// handlePollClose closes an open poll and stores its result. The page's
-// close button leads to a confirmation (?confirm=close) whose form posts
-// here.
+// handlePollClose closes an open poll and stores its result; a closed one
+// is ECONFLICT. The page's close button leads to a confirmation
+// (?confirm=close) whose form posts here.
 func (s *Server) handlePollClose(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
+	poll, ok := s.pollFromPath(w, r)
+	if !ok {
+		return
+	}
+	actor := workspace.ActorFor(currentAccount(r))
+	if err := workspace.CanManagePolls(actor); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	poll, err := s.db.ClosePoll(r.Context(), workspace.ActorFor(currentAccount(r)), id)
+	// Closing twice (a second click, two secretaries) is said, not done
+	// again: the store would return the same result.
+	if poll.Status == workspace.PollClosed {
+		s.renderError(w, r, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.not_open", Message: "The poll is not open."})
+		return
+	}
+	poll, err := s.db.ClosePoll(r.Context(), actor, poll.ID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -12,6 +12,7 @@ import (
 	"tawla/demo"
 	"tawla/internal/testsupport"
 	"tawla/workspace"
+	"tawla/workspace/sqlite"
 )
 
 // TestPrivateFieldsNeverLeak gives issues private fields that no page
@@ -117,7 +118,17 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 	// with real ids. A route whose pattern is not understood here fails
 	// the test, so that a new one is given its examples.
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	// The demo's polls: a closed named one, a closed secret one, a draft.
+	demoPolls, err := ts.db.FindPolls(ctx, sqlite.PollFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pollIDs []string
+	for _, p := range demoPolls {
+		pollIDs = append(pollIDs, id(p.ID))
+	}
 	values := map[string]map[string][]string{
+		"/polls/":               {"id": pollIDs},
 		"/issues/":              {"id": {id(issues[0].ID), id(issues[1].ID)}},
 		"/procedures/":          {"id": {id(proc.ID)}, "number": {"1"}},
 		"/meetings/":            {"id": {id(room.meeting.ID)}, "item": {id(room.items[0].ID)}},
