@@ -42,20 +42,9 @@ func TestBrowserPollPageLive(t *testing.T) {
 	voter.open("/login")
 	voter.login(demo.MemberEmail, demo.Password)
 	voter.open(page)
-	// The page loads poll.js; until its template does, the test loads it.
-	evaluate[bool](voter, `(() => {
-		if ([...document.scripts].some((s) => s.src.endsWith("/static/js/poll.js"))) return true;
-		const s = document.createElement("script");
-		s.type = "module";
-		s.src = "/static/js/poll.js";
-		document.head.append(s);
-		return true;
-	})()`)
 	voter.poll("the page follows the poll", fmt.Sprintf(`document.querySelector(%q)?.dataset.live === "on"`, section))
 	evaluate[bool](voter, `window.notReloaded = true`)
-	voter.do("choose yes", chromedp.Click(chromedp.CSS(fmt.Sprintf("#choice-%d-%d", p.ID, yes))))
-	voter.do("vote", chromedp.Click(chromedp.CSS(section+" form.poll-vote-form button[type=submit]")))
-	voter.poll("the page says the ballot is stored", fmt.Sprintf(`!!document.querySelector(%q + " .poll-voted")`, section))
+	voteOnPage(voter, p.ID, yes)
 	if !evaluate[bool](voter, `window.notReloaded === true`) || voter.location().Path != page || voter.location().RawQuery != "" {
 		t.Errorf("the ballot went by a page load (%s), not over the live channel", voter.location())
 	}
@@ -64,10 +53,7 @@ func TestBrowserPollPageLive(t *testing.T) {
 	other.open("/login")
 	other.login("hela.jaziri@demo.tn", demo.Password)
 	other.open(page)
-	other.do("choose yes", chromedp.Click(chromedp.CSS(fmt.Sprintf("#choice-%d-%d", p.ID, yes))))
-	if status := other.submit(section + " form.poll-vote-form button[type=submit]"); status != http.StatusOK {
-		t.Fatalf("the second ballot: status %d", status)
-	}
+	voteOnPage(other, p.ID, yes)
 	voter.poll("the turnout moves", fmt.Sprintf(`(document.querySelector(%q + " .poll-turnout")?.textContent || "").includes("2")`, section))
 
 	secretariat := b.newSession(t)
@@ -82,4 +68,15 @@ func TestBrowserPollPageLive(t *testing.T) {
 		t.Errorf("the page was loaded again")
 	}
 	voter.screenshot("poll-page-result")
+}
+
+// voteOnPage chooses option on poll's page and votes, then waits until
+// the page says the ballot is stored: over the live channel (poll.js), or
+// by posting the form.
+func voteOnPage(s *session, poll, option int64) {
+	s.t.Helper()
+	section := fmt.Sprintf(`section[data-poll="%d"]`, poll)
+	s.do("choose", chromedp.Click(chromedp.CSS(fmt.Sprintf("#choice-%d-%d", poll, option))))
+	s.do("vote", chromedp.Click(chromedp.CSS(section+" form.poll-vote-form button[type=submit]")))
+	s.poll("the page says the ballot is stored", fmt.Sprintf(`!!document.querySelector(%q + " .poll-voted")`, section))
 }
