@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"tawla/demo"
 	"tawla/workspace"
 )
@@ -50,10 +48,7 @@ func TestBrowserPollSlot(t *testing.T) {
 	voter.open("/login")
 	voter.login(demo.MemberEmail, demo.Password)
 	voter.open(fmt.Sprintf("/polls/%d", p.ID))
-	voter.do("choose yes", chromedp.Click(chromedp.CSS(fmt.Sprintf("#choice-%d-%d", p.ID, yes))))
-	if status := voter.submit("form.poll-vote-form button[type=submit]"); status != http.StatusOK {
-		t.Fatalf("vote: status %d", status)
-	}
+	voteOnPage(voter, p.ID, yes)
 	projector.waitText("#poll-slot .poll-slot-turnout", "Votants\u00a0: 1")
 
 	secretariat := b.newSession(t)

@@ -18,7 +18,8 @@
 //     </form>
 //   </section>
 //
-// Numbers go in with textContent. When the poll opens or closes, when the
+// The section gets data-live="on" once it follows the poll. Numbers go in
+// with textContent. When the poll opens or closes, when the
 // viewer's ballot is stored, or when the page has no place for a number
 // that changed, the section is read again from the server, which writes
 // the turnout and the result in words in the reader's language. Without
@@ -189,6 +190,7 @@ function show(st) {
     return;
   }
   lastStatus = st.status;
+  root.dataset.live = "on";
   const turnouts = root.querySelectorAll("[data-turnout]");
   for (const el of turnouts) setText(el, String(st.turnout));
   const counts = root.querySelector("[data-counts]");
