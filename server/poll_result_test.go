@@ -109,8 +109,8 @@ func TestExplainPollResult(t *testing.T) {
 		{
 			name: "OneVoterFrench", lang: "fr",
 			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleNone, 0), electorate: 3,
-			ballots: join(ballots(civil, abstain, 1)),
-			want: "Rejetée — 0 oui, 0 non, 1 abstention" + nb + "; 1 votant sur 3" + nb + "; majorité simple non atteinte" + nb + ": 0 oui sur 1 requis",
+			ballots:  join(ballots(civil, abstain, 1)),
+			want:     "Rejetée — 0 oui, 0 non, 1 abstention" + nb + "; 1 votant sur 3" + nb + "; majorité simple non atteinte" + nb + ": 0 oui sur 1 requis",
 			colleges: []string{"Société civile" + nb + ": 0 oui, 0 non, 1 abstention — pas de majorité favorable"},
 		},
 		{
