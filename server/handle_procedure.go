@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tawla/workspace"
+	"tawla/workspace/sqlite"
 )
 
 // procedureRow is a procedure in the list, with the time of its last
@@ -52,6 +53,9 @@ type procedureView struct {
 	// link a passage to an issue.
 	Issues        []linkIssueRow
 	CanLinkIssues bool
+	// OpenPolls are the polls open on the adoption of one of its
+	// versions, for members to vote from the procedure's page.
+	OpenPolls []*pollView
 }
 
 // handleProcedureList lists every procedure, most recently changed first.
@@ -142,6 +146,10 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.CanLinkIssues = workspace.CanChangeIssue(workspace.ActorFor(p.Account)) == nil
+	if view.OpenPolls, err = s.pollsFor(r.Context(), p, sqlite.PollFilter{ProcedureID: proc.ID, Status: workspace.PollOpen}); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if n, err := strconv.Atoi(r.URL.Query().Get("undo")); err == nil && n > 0 && n <= version && view.CanEdit {
 		view.UndoRestore = n
 	}

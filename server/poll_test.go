@@ -246,3 +246,53 @@ func TestSecretPollPages(t *testing.T) {
 		t.Errorf("a stakeholder: want the adopted badge and no link to polls")
 	}
 }
+
+// TestProcedurePagePolls: a poll open on a version's adoption appears on
+// its procedure's page for members, who vote from there; a closed one
+// and a stakeholder's page show none.
+func TestProcedurePagePolls(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+	polls, err := ts.db.FindPolls(ctx, sqlite.PollFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var adoption *workspace.Poll
+	for _, p := range polls {
+		if p.AboutVersion() {
+			adoption = p
+		}
+	}
+	if adoption == nil {
+		t.Fatal("the demo has no adoption poll")
+	}
+	open := &workspace.Poll{Question: "Adopter la version 2 <bis> ?", Kind: workspace.PollYesNo, Mode: workspace.BallotNamed, Unit: workspace.VotePerPerson,
+		Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleNone, ProcedureID: adoption.ProcedureID, VersionNumber: 2}
+	if err := ts.db.CreatePoll(ctx, system, open); err != nil {
+		t.Fatal(err)
+	}
+	procPath := "/procedures/" + strconv.FormatInt(*adoption.ProcedureID, 10)
+	link := `href="/polls/` + strconv.FormatInt(open.ID, 10) + `"`
+	member := ts.sessionClient(t, demo.MemberEmail)
+	if page := member.get(t, procPath); strings.Contains(page.Body, link) {
+		t.Error("a draft poll shows on the procedure page")
+	}
+	if _, err := ts.db.OpenPoll(ctx, system, open.ID); err != nil {
+		t.Fatal(err)
+	}
+	page := member.get(t, procPath)
+	wantStatus(t, "procedure page", page, http.StatusOK)
+	if !strings.Contains(page.Body, link) || !strings.Contains(page.Body, "Adopter la version 2 &lt;bis&gt; ?") {
+		t.Errorf("the open poll is not on the procedure page:\n%s", excerpt(page.Body))
+	}
+	if page := ts.sessionClient(t, demo.StakeholderEmail).get(t, procPath); strings.Contains(page.Body, link) {
+		t.Error("a stakeholder's procedure page shows the poll")
+	}
+	if _, err := ts.db.ClosePoll(ctx, system, open.ID); err != nil {
+		t.Fatal(err)
+	}
+	if page := member.get(t, procPath); strings.Contains(page.Body, link) {
+		t.Error("a closed poll still shows as open on the procedure page")
+	}
+}
