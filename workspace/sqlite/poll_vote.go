@@ -103,7 +103,14 @@ func (db *DB) CastVote(ctx context.Context, actor workspace.Actor, id int64, cho
 	vote := &Vote{}
 	var after any
 	if p.Mode == workspace.BallotSecret {
-		if err := castSecret(ctx, tx, p, key, college, string(encoded)); err != nil {
+		// A secret ballot keeps its college only when a college rule
+		// needs it: otherwise a college with one voter would tell that
+		// voter's choice.
+		kept := college
+		if p.CollegeRule == workspace.CollegeRuleNone || p.Kind != workspace.PollYesNo {
+			kept = ""
+		}
+		if err := castSecret(ctx, tx, p, key, kept, string(encoded)); err != nil {
 			return nil, err
 		}
 	} else {

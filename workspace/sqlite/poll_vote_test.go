@@ -320,16 +320,17 @@ func TestSecretBallots(t *testing.T) {
 				t.Errorf("%s has columns %q, want %q", table, got, want)
 			}
 		}
-		// Every ballot holds its choices and college: the accounts' ids,
+		// Every ballot holds its choices: the accounts' ids,
 		// names and the voting times appear nowhere in it.
 		dump := mustDumpTables(t, db)
 		for _, line := range strings.Split(dump, "\n") {
 			if !strings.HasPrefix(line, "secret_ballots ") {
 				continue
 			}
+			// A choice poll has no college rule: its ballots keep no
+			// college either (TestSecretBallotCollegeKeptOnlyForRules).
 			fields := strings.Fields(strings.Trim(strings.TrimPrefix(line, "secret_ballots "), "[]"))
-			if len(fields) != 4 || fields[1] != fmt.Sprint(p.ID) || fields[2] != string(workspace.CollegeCivil) ||
-				!strings.HasPrefix(fields[3], "[") {
+			if len(fields) != 3 || fields[1] != fmt.Sprint(p.ID) || !strings.HasPrefix(fields[2], "[") {
 				t.Errorf("secret ballot row %q", line)
 			}
 		}
@@ -387,4 +388,38 @@ func TestSecretBallots(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSecretBallotCollegeKeptOnlyForRules: a secret ballot keeps its
+// voter's college only when a college rule needs it, so that the result
+// of a poll without one names no college (where a college with a single
+// voter would tell that voter's choice).
+func TestSecretBallotCollegeKeptOnlyForRules(t *testing.T) {
+	ctx := context.Background()
+	tb := newPollTable(t)
+	db := tb.db
+	voters := mustVoters(t, db, 3)
+	p := tb.mustOpenPoll(t, tb.choice(workspace.BallotSecret, "Option Zitouna", "Option Kerkennah"))
+	for _, v := range voters {
+		mustVote(t, db, v, p, p.Options[0].ID)
+	}
+	var n int
+	conn, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.QueryRow(`SELECT COUNT(*) FROM secret_ballots WHERE poll_id = ? AND college <> ''`, p.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d secret ballots of a poll without a college rule keep a college", n)
+	}
+	closed, err := db.ClosePoll(ctx, tb.staff, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed.Result == nil || len(closed.Result.Colleges) != 0 || closed.Result.Cast != 3 {
+		t.Errorf("result = %+v, want 3 ballots and no college", closed.Result)
+	}
 }
