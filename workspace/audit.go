@@ -104,12 +104,13 @@ var AuditActions = []string{
 	AuditIssueCreate, AuditIssueUpdate, AuditIssueStatus, AuditIssueAssign, AuditIssueComment,
 	AuditIssueLink, AuditIssueUnlink, AuditIssuePrivate, AuditIssueFollow, AuditIssueUnfollow, AuditCategoryCreate, AuditCategoryUpdate,
 	AuditPollCreate, AuditPollUpdate, AuditPollOpen, AuditPollClose, AuditVoteCast, AuditVersionAdopt,
+	AuditPublicationPublish, AuditRegisterWithdraw,
 }
 
 // AuditEntityTypes lists the kinds of things the audit log records changes
 // to, which it can be filtered by.
 var AuditEntityTypes = []string{"organisation", "account", "procedure", "document", "comment", "consultation",
-	"meeting", "agenda_item", "decision", "action", "calendar_feed", "issue", "issue_category", "poll"}
+	"meeting", "agenda_item", "decision", "action", "calendar_feed", "issue", "issue_category", "poll", "register_entry"}
 
 // AuditFilter selects audit entries; zero fields select everything. Results
 // are newest first, Limit at a time (at most 200).

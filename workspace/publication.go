@@ -1,0 +1,253 @@
+package workspace
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RegisterEntry is one procedure of the table's official register, under a
+// stable identifier (PROC-2026-003) that outlives its editions: its French
+// text and its Arabic translation, when both exist, are one entry, each
+// language published in numbered editions (Publication.Edition).
+type RegisterEntry struct {
+	ID int64
+	// Year and Seq make the identifier: the year of the entry's first
+	// publication in the table's time zone, and its rank among that
+	// year's entries, from 1.
+	Year     int
+	Seq      int
+	Category ProcedureCategory
+	// Procedures maps a language ("fr", "ar") to the procedure whose
+	// versions the entry publishes in it.
+	Procedures map[string]int64
+	CreatedAt  time.Time
+	CreatedBy  *int64
+
+	// WithdrawnAt is when the secretariat withdrew the entry, with its
+	// reason; nil while it is in force.
+	WithdrawnAt      *time.Time
+	WithdrawalReason string
+	// ReplacedBy is the entry that replaces this one: named when it was
+	// withdrawn, or by a later publication that supersedes it. The store
+	// fills ReplacedByIdentifier beside it.
+	ReplacedBy           *int64
+	ReplacedByIdentifier string
+
+	// Current holds the latest edition of each language, French first;
+	// the store fills it when reading entries.
+	Current []*Publication
+}
+
+// Identifier returns the entry's register identifier, such as
+// "PROC-2026-003".
+func (e *RegisterEntry) Identifier() string { return FormatIdentifier(e.Year, e.Seq) }
+
+// Status says whether the entry is in force, superseded by another, or
+// withdrawn.
+func (e *RegisterEntry) Status() RegisterStatus {
+	switch {
+	case e.WithdrawnAt != nil:
+		return RegisterWithdrawn
+	case e.ReplacedBy != nil:
+		return RegisterSuperseded
+	default:
+		return RegisterInForce
+	}
+}
+
+// CurrentIn returns the latest edition in lang, or nil when the entry has
+// none in that language.
+func (e *RegisterEntry) CurrentIn(lang string) *Publication {
+	for _, p := range e.Current {
+		if p.Language == lang {
+			return p
+		}
+	}
+	return nil
+}
+
+// RegisterStatus is where a register entry stands.
+type RegisterStatus string
+
+// The statuses of a register entry.
+const (
+	// RegisterInForce is an entry whose latest editions apply.
+	RegisterInForce RegisterStatus = "in_force"
+	// RegisterSuperseded is an entry that a publication of another entry
+	// replaced; it stays readable.
+	RegisterSuperseded RegisterStatus = "superseded"
+	// RegisterWithdrawn is an entry the secretariat withdrew; it stays
+	// readable, with its reason.
+	RegisterWithdrawn RegisterStatus = "withdrawn"
+)
+
+// FormatIdentifier returns the register identifier of the seq-th entry of
+// year: "PROC-2026-003" (four digits when a year has more than 999).
+func FormatIdentifier(year, seq int) string {
+	return fmt.Sprintf("PROC-%04d-%03d", year, seq)
+}
+
+// ParseIdentifier reads a register identifier as FormatIdentifier writes
+// it, case aside; ok is false for anything else.
+func ParseIdentifier(s string) (year, seq int, ok bool) {
+	rest, found := strings.CutPrefix(strings.ToUpper(s), "PROC-")
+	if !found {
+		return 0, 0, false
+	}
+	y, n, found := strings.Cut(rest, "-")
+	if !found || len(y) != 4 || len(n) < 3 || len(n) > 6 {
+		return 0, 0, false
+	}
+	year, err := strconv.Atoi(y)
+	if err != nil || year < 1000 {
+		return 0, 0, false
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return 0, 0, false
+		}
+	}
+	seq, err = strconv.Atoi(n)
+	if err != nil || seq < 1 || FormatIdentifier(year, seq) != "PROC-"+y+"-"+n {
+		return 0, 0, false
+	}
+	return year, seq, true
+}
+
+// Publication is one adopted version of a procedure entered in the
+// register: the Edition-th edition of its entry in its Language. Its
+// title, summary, category and text are copied when it is published, so
+// that later changes to the procedure's details or draft change nothing
+// the public reads.
+type Publication struct {
+	ID      int64
+	EntryID int64
+	// Identifier is the entry's register identifier; the store fills it.
+	Identifier    string
+	ProcedureID   int64
+	VersionID     int64
+	VersionNumber int
+	// Edition numbers the publications of the entry in one language, from
+	// 1: "PROC-2026-003 v2" is the second.
+	Edition  int
+	Language string
+	Category ProcedureCategory
+	Title    string
+	Summary  string
+	Content  string
+	// ContentSHA256 is the hexadecimal SHA-256 of Content's UTF-8 bytes,
+	// which are exactly the Markdown download's: anyone can check it.
+	ContentSHA256 string
+	// EffectiveOn is the day the edition applies from, "2006-01-02".
+	EffectiveOn string
+	// Note is the secretariat's word on what the edition changes; it may
+	// be empty, as the changelog is computed from the texts.
+	Note string
+	// Supersedes is another entry this publication replaces (not the
+	// earlier editions of its own entry, which every new edition
+	// replaces); the store fills SupersedesIdentifier beside it.
+	Supersedes           *int64
+	SupersedesIdentifier string
+	PublishedAt          time.Time
+	PublishedBy          *int64
+}
+
+// Label returns the publication's name as the register writes it:
+// "PROC-2026-003 v2".
+func (p *Publication) Label() string { return p.Identifier + " v" + strconv.Itoa(p.Edition) }
+
+// ContentHash returns the hexadecimal SHA-256 of content's UTF-8 bytes.
+func ContentHash(content string) string {
+	sum := sha256.Sum256([]byte(content))
+	return hex.EncodeToString(sum[:])
+}
+
+// MaxPublicationNote is the longest note of a publication, in characters.
+const MaxPublicationNote = 2000
+
+// PublishRequest is what the secretariat decides when it publishes a
+// version: which one, from when, into which entry, replacing what.
+type PublishRequest struct {
+	ProcedureID   int64
+	VersionNumber int
+	// TranslationOf, for a procedure not yet in the register, is the entry
+	// whose translation it is: the version is published into that entry,
+	// which must have nothing in the procedure's language yet. Zero
+	// publishes into the procedure's own entry, created at its first
+	// publication.
+	TranslationOf int64
+	// Supersedes is another entry this publication replaces, or zero.
+	Supersedes int64
+	// EffectiveOn is the day the edition applies from, "2006-01-02".
+	EffectiveOn string
+	Note        string
+	// Year is the current year in the table's time zone: the year of a new
+	// entry's identifier. The server sets it.
+	Year int
+}
+
+// Validate trims the request's texts and reports the first problem as an
+// EINVALID *Error, or nil.
+func (r *PublishRequest) Validate() error {
+	r.Note = strings.TrimSpace(r.Note)
+	r.EffectiveOn = strings.TrimSpace(r.EffectiveOn)
+	if r.VersionNumber < 1 {
+		return Invalid("version", "error.publication.version_invalid", "Choose a version to publish.")
+	}
+	if _, err := time.Parse(time.DateOnly, r.EffectiveOn); err != nil {
+		return Invalid("effective_on", "error.publication.effective_on_invalid", "Give the day the procedure applies from.")
+	}
+	if r.Year < 1000 || r.Year > 9999 {
+		return Errorf(EINVALID, "The year %d cannot make a register identifier.", r.Year)
+	}
+	if r.TranslationOf != 0 && r.TranslationOf == r.Supersedes {
+		return Invalid("supersedes", "error.publication.supersedes_itself", "A procedure cannot replace the entry it is published into.")
+	}
+	return checkText("note", r.Note, MaxPublicationNote)
+}
+
+// CheckPublishable reports why v cannot be published, or nil: only a
+// version adopted by a vote enters the register, and only once.
+func CheckPublishable(v *Version, alreadyPublished bool) error {
+	if v.AdoptedAt == nil {
+		return &Error{Code: ECONFLICT, Key: "error.publication.not_adopted", Message: "Only a version adopted by a vote can be published."}
+	}
+	if alreadyPublished {
+		return &Error{Code: ECONFLICT, Key: "error.publication.already_published", Message: "This version is already published."}
+	}
+	return nil
+}
+
+// CanPublish reports whether actor may publish adopted versions into the
+// register and withdraw entries from it: the secretariat.
+func CanPublish(actor Actor) error {
+	if !actor.Reaches(AccessStaff) {
+		return forbidden("Only the secretariat publishes procedures.")
+	}
+	return nil
+}
+
+// MaxWithdrawalReason is the longest reason for withdrawing an entry, in
+// characters.
+const MaxWithdrawalReason = 2000
+
+// ValidateWithdrawalReason trims reason and reports a missing or too long
+// one as an EINVALID *Error on the field "reason": the public must read why
+// a procedure no longer applies.
+func ValidateWithdrawalReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", Invalid("reason", "error.publication.reason_required", "Say why the procedure is withdrawn.")
+	}
+	return reason, checkText("reason", reason, MaxWithdrawalReason)
+}
+
+// Audit actions of the register.
+const (
+	AuditPublicationPublish = "publication.publish"
+	AuditRegisterWithdraw   = "register.withdraw"
+)
