@@ -32,7 +32,7 @@ var importRules = map[string][]string{
 	"cmd/tawla":            {"server", "collab", "live", "workspace", "workspace/sqlite", "demo"},
 	"bench":                {"client", "collab", "demo", "server", "workspace", "workspace/change", "workspace/sqlite"},
 	"e2e":                  {},
-	"internal/testsupport": {"demo", "workspace/sqlite"},
+	"internal/testsupport": {"demo", "workspace", "workspace/sqlite"},
 }
 
 // TestImportRules checks that every package imports only what its rule
