@@ -12,7 +12,7 @@ import (
 // The public search's limits: results shown, the length of each snippet,
 // and the longest query read (a longer one is cut).
 const (
-	publicSearchLimit = 50
+	publicSearchLimit  = 50
 	publicSnippetRunes = 240
 	publicQueryMax     = 200
 )
