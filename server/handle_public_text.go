@@ -15,9 +15,12 @@ import (
 // no heading of a published text may take.
 var publicReservedIDs = []string{"register-header", "public-toc", "public-text", "status-banner", "public-search", "q", "sha256"}
 
+// tocDepth is the deepest heading level the table of contents lists.
+const tocDepth = 3
+
 // tocEntry is one heading of a published text, for its table of contents.
 type tocEntry struct {
-	// Level is the heading's level, 1 to 6.
+	// Level is the heading's level, 2 to tocDepth.
 	Level int
 	// ID is the heading's anchor in the rendered text.
 	ID   string
@@ -56,9 +59,13 @@ func renderPublicText(src string, standalone bool) (publicText, error) {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			id, _ := n.AttributeString("id")
-			idText, _ := id.([]byte)
-			out.TOC = append(out.TOC, tocEntry{Level: n.Level, ID: string(idText), Text: strings.TrimSpace(nodeText(n, source))})
+			// The title (level 1) is the page's own; the contents list
+			// the sections and their subsections.
+			if n.Level >= 2 && n.Level <= tocDepth {
+				id, _ := n.AttributeString("id")
+				idText, _ := id.([]byte)
+				out.TOC = append(out.TOC, tocEntry{Level: n.Level, ID: string(idText), Text: strings.TrimSpace(nodeText(n, source))})
+			}
 		case *ast.Image:
 			if standalone && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(string(n.Destination))), "data:") {
 				images = append(images, n)
