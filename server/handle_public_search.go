@@ -3,6 +3,7 @@ package server
 import (
 	"html/template"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"tawla/workspace"
@@ -66,7 +67,7 @@ func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 // publicSnippet returns the passage of pub's text that matches terms, or
 // of its summary or title when the text holds none of them.
 func publicSnippet(pub *workspace.Publication, terms []string) template.HTML {
-	for _, text := range []string{pub.Content, pub.Summary} {
+	for _, text := range []string{plainText(pub.Content), pub.Summary} {
 		for _, f := range search.Snippet(text, terms, publicSnippetRunes) {
 			if f.Match {
 				return search.SnippetHTML(text, terms, publicSnippetRunes)
@@ -125,4 +126,19 @@ func isSHA256(s string) bool {
 		}
 	}
 	return true
+}
+
+// markdownMarks are the marks at the start of a Markdown line that a
+// snippet leaves out: headings, quotes, list items.
+var markdownMarks = regexp.MustCompile(`^\s*(#{1,6}\s+|>\s*|[-*+]\s+|[0-9]+[.)]\s+)+`)
+
+// plainText returns a Markdown text as a reader sees its words, for
+// snippets: without the marks of headings, quotes, lists and emphasis.
+func plainText(src string) string {
+	lines := strings.Split(src, "\n")
+	for i, line := range lines {
+		line = markdownMarks.ReplaceAllString(line, "")
+		lines[i] = strings.NewReplacer("**", "", "__", "", "`", "").Replace(line)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -320,6 +320,9 @@ func TestPublicSearch(t *testing.T) {
 	if !strings.Contains(body, "<mark>guichet</mark>") || !strings.Contains(body, "/public/procedures/"+f.fr2.Identifier+"/fr") {
 		t.Errorf("searching guichet does not find the French edition:\n%s", body)
 	}
+	if strings.Contains(body, "## ") {
+		t.Error("a snippet shows the Markdown marks of headings")
+	}
 	ar := mustGet(t, c, "/public/search?q="+url.QueryEscape("الشباك"), http.StatusOK).Body
 	if !strings.Contains(ar, "/public/procedures/"+f.ar1.Identifier+"/ar") {
 		t.Error("searching in Arabic does not find the Arabic edition")
