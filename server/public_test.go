@@ -93,6 +93,32 @@ func newPublicFixture(t *testing.T, ts *testServer) *publicFixture {
 	return f
 }
 
+// TestPublicSite reads the public site over one register
+// (newPublicFixture), each concern in its subtest: they only read, so one
+// server and one fixture serve them all.
+func TestPublicSite(t *testing.T) {
+	ts := newTestServer(t)
+	f := newPublicFixture(t, ts)
+	for _, tt := range []struct {
+		name string
+		test func(*testing.T, *testServer, *publicFixture)
+	}{
+		{"ProcedurePage", testPublicProcedurePage},
+		{"EntryRedirect", testPublicEntryRedirect},
+		{"BadInput", testPublicBadInput},
+		{"Downloads", testPublicDownloads},
+		{"HistoryAndChanges", testPublicHistoryAndChanges},
+		{"StatusBanner", testPublicStatusBanner},
+		{"Search", testPublicSearch},
+		{"Check", testPublicCheck},
+		{"SitemapAndRobots", testPublicSitemapAndRobots},
+		{"HomeAndList", testPublicHomeAndList},
+		{"PageWeight", testPublicPageWeight},
+	} {
+		t.Run(tt.name, func(t *testing.T) { tt.test(t, ts, f) })
+	}
+}
+
 // mustGet fetches path anonymously and fails unless the status is want.
 func mustGet(t *testing.T, c *client, path string, want int) *response {
 	t.Helper()
@@ -103,13 +129,11 @@ func mustGet(t *testing.T, c *client, path string, want int) *response {
 	return resp
 }
 
-// TestPublicProcedurePage checks the page of an edition: the register
+// testPublicProcedurePage checks the page of an edition: the register
 // header, the table of contents from the headings, the hreflang
 // alternates, the links to history and downloads, the direction of an
 // Arabic page, and that a logged-in person sees the same page.
-func TestPublicProcedurePage(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicProcedurePage(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	ident := f.fr2.Identifier
 	frPath := "/public/procedures/" + ident + "/fr"
@@ -161,11 +185,9 @@ func TestPublicProcedurePage(t *testing.T) {
 	}
 }
 
-// TestPublicEntryRedirect checks that an identifier, in any case, leads to
+// testPublicEntryRedirect checks that an identifier, in any case, leads to
 // the visitor's language when the entry has it.
-func TestPublicEntryRedirect(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicEntryRedirect(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	ident := f.fr1.Identifier
 	for _, tt := range []struct {
@@ -190,11 +212,9 @@ func TestPublicEntryRedirect(t *testing.T) {
 	}
 }
 
-// TestPublicBadInput checks that addresses naming nothing in the register
+// testPublicBadInput checks that addresses naming nothing in the register
 // get a clear 404 page of the public site.
-func TestPublicBadInput(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicBadInput(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	base := "/public/procedures/" + f.fr1.Identifier
 	for _, path := range []string{
@@ -226,12 +246,10 @@ func TestPublicBadInput(t *testing.T) {
 	}
 }
 
-// TestPublicDownloads checks that the Markdown download is exactly the
+// testPublicDownloads checks that the Markdown download is exactly the
 // stored text, whose SHA-256 is the one shown, under a file name that says
 // what it is, and that the HTML download stands alone.
-func TestPublicDownloads(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicDownloads(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	base := "/public/procedures/" + f.ar1.Identifier + "/ar/editions/1"
 
@@ -267,11 +285,9 @@ func TestPublicDownloads(t *testing.T) {
 	}
 }
 
-// TestPublicHistoryAndChanges checks the changelog computed from the
+// testPublicHistoryAndChanges checks the changelog computed from the
 // diff between consecutive editions.
-func TestPublicHistoryAndChanges(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicHistoryAndChanges(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	base := "/public/procedures/" + f.fr1.Identifier + "/fr"
 	history := mustGet(t, c, base+"/history", http.StatusOK).Body
@@ -292,11 +308,9 @@ func TestPublicHistoryAndChanges(t *testing.T) {
 	}
 }
 
-// TestPublicStatusBanner checks that a withdrawn entry stays readable
+// testPublicStatusBanner checks that a withdrawn entry stays readable
 // with its reason and a link to what replaces it.
-func TestPublicStatusBanner(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicStatusBanner(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	body := mustGet(t, c, "/public/procedures/"+f.old.Identifier+"/fr", http.StatusOK).Body
 	for _, want := range []string{`class="status-banner withdrawn"`, "Remplacée par la procédure d&#39;accueil commune.", `href="/public/procedures/` + f.fr1.Identifier + `"`, "Texte remplacé."} {
@@ -310,11 +324,9 @@ func TestPublicStatusBanner(t *testing.T) {
 	}
 }
 
-// TestPublicSearch checks the public search: found words are marked in an
+// testPublicSearch checks the public search: found words are marked in an
 // escaped snippet, and FTS5 syntax is read as words, never as an error.
-func TestPublicSearch(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicSearch(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	body := mustGet(t, c, "/public/search?q=guichet", http.StatusOK).Body
 	if !strings.Contains(body, "<mark>guichet</mark>") || !strings.Contains(body, "/public/procedures/"+f.fr2.Identifier+"/fr") {
@@ -335,10 +347,8 @@ func TestPublicSearch(t *testing.T) {
 	}
 }
 
-// TestPublicCheck checks the hash check page.
-func TestPublicCheck(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+// testPublicCheck checks the hash check page.
+func testPublicCheck(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	found := mustGet(t, c, "/public/check?sha256="+strings.ToUpper(f.fr2.ContentSHA256), http.StatusOK).Body
 	if !strings.Contains(found, f.fr2.Identifier+" v2") {
@@ -354,12 +364,10 @@ func TestPublicCheck(t *testing.T) {
 	}
 }
 
-// TestPublicSitemapAndRobots checks that the sitemap lists every language
+// testPublicSitemapAndRobots checks that the sitemap lists every language
 // edition with its hreflang alternates, absolute from the base URL, and
 // that robots.txt names it.
-func TestPublicSitemapAndRobots(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicSitemapAndRobots(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	sitemap := mustGet(t, c, "/sitemap.xml", http.StatusOK).Body
 	ident := f.fr1.Identifier
@@ -383,10 +391,8 @@ func TestPublicSitemapAndRobots(t *testing.T) {
 	}
 }
 
-// TestPublicHomeAndList checks the home page and the list by category.
-func TestPublicHomeAndList(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+// testPublicHomeAndList checks the home page and the list by category.
+func testPublicHomeAndList(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	home := mustGet(t, c, "/public", http.StatusOK).Body
 	for _, want := range []string{"/public/procedures/" + f.ar1.Identifier + "/ar", `action="/public/search"`, "/public/procedures?category=referral_pathway", `href="/login"`} {

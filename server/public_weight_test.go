@@ -28,12 +28,10 @@ func gzipSize(t *testing.T, body string) int {
 	return buf.Len()
 }
 
-// TestPublicPageWeight checks that the public page of a procedure, with
+// testPublicPageWeight checks that the public page of a procedure, with
 // the stylesheets it links, weighs under 50 KB compressed, and that it
 // needs no script: it has none.
-func TestPublicPageWeight(t *testing.T) {
-	ts := newTestServer(t)
-	f := newPublicFixture(t, ts)
+func testPublicPageWeight(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	stylesheet := regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)"`)
 	for _, lang := range []string{"fr", "ar"} {
