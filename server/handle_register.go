@@ -21,6 +21,18 @@ type registerPageView struct {
 	CanWithdraw bool
 }
 
+// ShortHash is the beginning of a SHA-256 in hexadecimal, enough to tell
+// editions apart by eye; the page gives the whole hash beside it.
+func (registerPageView) ShortHash(sha string) string { return shortHash(sha) }
+
+// shortHash returns the first twelve characters of sha.
+func shortHash(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
 // registerCategory is one category of the register and its entries.
 type registerCategory struct {
 	Category workspace.ProcedureCategory
