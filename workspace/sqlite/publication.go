@@ -1,15 +1,89 @@
 package sqlite
 
+// The store of the official register: entries (a procedure under a stable
+// identifier, PROC-YYYY-NNN, in French, Arabic or both) and their
+// publications (adopted versions entered as numbered editions). Every
+// write is one transaction that reads the actor again, checks the
+// workspace rule (workspace/publication.go), writes and audits.
+//
+// The methods are split by concern: this file holds the writes (Publish
+// and WithdrawEntry); publication_read.go the reads of entries and
+// editions; publication_search.go the public full-text index and search.
+
 import (
 	"context"
-	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
 
-// errRegisterNotYet is returned by the register's methods until they are
-// written (issue 13 in progress).
-var errRegisterNotYet = errors.New("sqlite: the register is not written yet")
+// registerEntity is the entity type of the register's audit entries.
+const registerEntity = "register_entry"
+
+// publicationAudit is what the audit log keeps of a publication: which
+// version became which edition, its hash and dates. It never holds the
+// text, which the publication itself keeps for good.
+type publicationAudit struct {
+	Identifier    string `json:"identifier"`
+	Language      string `json:"language"`
+	Edition       int    `json:"edition"`
+	ProcedureID   int64  `json:"procedure_id"`
+	VersionNumber int    `json:"version_number"`
+	Title         string `json:"title"`
+	ContentSHA256 string `json:"content_sha256"`
+	EffectiveOn   string `json:"effective_on"`
+	Note          string `json:"note,omitempty"`
+	NewEntry      bool   `json:"new_entry,omitempty"`
+	TranslationOf bool   `json:"translation_of,omitempty"`
+	Supersedes    string `json:"supersedes,omitempty"`
+}
+
+// withdrawalAudit is what the audit log keeps of an entry before and after
+// its withdrawal.
+type withdrawalAudit struct {
+	Identifier string `json:"identifier"`
+	Status     string `json:"status"`
+	Reason     string `json:"reason,omitempty"`
+	ReplacedBy string `json:"replaced_by,omitempty"`
+}
+
+func auditWithdrawal(e *workspace.RegisterEntry) withdrawalAudit {
+	return withdrawalAudit{Identifier: e.Identifier(), Status: string(e.Status()), Reason: e.WithdrawalReason,
+		ReplacedBy: e.ReplacedByIdentifier}
+}
+
+// The errors of the register beyond those of the domain.
+var (
+	errTranslationTaken = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.translation_taken",
+		Message: "The register entry already has a procedure in this language."}
+	errEntryWithdrawn = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.entry_withdrawn",
+		Message: "This register entry is withdrawn: nothing more is published in it."}
+	errAlreadyWithdrawn = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.already_withdrawn",
+		Message: "This register entry is already withdrawn."}
+)
+
+func errTranslationInvalid() error {
+	return workspace.Invalid("translation_of", "error.publication.translation_invalid",
+		"Choose an entry of the register, in force, that the procedure translates.")
+}
+
+func errSupersedesInvalid() error {
+	return workspace.Invalid("supersedes", "error.publication.supersedes_invalid",
+		"Choose another entry of the register, in force, to replace.")
+}
+
+func errSupersedesItself() error {
+	return workspace.Invalid("supersedes", "error.publication.supersedes_itself",
+		"A procedure cannot replace the entry it is published into.")
+}
+
+func errReplacementInvalid() error {
+	return workspace.Invalid("replaced_by", "error.publication.replacement_invalid",
+		"Choose another entry of the register, in force, as the replacement.")
+}
 
 // Publish enters an adopted version in the register, in one transaction:
 // it reads the actor again (workspace.CanPublish), the procedure and its
@@ -24,8 +98,199 @@ var errRegisterNotYet = errors.New("sqlite: the register is not written yet")
 // marked replaced by this one. The full-text index then holds this edition
 // in place of the entry's earlier one in the same language. The audit
 // entry is publication.publish on the register_entry.
+//
+// The entry's category follows its latest publication. Nothing is
+// published into a withdrawn entry, and an entry that another replaces
+// replaces nothing itself, so that no two entries replace each other.
 func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace.PublishRequest) (*workspace.Publication, error) {
-	return nil, errRegisterNotYet
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	if err := workspace.CanPublish(actor); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	proc, err := findProcedureByID(ctx, tx, req.ProcedureID)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := findVersions(ctx, tx, "v.procedure_id = ? AND v.number = ?", proc.ID, req.VersionNumber)
+	if err != nil {
+		return nil, err
+	} else if len(vs) == 0 {
+		return nil, notFound("Version")
+	}
+	v := vs[0]
+	var published bool
+	if err := tx.GetContext(ctx, &published, `SELECT EXISTS (SELECT 1 FROM publications WHERE version_id = ?)`, v.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	if err := workspace.CheckPublishable(v, published); err != nil {
+		return nil, err
+	}
+
+	now := db.Now()
+	entry, joins, err := publicationEntry(ctx, tx, proc, req)
+	if err != nil {
+		return nil, err
+	}
+	var superseded *workspace.RegisterEntry
+	if req.Supersedes != 0 {
+		if superseded, err = supersededEntry(ctx, tx, entry, req.Supersedes); err != nil {
+			return nil, err
+		}
+	}
+	newEntry := entry == nil
+	if newEntry {
+		if entry, err = createRegisterEntry(ctx, tx, proc, req.Year, actor, now); err != nil {
+			return nil, err
+		}
+	}
+	if newEntry || joins {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO register_procedures (entry_id, language, procedure_id) VALUES (?, ?, ?)`,
+			entry.ID, proc.Language, proc.ID); err != nil {
+			if isUniqueViolation(err) {
+				return nil, errTranslationTaken
+			}
+			return nil, fmt.Errorf("sqlite: publish: %w", err)
+		}
+	}
+
+	p := &workspace.Publication{EntryID: entry.ID, Identifier: entry.Identifier(), ProcedureID: proc.ID, VersionID: v.ID,
+		VersionNumber: v.Number, Language: proc.Language, Category: proc.Category, Title: proc.Title, Summary: proc.Summary,
+		Content: v.Content, ContentSHA256: workspace.ContentHash(v.Content), EffectiveOn: req.EffectiveOn, Note: req.Note,
+		PublishedAt: now, PublishedBy: actor.AccountID}
+	if superseded != nil {
+		p.Supersedes, p.SupersedesIdentifier = &superseded.ID, superseded.Identifier()
+	}
+	if err := tx.GetContext(ctx, &p.Edition, `
+		SELECT COALESCE(MAX(edition), 0) + 1 FROM publications WHERE entry_id = ? AND language = ?`, entry.ID, p.Language); err != nil {
+		return nil, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO publications (entry_id, language, edition, procedure_id, version_id, version_number, category, title,
+			summary, content, content_sha256, effective_on, note, supersedes, published_at, published_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.EntryID, p.Language, p.Edition, p.ProcedureID, p.VersionID, p.VersionNumber, p.Category, p.Title,
+		p.Summary, p.Content, p.ContentSHA256, p.EffectiveOn, p.Note, p.Supersedes, p.PublishedAt, p.PublishedBy)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	if p.ID, err = res.LastInsertId(); err != nil {
+		return nil, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE register_entries SET category = ? WHERE id = ?`, p.Category, entry.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	if superseded != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE register_entries SET replaced_by = ? WHERE id = ?`, entry.ID, superseded.ID); err != nil {
+			return nil, fmt.Errorf("sqlite: publish: %w", err)
+		}
+	}
+	if err := indexPublication(ctx, tx, p); err != nil {
+		return nil, err
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditPublicationPublish, registerEntity, entry.ID, nil, publicationAudit{
+		Identifier: p.Identifier, Language: p.Language, Edition: p.Edition, ProcedureID: p.ProcedureID,
+		VersionNumber: p.VersionNumber, Title: p.Title, ContentSHA256: p.ContentSHA256, EffectiveOn: p.EffectiveOn,
+		Note: p.Note, NewEntry: newEntry, TranslationOf: joins, Supersedes: p.SupersedesIdentifier}); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	return p, nil
+}
+
+// publicationEntry returns, in tx, the entry a publication of proc goes
+// into: the procedure's own, or the entry req.TranslationOf names, in
+// which case joins is true (the procedure joins it). It returns nil when
+// the procedure starts a new entry.
+func publicationEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Procedure, req *workspace.PublishRequest) (entry *workspace.RegisterEntry, joins bool, err error) {
+	own, err := findRegisterEntries(ctx, tx, false,
+		"e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ?)", proc.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(own) > 0 {
+		entry = own[0]
+		if req.TranslationOf != 0 && req.TranslationOf != entry.ID {
+			return nil, false, errTranslationInvalid()
+		}
+		if entry.WithdrawnAt != nil {
+			return nil, false, errEntryWithdrawn
+		}
+		return entry, false, nil
+	}
+	if req.TranslationOf == 0 {
+		return nil, false, nil
+	}
+	named, err := findRegisterEntries(ctx, tx, false, "e.id = ?", req.TranslationOf)
+	if err != nil {
+		return nil, false, err
+	} else if len(named) == 0 {
+		return nil, false, errTranslationInvalid()
+	}
+	entry = named[0]
+	if entry.WithdrawnAt != nil {
+		return nil, false, errEntryWithdrawn
+	}
+	if _, taken := entry.Procedures[proc.Language]; taken {
+		return nil, false, errTranslationTaken
+	}
+	return entry, true, nil
+}
+
+// supersededEntry returns, in tx, the entry id that a publication into
+// entry (nil for a new one) replaces: another entry, in force, while entry
+// itself is not replaced.
+func supersededEntry(ctx context.Context, tx *sqlx.Tx, entry *workspace.RegisterEntry, id int64) (*workspace.RegisterEntry, error) {
+	if entry != nil && entry.ID == id {
+		return nil, errSupersedesItself()
+	}
+	found, err := findRegisterEntries(ctx, tx, false, "e.id = ?", id)
+	if err != nil {
+		return nil, err
+	} else if len(found) == 0 {
+		return nil, errSupersedesInvalid()
+	}
+	s := found[0]
+	if s.Status() != workspace.RegisterInForce {
+		return nil, errSupersedesInvalid()
+	}
+	if entry != nil && entry.Status() != workspace.RegisterInForce {
+		return nil, errSupersedesInvalid()
+	}
+	return s, nil
+}
+
+// createRegisterEntry stores, in tx, a new entry for proc numbered with
+// the next free rank of year. The write transaction orders two
+// publications, and UNIQUE (year, seq) stands behind it.
+func createRegisterEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Procedure, year int, actor workspace.Actor, now time.Time) (*workspace.RegisterEntry, error) {
+	e := &workspace.RegisterEntry{Year: year, Category: proc.Category, Procedures: map[string]int64{},
+		CreatedAt: now, CreatedBy: actor.AccountID}
+	if err := tx.GetContext(ctx, &e.Seq, `SELECT COALESCE(MAX(seq), 0) + 1 FROM register_entries WHERE year = ?`, year); err != nil {
+		return nil, fmt.Errorf("sqlite: create register entry: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO register_entries (year, seq, category, created_at, created_by) VALUES (?, ?, ?, ?, ?)`,
+		e.Year, e.Seq, e.Category, e.CreatedAt, e.CreatedBy)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: create register entry: %w", err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return nil, fmt.Errorf("sqlite: create register entry: %w", err)
+	}
+	return e, nil
 }
 
 // WithdrawEntry withdraws a register entry (workspace.CanPublish), with
@@ -34,81 +299,57 @@ func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace
 // exist, be another entry and be in force). An entry already withdrawn is
 // an ECONFLICT. The entry stays readable. The audit entry is
 // register.withdraw on the register_entry.
+//
+// Without replacedBy, an entry that a publication superseded keeps the
+// entry that replaced it.
 func (db *DB) WithdrawEntry(ctx context.Context, actor workspace.Actor, entryID int64, reason string, replacedBy int64) error {
-	return errRegisterNotYet
-}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
 
-// FindRegisterEntries returns every entry of the register, each with its
-// Current editions (their Content left empty), ordered by category (in
-// workspace.ProcedureCategories' order) then identifier.
-func (db *DB) FindRegisterEntries(ctx context.Context) ([]*workspace.RegisterEntry, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindRegisterEntry returns the entry PROC-year-seq with its Current
-// editions (Content filled), or an ENOTFOUND error.
-func (db *DB) FindRegisterEntry(ctx context.Context, year, seq int) (*workspace.RegisterEntry, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindRegisterEntryByID returns the entry id with its Current editions
-// (Content filled), or an ENOTFOUND error.
-func (db *DB) FindRegisterEntryByID(ctx context.Context, id int64) (*workspace.RegisterEntry, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindProcedureEntry returns the entry that publishes the procedure, with
-// its Current editions (Content filled), or an ENOTFOUND error when the
-// procedure is not in the register.
-func (db *DB) FindProcedureEntry(ctx context.Context, procedureID int64) (*workspace.RegisterEntry, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindPublications returns every edition of the entry in lang, the latest
-// first, Content filled.
-func (db *DB) FindPublications(ctx context.Context, entryID int64, lang string) ([]*workspace.Publication, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindPublication returns one edition of the entry in lang, Content
-// filled, or an ENOTFOUND error.
-func (db *DB) FindPublication(ctx context.Context, entryID int64, lang string, edition int) (*workspace.Publication, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindLatestPublications returns the limit most recent publications (1 to
-// 200), the latest first, Content filled: the public home page and the
-// Atom feed.
-func (db *DB) FindLatestPublications(ctx context.Context, limit int) ([]*workspace.Publication, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindPublicationIndex returns every publication of the register without
-// its Content, ordered by entry, language and edition: the sitemap and the
-// secretariat's register page.
-func (db *DB) FindPublicationIndex(ctx context.Context) ([]*workspace.Publication, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindProcedurePublications returns the publications of the procedure's
-// versions, keyed by version number, Content left empty: the internal
-// version pages show which version is published as what.
-func (db *DB) FindProcedurePublications(ctx context.Context, procedureID int64) (map[int]*workspace.Publication, error) {
-	return nil, errRegisterNotYet
-}
-
-// FindPublicationsByHash returns the publications whose text has the
-// SHA-256 sha (lowercase hexadecimal), Content left empty: the public
-// check of a downloaded text. An ill-formed sha finds nothing.
-func (db *DB) FindPublicationsByHash(ctx context.Context, sha string) ([]*workspace.Publication, error) {
-	return nil, errRegisterNotYet
-}
-
-// SearchPublications runs a public full-text search (workspace/search's
-// Terms and MatchExpression; a query without a word finds nothing) over
-// the latest edition of every entry in each language, best first by bm25
-// with the title weighted, at most limit (1 to 100) results, Content
-// filled so that the server cuts a snippet from it.
-func (db *DB) SearchPublications(ctx context.Context, query string, limit int) ([]*workspace.Publication, error) {
-	return nil, errRegisterNotYet
+	if actor, err = findActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	if err := workspace.CanPublish(actor); err != nil {
+		return err
+	}
+	found, err := findRegisterEntries(ctx, tx, false, "e.id = ?", entryID)
+	if err != nil {
+		return err
+	} else if len(found) == 0 {
+		return notFound("Register entry")
+	}
+	e := found[0]
+	if reason, err = workspace.ValidateWithdrawalReason(reason); err != nil {
+		return err
+	}
+	if e.WithdrawnAt != nil {
+		return errAlreadyWithdrawn
+	}
+	before := auditWithdrawal(e)
+	if replacedBy != 0 {
+		if replacedBy == e.ID {
+			return errReplacementInvalid()
+		}
+		r, err := findRegisterEntries(ctx, tx, false, "e.id = ?", replacedBy)
+		if err != nil {
+			return err
+		} else if len(r) == 0 || r[0].Status() != workspace.RegisterInForce {
+			return errReplacementInvalid()
+		}
+		e.ReplacedBy, e.ReplacedByIdentifier = &r[0].ID, r[0].Identifier()
+	}
+	now := db.Now()
+	e.WithdrawnAt, e.WithdrawalReason = &now, reason
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE register_entries SET withdrawn_at = ?, withdrawn_by = ?, withdrawal_reason = ?, replaced_by = ? WHERE id = ?`,
+		e.WithdrawnAt, actor.AccountID, e.WithdrawalReason, e.ReplacedBy, e.ID); err != nil {
+		return fmt.Errorf("sqlite: withdraw register entry: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditRegisterWithdraw, registerEntity, e.ID, before, auditWithdrawal(e)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

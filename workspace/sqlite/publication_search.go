@@ -1,0 +1,74 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"tawla/workspace"
+	"tawla/workspace/search"
+)
+
+// The limits of a public search.
+const publicationSearchMax = 100
+
+// publicationTitleWeight is how many times a word of the title counts as
+// much as one of the summary or text in bm25.
+const publicationTitleWeight = "10.0"
+
+// indexPublication writes p into the public full-text index, in tx, in
+// place of the earlier editions of its entry in its language: only the
+// latest edition of an entry in a language is found. The index holds
+// workspace/search's normal form of the title, and of the summary with the
+// text; only published text is ever written there.
+func indexPublication(ctx context.Context, tx *sqlx.Tx, p *workspace.Publication) error {
+	if _, err := tx.ExecContext(ctx, `
+		DELETE FROM publications_fts WHERE rowid IN (
+			SELECT id FROM publications WHERE entry_id = ? AND language = ? AND id <> ?)`,
+		p.EntryID, p.Language, p.ID); err != nil {
+		return fmt.Errorf("sqlite: index publication: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO publications_fts (rowid, title, body) VALUES (?, ?, ?)`,
+		p.ID, normalizeForIndex(p.Title), normalizeForIndex(p.Summary+"\n"+p.Content)); err != nil {
+		return fmt.Errorf("sqlite: index publication: %w", err)
+	}
+	return nil
+}
+
+// SearchPublications runs a public full-text search (workspace/search's
+// Terms and MatchExpression; a query without a word finds nothing) over
+// the latest edition of every entry in each language, best first by bm25
+// with the title weighted, at most limit (1 to 100) results, Content
+// filled so that the server cuts a snippet from it.
+//
+// Withdrawn and superseded entries stay found, as they stay readable; the
+// server shows their status beside them.
+func (db *DB) SearchPublications(ctx context.Context, query string, limit int) ([]*workspace.Publication, error) {
+	match := search.MatchExpression(search.Terms(query))
+	if match == "" {
+		return []*workspace.Publication{}, nil
+	}
+	limit = min(max(limit, 1), publicationSearchMax)
+	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: search publications: %w", err)
+	}
+	defer tx.Rollback()
+	// bm25 is smaller for a better match.
+	rows, err := queryRows(ctx, tx, publicationFields, `
+		SELECT `+publicationColumns+publicationFrom+`
+		JOIN publications_fts ON publications_fts.rowid = p.id
+		WHERE publications_fts MATCH ?
+		ORDER BY bm25(publications_fts, `+publicationTitleWeight+`, 1.0), p.id DESC
+		LIMIT ?`, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: search publications: %w", err)
+	}
+	ps := make([]*workspace.Publication, len(rows))
+	for i, r := range rows {
+		ps[i] = r.publication()
+	}
+	return ps, nil
+}
