@@ -52,7 +52,11 @@ func TestBrowserPublish(t *testing.T) {
 	if got := s.value("#effective_on"); got == "" {
 		t.Errorf("the effective date is not preset to today")
 	}
-	s.fill("#note", "Première publication, adoptée en plénière.")
+	note := "Première publication, adoptée en plénière."
+	s.do("type the note", chromedp.SendKeys(chromedp.CSS("#note"), note))
+	if got := s.value("#note"); got != note {
+		t.Fatalf("the note holds %q after typing, want %q", got, note)
+	}
 	s.screenshot("publish-form")
 	if status := s.submit(`form.publish-form button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("publish: status %d", status)
