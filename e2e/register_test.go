@@ -75,6 +75,7 @@ func TestBrowserPublish(t *testing.T) {
 	if n := s.count(".publish-action"); n != 0 {
 		t.Errorf("the published version still offers to publish it")
 	}
+	s.screenshot("version-published")
 
 	// The register lists it, with its hash and its public page.
 	s.open("/register")
@@ -89,6 +90,16 @@ func TestBrowserPublish(t *testing.T) {
 	restore := s.asPhone()
 	s.screenshot("register-phone")
 	restore()
+	// In Arabic the page runs right to left; the identifier and the hash
+	// stay left to right.
+	s.open("/register?lang=ar")
+	if lang, dir := s.htmlLangDir(); lang != "ar" || dir != "rtl" {
+		t.Errorf("the Arabic register: lang %q dir %q, want ar rtl", lang, dir)
+	}
+	if got := evaluate[string](s, `getComputedStyle(document.querySelector(".entry-ident")).direction`); got != "ltr" {
+		t.Errorf("the identifier runs %s in the Arabic page, want ltr", got)
+	}
+	s.screenshot("register-ar")
 
 	// A visitor who is not logged in reads it on the public site.
 	visitor := b.newSession(t)
