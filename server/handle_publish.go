@@ -94,12 +94,12 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 	var choiceErr error
 	if view.Entry == nil {
 		req.TranslationOf, choiceErr = registerEntryChoice(r, "translation_of", form.translations,
-			"publish.error.translation_invalid", "Choose the entry this procedure translates among those offered, or none.")
+			"error.publication.translation_invalid", "Choose an entry of the register, in force, that the procedure translates.")
 		view.TranslationOf = req.TranslationOf
 	}
 	if choiceErr == nil {
 		req.Supersedes, choiceErr = registerEntryChoice(r, "supersedes", form.supersedable,
-			"publish.error.supersedes_invalid", "Choose the entry this publication replaces among those offered, or none.")
+			"error.publication.supersedes_invalid", "Choose another entry of the register, in force, to replace.")
 		view.Supersedes = req.Supersedes
 	}
 	if choiceErr != nil {

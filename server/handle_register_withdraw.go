@@ -54,7 +54,7 @@ func (s *Server) handleRegisterWithdraw(w http.ResponseWriter, r *http.Request) 
 	}
 	view.Reason = formValue(r, "reason")
 	replacedBy, err := registerEntryChoice(r, "replaced_by", choices,
-		"register.withdraw.error.replacement_invalid", "Choose the entry that replaces this one among those offered, or none.")
+		"error.publication.replacement_invalid", "Choose another entry of the register, in force, as the replacement.")
 	view.ReplacedBy = replacedBy
 	if err == nil {
 		view.Reason, err = workspace.ValidateWithdrawalReason(view.Reason)
@@ -78,8 +78,8 @@ func (s *Server) handleRegisterWithdraw(w http.ResponseWriter, r *http.Request) 
 // replace it; an entry already withdrawn is an ECONFLICT error.
 func (s *Server) newWithdrawForm(r *http.Request, entry *workspace.RegisterEntry) (*withdrawFormView, []*workspace.RegisterEntry, error) {
 	if entry.Status() == workspace.RegisterWithdrawn {
-		return nil, nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "register.withdraw.error.already_withdrawn",
-			Message: "This entry is already withdrawn from the register."}
+		return nil, nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.already_withdrawn",
+			Message: "This register entry is already withdrawn."}
 	}
 	entries, err := s.db.FindRegisterEntries(r.Context())
 	if err != nil {
