@@ -123,7 +123,8 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 }
 
 // newPublishForm checks that v may be published (adopted, not published
-// yet: an ECONFLICT error otherwise) and returns the form's choices, read
+// yet, its procedure's entry not withdrawn: an ECONFLICT error otherwise)
+// and returns the form's choices, read
 // from the register.
 func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *workspace.Version) (*publishForm, error) {
 	ctx := r.Context()
@@ -147,6 +148,11 @@ func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *w
 	entry, err := s.db.FindProcedureEntry(ctx, proc.ID)
 	switch {
 	case err == nil:
+		// A withdrawn entry takes no new edition: publishing would fail.
+		if entry.Status() == workspace.RegisterWithdrawn {
+			return nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.entry_withdrawn",
+				Message: "This register entry is withdrawn: nothing more is published in it."}
+		}
 		form.view.Entry = entry
 		form.view.NextEdition = 1
 		if cur := entry.CurrentIn(proc.Language); cur != nil {
