@@ -137,6 +137,17 @@ func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pub := published[v.Number]
+	canPublish := workspace.CanPublish(workspace.ActorFor(p.Account)) == nil && workspace.CheckPublishable(v, pub != nil) == nil
+	if canPublish {
+		// A withdrawn entry takes no new edition (handle_publish.go).
+		switch entry, err := s.db.FindProcedureEntry(r.Context(), proc.ID); {
+		case err == nil:
+			canPublish = entry.Status() != workspace.RegisterWithdrawn
+		case workspace.ErrorCode(err) != workspace.ENOTFOUND:
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	p.Data = versionView{
 		Procedure:   proc,
 		Version:     v,
@@ -145,8 +156,7 @@ func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
 		Polls:       polls,
 		CanPoll:     workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil,
 		Publication: pub,
-		CanPublish: workspace.CanPublish(workspace.ActorFor(p.Account)) == nil &&
-			workspace.CheckPublishable(v, pub != nil) == nil,
+		CanPublish:  canPublish,
 	}
 	s.render(w, r, http.StatusOK, "version", p)
 }

@@ -138,6 +138,18 @@ func TestRegisterWithdraw(t *testing.T) {
 	if ts.snapshot(t) != before {
 		t.Errorf("withdrawing twice changed the data")
 	}
+
+	// A withdrawn entry takes no new edition: the next adopted version of
+	// its procedure is not offered the form.
+	procID := old.Procedures["fr"]
+	if err := ts.db.CreateVersion(ctx, workspace.SystemActor("test"), procID, 0, "# Ancienne procédure d'accueil\n\nTexte révisé.\n", &workspace.Version{Message: "Révision"}); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.AdoptVersion(t, ts.db, workspace.ActorFor(ts.account(t, demo.SecretariatEmail)), workspace.ActorFor(ts.account(t, demo.MemberEmail)), procID, 2)
+	wantStatus(t, "the publish form of a withdrawn entry's procedure", staff.get(t, publishPath(procID, 2)), http.StatusConflict)
+	if page := staff.get(t, versionPath(procID, 2)); strings.Contains(page.Body, publishPath(procID, 2)) {
+		t.Errorf("the version page offers to publish into a withdrawn entry")
+	}
 }
 
 // TestRegisterEmpty checks that an empty register says how a procedure
