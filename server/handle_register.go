@@ -23,10 +23,7 @@ type registerPageView struct {
 
 // ShortHash is the beginning of a SHA-256 in hexadecimal, enough to tell
 // editions apart by eye; the page gives the whole hash beside it.
-func (registerPageView) ShortHash(sha string) string { return shortHash(sha) }
-
-// shortHash returns the first twelve characters of sha.
-func shortHash(sha string) string {
+func (registerPageView) ShortHash(sha string) string {
 	if len(sha) > 12 {
 		return sha[:12]
 	}
@@ -56,12 +53,6 @@ type registerLanguage struct {
 	// ProcedureID is the procedure whose versions the language publishes;
 	// zero when the store does not name one.
 	ProcedureID int64
-}
-
-// registerPublicURL is the address of the public page of the entry ident
-// in lang (handle_public*.go serves it).
-func registerPublicURL(ident, lang string) string {
-	return "/public/procedures/" + ident + "/" + lang
 }
 
 // handleRegister shows the register to every account: each entry with its
