@@ -214,5 +214,8 @@ func Load(ctx context.Context, db *sqlite.DB) error {
 	if err := loadIssues(ctx, db, actor); err != nil {
 		return err
 	}
-	return loadPolls(ctx, db, actor)
+	if err := loadPolls(ctx, db, actor); err != nil {
+		return err
+	}
+	return loadPublications(ctx, db, actor)
 }

@@ -145,9 +145,18 @@ func TestLoad(t *testing.T) {
 	})
 
 	t.Run("Audit", func(t *testing.T) {
-		entries, total, err := db.FindAuditEntries(ctx, workspace.AuditFilter{Limit: 200})
-		if err != nil {
-			t.Fatal(err)
+		// Every entry, a page at a time.
+		var entries []*workspace.AuditEntry
+		total := 0
+		for {
+			page, n, err := db.FindAuditEntries(ctx, workspace.AuditFilter{Limit: 200, Offset: len(entries)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, total = append(entries, page...), n
+			if len(page) == 0 || len(entries) >= n {
+				break
+			}
 		}
 		procs, err := db.FindProcedures(ctx)
 		if err != nil {
@@ -164,7 +173,7 @@ func TestLoad(t *testing.T) {
 		// Comments and the consultation are counted by TestLoadComments,
 		// meetings and what they hold by TestLoadMeetings, issues by
 		// TestLoadIssues, votes (and the version they adopt) by
-		// TestLoadPolls.
+		// TestLoadPolls, the register by TestLoadPublications.
 		discussed := 0
 		for _, e := range entries {
 			if e.Action == workspace.AuditVersionAdopt {
@@ -172,7 +181,7 @@ func TestLoad(t *testing.T) {
 				continue
 			}
 			switch e.EntityType {
-			case "comment", "consultation", "meeting", "agenda_item", "decision", "action", "issue", "poll":
+			case "comment", "consultation", "meeting", "agenda_item", "decision", "action", "issue", "poll", "register_entry":
 				discussed++
 			}
 		}

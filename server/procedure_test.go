@@ -264,6 +264,9 @@ func TestProcedureView(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range procs {
+		if demo.IsRegisterProcedure(p.Title) {
+			continue // not the drafts, whose text the test knows
+		}
 		switch p.Language {
 		case "fr":
 			fr = p

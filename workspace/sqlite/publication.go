@@ -63,6 +63,8 @@ var (
 		Message: "This register entry is withdrawn: nothing more is published in it."}
 	errAlreadyWithdrawn = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.already_withdrawn",
 		Message: "This register entry is already withdrawn."}
+	errLanguageChanged = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.language_changed",
+		Message: "The procedure's language is no longer the one it has in the register."}
 )
 
 func errTranslationInvalid() error {
@@ -100,8 +102,10 @@ func errReplacementInvalid() error {
 // entry is publication.publish on the register_entry.
 //
 // The entry's category follows its latest publication. Nothing is
-// published into a withdrawn entry, and an entry that another replaces
-// replaces nothing itself, so that no two entries replace each other.
+// published into a withdrawn entry, an entry that another replaces
+// replaces nothing itself, so that no two entries replace each other, and
+// a procedure whose language changed since it entered the register is
+// refused: its editions stay in the language the register gives it.
 func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace.PublishRequest) (*workspace.Publication, error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -227,6 +231,9 @@ func publicationEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Procedur
 		}
 		if entry.WithdrawnAt != nil {
 			return nil, false, errEntryWithdrawn
+		}
+		if entry.Procedures[proc.Language] != proc.ID {
+			return nil, false, errLanguageChanged
 		}
 		return entry, false, nil
 	}

@@ -389,6 +389,17 @@ func TestPublishTranslation(t *testing.T) {
 			t.Error("the procedure joined the entry")
 		}
 	})
+	t.Run("LanguageChanged", func(t *testing.T) {
+		// A procedure whose language changed after it entered the
+		// register publishes nothing more.
+		moved := rt.adopted(t, "Procédure traduite sur place", "fr", "texte", "نص")
+		rt.publish(t, request(moved, 1))
+		moved.Language = "ar"
+		if err := rt.db.UpdateProcedure(ctx, rt.member, moved); err != nil {
+			t.Fatal(err)
+		}
+		rt.mustUnchanged(t, workspace.ECONFLICT, func() error { _, err := rt.db.Publish(ctx, rt.staff, request(moved, 2)); return err })
+	})
 	t.Run("Withdrawn", func(t *testing.T) {
 		gone := rt.adopted(t, "Procédure retirée", "fr", "texte")
 		gonePub := rt.publish(t, request(gone, 1))
