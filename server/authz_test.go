@@ -354,6 +354,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	withdrawURL := "/register/" + id(toWithdraw.ID) + "/withdraw"
 	withdrawForm := url.Values{"reason": {"Retirée par {viewer}."}, "replaced_by": {id(replacement.ID)}}
 
+	// The public site: a register entry with a French and an Arabic
+	// edition (public_test.go's fixture).
+	publicSite := newPublicFixture(t, ts)
+	publicBase := "/public/procedures/" + publicSite.fr2.Identifier
+
 	const (
 		conflict  = http.StatusConflict
 		ok        = http.StatusOK
@@ -768,6 +773,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "GET /register/{id}/withdraw", example: withdrawURL, want: [5]int{redirect, forbidden, forbidden, conflict, conflict}},
 		{route: "POST /register/{id}/withdraw", example: "/register/999999/withdraw", form: withdrawForm,
 			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+
+		// The public site (handle_public*.go, atom.go, sitemap.go): the
+		// same for everyone, logged in or not.
+		{route: "GET /public", example: "/public", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/procedures", example: "/public/procedures?category=referral_pathway", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/procedures/{ident}", example: publicBase, want: [5]int{redirect, redirect, redirect, redirect, redirect}, next: publicBase + "/"},
+		{route: "GET /public/procedures/{ident}", example: "/public/procedures/PROC-2026-999", want: [5]int{missing, missing, missing, missing, missing}},
+		{route: "GET /public/procedures/{ident}/{lang}", example: publicBase + "/ar", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/procedures/{ident}/{lang}", example: publicBase + "/en", want: [5]int{missing, missing, missing, missing, missing}},
+		{route: "GET /public/procedures/{ident}/{lang}/history", example: publicBase + "/fr/history", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/procedures/{ident}/{lang}/editions/{edition}", example: publicBase + "/fr/editions/1", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/procedures/{ident}/{lang}/editions/{edition}", example: publicBase + "/fr/editions/abc", want: [5]int{missing, missing, missing, missing, missing}},
+		{route: "GET /public/procedures/{ident}/{lang}/editions/{edition}/changes", example: publicBase + "/fr/editions/2/changes", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/procedures/{ident}/{lang}/editions/{edition}/markdown", example: publicBase + "/fr/editions/2/markdown", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/procedures/{ident}/{lang}/editions/{edition}/markdown", example: publicBase + "/fr/editions/9/markdown", want: [5]int{missing, missing, missing, missing, missing}},
+		{route: "GET /public/procedures/{ident}/{lang}/editions/{edition}/html", example: publicBase + "/ar/editions/1/html", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/search", example: "/public/search?q=guichet", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/check", example: "/public/check?sha256=" + publicSite.fr2.ContentSHA256, want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /public/feed.atom", example: "/public/feed.atom", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /sitemap.xml", example: "/sitemap.xml", want: [5]int{ok, ok, ok, ok, ok}},
+		{route: "GET /robots.txt", example: "/robots.txt", want: [5]int{ok, ok, ok, ok, ok}},
 
 		{route: "GET /ws", example: "/ws", want: [5]int{unauth, upgrade, upgrade, upgrade, upgrade}},
 	}

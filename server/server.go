@@ -347,6 +347,23 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /register/{id}/withdraw", workspace.AccessStaff, s.handleRegisterWithdrawForm)
 	s.handle("POST /register/{id}/withdraw", workspace.AccessStaff, s.handleRegisterWithdraw)
 
+	// The public site (handle_public*.go, atom.go, sitemap.go): the
+	// register of published procedures, for anyone, without the account.
+	s.handle("GET /public", workspace.AccessPublic, s.handlePublicHome)
+	s.handle("GET /public/procedures", workspace.AccessPublic, s.handlePublicList)
+	s.handle("GET /public/procedures/{ident}", workspace.AccessPublic, s.handlePublicEntry)
+	s.handle("GET /public/procedures/{ident}/{lang}", workspace.AccessPublic, s.handlePublicProcedure)
+	s.handle("GET /public/procedures/{ident}/{lang}/history", workspace.AccessPublic, s.handlePublicHistory)
+	s.handle("GET /public/procedures/{ident}/{lang}/editions/{edition}", workspace.AccessPublic, s.handlePublicEditionView)
+	s.handle("GET /public/procedures/{ident}/{lang}/editions/{edition}/changes", workspace.AccessPublic, s.handlePublicEditionChanges)
+	s.handle("GET /public/procedures/{ident}/{lang}/editions/{edition}/markdown", workspace.AccessPublic, s.handlePublicMarkdown)
+	s.handle("GET /public/procedures/{ident}/{lang}/editions/{edition}/html", workspace.AccessPublic, s.handlePublicStandalone)
+	s.handle("GET /public/search", workspace.AccessPublic, s.handlePublicSearch)
+	s.handle("GET /public/check", workspace.AccessPublic, s.handlePublicCheck)
+	s.handle("GET /public/feed.atom", workspace.AccessPublic, s.handlePublicFeed)
+	s.handle("GET /sitemap.xml", workspace.AccessPublic, s.handleSitemap)
+	s.handle("GET /robots.txt", workspace.AccessPublic, s.handleRobots)
+
 	s.handle("GET /ws", workspace.AccessAccount, s.handleWebsocket)
 
 	// Anything else is a plain 404 page, in the visitor's language.

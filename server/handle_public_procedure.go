@@ -1,0 +1,116 @@
+package server
+
+import (
+	"net/http"
+
+	"tawla/workspace"
+)
+
+// publicProcedureView is the public page of one edition of a register
+// entry in one language: the register header, the status banner, the
+// table of contents and the text.
+type publicProcedureView struct {
+	publicHead
+	Entry       *workspace.RegisterEntry
+	Publication *workspace.Publication
+	// Current is the entry's latest edition in the same language; when it
+	// is not Publication, the page says that a newer edition exists.
+	Current *workspace.Publication
+	// Others are the entry's current editions in the other languages.
+	Others []*workspace.Publication
+	Text   publicText
+	// EditionPath is the address of the edition shown, the base of its
+	// downloads.
+	EditionPath string
+	// LatestPath is the address of the entry's current page in the
+	// edition's language, the base of its history.
+	LatestPath string
+}
+
+// IsCurrent reports whether the page shows the entry's latest edition in
+// its language.
+func (v publicProcedureView) IsCurrent() bool {
+	return v.Current != nil && v.Current.ID == v.Publication.ID
+}
+
+// handlePublicEntry sends a visitor from an entry's identifier to its
+// edition in the visitor's language when there is one, else to the first
+// that exists (French, then Arabic).
+func (s *Server) handlePublicEntry(w http.ResponseWriter, r *http.Request) {
+	entry, err := s.publicEntryFromPath(r)
+	if err != nil {
+		s.renderPublicError(w, r, err)
+		return
+	}
+	if len(entry.Current) == 0 {
+		s.renderPublicError(w, r, publicNotFound())
+		return
+	}
+	lang := entry.Current[0].Language
+	if entry.CurrentIn(s.publicLanguage(r, "")) != nil {
+		lang = s.publicLanguage(r, "")
+	}
+	http.Redirect(w, r, publicEntryPath(entry.Identifier(), lang), http.StatusSeeOther)
+}
+
+// handlePublicProcedure shows an entry's current edition in the path's
+// language.
+func (s *Server) handlePublicProcedure(w http.ResponseWriter, r *http.Request) {
+	entry, err := s.publicEntryFromPath(r)
+	if err != nil {
+		s.renderPublicError(w, r, err)
+		return
+	}
+	lang, err := publicLangFromPath(r, entry)
+	if err != nil {
+		s.renderPublicError(w, r, err)
+		return
+	}
+	s.showPublicEdition(w, r, entry, entry.CurrentIn(lang))
+}
+
+// handlePublicEditionView shows one edition of an entry, current or not.
+func (s *Server) handlePublicEditionView(w http.ResponseWriter, r *http.Request) {
+	entry, pub, err := s.publicEdition(r)
+	if err != nil {
+		s.renderPublicError(w, r, err)
+		return
+	}
+	s.showPublicEdition(w, r, entry, pub)
+}
+
+// showPublicEdition renders pub, an edition of entry, in the page's
+// interface language (publicLanguage: the text's own unless the visitor
+// chose another).
+func (s *Server) showPublicEdition(w http.ResponseWriter, r *http.Request, entry *workspace.RegisterEntry, pub *workspace.Publication) {
+	body, err := renderPublicText(pub.Content, false)
+	if err != nil {
+		s.renderPublicError(w, r, &internalError{err})
+		return
+	}
+	current := entry.CurrentIn(pub.Language)
+	view := publicProcedureView{
+		Entry:       entry,
+		Publication: pub,
+		Current:     current,
+		Text:        body,
+		EditionPath: publicEditionPath(pub),
+		LatestPath:  publicEntryPath(entry.Identifier(), pub.Language),
+	}
+	for _, c := range entry.Current {
+		if c.Language != pub.Language {
+			view.Others = append(view.Others, c)
+		}
+	}
+	if view.IsCurrent() {
+		view.Canonical = s.absoluteURL(view.LatestPath)
+		view.Alternates = s.entryAlternates(entry)
+	} else {
+		view.Canonical = s.absoluteURL(view.EditionPath)
+	}
+	p := s.newPublicPage(r, s.publicLanguage(r, pub.Language), "public.procedure.title")
+	p.Title = pub.Label() + " · " + pub.Title
+	p.Section = "procedures"
+	p.Data = view
+	s.renderPublic(w, http.StatusOK, "public_procedure", p)
+}
