@@ -11,6 +11,7 @@ import (
 
 	"tawla/collab"
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
@@ -312,6 +313,46 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"majority": {"simple"}, "college_rule": {"none"}, "meeting": {id(live.ID)}, "item": {id(liveItems[2].ID)}}
 	pollUpdate := url.Values{"question": {"Question revue par {viewer}"}, "kind": {"single"}, "mode": {"secret"}, "unit": {"organisation"},
 		"options": {"Mahdia\nEl Jem"}, "quorum_percent": {"30"}}
+
+	// The register (handle_register*.go, handle_publish.go): a procedure
+	// whose adopted version the secretariat publishes, and two entries, one
+	// the secretariat withdraws, replaced by the other.
+	regStaff := workspace.ActorFor(ts.account(t, demo.SecretariatEmail))
+	regVoter := workspace.ActorFor(member)
+	regYear, err := strconv.Atoi(ts.srv.today()[:4])
+	if err != nil {
+		t.Fatal(err)
+	}
+	regProcedure := func(title string) *workspace.Procedure {
+		t.Helper()
+		p := &workspace.Procedure{Title: title, Language: "fr", Category: workspace.CategoryServiceStandard}
+		if err := ts.db.CreateProcedure(ctx, system, p, "# "+title+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.db.CreateVersion(ctx, system, p.ID, 0, "# "+title+"\n\nTexte adopté.\n", &workspace.Version{Message: "Version adoptée"}); err != nil {
+			t.Fatal(err)
+		}
+		testsupport.AdoptVersion(t, ts.db, regStaff, regVoter, p.ID, 1)
+		return p
+	}
+	regEntry := func(title string) *workspace.RegisterEntry {
+		t.Helper()
+		p := regProcedure(title)
+		if _, err := ts.db.Publish(ctx, regStaff, &workspace.PublishRequest{ProcedureID: p.ID, VersionNumber: 1, EffectiveOn: "2027-01-01", Year: regYear}); err != nil {
+			t.Fatal(err)
+		}
+		e, err := ts.db.FindProcedureEntry(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	toPublish := regProcedure("Procédure à publier de la matrice")
+	publishURL := func(p *workspace.Procedure) string { return "/procedures/" + id(p.ID) + "/versions/1/publish" }
+	toWithdraw := regEntry("Procédure à retirer de la matrice")
+	replacement := regEntry("Procédure qui la remplace (matrice)")
+	withdrawURL := "/register/" + id(toWithdraw.ID) + "/withdraw"
+	withdrawForm := url.Values{"reason": {"Retirée par {viewer}."}, "replaced_by": {id(replacement.ID)}}
 
 	// The public site: a register entry with a French and an Arabic
 	// edition (public_test.go's fixture).
@@ -704,6 +745,34 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// A secret poll names nobody: no list of who voted what, for anyone.
 		{route: "GET /polls/{id}/ballots.csv", example: pollURL(secretPoll, "/ballots.csv"), want: [5]int{redirect, forbidden, forbidden, forbidden, forbidden}},
 		{route: "GET /polls/{id}/ballots.csv", example: "/polls/999999/ballots.csv", want: [5]int{redirect, forbidden, missing, missing, missing}},
+
+		// The register: every account reads it; the secretariat publishes
+		// an adopted version once (the admin then finds it published) and
+		// withdraws an entry once.
+		{route: "GET /register", example: "/register", want: [5]int{redirect, ok, ok, ok, ok}},
+		{route: "GET /procedures/{id}/versions/{number}/publish", example: publishURL(toPublish), want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /procedures/{id}/versions/{number}/publish", example: publishURL(proc), want: [5]int{redirect, forbidden, forbidden, conflict, conflict}},
+		{route: "GET /procedures/{id}/versions/{number}/publish", example: "/procedures/" + id(toPublish.ID) + "/versions/99/publish",
+			want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "POST /procedures/{id}/versions/{number}/publish", example: publishURL(toPublish), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /procedures/{id}/versions/{number}/publish", example: publishURL(toPublish), form: url.Values{"effective_on": {"2027-02-01"}, "supersedes": {"999999"}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /procedures/{id}/versions/{number}/publish", example: publishURL(toPublish), form: url.Values{"effective_on": {"2027-02-01"}, "note": {"Publiée par {viewer}."}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: "/procedures/" + id(toPublish.ID) + "/versions/1?done=version_published"},
+		{route: "POST /procedures/{id}/versions/{number}/publish", example: publishURL(proc), form: url.Values{"effective_on": {"2027-02-01"}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /procedures/{id}/versions/{number}/publish", example: "/procedures/999999/versions/1/publish", form: url.Values{"effective_on": {"2027-02-01"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "GET /register/{id}/withdraw", example: withdrawURL, want: [5]int{redirect, forbidden, forbidden, ok, ok}},
+		{route: "GET /register/{id}/withdraw", example: "/register/999999/withdraw", want: [5]int{redirect, forbidden, forbidden, missing, missing}},
+		{route: "POST /register/{id}/withdraw", example: withdrawURL, want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /register/{id}/withdraw", example: withdrawURL, form: url.Values{"reason": {"Motif"}, "replaced_by": {id(toWithdraw.ID)}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /register/{id}/withdraw", example: withdrawURL, form: withdrawForm,
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: "/register?done=entry_withdrawn#" + toWithdraw.Identifier()},
+		{route: "GET /register/{id}/withdraw", example: withdrawURL, want: [5]int{redirect, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /register/{id}/withdraw", example: "/register/999999/withdraw", form: withdrawForm,
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
 
 		// The public site (handle_public*.go, atom.go, sitemap.go): the
 		// same for everyone, logged in or not.

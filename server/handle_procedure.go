@@ -56,6 +56,9 @@ type procedureView struct {
 	// OpenPolls are the polls open on the adoption of one of its
 	// versions, for members to vote from the procedure's page.
 	OpenPolls []*pollView
+	// RegisterEntry is the register entry that publishes the procedure,
+	// nil while it is not published.
+	RegisterEntry *workspace.RegisterEntry
 }
 
 // handleProcedureList lists every procedure, most recently changed first.
@@ -147,6 +150,13 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 	}
 	view.CanLinkIssues = workspace.CanChangeIssue(workspace.ActorFor(p.Account)) == nil
 	if view.OpenPolls, err = s.pollsFor(r.Context(), p, sqlite.PollFilter{ProcedureID: proc.ID, Status: workspace.PollOpen}); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	switch entry, err := s.db.FindProcedureEntry(r.Context(), proc.ID); {
+	case err == nil:
+		view.RegisterEntry = entry
+	case workspace.ErrorCode(err) != workspace.ENOTFOUND:
 		s.serverError(w, r, err)
 		return
 	}

@@ -19,6 +19,9 @@ type versionListView struct {
 	Procedure *workspace.Procedure
 	Versions  []*workspace.Version
 	CanFreeze bool
+	// Published maps the number of each version entered in the register
+	// to its publication.
+	Published map[int]*workspace.Publication
 	Message   string
 	Error     string
 	Field     string
@@ -34,6 +37,11 @@ type versionView struct {
 	// only); CanPoll: the viewer may put it to a vote (the secretariat).
 	Polls   []*pollView
 	CanPoll bool
+	// Publication is what the version is published as in the register,
+	// nil while it is not; CanPublish: the viewer (the secretariat) may
+	// publish it, adopted and not yet published.
+	Publication *workspace.Publication
+	CanPublish  bool
 }
 
 // handleVersionList shows a procedure's versions, newest first, and to
@@ -52,11 +60,17 @@ func (s *Server) renderVersionList(w http.ResponseWriter, r *http.Request, statu
 		s.serverError(w, r, err)
 		return
 	}
+	published, err := s.db.FindProcedurePublications(r.Context(), proc.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p := s.newPage(r, "versions.title").withNotice(r)
 	p.Section = "procedures"
 	p.Data = versionListView{
 		Procedure: proc,
 		Versions:  versions,
+		Published: published,
 		CanFreeze: workspace.CanFreezeVersion(workspace.ActorFor(p.Account)) == nil,
 		Message:   message,
 		Error:     p.formErrorText(formErr),
@@ -117,13 +131,32 @@ func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	published, err := s.db.FindProcedurePublications(r.Context(), proc.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	pub := published[v.Number]
+	canPublish := workspace.CanPublish(workspace.ActorFor(p.Account)) == nil && workspace.CheckPublishable(v, pub != nil) == nil
+	if canPublish {
+		// A withdrawn entry takes no new edition (handle_publish.go).
+		switch entry, err := s.db.FindProcedureEntry(r.Context(), proc.ID); {
+		case err == nil:
+			canPublish = entry.Status() != workspace.RegisterWithdrawn
+		case workspace.ErrorCode(err) != workspace.ENOTFOUND:
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	p.Data = versionView{
-		Procedure:  proc,
-		Version:    v,
-		CanRestore: workspace.AccessMember.Allows(p.Account),
-		HTML:       html,
-		Polls:      polls,
-		CanPoll:    workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil,
+		Procedure:   proc,
+		Version:     v,
+		CanRestore:  workspace.AccessMember.Allows(p.Account),
+		HTML:        html,
+		Polls:       polls,
+		CanPoll:     workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil,
+		Publication: pub,
+		CanPublish:  canPublish,
 	}
 	s.render(w, r, http.StatusOK, "version", p)
 }

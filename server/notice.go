@@ -75,6 +75,9 @@ var notices = map[string]string{
 	"poll_closed":  "notice.poll_closed",
 	"vote_cast":    "notice.vote_cast",
 	"vote_changed": "notice.vote_changed",
+	// The register (handle_publish.go, handle_register_withdraw.go).
+	"version_published": "publish.done",
+	"entry_withdrawn":   "register.withdraw.done",
 }
 
 // redirectDone answers 303 See Other to path with ?done=notice added to its

@@ -127,6 +127,13 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 	for _, p := range demoPolls {
 		pollIDs = append(pollIDs, id(p.ID))
 	}
+	// A register entry, when the demo has one.
+	entryIDs := []string{"999999"}
+	if entries, err := ts.db.FindRegisterEntries(ctx); err != nil {
+		t.Fatal(err)
+	} else if len(entries) > 0 {
+		entryIDs = []string{id(entries[0].ID)}
+	}
 	values := map[string]map[string][]string{
 		"/polls/":               {"id": pollIDs},
 		"/issues/":              {"id": {id(issues[0].ID), id(issues[1].ID)}},
@@ -136,6 +143,7 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 		"/admin/accounts/":      {"id": {id(member.ID)}},
 		"/invitations/":         {"token": {invitation}},
 		"/calendar/":            {"token": {feedToken}},
+		"/register/":            {"id": entryIDs},
 		// The public site: an identifier that may or may not be in the
 		// demo's register, in both languages (TestNoUnpublishedLeak
 		// reads the public routes with a register of its own).

@@ -338,6 +338,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /polls/{id}/vote", workspace.AccessMember, s.handlePollVote)
 	s.handle("GET /polls/{id}/ballots.csv", workspace.AccessMember, s.handlePollBallotsExport)
 
+	// The register, the secretariat's side (handle_register*.go,
+	// handle_publish.go): every account reads it; the secretariat
+	// publishes adopted versions into it and withdraws entries.
+	s.handle("GET /register", workspace.AccessAccount, s.handleRegister)
+	s.handle("GET /procedures/{id}/versions/{number}/publish", workspace.AccessStaff, s.handlePublishForm)
+	s.handle("POST /procedures/{id}/versions/{number}/publish", workspace.AccessStaff, s.handlePublish)
+	s.handle("GET /register/{id}/withdraw", workspace.AccessStaff, s.handleRegisterWithdrawForm)
+	s.handle("POST /register/{id}/withdraw", workspace.AccessStaff, s.handleRegisterWithdraw)
+
 	// The public site (handle_public*.go, atom.go, sitemap.go): the
 	// register of published procedures, for anyone, without the account.
 	s.handle("GET /public", workspace.AccessPublic, s.handlePublicHome)

@@ -1,0 +1,195 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"tawla/workspace"
+)
+
+// publishFormView is the secretariat's form that enters an adopted version
+// in the register: what is published (the version, its adoption, the
+// SHA-256 of its text), into which entry, from when, replacing what.
+type publishFormView struct {
+	Procedure *workspace.Procedure
+	Version   *workspace.Version
+	// Hash is the SHA-256 of the version's text: the one the register
+	// will show and the public can check.
+	Hash string
+	// Entry is the procedure's entry when it is already in the register,
+	// and NextEdition the edition this publication will be in its
+	// language; nil for a procedure published for the first time, which
+	// makes a new entry unless it is the translation of one
+	// (Translations, the entries in force lacking its language).
+	Entry        *workspace.RegisterEntry
+	NextEdition  int
+	Translations []registerChoice
+	// Supersedable are the other entries in force, which the publication
+	// may replace.
+	Supersedable []registerChoice
+	// Year is the year of a new entry's identifier.
+	Year int
+	// The fields as typed.
+	EffectiveOn   string
+	Note          string
+	TranslationOf int64
+	Supersedes    int64
+	Error         string
+	Field         string
+}
+
+// publishForm is what the form offers for a version, read from the
+// register.
+type publishForm struct {
+	view         publishFormView
+	translations []*workspace.RegisterEntry
+	supersedable []*workspace.RegisterEntry
+}
+
+// handlePublishForm shows the form that publishes an adopted version, not
+// yet published, with the effective date set to today.
+func (s *Server) handlePublishForm(w http.ResponseWriter, r *http.Request) {
+	proc, v, ok := s.versionFromPath(w, r)
+	if !ok {
+		return
+	}
+	form, err := s.newPublishForm(r, proc, v)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	form.view.EffectiveOn = s.today()
+	s.renderPublishForm(w, r, http.StatusOK, &form.view, nil)
+}
+
+// handlePublish publishes an adopted version into the register, then goes
+// to the version's page, which says what it is published as. A refused
+// form comes back filled, with its first problem.
+func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
+	proc, v, ok := s.versionFromPath(w, r)
+	if !ok {
+		return
+	}
+	form, err := s.newPublishForm(r, proc, v)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view := &form.view
+	if err := parseForm(w, r); err != nil {
+		s.renderPublishForm(w, r, statusOf(err), view, err)
+		return
+	}
+	view.EffectiveOn = formValue(r, "effective_on")
+	view.Note = formValue(r, "note")
+	req := &workspace.PublishRequest{
+		ProcedureID:   proc.ID,
+		VersionNumber: v.Number,
+		EffectiveOn:   view.EffectiveOn,
+		Note:          view.Note,
+		Year:          view.Year,
+	}
+	// The entries chosen must be among those offered: anything else is a
+	// mistake of the form, told on its field.
+	var choiceErr error
+	if view.Entry == nil {
+		req.TranslationOf, choiceErr = registerEntryChoice(r, "translation_of", form.translations,
+			"error.publication.translation_invalid", "Choose an entry of the register, in force, that the procedure translates.")
+		view.TranslationOf = req.TranslationOf
+	}
+	if choiceErr == nil {
+		req.Supersedes, choiceErr = registerEntryChoice(r, "supersedes", form.supersedable,
+			"error.publication.supersedes_invalid", "Choose another entry of the register, in force, to replace.")
+		view.Supersedes = req.Supersedes
+	}
+	if choiceErr != nil {
+		s.renderPublishForm(w, r, statusOf(choiceErr), view, choiceErr)
+		return
+	}
+	if err := req.Validate(); err != nil {
+		s.renderPublishForm(w, r, statusOf(err), view, err)
+		return
+	}
+	if _, err := s.db.Publish(r.Context(), workspace.ActorFor(currentAccount(r)), req); err != nil {
+		if statusOf(err) == http.StatusInternalServerError {
+			s.serverError(w, r, err)
+			return
+		}
+		s.renderPublishForm(w, r, statusOf(err), view, err)
+		return
+	}
+	s.publishChange("version.published", "procedure", proc.ID)
+	redirectDone(w, r, versionPath(proc.ID, v.Number), "version_published")
+}
+
+// newPublishForm checks that v may be published (adopted, not published
+// yet, its procedure's entry not withdrawn: an ECONFLICT error otherwise)
+// and returns the form's choices, read
+// from the register.
+func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *workspace.Version) (*publishForm, error) {
+	ctx := r.Context()
+	published, err := s.db.FindProcedurePublications(ctx, proc.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := workspace.CheckPublishable(v, published[v.Number] != nil); err != nil {
+		return nil, err
+	}
+	year, err := strconv.Atoi(s.today()[:4])
+	if err != nil {
+		return nil, err
+	}
+	form := &publishForm{view: publishFormView{
+		Procedure: proc,
+		Version:   v,
+		Hash:      workspace.ContentHash(v.Content),
+		Year:      year,
+	}}
+	entry, err := s.db.FindProcedureEntry(ctx, proc.ID)
+	switch {
+	case err == nil:
+		// A withdrawn entry takes no new edition: publishing would fail.
+		if entry.Status() == workspace.RegisterWithdrawn {
+			return nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.entry_withdrawn",
+				Message: "This register entry is withdrawn: nothing more is published in it."}
+		}
+		form.view.Entry = entry
+		form.view.NextEdition = 1
+		if cur := entry.CurrentIn(proc.Language); cur != nil {
+			form.view.NextEdition = cur.Edition + 1
+		}
+	case workspace.ErrorCode(err) != workspace.ENOTFOUND:
+		return nil, err
+	}
+	entries, err := s.db.FindRegisterEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var own int64
+	if form.view.Entry != nil {
+		own = form.view.Entry.ID
+	} else {
+		for _, e := range registerEntriesInForce(entries, 0) {
+			if e.CurrentIn(proc.Language) == nil && e.Procedures[proc.Language] == 0 {
+				form.translations = append(form.translations, e)
+			}
+		}
+	}
+	form.supersedable = registerEntriesInForce(entries, own)
+	lang := proc.Language
+	form.view.Translations = registerChoices(form.translations, lang)
+	form.view.Supersedable = registerChoices(form.supersedable, lang)
+	return form, nil
+}
+
+// renderPublishForm shows the publish form with status and the problem of
+// formErr, if any.
+func (s *Server) renderPublishForm(w http.ResponseWriter, r *http.Request, status int, view *publishFormView, formErr error) {
+	p := s.newPage(r, "publish.title")
+	p.Title = p.T("publish.heading", "Name", view.Version.Label()) + " — " + view.Procedure.Title
+	p.Section = "procedures"
+	view.Error = p.formErrorText(formErr)
+	view.Field = fieldError(formErr)
+	p.Data = view
+	s.render(w, r, status, "publish", p)
+}
