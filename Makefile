@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # The browser code: web/src bundled by esbuild into web/static/dist, which
 # the binary embeds. node_modules and dist are not committed.
-WEB_SRC   := $(wildcard web/src/*.js)
+WEB_SRC   := $(wildcard web/src/*.js) web/static/js/channel.js
 WEB_DIST  := web/static/dist/editor.js
 WEB_DEPS  := web/node_modules/.package-lock.json
 ESBUILD   := web/node_modules/.bin/esbuild

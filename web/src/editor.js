@@ -17,7 +17,7 @@ import { markdownKeymap, markdownLanguage, pasteURLAsLink } from "@codemirror/la
 import { collab, getSyncedVersion, receiveUpdates, sendableUpdates } from "@codemirror/collab";
 import { Comments, commentedField, setCommented } from "./comments.js";
 
-import { Connection } from "./connection.js";
+import { Channel } from "../static/js/channel.js";
 import { lineDirection } from "./direction.js";
 import { clearPresence, presenceField, removePresence, safeColour, setPresence } from "./presence.js";
 
@@ -111,7 +111,7 @@ class Draft {
     this.presenceAhead = false; // the last selection sent counted unconfirmed updates
     this.notice = null; // a status message that outlives connection states
 
-    this.conn = new Connection({
+    this.conn = new Channel({
       open: () => this.opened(),
       message: (msg) => this.received(msg),
       close: (code) => this.closed(code),
