@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"tawla/web/assets"
 )
 
 // Responses made by handlers (pages, feeds, exports) are compressed with
@@ -26,22 +28,6 @@ var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
 	return zw
 }}
-
-// compressibleType reports whether a response of this Content-Type gets
-// smaller with gzip: text, and the structured formats written as text.
-func compressibleType(contentType string) bool {
-	t, _, _ := strings.Cut(contentType, ";")
-	t = strings.ToLower(strings.TrimSpace(t))
-	if strings.HasPrefix(t, "text/") {
-		return true
-	}
-	switch t {
-	case "application/json", "application/javascript", "application/xml", "application/atom+xml",
-		"application/rss+xml", "application/xhtml+xml", "application/manifest+json", "image/svg+xml":
-		return true
-	}
-	return strings.HasSuffix(t, "+xml") || strings.HasSuffix(t, "+json")
-}
 
 // addVary adds token to the response's Vary header, in its one line.
 func addVary(h http.Header, token string) {
@@ -143,7 +129,7 @@ func (c *compressWriter) decide(big bool) {
 	h := c.Header()
 	candidate := c.status != http.StatusNoContent && c.status != http.StatusNotModified &&
 		c.status >= 200 && h.Get("Content-Encoding") == "" && h.Get("Content-Range") == "" &&
-		compressibleType(h.Get("Content-Type"))
+		assets.CompressibleType(h.Get("Content-Type"))
 	if candidate {
 		addVary(h, "Accept-Encoding")
 	}

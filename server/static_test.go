@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"io/fs"
 	"net/http"
@@ -12,7 +14,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/andybalholm/brotli"
+
 	"tawla/web"
+	"tawla/web/assets"
 )
 
 // rawGet fetches url with the headers given, without the transport's own
@@ -58,8 +63,9 @@ func gunzip(t *testing.T, what string, b []byte) []byte {
 var hashedAssetName = regexp.MustCompile(`^(.+)\.[0-9a-f]{12}(\.[a-z0-9]+)$`)
 
 // TestAssetsCompressed checks how every embedded static file is served
-// (issue 15): gzip to a client that accepts it, decompressing to the
-// file's bytes, and the file as it is to a client that does not, with
+// (issue 15): gzip to a client that accepts it (Brotli, when the build made
+// it, to one that accepts that too), decompressing to the file's bytes,
+// and the file as it is to a client that does not, with
 // Vary: Accept-Encoding and the length of what is sent; under a hashed
 // name, cached for a year as immutable, with an entity tag that answers
 // 304; under its plain name, revalidated. A changed file gets a new name,
@@ -75,17 +81,23 @@ func TestAssetsCompressed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := 0
+	count, brotliServed := 0, 0
 	err = fs.WalkDir(sub, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if name == assets.BrotliDir {
+				return fs.SkipDir // the Brotli forms, not served themselves
+			}
+			return nil
 		}
 		count++
 		original, err := fs.ReadFile(sub, name)
 		if err != nil {
 			return err
 		}
-		a := set.byName[name]
+		a := set.ByName[name]
 		if a == nil {
 			t.Errorf("%s: not prepared for serving", name)
 			return nil
@@ -97,11 +109,11 @@ func TestAssetsCompressed(t *testing.T) {
 		}
 		// The hashed name serves the file, except that a script's imports
 		// of other static scripts name their hashed names.
-		want := a.body.raw
-		if !importSpecifier.Match(original) && !bytes.Equal(want, original) {
+		want := a.Body.Raw
+		if !assets.ImportSpecifier.Match(original) && !bytes.Equal(want, original) {
 			t.Errorf("%s: the hashed name serves other bytes than the file's, with no import to rewrite", name)
 		}
-		for _, spec := range importSpecifier.FindAllSubmatch(want, -1) {
+		for _, spec := range assets.ImportSpecifier.FindAllSubmatch(want, -1) {
 			if !hashedAssetName.Match(spec[3]) {
 				t.Errorf("%s: the hashed script imports %s, a plain name", name, spec[3])
 			}
@@ -114,8 +126,27 @@ func TestAssetsCompressed(t *testing.T) {
 			{ts.URL + hashed, want, immutableCache},
 			{ts.URL + "/static/" + name, original, revalidateCache},
 		} {
-			// A client that accepts gzip.
+			// A client that accepts Brotli gets it when the build made it
+			// (make web), and gzip otherwise.
 			resp, body := rawGet(t, tt.url, map[string]string{"Accept-Encoding": "gzip, deflate, br"})
+			switch enc := resp.Header.Get("Content-Encoding"); enc {
+			case "br":
+				got, err := io.ReadAll(brotli.NewReader(bytes.NewReader(body)))
+				if err != nil || !bytes.Equal(got, tt.want) {
+					t.Errorf("GET %s: the Brotli body decompresses to %d bytes (%v) that differ from the file's %d", tt.url, len(got), err, len(tt.want))
+				}
+				brotliServed++
+			case "gzip":
+				if got := gunzip(t, tt.url, body); !bytes.Equal(got, tt.want) {
+					t.Errorf("GET %s: the gzip body decompresses to bytes that differ from the file's", tt.url)
+				}
+			default:
+				t.Errorf("GET %s accepting Brotli and gzip: Content-Encoding %q", tt.url, enc)
+			}
+			checkStaticHeaders(t, tt.url, resp, body, tt.cache)
+
+			// A client that accepts gzip.
+			resp, body = rawGet(t, tt.url, map[string]string{"Accept-Encoding": "gzip, deflate"})
 			if resp.StatusCode != http.StatusOK {
 				t.Errorf("GET %s: status %d", tt.url, resp.StatusCode)
 				continue
@@ -129,7 +160,7 @@ func TestAssetsCompressed(t *testing.T) {
 			etag := resp.Header.Get("ETag")
 
 			// A client that does not.
-			for _, accept := range []string{"", "identity", "gzip;q=0, br"} {
+			for _, accept := range []string{"", "identity", "gzip;q=0", "br;q=0, gzip;q=0"} {
 				resp, body := rawGet(t, tt.url, map[string]string{"Accept-Encoding": accept})
 				if got := resp.Header.Get("Content-Encoding"); got != "" {
 					t.Errorf("GET %s with Accept-Encoding %q: Content-Encoding %q, want none", tt.url, accept, got)
@@ -162,19 +193,25 @@ func TestAssetsCompressed(t *testing.T) {
 	if count < 5 {
 		t.Fatalf("only %d static files embedded: web/static should hold the stylesheet, the scripts and the icon", count)
 	}
+	// The Brotli forms are the build's (make web); a plain go test
+	// without them serves gzip, as checked above.
+	if _, err := fs.Stat(sub, assets.BrotliDir); err == nil && brotliServed == 0 {
+		t.Errorf("%s exists but no file was served with Brotli: are its names the SHA-256 of the files?", assets.BrotliDir)
+	}
+	t.Logf("%d static files; %d answers in Brotli", count, brotliServed)
 
 	// The name follows the content.
 	a, b := []byte("body { color: black; }\n"), []byte("body { color: navy; }\n")
-	if hashedName("css/tawla.css", a) == hashedName("css/tawla.css", b) {
-		t.Errorf("two different contents get the same hashed name %s", hashedName("css/tawla.css", a))
+	if assets.HashedName("css/tawla.css", a) == assets.HashedName("css/tawla.css", b) {
+		t.Errorf("two different contents get the same hashed name %s", assets.HashedName("css/tawla.css", a))
 	}
-	if hashedName("css/tawla.css", a) != hashedName("css/tawla.css", append([]byte(nil), a...)) {
+	if assets.HashedName("css/tawla.css", a) != assets.HashedName("css/tawla.css", append([]byte(nil), a...)) {
 		t.Errorf("the same content gets two names")
 	}
 	// A script importing a changed script changes name too.
-	build := func(channel string) *staticSet {
+	build := func(channel string) *assets.Set {
 		t.Helper()
-		s, err := prepareStatic(fstest.MapFS{
+		s, err := assets.Prepare(fstest.MapFS{
 			"js/channel.js": {Data: []byte(channel)},
 			"js/meeting.js": {Data: []byte("import { Channel } from \"./channel.js\";\nnew Channel({});\n")},
 		})
@@ -184,16 +221,16 @@ func TestAssetsCompressed(t *testing.T) {
 		return s
 	}
 	one, two := build("export class Channel {}\n"), build("export class Channel { start() {} }\n")
-	if one.byName["js/channel.js"].hashed == two.byName["js/channel.js"].hashed {
-		t.Errorf("a changed channel.js keeps its name %s", one.byName["js/channel.js"].hashed)
+	if one.ByName["js/channel.js"].Hashed == two.ByName["js/channel.js"].Hashed {
+		t.Errorf("a changed channel.js keeps its name %s", one.ByName["js/channel.js"].Hashed)
 	}
-	if one.byName["js/meeting.js"].hashed == two.byName["js/meeting.js"].hashed {
-		t.Errorf("meeting.js keeps its name %s although the script it imports changed", one.byName["js/meeting.js"].hashed)
+	if one.ByName["js/meeting.js"].Hashed == two.ByName["js/meeting.js"].Hashed {
+		t.Errorf("meeting.js keeps its name %s although the script it imports changed", one.ByName["js/meeting.js"].Hashed)
 	}
-	if got, want := string(two.byName["js/meeting.js"].body.raw), `from "./`+strings.TrimPrefix(two.byName["js/channel.js"].hashed, "js/")+`"`; !strings.Contains(got, want) {
+	if got, want := string(two.ByName["js/meeting.js"].Body.Raw), `from "./`+strings.TrimPrefix(two.ByName["js/channel.js"].Hashed, "js/")+`"`; !strings.Contains(got, want) {
 		t.Errorf("the hashed meeting.js imports %q, want %s", got, want)
 	}
-	if got := string(two.byName["js/meeting.js"].plain.raw); !strings.Contains(got, `from "./channel.js"`) {
+	if got := string(two.ByName["js/meeting.js"].Plain.Raw); !strings.Contains(got, `from "./channel.js"`) {
 		t.Errorf("the plain meeting.js should import the plain channel.js: %q", got)
 	}
 
@@ -211,13 +248,44 @@ func TestAssetsCompressed(t *testing.T) {
 		}
 		for _, m := range assetCall.FindAllStringSubmatch(string(text), -1) {
 			name := strings.TrimPrefix(m[1], "/static/")
-			if _, ok := set.byName[name]; !ok && !strings.HasPrefix(name, "dist/") {
+			if _, ok := set.ByName[name]; !ok && !strings.HasPrefix(name, "dist/") {
 				t.Errorf("%s links %s, which is not in web/static", file, m[1])
 			}
 		}
 		if strings.Contains(string(text), `="/static/`) {
 			t.Errorf("%s links a static file by its plain address: use {{asset \"/static/…\"}}", file)
 		}
+	}
+
+	// A Brotli form is used only for the content it is named after.
+	css := []byte(strings.Repeat("body { color: navy; }\n", 20))
+	var br bytes.Buffer
+	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+	_, _ = bw.Write(css)
+	_ = bw.Close()
+	sum := sha256.Sum256(css)
+	withBrotli, err := assets.Prepare(fstest.MapFS{
+		"css/tawla.css": {Data: css},
+		assets.BrotliPath(hex.EncodeToString(sum[:])): {Data: br.Bytes()},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := withBrotli.ByName["css/tawla.css"].Plain.Brotli; !bytes.Equal(got, br.Bytes()) {
+		t.Errorf("the Brotli form named after the stylesheet's SHA-256 is not used")
+	}
+	if len(withBrotli.ByName) != 1 {
+		t.Errorf("the Brotli forms are served as files of their own: %d assets", len(withBrotli.ByName))
+	}
+	stale, err := assets.Prepare(fstest.MapFS{
+		"css/tawla.css": {Data: append(css, '\n')},
+		assets.BrotliPath(hex.EncodeToString(sum[:])): {Data: br.Bytes()},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale.ByName["css/tawla.css"].Plain.Brotli != nil {
+		t.Errorf("a Brotli form of other content is served for the stylesheet")
 	}
 
 	// Unknown files and folders are not found.
