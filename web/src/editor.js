@@ -307,6 +307,8 @@ class Draft {
     this.schedulePresence();
     this.schedulePreview();
     this.updateSaved();
+    // After a reload (setState calls no listener), what is kept follows.
+    this.scheduleSave();
     this.offerWaiting();
   }
 
