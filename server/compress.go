@@ -23,9 +23,11 @@ import (
 // gzip's header and the work cost more than they save.
 const compressMinBytes = 1024
 
-// gzipWriters are reused: a gzip.Writer holds about 800 KB of state.
+// gzipWriters are reused: a gzip.Writer holds about 800 KB of state. Pages
+// are compressed at gzip's fastest level: on HTML it saves nearly as much
+// as the default level for a third of the work, which every page view pays.
 var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return zw
 }}
 
