@@ -32,6 +32,8 @@ type transfer struct {
 	bytes    float64
 	requests int
 	cached   int
+	// encodings counts the responses by Content-Encoding ("" for none).
+	encodings map[string]int
 }
 
 // listen starts counting the tab's traffic.
@@ -51,13 +53,27 @@ func (tr *transfer) listen(s *session) {
 			tr.requests++
 		case *network.EventRequestServedFromCache:
 			tr.cached++
+		case *network.EventResponseReceived:
+			if e.Response != nil && !e.Response.FromDiskCache {
+				enc := ""
+				for k, v := range e.Response.Headers {
+					if strings.EqualFold(k, "Content-Encoding") {
+						enc, _ = v.(string)
+					}
+				}
+				if tr.encodings == nil {
+					tr.encodings = map[string]int{}
+				}
+				tr.encodings[enc]++
+			}
 		}
 	}); err != nil {
 		s.t.Fatalf("listen to the network: %v", err)
 	}
 }
 
-// reset starts a new count.
+// reset starts a new count of the bytes (the encodings are counted over
+// the whole test).
 func (tr *transfer) reset() {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
@@ -160,6 +176,9 @@ func TestBrowserPageWeight(t *testing.T) {
 	for _, w := range table {
 		fmt.Fprintf(&out, "%-18s %-7s %-28s %9.1f %9.0f %8d %7d\n", w.kind, w.firstOrReturned, w.path, w.bytes/1000, w.budget/1000, w.requests, w.cached)
 	}
+	tr.mu.Lock()
+	fmt.Fprintf(&out, "responses by Content-Encoding: br %d, gzip %d, none %d\n", tr.encodings["br"], tr.encodings["gzip"], tr.encodings[""])
+	tr.mu.Unlock()
 	t.Log(out.String())
 	for _, w := range table {
 		if w.bytes > w.budget {
