@@ -9,8 +9,9 @@ CHROMIUM  ?= /usr/bin/chromium
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # The browser code: web/src bundled by esbuild into web/static/dist, which
-# the binary embeds. node_modules and dist are not committed.
-WEB_SRC   := $(wildcard web/src/*.js)
+# the binary embeds, with the Brotli forms of web/static (web/precompress).
+# node_modules and dist are not committed.
+WEB_SRC   := $(wildcard web/src/*.js) web/static/js/channel.js
 WEB_DIST  := web/static/dist/editor.js
 WEB_DEPS  := web/node_modules/.package-lock.json
 ESBUILD   := web/node_modules/.bin/esbuild
@@ -65,9 +66,12 @@ build: check-go web
 	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/tawla
 
 ## test: every test, Go and browser (browser tests need Chromium; TAWLA_E2E=1 makes them required)
+# The race detector slows the server and browser packages several times
+# over; on a shared two-core machine they come near go test's default
+# 10-minute limit per package, hence -timeout 30m.
 test: check-go check-browser web
 	$(call sqlite_notice,-race)
-	$(GO) test -race -count=1 -tags $(TAGS) ./...
+	$(GO) test -race -count=1 -timeout 30m -tags $(TAGS) ./...
 
 ## lint: gofmt, go vet and staticcheck, all clean
 lint: check-go
@@ -76,8 +80,13 @@ lint: check-go
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
 
-## web: bundle the editor (web/src) into web/static/dist with esbuild; npm ci first when needed
-web: $(WEB_DIST)
+## web: bundle the editor (web/src) into web/static/dist with esbuild (npm ci first when needed), then write the Brotli forms of the static files
+# The Brotli forms (web/static/dist/br, named by the SHA-256 of what they
+# compress) are made here because Brotli at its best ratio takes seconds;
+# gzip is made by the server when it starts (web/assets), so a plain
+# `go build` serves gzip without them.
+web: $(WEB_DIST) check-go
+	$(GO) run ./web/precompress web/static
 
 $(WEB_DIST): $(WEB_DEPS) $(WEB_SRC) | check-node
 	$(ESBUILD) web/src/editor.js --bundle --minify --format=iife --target=es2020 \

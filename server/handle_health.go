@@ -2,11 +2,8 @@ package server
 
 import (
 	"context"
-	"io/fs"
 	"net/http"
 	"time"
-
-	"tawla/web"
 )
 
 // handleHealth answers 200 "ok" when the store answers a read, for load
@@ -48,28 +45,4 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write([]byte("ready\n"))
-}
-
-// staticFiles serves web/static; directory listings are refused.
-var staticFiles = func() http.Handler {
-	sub, err := fs.Sub(web.FS, "static")
-	if err != nil {
-		panic(err) // the embed pattern guarantees the folder
-	}
-	return http.StripPrefix("/static/", http.FileServerFS(sub))
-}()
-
-func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/static/" || r.URL.Path[len(r.URL.Path)-1] == '/' {
-		s.handleNotFound(w, r)
-		return
-	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	staticFiles.ServeHTTP(w, r)
-}
-
-// handleFavicon answers the browsers that ask for /favicon.ico without
-// reading the page's icon link.
-func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 }

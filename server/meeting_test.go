@@ -269,7 +269,7 @@ func TestMeetingStartAndClose(t *testing.T) {
 	resp = memberClient.get(t, path+"/minutes")
 	wantStatus(t, "minutes", resp, http.StatusOK)
 	for _, want := range []string{`data-document="` + strconv.FormatInt(*got.MinutesDocumentID, 10) + `"`, `data-can-edit="true"`,
-		html.EscapeString("## 1. Circuit de référencement"), "/static/dist/editor.js"} {
+		html.EscapeString("## 1. Circuit de référencement"), assetURL("dist/editor.js")} {
 		if !strings.Contains(resp.Body, want) {
 			t.Errorf("the minutes page lacks %q", want)
 		}

@@ -296,7 +296,7 @@ func TestProcedureView(t *testing.T) {
 				`data-can-edit="` + strconv.FormatBool(tt.canEdit) + `"`,
 				`data-preview-url="` + procedurePath(fr.ID) + `/preview"`,
 				`data-dir="ltr"`, `data-lang="fr"`,
-				`<script src="/static/dist/editor.js" defer></script>`,
+				`<script src="` + assetURL("dist/editor.js") + `" defer></script>`,
 				// The draft is there before the editor loads, and rendered.
 				`<pre class="draft-source" lang="fr" dir="ltr"># Accompagner un migrant`,
 				`<h1 id="accompagner-un-migrant-de-retour-qui-veut-créer-une-petite-entreprise" dir="auto">`,

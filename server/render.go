@@ -69,6 +69,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		"dir": workspace.Direction,
 		// date shows an instant to the minute in the table's time zone.
 		"date": func(t time.Time) string { return formatDate(t, loc) },
+		// asset is the address of a file of web/static by its hashed,
+		// immutable name: {{asset "/static/css/tawla.css"}} (static.go).
+		"asset": assetURL,
 		"deref": func(p *int64) int64 {
 			if p == nil {
 				return 0

@@ -141,7 +141,8 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 	// Polls close at their deadline from now on, and those whose deadline
 	// passed while the server was down close at once.
 	s.startPollScheduler()
-	s.handler = s.withSecurityHeaders(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux)))))
+	// Pages and feeds are compressed on the fly (compress.go; issue 15).
+	s.handler = s.withSecurityHeaders(s.withCompression(s.withRecovery(s.withCrossOriginProtection(s.withSession(s.withLanguage(s.mux))))))
 	return s, nil
 }
 

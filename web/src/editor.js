@@ -17,9 +17,10 @@ import { markdownKeymap, markdownLanguage, pasteURLAsLink } from "@codemirror/la
 import { collab, getSyncedVersion, receiveUpdates, sendableUpdates } from "@codemirror/collab";
 import { Comments, commentedField, setCommented } from "./comments.js";
 
-import { Connection } from "./connection.js";
+import { Channel } from "../static/js/channel.js";
 import { lineDirection } from "./direction.js";
 import { clearPresence, presenceField, removePresence, safeColour, setPresence } from "./presence.js";
+import { UnsentStore, holdLock } from "./unsent.js";
 
 // A push carries at most this many updates (the server takes 1,000) and
 // about this many characters of changes (a message may be 1 MiB): after a
@@ -32,6 +33,11 @@ const presenceInterval = 100; // ms
 // this often while changes keep coming.
 const previewDelay = 300; // ms
 const previewMaxWait = 1500; // ms
+// The server takes at most this many updates in one push: the edits kept
+// on the device by a page that is gone (unsent.js) go in one push, so that
+// they stay based on the version they were made on; a longer record has
+// its last updates composed into one.
+const maxRecoveredUpdates = 1000;
 // Received updates kept to place the others' cursors sent against an
 // older version.
 const recentKept = 1000;
@@ -111,7 +117,26 @@ class Draft {
     this.presenceAhead = false; // the last selection sent counted unconfirmed updates
     this.notice = null; // a status message that outlives connection states
 
-    this.conn = new Connection({
+    // Unsent edits kept on the device (unsent.js): this page's own record,
+    // written as edits are made, and the records of pages that are gone,
+    // offered once the document is open.
+    this.store = null; // the UnsentStore, once open
+    this.saving = false; // a write of our record is under way
+    this.saveAgain = false; // something changed during that write
+    this.lastSaved = null; // {version, unconfirmed} as last written
+    this.offered = false; // the records of pages gone were looked for
+    this.recovery = null; // {records, requested, inFlight, sent, state}
+    this.recoverEl = null;
+    holdLock(this.docID, this.clientID);
+    UnsentStore.open(this.docID).then((store) => {
+      this.store = store;
+      if (!store) return;
+      this.scheduleSave();
+      this.offerWaiting();
+      this.updateSaved();
+    });
+
+    this.conn = new Channel({
       open: () => this.opened(),
       message: (msg) => this.received(msg),
       close: (code) => this.closed(code),
@@ -154,6 +179,9 @@ class Draft {
     this.joined = false;
     this.joining = false;
     this.pushing = false;
+    // A recovered push without its answer is sent again after the next
+    // join: the server recognises what it accepted already.
+    if (this.recovery) this.recovery.inFlight = null;
     if (code === 1009) {
       // A push was too large for the server: sending it again would close
       // the connection again.
@@ -185,6 +213,7 @@ class Draft {
         break;
       case "doc.pushed":
         this.pushing = false;
+        if (this.recovery && this.recovery.inFlight) this.recovered();
         this.maybePush();
         this.updateSaved();
         // The others place our last selection as if our unconfirmed
@@ -278,6 +307,9 @@ class Draft {
     this.schedulePresence();
     this.schedulePreview();
     this.updateSaved();
+    // After a reload (setState calls no listener), what is kept follows.
+    this.scheduleSave();
+    this.offerWaiting();
   }
 
   onJoined(msg) {
@@ -357,6 +389,16 @@ class Draft {
       this.resync("statusRefused");
       return;
     }
+    if (this.pushing && msg.about === "doc.push" && this.recovery && this.recovery.inFlight) {
+      // The edits kept on the device were refused: they stay kept, and
+      // the page says so.
+      this.pushing = false;
+      this.recovery.inFlight = null;
+      this.recovery.requested = false;
+      this.showRecovery("failed");
+      this.maybePush();
+      return;
+    }
     if (this.pushing && msg.about === "doc.push") {
       this.pushing = false;
       if (code === "forbidden") {
@@ -406,6 +448,7 @@ class Draft {
 
   maybePush() {
     if (!this.view || !this.joined || this.pushing || !this.canEdit || this.resyncing) return;
+    if (this.pushRecovered()) return;
     const pending = sendableUpdates(this.view.state);
     if (!pending.length) return;
     const batch = [];
@@ -437,6 +480,7 @@ class Draft {
 
   viewUpdated(update) {
     if (update.focusChanged && update.view.hasFocus) this.interacted = true;
+    this.scheduleSave();
     const local = update.transactions.some((tr) => tr.docChanged && !tr.annotation(Transaction.remote));
     if (local) {
       this.maybePush();
@@ -455,9 +499,162 @@ class Draft {
       text: () => draft.view.state.doc.toString(),
       version: () => getSyncedVersion(draft.view.state),
       unsent: () => sendableUpdates(draft.view.state).length,
+      clientID: () => draft.clientID,
       // select sets the selection, as a person dragging over the text does.
       select: (from, to) => draft.view.dispatch({ selection: { anchor: from, head: to } }),
     };
+  }
+
+  // ---- Unsent edits kept on the device ----
+
+  // scheduleSave writes our unconfirmed updates, with the version they are
+  // based on, to the device, as soon as the write before has finished;
+  // nothing is written when neither changed.
+  scheduleSave() {
+    if (!this.store || !this.view) return;
+    if (this.saving) {
+      this.saveAgain = true;
+      return;
+    }
+    const state = this.view.state;
+    const unconfirmed = sendableUpdates(state);
+    const version = getSyncedVersion(state);
+    const last = this.lastSaved;
+    if (last && last.unconfirmed === unconfirmed && last.version === version) return;
+    if (last && last.unconfirmed.length === 0 && unconfirmed.length === 0) {
+      this.lastSaved = { version, unconfirmed };
+      return;
+    }
+    // The sequence numbers are given now, in order, and kept for the push
+    // (seqOf): the record and the page send the same (clientID, seq).
+    const updates = unconfirmed.map((u) => ({ seq: this.seqOf(u), changes: u.changes.toJSON() }));
+    this.lastSaved = { version, unconfirmed };
+    this.saving = true;
+    this.store
+      .save(this.clientID, version, updates)
+      .catch((e) => console.warn("tawla editor: the unsent edits could not be kept on this device", e))
+      .finally(() => {
+        this.saving = false;
+        if (this.saveAgain) {
+          this.saveAgain = false;
+          this.scheduleSave();
+        }
+      });
+  }
+
+  // offerWaiting looks, once the document is open, for the edits that
+  // pages now gone left on the device, and offers them.
+  async offerWaiting() {
+    if (this.offered || !this.store || !this.view || !this.canEdit) return;
+    this.offered = true;
+    let records;
+    try {
+      records = await this.store.waiting(this.clientID);
+    } catch (e) {
+      return;
+    }
+    if (!records.length) return;
+    this.recovery = { records, requested: false, inFlight: null, sent: 0, state: "" };
+    this.showRecovery("waiting");
+  }
+
+  // pushRecovered sends the next record asked for, in one push based on
+  // its own version and under its own clientID and sequence numbers: the
+  // server rebases it over what was accepted since, and skips what it had
+  // accepted already. It reports whether a push went out.
+  pushRecovered() {
+    const rec = this.recovery;
+    if (!rec || !rec.requested || rec.inFlight || !rec.records.length) return false;
+    const record = rec.records[0];
+    const sent = this.conn.send({
+      type: "doc.push",
+      doc: this.docID,
+      version: record.version,
+      updates: recoveredUpdates(record),
+    });
+    if (sent) {
+      this.pushing = true;
+      rec.inFlight = record;
+    }
+    return sent;
+  }
+
+  // recovered takes note that the server accepted the record in flight.
+  recovered() {
+    const rec = this.recovery;
+    const record = rec.inFlight;
+    rec.inFlight = null;
+    rec.records = rec.records.filter((r) => r !== record);
+    rec.sent += record.updates.length;
+    this.store.remove(record.clientID).catch(() => {});
+    if (!rec.records.length) {
+      rec.requested = false;
+      this.showRecovery("sent");
+    }
+  }
+
+  // discardRecovered deletes the records offered, when the person says so.
+  discardRecovered() {
+    const rec = this.recovery;
+    if (!rec || rec.inFlight) return;
+    for (const r of rec.records) this.store.remove(r.clientID).catch(() => {});
+    this.recovery = null;
+    if (this.recoverEl) this.recoverEl.remove();
+    this.recoverEl = null;
+  }
+
+  // showRecovery shows what happens to the edits kept on the device, in
+  // words from the page: how many wait and that they are kept on this
+  // device, with the buttons to send or delete them.
+  showRecovery(state) {
+    const rec = this.recovery;
+    if (!rec) return;
+    rec.state = state;
+    if (!this.recoverEl) {
+      const el = document.createElement("div");
+      el.id = "draft-recover";
+      el.className = "notice draft-recover";
+      el.setAttribute("role", "status");
+      const panes = this.root.closest(".draft-panes");
+      (panes || this.root).before(el);
+      this.recoverEl = el;
+    }
+    const waiting = rec.records.reduce((n, r) => n + r.updates.length, 0);
+    const texts = {
+      waiting: this.data.recoverWaiting,
+      sending: this.data.recoverSending,
+      sent: this.data.recoverSent,
+      failed: this.data.recoverFailed,
+    };
+    const p = document.createElement("p");
+    p.className = "draft-recover-text";
+    p.textContent = (texts[state] || "").replace("%d", String(state === "sent" ? rec.sent : waiting));
+    const parts = [p];
+    if (state === "waiting" || state === "failed") {
+      const buttons = document.createElement("p");
+      buttons.className = "buttons";
+      const send = document.createElement("button");
+      send.type = "button";
+      send.className = "button primary";
+      send.dataset.recover = "send";
+      send.textContent = this.data.recoverSend || "";
+      send.addEventListener("click", () => {
+        rec.requested = true;
+        this.showRecovery("sending");
+        this.maybePush();
+      });
+      const discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "button";
+      discard.dataset.recover = "discard";
+      discard.textContent = this.data.recoverDiscard || "";
+      discard.addEventListener("click", () => this.discardRecovered());
+      buttons.append(send, " ", discard);
+      parts.push(buttons);
+    }
+    this.recoverEl.dataset.state = state;
+    this.recoverEl.dataset.waiting = String(waiting);
+    this.recoverEl.replaceChildren(...parts);
   }
 
   // ---- Presence ----
@@ -663,7 +860,9 @@ class Draft {
     const pending = sendableUpdates(this.view.state).length;
     let key = "saved";
     if (pending) key = this.joined && this.conn.isOpen() ? "saving" : "unsent";
-    const text = this.data[key] || "";
+    // Unsent edits are kept on the device when the browser lets us: the
+    // page says so.
+    const text = (key === "unsent" && this.store && this.data.unsentKept) || this.data[key] || "";
     if (this.savedEl.textContent !== text) this.savedEl.textContent = text;
     this.savedEl.dataset.state = key;
     this.savedEl.hidden = false;
@@ -704,6 +903,22 @@ class Draft {
       // Offline: the preview stays as it was.
     }
   }
+}
+
+// recoveredUpdates returns a record's updates as a push carries them, at
+// most maxRecoveredUpdates: the last ones of a longer record are composed
+// into one, with the last sequence number. (A page pushes at most 500 at a
+// time and waits for the answer, so the updates the server may have
+// accepted already are among the first ones, which are kept as they were.)
+function recoveredUpdates(record) {
+  let updates = record.updates;
+  if (updates.length > maxRecoveredUpdates) {
+    const tail = updates.slice(maxRecoveredUpdates - 1);
+    let changes = ChangeSet.fromJSON(tail[0].changes);
+    for (const u of tail.slice(1)) changes = changes.compose(ChangeSet.fromJSON(u.changes));
+    updates = [...updates.slice(0, maxRecoveredUpdates - 1), { seq: tail[tail.length - 1].seq, changes: changes.toJSON() }];
+  }
+  return updates.map((u) => ({ clientID: record.clientID, seq: u.seq, changes: u.changes }));
 }
 
 function main() {

@@ -13,120 +13,11 @@
 // Without this script the pages show what the server rendered when they
 // were loaded; nothing else depends on it.
 
+import { Channel } from "./channel.js";
+
 const announcer = document.getElementById("unread-live");
 const timeline = document.getElementById("issue-timeline");
 const lang = document.documentElement.lang || "fr";
-
-// ---------- The connection: reconnects with backoff, pings to notice a dead socket ----------
-
-const minDelay = 500;
-const maxDelay = 10000;
-const heartbeatPeriod = 15000;
-const closeSessionEnded = 1008;
-
-class Live {
-  constructor(handlers) {
-    this.handlers = handlers;
-    this.ws = null;
-    this.attempt = 0;
-    this.retry = null;
-    this.beat = null;
-    this.waitingPong = false;
-    this.ended = false;
-    window.addEventListener("online", () => {
-      if (!this.ws && !this.ended) {
-        clearTimeout(this.retry);
-        this.attempt = 0;
-        this.connect();
-      }
-    });
-  }
-
-  connect() {
-    if (this.ended) return;
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    let ws;
-    try {
-      ws = new WebSocket(scheme + "//" + location.host + "/ws");
-    } catch (e) {
-      this.later();
-      return;
-    }
-    this.ws = ws;
-    ws.onopen = () => {
-      this.attempt = 0;
-      this.startBeat();
-      this.handlers.open();
-    };
-    ws.onmessage = (event) => {
-      let msg;
-      try {
-        msg = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      if (msg && msg.type === "pong") {
-        this.waitingPong = false;
-        return;
-      }
-      if (msg) this.handlers.message(msg);
-    };
-    ws.onclose = (event) => this.closed(event.code);
-    ws.onerror = () => {};
-  }
-
-  send(msg) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify(msg));
-    return true;
-  }
-
-  closed(code) {
-    this.stopBeat();
-    this.handlers.closed();
-    if (this.ws) {
-      this.ws.onopen = this.ws.onmessage = this.ws.onclose = this.ws.onerror = null;
-      this.ws = null;
-    }
-    if (code === closeSessionEnded) {
-      this.ended = true; // logged out: the next page load decides
-      return;
-    }
-    this.later();
-  }
-
-  // later tries again after a capped exponential delay with jitter, so that
-  // clients dropped together do not come back together.
-  later() {
-    if (this.ended) return;
-    const cap = Math.min(maxDelay, minDelay * 2 ** this.attempt);
-    this.attempt++;
-    clearTimeout(this.retry);
-    this.retry = setTimeout(() => this.connect(), cap / 2 + Math.random() * (cap / 2));
-  }
-
-  startBeat() {
-    this.stopBeat();
-    let id = 0;
-    this.beat = setInterval(() => {
-      if (this.waitingPong) {
-        // No answer since the last ping: the socket is dead.
-        const ws = this.ws;
-        this.closed(1006);
-        if (ws) ws.close();
-        return;
-      }
-      this.waitingPong = true;
-      this.send({ type: "ping", id: ++id });
-    }, heartbeatPeriod);
-  }
-
-  stopBeat() {
-    clearInterval(this.beat);
-    this.beat = null;
-    this.waitingPong = false;
-  }
-}
 
 // ---------- The unread count ----------
 
@@ -228,12 +119,14 @@ function start() {
   const account = announcer.dataset.inbox;
   const inbox = "inbox:" + account;
   const issue = timeline && /^[1-9][0-9]*$/.test(timeline.dataset.issue || "") ? "issue:" + timeline.dataset.issue : "";
-  const live = new Live({
-    closed: () => {
+  const live = new Channel({
+    close: () => {
       delete announcer.dataset.connection;
       if (timeline) delete timeline.dataset.connection;
     },
     open: () => {
+      // Being open is enough here: the subscriptions answer at once.
+      live.healthy();
       live.send({ type: "subscribe", topic: inbox });
       if (issue) live.send({ type: "subscribe", topic: issue });
     },
@@ -259,7 +152,7 @@ function start() {
       }
     },
   });
-  live.connect();
+  live.start();
 }
 
 if (announcer && /^[1-9][0-9]*$/.test(announcer.dataset.inbox || "")) start();

@@ -6,124 +6,9 @@
 // language. Without this script the page keeps the state the server
 // rendered, and its forms still work.
 
+import { Channel } from "./channel.js";
+
 const root = document.getElementById("meeting-room") || document.getElementById("meeting-projector");
-
-// ---------- The connection: reconnects with backoff, pings to notice a dead socket ----------
-
-const minDelay = 500;
-const maxDelay = 10000;
-const heartbeatPeriod = 15000;
-const closeSessionEnded = 1008;
-
-class Live {
-  constructor(handlers) {
-    this.handlers = handlers;
-    this.ws = null;
-    this.attempt = 0;
-    this.retry = null;
-    this.beat = null;
-    this.waitingPong = false;
-    this.ended = false;
-    window.addEventListener("online", () => {
-      if (!this.ws && !this.ended) {
-        clearTimeout(this.retry);
-        this.attempt = 0;
-        this.connect();
-      }
-    });
-  }
-
-  connect() {
-    if (this.ended) return;
-    this.handlers.state(this.attempt === 0 ? "connecting" : "reconnecting");
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    let ws;
-    try {
-      ws = new WebSocket(scheme + "//" + location.host + "/ws");
-    } catch (e) {
-      this.later();
-      return;
-    }
-    this.ws = ws;
-    ws.onopen = () => {
-      this.handlers.state("connected");
-      this.startBeat();
-      this.handlers.open();
-    };
-    ws.onmessage = (event) => {
-      let msg;
-      try {
-        msg = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      if (msg && msg.type === "pong") {
-        this.waitingPong = false;
-        return;
-      }
-      this.handlers.message(msg);
-    };
-    ws.onclose = (event) => this.closed(event.code);
-    ws.onerror = () => {};
-  }
-
-  send(msg) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify(msg));
-    return true;
-  }
-
-  healthy() {
-    this.attempt = 0;
-  }
-
-  closed(code) {
-    this.stopBeat();
-    if (this.ws) {
-      this.ws.onopen = this.ws.onmessage = this.ws.onclose = this.ws.onerror = null;
-      this.ws = null;
-    }
-    if (code === closeSessionEnded) {
-      this.ended = true;
-      this.handlers.state("ended");
-      return;
-    }
-    this.later();
-  }
-
-  // later tries again after a capped exponential delay with jitter, so that
-  // clients dropped together do not come back together.
-  later() {
-    if (this.ended) return;
-    this.handlers.state(navigator.onLine === false ? "offline" : "reconnecting");
-    const cap = Math.min(maxDelay, minDelay * 2 ** this.attempt);
-    this.attempt++;
-    clearTimeout(this.retry);
-    this.retry = setTimeout(() => this.connect(), cap / 2 + Math.random() * (cap / 2));
-  }
-
-  startBeat() {
-    this.stopBeat();
-    let id = 0;
-    this.beat = setInterval(() => {
-      if (this.waitingPong) {
-        // No answer since the last ping: the socket is dead.
-        const ws = this.ws;
-        this.closed(1006);
-        if (ws) ws.close();
-        return;
-      }
-      this.waitingPong = true;
-      this.send({ type: "ping", id: ++id });
-    }, heartbeatPeriod);
-  }
-
-  stopBeat() {
-    clearInterval(this.beat);
-    this.beat = null;
-    this.waitingPong = false;
-  }
-}
 
 // ---------- Showing the room ----------
 
@@ -502,7 +387,7 @@ function setConnection(name) {
 function start() {
   if (!root || !meetingID) return;
   const topic = "meeting:" + meetingID;
-  live = new Live({
+  live = new Channel({
     state: setConnection,
     open: () => live.send({ type: "subscribe", topic }),
     message: (msg) => {
@@ -517,7 +402,7 @@ function start() {
     },
   });
   wire();
-  live.connect();
+  live.start();
   setInterval(tick, 1000);
 }
 

@@ -25,10 +25,8 @@
 // the turnout and the result in words in the reader's language. Without
 // this script the page shows the poll as loaded, and the form posts.
 
-const minDelay = 500;
-const maxDelay = 10000;
-const heartbeatPeriod = 15000;
-const closeSessionEnded = 1008;
+import { Channel } from "./channel.js";
+
 // voteTimeout is how long a ballot sent over the channel may wait for its
 // answer before the form is posted instead.
 const voteTimeout = 8000;
@@ -38,11 +36,7 @@ const pollID = first ? Number(first.dataset.poll) : 0;
 const section = () => document.querySelector('section[data-poll="' + pollID + '"]');
 const topic = "poll:" + pollID;
 
-let ws = null;
-let attempt = 0;
-let beat = null;
-let waitingPong = false;
-let ended = false;
+let live = null;
 // pending is the ballot sent over the channel and not yet answered: its
 // form and the timer that posts it instead.
 let pending = null;
@@ -51,74 +45,14 @@ function setText(el, text) {
   if (el && el.textContent !== text) el.textContent = text;
 }
 
-function connect() {
-  if (ended || !pollID) return;
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  try {
-    ws = new WebSocket(scheme + "//" + location.host + "/ws");
-  } catch (e) {
-    later();
-    return;
-  }
-  ws.onopen = () => {
-    startBeat();
-    send({ type: "subscribe", topic });
-  };
-  ws.onmessage = (event) => {
-    let msg;
-    try {
-      msg = JSON.parse(event.data);
-    } catch (e) {
-      return;
-    }
-    received(msg);
-  };
-  ws.onclose = (event) => closed(event.code);
-  ws.onerror = () => {};
-}
-
 function send(msg) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  ws.send(JSON.stringify(msg));
-  return true;
+  return live !== null && live.send(msg);
 }
 
-function closed(code) {
-  clearInterval(beat);
-  waitingPong = false;
-  if (ws) {
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-    ws = null;
-  }
+// closed handles a drop of the channel: a ballot waiting for its answer is
+// posted instead.
+function closed() {
   if (pending) postInstead();
-  if (code === closeSessionEnded) {
-    ended = true;
-    return;
-  }
-  later();
-}
-
-// later tries again after a capped exponential delay with jitter.
-function later() {
-  if (ended) return;
-  const cap = Math.min(maxDelay, minDelay * 2 ** attempt);
-  attempt++;
-  setTimeout(connect, cap / 2 + Math.random() * (cap / 2));
-}
-
-function startBeat() {
-  clearInterval(beat);
-  let id = 0;
-  beat = setInterval(() => {
-    if (waitingPong) {
-      const dead = ws;
-      closed(1006);
-      if (dead) dead.close();
-      return;
-    }
-    waitingPong = true;
-    send({ type: "ping", id: ++id });
-  }, heartbeatPeriod);
 }
 
 // statusOf reads the poll's status from its section: data-status, or the
@@ -137,12 +71,9 @@ let lastTurnout = -1;
 
 function received(msg) {
   switch (msg.type) {
-    case "pong":
-      waitingPong = false;
-      return;
     case "event":
       if (msg.topic === topic && msg.data && msg.data.kind === "poll.state") {
-        attempt = 0;
+        live.healthy();
         show(msg.data);
       }
       return;
@@ -280,5 +211,10 @@ function wire() {
 
 if (pollID) {
   wire();
-  connect();
+  live = new Channel({
+    open: () => send({ type: "subscribe", topic }),
+    message: received,
+    close: closed,
+  });
+  live.start();
 }

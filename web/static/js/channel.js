@@ -1,13 +1,17 @@
-// The live channel of one page: a websocket to /ws that comes back after
-// every drop, with exponential backoff and jitter, and tells its owner what
-// happens. Messages are JSON objects (docs/protocol.md).
+// The live channel of a page: one websocket to /ws (docs/protocol.md) that
+// comes back after every drop, with exponential backoff and jitter, pings
+// to notice a dead socket, and tells its owner what happens. Messages are
+// JSON objects. Every live page uses it: the meeting room and its wall
+// screen (meeting.js), the issue pages and the header's unread count
+// (issue.js), a poll's page (poll.js) and the editor (web/src, bundled
+// from here by esbuild).
 
 const minDelay = 500; // ms, the first retry
 const maxDelay = 10000; // ms, the longest wait between two tries
 // A ping every heartbeatPeriod; a connection that has not answered by the
 // next one is taken for dead. Browsers do not see the server's own pings,
 // and a connection whose network vanished may otherwise look open for
-// minutes while edits pile up unsent.
+// minutes.
 const heartbeatPeriod = 15000;
 // How long a probe (sent when the browser reports going offline) waits for
 // its answer before the socket is taken for dead.
@@ -19,18 +23,29 @@ const connectTimeout = 8000;
 // Close codes after which trying again cannot help.
 const closeSessionEnded = 1008; // the session ended (logout, deactivation)
 
+const nothing = () => {};
+
 /**
- * Connection keeps one websocket open to the site's live channel.
+ * Channel keeps one websocket open to the site's live channel.
  *
- * Its handlers are called with:
+ * Its handlers, each optional, are called with:
  *   open()            the socket is open (first time or after a drop)
- *   message(msg)      a parsed message from the server
+ *   message(msg)      a parsed message from the server (pongs are kept)
  *   close(code)       the socket closed; it will be retried unless ended
  *   state(name)       "connecting" | "connected" | "reconnecting" | "offline" | "ended"
+ *
+ * The owner calls healthy() when the server answered as it should (a
+ * state, a joined document): the next drop then starts again from the
+ * shortest delay.
  */
-export class Connection {
+export class Channel {
   constructor(handlers) {
-    this.handlers = handlers;
+    this.handlers = {
+      open: handlers.open || nothing,
+      message: handlers.message || nothing,
+      close: handlers.close || nothing,
+      state: handlers.state || nothing,
+    };
     this.ws = null;
     this.attempt = 0;
     this.timer = null;
@@ -38,13 +53,12 @@ export class Connection {
     this.awaitingPong = false;
     this.pingID = 0;
     this.connectTimer = null;
-    this.ended = false;
-    this.everOpened = false;
-    window.addEventListener("online", () => this.retryNow());
     this.probeTimer = null;
+    this.ended = false;
+    window.addEventListener("online", () => this.retryNow());
     window.addEventListener("offline", () => {
       if (!this.isOpen()) {
-        this.handlers.state("offline");
+        if (!this.ended) this.handlers.state("offline");
         return;
       }
       // The socket may look open long after the network is gone: ask the
@@ -76,8 +90,8 @@ export class Connection {
   }
 
   /**
-   * healthy tells the connection that the server answered as expected, so
-   * the next drop starts again from the shortest delay. (Being open is not
+   * healthy tells the channel that the server answered as expected, so the
+   * next drop starts again from the shortest delay. (Being open is not
    * enough: a server that accepts and then closes at once must not be
    * hammered every half second.)
    */
@@ -85,7 +99,7 @@ export class Connection {
     this.attempt = 0;
   }
 
-  /** end closes the connection for good. */
+  /** end closes the channel for good. */
   end() {
     this.ended = true;
     clearTimeout(this.timer);
@@ -116,7 +130,6 @@ export class Connection {
     }, connectTimeout);
     ws.onopen = () => {
       clearTimeout(this.connectTimer);
-      this.everOpened = true;
       this.startHeartbeat();
       this.handlers.state("connected");
       this.handlers.open();
@@ -128,7 +141,8 @@ export class Connection {
       } catch (e) {
         return;
       }
-      if (msg && msg.type === "pong") {
+      if (!msg || typeof msg !== "object") return;
+      if (msg.type === "pong") {
         this.awaitingPong = false;
         return;
       }
@@ -157,6 +171,7 @@ export class Connection {
     this.stopHeartbeat();
     this.handlers.close(code);
     if (code === closeSessionEnded) {
+      // Logged out: the next page load decides.
       this.ended = true;
       this.handlers.state("ended");
       return;
@@ -214,7 +229,6 @@ export class Connection {
 
   startHeartbeat() {
     this.stopHeartbeat();
-    this.awaitingPong = false;
     this.heartbeat = setInterval(() => {
       if (this.awaitingPong) {
         // No answer since the last ping: the connection is dead.
