@@ -5,7 +5,11 @@
 // discussed them: a plenary and an Arabic working group held and closed,
 // with their decisions, actions and minutes, and the next ones planned
 // (meetings.go); and the issues brought to the table, with their comments,
-// links to the meetings and procedures, and notifications (issues.go).
+// links to the meetings and procedures, and notifications (issues.go);
+// the votes held (polls.go); and the register (publications.go): a
+// reception procedure published in two French editions with its Arabic
+// translation as one entry, the agricultural pathway adopted by vote, and
+// an earlier entry withdrawn and replaced.
 //
 // Everything here is demo data. The people are fictional, the associations,
 // the partner NGO and the international programme office are invented, and
