@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -68,28 +67,10 @@ func (s *Server) newPublicPage(r *http.Request, lang, titleKey string) *page {
 }
 
 // renderPublic writes the named page inside the public layout with
-// status, rendered into a buffer first so that a template error is a
-// clean 500.
+// status. Public pages are the same for everyone, so caches may keep them,
+// asking again each time whether they changed.
 func (s *Server) renderPublic(w http.ResponseWriter, status int, name string, p *page) {
-	t, ok := s.pages.pages[name]
-	if !ok {
-		s.logger.Error("unknown template", "name", name)
-		http.Error(w, renderFailure, http.StatusInternalServerError)
-		return
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "public_layout", p); err != nil {
-		s.logger.Error("render template", "name", name, "err", err)
-		http.Error(w, renderFailure, http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", p.Lang)
-	h.Set("Cache-Control", "no-cache")
-	h.Add("Vary", "Cookie, Accept-Language")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	s.renderIn(w, "public_layout", "no-cache", status, name, p)
 }
 
 // publicErrorView is the public site's error page.
@@ -134,6 +115,20 @@ func (s *Server) publicEntryFromPath(r *http.Request) (*workspace.RegisterEntry,
 	return entry, nil
 }
 
+// publicEntryInLang finds the entry of the path's {ident} and checks that
+// it has an edition in the path's {lang}, which it returns.
+func (s *Server) publicEntryInLang(r *http.Request) (*workspace.RegisterEntry, string, error) {
+	entry, err := s.publicEntryFromPath(r)
+	if err != nil {
+		return nil, "", err
+	}
+	lang, err := publicLangFromPath(r, entry)
+	if err != nil {
+		return nil, "", err
+	}
+	return entry, lang, nil
+}
+
 // publicLangFromPath returns the path's {lang} when the entry has an
 // edition in it.
 func publicLangFromPath(r *http.Request, entry *workspace.RegisterEntry) (string, error) {
@@ -159,11 +154,7 @@ func publicEditionNumber(r *http.Request) (int, error) {
 
 // publicEdition finds the entry, language and edition the path names.
 func (s *Server) publicEdition(r *http.Request) (*workspace.RegisterEntry, *workspace.Publication, error) {
-	entry, err := s.publicEntryFromPath(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	lang, err := publicLangFromPath(r, entry)
+	entry, lang, err := s.publicEntryInLang(r)
 	if err != nil {
 		return nil, nil, err
 	}

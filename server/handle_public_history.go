@@ -31,12 +31,7 @@ type publicHistoryView struct {
 // language, each with the changelog computed from the diff between it and
 // the edition before.
 func (s *Server) handlePublicHistory(w http.ResponseWriter, r *http.Request) {
-	entry, err := s.publicEntryFromPath(r)
-	if err != nil {
-		s.renderPublicError(w, r, err)
-		return
-	}
-	lang, err := publicLangFromPath(r, entry)
+	entry, lang, err := s.publicEntryInLang(r)
 	if err != nil {
 		s.renderPublicError(w, r, err)
 		return

@@ -56,12 +56,7 @@ func (s *Server) handlePublicEntry(w http.ResponseWriter, r *http.Request) {
 // handlePublicProcedure shows an entry's current edition in the path's
 // language.
 func (s *Server) handlePublicProcedure(w http.ResponseWriter, r *http.Request) {
-	entry, err := s.publicEntryFromPath(r)
-	if err != nil {
-		s.renderPublicError(w, r, err)
-		return
-	}
-	lang, err := publicLangFromPath(r, entry)
+	entry, lang, err := s.publicEntryInLang(r)
 	if err != nil {
 		s.renderPublicError(w, r, err)
 		return

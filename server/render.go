@@ -157,8 +157,16 @@ func (p *page) IsAdmin() bool { return workspace.AccessAdmin.Allows(p.Account) }
 
 // render writes the named page with status. The page is executed into a
 // buffer first, so a template error becomes a clean 500 instead of half a
-// page.
+// page. Members' pages are never stored by a cache: they show a person's
+// own view.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	s.renderIn(w, "layout", "no-store", status, name, p)
+}
+
+// renderIn executes the named page inside the layout template layout
+// ("layout", or the public site's "public_layout") into a buffer, then
+// writes it with status and the given Cache-Control.
+func (s *Server) renderIn(w http.ResponseWriter, layout, cacheControl string, status int, name string, p *page) {
 	t, ok := s.pages.pages[name]
 	if !ok {
 		s.logger.Error("unknown template", "name", name)
@@ -166,7 +174,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := t.ExecuteTemplate(&buf, layout, p); err != nil {
 		s.logger.Error("render template", "name", name, "err", err)
 		http.Error(w, renderFailure, http.StatusInternalServerError)
 		return
@@ -174,7 +182,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", p.Lang)
-	h.Set("Cache-Control", "no-store")
+	h.Set("Cache-Control", cacheControl)
 	h.Add("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
