@@ -2,10 +2,13 @@ package e2e
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"tawla/demo"
@@ -98,7 +101,21 @@ func TestBrowserPublicArabic(t *testing.T) {
 			t.Errorf("printed, %s is shown", hidden)
 		}
 	}
-	s.screenshot("public-arabic-print")
+	// A screenshot under print media keeps the screen's viewport, which
+	// cuts an A4 layout; the page as the browser prints it is kept as a
+	// PDF beside it, sized by the stylesheet's @page (A4).
+	preferCSSPageSize := true
+	pdfCtx, cancelPDF := s.step()
+	defer cancelPDF()
+	pdf, err := chromedp.Call(pdfCtx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &preferCSSPageSize})
+	if err != nil {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	file := filepath.Join(s.b.outDir, "public-arabic-print.pdf")
+	if err := os.WriteFile(file, pdf.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("printed: %s", file)
 }
 
 // jsString returns s as a JavaScript string literal (s holds no quote or
