@@ -151,10 +151,11 @@ var registerPublications = []registerPublication{
 	{title: procedures[1].title, version: 1, note: "النسخة الأولى كما صادقت عليها الطاولة بتصويت سري."},
 }
 
-// withdrawalReason is why the earlier reception procedure is withdrawn;
-// %s is the identifier of the one that replaces it.
+// withdrawalReason is why the earlier reception procedure, published in
+// French only, is withdrawn, in its language; %s is the identifier of the
+// one that replaces it.
 const withdrawalReason = "Remplacée par %s : l'accueil se fait désormais au guichet unique de Mahdia, qui oriente vers " +
-	"tous les services en une seule démarche. — عُوِّض بالإجراء %s: يتمّ الاستقبال الآن في الشباك الموحّد بالمهدية."
+	"tous les services en une seule démarche."
 
 // IsRegisterProcedure reports whether the demo procedure with title was
 // written for the register: all its versions are adopted and published,
@@ -231,7 +232,7 @@ func loadPublications(ctx context.Context, db *sqlite.DB, actor workspace.Actor)
 	if err != nil {
 		return err
 	}
-	reason := fmt.Sprintf(withdrawalReason, replacement.Identifier(), replacement.Identifier())
+	reason := fmt.Sprintf(withdrawalReason, replacement.Identifier())
 	if err := db.WithdrawEntry(ctx, actor, entries[earlierReceptionTitle], reason, replacement.ID); err != nil {
 		return fmt.Errorf("demo: withdraw %q: %w", earlierReceptionTitle, err)
 	}
