@@ -9,7 +9,8 @@ CHROMIUM  ?= /usr/bin/chromium
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # The browser code: web/src bundled by esbuild into web/static/dist, which
-# the binary embeds, with the Brotli forms of web/static (web/precompress).
+# the binary embeds, with the gzip and Brotli forms of web/static
+# (web/precompress).
 # node_modules and dist are not committed.
 WEB_SRC   := $(wildcard web/src/*.js) web/static/js/channel.js
 WEB_DIST  := web/static/dist/editor.js
@@ -80,11 +81,11 @@ lint: check-go
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
 
-## web: bundle the editor (web/src) into web/static/dist with esbuild (npm ci first when needed), then write the Brotli forms of the static files
-# The Brotli forms (web/static/dist/br, named by the SHA-256 of what they
-# compress) are made here because Brotli at its best ratio takes seconds;
-# gzip is made by the server when it starts (web/assets), so a plain
-# `go build` serves gzip without them.
+## web: bundle the editor (web/src) into web/static/dist with esbuild (npm ci first when needed), then write the compressed forms of the static files
+# The gzip and Brotli forms (web/static/dist/gz and dist/br, named by the
+# SHA-256 of what they compress) are made here, at their best ratios, and
+# embedded; a binary built without them (a plain `go build`) makes its gzip
+# forms when it starts (web/assets) and serves no Brotli.
 web: $(WEB_DIST) check-go
 	$(GO) run ./web/precompress web/static
 

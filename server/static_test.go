@@ -87,8 +87,8 @@ func TestAssetsCompressed(t *testing.T) {
 			return err
 		}
 		if d.IsDir() {
-			if name == assets.BrotliDir {
-				return fs.SkipDir // the Brotli forms, not served themselves
+			if name == assets.BrotliDir || name == assets.GzipDir {
+				return fs.SkipDir // the build's compressed forms, not served themselves
 			}
 			return nil
 		}
@@ -286,6 +286,38 @@ func TestAssetsCompressed(t *testing.T) {
 	}
 	if stale.ByName["css/tawla.css"].Plain.Brotli != nil {
 		t.Errorf("a Brotli form of other content is served for the stylesheet")
+	}
+
+	// The build's gzip form is used likewise (a marker shows which form
+	// was taken: the build's, not one made at start), and one of other
+	// content is not.
+	builtGzip, err := assets.Gzip(css)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtGzip[9] = 0x7f // the header's OS byte: harmless, and not what Go writes
+	withGzip, err := assets.Prepare(fstest.MapFS{
+		"css/tawla.css": {Data: css},
+		assets.GzipPath(hex.EncodeToString(sum[:])): {Data: builtGzip},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := withGzip.ByName["css/tawla.css"].Plain.Gzip; !bytes.Equal(got, builtGzip) {
+		t.Errorf("the gzip form named after the stylesheet's SHA-256 is not used")
+	}
+	if len(withGzip.ByName) != 1 {
+		t.Errorf("the gzip forms are served as files of their own: %d assets", len(withGzip.ByName))
+	}
+	staleGzip, err := assets.Prepare(fstest.MapFS{
+		"css/tawla.css": {Data: append(css, '\n')},
+		assets.GzipPath(hex.EncodeToString(sum[:])): {Data: builtGzip},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := staleGzip.ByName["css/tawla.css"].Plain.Gzip; bytes.Equal(got, builtGzip) {
+		t.Errorf("a gzip form of other content is served for the stylesheet")
 	}
 
 	// Unknown files and folders are not found.

@@ -1,16 +1,16 @@
 // Package assets prepares the static files of web/static for serving:
 // each file under its own name and under a name that carries a hash of its
 // content (css/tawla.3f9a1c2b7d04.css), with its compressed forms. The
-// server (server/static.go) serves what Prepare returns; the build
-// (web/precompress, run by make web) writes the Brotli forms ahead of time,
-// since Brotli at its best ratio is too slow to run when the server starts.
+// server (server/static.go) serves what Prepare returns.
 //
-// Gzip is made by Prepare itself, once per process, from the embedded
-// files: it takes a few tens of milliseconds, and needs nothing of the
-// build, so that a plain `go build` serves gzip too. Brotli is used when
-// the build left it: a file named by the SHA-256 of the content it
-// compresses, under BrotliDir, so that a Brotli form can never be served
-// for other bytes than its own, whatever the build left behind.
+// The build (web/precompress, run by make web, so by make run and make
+// test) writes the compressed forms ahead of time, and the binary embeds
+// them: gzip and Brotli at their best ratios, each a file named by the
+// SHA-256 of the content it compresses (under GzipDir and BrotliDir), so
+// that a form can never be served for other bytes than its own, whatever
+// an earlier build left behind. A binary built without that step (a plain
+// `go build`) has no Brotli, and Prepare makes the gzip forms it lacks
+// once, when the server starts: a few tens of milliseconds.
 package assets
 
 import (
@@ -27,10 +27,13 @@ import (
 	"strings"
 )
 
-// BrotliDir is the folder of web/static where the build writes the Brotli
-// forms (web/static/dist, like the editor's bundle, is not committed). Its
-// files are not served themselves.
-const BrotliDir = "dist/br"
+// BrotliDir and GzipDir are the folders of web/static where the build
+// writes the Brotli and gzip forms (web/static/dist, like the editor's
+// bundle, is not committed). Their files are not served themselves.
+const (
+	BrotliDir = "dist/br"
+	GzipDir   = "dist/gz"
+)
 
 // HashLength is how many hex digits of the SHA-256 of its content an
 // asset's hashed name carries (48 bits).
@@ -79,7 +82,7 @@ func Prepare(fsys fs.FS) (*Set, error) {
 			return err
 		}
 		if d.IsDir() {
-			if name == BrotliDir {
+			if name == BrotliDir || name == GzipDir {
 				return fs.SkipDir
 			}
 			return nil
@@ -180,15 +183,14 @@ func BrotliPath(sum string) string {
 	return BrotliDir + "/" + sum + ".br"
 }
 
-// newBody compresses raw with gzip, when its type is worth compressing,
-// finds its Brotli form in fsys, and names it with an entity tag.
-func newBody(fsys fs.FS, raw []byte, contentType string) (*Body, error) {
-	sum := sha256.Sum256(raw)
-	b := &Body{Raw: raw, Sum: hex.EncodeToString(sum[:])}
-	b.ETag = `"` + b.Sum[:2*HashLength] + `"`
-	if !CompressibleType(contentType) {
-		return b, nil
-	}
+// GzipPath returns where the build puts the gzip form of the content whose
+// hex SHA-256 is sum.
+func GzipPath(sum string) string {
+	return GzipDir + "/" + sum + ".gz"
+}
+
+// Gzip returns raw compressed with gzip at its best ratio.
+func Gzip(raw []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {
@@ -200,8 +202,27 @@ func newBody(fsys fs.FS, raw []byte, contentType string) (*Body, error) {
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	if buf.Len() < len(raw) {
-		b.Gzip = buf.Bytes()
+	return buf.Bytes(), nil
+}
+
+// newBody finds the gzip and Brotli forms of raw in fsys, when its type is
+// worth compressing, making the gzip form when the build did not, and names
+// it with an entity tag.
+func newBody(fsys fs.FS, raw []byte, contentType string) (*Body, error) {
+	sum := sha256.Sum256(raw)
+	b := &Body{Raw: raw, Sum: hex.EncodeToString(sum[:])}
+	b.ETag = `"` + b.Sum[:2*HashLength] + `"`
+	if !CompressibleType(contentType) {
+		return b, nil
+	}
+	gz, err := fs.ReadFile(fsys, GzipPath(b.Sum))
+	if err != nil || len(gz) == 0 {
+		if gz, err = Gzip(raw); err != nil {
+			return nil, err
+		}
+	}
+	if len(gz) < len(raw) {
+		b.Gzip = gz
 	}
 	if br, err := fs.ReadFile(fsys, BrotliPath(b.Sum)); err == nil && len(br) > 0 && len(br) < len(raw) {
 		b.Brotli = br
