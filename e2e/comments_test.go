@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"tawla/demo"
 	"tawla/workspace"
 )
@@ -62,12 +60,7 @@ func TestBrowserCommentLive(t *testing.T) {
 		t.Errorf("the comment form quotes %q, want %q", got, passage)
 	}
 	const body = "Préciser le délai <b>en jours ouvrables</b> : « 48 heures » ?"
-	// fill clears the field first, which chromedp cannot do to an empty
-	// textarea: type into it as it is.
-	member.do("type the comment", chromedp.SendKeys(chromedp.CSS("#comment-body"), body))
-	if got := member.value("#comment-body"); got != body {
-		t.Fatalf("the comment field holds %q after typing, want %q", got, body)
-	}
+	member.typeInto("#comment-body", body)
 	if status := member.submit("#comment-submit"); status != 200 {
 		t.Fatalf("posting the comment: status %d", status)
 	}

@@ -319,10 +319,21 @@ func (s *session) submit(button string) int64 {
 // person would, and checks that the field holds exactly value afterwards.
 func (s *session) fill(field, value string) {
 	s.t.Helper()
-	s.do("fill "+field,
-		chromedp.Clear(chromedp.CSS(field)),
-		chromedp.SendKeys(chromedp.CSS(field), value),
-	)
+	s.do("fill "+field, chromedp.Clear(chromedp.CSS(field)))
+	s.typeInto(field, value)
+}
+
+// typeInto focuses the field matched by the CSS selector field and types
+// value into it as it is (fill clears the field first, which chromedp
+// cannot do to an empty textarea), then checks that it holds value.
+//
+// It focuses, then sends key events, rather than using chromedp.SendKeys:
+// SendKeys in chromedp v0.23 reads the node's attributes before taking the
+// node's lock, a data race with the DOM events that update them, which the
+// race detector reports when a page changes an attribute meanwhile.
+func (s *session) typeInto(field, value string) {
+	s.t.Helper()
+	s.do("type into "+field, chromedp.Focus(chromedp.CSS(field)), chromedp.KeyEvent(value))
 	if got := s.value(field); got != value {
 		s.t.Fatalf("%s holds %q after typing, want %q", field, got, value)
 	}

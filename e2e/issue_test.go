@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"tawla/demo"
 )
 
@@ -24,16 +22,6 @@ func (s *session) waitLive(timeline bool) {
 		expr += ` && document.getElementById("issue-timeline")?.dataset.connection === "live"`
 	}
 	s.poll("wait for the page to follow its live topics", expr)
-}
-
-// typeInto types value into an empty textarea (fill clears the field
-// first, which chromedp cannot do to an empty textarea) and checks it.
-func (s *session) typeInto(field, value string) {
-	s.t.Helper()
-	s.do("type into "+field, chromedp.SendKeys(chromedp.CSS(field), value))
-	if got := s.value(field); got != value {
-		s.t.Fatalf("%s holds %q after typing, want %q", field, got, value)
-	}
 }
 
 // TestBrowserIssueLive has a member report an issue through the form and

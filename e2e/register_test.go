@@ -53,10 +53,7 @@ func TestBrowserPublish(t *testing.T) {
 		t.Errorf("the effective date is not preset to today")
 	}
 	note := "Première publication, adoptée en plénière."
-	s.do("type the note", chromedp.SendKeys(chromedp.CSS("#note"), note))
-	if got := s.value("#note"); got != note {
-		t.Fatalf("the note holds %q after typing, want %q", got, note)
-	}
+	s.typeInto("#note", note)
 	s.screenshot("publish-form")
 	if status := s.submit(`form.publish-form button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("publish: status %d", status)
