@@ -371,6 +371,7 @@ type roomResult struct {
 	serverPeakRSS    int64
 	loadGenCPU       float64
 	serverCore       float64 // how busy the server's core was, in %, whoever used it
+	serverWrites     int64   // the server's write system calls during the window; -1 unknown
 	setup            time.Duration
 	firstErr         error // the first failure, if any
 }
@@ -413,6 +414,13 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	rep.Set(p+"server_peak_rss_mb", float64(r.serverPeakRSS)/(1<<20))
 	rep.Set(p+"loadgen_cpu_pct", r.loadGenCPU)
 	rep.Set(p+"server_core_busy_pct", r.serverCore)
+	writes := ""
+	if r.serverWrites >= 0 && r.deliveries > 0 {
+		perDelivery := float64(r.serverWrites) / float64(r.deliveries)
+		rep.Set(p+"server_write_calls", float64(r.serverWrites))
+		rep.Set(p+"server_write_calls_per_delivery", perDelivery)
+		writes = fmt.Sprintf(" · %.3f writes/deliv", perDelivery)
+	}
 	rep.Set(p+"errors_pct", r.errorPct())
 	rep.Set(p+"failures", float64(r.failures))
 	rep.Set(p+"unacked", float64(r.unacked))
@@ -424,10 +432,10 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	}
 	rep.Set(p+"loadgen_bound", bound)
 
-	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%",
+	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%",
 		roomMSQ(r.ack, 0.5), roomMSQ(r.ack, 0.99),
 		roomMSQ(r.arrival, 0.5), roomMSQ(r.arrival, 0.95), roomMSQ(r.arrival, 0.99), roomMSQ(r.everyone, 0.99),
-		roomThousands(float64(r.deliveries)/secs), r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU)
+		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU)
 	if bound == 1 {
 		fig += " GENERATOR-BOUND"
 	}
@@ -643,6 +651,10 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	}
 	wall := w1.Sub(w0).Seconds()
 	res.serverCPU = 100 * (u1.CPU - u0.CPU).Seconds() / wall
+	res.serverWrites = -1
+	if u0.WriteCalls >= 0 && u1.WriteCalls >= 0 {
+		res.serverWrites = u1.WriteCalls - u0.WriteCalls
+	}
 	res.loadGenCPU = 100 * (l1 - l0).Seconds() / wall
 	if total := c1.total - c0.total; total > 0 {
 		res.serverCore = 100 * float64(c1.busy-c0.busy) / float64(total)
