@@ -57,12 +57,13 @@ func (b *batchConn) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
-// SetDeadline sets both deadlines, as net.Conn's does.
+// SetDeadline sets both deadlines, as net.Conn's does (gorilla clears
+// those the HTTP server left with it).
 func (b *batchConn) SetDeadline(t time.Time) error {
-	if err := b.SetWriteDeadline(t); err != nil {
-		return err
-	}
-	return b.Conn.SetReadDeadline(t)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.deadline = t
+	return b.Conn.SetDeadline(t)
 }
 
 func (b *batchConn) Write(p []byte) (int, error) {
