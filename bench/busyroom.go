@@ -128,7 +128,7 @@ func runBusyRoom(ctx context.Context, env *Env, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	ds, err := roomDrivers()
+	ds, err := roomDrivers(env.Synchronous)
 	if err != nil {
 		return err
 	}
@@ -200,12 +200,22 @@ func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, reade
 }
 
 // roomDrivers returns a new instance of every registered driver, Tawla
-// first, or only those TAWLA_BENCH_DRIVERS names (comma-separated), for
-// profiling one server.
-func roomDrivers() ([]Driver, error) {
+// first (once per durability setting in settings: "tawla" under full,
+// "tawla-normal" under normal), or only those TAWLA_BENCH_DRIVERS names
+// (comma-separated), for profiling one server.
+func roomDrivers(settings []string) ([]Driver, error) {
 	var ds []Driver
 	for _, newDriver := range drivers {
-		ds = append(ds, newDriver())
+		d := newDriver()
+		if _, ok := d.(*tawlaDriver); ok {
+			for _, s := range settings {
+				ds = append(ds, &tawlaDriver{synchronous: s})
+			}
+			if len(settings) > 0 {
+				continue
+			}
+		}
+		ds = append(ds, d)
 	}
 	if only := os.Getenv("TAWLA_BENCH_DRIVERS"); only != "" {
 		var kept []Driver
@@ -219,43 +229,61 @@ func roomDrivers() ([]Driver, error) {
 	if len(ds) == 0 {
 		return nil, errors.New("no driver registered (or none named in TAWLA_BENCH_DRIVERS)")
 	}
-	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Name() == "tawla" && ds[j].Name() != "tawla" })
+	sort.SliceStable(ds, func(i, j int) bool { return isTawla(ds[i].Name()) && !isTawla(ds[j].Name()) })
 	return ds, nil
 }
+
+// isTawla reports whether a driver's name is one of Tawla's series
+// ("tawla", "tawla-normal"); the others are peers.
+func isTawla(name string) bool { return name == "tawla" || strings.HasPrefix(name, "tawla-") }
 
 // compareRooms records Tawla's figures as ratios to each peer's: the p99
 // push-to-everyone latency at the target step (below 1: Tawla is faster),
 // and, per reader count, the largest N with p95 under 100 ms (above 1:
 // Tawla holds more authors).
 func compareRooms(rep *Report, plan roomPlan, names []string, all map[string]map[[2]int]*roomResult) {
-	const us = "tawla"
-	if _, ok := all[us]; !ok || len(names) < 2 {
+	for _, us := range names {
+		if isTawla(us) {
+			compareRoomsOf(rep, plan, us, names, all)
+		}
+	}
+}
+
+// compareRoomsOf records the ratios of one of Tawla's series, us, to the
+// peers. The default series ("tawla") writes busyroom.ratio.*; another
+// (say "tawla-normal") busyroom.ratio.<us>.*.
+func compareRoomsOf(rep *Report, plan roomPlan, us string, names []string, all map[string]map[[2]int]*roomResult) {
+	prefix := "busyroom.ratio."
+	if us != "tawla" {
+		prefix += us + "."
+	}
+	var peers []string
+	for _, name := range names {
+		if !isTawla(name) {
+			peers = append(peers, name)
+		}
+	}
+	if _, ok := all[us]; !ok || len(peers) == 0 {
 		return
 	}
 	target := [2]int{roomTargetAuthors, roomTargetReaders}
 	if ours, ok := all[us][target]; ok && ours.everyone.count() > 0 {
-		for _, peer := range names {
-			if peer == us {
-				continue
-			}
+		for _, peer := range peers {
 			theirs, ok := all[peer][target]
 			if !ok || theirs.everyone.count() == 0 {
-				rep.Row("busyroom", fmt.Sprintf("tawla/%s p99 to everyone, %d+%d", peer, target[0], target[1]), peer+" did not reach this step")
+				rep.Row("busyroom", fmt.Sprintf("%s/%s p99 to everyone, %d+%d", us, peer, target[0], target[1]), peer+" did not reach this step")
 				continue
 			}
 			r := ours.everyone.quantile(0.99).Seconds() / theirs.everyone.quantile(0.99).Seconds()
-			rep.Set(fmt.Sprintf("busyroom.ratio.everyone_p99.authors%d.readers%d.%s", target[0], target[1], peer), r)
-			rep.Row("busyroom", fmt.Sprintf("tawla/%s p99 to everyone, %d+%d", peer, target[0], target[1]),
+			rep.Set(fmt.Sprintf("%severyone_p99.authors%d.readers%d.%s", prefix, target[0], target[1], peer), r)
+			rep.Row("busyroom", fmt.Sprintf("%s/%s p99 to everyone, %d+%d", us, peer, target[0], target[1]),
 				fmt.Sprintf("%.2f× (%s vs %s)", r, roomMS(ours.everyone.quantile(0.99)), roomMS(theirs.everyone.quantile(0.99))))
 		}
 	}
 	for _, readers := range plan.readers {
 		ourMax, _ := rep.Get(fmt.Sprintf("busyroom.%s.readers%d.max_authors", us, readers))
 		best, bestName := -1.0, ""
-		for _, peer := range names {
-			if peer == us {
-				continue
-			}
+		for _, peer := range peers {
 			if v, ok := rep.Get(fmt.Sprintf("busyroom.%s.readers%d.max_authors", peer, readers)); ok && v > best {
 				best, bestName = v, peer
 			}
@@ -263,20 +291,20 @@ func compareRooms(rep *Report, plan roomPlan, names []string, all map[string]map
 		if bestName == "" {
 			continue
 		}
-		what := fmt.Sprintf("tawla/best peer, largest N with p95 < 100 ms, %d readers", readers)
+		what := fmt.Sprintf("%s/best peer, largest N with p95 < 100 ms, %d readers", us, readers)
 		largest := float64(plan.authors[len(plan.authors)-1])
 		note := ""
 		switch {
 		case ourMax == largest && best == largest:
 			note = fmt.Sprintf(" (both held the largest N tried, %d: this run does not tell them apart)", int(largest))
 		case ourMax == largest:
-			note = fmt.Sprintf(" (tawla held the largest N tried, %d: at least this)", int(largest))
+			note = fmt.Sprintf(" (%s held the largest N tried, %d: at least this)", us, int(largest))
 		}
 		if best > 0 {
-			rep.Set(fmt.Sprintf("busyroom.ratio.max_authors.readers%d", readers), ourMax/best)
+			rep.Set(fmt.Sprintf("%smax_authors.readers%d", prefix, readers), ourMax/best)
 			rep.Row("busyroom", what, fmt.Sprintf("%.1f× (%d vs %s %d)%s", ourMax/best, int(ourMax), bestName, int(best), note))
 		} else {
-			rep.Row("busyroom", what, fmt.Sprintf("tawla %d, no peer held even N = %d%s", int(ourMax), plan.authors[0], note))
+			rep.Row("busyroom", what, fmt.Sprintf("%s %d, no peer held even N = %d%s", us, int(ourMax), plan.authors[0], note))
 		}
 	}
 }
@@ -343,6 +371,7 @@ type roomResult struct {
 	serverPeakRSS    int64
 	loadGenCPU       float64
 	serverCore       float64 // how busy the server's core was, in %, whoever used it
+	serverWrites     int64   // the server's write system calls during the window; -1 unknown
 	setup            time.Duration
 	firstErr         error // the first failure, if any
 }
@@ -385,6 +414,13 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	rep.Set(p+"server_peak_rss_mb", float64(r.serverPeakRSS)/(1<<20))
 	rep.Set(p+"loadgen_cpu_pct", r.loadGenCPU)
 	rep.Set(p+"server_core_busy_pct", r.serverCore)
+	writes := ""
+	if r.serverWrites >= 0 && r.deliveries > 0 {
+		perDelivery := float64(r.serverWrites) / float64(r.deliveries)
+		rep.Set(p+"server_write_calls", float64(r.serverWrites))
+		rep.Set(p+"server_write_calls_per_delivery", perDelivery)
+		writes = fmt.Sprintf(" · %.3f writes/deliv", perDelivery)
+	}
 	rep.Set(p+"errors_pct", r.errorPct())
 	rep.Set(p+"failures", float64(r.failures))
 	rep.Set(p+"unacked", float64(r.unacked))
@@ -396,10 +432,10 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	}
 	rep.Set(p+"loadgen_bound", bound)
 
-	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%",
+	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%",
 		roomMSQ(r.ack, 0.5), roomMSQ(r.ack, 0.99),
 		roomMSQ(r.arrival, 0.5), roomMSQ(r.arrival, 0.95), roomMSQ(r.arrival, 0.99), roomMSQ(r.everyone, 0.99),
-		roomThousands(float64(r.deliveries)/secs), r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU)
+		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU)
 	if bound == 1 {
 		fig += " GENERATOR-BOUND"
 	}
@@ -615,6 +651,10 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	}
 	wall := w1.Sub(w0).Seconds()
 	res.serverCPU = 100 * (u1.CPU - u0.CPU).Seconds() / wall
+	res.serverWrites = -1
+	if u0.WriteCalls >= 0 && u1.WriteCalls >= 0 {
+		res.serverWrites = u1.WriteCalls - u0.WriteCalls
+	}
 	res.loadGenCPU = 100 * (l1 - l0).Seconds() / wall
 	if total := c1.total - c0.total; total > 0 {
 		res.serverCore = 100 * float64(c1.busy-c0.busy) / float64(total)

@@ -12,6 +12,7 @@ import (
 	"tawla/client"
 	"tawla/demo"
 	"tawla/workspace/change"
+	"tawla/workspace/sqlite"
 )
 
 func init() { registerDriver(func() Driver { return &tawlaDriver{} }) }
@@ -47,6 +48,10 @@ var errEmptyEdit = errors.New("bench: empty edit")
 // sent, so every receiver finds it. Acknowledgements name a push's sequence
 // numbers, which are the same edit numbers.
 type tawlaDriver struct {
+	// synchronous is the server's durability (tawla serve -synchronous);
+	// "" and "full" are the default.
+	synchronous string
+
 	proc    *Proc
 	base    string
 	authors []*client.Session // logged in once per server, shared by editors
@@ -66,14 +71,26 @@ type tawlaDoc struct {
 	readers  int     // reader editors opened so far
 }
 
-func (d *tawlaDriver) Name() string  { return "tawla" }
+// Name is "tawla" under the default durability, and "tawla-normal" under
+// -synchronous normal.
+func (d *tawlaDriver) Name() string {
+	if d.synchronous == "" || d.synchronous == string(sqlite.SynchronousFull) {
+		return "tawla"
+	}
+	return "tawla-" + d.synchronous
+}
+
 func (d *tawlaDriver) Server() *Proc { return d.proc }
 
 // Start fills a new database with the demo table, serves it, and logs in
 // the accounts the editors use (once per server: logins are slow). It may
 // be called again after Stop.
 func (d *tawlaDriver) Start(ctx context.Context, env *Env) error {
-	p, err := StartTawla(ctx, env, "tawla-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	var extra []string
+	if d.synchronous != "" {
+		extra = []string{"-synchronous", d.synchronous}
+	}
+	p, err := StartTawla(ctx, env, "tawla-"+strconv.FormatInt(time.Now().UnixNano(), 36), extra...)
 	if err != nil {
 		return err
 	}

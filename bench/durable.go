@@ -19,7 +19,8 @@ import (
 
 // The durable step: the automerge-paper trace pushed through the whole
 // authority path of a real `tawla serve` — websocket, decoding, rebasing,
-// the room, one SQLite transaction (synchronous=FULL) per batch, the
+// the room, one SQLite transaction per batch (synchronous=FULL, or NORMAL
+// with the benchmark's -synchronous normal), the
 // broadcast, the acknowledgement — by one Go client typing as fast as
 // acknowledgements allow. Every update is committed before it is
 // acknowledged, so acknowledged updates per second is the document's
@@ -53,7 +54,24 @@ func runDurable(ctx context.Context, env *Env, rep *Report) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	proc, err := StartTawla(ctx, env, "durable")
+	for _, setting := range env.Synchronous {
+		if err := runDurableUnder(ctx, env, rep, name, w, setting); err != nil {
+			return fmt.Errorf("synchronous=%s: %w", setting, err)
+		}
+	}
+	return nil
+}
+
+// runDurableUnder runs the durable step against a server with the
+// durability setting (tawla serve -synchronous). Under full, the default,
+// its figures are named durable.*; under another setting,
+// durable.<setting>.* (durable.normal.updates_per_second).
+func runDurableUnder(ctx context.Context, env *Env, rep *Report, name string, w *wireTrace, setting string) error {
+	prefix, label, logName := "durable", "", "durable"
+	if setting != string(sqlite.SynchronousFull) {
+		prefix, label, logName = "durable."+setting, "[synchronous="+setting+"] ", "durable-"+setting
+	}
+	proc, err := StartTawla(ctx, env, logName, "-synchronous", setting)
 	if err != nil {
 		return err
 	}
@@ -105,29 +123,29 @@ func runDurable(ctx context.Context, env *Env, rep *Report) error {
 	updP := percentiles(res.updateLatency, 0.5, 0.99)
 	cpu := 100 * res.cpu.Seconds() / res.elapsed.Seconds()
 	cpuPerUpdate := float64(res.cpu.Microseconds()) / float64(n)
-	rep.Set("durable.runs", float64(runs))
-	rep.Set("durable.updates", float64(n))
-	rep.Set("durable.seconds", res.elapsed.Seconds())
-	rep.Set("durable.updates_per_second", rate)
-	rep.Set("durable.updates_per_second_min", float64(n)/all[len(all)-1].elapsed.Seconds())
-	rep.Set("durable.updates_per_second_max", float64(n)/all[0].elapsed.Seconds())
-	rep.Set("durable.pushes", float64(len(res.pushLatency)))
-	rep.Set("durable.updates_per_push", float64(n)/float64(len(res.pushLatency)))
-	rep.Set("durable.push_p50_ms", ms(pushP[0]))
-	rep.Set("durable.push_p99_ms", ms(pushP[1]))
-	rep.Set("durable.update_p50_ms", ms(updP[0]))
-	rep.Set("durable.update_p99_ms", ms(updP[1]))
-	rep.Set("durable.server_cpu_percent", cpu)
-	rep.Set("durable.server_cpu_us_per_update", cpuPerUpdate)
-	rep.Set("durable.server_peak_rss_bytes", float64(peakRSS))
-	rep.Row("durable", fmt.Sprintf("%s: %d updates, each committed before its ack (median of %d runs)", name, n, runs),
+	rep.Set(prefix+".runs", float64(runs))
+	rep.Set(prefix+".updates", float64(n))
+	rep.Set(prefix+".seconds", res.elapsed.Seconds())
+	rep.Set(prefix+".updates_per_second", rate)
+	rep.Set(prefix+".updates_per_second_min", float64(n)/all[len(all)-1].elapsed.Seconds())
+	rep.Set(prefix+".updates_per_second_max", float64(n)/all[0].elapsed.Seconds())
+	rep.Set(prefix+".pushes", float64(len(res.pushLatency)))
+	rep.Set(prefix+".updates_per_push", float64(n)/float64(len(res.pushLatency)))
+	rep.Set(prefix+".push_p50_ms", ms(pushP[0]))
+	rep.Set(prefix+".push_p99_ms", ms(pushP[1]))
+	rep.Set(prefix+".update_p50_ms", ms(updP[0]))
+	rep.Set(prefix+".update_p99_ms", ms(updP[1]))
+	rep.Set(prefix+".server_cpu_percent", cpu)
+	rep.Set(prefix+".server_cpu_us_per_update", cpuPerUpdate)
+	rep.Set(prefix+".server_peak_rss_bytes", float64(peakRSS))
+	rep.Row("durable", fmt.Sprintf("%s%s: %d updates, each committed before its ack (median of %d runs)", label, name, n, runs),
 		fmt.Sprintf("%.0f acknowledged updates/s (runs: %.0f to %.0f)", rate,
 			float64(n)/all[len(all)-1].elapsed.Seconds(), float64(n)/all[0].elapsed.Seconds()))
-	rep.Row("durable", "commit latency per push (sent → doc.pushed), p50 / p99",
+	rep.Row("durable", label+"commit latency per push (sent → doc.pushed), p50 / p99",
 		fmt.Sprintf("%.1f / %.1f ms (%.0f updates/push)", ms(pushP[0]), ms(pushP[1]), float64(n)/float64(len(res.pushLatency))))
-	rep.Row("durable", "latency per update (typed → acknowledged), p50 / p99",
+	rep.Row("durable", label+"latency per update (typed → acknowledged), p50 / p99",
 		fmt.Sprintf("%.1f / %.1f ms", ms(updP[0]), ms(updP[1])))
-	rep.Row("durable", "server CPU (busy share, per update); highest server RSS", fmt.Sprintf("%.0f %%, %.1f µs; %s",
+	rep.Row("durable", label+"server CPU (busy share, per update); highest server RSS", fmt.Sprintf("%.0f %%, %.1f µs; %s",
 		cpu, cpuPerUpdate, sizeString(uint64(peakRSS))))
 	return nil
 }

@@ -14,9 +14,12 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
+
+	"tawla/workspace/sqlite"
 )
 
 // Env is what every step may use.
@@ -32,6 +35,10 @@ type Env struct {
 	// ServerCPU and LoadCPU are the cores the servers and the load
 	// generator are pinned to ("" when the machine has one core).
 	ServerCPU, LoadCPU string
+	// Synchronous lists the durability settings (tawla serve
+	// -synchronous) the durable and busy-room steps run Tawla under, each
+	// in turn: "full" (the default) and/or "normal".
+	Synchronous []string
 }
 
 // Step is one measurement of the benchmark.
@@ -55,20 +62,37 @@ func main() {
 	out := flag.String("out", "bench/out/results.json", "where to write the figures")
 	only := flag.String("steps", "", "comma-separated step names to run (default: all)")
 	tawlaBin := flag.String("tawla", "bin/tawla", "the tawla binary")
+	durability := flag.String("synchronous", "full", "comma-separated durability settings (full, normal) to run Tawla under in the durable and busyroom steps")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *quick, *out, *only, *tawlaBin); err != nil {
+	if err := run(ctx, *quick, *out, *only, *tawlaBin, *durability); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, quick bool, out, only, tawlaBin string) error {
+func run(ctx context.Context, quick bool, out, only, tawlaBin, durability string) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
+	}
+	var settings []string
+	for _, v := range strings.Split(durability, ",") {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		s, err := sqlite.ParseSynchronous(v)
+		if err != nil {
+			return fmt.Errorf("-synchronous: %w", err)
+		}
+		if !slices.Contains(settings, string(s)) {
+			settings = append(settings, string(s))
+		}
+	}
+	if len(settings) == 0 {
+		settings = []string{string(sqlite.SynchronousFull)}
 	}
 	work, err := os.MkdirTemp("", "tawla-bench-")
 	if err != nil {
@@ -78,7 +102,7 @@ func run(ctx context.Context, quick bool, out, only, tawlaBin string) error {
 	if !filepath.IsAbs(tawlaBin) {
 		tawlaBin = filepath.Join(root, tawlaBin)
 	}
-	env := &Env{Quick: quick, Root: root, TawlaBin: tawlaBin, Work: work}
+	env := &Env{Quick: quick, Root: root, TawlaBin: tawlaBin, Work: work, Synchronous: settings}
 	if runtime.NumCPU() >= 2 {
 		env.ServerCPU, env.LoadCPU = "0", "1"
 	}

@@ -188,6 +188,10 @@ type Usage struct {
 	CPU     time.Duration // user + system time of the process and its threads
 	RSS     int64         // resident memory now, bytes
 	PeakRSS int64         // highest resident memory, bytes
+	// WriteCalls counts the write system calls of the process so far
+	// (write, writev, pwrite: the kernel's syscw in /proc/<pid>/io), to
+	// sockets and files alike; -1 when the kernel does not tell.
+	WriteCalls int64
 }
 
 // Usage reads the process's CPU time and memory from /proc. The process
@@ -222,7 +226,28 @@ func (p *Proc) Usage() (Usage, error) {
 			u.PeakRSS = kib(v)
 		}
 	}
-	return u, sc.Err()
+	if err := sc.Err(); err != nil {
+		return u, err
+	}
+	u.WriteCalls = writeCalls(pid)
+	return u, nil
+}
+
+// writeCalls reads syscw, the count of write system calls, from
+// /proc/<pid>/io; -1 when it cannot.
+func writeCalls(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscw:"); ok {
+			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
 }
 
 // WatchRSS samples the process's resident memory every interval (and

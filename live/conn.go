@@ -456,24 +456,8 @@ func (c *wsConn) writeLoop(ctx context.Context) (closeSent bool) {
 		case <-c.closeNow:
 			return c.writeClose(c.closeCode, c.closeReason)
 		case <-c.ready:
-			batch = c.takeQueue(batch)
-			for i, f := range batch {
-				// A requested close still goes ahead of the rest.
-				select {
-				case <-c.closeNow:
-					return c.writeClose(c.closeCode, c.closeReason)
-				default:
-				}
-				if f.closeCode != 0 {
-					return c.writeClose(f.closeCode, f.closeReason)
-				}
-				if err := c.write(websocket.TextMessage, f.data); err != nil {
-					return false
-				}
-				batch[i] = frame{} // let the message go
-			}
-			if cap(batch) > 64 {
-				batch = nil // a burst is over: do not keep its room
+			if stop, closeSent := c.writeQueued(&batch); stop {
+				return closeSent
 			}
 		case <-ticker.C:
 			if err := c.write(websocket.PingMessage, nil); err != nil {
@@ -481,6 +465,63 @@ func (c *wsConn) writeLoop(ctx context.Context) (closeSent bool) {
 			}
 		}
 	}
+}
+
+// writeQueuedPasses bounds how many times writeQueued takes the queue
+// again for frames that arrived while it wrote, before it flushes.
+const writeQueuedPasses = 4
+
+// writeQueued writes the frames waiting in the queue, in order, and those
+// that join it meanwhile (up to writeQueuedPasses takes). On a connection
+// opened by Upgrade they are gathered and leave in one write (more when
+// they exceed writeBatchMax); on others, one write each. A frame's write
+// deadline runs from the moment it is written, as before: the batch's
+// from its flush. It reports whether the writer must stop, and then
+// whether it sent a close frame.
+func (c *wsConn) writeQueued(batch *[]frame) (stop, closeSent bool) {
+	bc, _ := c.ws.NetConn().(*batchConn)
+	if bc == nil {
+		return c.writeFrames(batch, 1)
+	}
+	bc.gather()
+	stop, closeSent = c.writeFrames(batch, writeQueuedPasses)
+	if err := bc.flush(time.Now().Add(c.hub.writeWait)); err != nil {
+		if !c.closing.Load() {
+			c.logger.Info("hub: websocket write failed", "error", err)
+		}
+		return true, false
+	}
+	return stop, closeSent
+}
+
+// writeFrames takes the queue and writes its frames, then takes it again
+// while frames are waiting, at most passes times in all.
+func (c *wsConn) writeFrames(batch *[]frame, passes int) (stop, closeSent bool) {
+	for pass := 0; pass < passes; pass++ {
+		*batch = c.takeQueue(*batch)
+		if len(*batch) == 0 {
+			return false, false
+		}
+		for i, f := range *batch {
+			// A requested close still goes ahead of the rest.
+			select {
+			case <-c.closeNow:
+				return true, c.writeClose(c.closeCode, c.closeReason)
+			default:
+			}
+			if f.closeCode != 0 {
+				return true, c.writeClose(f.closeCode, f.closeReason)
+			}
+			if err := c.write(websocket.TextMessage, f.data); err != nil {
+				return true, false
+			}
+			(*batch)[i] = frame{} // let the message go
+		}
+		if cap(*batch) > 64 {
+			*batch = nil // a burst is over: do not keep its room
+		}
+	}
+	return false, false
 }
 
 func (c *wsConn) write(typ int, data []byte) error {

@@ -55,7 +55,7 @@ func newHubFixture(t *testing.T) *hubFixture {
 
 	upgrader := websocket.Upgrader{}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := upgrader.Upgrade(w, r, nil)
+		ws, err := Upgrade(&upgrader, w, r, nil)
 		if err != nil {
 			return
 		}

@@ -59,7 +59,9 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	conn, err := wsUpgrader.Upgrade(w, r, nil)
+	// live.Upgrade opens it over a connection through which the hub
+	// gathers the frames waiting for the client into one write.
+	conn, err := live.Upgrade(&wsUpgrader, w, r, nil)
 	if err != nil {
 		// Upgrade has already answered the client.
 		ticket.Cancel()

@@ -388,3 +388,60 @@ func TestServeWarnsReadableData(t *testing.T) {
 		t.Errorf("no warning about a file readable by others: %s", stderr)
 	}
 }
+
+// TestServeSynchronousFlag checks that -synchronous (and
+// TAWLA_SYNCHRONOUS) sets the writer's synchronous pragma of the served
+// database, that full is the default, and that another value stops serve
+// with the variable's name.
+func TestServeSynchronousFlag(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  string
+		want sqlite.Synchronous
+	}{
+		{"Default", nil, "", sqlite.SynchronousFull},
+		{"FlagNormal", []string{"-synchronous", "normal"}, "", sqlite.SynchronousNormal},
+		{"EnvironmentNormal", nil, "NORMAL", sqlite.SynchronousNormal},
+		{"FlagOverEnvironment", []string{"-synchronous", "full"}, "normal", sqlite.SynchronousFull},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("TAWLA_SYNCHRONOUS", tt.env)
+			args := append([]string{"-addr", "127.0.0.1:0", "-data", filepath.Join(t.TempDir(), "tawla.db"), "-log-level", "error"}, tt.args...)
+			cfg, err := parseServeFlags(args, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Synchronous != string(tt.want) {
+				t.Errorf("Synchronous = %q, want %q", cfg.Synchronous, tt.want)
+			}
+			logger, err := newLogger(cfg.LogLevel, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &Main{Config: cfg, Logger: logger}
+			if err := m.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			got, err := m.db.WriterSynchronous(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("writer PRAGMA synchronous = %q, want %q", got, tt.want)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := m.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	t.Run("Refused", func(t *testing.T) {
+		t.Setenv("TAWLA_SYNCHRONOUS", "off")
+		_, err := parseServeFlags(nil, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "TAWLA_SYNCHRONOUS") {
+			t.Errorf("TAWLA_SYNCHRONOUS=off: err = %v, want a refusal naming the variable", err)
+		}
+	})
+}

@@ -40,6 +40,9 @@ type Config struct {
 	// PasswordChecks bounds the password checks running at once; zero
 	// lets the server choose.
 	PasswordChecks int
+	// Synchronous is how commits are made durable: "full" (a sync of the
+	// disk at every commit, the default) or "normal".
+	Synchronous string
 }
 
 // shutdownGrace bounds how long in-flight requests and live connections get
@@ -57,6 +60,11 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + cfg.Addr
 	}
+	durability, err := sqlite.ParseSynchronous(cfg.Synchronous)
+	if err != nil {
+		return cfg, fmt.Errorf("-synchronous (%s): %w", envName("synchronous"), err)
+	}
+	cfg.Synchronous = string(durability)
 	return cfg, nil
 }
 
@@ -77,6 +85,7 @@ func newServeFlags(cfg *Config, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.SessionConnections, "max-session-connections", live.DefaultLimits.ConnectionsPerSession, "most websockets one session may hold open (TAWLA_MAX_SESSION_CONNECTIONS)")
 	fs.IntVar(&cfg.AddressConnections, "max-address-connections", live.DefaultLimits.ConnectionsPerAddress, "most websockets one client address may hold open; behind a proxy, all clients share its address (TAWLA_MAX_ADDRESS_CONNECTIONS)")
 	fs.Float64Var(&cfg.MessageRate, "max-message-rate", live.DefaultLimits.MessagesPerSecond, "messages a second one websocket may send on average; faster ones are read more slowly (TAWLA_MAX_MESSAGE_RATE)")
+	fs.StringVar(&cfg.Synchronous, "synchronous", string(sqlite.SynchronousFull), "full: every commit synced to the disk before its acknowledgement, survives a power cut; normal: survives a crash of the process, a power cut may lose the last moments (TAWLA_SYNCHRONOUS)")
 	fs.IntVar(&cfg.PasswordChecks, "max-password-checks", 0, "password checks (argon2id, about 19 MiB each) that may run at once; 0: one per processor, at least two (TAWLA_MAX_PASSWORD_CHECKS)")
 	return fs
 }
@@ -147,7 +156,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.lock, err = lockData(m.Config.Data); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, m.Config.Data)
+	db, err := sqlite.OpenWith(ctx, m.Config.Data, sqlite.Options{Synchronous: sqlite.Synchronous(m.Config.Synchronous)})
 	if err != nil {
 		return err
 	}
@@ -256,7 +265,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// The address to open is said once, on stdout, once the server
 	// listens; the log names the file and the process that holds its lock.
-	logger.Info("tawla is serving", "data", cfg.Data, "pid", os.Getpid())
+	logger.Info("tawla is serving", "data", cfg.Data, "pid", os.Getpid(), "synchronous", cfg.Synchronous)
 	fmt.Fprintf(stdout, "Tawla is running: open %s (Ctrl-C stops it)\n", strings.TrimRight(cfg.BaseURL, "/"))
 
 	select {

@@ -94,3 +94,48 @@ func rebaseMapDesc(changes Desc, isSet bool, other Set) (Desc, bool, error) {
 	sections, _, err := mapSections(changes.sections, nil, other.sections, true, false)
 	return Desc{sections: sections}, isSet, err
 }
+
+// RebaseEach rebases updates over the updates of over one at a time: its
+// result, and its error, are those of Rebase(updates, over[i:i+1]) called
+// for each i in turn, which is what a client computes when it receives
+// over's updates one by one. It does less work than those calls: the
+// mapped updates are kept in one slice rather than a new one per step, and
+// the last submitted update is not mapped into the description the next
+// submitted update would be mapped over, since there is none (only the
+// length check that mapping makes is kept). A push of one update, the
+// usual one when people type at once, is mapped over each update of over
+// and nothing more.
+func RebaseEach(updates, over []Update) ([]Update, error) {
+	var owned bool // whether updates is our own copy, which we may rewrite
+	for _, o := range over {
+		if len(updates) == 0 {
+			break
+		}
+		if updates[0].ClientID == o.ClientID {
+			// Already accepted: a resend (Rebase's skip).
+			updates = updates[1:]
+			continue
+		}
+		if !owned {
+			updates = append([]Update(nil), updates...)
+			owned = true
+		}
+		changes, isSet := o.Changes.Desc(), true
+		last := len(updates) - 1
+		for j, u := range updates {
+			mapped, err := u.Changes.Map(changes, false)
+			if err != nil {
+				return nil, err
+			}
+			if j < last {
+				if changes, isSet, err = rebaseMapDesc(changes, isSet, u.Changes); err != nil {
+					return nil, err
+				}
+			} else if changes.Len() != u.Changes.Len() {
+				return nil, errMismatch
+			}
+			updates[j] = Update{Changes: mapped, ClientID: u.ClientID}
+		}
+	}
+	return updates, nil
+}

@@ -42,12 +42,58 @@ type DB struct {
 	Now func() time.Time
 }
 
+// Synchronous is how the writer makes a commit durable (SQLite's
+// synchronous pragma, in WAL mode).
+type Synchronous string
+
+const (
+	// SynchronousFull syncs the WAL at every commit: a commit survives a
+	// power cut, and an update is acknowledged only once it would. The
+	// default.
+	SynchronousFull Synchronous = "full"
+	// SynchronousNormal syncs the WAL only at checkpoints: a commit
+	// survives a crash of the process (it is in the operating system's
+	// cache), but a power cut or a crash of the system may lose the last
+	// commits before the next checkpoint. The database stays consistent
+	// either way.
+	SynchronousNormal Synchronous = "normal"
+)
+
+// ParseSynchronous reads a durability setting: "full" or "normal", in any
+// case.
+func ParseSynchronous(s string) (Synchronous, error) {
+	switch v := Synchronous(strings.ToLower(strings.TrimSpace(s))); v {
+	case SynchronousFull, SynchronousNormal:
+		return v, nil
+	}
+	return "", fmt.Errorf("synchronous %q: use full or normal", s)
+}
+
+// Options are the settings of an open database; the zero value is Open's.
+type Options struct {
+	// Synchronous is the writer's durability; empty means SynchronousFull.
+	Synchronous Synchronous
+}
+
 // Open opens (creating if needed) the database file at path, checks the
 // SQLite version and applies the migrations that have not run yet. A new
 // file is created readable and writable by its owner only (0600), whatever
 // the umask, and SQLite gives its -wal and -shm files the same mode; an
-// existing file keeps the mode its owner gave it.
+// existing file keeps the mode its owner gave it. Commits are synced to
+// the disk (SynchronousFull).
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with opts.
+func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
+	durability := opts.Synchronous
+	if durability == "" {
+		durability = SynchronousFull
+	}
+	if _, err := ParseSynchronous(string(durability)); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
 	if path == "" {
 		return nil, errors.New("sqlite: a database file is required")
 	}
@@ -59,7 +105,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }}
 	var err error
-	if db.write, err = sqlx.Open("sqlite3", dsn(path, false)); err != nil {
+	if db.write, err = sqlx.Open("sqlite3", dsn(path, false, durability)); err != nil {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
 	}
 	db.write.SetMaxOpenConns(1)
@@ -76,7 +122,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, err
 	}
-	if db.read, err = sqlx.Open("sqlite3", dsn(path, true)); err != nil {
+	if db.read, err = sqlx.Open("sqlite3", dsn(path, true, "")); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
@@ -101,7 +147,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	// mode=ro is SQLite's own read-only open: it never creates the file,
 	// and refuses every write with SQLITE_READONLY, as on a read-only disk.
 	// The writer is opened the same way, so that DB keeps one shape.
-	if db.write, err = sqlx.Open("sqlite3", dsn(path, false)+"&mode=ro"); err != nil {
+	if db.write, err = sqlx.Open("sqlite3", dsn(path, false, SynchronousFull)+"&mode=ro"); err != nil {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
 	}
 	db.write.SetMaxOpenConns(1)
@@ -109,7 +155,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if db.read, err = sqlx.Open("sqlite3", dsn(path, true)+"&mode=ro"); err != nil {
+	if db.read, err = sqlx.Open("sqlite3", dsn(path, true, "")+"&mode=ro"); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
@@ -174,6 +220,22 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// WriterSynchronous reads the synchronous pragma of the writer connection:
+// how its commits are made durable, as SQLite applies it.
+func (db *DB) WriterSynchronous(ctx context.Context) (Synchronous, error) {
+	var level int
+	if err := db.write.GetContext(ctx, &level, "PRAGMA synchronous"); err != nil {
+		return "", fmt.Errorf("sqlite: read synchronous: %w", err)
+	}
+	switch level {
+	case 1:
+		return SynchronousNormal, nil
+	case 2:
+		return SynchronousFull, nil
+	}
+	return Synchronous(strconv.Itoa(level)), nil
+}
+
 // Path returns the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
@@ -186,11 +248,12 @@ const busyTimeout = 10 * time.Second
 // write lock at BEGIN (so a read-then-write transaction never fails halfway
 // on a lock upgrade). Readers are marked query-only.
 //
-// The writer syncs the WAL at every commit (synchronous=FULL): Tawla
-// acknowledges a co-editing update only once it is committed, and with
-// NORMAL a commit could still be lost to a power cut. Group commit keeps the
-// cost of the sync to one per batch of updates.
-func dsn(file string, readOnly bool) string {
+// By default the writer syncs the WAL at every commit (synchronous=FULL):
+// Tawla acknowledges a co-editing update only once it is committed, and
+// with NORMAL a commit could still be lost to a power cut. Group commit
+// keeps the cost of the sync to one per batch of updates. durability chooses
+// (Options.Synchronous); readers never commit and ignore it.
+func dsn(file string, readOnly bool, durability Synchronous) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
@@ -200,7 +263,7 @@ func dsn(file string, readOnly bool) string {
 		q.Set("_txlock", "deferred")
 	} else {
 		q.Set("_txlock", "immediate")
-		q.Set("_synchronous", "FULL")
+		q.Set("_synchronous", strings.ToUpper(string(durability)))
 	}
 	return "file:" + file + "?" + q.Encode()
 }
