@@ -44,7 +44,6 @@ type batchConn struct {
 	gathering bool
 	buf       *[]byte   // while gathering, from batchBufs
 	deadline  time.Time // the last write deadline set
-	writes    int       // write calls made to Conn, for tests
 }
 
 // SetWriteDeadline records the deadline of the next write: gorilla sets it
@@ -89,7 +88,6 @@ func (b *batchConn) writeLocked(p []byte, deadline time.Time) (int, error) {
 	if err := b.Conn.SetWriteDeadline(deadline); err != nil {
 		return 0, err
 	}
-	b.writes++
 	return b.Conn.Write(p)
 }
 
@@ -129,13 +127,6 @@ func (b *batchConn) flush(deadline time.Time) error {
 	}
 	b.buf = nil
 	return err
-}
-
-// writeCalls returns the writes made to the network so far.
-func (b *batchConn) writeCalls() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.writes
 }
 
 // Upgrade opens a websocket on the request with u, as u.Upgrade does, over
