@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 )
 
@@ -23,18 +24,7 @@ func TestBrowserPollPageLive(t *testing.T) {
 	p := &workspace.Poll{Question: "Adopter le compte rendu ?", Kind: workspace.PollYesNo, Mode: workspace.BallotNamed,
 		Unit: workspace.VotePerPerson, Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleNone,
 		MeetingID: &m.ID, AgendaItemID: &items[0].ID}
-	if err := site.DB.CreatePoll(t.Context(), staff, p); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := site.DB.OpenPoll(t.Context(), staff, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	var yes int64
-	for _, o := range p.Options {
-		if o.Key == workspace.OptionYes {
-			yes = o.ID
-		}
-	}
+	yes := testsupport.OpenYesNoPoll(t, site.DB, staff, p)
 	page := fmt.Sprintf("/polls/%d", p.ID)
 	section := fmt.Sprintf(`section[data-poll="%d"]`, p.ID)
 

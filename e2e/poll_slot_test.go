@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
 )
 
@@ -20,18 +21,7 @@ func TestBrowserPollSlot(t *testing.T) {
 	p := &workspace.Poll{Question: "Adopter l'ordre du jour ?", Kind: workspace.PollYesNo, Mode: workspace.BallotSecret,
 		Unit: workspace.VotePerPerson, Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleNone,
 		MeetingID: &m.ID, AgendaItemID: &items[0].ID}
-	if err := site.DB.CreatePoll(t.Context(), staff, p); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := site.DB.OpenPoll(t.Context(), staff, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	var yes int64
-	for _, o := range p.Options {
-		if o.Key == workspace.OptionYes {
-			yes = o.ID
-		}
-	}
+	yes := testsupport.OpenYesNoPoll(t, site.DB, staff, p)
 
 	projector := b.newSession(t)
 	projector.open("/login")

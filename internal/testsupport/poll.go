@@ -25,18 +25,7 @@ func AdoptVersion(t testing.TB, db *sqlite.DB, staff, voter workspace.Actor, pro
 		ProcedureID:   &procedureID,
 		VersionNumber: number,
 	}
-	if err := db.CreatePoll(ctx, staff, p); err != nil {
-		t.Fatalf("AdoptVersion: create poll: %v", err)
-	}
-	if _, err := db.OpenPoll(ctx, staff, p.ID); err != nil {
-		t.Fatalf("AdoptVersion: open poll: %v", err)
-	}
-	var yes int64
-	for _, o := range p.Options {
-		if o.Key == "yes" {
-			yes = o.ID
-		}
-	}
+	yes := OpenYesNoPoll(t, db, staff, p)
 	if _, err := db.CastVote(ctx, voter, p.ID, []int64{yes}); err != nil {
 		t.Fatalf("AdoptVersion: vote: %v", err)
 	}
@@ -47,4 +36,24 @@ func AdoptVersion(t testing.TB, db *sqlite.DB, staff, voter workspace.Actor, pro
 	if closed.Result == nil || closed.Result.Outcome != workspace.OutcomePollAdopted {
 		t.Fatalf("AdoptVersion: the poll did not adopt the version: %+v", closed.Result)
 	}
+}
+
+// OpenYesNoPoll has staff create the yes/no poll p and open it, and
+// returns the id of its "yes" option.
+func OpenYesNoPoll(t testing.TB, db *sqlite.DB, staff workspace.Actor, p *workspace.Poll) (yes int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.CreatePoll(ctx, staff, p); err != nil {
+		t.Fatalf("create poll: %v", err)
+	}
+	if _, err := db.OpenPoll(ctx, staff, p.ID); err != nil {
+		t.Fatalf("open poll: %v", err)
+	}
+	for _, o := range p.Options {
+		if o.Key == workspace.OptionYes {
+			return o.ID
+		}
+	}
+	t.Fatalf("poll %d has no yes option", p.ID)
+	return 0
 }
