@@ -230,7 +230,7 @@ func (tx *Tx) CreateComment(ctx context.Context, actor workspace.Actor, a *works
 // allowed to comment on its procedure (workspace.CanComment). It sets the
 // reply's ID, kind, status and times.
 func (db *DB) CreateReply(ctx context.Context, actor workspace.Actor, parentID int64, c *workspace.Comment) error {
-	return db.withCommentTx(ctx, func(tx *Tx) error {
+	return db.withWriteTx(ctx, func(tx *Tx) error {
 		parent, err := findCommentByID(ctx, tx.tx, parentID)
 		if err != nil {
 			return err
@@ -302,7 +302,7 @@ func (tx *Tx) createComment(ctx context.Context, actor workspace.Actor, docID in
 // accepting or rejecting it instead (EINVALID).
 func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id int64, resolved bool) (*workspace.Comment, error) {
 	var c *workspace.Comment
-	err := db.withCommentTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
 		if err != nil {
 			return err
@@ -336,7 +336,7 @@ func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id 
 // needs a reason.
 func (db *DB) AnswerComment(ctx context.Context, actor workspace.Actor, id int64, answer workspace.Answer, reason string) (*workspace.Comment, error) {
 	var c *workspace.Comment
-	err := db.withCommentTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
 		if err != nil {
 			return err
@@ -396,7 +396,7 @@ func (tx *Tx) AcceptSuggestion(ctx context.Context, actor workspace.Actor, id in
 // (workspace.CanDecideSuggestion).
 func (db *DB) RejectSuggestion(ctx context.Context, actor workspace.Actor, id int64, reason string) (*workspace.Comment, error) {
 	var c *workspace.Comment
-	err := db.withCommentTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
 		if err != nil {
 			return err
@@ -435,7 +435,7 @@ func (tx *Tx) openSuggestion(ctx context.Context, actor workspace.Actor, id int6
 // (workspace.CanAnswerComments). A later consultation replaces an earlier
 // one: the latest decides.
 func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *workspace.Consultation) error {
-	return db.withCommentTx(ctx, func(tx *Tx) error {
+	return db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
 		if err != nil {
 			return err
@@ -500,18 +500,4 @@ func findLatestConsultation(ctx context.Context, q sqlx.QueryerContext, procedur
 		return nil, fmt.Errorf("sqlite: find consultation: %w", err)
 	}
 	return &c, nil
-}
-
-// withCommentTx runs fn in a write transaction with the store's time, and commits
-// it when fn returns nil.
-func (db *DB) withCommentTx(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(&Tx{db: db, tx: tx, now: db.Now()}); err != nil {
-		return err
-	}
-	return tx.Commit()
 }

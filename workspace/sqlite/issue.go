@@ -198,20 +198,6 @@ func auditIssue(i *workspace.Issue) issueAudit {
 		Delegations: i.Delegations}
 }
 
-// withIssueTx runs fn in a write transaction with the store's time, and
-// commits it when fn returns nil.
-func (db *DB) withIssueTx(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(&Tx{db: db, tx: tx, now: db.Now()}); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // CreateIssue validates i (and private, which may be nil or empty) and
 // stores it as open, reported by the actor (CanReportIssue; private fields
 // need CanSeePrivateFields, which every reporter has), setting its ID and
@@ -223,7 +209,7 @@ func (db *DB) withIssueTx(ctx context.Context, fn func(tx *Tx) error) error {
 // names.
 func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue, private *workspace.IssuePrivate) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withIssueTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
 		if err != nil {
 			return err
@@ -324,7 +310,7 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 // must be active.
 func (db *DB) UpdateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withIssueTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
 		if err != nil {
 			return err
@@ -526,7 +512,7 @@ func changedPrivateFields(before, after *workspace.IssuePrivate) []string {
 // (CanSeePrivateFields). The audit entry says that they changed, never
 // what they hold; storing the same values again writes nothing.
 func (db *DB) SetIssuePrivate(ctx context.Context, actor workspace.Actor, p *workspace.IssuePrivate) error {
-	return db.withIssueTx(ctx, func(tx *Tx) error {
+	return db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, _, err := tx.findIssueForChange(ctx, actor, p.IssueID, workspace.CanSeePrivateFields)
 		if err != nil {
 			return err

@@ -54,7 +54,7 @@ func linkValue(l *workspace.IssueLink) string {
 // linked after the link is removed.
 func (db *DB) LinkIssue(ctx context.Context, actor workspace.Actor, l *workspace.IssueLink) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withIssueTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, _, err := tx.findIssueForChange(ctx, actor, l.IssueID, workspace.CanChangeIssue)
 		if err != nil {
 			return err
@@ -138,7 +138,7 @@ func (tx *Tx) linkIssue(ctx context.Context, actor workspace.Actor, l *workspace
 // Body holds its title. A passage's anchor stays in its draft.
 func (db *DB) UnlinkIssue(ctx context.Context, actor workspace.Actor, linkID int64) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withIssueTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, err := findActor(ctx, tx.tx, actor)
 		if err != nil {
 			return err

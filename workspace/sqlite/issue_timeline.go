@@ -94,7 +94,7 @@ func (tx *Tx) touchIssue(ctx context.Context, id int64) error {
 // as the issue's StatusReason and is the event's Body.
 func (db *DB) ChangeIssueStatus(ctx context.Context, actor workspace.Actor, id int64, to workspace.IssueStatus, reason string) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withIssueTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, before, err := tx.findIssueForChange(ctx, actor, id, workspace.CanChangeIssue)
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (db *DB) ChangeIssueStatus(ctx context.Context, actor workspace.Actor, id i
 // has writes nothing: its IssueChange has no event.
 func (db *DB) AssignIssue(ctx context.Context, actor workspace.Actor, id int64, organisationID *int64) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withIssueTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, before, err := tx.findIssueForChange(ctx, actor, id, workspace.CanChangeIssue)
 		if err != nil {
 			return err
@@ -204,7 +204,7 @@ type issueCommentAudit struct {
 // changed (its UpdatedAt), and its comments are searched with it.
 func (db *DB) CommentIssue(ctx context.Context, actor workspace.Actor, id int64, body string) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withIssueTx(ctx, func(tx *Tx) error {
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, _, err := tx.findIssueForChange(ctx, actor, id, workspace.CanCommentIssue)
 		if err != nil {
 			return err
@@ -243,7 +243,7 @@ func (db *DB) CommentIssue(ctx context.Context, actor workspace.Actor, id int64,
 // (CanCommentIssue). Following is the actor's own setting: it is not
 // audited. The system follows nothing (EINVALID).
 func (db *DB) FollowIssue(ctx context.Context, actor workspace.Actor, id int64, follow bool) error {
-	return db.withIssueTx(ctx, func(tx *Tx) error {
+	return db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, _, err := tx.findIssueForChange(ctx, actor, id, workspace.CanCommentIssue)
 		if err != nil {
 			return err
