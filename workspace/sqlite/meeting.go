@@ -89,65 +89,56 @@ type MeetingFilter struct {
 // matters_arising item) on m's agenda, oldest first, in the same
 // transaction.
 func (db *DB) CreateMeeting(ctx context.Context, actor workspace.Actor, m *workspace.Meeting, invitees []int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if err := workspace.CanManageMeetings(actor); err != nil {
-		return err
-	}
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	if invitees == nil {
-		if invitees, err = defaultInvitees(ctx, tx); err != nil {
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanManageMeetings(actor); err != nil {
 			return err
 		}
-	} else if invitees, err = checkInvitees(ctx, tx, invitees); err != nil {
-		return err
-	}
-
-	now := db.Now()
-	m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
-	m.Status, m.CreatedBy, m.CreatedAt, m.UpdatedAt = workspace.MeetingPlanned, actor.AccountID, now, now
-	m.MinutesDocumentID, m.MinutesApprovedAt, m.CurrentItemID, m.CurrentItemSince = nil, nil, nil, nil
-	m.StartedAt, m.ClosedAt, m.CarriedOver = nil, nil, false
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO meetings (title, kind, language, starts_at, ends_at, place, online_link, status, quorum_rule, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.Title, m.Kind, m.Language, m.StartsAt, m.EndsAt, m.Place, m.OnlineLink, m.Status, m.QuorumRule, m.CreatedBy, m.CreatedAt, m.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlite: create meeting: %w", err)
-	}
-	if m.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("sqlite: create meeting: %w", err)
-	}
-	for _, id := range invitees {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_invitees (meeting_id, account_id, attendance) VALUES (?, ?, ?)`,
-			m.ID, id, workspace.AttendanceInvited); err != nil {
-			return fmt.Errorf("sqlite: invite to meeting: %w", err)
+		if err := m.Validate(); err != nil {
+			return err
 		}
-	}
-	after := auditMeeting(m)
-	after.Invitees = invitees
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingCreate, "meeting", m.ID, nil, after); err != nil {
-		return err
-	}
+		var err error
+		if invitees == nil {
+			if invitees, err = defaultInvitees(ctx, tx.tx); err != nil {
+				return err
+			}
+		} else if invitees, err = checkInvitees(ctx, tx.tx, invitees); err != nil {
+			return err
+		}
 
-	sources, err := findMeetings(ctx, tx, `m.kind = ? AND m.status = ? AND m.carried_over = FALSE AND m.starts_at < ?`,
-		[]any{m.Kind, workspace.MeetingClosed, m.StartsAt}, "m.starts_at, m.id", -1, 0)
-	if err != nil {
-		return err
-	}
-	if err := db.carryOver(ctx, tx, actor, m, sources, now); err != nil {
-		return err
-	}
-	return tx.Commit()
+		now := db.Now()
+		m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
+		m.Status, m.CreatedBy, m.CreatedAt, m.UpdatedAt = workspace.MeetingPlanned, actor.AccountID, now, now
+		m.MinutesDocumentID, m.MinutesApprovedAt, m.CurrentItemID, m.CurrentItemSince = nil, nil, nil, nil
+		m.StartedAt, m.ClosedAt, m.CarriedOver = nil, nil, false
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO meetings (title, kind, language, starts_at, ends_at, place, online_link, status, quorum_rule, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.Title, m.Kind, m.Language, m.StartsAt, m.EndsAt, m.Place, m.OnlineLink, m.Status, m.QuorumRule, m.CreatedBy, m.CreatedAt, m.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlite: create meeting: %w", err)
+		}
+		if m.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: create meeting: %w", err)
+		}
+		for _, id := range invitees {
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO meeting_invitees (meeting_id, account_id, attendance) VALUES (?, ?, ?)`,
+				m.ID, id, workspace.AttendanceInvited); err != nil {
+				return fmt.Errorf("sqlite: invite to meeting: %w", err)
+			}
+		}
+		after := auditMeeting(m)
+		after.Invitees = invitees
+		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditMeetingCreate, "meeting", m.ID, nil, after); err != nil {
+			return err
+		}
+
+		sources, err := findMeetings(ctx, tx.tx, `m.kind = ? AND m.status = ? AND m.carried_over = FALSE AND m.starts_at < ?`,
+			[]any{m.Kind, workspace.MeetingClosed, m.StartsAt}, "m.starts_at, m.id", -1, 0)
+		if err != nil {
+			return err
+		}
+		return db.carryOver(ctx, tx.tx, actor, m, sources, now)
+	})
 }
 
 // UpdateMeeting validates m and stores its details (title, kind, language,
@@ -155,39 +146,29 @@ func (db *DB) CreateMeeting(ctx context.Context, actor workspace.Actor, m *works
 // (CanChangeMeeting: a closed meeting is ECONFLICT). The rest of m is set
 // from the stored meeting.
 func (db *DB) UpdateMeeting(ctx context.Context, actor workspace.Actor, m *workspace.Meeting) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	before, err := findMeetingByID(ctx, tx, m.ID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangeMeeting(actor, before); err != nil {
-		return err
-	}
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
-	m.Status, m.MinutesDocumentID, m.MinutesApprovedAt = before.Status, before.MinutesDocumentID, before.MinutesApprovedAt
-	m.CurrentItemID, m.CurrentItemSince, m.StartedAt, m.ClosedAt = before.CurrentItemID, before.CurrentItemSince, before.StartedAt, before.ClosedAt
-	m.CarriedOver, m.CreatedBy, m.CreatedAt, m.UpdatedAt = before.CarriedOver, before.CreatedBy, before.CreatedAt, db.Now()
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE meetings SET title = ?, kind = ?, language = ?, starts_at = ?, ends_at = ?, place = ?, online_link = ?, quorum_rule = ?, updated_at = ?
-		WHERE id = ?`,
-		m.Title, m.Kind, m.Language, m.StartsAt, m.EndsAt, m.Place, m.OnlineLink, m.QuorumRule, m.UpdatedAt, m.ID); err != nil {
-		return fmt.Errorf("sqlite: update meeting: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingUpdate, "meeting", m.ID, auditMeeting(before), auditMeeting(m)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		before, err := findMeetingByID(ctx, tx.tx, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangeMeeting(actor, before); err != nil {
+			return err
+		}
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
+		m.Status, m.MinutesDocumentID, m.MinutesApprovedAt = before.Status, before.MinutesDocumentID, before.MinutesApprovedAt
+		m.CurrentItemID, m.CurrentItemSince, m.StartedAt, m.ClosedAt = before.CurrentItemID, before.CurrentItemSince, before.StartedAt, before.ClosedAt
+		m.CarriedOver, m.CreatedBy, m.CreatedAt, m.UpdatedAt = before.CarriedOver, before.CreatedBy, before.CreatedAt, db.Now()
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE meetings SET title = ?, kind = ?, language = ?, starts_at = ?, ends_at = ?, place = ?, online_link = ?, quorum_rule = ?, updated_at = ?
+			WHERE id = ?`,
+			m.Title, m.Kind, m.Language, m.StartsAt, m.EndsAt, m.Place, m.OnlineLink, m.QuorumRule, m.UpdatedAt, m.ID); err != nil {
+			return fmt.Errorf("sqlite: update meeting: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditMeetingUpdate, "meeting", m.ID, auditMeeting(before), auditMeeting(m))
+	})
 }
 
 // SetMeetingInvitees makes accountIDs the meeting's invitees; those who
@@ -195,53 +176,43 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor workspace.Actor, m *works
 // accounts and stakeholders are EINVALID on "invitees"; an account listed
 // twice counts once.
 func (db *DB) SetMeetingInvitees(ctx context.Context, actor workspace.Actor, meetingID int64, accountIDs []int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, meetingID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangeMeeting(actor, m); err != nil {
-		return err
-	}
-	ids, err := checkInvitees(ctx, tx, accountIDs)
-	if err != nil {
-		return err
-	}
-	var before []int64
-	if err := tx.SelectContext(ctx, &before, `SELECT account_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY account_id`, meetingID); err != nil {
-		return fmt.Errorf("sqlite: set invitees: %w", err)
-	}
-	for _, id := range before {
-		if !slices.Contains(ids, id) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_invitees WHERE meeting_id = ? AND account_id = ?`, meetingID, id); err != nil {
-				return fmt.Errorf("sqlite: set invitees: %w", err)
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+			return err
+		}
+		ids, err := checkInvitees(ctx, tx.tx, accountIDs)
+		if err != nil {
+			return err
+		}
+		var before []int64
+		if err := tx.tx.SelectContext(ctx, &before, `SELECT account_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY account_id`, meetingID); err != nil {
+			return fmt.Errorf("sqlite: set invitees: %w", err)
+		}
+		for _, id := range before {
+			if !slices.Contains(ids, id) {
+				if _, err := tx.tx.ExecContext(ctx, `DELETE FROM meeting_invitees WHERE meeting_id = ? AND account_id = ?`, meetingID, id); err != nil {
+					return fmt.Errorf("sqlite: set invitees: %w", err)
+				}
 			}
 		}
-	}
-	for _, id := range ids {
-		if !slices.Contains(before, id) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_invitees (meeting_id, account_id, attendance) VALUES (?, ?, ?)`,
-				meetingID, id, workspace.AttendanceInvited); err != nil {
-				return fmt.Errorf("sqlite: set invitees: %w", err)
+		for _, id := range ids {
+			if !slices.Contains(before, id) {
+				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO meeting_invitees (meeting_id, account_id, attendance) VALUES (?, ?, ?)`,
+					meetingID, id, workspace.AttendanceInvited); err != nil {
+					return fmt.Errorf("sqlite: set invitees: %w", err)
+				}
 			}
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE meetings SET updated_at = ? WHERE id = ?`, db.Now(), meetingID); err != nil {
-		return fmt.Errorf("sqlite: set invitees: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingInvitees, "meeting", meetingID,
-		inviteesAudit{nonNil(before)}, inviteesAudit{ids}); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE meetings SET updated_at = ? WHERE id = ?`, db.Now(), meetingID); err != nil {
+			return fmt.Errorf("sqlite: set invitees: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditMeetingInvitees, "meeting", meetingID,
+			inviteesAudit{nonNil(before)}, inviteesAudit{ids})
+	})
 }
 
 // defaultInvitees returns the accounts a meeting invites when none are
@@ -381,51 +352,50 @@ func findMeetings(ctx context.Context, q sqlx.QueryerContext, cond string, args 
 // and current item (prefill may be nil: empty minutes) — and makes its
 // first agenda item current. It returns the meeting as started.
 func (db *DB) StartMeeting(ctx context.Context, actor workspace.Actor, id int64, prefill func(*workspace.MeetingRecord) string) (*workspace.Meeting, error) {
-	tx, err := db.beginWrite(ctx)
+	var started *workspace.Meeting
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		rec, err := findMeetingRecord(ctx, tx.tx, id)
+		if err != nil {
+			return err
+		}
+		m := rec.Meeting
+		if err := workspace.CanStartMeeting(actor, m); err != nil {
+			return err
+		}
+		before := auditMeeting(m)
+		now := db.Now()
+		m.Status, m.StartedAt, m.UpdatedAt = workspace.MeetingLive, &now, now
+		if len(rec.Items) > 0 {
+			m.CurrentItemID, m.CurrentItemSince = &rec.Items[0].ID, &now
+		}
+		text := ""
+		if prefill != nil {
+			text = prefill(rec)
+		}
+		if err := workspace.CheckDocumentText(text); err != nil {
+			return err
+		}
+		docID, err := db.createDocument(ctx, tx.tx, workspace.DocumentMinutes, text)
+		if err != nil {
+			return err
+		}
+		m.MinutesDocumentID = &docID
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE meetings SET status = ?, started_at = ?, minutes_document_id = ?, current_item_id = ?, current_item_since = ?, updated_at = ?
+			WHERE id = ?`,
+			m.Status, m.StartedAt, m.MinutesDocumentID, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt, m.ID); err != nil {
+			return fmt.Errorf("sqlite: start meeting: %w", err)
+		}
+		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditMeetingStart, "meeting", m.ID, before, auditMeeting(m)); err != nil {
+			return err
+		}
+		started = m
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return nil, err
-	}
-	rec, err := findMeetingRecord(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	m := rec.Meeting
-	if err := workspace.CanStartMeeting(actor, m); err != nil {
-		return nil, err
-	}
-	before := auditMeeting(m)
-	now := db.Now()
-	m.Status, m.StartedAt, m.UpdatedAt = workspace.MeetingLive, &now, now
-	if len(rec.Items) > 0 {
-		m.CurrentItemID, m.CurrentItemSince = &rec.Items[0].ID, &now
-	}
-	text := ""
-	if prefill != nil {
-		text = prefill(rec)
-	}
-	if err := workspace.CheckDocumentText(text); err != nil {
-		return nil, err
-	}
-	docID, err := db.createDocument(ctx, tx, workspace.DocumentMinutes, text)
-	if err != nil {
-		return nil, err
-	}
-	m.MinutesDocumentID = &docID
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE meetings SET status = ?, started_at = ?, minutes_document_id = ?, current_item_id = ?, current_item_since = ?, updated_at = ?
-		WHERE id = ?`,
-		m.Status, m.StartedAt, m.MinutesDocumentID, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt, m.ID); err != nil {
-		return nil, fmt.Errorf("sqlite: start meeting: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingStart, "meeting", m.ID, before, auditMeeting(m)); err != nil {
-		return nil, err
-	}
-	return m, tx.Commit()
+	return started, nil
 }
 
 // CloseMeeting closes a live meeting (CanRunMeeting): the current item's
@@ -438,55 +408,54 @@ func (db *DB) StartMeeting(ctx context.Context, actor workspace.Actor, id int64,
 // live (planned, or already closed) is ECONFLICT. It returns the meeting
 // as closed.
 func (db *DB) CloseMeeting(ctx context.Context, actor workspace.Actor, id int64) (*workspace.Meeting, error) {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return nil, err
-	}
-	m, err := findMeetingByID(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := workspace.CanRunMeeting(actor, m); err != nil {
-		return nil, err
-	}
-	before := auditMeeting(m)
-	now := db.Now()
-	if err := countCurrentItem(ctx, tx, m, now); err != nil {
-		return nil, err
-	}
-	if _, err := endSpeaking(ctx, tx, m.ID, now); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE meeting_speakers SET status = ?, ended_at = ? WHERE meeting_id = ? AND status = ?`,
-		workspace.SpeakerWithdrawn, now, m.ID, workspace.SpeakerWaiting); err != nil {
-		return nil, fmt.Errorf("sqlite: close meeting: %w", err)
-	}
-	m.Status, m.ClosedAt, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt = workspace.MeetingClosed, &now, nil, nil, now
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE meetings SET status = ?, closed_at = ?, current_item_id = NULL, current_item_since = NULL, updated_at = ? WHERE id = ?`,
-		m.Status, m.ClosedAt, m.UpdatedAt, m.ID); err != nil {
-		return nil, fmt.Errorf("sqlite: close meeting: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingClose, "meeting", m.ID, before, auditMeeting(m)); err != nil {
-		return nil, err
-	}
-	next, err := findMeetings(ctx, tx, `m.kind = ? AND m.status = ? AND m.starts_at > ? AND m.id <> ?`,
-		[]any{m.Kind, workspace.MeetingPlanned, m.StartsAt, m.ID}, "m.starts_at, m.id", 1, 0)
-	if err != nil {
-		return nil, err
-	}
-	if len(next) > 0 {
-		if err := db.carryOver(ctx, tx, actor, next[0], []*workspace.Meeting{m}, now); err != nil {
-			return nil, err
+	var closed *workspace.Meeting
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, id)
+		if err != nil {
+			return err
 		}
-		m.CarriedOver = true
+		if err := workspace.CanRunMeeting(actor, m); err != nil {
+			return err
+		}
+		before := auditMeeting(m)
+		now := db.Now()
+		if err := countCurrentItem(ctx, tx.tx, m, now); err != nil {
+			return err
+		}
+		if _, err := endSpeaking(ctx, tx.tx, m.ID, now); err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE meeting_speakers SET status = ?, ended_at = ? WHERE meeting_id = ? AND status = ?`,
+			workspace.SpeakerWithdrawn, now, m.ID, workspace.SpeakerWaiting); err != nil {
+			return fmt.Errorf("sqlite: close meeting: %w", err)
+		}
+		m.Status, m.ClosedAt, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt = workspace.MeetingClosed, &now, nil, nil, now
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE meetings SET status = ?, closed_at = ?, current_item_id = NULL, current_item_since = NULL, updated_at = ? WHERE id = ?`,
+			m.Status, m.ClosedAt, m.UpdatedAt, m.ID); err != nil {
+			return fmt.Errorf("sqlite: close meeting: %w", err)
+		}
+		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditMeetingClose, "meeting", m.ID, before, auditMeeting(m)); err != nil {
+			return err
+		}
+		next, err := findMeetings(ctx, tx.tx, `m.kind = ? AND m.status = ? AND m.starts_at > ? AND m.id <> ?`,
+			[]any{m.Kind, workspace.MeetingPlanned, m.StartsAt, m.ID}, "m.starts_at, m.id", 1, 0)
+		if err != nil {
+			return err
+		}
+		if len(next) > 0 {
+			if err := db.carryOver(ctx, tx.tx, actor, next[0], []*workspace.Meeting{m}, now); err != nil {
+				return err
+			}
+			m.CarriedOver = true
+		}
+		closed = m
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return m, tx.Commit()
+	return closed, nil
 }
 
 // FindMeetingRecord returns the meeting with id with its agenda (items in
