@@ -59,43 +59,33 @@ type agendaOrderAudit struct {
 // timestamps. Only ordinary items are added this way; an unknown
 // presenter or procedure is EINVALID.
 func (db *DB) AddAgendaItem(ctx context.Context, actor workspace.Actor, it *workspace.AgendaItem, procedureIDs []int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, it.MeetingID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangeMeeting(actor, m); err != nil {
-		return err
-	}
-	if err := it.Validate(); err != nil {
-		return err
-	}
-	if err := checkPresenter(ctx, tx, it); err != nil {
-		return err
-	}
-	procs, err := checkProcedures(ctx, tx, procedureIDs)
-	if err != nil {
-		return err
-	}
-	it.SourceMeetingID, it.SpentSeconds = nil, 0
-	if err := insertAgendaItem(ctx, tx, it, db.Now()); err != nil {
-		return err
-	}
-	if err := setItemProcedures(ctx, tx, it.ID, procs); err != nil {
-		return err
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAgendaAdd, "agenda_item", it.ID, nil, auditAgendaItem(it, procs)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, it.MeetingID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+			return err
+		}
+		if err := it.Validate(); err != nil {
+			return err
+		}
+		if err := checkPresenter(ctx, tx.tx, it); err != nil {
+			return err
+		}
+		procs, err := checkProcedures(ctx, tx.tx, procedureIDs)
+		if err != nil {
+			return err
+		}
+		it.SourceMeetingID, it.SpentSeconds = nil, 0
+		if err := insertAgendaItem(ctx, tx.tx, it, db.Now()); err != nil {
+			return err
+		}
+		if err := setItemProcedures(ctx, tx.tx, it.ID, procs); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAgendaAdd, "agenda_item", it.ID, nil, auditAgendaItem(it, procs))
+	})
 }
 
 // UpdateAgendaItem validates it and stores its title, description,
@@ -105,74 +95,64 @@ func (db *DB) AddAgendaItem(ctx context.Context, actor workspace.Actor, it *work
 // only their duration, presenter, description and links change. The
 // item's meeting, position and kind are set from the stored item.
 func (db *DB) UpdateAgendaItem(ctx context.Context, actor workspace.Actor, it *workspace.AgendaItem, procedureIDs []int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	before, err := findAgendaItemByID(ctx, tx, it.ID)
-	if err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, before.MeetingID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangeMeeting(actor, m); err != nil {
-		return err
-	}
-	if before.Kind == workspace.ItemOrdinary {
-		if it.Kind != "" && it.Kind != workspace.ItemOrdinary {
-			return workspace.Invalid("kind", "error.agenda.kind_invalid", "This kind of agenda item is added by the table itself.")
-		}
-		it.Kind = workspace.ItemOrdinary
-		if err := it.Validate(); err != nil {
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		before, err := findAgendaItemByID(ctx, tx.tx, it.ID)
+		if err != nil {
 			return err
 		}
-	} else {
-		// The form's checks of description and duration, on a copy that
-		// passes for an ordinary item: the title stays empty.
-		probe := *it
-		probe.Kind, probe.Title = workspace.ItemOrdinary, "-"
-		if err := probe.Validate(); err != nil {
+		m, err := findMeetingByID(ctx, tx.tx, before.MeetingID)
+		if err != nil {
 			return err
 		}
-		it.Kind, it.Title, it.Description = before.Kind, "", probe.Description
-	}
-	if err := checkPresenter(ctx, tx, it); err != nil {
-		return err
-	}
-	procs, err := checkProcedures(ctx, tx, procedureIDs)
-	if err != nil {
-		return err
-	}
-	beforeProcs, err := itemProcedureIDs(ctx, tx, it.ID)
-	if err != nil {
-		return err
-	}
-	it.MeetingID, it.Position, it.SourceMeetingID, it.SpentSeconds = before.MeetingID, before.Position, before.SourceMeetingID, before.SpentSeconds
-	it.SourceMeetingTitle, it.CreatedAt, it.UpdatedAt = before.SourceMeetingTitle, before.CreatedAt, db.Now()
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE agenda_items SET title = ?, description = ?, duration_minutes = ?, presenter_account_id = ?, presenter_organisation_id = ?, updated_at = ?
-		WHERE id = ?`,
-		it.Title, it.Description, it.DurationMinutes, it.PresenterAccountID, it.PresenterOrganisationID, it.UpdatedAt, it.ID); err != nil {
-		return fmt.Errorf("sqlite: update agenda item: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM agenda_item_procedures WHERE agenda_item_id = ?`, it.ID); err != nil {
-		return fmt.Errorf("sqlite: update agenda item: %w", err)
-	}
-	if err := setItemProcedures(ctx, tx, it.ID, procs); err != nil {
-		return err
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAgendaUpdate, "agenda_item", it.ID,
-		auditAgendaItem(before, beforeProcs), auditAgendaItem(it, procs)); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+			return err
+		}
+		if before.Kind == workspace.ItemOrdinary {
+			if it.Kind != "" && it.Kind != workspace.ItemOrdinary {
+				return workspace.Invalid("kind", "error.agenda.kind_invalid", "This kind of agenda item is added by the table itself.")
+			}
+			it.Kind = workspace.ItemOrdinary
+			if err := it.Validate(); err != nil {
+				return err
+			}
+		} else {
+			// The form's checks of description and duration, on a copy that
+			// passes for an ordinary item: the title stays empty.
+			probe := *it
+			probe.Kind, probe.Title = workspace.ItemOrdinary, "-"
+			if err := probe.Validate(); err != nil {
+				return err
+			}
+			it.Kind, it.Title, it.Description = before.Kind, "", probe.Description
+		}
+		if err := checkPresenter(ctx, tx.tx, it); err != nil {
+			return err
+		}
+		procs, err := checkProcedures(ctx, tx.tx, procedureIDs)
+		if err != nil {
+			return err
+		}
+		beforeProcs, err := itemProcedureIDs(ctx, tx.tx, it.ID)
+		if err != nil {
+			return err
+		}
+		it.MeetingID, it.Position, it.SourceMeetingID, it.SpentSeconds = before.MeetingID, before.Position, before.SourceMeetingID, before.SpentSeconds
+		it.SourceMeetingTitle, it.CreatedAt, it.UpdatedAt = before.SourceMeetingTitle, before.CreatedAt, db.Now()
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE agenda_items SET title = ?, description = ?, duration_minutes = ?, presenter_account_id = ?, presenter_organisation_id = ?, updated_at = ?
+			WHERE id = ?`,
+			it.Title, it.Description, it.DurationMinutes, it.PresenterAccountID, it.PresenterOrganisationID, it.UpdatedAt, it.ID); err != nil {
+			return fmt.Errorf("sqlite: update agenda item: %w", err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM agenda_item_procedures WHERE agenda_item_id = ?`, it.ID); err != nil {
+			return fmt.Errorf("sqlite: update agenda item: %w", err)
+		}
+		if err := setItemProcedures(ctx, tx.tx, it.ID, procs); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAgendaUpdate, "agenda_item", it.ID,
+			auditAgendaItem(before, beforeProcs), auditAgendaItem(it, procs))
+	})
 }
 
 // DeleteAgendaItem removes an item that has no decision and is not the
@@ -180,101 +160,81 @@ func (db *DB) UpdateAgendaItem(ctx context.Context, actor workspace.Actor, it *w
 // and renumbers the rest (CanChangeMeeting). Requests for the floor made
 // during the item are kept, no longer tied to an item.
 func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	it, err := findAgendaItemByID(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, it.MeetingID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangeMeeting(actor, m); err != nil {
-		return err
-	}
-	if m.CurrentItemID != nil && *m.CurrentItemID == id {
-		return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_current", Message: "The item under discussion cannot be removed."}
-	}
-	var decisions int
-	if err := tx.GetContext(ctx, &decisions, `SELECT COUNT(*) FROM decisions WHERE agenda_item_id = ?`, id); err != nil {
-		return fmt.Errorf("sqlite: delete agenda item: %w", err)
-	}
-	if decisions > 0 {
-		return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_has_decision", Message: "An item with a decision cannot be removed."}
-	}
-	procs, err := itemProcedureIDs(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	for _, stmt := range []string{
-		`DELETE FROM agenda_item_procedures WHERE agenda_item_id = ?`,
-		`DELETE FROM agenda_item_actions WHERE agenda_item_id = ?`,
-		`UPDATE meeting_speakers SET agenda_item_id = NULL WHERE agenda_item_id = ?`,
-		`DELETE FROM agenda_items WHERE id = ?`,
-	} {
-		if _, err := tx.ExecContext(ctx, stmt, id); err != nil {
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		it, err := findAgendaItemByID(ctx, tx.tx, id)
+		if err != nil {
+			return err
+		}
+		m, err := findMeetingByID(ctx, tx.tx, it.MeetingID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+			return err
+		}
+		if m.CurrentItemID != nil && *m.CurrentItemID == id {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_current", Message: "The item under discussion cannot be removed."}
+		}
+		var decisions int
+		if err := tx.tx.GetContext(ctx, &decisions, `SELECT COUNT(*) FROM decisions WHERE agenda_item_id = ?`, id); err != nil {
 			return fmt.Errorf("sqlite: delete agenda item: %w", err)
 		}
-	}
-	order, err := agendaOrder(ctx, tx, m.ID)
-	if err != nil {
-		return err
-	}
-	if err := renumberAgenda(ctx, tx, m.ID, order); err != nil {
-		return err
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAgendaDelete, "agenda_item", id, auditAgendaItem(it, procs), nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if decisions > 0 {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_has_decision", Message: "An item with a decision cannot be removed."}
+		}
+		procs, err := itemProcedureIDs(ctx, tx.tx, id)
+		if err != nil {
+			return err
+		}
+		for _, stmt := range []string{
+			`DELETE FROM agenda_item_procedures WHERE agenda_item_id = ?`,
+			`DELETE FROM agenda_item_actions WHERE agenda_item_id = ?`,
+			`UPDATE meeting_speakers SET agenda_item_id = NULL WHERE agenda_item_id = ?`,
+			`DELETE FROM agenda_items WHERE id = ?`,
+		} {
+			if _, err := tx.tx.ExecContext(ctx, stmt, id); err != nil {
+				return fmt.Errorf("sqlite: delete agenda item: %w", err)
+			}
+		}
+		order, err := agendaOrder(ctx, tx.tx, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := renumberAgenda(ctx, tx.tx, m.ID, order); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAgendaDelete, "agenda_item", id, auditAgendaItem(it, procs), nil)
+	})
 }
 
 // ReorderAgenda puts the meeting's items in the order of itemIDs, which
 // must list each of its items exactly once, else EINVALID
 // (CanChangeMeeting). The order it already has changes nothing.
 func (db *DB) ReorderAgenda(ctx context.Context, actor workspace.Actor, meetingID int64, itemIDs []int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, meetingID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangeMeeting(actor, m); err != nil {
-		return err
-	}
-	before, err := agendaOrder(ctx, tx, meetingID)
-	if err != nil {
-		return err
-	}
-	if len(itemIDs) != len(before) || !slices.Equal(uniqueIDs(itemIDs), uniqueIDs(before)) {
-		return workspace.Invalid("items", "error.agenda.reorder_invalid", "List each item of the agenda once.")
-	}
-	if slices.Equal(itemIDs, before) {
-		return nil
-	}
-	if err := renumberAgenda(ctx, tx, meetingID, itemIDs); err != nil {
-		return err
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAgendaReorder, "meeting", meetingID,
-		agendaOrderAudit{before}, agendaOrderAudit{slices.Clone(itemIDs)}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+			return err
+		}
+		before, err := agendaOrder(ctx, tx.tx, meetingID)
+		if err != nil {
+			return err
+		}
+		if len(itemIDs) != len(before) || !slices.Equal(uniqueIDs(itemIDs), uniqueIDs(before)) {
+			return workspace.Invalid("items", "error.agenda.reorder_invalid", "List each item of the agenda once.")
+		}
+		if slices.Equal(itemIDs, before) {
+			return nil
+		}
+		if err := renumberAgenda(ctx, tx.tx, meetingID, itemIDs); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAgendaReorder, "meeting", meetingID,
+			agendaOrderAudit{before}, agendaOrderAudit{slices.Clone(itemIDs)})
+	})
 }
 
 // insertAgendaItem stores it at the end of its meeting's agenda, setting
