@@ -51,43 +51,33 @@ func auditAttendance(inv *workspace.MeetingInvitee) attendanceAudit {
 // invited, and an unknown attendance, are EINVALID. The time a member
 // checked in is kept.
 func (db *DB) SetAttendance(ctx context.Context, actor workspace.Actor, meetingID, accountID int64, a workspace.Attendance) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, meetingID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangeMeeting(actor, m); err != nil {
-		return err
-	}
-	if !a.Valid() {
-		return workspace.Invalid("attendance", "error.meeting.attendance_invalid", "Choose present, excused or absent.")
-	}
-	inv, err := findInvitee(ctx, tx, meetingID, accountID)
-	if err != nil {
-		return err
-	} else if inv == nil {
-		return workspace.Invalid("account", "error.meeting.not_invitee", "This person is not invited to the meeting.")
-	}
-	if inv.Attendance == a {
-		return nil
-	}
-	before := auditAttendance(inv)
-	inv.Attendance = a
-	if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = ? WHERE meeting_id = ? AND account_id = ?`, a, meetingID, accountID); err != nil {
-		return fmt.Errorf("sqlite: set attendance: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAttendanceSet, "meeting", meetingID, before, auditAttendance(inv)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+			return err
+		}
+		if !a.Valid() {
+			return workspace.Invalid("attendance", "error.meeting.attendance_invalid", "Choose present, excused or absent.")
+		}
+		inv, err := findInvitee(ctx, tx.tx, meetingID, accountID)
+		if err != nil {
+			return err
+		} else if inv == nil {
+			return workspace.Invalid("account", "error.meeting.not_invitee", "This person is not invited to the meeting.")
+		}
+		if inv.Attendance == a {
+			return nil
+		}
+		before := auditAttendance(inv)
+		inv.Attendance = a
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = ? WHERE meeting_id = ? AND account_id = ?`, a, meetingID, accountID); err != nil {
+			return fmt.Errorf("sqlite: set attendance: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAttendanceSet, "meeting", meetingID, before, auditAttendance(inv))
+	})
 }
 
 // CheckIn marks the actor present at a live meeting it is invited to
@@ -97,45 +87,35 @@ func (db *DB) SetAttendance(ctx context.Context, actor workspace.Actor, meetingI
 // it is on the list. Checking in twice is not an error, and writes
 // nothing.
 func (db *DB) CheckIn(ctx context.Context, actor workspace.Actor, meetingID int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, meetingID)
-	if err != nil {
-		return err
-	}
-	var inv *workspace.MeetingInvitee
-	if actor.AccountID != nil {
-		if inv, err = findInvitee(ctx, tx, meetingID, *actor.AccountID); err != nil {
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		if err != nil {
 			return err
 		}
-	}
-	if err := workspace.CanTakePart(actor, m, inv); err != nil {
-		return err
-	}
-	if inv == nil {
-		return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.meeting.not_invited", Message: "You are not invited to this meeting."}
-	}
-	if inv.Attendance == workspace.AttendancePresent && inv.CheckedInAt != nil {
-		return nil
-	}
-	before := auditAttendance(inv)
-	now := db.Now()
-	inv.Attendance, inv.CheckedInAt = workspace.AttendancePresent, &now
-	if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = ?, checked_in_at = ? WHERE meeting_id = ? AND account_id = ?`,
-		inv.Attendance, inv.CheckedInAt, meetingID, inv.AccountID); err != nil {
-		return fmt.Errorf("sqlite: check in: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAttendanceCheckIn, "meeting", meetingID, before, auditAttendance(inv)); err != nil {
-		return err
-	}
-	return tx.Commit()
+		var inv *workspace.MeetingInvitee
+		if actor.AccountID != nil {
+			if inv, err = findInvitee(ctx, tx.tx, meetingID, *actor.AccountID); err != nil {
+				return err
+			}
+		}
+		if err := workspace.CanTakePart(actor, m, inv); err != nil {
+			return err
+		}
+		if inv == nil {
+			return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.meeting.not_invited", Message: "You are not invited to this meeting."}
+		}
+		if inv.Attendance == workspace.AttendancePresent && inv.CheckedInAt != nil {
+			return nil
+		}
+		before := auditAttendance(inv)
+		now := db.Now()
+		inv.Attendance, inv.CheckedInAt = workspace.AttendancePresent, &now
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = ?, checked_in_at = ? WHERE meeting_id = ? AND account_id = ?`,
+			inv.Attendance, inv.CheckedInAt, meetingID, inv.AccountID); err != nil {
+			return fmt.Errorf("sqlite: check in: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAttendanceCheckIn, "meeting", meetingID, before, auditAttendance(inv))
+	})
 }
 
 // findInvitee returns accountID's invitation to the meeting, or nil when
