@@ -94,15 +94,9 @@ type carryOverAudit struct {
 // minutes_approval item marks the source meeting's minutes approved; a
 // decision that replaces it with another outcome withdraws the approval.
 func (db *DB) RecordDecision(ctx context.Context, actor workspace.Actor, d *workspace.Decision) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := db.recordDecision(ctx, tx, actor, d, db.Now()); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		return db.recordDecision(ctx, tx.tx, actor, d, db.Now())
+	})
 }
 
 // RecordDecision is DB.RecordDecision inside tx: the server records a
@@ -197,54 +191,44 @@ func (db *DB) setMinutesApproved(ctx context.Context, tx *sqlx.Tx, actor workspa
 // meeting was carried over joins the matters arising of the meeting it
 // was carried over to, while that one is not closed.
 func (db *DB) AddAction(ctx context.Context, actor workspace.Actor, a *workspace.Action) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if err := workspace.CanManageMeetings(actor); err != nil {
-		return err
-	}
-	decisions, err := findDecisions(ctx, tx, "d.id = ?", a.DecisionID)
-	if err != nil {
-		return err
-	} else if len(decisions) == 0 {
-		return workspace.Invalid("decision_id", "error.action.decision_required", "Record the decision before its actions.")
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	owner, err := checkActionOwner(ctx, tx, a.OwnerOrganisationID)
-	if err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, decisions[0].MeetingID)
-	if err != nil {
-		return err
-	}
-	now := db.Now()
-	a.MeetingID, a.CreatedAt, a.UpdatedAt, a.Owner, a.MeetingTitle = m.ID, now, now, owner, m.Title
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO actions (decision_id, meeting_id, title, owner_organisation_id, due_date, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.DecisionID, a.MeetingID, a.Title, a.OwnerOrganisationID, a.DueDate, a.Status, a.CreatedAt, a.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlite: add action: %w", err)
-	}
-	if a.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("sqlite: add action: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditActionCreate, "action", a.ID, nil, auditAction(a)); err != nil {
-		return err
-	}
-	if err := db.followUpLateAction(ctx, tx, actor, a, m, now); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanManageMeetings(actor); err != nil {
+			return err
+		}
+		decisions, err := findDecisions(ctx, tx.tx, "d.id = ?", a.DecisionID)
+		if err != nil {
+			return err
+		} else if len(decisions) == 0 {
+			return workspace.Invalid("decision_id", "error.action.decision_required", "Record the decision before its actions.")
+		}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		owner, err := checkActionOwner(ctx, tx.tx, a.OwnerOrganisationID)
+		if err != nil {
+			return err
+		}
+		m, err := findMeetingByID(ctx, tx.tx, decisions[0].MeetingID)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		a.MeetingID, a.CreatedAt, a.UpdatedAt, a.Owner, a.MeetingTitle = m.ID, now, now, owner, m.Title
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO actions (decision_id, meeting_id, title, owner_organisation_id, due_date, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.DecisionID, a.MeetingID, a.Title, a.OwnerOrganisationID, a.DueDate, a.Status, a.CreatedAt, a.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlite: add action: %w", err)
+		}
+		if a.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: add action: %w", err)
+		}
+		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditActionCreate, "action", a.ID, nil, auditAction(a)); err != nil {
+			return err
+		}
+		return db.followUpLateAction(ctx, tx.tx, actor, a, m, now)
+	})
 }
 
 // UpdateAction validates a and stores it over the action with a.ID: the
@@ -255,54 +239,47 @@ func (db *DB) AddAction(ctx context.Context, actor workspace.Actor, a *workspace
 // action reopened after its meeting was carried over joins the matters
 // arising of the meeting it was carried over to, as in AddAction.
 func (db *DB) UpdateAction(ctx context.Context, actor workspace.Actor, a *workspace.Action) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	before, err := findActionByID(ctx, tx, a.ID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanUpdateAction(actor, before); err != nil {
-		return err
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	if !actor.Reaches(workspace.AccessStaff) &&
-		(a.Title != before.Title || a.DueDate != before.DueDate || a.OwnerOrganisationID != before.OwnerOrganisationID) {
-		return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.action.status_only", Message: "You may change only the status of the action."}
-	}
-	a.Owner = before.Owner
-	if a.OwnerOrganisationID != before.OwnerOrganisationID {
-		if a.Owner, err = checkActionOwner(ctx, tx, a.OwnerOrganisationID); err != nil {
-			return err
-		}
-	}
-	a.DecisionID, a.MeetingID, a.MeetingTitle, a.CreatedAt, a.UpdatedAt = before.DecisionID, before.MeetingID, before.MeetingTitle, before.CreatedAt, db.Now()
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE actions SET title = ?, owner_organisation_id = ?, due_date = ?, status = ?, updated_at = ? WHERE id = ?`,
-		a.Title, a.OwnerOrganisationID, a.DueDate, a.Status, a.UpdatedAt, a.ID); err != nil {
-		return fmt.Errorf("sqlite: update action: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditActionUpdate, "action", a.ID, auditAction(before), auditAction(a)); err != nil {
-		return err
-	}
-	if !before.Status.Pending() && a.Status.Pending() {
-		m, err := findMeetingByID(ctx, tx, a.MeetingID)
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		before, err := findActionByID(ctx, tx.tx, a.ID)
 		if err != nil {
 			return err
 		}
-		if err := db.followUpLateAction(ctx, tx, actor, a, m, a.UpdatedAt); err != nil {
+		if err := workspace.CanUpdateAction(actor, before); err != nil {
 			return err
 		}
-	}
-	return tx.Commit()
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if !actor.Reaches(workspace.AccessStaff) &&
+			(a.Title != before.Title || a.DueDate != before.DueDate || a.OwnerOrganisationID != before.OwnerOrganisationID) {
+			return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.action.status_only", Message: "You may change only the status of the action."}
+		}
+		a.Owner = before.Owner
+		if a.OwnerOrganisationID != before.OwnerOrganisationID {
+			if a.Owner, err = checkActionOwner(ctx, tx.tx, a.OwnerOrganisationID); err != nil {
+				return err
+			}
+		}
+		a.DecisionID, a.MeetingID, a.MeetingTitle, a.CreatedAt, a.UpdatedAt = before.DecisionID, before.MeetingID, before.MeetingTitle, before.CreatedAt, db.Now()
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE actions SET title = ?, owner_organisation_id = ?, due_date = ?, status = ?, updated_at = ? WHERE id = ?`,
+			a.Title, a.OwnerOrganisationID, a.DueDate, a.Status, a.UpdatedAt, a.ID); err != nil {
+			return fmt.Errorf("sqlite: update action: %w", err)
+		}
+		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditActionUpdate, "action", a.ID, auditAction(before), auditAction(a)); err != nil {
+			return err
+		}
+		if !before.Status.Pending() && a.Status.Pending() {
+			m, err := findMeetingByID(ctx, tx.tx, a.MeetingID)
+			if err != nil {
+				return err
+			}
+			if err := db.followUpLateAction(ctx, tx.tx, actor, a, m, a.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // checkActionOwner returns the organisation id, which must exist and be
