@@ -51,44 +51,34 @@ type currentItemAudit struct {
 // the current one (CanRunMeeting), adding the time since the last move to
 // the item that was current. Moving to the current item changes nothing.
 func (db *DB) MoveCurrentItem(ctx context.Context, actor workspace.Actor, meetingID, itemID int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	m, err := findMeetingByID(ctx, tx, meetingID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanRunMeeting(actor, m); err != nil {
-		return err
-	}
-	it, err := findAgendaItemByID(ctx, tx, itemID)
-	if err != nil {
-		return err
-	} else if it.MeetingID != meetingID {
-		return notFound("Agenda item")
-	}
-	if m.CurrentItemID != nil && *m.CurrentItemID == itemID {
-		return nil
-	}
-	before := currentItemAudit{m.CurrentItemID}
-	now := db.Now()
-	if err := countCurrentItem(ctx, tx, m, now); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE meetings SET current_item_id = ?, current_item_since = ?, updated_at = ? WHERE id = ?`,
-		itemID, now, now, meetingID); err != nil {
-		return fmt.Errorf("sqlite: move current item: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingMoveItem, "meeting", meetingID, before, currentItemAudit{&itemID}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanRunMeeting(actor, m); err != nil {
+			return err
+		}
+		it, err := findAgendaItemByID(ctx, tx.tx, itemID)
+		if err != nil {
+			return err
+		} else if it.MeetingID != meetingID {
+			return notFound("Agenda item")
+		}
+		if m.CurrentItemID != nil && *m.CurrentItemID == itemID {
+			return nil
+		}
+		before := currentItemAudit{m.CurrentItemID}
+		now := db.Now()
+		if err := countCurrentItem(ctx, tx.tx, m, now); err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE meetings SET current_item_id = ?, current_item_since = ?, updated_at = ? WHERE id = ?`,
+			itemID, now, now, meetingID); err != nil {
+			return fmt.Errorf("sqlite: move current item: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditMeetingMoveItem, "meeting", meetingID, before, currentItemAudit{&itemID})
+	})
 }
 
 // countCurrentItem adds the time since m's current item became current to
@@ -109,64 +99,63 @@ func countCurrentItem(ctx context.Context, tx *sqlx.Tx, m *workspace.Meeting, no
 // request with the actor's account. Asking while already waiting or
 // speaking is ECONFLICT (error.meeting.already_asked).
 func (db *DB) AskFloor(ctx context.Context, actor workspace.Actor, meetingID int64) (*workspace.Speaker, error) {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return nil, err
-	}
-	m, err := findMeetingByID(ctx, tx, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	var inv *workspace.MeetingInvitee
-	if actor.AccountID != nil {
-		if inv, err = findInvitee(ctx, tx, meetingID, *actor.AccountID); err != nil {
-			return nil, err
+	var asked *workspace.Speaker
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		if err != nil {
+			return err
 		}
-	}
-	if err := workspace.CanTakePart(actor, m, inv); err != nil {
-		return nil, err
-	}
-	if actor.AccountID == nil {
-		return nil, workspace.Errorf(workspace.EINVALID, "Only a person asks for the floor.")
-	}
-	open, err := findSpeakers(ctx, tx, "s.meeting_id = ? AND s.account_id = ? AND s.status IN (?, ?)",
-		meetingID, *actor.AccountID, workspace.SpeakerWaiting, workspace.SpeakerSpeaking)
+		var inv *workspace.MeetingInvitee
+		if actor.AccountID != nil {
+			if inv, err = findInvitee(ctx, tx.tx, meetingID, *actor.AccountID); err != nil {
+				return err
+			}
+		}
+		if err := workspace.CanTakePart(actor, m, inv); err != nil {
+			return err
+		}
+		if actor.AccountID == nil {
+			return workspace.Errorf(workspace.EINVALID, "Only a person asks for the floor.")
+		}
+		open, err := findSpeakers(ctx, tx.tx, "s.meeting_id = ? AND s.account_id = ? AND s.status IN (?, ?)",
+			meetingID, *actor.AccountID, workspace.SpeakerWaiting, workspace.SpeakerSpeaking)
+		if err != nil {
+			return err
+		}
+		if len(open) > 0 {
+			return errAlreadyAsked()
+		}
+		now := db.Now()
+		sp := &workspace.Speaker{MeetingID: meetingID, AccountID: *actor.AccountID, AgendaItemID: m.CurrentItemID, Status: workspace.SpeakerWaiting, RequestedAt: now}
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO meeting_speakers (meeting_id, account_id, agenda_item_id, status, requested_at) VALUES (?, ?, ?, ?, ?)`,
+			sp.MeetingID, sp.AccountID, sp.AgendaItemID, sp.Status, sp.RequestedAt)
+		if isUniqueViolation(err) {
+			return errAlreadyAsked()
+		} else if err != nil {
+			return fmt.Errorf("sqlite: ask for the floor: %w", err)
+		}
+		if sp.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: ask for the floor: %w", err)
+		}
+		// Read back with the account, as the list of speakers shows it.
+		stored, err := findSpeakers(ctx, tx.tx, "s.id = ?", sp.ID)
+		if err != nil {
+			return err
+		} else if len(stored) != 1 {
+			return notFound("Request for the floor")
+		}
+		sp = stored[0]
+		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditSpeakerAsk, "meeting", meetingID, nil, auditSpeaker(sp)); err != nil {
+			return err
+		}
+		asked = sp
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(open) > 0 {
-		return nil, errAlreadyAsked()
-	}
-	now := db.Now()
-	sp := &workspace.Speaker{MeetingID: meetingID, AccountID: *actor.AccountID, AgendaItemID: m.CurrentItemID, Status: workspace.SpeakerWaiting, RequestedAt: now}
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO meeting_speakers (meeting_id, account_id, agenda_item_id, status, requested_at) VALUES (?, ?, ?, ?, ?)`,
-		sp.MeetingID, sp.AccountID, sp.AgendaItemID, sp.Status, sp.RequestedAt)
-	if isUniqueViolation(err) {
-		return nil, errAlreadyAsked()
-	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: ask for the floor: %w", err)
-	}
-	if sp.ID, err = res.LastInsertId(); err != nil {
-		return nil, fmt.Errorf("sqlite: ask for the floor: %w", err)
-	}
-	// Read back with the account, as the list of speakers shows it.
-	stored, err := findSpeakers(ctx, tx, "s.id = ?", sp.ID)
-	if err != nil {
-		return nil, err
-	} else if len(stored) != 1 {
-		return nil, notFound("Request for the floor")
-	}
-	sp = stored[0]
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditSpeakerAsk, "meeting", meetingID, nil, auditSpeaker(sp)); err != nil {
-		return nil, err
-	}
-	return sp, tx.Commit()
+	return asked, nil
 }
 
 func errAlreadyAsked() error {
@@ -177,43 +166,33 @@ func errAlreadyAsked() error {
 // (CanReadMeetings); with none, it writes nothing. A turn already given
 // is ended by the secretariat (EndSpeaker).
 func (db *DB) WithdrawFloor(ctx context.Context, actor workspace.Actor, meetingID int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if _, err := findMeetingByID(ctx, tx, meetingID); err != nil {
-		return err
-	}
-	if err := workspace.CanReadMeetings(actor); err != nil {
-		return err
-	}
-	if actor.AccountID == nil {
-		return nil
-	}
-	waiting, err := findSpeakers(ctx, tx, "s.meeting_id = ? AND s.account_id = ? AND s.status = ?",
-		meetingID, *actor.AccountID, workspace.SpeakerWaiting)
-	if err != nil {
-		return err
-	}
-	if len(waiting) == 0 {
-		return nil
-	}
-	sp := waiting[0]
-	before := auditSpeaker(sp)
-	now := db.Now()
-	sp.Status, sp.EndedAt = workspace.SpeakerWithdrawn, &now
-	if _, err := tx.ExecContext(ctx, `UPDATE meeting_speakers SET status = ?, ended_at = ? WHERE id = ?`, sp.Status, sp.EndedAt, sp.ID); err != nil {
-		return fmt.Errorf("sqlite: withdraw from the floor: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditSpeakerWithdraw, "meeting", meetingID, before, auditSpeaker(sp)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if _, err := findMeetingByID(ctx, tx.tx, meetingID); err != nil {
+			return err
+		}
+		if err := workspace.CanReadMeetings(actor); err != nil {
+			return err
+		}
+		if actor.AccountID == nil {
+			return nil
+		}
+		waiting, err := findSpeakers(ctx, tx.tx, "s.meeting_id = ? AND s.account_id = ? AND s.status = ?",
+			meetingID, *actor.AccountID, workspace.SpeakerWaiting)
+		if err != nil {
+			return err
+		}
+		if len(waiting) == 0 {
+			return nil
+		}
+		sp := waiting[0]
+		before := auditSpeaker(sp)
+		now := db.Now()
+		sp.Status, sp.EndedAt = workspace.SpeakerWithdrawn, &now
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE meeting_speakers SET status = ?, ended_at = ? WHERE id = ?`, sp.Status, sp.EndedAt, sp.ID); err != nil {
+			return fmt.Errorf("sqlite: withdraw from the floor: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditSpeakerWithdraw, "meeting", meetingID, before, auditSpeaker(sp))
+	})
 }
 
 // GiveFloor ends the current speaker's turn and gives the floor to the
@@ -221,79 +200,64 @@ func (db *DB) WithdrawFloor(ctx context.Context, actor workspace.Actor, meetingI
 // is ENOTFOUND; one no longer waiting is ECONFLICT
 // (error.meeting.speaker_not_waiting).
 func (db *DB) GiveFloor(ctx context.Context, actor workspace.Actor, meetingID, speakerID int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	m, actor, err := db.runningMeeting(ctx, tx, actor, meetingID)
-	if err != nil {
-		return err
-	}
-	found, err := findSpeakers(ctx, tx, "s.id = ? AND s.meeting_id = ?", speakerID, m.ID)
-	if err != nil {
-		return err
-	} else if len(found) == 0 {
-		return notFound("Request for the floor")
-	}
-	sp := found[0]
-	if sp.Status != workspace.SpeakerWaiting {
-		return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.meeting.speaker_not_waiting", Message: "This person is no longer waiting for the floor."}
-	}
-	if err := db.giveFloor(ctx, tx, actor, sp); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		m, actor, err := db.runningMeeting(ctx, tx.tx, actor, meetingID)
+		if err != nil {
+			return err
+		}
+		found, err := findSpeakers(ctx, tx.tx, "s.id = ? AND s.meeting_id = ?", speakerID, m.ID)
+		if err != nil {
+			return err
+		} else if len(found) == 0 {
+			return notFound("Request for the floor")
+		}
+		sp := found[0]
+		if sp.Status != workspace.SpeakerWaiting {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.meeting.speaker_not_waiting", Message: "This person is no longer waiting for the floor."}
+		}
+		return db.giveFloor(ctx, tx.tx, actor, sp)
+	})
 }
 
 // NextSpeaker ends the current speaker's turn and gives the floor to the
 // earliest waiting request, returning it with its account, or nil when
 // nobody waits (CanRunMeeting).
 func (db *DB) NextSpeaker(ctx context.Context, actor workspace.Actor, meetingID int64) (*workspace.Speaker, error) {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-
-	m, actor, err := db.runningMeeting(ctx, tx, actor, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	waiting, err := findSpeakers(ctx, tx, "s.meeting_id = ? AND s.status = ?", m.ID, workspace.SpeakerWaiting)
-	if err != nil {
-		return nil, err
-	}
-	if len(waiting) == 0 {
-		if err := db.endSpeaker(ctx, tx, actor, m.ID); err != nil {
-			return nil, err
+	var next *workspace.Speaker
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
+		m, actor, err := db.runningMeeting(ctx, tx.tx, actor, meetingID)
+		if err != nil {
+			return err
 		}
-		return nil, tx.Commit()
-	}
-	sp := waiting[0]
-	if err := db.giveFloor(ctx, tx, actor, sp); err != nil {
+		waiting, err := findSpeakers(ctx, tx.tx, "s.meeting_id = ? AND s.status = ?", m.ID, workspace.SpeakerWaiting)
+		if err != nil {
+			return err
+		}
+		if len(waiting) == 0 {
+			return db.endSpeaker(ctx, tx.tx, actor, m.ID)
+		}
+		sp := waiting[0]
+		if err := db.giveFloor(ctx, tx.tx, actor, sp); err != nil {
+			return err
+		}
+		next = sp
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	return sp, tx.Commit()
+	return next, nil
 }
 
 // EndSpeaker ends the current speaker's turn, if any (CanRunMeeting).
 func (db *DB) EndSpeaker(ctx context.Context, actor workspace.Actor, meetingID int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	m, actor, err := db.runningMeeting(ctx, tx, actor, meetingID)
-	if err != nil {
-		return err
-	}
-	if err := db.endSpeaker(ctx, tx, actor, m.ID); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		m, actor, err := db.runningMeeting(ctx, tx.tx, actor, meetingID)
+		if err != nil {
+			return err
+		}
+		return db.endSpeaker(ctx, tx.tx, actor, m.ID)
+	})
 }
 
 // runningMeeting returns the meeting with id and the actor as they stand
