@@ -106,98 +106,78 @@ func auditPoll(p *workspace.Poll) pollAudit {
 // agenda item must belong to its meeting, which must not be closed; its
 // version must exist.
 func (db *DB) CreatePoll(ctx context.Context, actor workspace.Actor, p *workspace.Poll) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if err := workspace.CanManagePolls(actor); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	now := db.Now()
-	if err := checkPollSubject(ctx, tx, p, now); err != nil {
-		return err
-	}
-	p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = workspace.PollDraft, actor.AccountID, now, now
-	p.OpenedAt, p.ClosedAt, p.Result = nil, nil, nil
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO polls (question, description, kind, mode, status, min_choices, max_choices, unit, present_only,
-			quorum_percent, majority, college_rule, allow_change, meeting_id, agenda_item_id, procedure_id, version_number,
-			closes_at, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.Question, p.Description, p.Kind, p.Mode, p.Status, p.MinChoices, p.MaxChoices, p.Unit, p.PresentOnly,
-		p.QuorumPercent, p.Majority, p.CollegeRule, p.AllowChange, p.MeetingID, p.AgendaItemID, p.ProcedureID, versionArg(p),
-		p.ClosesAt, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlite: create poll: %w", err)
-	}
-	if p.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("sqlite: create poll: %w", err)
-	}
-	if err := insertPollOptions(ctx, tx, p); err != nil {
-		return err
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditPollCreate, "poll", p.ID, nil, auditPoll(p)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanManagePolls(actor); err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		now := db.Now()
+		if err := checkPollSubject(ctx, tx.tx, p, now); err != nil {
+			return err
+		}
+		p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = workspace.PollDraft, actor.AccountID, now, now
+		p.OpenedAt, p.ClosedAt, p.Result = nil, nil, nil
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO polls (question, description, kind, mode, status, min_choices, max_choices, unit, present_only,
+				quorum_percent, majority, college_rule, allow_change, meeting_id, agenda_item_id, procedure_id, version_number,
+				closes_at, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Question, p.Description, p.Kind, p.Mode, p.Status, p.MinChoices, p.MaxChoices, p.Unit, p.PresentOnly,
+			p.QuorumPercent, p.Majority, p.CollegeRule, p.AllowChange, p.MeetingID, p.AgendaItemID, p.ProcedureID, versionArg(p),
+			p.ClosesAt, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlite: create poll: %w", err)
+		}
+		if p.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: create poll: %w", err)
+		}
+		if err := insertPollOptions(ctx, tx.tx, p); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditPollCreate, "poll", p.ID, nil, auditPoll(p))
+	})
 }
 
 // UpdatePoll validates p and stores its settings and options over the
 // poll with p.ID (CanChangePoll: a draft only).
 func (db *DB) UpdatePoll(ctx context.Context, actor workspace.Actor, p *workspace.Poll) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	before, err := findPollByID(ctx, tx, p.ID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanChangePoll(actor, before); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	now := db.Now()
-	if err := checkPollSubject(ctx, tx, p, now); err != nil {
-		return err
-	}
-	p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.Status, before.CreatedBy, before.CreatedAt, now
-	p.OpenedAt, p.ClosedAt, p.Result = nil, nil, nil
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE polls SET question = ?, description = ?, kind = ?, mode = ?, min_choices = ?, max_choices = ?, unit = ?,
-			present_only = ?, quorum_percent = ?, majority = ?, college_rule = ?, allow_change = ?, meeting_id = ?,
-			agenda_item_id = ?, procedure_id = ?, version_number = ?, closes_at = ?, updated_at = ?
-		WHERE id = ?`,
-		p.Question, p.Description, p.Kind, p.Mode, p.MinChoices, p.MaxChoices, p.Unit,
-		p.PresentOnly, p.QuorumPercent, p.Majority, p.CollegeRule, p.AllowChange, p.MeetingID,
-		p.AgendaItemID, p.ProcedureID, versionArg(p), p.ClosesAt, p.UpdatedAt, p.ID); err != nil {
-		return fmt.Errorf("sqlite: update poll: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM poll_options WHERE poll_id = ?`, p.ID); err != nil {
-		return fmt.Errorf("sqlite: update poll: %w", err)
-	}
-	if err := insertPollOptions(ctx, tx, p); err != nil {
-		return err
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditPollUpdate, "poll", p.ID, auditPoll(before), auditPoll(p)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		before, err := findPollByID(ctx, tx.tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanChangePoll(actor, before); err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		now := db.Now()
+		if err := checkPollSubject(ctx, tx.tx, p, now); err != nil {
+			return err
+		}
+		p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.Status, before.CreatedBy, before.CreatedAt, now
+		p.OpenedAt, p.ClosedAt, p.Result = nil, nil, nil
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE polls SET question = ?, description = ?, kind = ?, mode = ?, min_choices = ?, max_choices = ?, unit = ?,
+				present_only = ?, quorum_percent = ?, majority = ?, college_rule = ?, allow_change = ?, meeting_id = ?,
+				agenda_item_id = ?, procedure_id = ?, version_number = ?, closes_at = ?, updated_at = ?
+			WHERE id = ?`,
+			p.Question, p.Description, p.Kind, p.Mode, p.MinChoices, p.MaxChoices, p.Unit,
+			p.PresentOnly, p.QuorumPercent, p.Majority, p.CollegeRule, p.AllowChange, p.MeetingID,
+			p.AgendaItemID, p.ProcedureID, versionArg(p), p.ClosesAt, p.UpdatedAt, p.ID); err != nil {
+			return fmt.Errorf("sqlite: update poll: %w", err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM poll_options WHERE poll_id = ?`, p.ID); err != nil {
+			return fmt.Errorf("sqlite: update poll: %w", err)
+		}
+		if err := insertPollOptions(ctx, tx.tx, p); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditPollUpdate, "poll", p.ID, auditPoll(before), auditPoll(p))
+	})
 }
 
 // OpenPoll opens a draft (CanManagePolls), which then takes ballots until
