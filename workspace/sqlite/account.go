@@ -50,42 +50,32 @@ func auditAccount(a *workspace.Account) accountAudit {
 // organisation active. The account has no password until one is set
 // (SetPassword or an invitation), unless a.PasswordHash is already filled.
 func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if err := workspace.CanManageAccount(actor, a.Role); err != nil {
-		return err
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	if err := checkOrganisationUsable(ctx, tx, a.OrganisationID); err != nil {
-		return err
-	}
-	now := db.Now()
-	a.Active, a.CreatedAt, a.UpdatedAt = true, now, now
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO accounts (name, email, organisation_id, language, role, can_vote, active, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.Name, a.Email, a.OrganisationID, a.Language, a.Role, a.CanVote, a.Active, a.PasswordHash, a.CreatedAt, a.UpdatedAt)
-	if isUniqueViolation(err) {
-		return workspace.Invalid("email", "error.account.email_taken", "Another account already uses this email address.")
-	} else if err != nil {
-		return fmt.Errorf("sqlite: create account: %w", err)
-	}
-	if a.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("sqlite: create account: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAccountCreate, "account", a.ID, nil, auditAccount(a)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanManageAccount(actor, a.Role); err != nil {
+			return err
+		}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if err := checkOrganisationUsable(ctx, tx.tx, a.OrganisationID); err != nil {
+			return err
+		}
+		now := db.Now()
+		a.Active, a.CreatedAt, a.UpdatedAt = true, now, now
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO accounts (name, email, organisation_id, language, role, can_vote, active, password_hash, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.Name, a.Email, a.OrganisationID, a.Language, a.Role, a.CanVote, a.Active, a.PasswordHash, a.CreatedAt, a.UpdatedAt)
+		if isUniqueViolation(err) {
+			return workspace.Invalid("email", "error.account.email_taken", "Another account already uses this email address.")
+		} else if err != nil {
+			return fmt.Errorf("sqlite: create account: %w", err)
+		}
+		if a.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: create account: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAccountCreate, "account", a.ID, nil, auditAccount(a))
+	})
 }
 
 // UpdateAccount validates a and stores its profile fields (name, email,
@@ -94,56 +84,46 @@ func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *works
 // by workspace.CanUpdateAccount. Deactivating an account revokes its
 // sessions and its unused invitations in the same transaction.
 func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	before, err := findAccountByID(ctx, tx, a.ID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanUpdateAccount(actor, before, a); err != nil {
-		return err
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	if a.OrganisationID != before.OrganisationID {
-		if err := checkOrganisationUsable(ctx, tx, a.OrganisationID); err != nil {
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		before, err := findAccountByID(ctx, tx.tx, a.ID)
+		if err != nil {
 			return err
 		}
-	}
-	a.CreatedAt, a.UpdatedAt, a.PasswordHash = before.CreatedAt, db.Now(), before.PasswordHash
-	_, err = tx.ExecContext(ctx, `
-		UPDATE accounts SET name = ?, email = ?, organisation_id = ?, language = ?, role = ?, can_vote = ?, active = ?, updated_at = ?
-		WHERE id = ?`,
-		a.Name, a.Email, a.OrganisationID, a.Language, a.Role, a.CanVote, a.Active, a.UpdatedAt, a.ID)
-	if isUniqueViolation(err) {
-		return workspace.Invalid("email", "error.account.email_taken", "Another account already uses this email address.")
-	} else if err != nil {
-		return fmt.Errorf("sqlite: update account: %w", err)
-	}
-	if !a.Active && before.Active {
-		now := db.Now()
-		if err := revokeAccountSessions(ctx, tx, a.ID, now); err != nil {
+		if err := workspace.CanUpdateAccount(actor, before, a); err != nil {
 			return err
 		}
-		// An invitation that outlived the deactivation would work again
-		// once the account is reactivated, perhaps long after the link
-		// was sent to an address that is no longer the person's.
-		if err := retireInvitations(ctx, tx, a.ID, now); err != nil {
+		if err := a.Validate(); err != nil {
 			return err
 		}
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAccountUpdate, "account", a.ID, auditAccount(before), auditAccount(a)); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if a.OrganisationID != before.OrganisationID {
+			if err := checkOrganisationUsable(ctx, tx.tx, a.OrganisationID); err != nil {
+				return err
+			}
+		}
+		a.CreatedAt, a.UpdatedAt, a.PasswordHash = before.CreatedAt, db.Now(), before.PasswordHash
+		_, err = tx.tx.ExecContext(ctx, `
+			UPDATE accounts SET name = ?, email = ?, organisation_id = ?, language = ?, role = ?, can_vote = ?, active = ?, updated_at = ?
+			WHERE id = ?`,
+			a.Name, a.Email, a.OrganisationID, a.Language, a.Role, a.CanVote, a.Active, a.UpdatedAt, a.ID)
+		if isUniqueViolation(err) {
+			return workspace.Invalid("email", "error.account.email_taken", "Another account already uses this email address.")
+		} else if err != nil {
+			return fmt.Errorf("sqlite: update account: %w", err)
+		}
+		if !a.Active && before.Active {
+			now := db.Now()
+			if err := revokeAccountSessions(ctx, tx.tx, a.ID, now); err != nil {
+				return err
+			}
+			// An invitation that outlived the deactivation would work again
+			// once the account is reactivated, perhaps long after the link
+			// was sent to an address that is no longer the person's.
+			if err := retireInvitations(ctx, tx.tx, a.ID, now); err != nil {
+				return err
+			}
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAccountUpdate, "account", a.ID, auditAccount(before), auditAccount(a))
+	})
 }
 
 // SetAccountLanguage stores the interface language an account chose. It is
@@ -156,22 +136,19 @@ func (db *DB) SetAccountLanguage(ctx context.Context, accountID int64, lang stri
 	if !workspace.ValidLanguage(lang) {
 		return workspace.Invalid("language", "error.account.language_invalid", "Choose French, Arabic or English.")
 	}
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE accounts SET language = ? WHERE id = ? AND language <> ?`, lang, accountID, lang)
-	if err != nil {
-		return fmt.Errorf("sqlite: set language: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		// Unchanged, or no such account.
-		if _, err := findAccountByID(ctx, tx, accountID); err != nil {
-			return err
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE accounts SET language = ? WHERE id = ? AND language <> ?`, lang, accountID, lang)
+		if err != nil {
+			return fmt.Errorf("sqlite: set language: %w", err)
 		}
-	}
-	return tx.Commit()
+		if n, _ := res.RowsAffected(); n == 0 {
+			// Unchanged, or no such account.
+			if _, err := findAccountByID(ctx, tx.tx, accountID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SetPassword stores a new password hash for the account and revokes all of
@@ -179,26 +156,16 @@ func (db *DB) SetAccountLanguage(ctx context.Context, accountID int64, lang stri
 // actor must be allowed by workspace.CanSetPassword: the account itself,
 // or someone who manages it.
 func (db *DB) SetPassword(ctx context.Context, actor workspace.Actor, accountID int64, hash string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	acc, err := findAccountByID(ctx, tx, accountID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanSetPassword(actor, acc); err != nil {
-		return err
-	}
-	if err := db.setPassword(ctx, tx, actor, accountID, hash); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		acc, err := findAccountByID(ctx, tx.tx, accountID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanSetPassword(actor, acc); err != nil {
+			return err
+		}
+		return db.setPassword(ctx, tx.tx, actor, accountID, hash)
+	})
 }
 
 // setPassword writes the hash and revokes the sessions, inside tx. Callers
