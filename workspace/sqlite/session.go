@@ -15,34 +15,31 @@ import (
 // session the browser held before, that session is revoked in the same
 // transaction: a login always rotates the session.
 func (db *DB) CreateSession(ctx context.Context, accountID int64, replacing string) (token string, err error) {
-	tx, err := db.beginWrite(ctx)
+	err = db.withWriteTx(ctx, func(tx *Tx) error {
+		now := db.Now()
+		if replacing != "" {
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, now, replacing); err != nil {
+				return fmt.Errorf("sqlite: revoke replaced session: %w", err)
+			}
+		}
+		token = workspace.NewToken()
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			workspace.TokenDigest(token), accountID, now, now.Add(workspace.SessionLifetime)); err != nil {
+			if isForeignKeyViolation(err) {
+				return notFound("Account")
+			}
+			return fmt.Errorf("sqlite: create session: %w", err)
+		}
+		acc, err := findAccountByID(ctx, tx.tx, accountID)
+		if err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, workspace.ActorFor(acc), workspace.AuditAccountLogin, "account", accountID, nil, nil)
+	})
 	if err != nil {
 		return "", err
 	}
-	defer tx.Rollback()
-
-	now := db.Now()
-	if replacing != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, now, replacing); err != nil {
-			return "", fmt.Errorf("sqlite: revoke replaced session: %w", err)
-		}
-	}
-	token = workspace.NewToken()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		workspace.TokenDigest(token), accountID, now, now.Add(workspace.SessionLifetime)); err != nil {
-		if isForeignKeyViolation(err) {
-			return "", notFound("Account")
-		}
-		return "", fmt.Errorf("sqlite: create session: %w", err)
-	}
-	acc, err := findAccountByID(ctx, tx, accountID)
-	if err != nil {
-		return "", err
-	}
-	if err := db.recordAudit(ctx, tx, workspace.ActorFor(acc), workspace.AuditAccountLogin, "account", accountID, nil, nil); err != nil {
-		return "", err
-	}
-	return token, tx.Commit()
+	return token, nil
 }
 
 // FindSession returns the live session for token and its account. A session
@@ -72,29 +69,23 @@ func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session
 
 // RevokeSession ends the session with the given digest (a logout).
 func (db *DB) RevokeSession(ctx context.Context, id string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var accountID int64
-	err = tx.GetContext(ctx, &accountID, `SELECT account_id FROM sessions WHERE id = ? AND revoked_at IS NULL`, id)
-	if isNoRows(err) {
-		return nil // already gone: logging out twice is not an error
-	} else if err != nil {
-		return fmt.Errorf("sqlite: revoke session: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ?`, db.Now(), id); err != nil {
-		return fmt.Errorf("sqlite: revoke session: %w", err)
-	}
-	acc, err := findAccountByID(ctx, tx, accountID)
-	if err != nil {
-		return err
-	}
-	if err := db.recordAudit(ctx, tx, workspace.ActorFor(acc), workspace.AuditAccountLogout, "account", accountID, nil, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		var accountID int64
+		err := tx.tx.GetContext(ctx, &accountID, `SELECT account_id FROM sessions WHERE id = ? AND revoked_at IS NULL`, id)
+		if isNoRows(err) {
+			return nil // already gone: logging out twice is not an error
+		} else if err != nil {
+			return fmt.Errorf("sqlite: revoke session: %w", err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ?`, db.Now(), id); err != nil {
+			return fmt.Errorf("sqlite: revoke session: %w", err)
+		}
+		acc, err := findAccountByID(ctx, tx.tx, accountID)
+		if err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx.tx, workspace.ActorFor(acc), workspace.AuditAccountLogout, "account", accountID, nil, nil)
+	})
 }
 
 func revokeAccountSessions(ctx context.Context, tx *sqlx.Tx, accountID int64, now time.Time) error {
