@@ -16,38 +16,32 @@ import (
 // account must be active. Earlier unused invitations of the account stop
 // working.
 func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accountID int64) (token string, err error) {
-	tx, err := db.beginWrite(ctx)
+	err = db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		acc, err := findAccountByID(ctx, tx.tx, accountID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
+			return err
+		}
+		if !acc.Active {
+			return workspace.Invalid("account", "error.invitation.inactive", "This account is deactivated.")
+		}
+		now := db.Now()
+		if err := retireInvitations(ctx, tx.tx, accountID, now); err != nil {
+			return err
+		}
+		token = workspace.NewToken()
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO invitations (id, account_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			workspace.TokenDigest(token), accountID, actor.AccountID, now, now.Add(workspace.InvitationLifetime)); err != nil {
+			return fmt.Errorf("sqlite: create invitation: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAccountInvite, "account", accountID, nil, nil)
+	})
 	if err != nil {
 		return "", err
 	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return "", err
-	}
-	acc, err := findAccountByID(ctx, tx, accountID)
-	if err != nil {
-		return "", err
-	}
-	if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
-		return "", err
-	}
-	if !acc.Active {
-		return "", workspace.Invalid("account", "error.invitation.inactive", "This account is deactivated.")
-	}
-	now := db.Now()
-	if err := retireInvitations(ctx, tx, accountID, now); err != nil {
-		return "", err
-	}
-	token = workspace.NewToken()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO invitations (id, account_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		workspace.TokenDigest(token), accountID, actor.AccountID, now, now.Add(workspace.InvitationLifetime)); err != nil {
-		return "", fmt.Errorf("sqlite: create invitation: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditAccountInvite, "account", accountID, nil, nil); err != nil {
-		return "", err
-	}
-	return token, tx.Commit()
+	return token, nil
 }
 
 // FindInvitation returns the account a usable invitation token is for. A
@@ -77,35 +71,37 @@ func (db *DB) FindInvitation(ctx context.Context, token string) (*workspace.Acco
 // UseInvitation spends the invitation token and sets the account's password
 // hash, in one transaction; a second use of the same token fails.
 func (db *DB) UseInvitation(ctx context.Context, token, passwordHash string) (*workspace.Account, error) {
-	tx, err := db.beginWrite(ctx)
+	var used *workspace.Account
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
+		now := db.Now()
+		var accountID int64
+		err := tx.tx.GetContext(ctx, &accountID, `SELECT account_id FROM invitations WHERE id = ? AND used_at IS NULL AND expires_at > ?`,
+			workspace.TokenDigest(token), now)
+		if isNoRows(err) {
+			return errInvitationUnusable()
+		} else if err != nil {
+			return fmt.Errorf("sqlite: use invitation: %w", err)
+		}
+		acc, err := findAccountByID(ctx, tx.tx, accountID)
+		if err != nil {
+			return err
+		}
+		if !acc.Active {
+			return errInvitationUnusable()
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE id = ?`, now, workspace.TokenDigest(token)); err != nil {
+			return fmt.Errorf("sqlite: use invitation: %w", err)
+		}
+		if err := db.setPassword(ctx, tx.tx, workspace.ActorFor(acc), accountID, passwordHash); err != nil {
+			return err
+		}
+		used = acc
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-
-	now := db.Now()
-	var accountID int64
-	err = tx.GetContext(ctx, &accountID, `SELECT account_id FROM invitations WHERE id = ? AND used_at IS NULL AND expires_at > ?`,
-		workspace.TokenDigest(token), now)
-	if isNoRows(err) {
-		return nil, errInvitationUnusable()
-	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: use invitation: %w", err)
-	}
-	acc, err := findAccountByID(ctx, tx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	if !acc.Active {
-		return nil, errInvitationUnusable()
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE id = ?`, now, workspace.TokenDigest(token)); err != nil {
-		return nil, fmt.Errorf("sqlite: use invitation: %w", err)
-	}
-	if err := db.setPassword(ctx, tx, workspace.ActorFor(acc), accountID, passwordHash); err != nil {
-		return nil, err
-	}
-	return acc, tx.Commit()
+	return used, nil
 }
 
 // retireInvitations makes the account's unused invitations unusable, inside
