@@ -52,79 +52,59 @@ func (db *DB) CreateOrganisationAnyway(ctx context.Context, actor workspace.Acto
 }
 
 func (db *DB) createOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation, allowSimilar bool) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if err := workspace.CanManageOrganisations(actor); err != nil {
-		return err
-	}
-	if err := o.Validate(); err != nil {
-		return err
-	}
-	if !allowSimilar {
-		if err := checkSimilarOrganisation(ctx, tx, o); err != nil {
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanManageOrganisations(actor); err != nil {
 			return err
 		}
-	}
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		if !allowSimilar {
+			if err := checkSimilarOrganisation(ctx, tx.tx, o); err != nil {
+				return err
+			}
+		}
 
-	now := db.Now()
-	o.Active, o.CreatedAt, o.UpdatedAt = true, now, now
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO organisations (name_fr, name_ar, college, delegation, contact, active, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.NameFR, o.NameAR, o.College, o.Delegation, o.Contact, o.Active, o.CreatedAt, o.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlite: create organisation: %w", err)
-	}
-	if o.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("sqlite: create organisation: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditOrganisationCreate, "organisation", o.ID, nil, auditOrganisation(o)); err != nil {
-		return err
-	}
-	return tx.Commit()
+		now := db.Now()
+		o.Active, o.CreatedAt, o.UpdatedAt = true, now, now
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO organisations (name_fr, name_ar, college, delegation, contact, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.NameFR, o.NameAR, o.College, o.Delegation, o.Contact, o.Active, o.CreatedAt, o.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlite: create organisation: %w", err)
+		}
+		if o.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: create organisation: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditOrganisationCreate, "organisation", o.ID, nil, auditOrganisation(o))
+	})
 }
 
 // UpdateOrganisation validates o and stores its fields (Active included, so
 // this also deactivates and reactivates) over the organisation with o.ID.
 // The actor must manage organisations (workspace.CanManageOrganisations).
 func (db *DB) UpdateOrganisation(ctx context.Context, actor workspace.Actor, o *workspace.Organisation) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	before, err := findOrganisationByID(ctx, tx, o.ID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanManageOrganisations(actor); err != nil {
-		return err
-	}
-	if err := o.Validate(); err != nil {
-		return err
-	}
-	o.CreatedAt, o.UpdatedAt = before.CreatedAt, db.Now()
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE organisations SET name_fr = ?, name_ar = ?, college = ?, delegation = ?, contact = ?, active = ?, updated_at = ?
-		WHERE id = ?`,
-		o.NameFR, o.NameAR, o.College, o.Delegation, o.Contact, o.Active, o.UpdatedAt, o.ID); err != nil {
-		return fmt.Errorf("sqlite: update organisation: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditOrganisationUpdate, "organisation", o.ID, auditOrganisation(before), auditOrganisation(o)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		before, err := findOrganisationByID(ctx, tx.tx, o.ID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanManageOrganisations(actor); err != nil {
+			return err
+		}
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		o.CreatedAt, o.UpdatedAt = before.CreatedAt, db.Now()
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE organisations SET name_fr = ?, name_ar = ?, college = ?, delegation = ?, contact = ?, active = ?, updated_at = ?
+			WHERE id = ?`,
+			o.NameFR, o.NameAR, o.College, o.Delegation, o.Contact, o.Active, o.UpdatedAt, o.ID); err != nil {
+			return fmt.Errorf("sqlite: update organisation: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditOrganisationUpdate, "organisation", o.ID, auditOrganisation(before), auditOrganisation(o))
+	})
 }
 
 // checkSimilarOrganisation returns a *workspace.SimilarNameError when o's
