@@ -310,53 +310,43 @@ func createRegisterEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Proce
 // Without replacedBy, an entry that a publication superseded keeps the
 // entry that replaced it.
 func (db *DB) WithdrawEntry(ctx context.Context, actor workspace.Actor, entryID int64, reason string, replacedBy int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if err := workspace.CanPublish(actor); err != nil {
-		return err
-	}
-	found, err := findRegisterEntries(ctx, tx, false, "e.id = ?", entryID)
-	if err != nil {
-		return err
-	} else if len(found) == 0 {
-		return notFound("Register entry")
-	}
-	e := found[0]
-	if reason, err = workspace.ValidateWithdrawalReason(reason); err != nil {
-		return err
-	}
-	if e.WithdrawnAt != nil {
-		return errAlreadyWithdrawn
-	}
-	before := auditWithdrawal(e)
-	if replacedBy != 0 {
-		if replacedBy == e.ID {
-			return errReplacementInvalid()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanPublish(actor); err != nil {
+			return err
 		}
-		r, err := findRegisterEntries(ctx, tx, false, "e.id = ?", replacedBy)
+		found, err := findRegisterEntries(ctx, tx.tx, false, "e.id = ?", entryID)
 		if err != nil {
 			return err
-		} else if len(r) == 0 || r[0].Status() != workspace.RegisterInForce {
-			return errReplacementInvalid()
+		} else if len(found) == 0 {
+			return notFound("Register entry")
 		}
-		e.ReplacedBy, e.ReplacedByIdentifier = &r[0].ID, r[0].Identifier()
-	}
-	now := db.Now()
-	e.WithdrawnAt, e.WithdrawalReason = &now, reason
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE register_entries SET withdrawn_at = ?, withdrawn_by = ?, withdrawal_reason = ?, replaced_by = ? WHERE id = ?`,
-		e.WithdrawnAt, actor.AccountID, e.WithdrawalReason, e.ReplacedBy, e.ID); err != nil {
-		return fmt.Errorf("sqlite: withdraw register entry: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditRegisterWithdraw, registerEntity, e.ID, before, auditWithdrawal(e)); err != nil {
-		return err
-	}
-	return tx.Commit()
+		e := found[0]
+		if reason, err = workspace.ValidateWithdrawalReason(reason); err != nil {
+			return err
+		}
+		if e.WithdrawnAt != nil {
+			return errAlreadyWithdrawn
+		}
+		before := auditWithdrawal(e)
+		if replacedBy != 0 {
+			if replacedBy == e.ID {
+				return errReplacementInvalid()
+			}
+			r, err := findRegisterEntries(ctx, tx.tx, false, "e.id = ?", replacedBy)
+			if err != nil {
+				return err
+			} else if len(r) == 0 || r[0].Status() != workspace.RegisterInForce {
+				return errReplacementInvalid()
+			}
+			e.ReplacedBy, e.ReplacedByIdentifier = &r[0].ID, r[0].Identifier()
+		}
+		now := db.Now()
+		e.WithdrawnAt, e.WithdrawalReason = &now, reason
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE register_entries SET withdrawn_at = ?, withdrawn_by = ?, withdrawal_reason = ?, replaced_by = ? WHERE id = ?`,
+			e.WithdrawnAt, actor.AccountID, e.WithdrawalReason, e.ReplacedBy, e.ID); err != nil {
+			return fmt.Errorf("sqlite: withdraw register entry: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditRegisterWithdraw, registerEntity, e.ID, before, auditWithdrawal(e))
+	})
 }
