@@ -39,16 +39,16 @@ func (db *DB) CreateDocument(ctx context.Context, kind workspace.DocumentKind, t
 	if err := workspace.CheckDocumentText(text); err != nil {
 		return 0, err
 	}
-	tx, err := db.beginWrite(ctx)
+	var id int64
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = db.createDocument(ctx, tx.tx, kind, text)
+		return err
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback()
-	id, err := db.createDocument(ctx, tx, kind, text)
-	if err != nil {
-		return 0, err
-	}
-	return id, tx.Commit()
+	return id, nil
 }
 
 // FindDocumentByID returns the document with id, or ENOTFOUND.
@@ -296,15 +296,9 @@ func insertUpdatesOneByOne(ctx context.Context, tx *sqlx.Tx, updates []*workspac
 // opening it replays only the updates after. Saving a snapshot that exists
 // already is a no-op.
 func (db *DB) SaveDocumentSnapshot(ctx context.Context, id int64, version int, content string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := saveDocumentSnapshot(ctx, tx, id, version, content, db.Now()); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		return saveDocumentSnapshot(ctx, tx.tx, id, version, content, db.Now())
+	})
 }
 
 func saveDocumentSnapshot(ctx context.Context, tx *sqlx.Tx, id int64, version int, content string, now time.Time) error {
