@@ -37,45 +37,35 @@ func auditProcedure(p *workspace.Procedure) procedureAudit {
 // text starts as draft (version 0), setting p's ID, DocumentID and
 // timestamps. The actor must edit procedures (workspace.CanEditProcedures).
 func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure, draft string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanEditProcedures(actor); err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if err := workspace.CheckDocumentText(draft); err != nil {
+			return err
+		}
 
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	if err := workspace.CanEditProcedures(actor); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	if err := workspace.CheckDocumentText(draft); err != nil {
-		return err
-	}
-
-	docID, err := db.createDocument(ctx, tx, workspace.DocumentProcedureDraft, draft)
-	if err != nil {
-		return err
-	}
-	now := db.Now()
-	p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = docID, actor.AccountID, now, now
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO procedures (title, language, category, summary, document_id, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.Title, p.Language, p.Category, p.Summary, p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlite: create procedure: %w", err)
-	}
-	if p.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("sqlite: create procedure: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditProcedureCreate, "procedure", p.ID, nil, auditProcedure(p)); err != nil {
-		return err
-	}
-	return tx.Commit()
+		docID, err := db.createDocument(ctx, tx.tx, workspace.DocumentProcedureDraft, draft)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = docID, actor.AccountID, now, now
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO procedures (title, language, category, summary, document_id, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Title, p.Language, p.Category, p.Summary, p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlite: create procedure: %w", err)
+		}
+		if p.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: create procedure: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditProcedureCreate, "procedure", p.ID, nil, auditProcedure(p))
+	})
 }
 
 // UpdateProcedure validates p and stores its title, language, category and
@@ -83,35 +73,25 @@ func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *wor
 // (workspace.CanEditProcedures). The draft is changed only through
 // document updates.
 func (db *DB) UpdateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	before, err := findProcedureByID(ctx, tx, p.ID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanEditProcedures(actor); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.DocumentID, before.CreatedBy, before.CreatedAt, db.Now()
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE procedures SET title = ?, language = ?, category = ?, summary = ?, updated_at = ? WHERE id = ?`,
-		p.Title, p.Language, p.Category, p.Summary, p.UpdatedAt, p.ID); err != nil {
-		return fmt.Errorf("sqlite: update procedure: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditProcedureUpdate, "procedure", p.ID, auditProcedure(before), auditProcedure(p)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		before, err := findProcedureByID(ctx, tx.tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanEditProcedures(actor); err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.DocumentID, before.CreatedBy, before.CreatedAt, db.Now()
+		if _, err := tx.tx.ExecContext(ctx, `
+			UPDATE procedures SET title = ?, language = ?, category = ?, summary = ?, updated_at = ? WHERE id = ?`,
+			p.Title, p.Language, p.Category, p.Summary, p.UpdatedAt, p.ID); err != nil {
+			return fmt.Errorf("sqlite: update procedure: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditProcedureUpdate, "procedure", p.ID, auditProcedure(before), auditProcedure(p))
+	})
 }
 
 // FindProcedureByID returns the procedure with id, or ENOTFOUND.
