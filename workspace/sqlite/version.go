@@ -40,52 +40,42 @@ type versionAudit struct {
 // write lock orders two freezes of one procedure, so they never share a
 // number.
 func (db *DB) CreateVersion(ctx context.Context, actor workspace.Actor, procedureID int64, documentVersion int, content string, v *workspace.Version) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return err
-	}
-	proc, err := findProcedureByID(ctx, tx, procedureID)
-	if err != nil {
-		return err
-	}
-	if err := workspace.CanFreezeVersion(actor); err != nil {
-		return err
-	}
-	if err := v.ValidateMessage(); err != nil {
-		return err
-	}
-	doc, err := findDocument(ctx, tx, proc.DocumentID)
-	if err != nil {
-		return err
-	}
-	if documentVersion < 0 || documentVersion > doc.Version {
-		return workspace.Errorf(workspace.EINVALID, "The draft has no version %d.", documentVersion)
-	}
-	if err := tx.QueryRowxContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM procedure_versions WHERE procedure_id = ?`, procedureID).Scan(&v.Number); err != nil {
-		return fmt.Errorf("sqlite: create version: %w", err)
-	}
-	v.ProcedureID, v.Content, v.DocumentVersion = procedureID, content, documentVersion
-	v.CreatedBy, v.CreatedByName, v.CreatedAt = actor.AccountID, actor.Name, db.Now()
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO procedure_versions (procedure_id, number, message, content, document_version, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		v.ProcedureID, v.Number, v.Message, v.Content, v.DocumentVersion, v.CreatedBy, v.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlite: create version: %w", err)
-	}
-	if v.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("sqlite: create version: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditVersionFreeze, "procedure", procedureID, nil,
-		versionAudit{v.Number, v.Message, v.DocumentVersion}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		proc, err := findProcedureByID(ctx, tx.tx, procedureID)
+		if err != nil {
+			return err
+		}
+		if err := workspace.CanFreezeVersion(actor); err != nil {
+			return err
+		}
+		if err := v.ValidateMessage(); err != nil {
+			return err
+		}
+		doc, err := findDocument(ctx, tx.tx, proc.DocumentID)
+		if err != nil {
+			return err
+		}
+		if documentVersion < 0 || documentVersion > doc.Version {
+			return workspace.Errorf(workspace.EINVALID, "The draft has no version %d.", documentVersion)
+		}
+		if err := tx.tx.QueryRowxContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM procedure_versions WHERE procedure_id = ?`, procedureID).Scan(&v.Number); err != nil {
+			return fmt.Errorf("sqlite: create version: %w", err)
+		}
+		v.ProcedureID, v.Content, v.DocumentVersion = procedureID, content, documentVersion
+		v.CreatedBy, v.CreatedByName, v.CreatedAt = actor.AccountID, actor.Name, db.Now()
+		res, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO procedure_versions (procedure_id, number, message, content, document_version, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			v.ProcedureID, v.Number, v.Message, v.Content, v.DocumentVersion, v.CreatedBy, v.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlite: create version: %w", err)
+		}
+		if v.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("sqlite: create version: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditVersionFreeze, "procedure", procedureID, nil,
+			versionAudit{v.Number, v.Message, v.DocumentVersion})
+	})
 }
 
 // FindVersions returns the procedure's versions, newest first, with their

@@ -72,86 +72,88 @@ func (db *DB) RecordEditingSessions(ctx context.Context) (int, error) {
 
 // recordDocumentSessions records the ended sessions of one document.
 func (db *DB) recordDocumentSessions(ctx context.Context, id int64) (int, error) {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	d, err := findDocument(ctx, tx, id)
-	if err != nil {
-		return 0, err
-	}
-	var mark int
-	if err := tx.GetContext(ctx, &mark, `SELECT COALESCE((SELECT version FROM document_session_marks WHERE document_id = ?), 0)`, id); err != nil {
-		return 0, fmt.Errorf("sqlite: record editing sessions: %w", err)
-	}
-	updates, err := findDocumentUpdates(ctx, tx, id, mark, d.Version)
-	if err != nil {
-		return 0, err
-	}
-	sessions, err := workspace.GroupSessions(updates)
-	if err != nil {
-		return 0, err
-	}
-	now := db.Now()
-	// The mark moves up to the update before the first session still
-	// open: sessions are interleaved, so one that ended may lie after an
-	// open one, and the rows of document_sessions keep it from being
-	// recorded again when the mark catches up.
-	newMark := d.Version
-	for _, s := range sessions {
-		if !s.Closed(now) {
-			newMark = min(newMark, s.FirstVersion-1)
-		}
-	}
-	// Nor may the mark cut a session in two: grouped again from the mark,
-	// its tail would pass for a session of its own.
-	for moved := true; moved; {
-		moved = false
-		for _, s := range sessions {
-			if s.FirstVersion <= newMark && newMark < s.LastVersion {
-				newMark, moved = s.FirstVersion-1, true
-			}
-		}
-	}
-	written := 0
-	for _, s := range sessions {
-		if !s.Closed(now) {
-			continue
-		}
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO document_sessions (document_id, first_version, last_version, account_id) VALUES (?, ?, ?, ?)
-			ON CONFLICT (document_id, first_version) DO NOTHING`, id, s.FirstVersion, s.LastVersion, s.AccountID)
+	var written int
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
+		d, err := findDocument(ctx, tx.tx, id)
 		if err != nil {
-			return 0, fmt.Errorf("sqlite: record editing session: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			continue
+		var mark int
+		if err := tx.tx.GetContext(ctx, &mark, `SELECT COALESCE((SELECT version FROM document_session_marks WHERE document_id = ?), 0)`, id); err != nil {
+			return fmt.Errorf("sqlite: record editing sessions: %w", err)
 		}
-		actor := workspace.SystemActor("tawla")
-		if s.AccountID != nil {
-			acc, err := findAccountByID(ctx, tx, *s.AccountID)
-			if err != nil {
-				return 0, err
+		updates, err := findDocumentUpdates(ctx, tx.tx, id, mark, d.Version)
+		if err != nil {
+			return err
+		}
+		sessions, err := workspace.GroupSessions(updates)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		// The mark moves up to the update before the first session still
+		// open: sessions are interleaved, so one that ended may lie after an
+		// open one, and the rows of document_sessions keep it from being
+		// recorded again when the mark catches up.
+		newMark := d.Version
+		for _, s := range sessions {
+			if !s.Closed(now) {
+				newMark = min(newMark, s.FirstVersion-1)
 			}
-			actor = workspace.ActorFor(acc)
 		}
-		format := "2006-01-02T15:04:05Z07:00"
-		if err := db.recordAudit(ctx, tx, actor, workspace.AuditDocumentSession, "document", id, nil, sessionAudit{
-			FirstVersion: s.FirstVersion, LastVersion: s.LastVersion, Updates: s.Updates,
-			Inserted: s.Inserted, Deleted: s.Deleted,
-			Start: s.Start.UTC().Format(format), End: s.End.UTC().Format(format),
-		}); err != nil {
-			return 0, err
+		// Nor may the mark cut a session in two: grouped again from the mark,
+		// its tail would pass for a session of its own.
+		for moved := true; moved; {
+			moved = false
+			for _, s := range sessions {
+				if s.FirstVersion <= newMark && newMark < s.LastVersion {
+					newMark, moved = s.FirstVersion-1, true
+				}
+			}
 		}
-		written++
+		written = 0
+		for _, s := range sessions {
+			if !s.Closed(now) {
+				continue
+			}
+			res, err := tx.tx.ExecContext(ctx, `
+				INSERT INTO document_sessions (document_id, first_version, last_version, account_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT (document_id, first_version) DO NOTHING`, id, s.FirstVersion, s.LastVersion, s.AccountID)
+			if err != nil {
+				return fmt.Errorf("sqlite: record editing session: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			actor := workspace.SystemActor("tawla")
+			if s.AccountID != nil {
+				acc, err := findAccountByID(ctx, tx.tx, *s.AccountID)
+				if err != nil {
+					return err
+				}
+				actor = workspace.ActorFor(acc)
+			}
+			format := "2006-01-02T15:04:05Z07:00"
+			if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditDocumentSession, "document", id, nil, sessionAudit{
+				FirstVersion: s.FirstVersion, LastVersion: s.LastVersion, Updates: s.Updates,
+				Inserted: s.Inserted, Deleted: s.Deleted,
+				Start: s.Start.UTC().Format(format), End: s.End.UTC().Format(format),
+			}); err != nil {
+				return err
+			}
+			written++
+		}
+		if newMark > mark {
+			if _, err := tx.tx.ExecContext(ctx, `
+				INSERT INTO document_session_marks (document_id, version) VALUES (?, ?)
+				ON CONFLICT (document_id) DO UPDATE SET version = excluded.version`, id, newMark); err != nil {
+				return fmt.Errorf("sqlite: record editing sessions: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
-	if newMark > mark {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO document_session_marks (document_id, version) VALUES (?, ?)
-			ON CONFLICT (document_id) DO UPDATE SET version = excluded.version`, id, newMark); err != nil {
-			return 0, fmt.Errorf("sqlite: record editing sessions: %w", err)
-		}
-	}
-	return written, tx.Commit()
+	return written, nil
 }
