@@ -302,11 +302,8 @@ func (tx *Tx) createComment(ctx context.Context, actor workspace.Actor, docID in
 // accepting or rejecting it instead (EINVALID).
 func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id int64, resolved bool) (*workspace.Comment, error) {
 	var c *workspace.Comment
-	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		var err error
 		if c, err = findCommentByID(ctx, tx.tx, id); err != nil {
 			return err
 		}
@@ -336,14 +333,11 @@ func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id 
 // needs a reason.
 func (db *DB) AnswerComment(ctx context.Context, actor workspace.Actor, id int64, answer workspace.Answer, reason string) (*workspace.Comment, error) {
 	var c *workspace.Comment
-	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanAnswerComments(actor); err != nil {
 			return err
 		}
+		var err error
 		if c, err = findCommentByID(ctx, tx.tx, id); err != nil {
 			return err
 		}
@@ -396,11 +390,8 @@ func (tx *Tx) AcceptSuggestion(ctx context.Context, actor workspace.Actor, id in
 // (workspace.CanDecideSuggestion).
 func (db *DB) RejectSuggestion(ctx context.Context, actor workspace.Actor, id int64, reason string) (*workspace.Comment, error) {
 	var c *workspace.Comment
-	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		var err error
 		if c, err = tx.openSuggestion(ctx, actor, id); err != nil {
 			return err
 		}
@@ -435,11 +426,7 @@ func (tx *Tx) openSuggestion(ctx context.Context, actor workspace.Actor, id int6
 // (workspace.CanAnswerComments). A later consultation replaces an earlier
 // one: the latest decides.
 func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *workspace.Consultation) error {
-	return db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanAnswerComments(actor); err != nil {
 			return err
 		}
