@@ -209,11 +209,7 @@ func auditIssue(i *workspace.Issue) issueAudit {
 // names.
 func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue, private *workspace.IssuePrivate) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanReportIssue(actor); err != nil {
 			return err
 		}
@@ -310,11 +306,7 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 // must be active.
 func (db *DB) UpdateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		before, err := findIssueByID(ctx, tx.tx, i.ID)
 		if err != nil {
 			return err

@@ -83,11 +83,7 @@ func checkIssueCategoryUsable(ctx context.Context, q sqlx.QueryerContext, id int
 // (CanManageCategories), setting its ID, Position and timestamps. A new
 // category is active.
 func (db *DB) CreateIssueCategory(ctx context.Context, actor workspace.Actor, c *workspace.IssueCategory) error {
-	return db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanManageCategories(actor); err != nil {
 			return err
 		}
@@ -116,11 +112,7 @@ func (db *DB) CreateIssueCategory(ctx context.Context, actor workspace.Actor, c 
 // A position of zero or less keeps the category where it is. Deactivating
 // a category leaves its issues in it; no issue is filed under it again.
 func (db *DB) UpdateIssueCategory(ctx context.Context, actor workspace.Actor, c *workspace.IssueCategory) error {
-	return db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		before, err := findIssueCategoryByID(ctx, tx.tx, c.ID)
 		if err != nil {
 			return err

@@ -138,11 +138,7 @@ func (tx *Tx) linkIssue(ctx context.Context, actor workspace.Actor, l *workspace
 // Body holds its title. A passage's anchor stays in its draft.
 func (db *DB) UnlinkIssue(ctx context.Context, actor workspace.Actor, linkID int64) (*IssueChange, error) {
 	var change *IssueChange
-	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		links, err := findIssueLinks(ctx, tx.tx, "l.id = ?", linkID)
 		if err != nil {
 			return err

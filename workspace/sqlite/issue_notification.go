@@ -88,11 +88,7 @@ func (db *DB) CountUnreadNotifications(ctx context.Context, accountID int64) (in
 // issueID, or all of them when issueID is 0. Only an account has
 // notifications (CanReadIssues); reading them is not audited.
 func (db *DB) MarkNotificationsRead(ctx context.Context, actor workspace.Actor, issueID int64) error {
-	return db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, err := findActor(ctx, tx.tx, actor)
-		if err != nil {
-			return err
-		}
+	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanReadIssues(actor); err != nil {
 			return err
 		}
