@@ -12,38 +12,37 @@ import (
 // stored, and the audit entry names neither. The actor must read meetings
 // (CanReadMeetings) and be an account.
 func (db *DB) ResetCalendarFeed(ctx context.Context, actor workspace.Actor) (string, error) {
-	tx, err := db.beginWrite(ctx)
+	var issued string
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanReadMeetings(actor); err != nil {
+			return err
+		}
+		if actor.AccountID == nil {
+			return workspace.Errorf(workspace.EINVALID, "A calendar feed belongs to an account.")
+		}
+		var replaced bool
+		if err := tx.tx.GetContext(ctx, &replaced, `SELECT EXISTS (SELECT 1 FROM calendar_feeds WHERE account_id = ?)`, *actor.AccountID); err != nil {
+			return fmt.Errorf("sqlite: reset calendar feed: %w", err)
+		}
+		token := workspace.NewToken()
+		now := db.Now()
+		if _, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO calendar_feeds (account_id, token_digest, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (account_id) DO UPDATE SET token_digest = excluded.token_digest, created_at = excluded.created_at`,
+			*actor.AccountID, workspace.TokenDigest(token), now); err != nil {
+			return fmt.Errorf("sqlite: reset calendar feed: %w", err)
+		}
+		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditCalendarReset, "calendar_feed", *actor.AccountID, nil,
+			map[string]any{"replaced": replaced}); err != nil {
+			return err
+		}
+		issued = token
+		return nil
+	})
 	if err != nil {
 		return "", err
 	}
-	defer tx.Rollback()
-
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return "", err
-	}
-	if err := workspace.CanReadMeetings(actor); err != nil {
-		return "", err
-	}
-	if actor.AccountID == nil {
-		return "", workspace.Errorf(workspace.EINVALID, "A calendar feed belongs to an account.")
-	}
-	var replaced bool
-	if err := tx.GetContext(ctx, &replaced, `SELECT EXISTS (SELECT 1 FROM calendar_feeds WHERE account_id = ?)`, *actor.AccountID); err != nil {
-		return "", fmt.Errorf("sqlite: reset calendar feed: %w", err)
-	}
-	token := workspace.NewToken()
-	now := db.Now()
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO calendar_feeds (account_id, token_digest, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (account_id) DO UPDATE SET token_digest = excluded.token_digest, created_at = excluded.created_at`,
-		*actor.AccountID, workspace.TokenDigest(token), now); err != nil {
-		return "", fmt.Errorf("sqlite: reset calendar feed: %w", err)
-	}
-	if err := db.recordAudit(ctx, tx, actor, workspace.AuditCalendarReset, "calendar_feed", *actor.AccountID, nil,
-		map[string]any{"replaced": replaced}); err != nil {
-		return "", err
-	}
-	return token, tx.Commit()
+	return issued, nil
 }
 
 // HasCalendarFeed reports whether accountID has a calendar feed.
