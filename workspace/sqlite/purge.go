@@ -20,24 +20,22 @@ type Purged struct {
 // logouts and invitations as events.
 func (db *DB) PurgeExpired(ctx context.Context, now time.Time) (Purged, error) {
 	var p Purged
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return p, err
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ?`, now)
-	if err != nil {
-		return p, fmt.Errorf("sqlite: purge sessions: %w", err)
-	}
-	if p.Sessions, err = res.RowsAffected(); err != nil {
-		return p, fmt.Errorf("sqlite: purge sessions: %w", err)
-	}
-	res, err = tx.ExecContext(ctx, `DELETE FROM invitations WHERE used_at IS NOT NULL OR expires_at <= ?`, now)
-	if err != nil {
-		return p, fmt.Errorf("sqlite: purge invitations: %w", err)
-	}
-	if p.Invitations, err = res.RowsAffected(); err != nil {
-		return p, fmt.Errorf("sqlite: purge invitations: %w", err)
-	}
-	return p, tx.Commit()
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ?`, now)
+		if err != nil {
+			return fmt.Errorf("sqlite: purge sessions: %w", err)
+		}
+		if p.Sessions, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlite: purge sessions: %w", err)
+		}
+		res, err = tx.tx.ExecContext(ctx, `DELETE FROM invitations WHERE used_at IS NOT NULL OR expires_at <= ?`, now)
+		if err != nil {
+			return fmt.Errorf("sqlite: purge invitations: %w", err)
+		}
+		if p.Invitations, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlite: purge invitations: %w", err)
+		}
+		return nil
+	})
+	return p, err
 }
