@@ -714,7 +714,7 @@ func typeAuthor(ctx context.Context, ed SimEditor, a int, t *roomTracker, edits 
 }
 
 // roomOpenAll opens the editors, a few at a time: the first authors of
-// them as authors, the others as readers. Which connection is which
+// them as authors, the others as counting readers (Counter). Which connection is which
 // author is settled by the edits' ids, not by the order of opening.
 func roomOpenAll(ctx context.Context, d Driver, ref DocRef, h Handlers, eds []SimEditor, authors int) error {
 	var wg sync.WaitGroup
@@ -727,7 +727,11 @@ func roomOpenAll(ctx context.Context, d Driver, ref DocRef, h Handlers, eds []Si
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			reader := i >= authors
-			ed, err := d.Open(ctx, ref, reader, h)
+			role := Author
+			if reader {
+				role = Counter
+			}
+			ed, err := d.Open(ctx, ref, role, h)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

@@ -20,10 +20,12 @@ type Driver interface {
 	// CreateDoc creates a new shared document holding text and returns a
 	// reference the editors open.
 	CreateDoc(ctx context.Context, text string) (DocRef, error)
-	// Open connects one editor to the document. Reader editors never
-	// edit. The handlers are called from the editor's own goroutines and
-	// must be cheap.
-	Open(ctx context.Context, doc DocRef, reader bool, h Handlers) (SimEditor, error)
+	// Open connects one editor to the document, in a role: an Author, a
+	// full Reader (never edits, holds the text), or a Counter (a counting
+	// reader, counting.go: never edits, holds no text, only times the
+	// edits that arrive). The handlers are called from the editor's own
+	// goroutines, or the event loop's for a Counter, and must be cheap.
+	Open(ctx context.Context, doc DocRef, role Role, h Handlers) (SimEditor, error)
 	// Stop stops the server.
 	Stop()
 }

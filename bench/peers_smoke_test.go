@@ -88,7 +88,11 @@ func smokeDriver(t *testing.T, root string, d Driver) {
 	const authors, edits = 3, 50
 	var eds []SimEditor
 	for i := range authors + 1 {
-		e, err := d.Open(ctx, doc, i == authors, log.handlers())
+		role := Author
+		if i == authors {
+			role = Reader
+		}
+		e, err := d.Open(ctx, doc, role, log.handlers())
 		if err != nil {
 			t.Fatal(err)
 		}
