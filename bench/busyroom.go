@@ -47,10 +47,18 @@ const (
 	roomStartText = 4 << 10
 	// roomOpenParallel bounds the editors being opened at once.
 	roomOpenParallel = 8
-	// roomLoadBound is the load generator's CPU use, in percent of its one
-	// core, above which a step's figures may measure the generator rather
-	// than the server: past it, messages wait for the generator's core.
-	roomLoadBound = 80.0
+	// A step is GENERATOR-BOUND when its figures may measure the load
+	// generator rather than the server: when the generator's own delay
+	// (the larger of the probe's p99 lateness and the event loop's p99
+	// handling time per wake-up, see runRoomStep) is over roomBoundLag and
+	// over roomBoundShare of the step's arrival p95, or when its core is
+	// over roomBoundCore percent busy (then everything on it queues).
+	roomBoundLag   = time.Millisecond
+	roomBoundShare = 0.10
+	roomBoundCore  = 95.0
+	// roomProbePeriod is the probe's sleep: it wakes every period and
+	// records how late it woke.
+	roomProbePeriod = time.Millisecond
 	// roomForeignLoad is how much more busy than the server's own CPU use,
 	// in points of percent, its core may be before the table says that
 	// something else ran there (the kernel's share of loopback traffic
@@ -165,9 +173,17 @@ func runBusyRoom(ctx context.Context, env *Env, rep *Report) error {
 // next one. Only a server that cannot be started ends the benchmark.
 func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, readers int, edits []Patch, start string, rep *Report, results map[[2]int]*roomResult) error {
 	name := d.Name()
-	maxN := 0
-	defer func() { rep.Set(fmt.Sprintf("busyroom.%s.readers%d.max_authors", name, readers), float64(maxN)) }()
+	maxN, lastN := 0, 0
+	why := "ran to the end of the plan"
+	defer func() {
+		rep.Set(fmt.Sprintf("busyroom.%s.readers%d.max_authors", name, readers), float64(maxN))
+		rep.Set(fmt.Sprintf("busyroom.%s.readers%d.largest_authors_run", name, readers), float64(lastN))
+		if ctx.Err() == nil {
+			rep.Row("busyroom", fmt.Sprintf("%s %d readers", name, readers), fmt.Sprintf("went to %d authors: %s", lastN, why))
+		}
+	}()
 	for _, n := range plan.authors {
+		lastN = n
 		began := time.Now()
 		res, err := runRoomStep(ctx, d, plan, n, readers, edits, start)
 		if ctx.Err() != nil {
@@ -177,6 +193,7 @@ func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, reade
 			fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr failed after %.1f s: %v\n", name, n, readers, time.Since(began).Seconds(), err)
 			rep.Set(fmt.Sprintf("busyroom.%s.authors%d.readers%d.errors_pct", name, n, readers), 100)
 			rep.Row("busyroom", fmt.Sprintf("%s %da+%dr", name, n, readers), "FAILED: "+err.Error())
+			why = "stopped: the step failed"
 			d.Stop()
 			if err := d.Start(ctx, env); err != nil {
 				return fmt.Errorf("start again after a failed step: %w", err)
@@ -191,8 +208,10 @@ func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, reade
 			maxN = n
 		}
 		if res.arrival.count() == 0 || p95 > roomStopP95 || res.errorPct() > roomStopErrors {
-			rep.Row("busyroom", fmt.Sprintf("%s %d readers", name, readers),
-				fmt.Sprintf("series stopped after %d authors (p95 %s, errors %.1f %%)", n, roomMS(p95), res.errorPct()))
+			why = fmt.Sprintf("stopped there (p95 %s, errors %.1f %%)", roomMS(p95), res.errorPct())
+			if n == plan.authors[len(plan.authors)-1] {
+				why = fmt.Sprintf("the end of the plan, and too slow to go on (p95 %s, errors %.1f %%)", roomMS(p95), res.errorPct())
+			}
 			return nil
 		}
 	}
@@ -370,6 +389,10 @@ type roomResult struct {
 	serverRSS        int64
 	serverPeakRSS    int64
 	loadGenCPU       float64
+	loadGenCPUTime   time.Duration // the generator's CPU time over the window
+	serverCPUTime    time.Duration // the server's
+	lag              *durHist      // the probe's lateness over the window
+	loop             *durHist      // the event loop's handling time per wake-up
 	serverCore       float64 // how busy the server's core was, in %, whoever used it
 	serverWrites     int64   // the server's write system calls during the window; -1 unknown
 	setup            time.Duration
@@ -385,6 +408,16 @@ func (r *roomResult) errorPct() float64 {
 		return 100
 	}
 	return min(100, 100*float64(r.failures+int64(r.unacked)+int64(r.undelivered))/float64(r.edits))
+}
+
+// generatorBound reports whether the step's figures may measure the load
+// generator rather than the server (roomBoundLag and the others).
+func (r *roomResult) generatorBound() bool {
+	if r.loadGenCPU > roomBoundCore {
+		return true
+	}
+	own := max(r.lag.quantile(0.99), r.loop.quantile(0.99))
+	return own > roomBoundLag && float64(own) > roomBoundShare*float64(r.arrival.quantile(0.95))
 }
 
 // record sets the step's figures and adds its row to the table; it
@@ -426,16 +459,30 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	rep.Set(p+"unacked", float64(r.unacked))
 	rep.Set(p+"undelivered", float64(r.undelivered))
 	rep.Set(p+"setup_s", r.setup.Seconds())
+	perDeliv := ""
+	if r.deliveries > 0 {
+		gen := float64(r.loadGenCPUTime.Microseconds()) / float64(r.deliveries)
+		srv := float64(r.serverCPUTime.Microseconds()) / float64(r.deliveries)
+		rep.Set(p+"loadgen_cpu_us_per_delivery", gen)
+		rep.Set(p+"server_cpu_us_per_delivery", srv)
+		perDeliv = fmt.Sprintf(" · µs/deliv gen %.1f server %.1f", gen, srv)
+	}
+	lag, loop := r.lag.quantile(0.99), r.loop.quantile(0.99)
+	rep.Set(p+"loadgen_lag_p99_ms", roomMillis(lag))
+	if r.loop.count() > 0 {
+		rep.Set(p+"loadgen_loop_p99_ms", roomMillis(loop))
+	}
 	bound := 0.0
-	if r.loadGenCPU > roomLoadBound {
+	if r.generatorBound() {
 		bound = 1
 	}
 	rep.Set(p+"loadgen_bound", bound)
 
-	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%",
+	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%%s · gen lag p99 %s",
 		roomMSQ(r.ack, 0.5), roomMSQ(r.ack, 0.99),
 		roomMSQ(r.arrival, 0.5), roomMSQ(r.arrival, 0.95), roomMSQ(r.arrival, 0.99), roomMSQ(r.everyone, 0.99),
-		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU)
+		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU,
+		perDeliv, roomMS(max(lag, loop)))
 	if bound == 1 {
 		fig += " GENERATOR-BOUND"
 	}
@@ -615,6 +662,11 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	}
 
 	roomSleepUntil(ctx, windowStart)
+	loop := newDurHist()
+	loopLag.Store(loop)
+	lag := newDurHist()
+	probeDone := make(chan struct{})
+	go roomProbe(lag, windowEnd, probeDone)
 	u0, err := d.Server().Usage()
 	if err != nil {
 		return nil, err
@@ -628,6 +680,8 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	}
 	c1 := coreTicks(plan.serverCPU)
 	l1, d1, w1 := loadGenCPU(), t.deliveries.Load(), time.Now()
+	loopLag.Store(nil)
+	<-probeDone
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -648,6 +702,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		deliveries: d1 - d0, failures: t.failures.Load(),
 		unacked: unacked, undelivered: undelivered,
 		serverRSS: u1.RSS, serverPeakRSS: u1.PeakRSS, setup: setup,
+		loadGenCPUTime: l1 - l0, serverCPUTime: u1.CPU - u0.CPU, lag: lag, loop: loop,
 	}
 	wall := w1.Sub(w0).Seconds()
 	res.serverCPU = 100 * (u1.CPU - u0.CPU).Seconds() / wall
@@ -670,6 +725,22 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		fmt.Fprintf(os.Stderr, "bench: busyroom %s %d authors %d readers: %d failures, the first: %v\n", d.Name(), n, readers, res.failures, res.firstErr)
 	}
 	return res, nil
+}
+
+// roomProbe measures the load generator's own delay until end: it sleeps
+// roomProbePeriod in a loop and records how late it wakes. A goroutine of
+// the generator that has something to do waits about as long for its
+// core (and the Go scheduler) as the probe does.
+func roomProbe(h *durHist, end time.Time, done chan<- struct{}) {
+	defer close(done)
+	for {
+		t0 := time.Now()
+		if !t0.Before(end) {
+			return
+		}
+		time.Sleep(roomProbePeriod)
+		h.record(time.Since(t0) - roomProbePeriod)
+	}
 }
 
 // typeAuthor makes author a type through the trace from its own place in
