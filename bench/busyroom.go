@@ -393,8 +393,8 @@ type roomResult struct {
 	serverCPUTime    time.Duration // the server's
 	lag              *durHist      // the probe's lateness over the window
 	loop             *durHist      // the event loop's handling time per wake-up
-	serverCore       float64 // how busy the server's core was, in %, whoever used it
-	serverWrites     int64   // the server's write system calls during the window; -1 unknown
+	serverCore       float64       // how busy the server's core was, in %, whoever used it
+	serverWrites     int64         // the server's write system calls during the window; -1 unknown
 	setup            time.Duration
 	firstErr         error // the first failure, if any
 }
