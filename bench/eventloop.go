@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -29,6 +30,15 @@ import (
 
 // loopBufSize is a connection's read buffer; it grows for a larger frame.
 const loopBufSize = 64 << 10
+
+// loopDefaultPace is the default least time between two wake-ups of a
+// loop: paced, one wake-up serves every connection that received
+// something in the meantime, and a connection's frames that came close
+// together are read at once. The frames are timed by the kernel
+// (SO_TIMESTAMPNS: when the data reached the socket), not by the read, so
+// the pace adds nothing to a frame read alone; frames read together all
+// get the time of the last one's arrival, at most the pace after theirs.
+const loopDefaultPace = time.Millisecond
 
 // loopMaxMessage bounds one message, as a guard against a corrupt stream.
 const loopMaxMessage = 64 << 20
@@ -82,6 +92,7 @@ func nextLoop() (*eventLoop, error) {
 func (l *eventLoop) run() {
 	runtime.LockOSThread()
 	events := make([]unix.EpollEvent, 512)
+	pace := loopPace()
 	for {
 		n, err := unix.EpollWait(l.epfd, events, -1)
 		if err != nil {
@@ -100,10 +111,23 @@ func (l *eventLoop) run() {
 				c.ready(events[i].Events)
 			}
 		}
+		handled := time.Since(woke)
 		if h := loopLag.Load(); h != nil {
-			h.record(time.Since(woke))
+			h.record(handled)
+		}
+		if handled < pace {
+			time.Sleep(pace - handled)
 		}
 	}
+}
+
+// loopPace returns the loop's pace: the least time from one wake-up to
+// the next (TAWLA_BENCH_LOOP_PACE_US, default loopDefaultPace).
+func loopPace() time.Duration {
+	if v, err := strconv.Atoi(os.Getenv("TAWLA_BENCH_LOOP_PACE_US")); err == nil && v >= 0 {
+		return time.Duration(v) * time.Microsecond
+	}
+	return loopDefaultPace
 }
 
 // loopConn is one websocket connection served by an event loop.
@@ -122,6 +146,7 @@ type loopConn struct {
 	// fail reports a lost connection or a message that went wrong.
 	fail func(err error)
 	at   time.Time // the time of the current read, for handle
+	oob  [64]byte  // the control messages of a read: its receive time
 
 	mu      sync.Mutex // serialises writes and the closing of fd
 	closing atomic.Bool
@@ -150,6 +175,9 @@ func (c *loopConn) serve() error {
 	if err := unix.SetNonblock(c.fd, true); err != nil {
 		return err
 	}
+	if err := unix.SetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		return fmt.Errorf("SO_TIMESTAMPNS: %w", err)
+	}
 	c.at = time.Now()
 	if err := c.parse(); err != nil {
 		return err
@@ -175,9 +203,9 @@ func (c *loopConn) ready(events uint32) {
 			c.makeRoom(0)
 		}
 		space := len(c.buf) - c.end
-		n, err := unix.Read(c.fd, c.buf[c.end:])
+		n, oobn, _, _, err := unix.Recvmsg(c.fd, c.buf[c.end:], c.oob[:], 0)
 		if n > 0 {
-			c.at = time.Now()
+			c.at = rxTime(c.oob[:oobn])
 			c.end += n
 			if err := c.parse(); err != nil {
 				c.drop(err)
@@ -203,6 +231,25 @@ func (c *loopConn) ready(events uint32) {
 		}
 		return
 	}
+}
+
+// rxTime returns the receive time the kernel gave a read (the
+// SCM_TIMESTAMPNS control message: when the last of the data read reached
+// the socket), or the time now when there is none.
+func rxTime(oob []byte) time.Time {
+	for len(oob) >= unix.SizeofCmsghdr {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		size := int(h.Len)
+		if size < unix.SizeofCmsghdr || size > len(oob) {
+			break
+		}
+		if h.Level == unix.SOL_SOCKET && h.Type == unix.SO_TIMESTAMPNS && size >= unix.SizeofCmsghdr+int(unsafe.Sizeof(unix.Timespec{})) {
+			ts := (*unix.Timespec)(unsafe.Pointer(&oob[unix.SizeofCmsghdr]))
+			return time.Unix(int64(ts.Sec), int64(ts.Nsec))
+		}
+		oob = oob[min(len(oob), (size+7)&^7):]
+	}
+	return time.Now()
 }
 
 // parse handles the complete frames in the buffer and keeps the partial
