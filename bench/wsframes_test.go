@@ -177,7 +177,10 @@ func TestLoopConn(t *testing.T) {
 	var got []gotFrame
 	arrived := make(chan struct{}, 100)
 	failed := make(chan error, 1)
-	c, srv := loopPair(t, func(op byte, payload []byte, _ time.Time) error {
+	c, srv := loopPair(t, func(op byte, payload []byte, at time.Time) error {
+		if d := time.Since(at); d < 0 || d > 5*time.Second {
+			t.Errorf("a frame timed %v from now: the receive timestamp is wrong", d)
+		}
 		mu.Lock()
 		got = append(got, gotFrame{op, string(payload)})
 		mu.Unlock()
