@@ -617,7 +617,11 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		return nil, err
 	}
 	perAuthor := int(roomRate*(plan.warmup+plan.measure).Seconds()*2) + 32
-	base := time.Now()
+	// Without its monotonic reading, base makes every time of the step
+	// count on the wall clock: the counting readers' frames are timed by
+	// the kernel (SO_TIMESTAMPNS), in wall-clock time, and the other
+	// times must be on the same clock.
+	base := time.Now().Round(0)
 	t := newRoomTracker(n, perAuthor, n+readers-1, base)
 	handlers := Handlers{
 		Synced:  func(time.Time) { t.synced.Add(1) },
