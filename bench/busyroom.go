@@ -393,6 +393,9 @@ type roomResult struct {
 	serverCPUTime    time.Duration // the server's
 	lag              *durHist      // the probe's lateness over the window
 	loop             *durHist      // the event loop's handling time per wake-up
+	loopCPU          time.Duration // the event loops' CPU time over the window
+	loopReads        int64         // their reads over the window
+	loopFrames       int64         // the messages they handled over the window
 	serverCore       float64       // how busy the server's core was, in %, whoever used it
 	serverWrites     int64         // the server's write system calls during the window; -1 unknown
 	setup            time.Duration
@@ -466,6 +469,13 @@ func (r *roomResult) record(rep *Report, driver string) string {
 		rep.Set(p+"loadgen_cpu_us_per_delivery", gen)
 		rep.Set(p+"server_cpu_us_per_delivery", srv)
 		perDeliv = fmt.Sprintf(" · µs/deliv gen %.1f server %.1f", gen, srv)
+	}
+	if r.loopFrames > 0 {
+		perFrame := float64(r.loopCPU.Microseconds()) / float64(r.loopFrames)
+		rep.Set(p+"loadgen_loop_cpu_pct", 100*r.loopCPU.Seconds()/secs)
+		rep.Set(p+"loadgen_loop_us_per_message", perFrame)
+		rep.Set(p+"loadgen_loop_messages_per_read", float64(r.loopFrames)/float64(max(r.loopReads, 1)))
+		perDeliv += fmt.Sprintf(" · readers' loop %.0f%%, %.1f µs/msg", 100*r.loopCPU.Seconds()/secs, perFrame)
 	}
 	lag, loop := r.lag.quantile(0.99), r.loop.quantile(0.99)
 	rep.Set(p+"loadgen_lag_p99_ms", roomMillis(lag))
@@ -676,6 +686,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		return nil, err
 	}
 	c0 := coreTicks(plan.serverCPU)
+	lc0, lr0, lf0 := loopStats.cpu.Load(), loopStats.reads.Load(), loopStats.frames.Load()
 	l0, d0, w0 := loadGenCPU(), t.deliveries.Load(), time.Now()
 	roomSleepUntil(ctx, windowEnd)
 	u1, err := d.Server().Usage()
@@ -684,6 +695,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	}
 	c1 := coreTicks(plan.serverCPU)
 	l1, d1, w1 := loadGenCPU(), t.deliveries.Load(), time.Now()
+	lc1, lr1, lf1 := loopStats.cpu.Load(), loopStats.reads.Load(), loopStats.frames.Load()
 	loopLag.Store(nil)
 	<-probeDone
 	wg.Wait()
@@ -707,6 +719,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		unacked: unacked, undelivered: undelivered,
 		serverRSS: u1.RSS, serverPeakRSS: u1.PeakRSS, setup: setup,
 		loadGenCPUTime: l1 - l0, serverCPUTime: u1.CPU - u0.CPU, lag: lag, loop: loop,
+		loopCPU: time.Duration(lc1 - lc0), loopReads: lr1 - lr0, loopFrames: lf1 - lf0,
 	}
 	wall := w1.Sub(w0).Seconds()
 	res.serverCPU = 100 * (u1.CPU - u0.CPU).Seconds() / wall

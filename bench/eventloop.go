@@ -59,7 +59,24 @@ var (
 	// epoll_wait's return to the last ready connection handled. The busy
 	// room swaps in a new histogram for each measured window.
 	loopLag atomic.Pointer[durHist]
+	// loopStats counts what the loops did, for the busy room's figures.
+	loopStats loopCounters
 )
+
+// loopCounters are running totals over every loop.
+type loopCounters struct {
+	wakes, reads, frames atomic.Int64
+	cpu                  atomic.Int64 // the loops' threads' CPU time, in ns
+}
+
+// threadCPU returns the CPU time of the calling thread.
+func threadCPU() time.Duration {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // nextLoop returns one of the event loops, starting them at first use.
 func nextLoop() (*eventLoop, error) {
@@ -93,6 +110,7 @@ func (l *eventLoop) run() {
 	runtime.LockOSThread()
 	events := make([]unix.EpollEvent, 512)
 	pace := loopPace()
+	cpu := threadCPU()
 	for {
 		n, err := unix.EpollWait(l.epfd, events, -1)
 		if err != nil {
@@ -115,6 +133,10 @@ func (l *eventLoop) run() {
 		if h := loopLag.Load(); h != nil {
 			h.record(handled)
 		}
+		now := threadCPU()
+		loopStats.cpu.Add(int64(now - cpu))
+		loopStats.wakes.Add(1)
+		cpu = now
 		if handled < pace {
 			time.Sleep(pace - handled)
 		}
@@ -205,6 +227,7 @@ func (c *loopConn) ready(events uint32) {
 		space := len(c.buf) - c.end
 		n, oobn, _, _, err := unix.Recvmsg(c.fd, c.buf[c.end:], c.oob[:], 0)
 		if n > 0 {
+			loopStats.reads.Add(1)
 			c.at = rxTime(c.oob[:oobn])
 			c.end += n
 			if err := c.parse(); err != nil {
@@ -303,6 +326,7 @@ func (c *loopConn) frame(op byte, payload []byte) error {
 		_ = c.write(wsCloseFrame(code))
 		return fmt.Errorf("websocket: close %d: %s", code, reason)
 	}
+	loopStats.frames.Add(1)
 	if err := c.handle(op, payload, c.at); err != nil && c.fail != nil && !c.closing.Load() {
 		c.fail(err)
 	}
