@@ -48,7 +48,9 @@ type Handlers struct {
 	// Acked is called when the server acknowledges one of this editor's
 	// edits.
 	Acked func(id EditID, at time.Time)
-	// Arrived is called when another editor's edit has been applied here.
+	// Arrived is called when another editor's edit has been applied here
+	// (for a Counter: recognised in a frame received here, timed when the
+	// frame reached the socket).
 	Arrived func(id EditID, at time.Time)
 	// Failed reports an error the server sent or the connection hit.
 	Failed func(err error)
