@@ -49,8 +49,9 @@ const (
 	roomOpenParallel = 8
 	// A step is GENERATOR-BOUND when its figures may measure the load
 	// generator rather than the server: when the generator's own delay
-	// (the larger of the probe's p99 lateness and the event loop's p99
-	// handling time per wake-up, see runRoomStep) is over roomBoundLag and
+	// (generatorDelay: the larger of the probe's p99 lateness, and the
+	// p99 wait of the counting readers' data in their sockets beyond the
+	// loop's pace) is over roomBoundLag and
 	// over roomBoundShare of the step's arrival p95, or when its core is
 	// over roomBoundCore percent busy (then everything on it queues).
 	roomBoundLag   = time.Millisecond
@@ -392,7 +393,7 @@ type roomResult struct {
 	loadGenCPUTime   time.Duration // the generator's CPU time over the window
 	serverCPUTime    time.Duration // the server's
 	lag              *durHist      // the probe's lateness over the window
-	loop             *durHist      // the event loop's handling time per wake-up
+	loop             *durHist      // how long the counting readers' data waited in their sockets, per read
 	loopCPU          time.Duration // the event loops' CPU time over the window
 	loopReads        int64         // their reads over the window
 	loopFrames       int64         // the messages they handled over the window
@@ -413,13 +414,23 @@ func (r *roomResult) errorPct() float64 {
 	return min(100, 100*float64(r.failures+int64(r.unacked)+int64(r.undelivered))/float64(r.edits))
 }
 
+// generatorDelay is the generator's own delay at p99: the larger of the
+// probe's lateness (any goroutine's wait for the core: the authors', the
+// sending's) and how long the counting readers' data waited in their
+// sockets beyond the loop's pace (which the kernel's timestamps make
+// harmless; a longer wait fills the socket, and the server's flow control
+// or its slow-reader rule then delays or drops what it sends).
+func (r *roomResult) generatorDelay() time.Duration {
+	return max(r.lag.quantile(0.99), r.loop.quantile(0.99)-loopPace())
+}
+
 // generatorBound reports whether the step's figures may measure the load
 // generator rather than the server (roomBoundLag and the others).
 func (r *roomResult) generatorBound() bool {
 	if r.loadGenCPU > roomBoundCore {
 		return true
 	}
-	own := max(r.lag.quantile(0.99), r.loop.quantile(0.99))
+	own := r.generatorDelay()
 	return own > roomBoundLag && float64(own) > roomBoundShare*float64(r.arrival.quantile(0.95))
 }
 
@@ -477,10 +488,9 @@ func (r *roomResult) record(rep *Report, driver string) string {
 		rep.Set(p+"loadgen_loop_messages_per_read", float64(r.loopFrames)/float64(max(r.loopReads, 1)))
 		perDeliv += fmt.Sprintf(" · readers' loop %.0f%%, %.1f µs/msg", 100*r.loopCPU.Seconds()/secs, perFrame)
 	}
-	lag, loop := r.lag.quantile(0.99), r.loop.quantile(0.99)
-	rep.Set(p+"loadgen_lag_p99_ms", roomMillis(lag))
+	rep.Set(p+"loadgen_lag_p99_ms", roomMillis(r.lag.quantile(0.99)))
 	if r.loop.count() > 0 {
-		rep.Set(p+"loadgen_loop_p99_ms", roomMillis(loop))
+		rep.Set(p+"loadgen_read_wait_p99_ms", roomMillis(r.loop.quantile(0.99)))
 	}
 	bound := 0.0
 	if r.generatorBound() {
@@ -488,11 +498,11 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	}
 	rep.Set(p+"loadgen_bound", bound)
 
-	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%%s · gen lag p99 %s",
+	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%%s · gen delay p99 %s",
 		roomMSQ(r.ack, 0.5), roomMSQ(r.ack, 0.99),
 		roomMSQ(r.arrival, 0.5), roomMSQ(r.arrival, 0.95), roomMSQ(r.arrival, 0.99), roomMSQ(r.everyone, 0.99),
 		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU,
-		perDeliv, roomMS(max(lag, loop)))
+		perDeliv, roomMS(r.generatorDelay()))
 	if bound == 1 {
 		fig += " GENERATOR-BOUND"
 	}
@@ -677,7 +687,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 
 	roomSleepUntil(ctx, windowStart)
 	loop := newDurHist()
-	loopLag.Store(loop)
+	loopWait.Store(loop)
 	lag := newDurHist()
 	probeDone := make(chan struct{})
 	go roomProbe(lag, windowEnd, probeDone)
@@ -696,7 +706,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	c1 := coreTicks(plan.serverCPU)
 	l1, d1, w1 := loadGenCPU(), t.deliveries.Load(), time.Now()
 	lc1, lr1, lf1 := loopStats.cpu.Load(), loopStats.reads.Load(), loopStats.frames.Load()
-	loopLag.Store(nil)
+	loopWait.Store(nil)
 	<-probeDone
 	wg.Wait()
 	if err := ctx.Err(); err != nil {

@@ -55,10 +55,12 @@ var (
 	loops     []*eventLoop
 	loopsErr  error
 	loopNext  atomic.Uint32
-	// loopLag, when set, records each wake-up's handling time: from
-	// epoll_wait's return to the last ready connection handled. The busy
-	// room swaps in a new histogram for each measured window.
-	loopLag atomic.Pointer[durHist]
+	// loopWait, when set, records for each read how long its data waited
+	// in the socket for the generator: from the kernel's receive timestamp
+	// to the read (the pace, up to loopDefaultPace, plus the loop's own
+	// delay). The busy room swaps in a new histogram for each measured
+	// window.
+	loopWait atomic.Pointer[durHist]
 	// loopStats counts what the loops did, for the busy room's figures.
 	loopStats loopCounters
 )
@@ -130,9 +132,6 @@ func (l *eventLoop) run() {
 			}
 		}
 		handled := time.Since(woke)
-		if h := loopLag.Load(); h != nil {
-			h.record(handled)
-		}
 		now := threadCPU()
 		loopStats.cpu.Add(int64(now - cpu))
 		loopStats.wakes.Add(1)
@@ -229,6 +228,9 @@ func (c *loopConn) ready(events uint32) {
 		if n > 0 {
 			loopStats.reads.Add(1)
 			c.at = rxTime(c.oob[:oobn])
+			if h := loopWait.Load(); h != nil {
+				h.record(time.Since(c.at))
+			}
 			c.end += n
 			if err := c.parse(); err != nil {
 				c.drop(err)
