@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/sys/unix"
 )
 
 func init() { register(Step{Name: "busyroom", Run: runBusyRoom}) }
@@ -755,17 +758,24 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 }
 
 // roomProbe measures the load generator's own delay until end: it sleeps
-// roomProbePeriod in a loop and records how late it wakes. A goroutine of
-// the generator that has something to do waits about as long for its
-// core (and the Go scheduler) as the probe does.
+// roomProbePeriod in a loop and records how late it gets going again.
+// The sleep is the kernel's (nanosleep on the probe's own thread), not a
+// Go timer, so that what it measures is not how Go's timers fire (a
+// message wakes the runtime's poller at once): after the sleep the probe
+// must get its thread scheduled on the core, then a P, as a goroutine
+// woken by a message must. A goroutine of the generator that has
+// something to do waits about as long.
 func roomProbe(h *durHist, end time.Time, done chan<- struct{}) {
 	defer close(done)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ts := unix.NsecToTimespec(int64(roomProbePeriod))
 	for {
 		t0 := time.Now()
 		if !t0.Before(end) {
 			return
 		}
-		time.Sleep(roomProbePeriod)
+		_ = unix.Nanosleep(&ts, nil)
 		h.record(time.Since(t0) - roomProbePeriod)
 	}
 }
