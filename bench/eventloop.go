@@ -67,8 +67,8 @@ var (
 
 // loopCounters are running totals over every loop.
 type loopCounters struct {
-	wakes, reads, frames atomic.Int64
-	cpu                  atomic.Int64 // the loops' threads' CPU time, in ns
+	reads, frames atomic.Int64
+	cpu           atomic.Int64 // the loops' threads' CPU time, in ns
 }
 
 // threadCPU returns the CPU time of the calling thread.
@@ -134,7 +134,6 @@ func (l *eventLoop) run() {
 		handled := time.Since(woke)
 		now := threadCPU()
 		loopStats.cpu.Add(int64(now - cpu))
-		loopStats.wakes.Add(1)
 		cpu = now
 		if handled < pace {
 			time.Sleep(pace - handled)
