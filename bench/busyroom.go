@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/sys/unix"
 )
 
 func init() { register(Step{Name: "busyroom", Run: runBusyRoom}) }
@@ -47,10 +50,19 @@ const (
 	roomStartText = 4 << 10
 	// roomOpenParallel bounds the editors being opened at once.
 	roomOpenParallel = 8
-	// roomLoadBound is the load generator's CPU use, in percent of its one
-	// core, above which a step's figures may measure the generator rather
-	// than the server: past it, messages wait for the generator's core.
-	roomLoadBound = 80.0
+	// A step is GENERATOR-BOUND when its figures may measure the load
+	// generator rather than the server: when the generator's own delay
+	// (generatorDelay: the larger of the probe's p99 lateness, and the
+	// p99 wait of the counting readers' data in their sockets beyond the
+	// loop's pace) is over roomBoundLag and
+	// over roomBoundShare of the step's arrival p95, or when its core is
+	// over roomBoundCore percent busy (then everything on it queues).
+	roomBoundLag   = time.Millisecond
+	roomBoundShare = 0.10
+	roomBoundCore  = 95.0
+	// roomProbePeriod is the probe's sleep: it wakes every period and
+	// records how late it woke.
+	roomProbePeriod = time.Millisecond
 	// roomForeignLoad is how much more busy than the server's own CPU use,
 	// in points of percent, its core may be before the table says that
 	// something else ran there (the kernel's share of loopback traffic
@@ -165,9 +177,17 @@ func runBusyRoom(ctx context.Context, env *Env, rep *Report) error {
 // next one. Only a server that cannot be started ends the benchmark.
 func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, readers int, edits []Patch, start string, rep *Report, results map[[2]int]*roomResult) error {
 	name := d.Name()
-	maxN := 0
-	defer func() { rep.Set(fmt.Sprintf("busyroom.%s.readers%d.max_authors", name, readers), float64(maxN)) }()
+	maxN, lastN := 0, 0
+	why := "ran to the end of the plan"
+	defer func() {
+		rep.Set(fmt.Sprintf("busyroom.%s.readers%d.max_authors", name, readers), float64(maxN))
+		rep.Set(fmt.Sprintf("busyroom.%s.readers%d.largest_authors_run", name, readers), float64(lastN))
+		if ctx.Err() == nil {
+			rep.Row("busyroom", fmt.Sprintf("%s %d readers", name, readers), fmt.Sprintf("went to %d authors: %s", lastN, why))
+		}
+	}()
 	for _, n := range plan.authors {
+		lastN = n
 		began := time.Now()
 		res, err := runRoomStep(ctx, d, plan, n, readers, edits, start)
 		if ctx.Err() != nil {
@@ -177,6 +197,7 @@ func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, reade
 			fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr failed after %.1f s: %v\n", name, n, readers, time.Since(began).Seconds(), err)
 			rep.Set(fmt.Sprintf("busyroom.%s.authors%d.readers%d.errors_pct", name, n, readers), 100)
 			rep.Row("busyroom", fmt.Sprintf("%s %da+%dr", name, n, readers), "FAILED: "+err.Error())
+			why = "stopped: the step failed"
 			d.Stop()
 			if err := d.Start(ctx, env); err != nil {
 				return fmt.Errorf("start again after a failed step: %w", err)
@@ -191,8 +212,10 @@ func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, reade
 			maxN = n
 		}
 		if res.arrival.count() == 0 || p95 > roomStopP95 || res.errorPct() > roomStopErrors {
-			rep.Row("busyroom", fmt.Sprintf("%s %d readers", name, readers),
-				fmt.Sprintf("series stopped after %d authors (p95 %s, errors %.1f %%)", n, roomMS(p95), res.errorPct()))
+			why = fmt.Sprintf("stopped there (p95 %s, errors %.1f %%)", roomMS(p95), res.errorPct())
+			if n == plan.authors[len(plan.authors)-1] {
+				why = fmt.Sprintf("the end of the plan, and too slow to go on (p95 %s, errors %.1f %%)", roomMS(p95), res.errorPct())
+			}
 			return nil
 		}
 	}
@@ -370,8 +393,15 @@ type roomResult struct {
 	serverRSS        int64
 	serverPeakRSS    int64
 	loadGenCPU       float64
-	serverCore       float64 // how busy the server's core was, in %, whoever used it
-	serverWrites     int64   // the server's write system calls during the window; -1 unknown
+	loadGenCPUTime   time.Duration // the generator's CPU time over the window
+	serverCPUTime    time.Duration // the server's
+	lag              *durHist      // the probe's lateness over the window
+	loop             *durHist      // how long the counting readers' data waited in their sockets, per read
+	loopCPU          time.Duration // the event loops' CPU time over the window
+	loopReads        int64         // their reads over the window
+	loopFrames       int64         // the messages they handled over the window
+	serverCore       float64       // how busy the server's core was, in %, whoever used it
+	serverWrites     int64         // the server's write system calls during the window; -1 unknown
 	setup            time.Duration
 	firstErr         error // the first failure, if any
 }
@@ -385,6 +415,26 @@ func (r *roomResult) errorPct() float64 {
 		return 100
 	}
 	return min(100, 100*float64(r.failures+int64(r.unacked)+int64(r.undelivered))/float64(r.edits))
+}
+
+// generatorDelay is the generator's own delay at p99: the larger of the
+// probe's lateness (any goroutine's wait for the core: the authors', the
+// sending's) and how long the counting readers' data waited in their
+// sockets beyond the loop's pace (which the kernel's timestamps make
+// harmless; a longer wait fills the socket, and the server's flow control
+// or its slow-reader rule then delays or drops what it sends).
+func (r *roomResult) generatorDelay() time.Duration {
+	return max(r.lag.quantile(0.99), r.loop.quantile(0.99)-loopPace())
+}
+
+// generatorBound reports whether the step's figures may measure the load
+// generator rather than the server (roomBoundLag and the others).
+func (r *roomResult) generatorBound() bool {
+	if r.loadGenCPU > roomBoundCore {
+		return true
+	}
+	own := r.generatorDelay()
+	return own > roomBoundLag && float64(own) > roomBoundShare*float64(r.arrival.quantile(0.95))
 }
 
 // record sets the step's figures and adds its row to the table; it
@@ -426,16 +476,36 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	rep.Set(p+"unacked", float64(r.unacked))
 	rep.Set(p+"undelivered", float64(r.undelivered))
 	rep.Set(p+"setup_s", r.setup.Seconds())
+	perDeliv := ""
+	if r.deliveries > 0 {
+		gen := float64(r.loadGenCPUTime.Microseconds()) / float64(r.deliveries)
+		srv := float64(r.serverCPUTime.Microseconds()) / float64(r.deliveries)
+		rep.Set(p+"loadgen_cpu_us_per_delivery", gen)
+		rep.Set(p+"server_cpu_us_per_delivery", srv)
+		perDeliv = fmt.Sprintf(" · µs/deliv gen %.1f server %.1f", gen, srv)
+	}
+	if r.loopFrames > 0 {
+		perFrame := float64(r.loopCPU.Microseconds()) / float64(r.loopFrames)
+		rep.Set(p+"loadgen_loop_cpu_pct", 100*r.loopCPU.Seconds()/secs)
+		rep.Set(p+"loadgen_loop_us_per_message", perFrame)
+		rep.Set(p+"loadgen_loop_messages_per_read", float64(r.loopFrames)/float64(max(r.loopReads, 1)))
+		perDeliv += fmt.Sprintf(" · readers' loop %.0f%%, %.1f µs/msg", 100*r.loopCPU.Seconds()/secs, perFrame)
+	}
+	rep.Set(p+"loadgen_lag_p99_ms", roomMillis(r.lag.quantile(0.99)))
+	if r.loop.count() > 0 {
+		rep.Set(p+"loadgen_read_wait_p99_ms", roomMillis(r.loop.quantile(0.99)))
+	}
 	bound := 0.0
-	if r.loadGenCPU > roomLoadBound {
+	if r.generatorBound() {
 		bound = 1
 	}
 	rep.Set(p+"loadgen_bound", bound)
 
-	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%",
+	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%%s · gen delay p99 %s",
 		roomMSQ(r.ack, 0.5), roomMSQ(r.ack, 0.99),
 		roomMSQ(r.arrival, 0.5), roomMSQ(r.arrival, 0.95), roomMSQ(r.arrival, 0.99), roomMSQ(r.everyone, 0.99),
-		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU)
+		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU,
+		perDeliv, roomMS(r.generatorDelay()))
 	if bound == 1 {
 		fig += " GENERATOR-BOUND"
 	}
@@ -570,7 +640,11 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		return nil, err
 	}
 	perAuthor := int(roomRate*(plan.warmup+plan.measure).Seconds()*2) + 32
-	base := time.Now()
+	// Without its monotonic reading, base makes every time of the step
+	// count on the wall clock: the counting readers' frames are timed by
+	// the kernel (SO_TIMESTAMPNS), in wall-clock time, and the other
+	// times must be on the same clock.
+	base := time.Now().Round(0)
 	t := newRoomTracker(n, perAuthor, n+readers-1, base)
 	handlers := Handlers{
 		Synced:  func(time.Time) { t.synced.Add(1) },
@@ -615,11 +689,17 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	}
 
 	roomSleepUntil(ctx, windowStart)
+	loop := newDurHist()
+	loopWait.Store(loop)
+	lag := newDurHist()
+	probeDone := make(chan struct{})
+	go roomProbe(lag, windowEnd, probeDone)
 	u0, err := d.Server().Usage()
 	if err != nil {
 		return nil, err
 	}
 	c0 := coreTicks(plan.serverCPU)
+	lc0, lr0, lf0 := loopStats.cpu.Load(), loopStats.reads.Load(), loopStats.frames.Load()
 	l0, d0, w0 := loadGenCPU(), t.deliveries.Load(), time.Now()
 	roomSleepUntil(ctx, windowEnd)
 	u1, err := d.Server().Usage()
@@ -628,6 +708,9 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	}
 	c1 := coreTicks(plan.serverCPU)
 	l1, d1, w1 := loadGenCPU(), t.deliveries.Load(), time.Now()
+	lc1, lr1, lf1 := loopStats.cpu.Load(), loopStats.reads.Load(), loopStats.frames.Load()
+	loopWait.Store(nil)
+	<-probeDone
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -648,6 +731,8 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		deliveries: d1 - d0, failures: t.failures.Load(),
 		unacked: unacked, undelivered: undelivered,
 		serverRSS: u1.RSS, serverPeakRSS: u1.PeakRSS, setup: setup,
+		loadGenCPUTime: l1 - l0, serverCPUTime: u1.CPU - u0.CPU, lag: lag, loop: loop,
+		loopCPU: time.Duration(lc1 - lc0), loopReads: lr1 - lr0, loopFrames: lf1 - lf0,
 	}
 	wall := w1.Sub(w0).Seconds()
 	res.serverCPU = 100 * (u1.CPU - u0.CPU).Seconds() / wall
@@ -670,6 +755,29 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		fmt.Fprintf(os.Stderr, "bench: busyroom %s %d authors %d readers: %d failures, the first: %v\n", d.Name(), n, readers, res.failures, res.firstErr)
 	}
 	return res, nil
+}
+
+// roomProbe measures the load generator's own delay until end: it sleeps
+// roomProbePeriod in a loop and records how late it gets going again.
+// The sleep is the kernel's (nanosleep on the probe's own thread), not a
+// Go timer, so that what it measures is not how Go's timers fire (a
+// message wakes the runtime's poller at once): after the sleep the probe
+// must get its thread scheduled on the core, then a P, as a goroutine
+// woken by a message must. A goroutine of the generator that has
+// something to do waits about as long.
+func roomProbe(h *durHist, end time.Time, done chan<- struct{}) {
+	defer close(done)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ts := unix.NsecToTimespec(int64(roomProbePeriod))
+	for {
+		t0 := time.Now()
+		if !t0.Before(end) {
+			return
+		}
+		_ = unix.Nanosleep(&ts, nil)
+		h.record(time.Since(t0) - roomProbePeriod)
+	}
 }
 
 // typeAuthor makes author a type through the trace from its own place in
@@ -714,7 +822,7 @@ func typeAuthor(ctx context.Context, ed SimEditor, a int, t *roomTracker, edits 
 }
 
 // roomOpenAll opens the editors, a few at a time: the first authors of
-// them as authors, the others as readers. Which connection is which
+// them as authors, the others as counting readers (Counter). Which connection is which
 // author is settled by the edits' ids, not by the order of opening.
 func roomOpenAll(ctx context.Context, d Driver, ref DocRef, h Handlers, eds []SimEditor, authors int) error {
 	var wg sync.WaitGroup
@@ -727,7 +835,11 @@ func roomOpenAll(ctx context.Context, d Driver, ref DocRef, h Handlers, eds []Si
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			reader := i >= authors
-			ed, err := d.Open(ctx, ref, reader, h)
+			role := Author
+			if reader {
+				role = Counter
+			}
+			ed, err := d.Open(ctx, ref, role, h)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

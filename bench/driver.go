@@ -20,10 +20,12 @@ type Driver interface {
 	// CreateDoc creates a new shared document holding text and returns a
 	// reference the editors open.
 	CreateDoc(ctx context.Context, text string) (DocRef, error)
-	// Open connects one editor to the document. Reader editors never
-	// edit. The handlers are called from the editor's own goroutines and
-	// must be cheap.
-	Open(ctx context.Context, doc DocRef, reader bool, h Handlers) (SimEditor, error)
+	// Open connects one editor to the document, in a role: an Author, a
+	// full Reader (never edits, holds the text), or a Counter (a counting
+	// reader, counting.go: never edits, holds no text, only times the
+	// edits that arrive). The handlers are called from the editor's own
+	// goroutines, or the event loop's for a Counter, and must be cheap.
+	Open(ctx context.Context, doc DocRef, role Role, h Handlers) (SimEditor, error)
 	// Stop stops the server.
 	Stop()
 }
@@ -46,7 +48,9 @@ type Handlers struct {
 	// Acked is called when the server acknowledges one of this editor's
 	// edits.
 	Acked func(id EditID, at time.Time)
-	// Arrived is called when another editor's edit has been applied here.
+	// Arrived is called when another editor's edit has been applied here
+	// (for a Counter: recognised in a frame received here, timed when the
+	// frame reached the socket).
 	Arrived func(id EditID, at time.Time)
 	// Failed reports an error the server sent or the connection hit.
 	Failed func(err error)

@@ -209,8 +209,13 @@ type sharedbEditor struct {
 }
 
 // Open implements Driver. It returns once the editor holds the document's
-// snapshot, after calling h.Synced.
-func (d *sharedbDriver) Open(ctx context.Context, doc DocRef, reader bool, h Handlers) (SimEditor, error) {
+// snapshot, after calling h.Synced. A Counter is a counting reader
+// (driver_sharedb_count.go).
+func (d *sharedbDriver) Open(ctx context.Context, doc DocRef, role Role, h Handlers) (SimEditor, error) {
+	if role == Counter {
+		return d.openCounter(ctx, doc, h)
+	}
+	reader := role != Author
 	c, src, err := d.dial(ctx)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -56,6 +57,9 @@ type tawlaDriver struct {
 	base    string
 	authors []*client.Session // logged in once per server, shared by editors
 	readers []*client.Session
+	// counterHeaders are the GET /ws headers (cookie, Origin) of the
+	// counting readers, one per reader account.
+	counterHeaders []http.Header
 
 	mu   sync.Mutex
 	docs map[DocRef]*tawlaDoc
@@ -95,7 +99,7 @@ func (d *tawlaDriver) Start(ctx context.Context, env *Env) error {
 		return err
 	}
 	d.proc, d.base, d.docs = p, "http://"+p.Addr, map[DocRef]*tawlaDoc{}
-	d.authors, d.readers = nil, nil
+	d.authors, d.readers, d.counterHeaders = nil, nil, nil
 	for _, list := range []struct {
 		emails []string
 		into   *[]*client.Session
@@ -108,6 +112,14 @@ func (d *tawlaDriver) Start(ctx context.Context, env *Env) error {
 			}
 			*list.into = append(*list.into, s)
 		}
+	}
+	for _, email := range tawlaReaders {
+		h, err := tawlaLoginHeader(ctx, d.base, email)
+		if err != nil {
+			d.Stop()
+			return err
+		}
+		d.counterHeaders = append(d.counterHeaders, h)
 	}
 	// A login's password hash takes 64 MiB, which the Go runtime keeps
 	// for minutes: start the server again (same database, so the sessions
@@ -143,14 +155,19 @@ func (d *tawlaDriver) CreateDoc(ctx context.Context, text string) (DocRef, error
 }
 
 // Open connects one editor. Authors are spread over the demo's editing
-// accounts, readers over its stakeholders.
-func (d *tawlaDriver) Open(ctx context.Context, ref DocRef, reader bool, h Handlers) (SimEditor, error) {
+// accounts, readers over its stakeholders; a Counter is a counting reader
+// (driver_tawla_count.go).
+func (d *tawlaDriver) Open(ctx context.Context, ref DocRef, role Role, h Handlers) (SimEditor, error) {
 	d.mu.Lock()
 	doc := d.docs[ref]
 	d.mu.Unlock()
 	if doc == nil {
 		return nil, fmt.Errorf("tawla: unknown document %q", ref)
 	}
+	if role == Counter {
+		return d.openCounter(ctx, doc, h)
+	}
+	reader := role != Author
 	e := &tawlaEditor{doc: doc, h: h, n: -1}
 	e.author.Store(-1)
 	var sess *client.Session

@@ -92,7 +92,7 @@ func (d *yjsDriver) CreateDoc(ctx context.Context, text string) (DocRef, error) 
 	ref := DocRef(fmt.Sprintf("bench-%d", d.docs.Add(1)))
 	acked := make(chan struct{}, 1)
 	failed := make(chan error, 1)
-	se, err := d.Open(ctx, ref, false, Handlers{
+	se, err := d.Open(ctx, ref, Author, Handlers{
 		Acked: func(EditID, time.Time) { acked <- struct{}{} },
 		Failed: func(err error) {
 			select {
@@ -163,8 +163,13 @@ type yjsEditor struct {
 }
 
 // Open implements Driver. It returns once the editor has applied the
-// server's sync step 2, after calling h.Synced.
-func (d *yjsDriver) Open(ctx context.Context, doc DocRef, reader bool, h Handlers) (SimEditor, error) {
+// server's sync step 2, after calling h.Synced. A Counter is a counting
+// reader (driver_yjs_count.go).
+func (d *yjsDriver) Open(ctx context.Context, doc DocRef, role Role, h Handlers) (SimEditor, error) {
+	if role == Counter {
+		return d.openCounter(ctx, doc, h)
+	}
+	reader := role != Author
 	c, err := dialPeer(ctx, "ws://"+d.proc.Addr+"/"+string(doc))
 	if err != nil {
 		return nil, fmt.Errorf("yjs: %w", err)

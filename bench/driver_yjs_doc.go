@@ -879,3 +879,78 @@ func (d *yDecoder) deleteSet() []yRange {
 	}
 	return ds
 }
+
+// scanUpdate reads what applyUpdate reports of an update (the first ID of
+// each client's structs, and the delete set) without integrating anything
+// nor building the structs: the parse-only path of the counting readers.
+// info's slices are reused.
+func scanUpdate(update []byte, info *yUpdateInfo) error {
+	info.structs, info.deletes = info.structs[:0], info.deletes[:0]
+	dec := yDecoder{b: update}
+	for range dec.uint() {
+		n := dec.uint()
+		client := dec.uint()
+		clock := int(dec.uint())
+		if dec.err != nil {
+			break
+		}
+		info.structs = append(info.structs, yID{client, clock})
+		for range n {
+			dec.skipStruct()
+			if dec.err != nil {
+				break
+			}
+		}
+	}
+	for range dec.uint() {
+		client := dec.uint()
+		for range dec.uint() {
+			clock := dec.uint()
+			length := dec.uint()
+			if dec.err != nil {
+				break
+			}
+			info.deletes = append(info.deletes, yRange{client, int(clock), int(length)})
+		}
+	}
+	if dec.err != nil {
+		return fmt.Errorf("yjs: reading update: %w", dec.err)
+	}
+	return nil
+}
+
+// skipStruct reads past one struct, as structRef reads it.
+func (d *yDecoder) skipStruct() {
+	info := d.byte()
+	switch info & 0x1f {
+	case yRefGC, yRefSkip:
+		d.uint()
+		return
+	}
+	if info&yInfoOrigin != 0 {
+		d.id()
+	}
+	if info&yInfoRight != 0 {
+		d.id()
+	}
+	if info&(yInfoOrigin|yInfoRight) == 0 {
+		if d.uint() == 1 {
+			d.bytes()
+		} else {
+			d.id()
+		}
+		if info&yInfoParentSub != 0 {
+			d.bytes()
+		}
+	}
+	switch info & 0x1f {
+	case yRefDeleted:
+		d.uint()
+	case yRefString:
+		d.bytes()
+	default:
+		if d.err == nil {
+			d.err = fmt.Errorf("content ref %d is not plain text", info&0x1f)
+		}
+	}
+}

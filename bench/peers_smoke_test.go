@@ -13,9 +13,9 @@ import (
 )
 
 // TestPeersSmoke runs each peer server for real: three authors make 50
-// edits each at once, a reader watches, and every edit must be
-// acknowledged to its author and arrive at the three others, and all four
-// must end with one text. Then each author deletes alone, to cover edits
+// edits each at once, a full reader and a counting reader watch, and every
+// edit must be acknowledged to its author and arrive at the four others,
+// and the authors and the full reader must end with one text. Then each author deletes alone, to cover edits
 // that only delete. Skipped without Node and bench/peers installed
 // (make bench-peers), unless TAWLA_BENCH=1.
 func TestPeersSmoke(t *testing.T) {
@@ -87,8 +87,16 @@ func smokeDriver(t *testing.T, root string, d Driver) {
 	log := &smokeLog{sent: map[EditID]time.Time{}, acked: map[EditID][]time.Duration{}, arrived: map[EditID][]time.Duration{}}
 	const authors, edits = 3, 50
 	var eds []SimEditor
-	for i := range authors + 1 {
-		e, err := d.Open(ctx, doc, i == authors, log.handlers())
+	// The authors, a full reader and a counting reader.
+	for i := range authors + 2 {
+		role := Author
+		switch i {
+		case authors:
+			role = Reader
+		case authors + 1:
+			role = Counter
+		}
+		e, err := d.Open(ctx, doc, role, log.handlers())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,17 +137,20 @@ func smokeDriver(t *testing.T, root string, d Driver) {
 		}()
 	}
 	wg.Wait()
-	waitFor(t, func() bool { return log.complete(authors) })
+	waitFor(t, func() bool { return log.complete(authors + 1) })
 
 	// Deletes only, one author at a time so that no two overlap.
 	for a := range authors {
 		id := EditID{a, edits + 1}
 		edit(eds[a], id, 2, 3, "")
-		waitFor(t, func() bool { return log.complete(authors) })
+		waitFor(t, func() bool { return log.complete(authors + 1) })
 	}
 
 	want := eds[0].Text()
-	for i, e := range eds {
+	if n, text := eds[authors+1].Len(), eds[authors+1].Text(); n != -1 || text != "" {
+		t.Errorf("the counting reader holds %d units, %q: it should hold no text", n, text)
+	}
+	for i, e := range eds[:authors+1] {
 		if got := e.Text(); got != want {
 			t.Errorf("editor %d has %q, editor 0 %q", i, got, want)
 		}
