@@ -187,15 +187,19 @@ func newLoopConn(fd int, rest []byte) *loopConn {
 // serve parses the bytes already received and hands the connection to an
 // event loop.
 func (c *loopConn) serve() error {
+	// Once registered, the connection belongs to the loop's goroutine,
+	// which may drop it (setting c.fd) as soon as epoll reports it: only
+	// this copy is read from here on.
+	fd := c.fd
 	l, err := nextLoop()
 	if err != nil {
 		return err
 	}
 	c.loop = l
-	if err := unix.SetNonblock(c.fd, true); err != nil {
+	if err := unix.SetNonblock(fd, true); err != nil {
 		return err
 	}
-	if err := unix.SetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		return fmt.Errorf("SO_TIMESTAMPNS: %w", err)
 	}
 	c.at = time.Now()
@@ -203,12 +207,12 @@ func (c *loopConn) serve() error {
 		return err
 	}
 	l.mu.Lock()
-	l.conns[int32(c.fd)] = c
+	l.conns[int32(fd)] = c
 	l.mu.Unlock()
-	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(c.fd)}
-	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, c.fd, &ev); err != nil {
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(fd)}
+	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		l.mu.Lock()
-		delete(l.conns, int32(c.fd))
+		delete(l.conns, int32(fd))
 		l.mu.Unlock()
 		return fmt.Errorf("epoll_ctl: %w", err)
 	}

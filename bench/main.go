@@ -38,7 +38,8 @@ type Env struct {
 	ServerCPU, LoadCPU string
 	// Synchronous lists the durability settings (tawla serve
 	// -synchronous) the durable and busy-room steps run Tawla under, each
-	// in turn: "full" (the default) and/or "normal".
+	// in turn: "full" (the server's default) and/or "normal"; both unless
+	// -synchronous says otherwise.
 	Synchronous []string
 }
 
@@ -63,7 +64,7 @@ func main() {
 	out := flag.String("out", "bench/out/results.json", "where to write the figures")
 	only := flag.String("steps", "", "comma-separated step names to run (default: all)")
 	tawlaBin := flag.String("tawla", "bin/tawla", "the tawla binary")
-	durability := flag.String("synchronous", "full", "comma-separated durability settings (full, normal) to run Tawla under in the durable and busyroom steps")
+	durability := flag.String("synchronous", "full,normal", "comma-separated durability settings (full, normal) to run Tawla under in the durable and busyroom steps")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -165,6 +165,9 @@ func readClientFrame(t *testing.T, fd int) gotFrame {
 		}
 		buf = buf[used:]
 		n, err := unix.Read(fd, tmp)
+		if errors.Is(err, unix.EINTR) {
+			continue // the Go runtime's preemption signal interrupted a blocking read
+		}
 		if n <= 0 {
 			t.Fatalf("reading the client's frame: %v", err)
 		}
@@ -199,7 +202,7 @@ func TestLoopConn(t *testing.T) {
 	writeErr := func(b []byte) error {
 		for len(b) > 0 {
 			n, err := unix.Write(srv, b)
-			if err != nil && !errors.Is(err, unix.EAGAIN) {
+			if err != nil && !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EINTR) {
 				return err
 			}
 			b = b[max(n, 0):]
