@@ -147,11 +147,8 @@ func (db *DB) CreateMeeting(ctx context.Context, actor workspace.Actor, m *works
 // from the stored meeting.
 func (db *DB) UpdateMeeting(ctx context.Context, actor workspace.Actor, m *workspace.Meeting) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		before, err := findMeetingByID(ctx, tx.tx, m.ID)
+		before, err := findMeetingToChange(ctx, tx.tx, actor, m.ID)
 		if err != nil {
-			return err
-		}
-		if err := workspace.CanChangeMeeting(actor, before); err != nil {
 			return err
 		}
 		if err := m.Validate(); err != nil {
@@ -177,11 +174,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor workspace.Actor, m *works
 // twice counts once.
 func (db *DB) SetMeetingInvitees(ctx context.Context, actor workspace.Actor, meetingID int64, accountIDs []int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		m, err := findMeetingByID(ctx, tx.tx, meetingID)
-		if err != nil {
-			return err
-		}
-		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+		if _, err := findMeetingToChange(ctx, tx.tx, actor, meetingID); err != nil {
 			return err
 		}
 		ids, err := checkInvitees(ctx, tx.tx, accountIDs)
@@ -521,4 +514,39 @@ func nonNil(ids []int64) []int64 {
 		return []int64{}
 	}
 	return ids
+}
+
+// findMeetingToChange reads the meeting a change is about and checks that
+// actor may change it (CanChangeMeeting): the first step of every write to
+// a meeting's details, invitees, agenda or attendance.
+func findMeetingToChange(ctx context.Context, q sqlx.QueryerContext, actor workspace.Actor, meetingID int64) (*workspace.Meeting, error) {
+	m, err := findMeetingByID(ctx, q, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if err := workspace.CanChangeMeeting(actor, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// findMeetingToTakePart reads the meeting and the actor's invitation to it
+// (nil for an account that is not invited, and for the system), and checks
+// that actor may take part in it (CanTakePart): the first step of checking
+// in and of asking for the floor.
+func findMeetingToTakePart(ctx context.Context, q sqlx.QueryerContext, actor workspace.Actor, meetingID int64) (*workspace.Meeting, *workspace.MeetingInvitee, error) {
+	m, err := findMeetingByID(ctx, q, meetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var inv *workspace.MeetingInvitee
+	if actor.AccountID != nil {
+		if inv, err = findInvitee(ctx, q, meetingID, *actor.AccountID); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := workspace.CanTakePart(actor, m, inv); err != nil {
+		return nil, nil, err
+	}
+	return m, inv, nil
 }

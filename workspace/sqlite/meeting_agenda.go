@@ -60,11 +60,7 @@ type agendaOrderAudit struct {
 // presenter or procedure is EINVALID.
 func (db *DB) AddAgendaItem(ctx context.Context, actor workspace.Actor, it *workspace.AgendaItem, procedureIDs []int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		m, err := findMeetingByID(ctx, tx.tx, it.MeetingID)
-		if err != nil {
-			return err
-		}
-		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+		if _, err := findMeetingToChange(ctx, tx.tx, actor, it.MeetingID); err != nil {
 			return err
 		}
 		if err := it.Validate(); err != nil {
@@ -100,11 +96,7 @@ func (db *DB) UpdateAgendaItem(ctx context.Context, actor workspace.Actor, it *w
 		if err != nil {
 			return err
 		}
-		m, err := findMeetingByID(ctx, tx.tx, before.MeetingID)
-		if err != nil {
-			return err
-		}
-		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+		if _, err := findMeetingToChange(ctx, tx.tx, actor, before.MeetingID); err != nil {
 			return err
 		}
 		if before.Kind == workspace.ItemOrdinary {
@@ -165,11 +157,8 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id in
 		if err != nil {
 			return err
 		}
-		m, err := findMeetingByID(ctx, tx.tx, it.MeetingID)
+		m, err := findMeetingToChange(ctx, tx.tx, actor, it.MeetingID)
 		if err != nil {
-			return err
-		}
-		if err := workspace.CanChangeMeeting(actor, m); err != nil {
 			return err
 		}
 		if m.CurrentItemID != nil && *m.CurrentItemID == id {
@@ -212,11 +201,7 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id in
 // (CanChangeMeeting). The order it already has changes nothing.
 func (db *DB) ReorderAgenda(ctx context.Context, actor workspace.Actor, meetingID int64, itemIDs []int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		m, err := findMeetingByID(ctx, tx.tx, meetingID)
-		if err != nil {
-			return err
-		}
-		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+		if _, err := findMeetingToChange(ctx, tx.tx, actor, meetingID); err != nil {
 			return err
 		}
 		before, err := agendaOrder(ctx, tx.tx, meetingID)

@@ -52,11 +52,7 @@ func auditAttendance(inv *workspace.MeetingInvitee) attendanceAudit {
 // checked in is kept.
 func (db *DB) SetAttendance(ctx context.Context, actor workspace.Actor, meetingID, accountID int64, a workspace.Attendance) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		m, err := findMeetingByID(ctx, tx.tx, meetingID)
-		if err != nil {
-			return err
-		}
-		if err := workspace.CanChangeMeeting(actor, m); err != nil {
+		if _, err := findMeetingToChange(ctx, tx.tx, actor, meetingID); err != nil {
 			return err
 		}
 		if !a.Valid() {
@@ -88,17 +84,8 @@ func (db *DB) SetAttendance(ctx context.Context, actor workspace.Actor, meetingI
 // nothing.
 func (db *DB) CheckIn(ctx context.Context, actor workspace.Actor, meetingID int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		_, inv, err := findMeetingToTakePart(ctx, tx.tx, actor, meetingID)
 		if err != nil {
-			return err
-		}
-		var inv *workspace.MeetingInvitee
-		if actor.AccountID != nil {
-			if inv, err = findInvitee(ctx, tx.tx, meetingID, *actor.AccountID); err != nil {
-				return err
-			}
-		}
-		if err := workspace.CanTakePart(actor, m, inv); err != nil {
 			return err
 		}
 		if inv == nil {

@@ -101,17 +101,8 @@ func countCurrentItem(ctx context.Context, tx *sqlx.Tx, m *workspace.Meeting, no
 func (db *DB) AskFloor(ctx context.Context, actor workspace.Actor, meetingID int64) (*workspace.Speaker, error) {
 	var asked *workspace.Speaker
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		m, _, err := findMeetingToTakePart(ctx, tx.tx, actor, meetingID)
 		if err != nil {
-			return err
-		}
-		var inv *workspace.MeetingInvitee
-		if actor.AccountID != nil {
-			if inv, err = findInvitee(ctx, tx.tx, meetingID, *actor.AccountID); err != nil {
-				return err
-			}
-		}
-		if err := workspace.CanTakePart(actor, m, inv); err != nil {
 			return err
 		}
 		if actor.AccountID == nil {
