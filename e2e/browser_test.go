@@ -25,6 +25,16 @@ func (s *session) login(email, password string) {
 	}
 }
 
+// signedIn opens a new session (a browser of its own) and logs it in as
+// email with the demo password, on the home page it lands on.
+func (b *browser) signedIn(t *testing.T, email string) *session {
+	t.Helper()
+	s := b.newSession(t)
+	s.open("/login")
+	s.login(email, demo.Password)
+	return s
+}
+
 // TestBrowserLoginFrench logs the secretariat in from a browser that asks
 // for French (see acceptLanguage) and checks the home page it lands on: the
 // person's name, the staff navigation, and the table by college.
@@ -143,9 +153,7 @@ func TestBrowserInvitationFlow(t *testing.T) {
 	)
 	site, b := start(t)
 
-	staff := b.newSession(t)
-	staff.open("/login")
-	staff.login(demo.SecretariatEmail, demo.Password)
+	staff := b.signedIn(t, demo.SecretariatEmail)
 
 	if status := staff.open("/admin/accounts/new"); status != http.StatusOK {
 		t.Fatalf("GET /admin/accounts/new: status %d, want %d", status, http.StatusOK)

@@ -60,9 +60,7 @@ func TestBrowserCoEditing(t *testing.T) {
 	secretariatName := site.account(t, demo.SecretariatEmail).Name
 	draftPath := fmt.Sprintf("/procedures/%d", proc.ID)
 
-	member := b.newSession(t)
-	member.open("/login")
-	member.login(demo.MemberEmail, demo.Password)
+	member := b.signedIn(t, demo.MemberEmail)
 	member.open(draftPath)
 	member.waitEditor()
 

@@ -26,9 +26,7 @@ func TestBrowserCommentLive(t *testing.T) {
 	}
 	draftPath := fmt.Sprintf("/procedures/%d", proc.ID)
 
-	stakeholder := b.newSession(t)
-	stakeholder.open("/login")
-	stakeholder.login(demo.StakeholderEmail, demo.Password)
+	stakeholder := b.signedIn(t, demo.StakeholderEmail)
 	stakeholder.open(draftPath)
 	stakeholder.waitEditor()
 	if got := stakeholder.count(".consultation-invitation"); got != 1 {
@@ -37,9 +35,7 @@ func TestBrowserCommentLive(t *testing.T) {
 	// A mark on the page's window: a reload would lose it.
 	evaluate[bool](stakeholder, `(window.tawlaNotReloaded = true)`)
 
-	member := b.newSession(t)
-	member.open("/login")
-	member.login(demo.MemberEmail, demo.Password)
+	member := b.signedIn(t, demo.MemberEmail)
 	member.open(draftPath)
 	member.waitEditor()
 	text := member.editorState().Text

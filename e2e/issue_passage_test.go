@@ -28,9 +28,7 @@ func TestBrowserLinkPassageToIssue(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	member := b.newSession(t)
-	member.open("/login")
-	member.login(demo.MemberEmail, demo.Password)
+	member := b.signedIn(t, demo.MemberEmail)
 	member.open(draftPath + "?lang=en")
 	member.waitEditor()
 	text := member.editorState().Text

@@ -33,9 +33,7 @@ func TestBrowserIssueLive(t *testing.T) {
 	_, b := start(t)
 
 	// A reports the issue through the form.
-	a := b.newSession(t)
-	a.open("/login")
-	a.login(demo.MemberEmail, demo.Password)
+	a := b.signedIn(t, demo.MemberEmail)
 	if status := a.open("/issues/new"); status != http.StatusOK {
 		t.Fatalf("the report form: status %d", status)
 	}
@@ -54,9 +52,7 @@ func TestBrowserIssueLive(t *testing.T) {
 	a.waitLive(true)
 
 	// B, of another organisation, opens it and follows it.
-	bee := b.newSession(t)
-	bee.open("/login")
-	bee.login(secondMemberEmail, demo.Password)
+	bee := b.signedIn(t, secondMemberEmail)
 	bee.open(issuePath)
 	if status := bee.submit(`form[action$="/follow"] button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("follow the issue: status %d", status)

@@ -28,9 +28,7 @@ const shownJS = `((sel) => { const e = document.querySelector(sel); return !!e &
 // shown as before and the menu is not.
 func TestBrowserPhoneMenu(t *testing.T) {
 	_, b := start(t)
-	s := b.newSession(t)
-	s.open("/login")
-	s.login(demo.SecretariatEmail, demo.Password)
+	s := b.signedIn(t, demo.SecretariatEmail)
 
 	if !s.shown(".nav-wide .main-nav") || s.shown(".nav-menu") {
 		t.Errorf("desktop: the navigation is not shown under the bar, or the phone menu is")

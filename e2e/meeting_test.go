@@ -92,15 +92,11 @@ func TestBrowserMeeting(t *testing.T) {
 	memberName := site.account(t, demo.MemberEmail).Name
 	roomPath := fmt.Sprintf("/meetings/%d/room", m.ID)
 
-	secretariat := b.newSession(t)
-	secretariat.open("/login")
-	secretariat.login(demo.SecretariatEmail, demo.Password)
+	secretariat := b.signedIn(t, demo.SecretariatEmail)
 	secretariat.open(roomPath)
 	secretariat.waitRoom()
 
-	member := b.newSession(t)
-	member.open("/login")
-	member.login(demo.MemberEmail, demo.Password)
+	member := b.signedIn(t, demo.MemberEmail)
 	// The member is on a small phone, 360 pixels wide.
 	member.do("emulate a small phone", chromedp.EmulateViewport(360, 780, chromedp.EmulateMobile))
 	member.open(roomPath)
@@ -145,9 +141,7 @@ func TestBrowserMeeting(t *testing.T) {
 
 	// The wall screen: the current item, the speaker, the quorum and the
 	// empty slot of the votes; no controls.
-	projector := b.newSession(t)
-	projector.open("/login")
-	projector.login(demo.SecretariatEmail, demo.Password)
+	projector := b.signedIn(t, demo.SecretariatEmail)
 	projector.open(fmt.Sprintf("/meetings/%d/projector", m.ID))
 	projector.waitRoom()
 	projector.waitText("#room-current-name", items[1].Title)
@@ -159,9 +153,7 @@ func TestBrowserMeeting(t *testing.T) {
 	projector.screenshot("projector")
 
 	// In Arabic the room reads right to left, with the same state.
-	arabic := b.newSession(t)
-	arabic.open("/login")
-	arabic.login("mounir.benamor@demo.tn", demo.Password)
+	arabic := b.signedIn(t, "mounir.benamor@demo.tn")
 	arabic.open(roomPath + "?lang=ar")
 	arabic.waitRoom()
 	if lang, dir := arabic.htmlLangDir(); lang != "ar" || dir != "rtl" {

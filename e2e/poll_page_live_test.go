@@ -28,9 +28,7 @@ func TestBrowserPollPageLive(t *testing.T) {
 	page := fmt.Sprintf("/polls/%d", p.ID)
 	section := fmt.Sprintf(`section[data-poll="%d"]`, p.ID)
 
-	voter := b.newSession(t)
-	voter.open("/login")
-	voter.login(demo.MemberEmail, demo.Password)
+	voter := b.signedIn(t, demo.MemberEmail)
 	voter.open(page)
 	voter.poll("the page follows the poll", fmt.Sprintf(`document.querySelector(%q)?.dataset.live === "on"`, section))
 	evaluate[bool](voter, `window.notReloaded = true`)
@@ -39,16 +37,12 @@ func TestBrowserPollPageLive(t *testing.T) {
 		t.Errorf("the ballot went by a page load (%s), not over the live channel", voter.location())
 	}
 
-	other := b.newSession(t)
-	other.open("/login")
-	other.login("hela.jaziri@demo.tn", demo.Password)
+	other := b.signedIn(t, "hela.jaziri@demo.tn")
 	other.open(page)
 	voteOnPage(other, p.ID, yes)
 	voter.poll("the turnout moves", fmt.Sprintf(`(document.querySelector(%q + " .poll-turnout")?.textContent || "").includes("2")`, section))
 
-	secretariat := b.newSession(t)
-	secretariat.open("/login")
-	secretariat.login(demo.SecretariatEmail, demo.Password)
+	secretariat := b.signedIn(t, demo.SecretariatEmail)
 	secretariat.open(page + "?confirm=close")
 	if status := secretariat.submit("form.confirm-close button[type=submit]"); status != http.StatusOK {
 		t.Fatalf("close: status %d", status)

@@ -23,9 +23,7 @@ func TestBrowserPollSlot(t *testing.T) {
 		MeetingID: &m.ID, AgendaItemID: &items[0].ID}
 	yes := testsupport.OpenYesNoPoll(t, site.DB, staff, p)
 
-	projector := b.newSession(t)
-	projector.open("/login")
-	projector.login(demo.AdminEmail, demo.Password)
+	projector := b.signedIn(t, demo.AdminEmail)
 	projector.open(fmt.Sprintf("/meetings/%d/projector", m.ID))
 	projector.waitRoom()
 	projector.waitText("#poll-slot .poll-slot-question", p.Question)
@@ -34,16 +32,12 @@ func TestBrowserPollSlot(t *testing.T) {
 		t.Errorf("the projector shows the counts of a secret poll while it is open")
 	}
 
-	voter := b.newSession(t)
-	voter.open("/login")
-	voter.login(demo.MemberEmail, demo.Password)
+	voter := b.signedIn(t, demo.MemberEmail)
 	voter.open(fmt.Sprintf("/polls/%d", p.ID))
 	voteOnPage(voter, p.ID, yes)
 	projector.waitText("#poll-slot .poll-slot-turnout", "Votants\u00a0: 1")
 
-	secretariat := b.newSession(t)
-	secretariat.open("/login")
-	secretariat.login(demo.SecretariatEmail, demo.Password)
+	secretariat := b.signedIn(t, demo.SecretariatEmail)
 	secretariat.open(fmt.Sprintf("/polls/%d?confirm=close", p.ID))
 	if status := secretariat.submit("form.confirm-close button[type=submit]"); status != http.StatusOK {
 		t.Fatalf("close: status %d", status)

@@ -19,9 +19,7 @@ func TestBrowserReadOnlyDraft(t *testing.T) {
 	draftPath := fmt.Sprintf("/procedures/%d", draftIn(t, site, "fr").ID)
 	const content = `#procedure-editor .cm-content`
 
-	stakeholder := b.newSession(t)
-	stakeholder.open("/login")
-	stakeholder.login(demo.StakeholderEmail, demo.Password)
+	stakeholder := b.signedIn(t, demo.StakeholderEmail)
 	stakeholder.open(draftPath)
 	stakeholder.waitEditor()
 	if got := stakeholder.attr(content, "contenteditable"); got != "false" {
@@ -43,9 +41,7 @@ func TestBrowserReadOnlyDraft(t *testing.T) {
 	stakeholder.screenshot("stakeholder-phone")
 	restore()
 
-	member := b.newSession(t)
-	member.open("/login")
-	member.login(demo.MemberEmail, demo.Password)
+	member := b.signedIn(t, demo.MemberEmail)
 	member.open(draftPath)
 	member.waitEditor()
 	if got := member.attr(content, "contenteditable"); got != "true" {

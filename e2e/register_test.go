@@ -39,9 +39,7 @@ func TestBrowserPublish(t *testing.T) {
 
 	// The secretariat opens the adopted version and follows its publish
 	// button to the form, which shows the hash of the text.
-	s := b.newSession(t)
-	s.open("/login")
-	s.login(demo.SecretariatEmail, demo.Password)
+	s := b.signedIn(t, demo.SecretariatEmail)
 	s.open(versionPath)
 	s.do("follow the publish button",
 		chromedp.Click(chromedp.CSS(`.publish-action a[href="`+versionPath+`/publish"]`)),

@@ -39,9 +39,7 @@ func TestBrowserUnsentEditsSurviveClose(t *testing.T) {
 	proc := draftIn(t, site, "fr")
 	draftPath := fmt.Sprintf("/procedures/%d", proc.ID)
 
-	co := b.newSession(t)
-	co.open("/login")
-	co.login(demo.SecretariatEmail, demo.Password)
+	co := b.signedIn(t, demo.SecretariatEmail)
 	co.open(draftPath)
 	co.waitEditor()
 	original := co.editorState().Text
@@ -122,9 +120,7 @@ func TestBrowserSlowLink(t *testing.T) {
 	proc := draftIn(t, site, "fr")
 	draftPath := fmt.Sprintf("/procedures/%d", proc.ID)
 
-	co := b.newSession(t)
-	co.open("/login")
-	co.login(demo.SecretariatEmail, demo.Password)
+	co := b.signedIn(t, demo.SecretariatEmail)
 	co.open(draftPath)
 	co.waitEditor()
 	original := co.editorState().Text

@@ -22,9 +22,7 @@ func TestBrowserVersionDiff(t *testing.T) {
 	}
 	base := fmt.Sprintf("/procedures/%d", proc.ID)
 
-	member := b.newSession(t)
-	member.open("/login")
-	member.login(demo.MemberEmail, demo.Password)
+	member := b.signedIn(t, demo.MemberEmail)
 
 	freeze := func(message string) {
 		t.Helper()

@@ -27,9 +27,7 @@ func TestBrowserVote(t *testing.T) {
 	// The secretariat prepares the poll on the item under discussion (the
 	// projector shows an open poll, or the current item's last closed one)
 	// and opens it.
-	secretariat := b.newSession(t)
-	secretariat.open("/login")
-	secretariat.login(demo.SecretariatEmail, demo.Password)
+	secretariat := b.signedIn(t, demo.SecretariatEmail)
 	secretariat.open(fmt.Sprintf("/meetings/%d", m.ID))
 	secretariat.do("follow the item's put-to-a-vote link",
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#item-%d a[href^="/polls/new"]`, items[0].ID))),
@@ -57,9 +55,7 @@ func TestBrowserVote(t *testing.T) {
 	}
 
 	// The projector shows the open poll.
-	projector := b.newSession(t)
-	projector.open("/login")
-	projector.login(demo.SecretariatEmail, demo.Password)
+	projector := b.signedIn(t, demo.SecretariatEmail)
 	projector.open(fmt.Sprintf("/meetings/%d/projector", m.ID))
 	projector.waitRoom()
 	projector.poll("wait for the open poll on the projector", `document.getElementById("poll-slot").dataset.status === "open"`)
@@ -79,9 +75,7 @@ func TestBrowserVote(t *testing.T) {
 		optionID[o.Key] = o.ID
 	}
 	for i, v := range votes {
-		member := b.newSession(t)
-		member.open("/login")
-		member.login(v.email, demo.Password)
+		member := b.signedIn(t, v.email)
 		member.open(pollPath)
 		member.do("choose "+v.option, chromedp.Click(chromedp.CSS(fmt.Sprintf(`.poll-vote-form input[name="choice"][value="%d"]`, optionID[v.option]))))
 		// The page's script sends the ballot over the live channel and
