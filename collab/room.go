@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -197,6 +198,7 @@ func (r *docRoom) run() {
 	retryTimer.Stop()
 	defer noticeTimer.Stop()
 	defer retryTimer.Stop()
+	var pace turnPace
 loop:
 	for {
 		var noticeC, retryC <-chan time.Time
@@ -222,14 +224,25 @@ loop:
 			continue
 		}
 		batch := []roomMsg{*first}
+		if first.kind == msgPush {
+			pace.pushed(time.Now())
+			batch = r.gatherPushes(batch, &pace)
+		}
+		began := time.Now()
 	drain:
 		for len(batch) < roomBatchMax {
 			select {
 			case m := <-r.inbox:
 				batch = append(batch, *m)
+				if m.kind == msgPush {
+					pace.pushed(began)
+				}
 			default:
 				break drain
 			}
+		}
+		if slices.ContainsFunc(batch, isPush) {
+			pace.began(began)
 		}
 		r.handleBatch(batch)
 		if due, pending := r.notices.due(); pending && !time.Now().Before(due) {
@@ -243,6 +256,37 @@ loop:
 	if r.loadErr == nil {
 		r.saveSnapshot()
 	}
+}
+
+func isPush(m roomMsg) bool { return m.kind == msgPush }
+
+// gatherPushes adds to batch, whose first message is a push, the pushes
+// and presences that come until the turn may start (pace). It stops early
+// at anything else — a join, a leave, a read, a server-made update, a new
+// anchor — which should not wait, and when the batch is full.
+func (r *docRoom) gatherPushes(batch []roomMsg, pace *turnPace) []roomMsg {
+	wait := time.Until(pace.start(time.Now(), len(r.peers)))
+	if wait <= 0 {
+		return batch
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for len(batch) < roomBatchMax {
+		select {
+		case m := <-r.inbox:
+			batch = append(batch, *m)
+			switch m.kind {
+			case msgPush:
+				pace.pushed(time.Now())
+			case msgPresence:
+			default:
+				return batch
+			}
+		case <-t.C:
+			return batch
+		}
+	}
+	return batch
 }
 
 // load reads the document's latest snapshot, the updates after it and the

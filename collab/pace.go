@@ -1,0 +1,72 @@
+package collab
+
+import "time"
+
+// turnEvery is the shortest time between the starts of two push turns of a
+// busy room: a push that comes sooner after the last turn waits for the
+// rest of that time with the others that come meanwhile, and they are
+// committed together and sent in one doc.updates frame to each connection.
+// A turn costs about the same whatever it carries — one commit, then a
+// write per connection — so in a busy room this cuts the server's work per
+// update delivered by half or more, and its latency under load with it
+// (docs/benchmarks.md, "A room's turns"). 16 ms is a screen's frame at
+// 60 Hz: updates that wait for it reach the others' screens at most one
+// frame later.
+const turnEvery = 16 * time.Millisecond
+
+// busyWrites is the rate above which a room counts as busy: when its
+// pushes, each sent in a turn of its own to every connection in the room,
+// would take more than this many writes a second — about a tenth of a core
+// (a write to a local socket costs about 7 µs on the benchmark's machine).
+// A quieter room takes each push at once: the wait would buy little there.
+const busyWrites = 10_000
+
+// quietGap is the average gap between pushes a room starts from: it counts
+// as quiet until enough pushes have come close together.
+const quietGap = time.Second
+
+// gapWeight makes the latest gap weigh 1/gapWeight in the moving average:
+// a room becomes busy after a few dozen close pushes, and quiet again
+// after a few long gaps.
+const gapWeight = 8
+
+// turnPace paces a room's push turns. It belongs to the room's goroutine.
+type turnPace struct {
+	lastPush time.Time     // when the room took its latest push
+	meanGap  time.Duration // moving average of the time between pushes
+	lastTurn time.Time     // when the latest push turn began
+}
+
+// pushed records a push the room took at t.
+func (p *turnPace) pushed(t time.Time) {
+	if p.lastPush.IsZero() {
+		p.meanGap = quietGap
+	} else {
+		p.meanGap += (t.Sub(p.lastPush) - p.meanGap) / gapWeight
+	}
+	p.lastPush = t
+}
+
+// began records a push turn that began at t.
+func (p *turnPace) began(t time.Time) { p.lastTurn = t }
+
+// busy reports whether a room with conns connections counts as busy.
+func (p *turnPace) busy(conns int) bool {
+	if p.lastPush.IsZero() {
+		return false
+	}
+	return float64(conns) > busyWrites*max(p.meanGap, time.Microsecond).Seconds()
+}
+
+// start returns when a push turn that could begin at now should begin, in
+// a room with conns connections: at once in a quiet room, and no sooner
+// than turnEvery after the last one in a busy room.
+func (p *turnPace) start(now time.Time, conns int) time.Time {
+	if !p.busy(conns) {
+		return now
+	}
+	if next := p.lastTurn.Add(turnEvery); next.After(now) {
+		return next
+	}
+	return now
+}
