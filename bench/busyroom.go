@@ -50,18 +50,26 @@ const (
 	roomStartText = 4 << 10
 	// roomOpenParallel bounds the editors being opened at once.
 	roomOpenParallel = 8
-	// A step is GENERATOR-BOUND when its figures may measure the load
-	// generator rather than the server: when the generator's own delay
-	// (generatorDelay: the larger of the probe's p99 lateness, and the
-	// p99 wait of the counting readers' data in their sockets beyond the
-	// loop's pace) is over roomBoundLag and
-	// over roomBoundShare of the step's arrival p95, or when its core is
+	// A step is GENERATOR-BOUND when it measured the load generator
+	// rather than the server (generatorBound, busyroom_generator.go): when
+	// the generator's share of a figure is over roomBoundLag and over
+	// roomBoundShare of it, when the authors typed fewer edits in the
+	// window than their schedule put there by over roomBoundTyping of
+	// them, when
+	// a receiving socket got over roomBoundFill full, or when its core is
 	// over roomBoundCore percent busy (then everything on it queues).
-	roomBoundLag   = time.Millisecond
-	roomBoundShare = 0.10
-	roomBoundCore  = 95.0
+	roomBoundLag    = time.Millisecond
+	roomBoundShare  = 0.10
+	roomBoundTyping = 0.05
+	// roomBoundFill is how full, as a share of its receive buffer, a
+	// receiving socket of the generator may get before the server's
+	// writes to it may have waited for the generator.
+	roomBoundFill = 0.25
+	roomBoundCore = 95.0
 	// roomProbePeriod is the probe's sleep: it wakes every period and
-	// records how late it woke.
+	// records how late it woke. The probe says how long any goroutine of
+	// the generator waits for the core; it is reported, not judged: what
+	// such waits add to the figures is the generator's share.
 	roomProbePeriod = time.Millisecond
 	// roomForeignLoad is how much more busy than the server's own CPU use,
 	// in points of percent, its core may be before the table says that
@@ -400,6 +408,10 @@ type roomResult struct {
 	ack              *durHist
 	arrival          *durHist // push → arrival, over every (edit, recipient) pair
 	everyone         *durHist // push → arrival at the last recipient, per edit
+	share            roomShare
+	typingLate       *durHist // how late the authors typed against their schedule
+	scheduled, typed int64    // edits due in the window by the schedule, and typed in it
+	fill             float64  // how full a receiving socket of the generator was at its fullest, as a share of its buffer
 	deliveries       int64    // arrivals during the window, of any edit
 	failures         int64    // Failed calls and failed Edit calls, over the whole step
 	unacked          int      // measured edits never acknowledged
@@ -430,26 +442,6 @@ func (r *roomResult) errorPct() float64 {
 		return 100
 	}
 	return min(100, 100*float64(r.failures+int64(r.unacked)+int64(r.undelivered))/float64(r.edits))
-}
-
-// generatorDelay is the generator's own delay at p99: the larger of the
-// probe's lateness (any goroutine's wait for the core: the authors', the
-// sending's) and how long the counting readers' data waited in their
-// sockets beyond the loop's pace (which the kernel's timestamps make
-// harmless; a longer wait fills the socket, and the server's flow control
-// or its slow-reader rule then delays or drops what it sends).
-func (r *roomResult) generatorDelay() time.Duration {
-	return max(r.lag.quantile(0.99), r.loop.quantile(0.99)-loopPace())
-}
-
-// generatorBound reports whether the step's figures may measure the load
-// generator rather than the server (roomBoundLag and the others).
-func (r *roomResult) generatorBound() bool {
-	if r.loadGenCPU > roomBoundCore {
-		return true
-	}
-	own := r.generatorDelay()
-	return own > roomBoundLag && float64(own) > roomBoundShare*float64(r.arrival.quantile(0.95))
 }
 
 // record sets the step's figures and adds its row to the table; it
@@ -510,17 +502,32 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	if r.loop.count() > 0 {
 		rep.Set(p+"loadgen_read_wait_p99_ms", roomMillis(r.loop.quantile(0.99)))
 	}
+	rep.Set(p+"loadgen_typing_late_p99_ms", roomMillis(r.typingLate.quantile(0.99)))
+	rep.Set(p+"edits_scheduled", float64(r.scheduled))
+	rep.Set(p+"edits_typed", float64(r.typed))
+	rep.Set(p+"loadgen_socket_fill_max_pct", 100*r.fill)
+	genShare := ""
+	if r.share.send.count() > 0 {
+		arrivalBy := r.arrival.quantile(0.95) - r.share.arrivalNet.quantile(0.95)
+		everyoneBy := r.everyone.quantile(0.99) - r.share.everyoneNet.quantile(0.99)
+		rep.Set(p+"loadgen_send_p50_ms", roomMillis(r.share.send.quantile(0.5)))
+		rep.Set(p+"loadgen_send_p99_ms", roomMillis(r.share.send.quantile(0.99)))
+		rep.Set(p+"loadgen_share_arrival_p95_ms", roomMillis(arrivalBy))
+		rep.Set(p+"loadgen_share_everyone_p99_ms", roomMillis(everyoneBy))
+		genShare = fmt.Sprintf(" · gen send p99 %s, share of arrival p95 %s, of everyone p99 %s",
+			roomMSQ(r.share.send, 0.99), roomMS(arrivalBy), roomMS(everyoneBy))
+	}
 	bound := 0.0
 	if r.generatorBound() {
 		bound = 1
 	}
 	rep.Set(p+"loadgen_bound", bound)
 
-	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%%s · gen delay p99 %s",
+	fig := fmt.Sprintf("ack %s/%s · arrival %s/%s/%s · everyone p99 %s · %s deliv/s%s · cpu %.0f%% · rss %.0f MB · err %.1f%% · gen %.0f%%%s%s · typed %d of %d due, late p99 %s · probe late p99 %s · readers wait p99 %s · sockets %.0f%% full at most",
 		roomMSQ(r.ack, 0.5), roomMSQ(r.ack, 0.99),
 		roomMSQ(r.arrival, 0.5), roomMSQ(r.arrival, 0.95), roomMSQ(r.arrival, 0.99), roomMSQ(r.everyone, 0.99),
 		roomThousands(float64(r.deliveries)/secs), writes, r.serverCPU, float64(r.serverRSS)/(1<<20), r.errorPct(), r.loadGenCPU,
-		perDeliv, roomMS(r.generatorDelay()))
+		perDeliv, genShare, r.typed, r.scheduled, roomMSQ(r.typingLate, 0.99), roomMSQ(r.lag, 0.99), roomMS(r.readersWait()), 100*r.fill)
 	if bound == 1 {
 		fig += " GENERATOR-BOUND"
 	}
@@ -544,17 +551,29 @@ type roomTracker struct {
 	ack         *durHist
 	arrival     *durHist
 	everyone    *durHist
-	deliveries  atomic.Int64
-	failures    atomic.Int64
-	synced      atomic.Int64
-	closed      atomic.Bool
-	firstErr    atomic.Pointer[error]
+	// writes logs each author connection's writes (busyroom_generator.go);
+	// typingLate is how late the authors' goroutines typed against their
+	// schedule, over the window; scheduled counts the edits the schedule
+	// puts in the window, typed those typed in it.
+	writes     []roomWriteLog
+	typingLate *durHist
+	scheduled  atomic.Int64
+	typed      atomic.Int64
+	deliveries atomic.Int64
+	failures   atomic.Int64
+	synced     atomic.Int64
+	closed     atomic.Bool
+	firstErr   atomic.Pointer[error]
 }
 
 type roomEditState struct {
 	sent     atomic.Int64 // since base; 0 before it was sent
-	acked    atomic.Int64
+	acked    atomic.Int64 // since base, as the kernel timed it; 0 before
 	arrivals atomic.Int32
+	// delays holds, for a measured edit, its delay to each recipient in
+	// microseconds, in the order the arrivals were handled
+	// (busyroom_generator.go).
+	delays atomic.Pointer[[]int32]
 }
 
 func newRoomTracker(authors, perAuthor, recipients int, base time.Time) *roomTracker {
@@ -562,6 +581,7 @@ func newRoomTracker(authors, perAuthor, recipients int, base time.Time) *roomTra
 		base: base, perAuthor: perAuthor, recipients: int32(recipients),
 		edits: make([]roomEditState, authors*perAuthor),
 		ack:   newDurHist(), arrival: newDurHist(), everyone: newDurHist(),
+		writes: make([]roomWriteLog, authors), typingLate: newDurHist(),
 	}
 	// Until the window's start is known, nothing is measured.
 	t.windowStart.Store(math.MaxInt64)
@@ -585,20 +605,36 @@ func (t *roomTracker) since(at time.Time) int64 {
 	return max(d, 1)
 }
 
-func (t *roomTracker) markSent(id EditID, at time.Time) { t.edit(id).sent.Store(t.since(at)) }
+// markSent records that edit id was typed at at; a measured edit gets
+// room for its delays to every recipient.
+func (t *roomTracker) markSent(id EditID, at time.Time) {
+	e := t.edit(id)
+	sent := t.since(at)
+	if sent >= t.windowStart.Load() {
+		delays := make([]int32, t.recipients)
+		e.delays.Store(&delays)
+	}
+	e.sent.Store(sent)
+}
 
+// acked records the acknowledgement of edit id (every edit's, for
+// generatorShare; measured ones go into the ack figure).
 func (t *roomTracker) acked(id EditID, at time.Time) {
 	e := t.edit(id)
 	if e == nil || t.closed.Load() {
 		return
 	}
-	sent := e.sent.Load()
-	if sent < t.windowStart.Load() || !e.acked.CompareAndSwap(0, t.since(at)) {
+	ack := t.since(at)
+	if !e.acked.CompareAndSwap(0, ack) {
 		return
 	}
-	t.ack.record(time.Duration(t.since(at) - sent))
+	if sent := e.sent.Load(); sent >= t.windowStart.Load() {
+		t.ack.record(time.Duration(ack - sent))
+	}
 }
 
+// arrived records edit id's arrival at one recipient. The figure of
+// everyone is made once the step is over (finish), from the delays kept.
 func (t *roomTracker) arrived(id EditID, at time.Time) {
 	t.deliveries.Add(1)
 	e := t.edit(id)
@@ -611,8 +647,9 @@ func (t *roomTracker) arrived(id EditID, at time.Time) {
 	}
 	d := time.Duration(t.since(at) - sent)
 	t.arrival.record(d)
-	if e.arrivals.Add(1) == t.recipients {
-		t.everyone.record(d)
+	n := e.arrivals.Add(1)
+	if p := e.delays.Load(); p != nil && int(n) <= len(*p) {
+		(*p)[n-1] = int32(min(max(d.Microseconds(), 0), math.MaxInt32))
 	}
 }
 
@@ -667,6 +704,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		Acked:   t.acked,
 		Arrived: t.arrived,
 		Failed:  t.failed,
+		Wrote:   t.wrote,
 	}
 	eds := make([]SimEditor, n+readers)
 	defer func() {
@@ -707,6 +745,8 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	roomSleepUntil(ctx, windowStart)
 	loop := newDurHist()
 	loopWait.Store(loop)
+	fill := &fillGauge{}
+	socketFill.Store(fill)
 	lag := newDurHist()
 	probeDone := make(chan struct{})
 	go roomProbe(lag, windowEnd, probeDone)
@@ -726,6 +766,7 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 	l1, d1, w1 := loadGenCPU(), t.deliveries.Load(), time.Now()
 	lc1, lr1, lf1 := loopStats.cpu.Load(), loopStats.reads.Load(), loopStats.frames.Load()
 	loopWait.Store(nil)
+	socketFill.Store(nil)
 	<-probeDone
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -740,10 +781,12 @@ func runRoomStep(ctx context.Context, d Driver, plan roomPlan, n, readers int, e
 		unacked, undelivered = t.pending()
 	}
 	t.closed.Store(true)
+	share := t.finish()
 
 	res := &roomResult{
 		authors: n, readers: readers, window: w1.Sub(w0),
-		ack: t.ack, arrival: t.arrival, everyone: t.everyone,
+		ack: t.ack, arrival: t.arrival, everyone: t.everyone, share: share, typingLate: t.typingLate, fill: fill.share(),
+		scheduled: t.scheduled.Load(), typed: t.typed.Load(),
 		deliveries: d1 - d0, failures: t.failures.Load(),
 		unacked: unacked, undelivered: undelivered,
 		serverRSS: u1.RSS, serverPeakRSS: u1.PeakRSS, setup: setup,
@@ -809,8 +852,19 @@ func typeAuthor(ctx context.Context, ed SimEditor, a int, t *roomTracker, edits 
 	k := 1
 	at := time.Now().Add(time.Duration(rng.Float64() * float64(time.Second) / roomRate))
 	for {
+		due := t.since(at) >= t.windowStart.Load() && at.Before(end)
+		if due {
+			t.scheduled.Add(1)
+		}
 		if !at.Before(end) || k > t.perAuthor || !roomSleepUntil(ctx, at) {
 			return nil
+		}
+		now := time.Now()
+		if due {
+			t.typingLate.record(now.Sub(at))
+		}
+		if t.since(now) >= t.windowStart.Load() && now.Before(end) {
+			t.typed.Add(1)
 		}
 		at = at.Add(time.Duration(rng.ExpFloat64() * float64(time.Second) / roomRate))
 		for tries := 0; tries < 16; tries++ {

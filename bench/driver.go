@@ -46,14 +46,20 @@ type Handlers struct {
 	// (after Open, and after the initial sync for CRDT servers).
 	Synced func(at time.Time)
 	// Acked is called when the server acknowledges one of this editor's
-	// edits.
+	// edits, with the time the acknowledgement reached the socket (an
+	// author's reads are timed by the kernel: stamp.go).
 	Acked func(id EditID, at time.Time)
-	// Arrived is called when another editor's edit has been applied here
-	// (for a Counter: recognised in a frame received here, timed when the
-	// frame reached the socket).
+	// Arrived is called when another editor's edit has been applied here,
+	// with the time the message carrying it reached the socket (for a
+	// Counter: recognised in a frame received here).
 	Arrived func(id EditID, at time.Time)
 	// Failed reports an error the server sent or the connection hit.
 	Failed func(err error)
+	// Wrote is called by an author's connection just before it writes a
+	// message, once the author's index is known (from its first Edit):
+	// the busy room measures how long the generator kept edits from
+	// going out.
+	Wrote func(author int, at time.Time)
 }
 
 // SimEditor is one simulated editor connected to a server.

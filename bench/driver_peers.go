@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -47,19 +48,49 @@ func startPeer(ctx context.Context, env *Env, name, script string) (*Proc, error
 // peerConn is a client websocket to a peer server. Any goroutine may send;
 // one goroutine reads.
 type peerConn struct {
-	ws *websocket.Conn
-	mu sync.Mutex // serialises writes: gorilla allows one writer at a time
+	ws   *websocket.Conn
+	conn *stampedConn // the socket under ws, its reads timed by the kernel
+	mu   sync.Mutex   // serialises writes: gorilla allows one writer at a time
+	// author is the author index of the edits sent on it, -1 before the
+	// first (see reportWrites).
+	author atomic.Int32
 }
 
 // dialPeer opens a websocket to url, giving up when ctx ends.
 func dialPeer(ctx context.Context, url string) (*peerConn, error) {
-	d := websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 16 << 10, WriteBufferSize: 16 << 10}
+	c := &peerConn{}
+	c.author.Store(-1)
+	d := websocket.Dialer{
+		HandshakeTimeout: 30 * time.Second, ReadBufferSize: 16 << 10, WriteBufferSize: 16 << 10,
+		NetDialContext: stampedDialer(func(sc *stampedConn) { c.conn = sc }),
+	}
 	ws, _, err := d.DialContext(ctx, url, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &peerConn{ws: ws}, nil
+	c.ws = ws
+	return c, nil
 }
+
+// reportWrites makes the connection call wrote before each message it
+// writes once an edit has named its author (setAuthor); nil does nothing.
+func (c *peerConn) reportWrites(wrote func(author int, at time.Time)) {
+	if wrote == nil {
+		return
+	}
+	c.conn.onWrite(func(at time.Time) {
+		if a := c.author.Load(); a >= 0 {
+			wrote(int(a), at)
+		}
+	})
+}
+
+// setAuthor records whose edits the connection sends, before the first is
+// written.
+func (c *peerConn) setAuthor(a int) { c.author.Store(int32(a)) }
+
+// stamp is when the data of the latest read reached the socket.
+func (c *peerConn) stamp() time.Time { return c.conn.Stamp() }
 
 // send writes one message of the given websocket type.
 func (c *peerConn) send(kind int, msg []byte) error {

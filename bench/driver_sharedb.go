@@ -221,6 +221,9 @@ func (d *sharedbDriver) Open(ctx context.Context, doc DocRef, role Role, h Handl
 		return nil, err
 	}
 	e := &sharedbEditor{d: d, c: c, doc: string(doc), src: src, h: h, reader: reader, done: make(chan struct{}), nextSeq: 1}
+	if !reader {
+		c.reportWrites(h.Wrote)
+	}
 	d.mu.Lock()
 	d.bySrc[src] = e
 	d.mu.Unlock()
@@ -321,7 +324,7 @@ func (e *sharedbEditor) handle(m *sharedbMsg) {
 			e.fail(fmt.Errorf("sharedb: ack of seq %d at version %s, expected %d", m.Seq, v, e.version))
 			return
 		}
-		at := time.Now() // before sending the next op
+		at := e.c.stamp()
 		e.version++
 		acked := e.inflight.edits
 		e.inflight = nil
@@ -358,7 +361,7 @@ func (e *sharedbEditor) handle(m *sharedbMsg) {
 	}
 	err := e.applyRemoteLocked(op)
 	e.mu.Unlock()
-	at := time.Now()
+	at := e.c.stamp()
 	if err != nil {
 		e.fail(err)
 		return
@@ -459,6 +462,7 @@ func (e *sharedbEditor) Edit(id EditID, pos, del int, ins string) error {
 	if e.reader {
 		return errors.New("sharedb: a reader does not edit")
 	}
+	e.c.setAuthor(id.Author)
 	pos, del = clampEdit(pos, del, e.len16)
 	start, err := runeIndex(e.text, pos)
 	if err != nil {

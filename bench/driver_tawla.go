@@ -185,7 +185,7 @@ func (d *tawlaDriver) Open(ctx context.Context, ref DocRef, role Role, h Handler
 		clientID = "a" + strconv.Itoa(e.n)
 	}
 	doc.mu.Unlock()
-	conn, err := sess.Dial(ctx)
+	conn, err := sess.DialWith(ctx, stampedDialer(func(c *stampedConn) { e.conn = c }))
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +198,13 @@ func (d *tawlaDriver) Open(ctx context.Context, ref DocRef, role Role, h Handler
 		return nil, err
 	}
 	e.ed = ed
+	if !reader && h.Wrote != nil {
+		e.conn.onWrite(func(at time.Time) {
+			if author := e.author.Load(); author >= 0 {
+				h.Wrote(int(author), at)
+			}
+		})
+	}
 	if h.Synced != nil {
 		h.Synced(time.Now())
 	}
@@ -206,10 +213,11 @@ func (d *tawlaDriver) Open(ctx context.Context, ref DocRef, role Role, h Handler
 
 // tawlaEditor is one client.Editor as a SimEditor.
 type tawlaEditor struct {
-	doc *tawlaDoc
-	ed  *client.Editor
-	h   Handlers
-	n   int // editor number among the document's authors; -1 for readers
+	doc  *tawlaDoc
+	ed   *client.Editor
+	conn *stampedConn // its socket, timed by the kernel
+	h    Handlers
+	n    int // editor number among the document's authors; -1 for readers
 
 	// author is the author index of its edits, -1 before the first; set
 	// by Edit, read by the receiving goroutine for acknowledgements.
@@ -267,6 +275,8 @@ func (e *tawlaEditor) Close() error { return e.ed.Close() }
 
 // onUpdate turns an accepted update of another author editor into an
 // arrival: the k-th update from client ID "a<n>" is that editor's k-th edit.
+// It runs on the Editor's reading goroutine, just after the read that
+// completed the message: the arrival is timed by that read's kernel stamp.
 func (e *tawlaEditor) onUpdate(u client.UpdateInfo) {
 	if u.Own || e.h.Arrived == nil || len(u.ClientID) < 2 || u.ClientID[0] != 'a' {
 		return
@@ -286,19 +296,20 @@ func (e *tawlaEditor) onUpdate(u client.UpdateInfo) {
 	}
 	e.doc.mu.RUnlock()
 	if author >= 0 {
-		e.h.Arrived(EditID{Author: int(author), N: int(e.received[n])}, u.Received)
+		e.h.Arrived(EditID{Author: int(author), N: int(e.received[n])}, e.conn.Stamp())
 	}
 }
 
 // onPushed acknowledges every edit of the push: its sequence numbers are
-// the edits' numbers.
+// the edits' numbers. Like onUpdate, it is timed by the kernel's stamp.
 func (e *tawlaEditor) onPushed(p client.PushInfo) {
 	author := int(e.author.Load())
 	if e.h.Acked == nil || author < 0 {
 		return
 	}
+	at := e.conn.Stamp()
 	for seq := p.FirstSeq; seq <= p.LastSeq; seq++ {
-		e.h.Acked(EditID{Author: author, N: int(seq)}, p.Acked)
+		e.h.Acked(EditID{Author: author, N: int(seq)}, at)
 	}
 }
 

@@ -175,6 +175,9 @@ func (d *yjsDriver) Open(ctx context.Context, doc DocRef, role Role, h Handlers)
 		return nil, fmt.Errorf("yjs: %w", err)
 	}
 	e := &yjsEditor{d: d, c: c, h: h, reader: reader, done: make(chan struct{}), synced: make(chan struct{}), doc: newYDoc(d.newClientID())}
+	if !reader {
+		c.reportWrites(h.Wrote)
+	}
 	var msg yEncoder
 	msg.uint(yMsgSync)
 	msg.uint(ySyncStep1)
@@ -280,7 +283,7 @@ func (e *yjsEditor) handle(data []byte) error {
 		}
 		info, err := e.doc.applyUpdate(payload)
 		e.mu.Unlock()
-		at := time.Now()
+		at := e.c.stamp()
 		if err != nil {
 			return err
 		}
@@ -326,6 +329,7 @@ func (e *yjsEditor) Edit(id EditID, pos, del int, ins string) error {
 	if e.reader {
 		return errors.New("yjs: a reader does not edit")
 	}
+	e.c.setAuthor(id.Author)
 	pos, del = clampEdit(pos, del, e.doc.length)
 	end := pos + del
 	if e.doc.splitsPair(pos) {

@@ -164,9 +164,10 @@ type loopConn struct {
 	// fail, and the connection goes on.
 	handle func(op byte, payload []byte, at time.Time) error
 	// fail reports a lost connection or a message that went wrong.
-	fail func(err error)
-	at   time.Time // the time of the current read, for handle
-	oob  [64]byte  // the control messages of a read: its receive time
+	fail   func(err error)
+	at     time.Time // the time of the current read, for handle
+	oob    [64]byte  // the control messages of a read: its receive time
+	rcvbuf int       // the socket's receive buffer as served (SO_RCVBUF)
 
 	mu      sync.Mutex // serialises writes and the closing of fd
 	closing atomic.Bool
@@ -202,6 +203,7 @@ func (c *loopConn) serve() error {
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		return fmt.Errorf("SO_TIMESTAMPNS: %w", err)
 	}
+	c.rcvbuf = receiveBuffer(fd)
 	c.at = time.Now()
 	if err := c.parse(); err != nil {
 		return err
@@ -220,8 +222,10 @@ func (c *loopConn) serve() error {
 }
 
 // ready reads what has arrived and handles its complete frames; it runs
-// on the loop's goroutine.
+// on the loop's goroutine. It reads until the socket is empty, and reports
+// how full it was (noteFill).
 func (c *loopConn) ready(events uint32) {
+	drained := 0
 	for c.fd >= 0 {
 		if c.end == len(c.buf) {
 			c.makeRoom(0)
@@ -235,17 +239,22 @@ func (c *loopConn) ready(events uint32) {
 				h.record(time.Since(c.at))
 			}
 			c.end += n
+			drained += n
 			if err := c.parse(); err != nil {
 				c.drop(err)
 				return
 			}
 			if n < space {
-				return // drained: the socket had no more (level-triggered: it will wake us again)
+				// Drained: the socket had no more (level-triggered: it
+				// will wake us again).
+				noteFill(drained, c.rcvbuf)
+				return
 			}
 			continue
 		}
 		switch {
 		case errors.Is(err, unix.EAGAIN):
+			noteFill(drained, c.rcvbuf)
 			if events&(unix.EPOLLHUP|unix.EPOLLERR) != 0 {
 				c.drop(io.ErrUnexpectedEOF)
 			}

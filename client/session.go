@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -96,7 +97,12 @@ func (s *Session) token() string {
 
 // Dial opens the live channel, GET /ws, with the session cookie and the
 // site as Origin. The caller owns the Conn and closes it.
-func (s *Session) Dial(ctx context.Context) (*Conn, error) {
+func (s *Session) Dial(ctx context.Context) (*Conn, error) { return s.DialWith(ctx, nil) }
+
+// DialWith is Dial over a network connection that netDial opens (for a
+// connection that times or counts what it carries); a nil netDial dials as
+// Dial does.
+func (s *Session) DialWith(ctx context.Context, netDial func(ctx context.Context, network, addr string) (net.Conn, error)) (*Conn, error) {
 	u := *s.base
 	if u.Scheme == "https" {
 		u.Scheme = "wss"
@@ -104,7 +110,7 @@ func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 		u.Scheme = "ws"
 	}
 	u.Path += "/ws"
-	d := websocket.Dialer{Jar: s.jar, HandshakeTimeout: writeWait}
+	d := websocket.Dialer{Jar: s.jar, HandshakeTimeout: writeWait, NetDialContext: netDial}
 	h := http.Header{"Origin": {s.origin()}}
 	ws, resp, err := d.DialContext(ctx, u.String(), h)
 	if resp != nil && resp.Body != nil {
