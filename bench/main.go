@@ -59,6 +59,16 @@ var steps []Step
 // so that main.go lists no step by hand.
 func register(s Step) { steps = append(steps, s) }
 
+// loadGenProcs is how many Ps the load generator runs with on its one
+// core. Left alone, the runtime gives a process pinned to one core one P,
+// and then the counting readers' event loop, which serves hundreds of
+// sockets in one pass on its own thread, and the authors' goroutines wait
+// for one another: at 10 authors + 500 readers an author's send waited up
+// to 20 ms behind a pass. With two, the kernel time-slices the loop's
+// thread and the authors' on the core (docs/benchmarks.md, "A sixth full
+// run").
+const loadGenProcs = 2
+
 func main() {
 	quick := flag.Bool("quick", false, "run the reduced version of each step")
 	out := flag.String("out", "bench/out/results.json", "where to write the figures")
@@ -120,8 +130,12 @@ func run(ctx context.Context, quick bool, out, only, tawlaBin, durability string
 	if err := pinSelf(env.LoadCPU); err != nil {
 		return err
 	}
+	if env.LoadCPU != "" {
+		runtime.GOMAXPROCS(loadGenProcs)
+	}
 	rep := NewReport()
 	rep.Set("machine.cpus", float64(runtime.NumCPU()))
+	rep.Set("machine.loadgen_procs", float64(runtime.GOMAXPROCS(0)))
 	if quick {
 		rep.Set("run.quick", 1)
 	} else {
