@@ -22,7 +22,7 @@ import (
 // doc.updates frames, and in order; every pusher still gets its
 // acknowledgement, and the stored text has every update. (60 pushes a
 // millisecond apart came in 53 to 59 frames without the wait for the
-// turn's gap, in 13 to 19 with it, with the race detector or without.)
+// turn's gap, in 10 to 19 with it, with the race detector or without.)
 func TestBusyRoomGathersPushes(t *testing.T) {
 	ts := newTestServerWith(t, func(c *server.Config) { c.Live = live.Limits{ConnectionsPerSession: 100} })
 	docID := collabDoc(t, ts, "")

@@ -16,13 +16,13 @@ const turnEvery = 16 * time.Millisecond
 
 // fullWrites is the load at which a busy room's turns are turnEvery apart:
 // pushes that, each sent in a turn of its own to every connection, would
-// take this many writes a second, most of a core (a write costs about 7 µs
-// on the benchmark's machine). A busy room below it keeps a gap that grows
-// with the square of its load: at half of it, a quarter of turnEvery. A
-// room of moderate load then waits little, and one near the server's
-// limit gathers the most. The law and the figure come from a measured
-// sweep (docs/benchmarks.md, "A sixth full run").
-const fullWrites = 100_000
+// take this many writes a second, more than half a core (a write costs
+// about 7 µs on the benchmark's machine). A busy room below it keeps a gap
+// that grows with the cube of its load: at half of it, an eighth of
+// turnEvery. A room of moderate load then waits little, and one near the
+// server's limit gathers the most. The law and the figure come from a
+// measured sweep (docs/benchmarks.md, "A sixth full run").
+const fullWrites = 80_000
 
 // busyWrites is the rate above which a room counts as busy: when its
 // pushes, each sent in a turn of its own to every connection in the room,
@@ -73,11 +73,11 @@ func (p *turnPace) writes(conns int) float64 {
 func (p *turnPace) busy(conns int) bool { return p.writes(conns) > busyWrites }
 
 // gap is the time a busy room of conns connections keeps between the
-// starts of two push turns: turnEvery times the square of its load as a
+// starts of two push turns: turnEvery times the cube of its load as a
 // share of fullWrites, at most turnEvery.
 func (p *turnPace) gap(conns int) time.Duration {
 	load := min(1, p.writes(conns)/fullWrites)
-	return time.Duration(float64(turnEvery) * load * load)
+	return time.Duration(float64(turnEvery) * load * load * load)
 }
 
 // start returns when a push turn that could begin at now should begin, in

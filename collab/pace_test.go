@@ -8,7 +8,7 @@ import (
 // TestTurnPace follows a room from quiet to busy and back: a quiet room
 // takes a push at once; once pushes come close together for a room of its
 // size, a turn waits for the room's gap after the last, which grows with
-// the square of its load up to turnEvery; a room with few connections
+// the cube of its load up to turnEvery; a room with few connections
 // never waits; after a few long gaps, the room is quiet again.
 func TestTurnPace(t *testing.T) {
 	const conns = 150 // busy when pushes come less than 15 ms apart
@@ -39,11 +39,11 @@ func TestTurnPace(t *testing.T) {
 		t.Fatalf("a room of 10 connections holds a push %v", got.Sub(at))
 	}
 	// Pushes 4 ms apart to 150 connections would be 37,500 writes a
-	// second: the gap is turnEvery × (37,500 / fullWrites)², give or take
+	// second: the gap is turnEvery × (37,500 / fullWrites)³, give or take
 	// the moving average's lag.
 	load := float64(conns) / p.meanGap.Seconds() / fullWrites
 	gap := p.gap(conns)
-	if want := time.Duration(float64(turnEvery) * load * load); gap != want || gap <= 0 || gap >= turnEvery/2 {
+	if want := time.Duration(float64(turnEvery) * load * load * load); gap != want || gap <= 0 || gap >= turnEvery/2 {
 		t.Fatalf("a room of %d connections with pushes %v apart keeps %v between turns, want %v, under half of %v", conns, p.meanGap, gap, want, turnEvery)
 	}
 	last := p.lastTurn
