@@ -55,9 +55,9 @@ const (
 	// the generator's share of a figure is over roomBoundLag and over
 	// roomBoundShare of it, when the authors typed fewer edits in the
 	// window than their schedule put there by over roomBoundTyping of
-	// them, when
-	// a receiving socket got over roomBoundFill full, or when its core is
-	// over roomBoundCore percent busy (then everything on it queues).
+	// them, when a receiving socket got over roomBoundFill full, or when
+	// its core is over roomBoundCore percent busy (then everything on it
+	// queues).
 	roomBoundLag    = time.Millisecond
 	roomBoundShare  = 0.10
 	roomBoundTyping = 0.05
@@ -571,8 +571,8 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	rep.Set(p+"loadgen_socket_fill_max_pct", 100*r.fill)
 	genShare := ""
 	if r.share.send.count() > 0 {
-		arrivalBy := r.arrival.quantile(0.95) - r.share.arrivalNet.quantile(0.95)
-		everyoneBy := r.everyone.quantile(0.99) - r.share.everyoneNet.quantile(0.99)
+		arrivalBy := shareAt(r.arrival, r.share.arrivalNet, 0.95)
+		everyoneBy := shareAt(r.everyone, r.share.everyoneNet, 0.99)
 		rep.Set(p+"loadgen_send_p50_ms", roomMillis(r.share.send.quantile(0.5)))
 		rep.Set(p+"loadgen_send_p99_ms", roomMillis(r.share.send.quantile(0.99)))
 		rep.Set(p+"loadgen_share_arrival_p95_ms", roomMillis(arrivalBy))
@@ -680,8 +680,8 @@ func (t *roomTracker) markSent(id EditID, at time.Time) {
 	e.sent.Store(sent)
 }
 
-// acked records the acknowledgement of edit id (every edit's, for
-// generatorShare; measured ones go into the ack figure).
+// acked records the acknowledgement of edit id (every edit's, for the
+// generator's share, finish; measured ones go into the ack figure).
 func (t *roomTracker) acked(id EditID, at time.Time) {
 	e := t.edit(id)
 	if e == nil || t.closed.Load() {

@@ -111,6 +111,12 @@ func sendDelay(writes []int64, earlier []roomEditState, sent int64) time.Duratio
 	return time.Duration(written - from)
 }
 
+// shareAt is the generator's share of a figure at its quantile q: the
+// figure less the same figure without each edit's send delay (net).
+func shareAt(figure, net *durHist, q float64) time.Duration {
+	return figure.quantile(q) - net.quantile(q)
+}
+
 // moved reports whether taking the generator's share off moved the
 // quantile q of a figure by more than roomBoundLag and roomBoundShare of
 // it.
@@ -118,9 +124,8 @@ func moved(figure, net *durHist, q float64) bool {
 	if figure.count() == 0 {
 		return false
 	}
-	f := figure.quantile(q)
-	d := f - net.quantile(q)
-	return d > roomBoundLag && float64(d) > roomBoundShare*float64(f)
+	d := shareAt(figure, net, q)
+	return d > roomBoundLag && float64(d) > roomBoundShare*float64(figure.quantile(q))
 }
 
 // readersWait is how long, at p99, the counting readers' data waited in

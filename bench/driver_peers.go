@@ -52,7 +52,7 @@ type peerConn struct {
 	conn *stampedConn // the socket under ws, its reads timed by the kernel
 	mu   sync.Mutex   // serialises writes: gorilla allows one writer at a time
 	// author is the author index of the edits sent on it, -1 before the
-	// first (see reportWrites).
+	// first (stampedConn.reportWrites).
 	author atomic.Int32
 }
 
@@ -70,19 +70,6 @@ func dialPeer(ctx context.Context, url string) (*peerConn, error) {
 	}
 	c.ws = ws
 	return c, nil
-}
-
-// reportWrites makes the connection call wrote before each message it
-// writes once an edit has named its author (setAuthor); nil does nothing.
-func (c *peerConn) reportWrites(wrote func(author int, at time.Time)) {
-	if wrote == nil {
-		return
-	}
-	c.conn.onWrite(func(at time.Time) {
-		if a := c.author.Load(); a >= 0 {
-			wrote(int(a), at)
-		}
-	})
 }
 
 // setAuthor records whose edits the connection sends, before the first is

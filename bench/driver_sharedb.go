@@ -222,7 +222,7 @@ func (d *sharedbDriver) Open(ctx context.Context, doc DocRef, role Role, h Handl
 	}
 	e := &sharedbEditor{d: d, c: c, doc: string(doc), src: src, h: h, reader: reader, done: make(chan struct{}), nextSeq: 1}
 	if !reader {
-		c.reportWrites(h.Wrote)
+		c.conn.reportWrites(&c.author, h.Wrote)
 	}
 	d.mu.Lock()
 	d.bySrc[src] = e

@@ -198,12 +198,8 @@ func (d *tawlaDriver) Open(ctx context.Context, ref DocRef, role Role, h Handler
 		return nil, err
 	}
 	e.ed = ed
-	if !reader && h.Wrote != nil {
-		e.conn.onWrite(func(at time.Time) {
-			if author := e.author.Load(); author >= 0 {
-				h.Wrote(int(author), at)
-			}
-		})
+	if !reader {
+		e.conn.reportWrites(&e.author, h.Wrote)
 	}
 	if h.Synced != nil {
 		h.Synced(time.Now())

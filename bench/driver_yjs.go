@@ -176,7 +176,7 @@ func (d *yjsDriver) Open(ctx context.Context, doc DocRef, role Role, h Handlers)
 	}
 	e := &yjsEditor{d: d, c: c, h: h, reader: reader, done: make(chan struct{}), synced: make(chan struct{}), doc: newYDoc(d.newClientID())}
 	if !reader {
-		c.reportWrites(h.Wrote)
+		c.conn.reportWrites(&c.author, h.Wrote)
 	}
 	var msg yEncoder
 	msg.uint(yMsgSync)

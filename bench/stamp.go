@@ -22,7 +22,7 @@ import (
 // between an edit being typed (or the acknowledgement that lets it go
 // reaching the socket) and its message being written. Each write of a
 // message is reported, so that the busy room can measure that part
-// (roomTracker.generatorShare).
+// (busyroom_generator.go).
 
 // stampedConn is a TCP connection whose reads are timed by the kernel and
 // whose writes of data messages are reported. One goroutine reads it;
@@ -127,9 +127,11 @@ func (c *stampedConn) Write(p []byte) (int, error) {
 	// A websocket frame's first byte holds its opcode in the low four
 	// bits: 1 text, 2 binary. Continuations (0) and control frames (8 and
 	// up) carry no new message, and the opening handshake starts "GET ".
-	if op := p0(p) & 0x0f; op == 1 || op == 2 {
-		if f := c.wrote.Load(); f != nil {
-			(*f)(time.Now())
+	if len(p) > 0 {
+		if op := p[0] & 0x0f; op == 1 || op == 2 {
+			if f := c.wrote.Load(); f != nil {
+				(*f)(time.Now())
+			}
 		}
 	}
 	return c.TCPConn.Write(p)
@@ -148,12 +150,19 @@ func (c *stampedConn) Stamp() time.Time {
 // onWrite sets the function called before each write of a message.
 func (c *stampedConn) onWrite(f func(at time.Time)) { c.wrote.Store(&f) }
 
-// p0 is p's first byte, 0 for an empty p.
-func p0(p []byte) byte {
-	if len(p) == 0 {
-		return 0
+// reportWrites makes the connection call wrote with an author's index
+// before each message it writes, once author holds one (an editor learns
+// its author's index at its first edit, after it has joined); a nil wrote
+// does nothing.
+func (c *stampedConn) reportWrites(author *atomic.Int32, wrote func(author int, at time.Time)) {
+	if wrote == nil {
+		return
 	}
-	return p[0]
+	c.onWrite(func(at time.Time) {
+		if a := author.Load(); a >= 0 {
+			wrote(int(a), at)
+		}
+	})
 }
 
 // socketFill, when set, keeps how full a receiving socket of the generator

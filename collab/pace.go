@@ -9,7 +9,7 @@ import "time"
 // frame to each connection. A turn costs about the same whatever it
 // carries — one commit, then a write per connection — so in a busy room
 // this cuts the server's work per update delivered by half or more, and
-// its latency under load with it (docs/benchmarks.md, "A room's turns").
+// its latency under load with it (docs/benchmarks.md, "A fifth full run").
 // 16 ms is a screen's frame at 60 Hz: updates that wait for it reach the
 // others' screens at most one frame later.
 const turnEvery = 16 * time.Millisecond
