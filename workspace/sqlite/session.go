@@ -47,25 +47,31 @@ func (db *DB) CreateSession(ctx context.Context, accountID int64, replacing stri
 // EUNAUTHORIZED.
 func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session, *workspace.Account, error) {
 	var s workspace.Session
-	err := db.read.QueryRowContext(ctx, `SELECT id, account_id, created_at, expires_at, revoked_at FROM sessions WHERE id = ?`, workspace.TokenDigest(token)).
-		Scan(&s.ID, &s.AccountID, &s.CreatedAt, &s.ExpiresAt, &s.RevokedAt)
+	acc := new(workspace.Account)
+	fields := append([]any{&s.ID, &s.AccountID, &s.CreatedAt, &s.ExpiresAt, &s.RevokedAt}, accountWithOrganisationFields(acc)...)
+	stmt, err := db.prepared(ctx, findSessionSQL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: find session: %w", err)
+	}
+	err = stmt.QueryRowContext(ctx, workspace.TokenDigest(token)).Scan(fields...)
 	if isNoRows(err) {
 		return nil, nil, errUnauthorized()
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: find session: %w", err)
 	}
-	if s.RevokedAt != nil || !db.Now().Before(s.ExpiresAt) {
-		return nil, nil, errUnauthorized()
-	}
-	acc, err := findAccountByID(ctx, db.read, s.AccountID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !acc.Active {
+	if s.RevokedAt != nil || !db.Now().Before(s.ExpiresAt) || !acc.Active {
 		return nil, nil, errUnauthorized()
 	}
 	return &s, acc, nil
 }
+
+// findSessionSQL reads a session with its account and the account's
+// organisation in one statement: the websocket reads it again for every
+// message a connection sends.
+var findSessionSQL = `SELECT s.id, s.account_id, s.created_at, s.expires_at, s.revoked_at, ` +
+	accountColumns + `, ` + prefixed("o", organisationColumns) + `
+	FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN organisations o ON o.id = a.organisation_id
+	WHERE s.id = ?`
 
 // RevokeSession ends the session with the given digest (a logout).
 func (db *DB) RevokeSession(ctx context.Context, id string) error {

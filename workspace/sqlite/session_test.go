@@ -218,3 +218,21 @@ func TestRevokeSession(t *testing.T) {
 		t.Errorf("logout entry %+v, want account %d as entity and actor", e, a.ID)
 	}
 }
+
+// BenchmarkFindSession reads a live session and its account, as the
+// websocket does for every message a connection sends.
+func BenchmarkFindSession(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	org := MustCreateOrganisation(b, db, "Croissant-Rouge")
+	a := MustCreateAccount(b, db, org, "Amel", "amel@example.tn", workspace.RoleMember)
+	tok, err := db.CreateSession(ctx, a.ID, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := db.FindSession(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

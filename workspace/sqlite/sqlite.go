@@ -38,6 +38,8 @@ type DB struct {
 	read  *sqlx.DB
 	path  string
 
+	preparedReads // statements prepared on read, for the hottest reads
+
 	// Now returns the current time; tests replace it to move the clock.
 	Now func() time.Time
 }
@@ -212,7 +214,7 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 func (db *DB) Close() error {
 	var errs []error
 	if db.read != nil {
-		errs = append(errs, db.read.Close())
+		errs = append(errs, db.closePrepared(), db.read.Close())
 	}
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
