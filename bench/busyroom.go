@@ -79,6 +79,9 @@ const (
 	// roomTargetAuthors and roomTargetReaders are the step whose p99
 	// push-to-everyone latency is compared between servers.
 	roomTargetAuthors, roomTargetReaders = 50, 100
+	// roomCPUAuthors and roomCPUReaders are the step whose server CPU per
+	// delivery issue 14 set a target for.
+	roomCPUAuthors, roomCPUReaders = 100, 100
 )
 
 // roomPlan is what the busy room runs: the reader counts, and for each the
@@ -91,10 +94,11 @@ type roomPlan struct {
 	// its p99 is then that of some 2,500 edits instead of 750, the 25th
 	// slowest rather than the 8th.
 	targetMeasure time.Duration
-	// targetWindows is how many times the compared step runs (a new
-	// document each time): the servers are compared on the median of its
-	// windows' p99 to everyone, which one slow moment of the machine moves
-	// less than a single window's.
+	// targetWindows is how many windows each repeated step (roomRepeated)
+	// has: its own in the series, and the others once every series has
+	// run, the servers taking turns (busyroom_repeated.go). Its figures are
+	// the medians of its windows', which one slow moment of the machine
+	// moves less than a single window's.
 	targetWindows int
 	serverCPU     string // the servers' core, "" when not pinned
 }
@@ -109,7 +113,9 @@ func (p roomPlan) window(n, readers int) time.Duration {
 
 // busyRoomPlan returns the full or the quick plan. For profiling one
 // step, TAWLA_BUSYROOM_AUTHORS and TAWLA_BUSYROOM_READERS (comma-separated
-// counts) and TAWLA_BUSYROOM_SECONDS (the measured window) override it.
+// counts), TAWLA_BUSYROOM_SECONDS (the measured window) and
+// TAWLA_BUSYROOM_WINDOWS (the windows of each repeated step, among the
+// steps run) override it.
 func busyRoomPlan(quick bool) (roomPlan, error) {
 	plan := roomPlan{
 		authors: []int{2, 10, 50, 100, 200}, readers: []int{0, 100, 500},
@@ -147,6 +153,13 @@ func busyRoomPlan(quick bool) (roomPlan, error) {
 		}
 		plan.measure = time.Duration(secs * float64(time.Second))
 		plan.targetMeasure, plan.targetWindows = 0, 0
+	}
+	if v := os.Getenv("TAWLA_BUSYROOM_WINDOWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return plan, fmt.Errorf("TAWLA_BUSYROOM_WINDOWS: %q is not a count of 1 or more", v)
+		}
+		plan.targetWindows = n
 	}
 	return plan, nil
 }
@@ -194,6 +207,9 @@ func runBusyRoom(ctx context.Context, env *Env, rep *Report) error {
 			return err
 		}
 	}
+	if err := runRepeatedWindows(ctx, env, ds, plan, all, edits, start, rep); err != nil {
+		return err
+	}
 	compareRooms(rep, plan, names, all)
 	return nil
 }
@@ -235,11 +251,6 @@ func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, reade
 		results[[2]int{n, readers}] = res
 		fig := res.record(rep, name)
 		fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr (%.1f s, setup %.1f s): %s\n", name, n, readers, time.Since(began).Seconds(), res.setup.Seconds(), fig)
-		if n == roomTargetAuthors && readers == roomTargetReaders && plan.targetWindows > 1 {
-			if err := runTargetWindows(ctx, d, plan, res, edits, start, rep); err != nil {
-				return err
-			}
-		}
 		p95 := res.arrival.quantile(0.95)
 		if res.arrival.count() > 0 && p95 < roomFastP95 && res.errorPct() <= roomStopErrors {
 			maxN = n
@@ -253,48 +264,6 @@ func runRoomSeries(ctx context.Context, env *Env, d Driver, plan roomPlan, reade
 		}
 	}
 	return nil
-}
-
-// runTargetWindows runs the compared step again until it has
-// plan.targetWindows windows, and records each window's p99 to everyone
-// and their median, which compareRooms compares. The first window's
-// figures (res) stay the step's row; a window that fails counts as one
-// with no figure.
-func runTargetWindows(ctx context.Context, d Driver, plan roomPlan, res *roomResult, edits []Patch, start string, rep *Report) error {
-	p := fmt.Sprintf("busyroom.%s.authors%d.readers%d.", d.Name(), res.authors, res.readers)
-	res.windowsP99 = []time.Duration{res.everyone.quantile(0.99)}
-	for len(res.windowsP99) < plan.targetWindows {
-		again, err := runRoomStep(ctx, d, plan, res.authors, res.readers, edits, start)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err != nil || again.everyone.count() == 0 {
-			fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr, window %d: no figure (%v)\n", d.Name(), res.authors, res.readers, len(res.windowsP99)+1, err)
-			return nil
-		}
-		res.windowsP99 = append(res.windowsP99, again.everyone.quantile(0.99))
-	}
-	var list []string
-	for i, w := range res.windowsP99 {
-		rep.Set(fmt.Sprintf("%severyone_p99_window%d_ms", p, i+1), roomMillis(w))
-		list = append(list, roomMS(w))
-	}
-	median := res.medianP99()
-	rep.Set(p+"everyone_p99_median_ms", roomMillis(median))
-	rep.Row("busyroom", fmt.Sprintf("%s %da+%dr, %d windows", d.Name(), res.authors, res.readers, len(res.windowsP99)),
-		fmt.Sprintf("p99 to everyone %s: median %s", strings.Join(list, ", "), roomMS(median)))
-	return nil
-}
-
-// medianP99 is the median of the windows' p99 to everyone when the step
-// ran several windows (runTargetWindows), else its one window's p99.
-func (r *roomResult) medianP99() time.Duration {
-	if len(r.windowsP99) == 0 {
-		return r.everyone.quantile(0.99)
-	}
-	sorted := slices.Clone(r.windowsP99)
-	slices.Sort(sorted)
-	return sorted[len(sorted)/2]
 }
 
 // roomDrivers returns a new instance of every registered driver, Tawla
@@ -335,19 +304,10 @@ func roomDrivers(settings []string) ([]Driver, error) {
 // ("tawla", "tawla-normal"); the others are peers.
 func isTawla(name string) bool { return name == "tawla" || strings.HasPrefix(name, "tawla-") }
 
-// windowsNote says, for the comparison's row, that the figures compared
-// are medians over several windows.
-func windowsNote(ours, theirs *roomResult) string {
-	if len(ours.windowsP99) > 1 && len(theirs.windowsP99) > 1 {
-		return fmt.Sprintf(", medians of %d and %d windows", len(ours.windowsP99), len(theirs.windowsP99))
-	}
-	return ""
-}
-
 // compareRooms records Tawla's figures as ratios to each peer's: the p99
-// push-to-everyone latency at the target step (below 1: Tawla is faster;
-// the median of its windows' when it ran several),
-// and, per reader count, the largest N with p95 under 100 ms (above 1:
+// push-to-everyone latency at the target step and the server CPU per
+// delivery at the CPU step (below 1: Tawla is faster; the medians of
+// their windows' when they ran several), and, per reader count, the largest N with p95 under 100 ms (above 1:
 // Tawla holds more authors).
 func compareRooms(rep *Report, plan roomPlan, names []string, all map[string]map[[2]int]*roomResult) {
 	for _, us := range names {
@@ -386,6 +346,19 @@ func compareRoomsOf(rep *Report, plan roomPlan, us string, names []string, all m
 			rep.Set(fmt.Sprintf("%severyone_p99.authors%d.readers%d.%s", prefix, target[0], target[1], peer), r)
 			rep.Row("busyroom", fmt.Sprintf("%s/%s p99 to everyone, %d+%d", us, peer, target[0], target[1]),
 				fmt.Sprintf("%.2f× (%s vs %s%s)", r, roomMS(ours.medianP99()), roomMS(theirs.medianP99()), windowsNote(ours, theirs)))
+		}
+	}
+	cpuStep := [2]int{roomCPUAuthors, roomCPUReaders}
+	if ours, ok := all[us][cpuStep]; ok && ours.medianCPU() > 0 {
+		for _, peer := range peers {
+			theirs, ok := all[peer][cpuStep]
+			if !ok || theirs.medianCPU() == 0 {
+				continue
+			}
+			r := ours.medianCPU() / theirs.medianCPU()
+			rep.Set(fmt.Sprintf("%sserver_cpu.authors%d.readers%d.%s", prefix, cpuStep[0], cpuStep[1], peer), r)
+			rep.Row("busyroom", fmt.Sprintf("%s/%s server CPU per delivery, %d+%d", us, peer, cpuStep[0], cpuStep[1]),
+				fmt.Sprintf("%.2f× (%.1f vs %.1f µs%s)", r, ours.medianCPU(), theirs.medianCPU(), windowsNote(ours, theirs)))
 		}
 	}
 	for _, readers := range plan.readers {
@@ -471,14 +444,14 @@ type roomResult struct {
 	arrival          *durHist // push → arrival, over every (edit, recipient) pair
 	everyone         *durHist // push → arrival at the last recipient, per edit
 	share            roomShare
-	windowsP99       []time.Duration // at the compared step: each window's p99 to everyone (runTargetWindows)
-	typingLate       *durHist        // how late the authors typed against their schedule
-	scheduled, typed int64           // edits due in the window by the schedule, and typed in it
-	fill             float64         // how full a receiving socket of the generator was at its fullest, as a share of its buffer
-	deliveries       int64           // arrivals during the window, of any edit
-	failures         int64           // Failed calls and failed Edit calls, over the whole step
-	unacked          int             // measured edits never acknowledged
-	undelivered      int             // measured edits that missed at least one recipient
+	windows          []roomWindow // at a repeated step: each window's figures, this one's first (busyroom_repeated.go)
+	typingLate       *durHist     // how late the authors typed against their schedule
+	scheduled, typed int64        // edits due in the window by the schedule, and typed in it
+	fill             float64      // how full a receiving socket of the generator was at its fullest, as a share of its buffer
+	deliveries       int64        // arrivals during the window, of any edit
+	failures         int64        // Failed calls and failed Edit calls, over the whole step
+	unacked          int          // measured edits never acknowledged
+	undelivered      int          // measured edits that missed at least one recipient
 	serverCPU        float64
 	serverRSS        int64
 	serverPeakRSS    int64
@@ -549,7 +522,7 @@ func (r *roomResult) record(rep *Report, driver string) string {
 	perDeliv := ""
 	if r.deliveries > 0 {
 		gen := float64(r.loadGenCPUTime.Microseconds()) / float64(r.deliveries)
-		srv := float64(r.serverCPUTime.Microseconds()) / float64(r.deliveries)
+		srv := r.serverCPUPerDelivery()
 		rep.Set(p+"loadgen_cpu_us_per_delivery", gen)
 		rep.Set(p+"server_cpu_us_per_delivery", srv)
 		perDeliv = fmt.Sprintf(" · µs/deliv gen %.1f server %.1f", gen, srv)
