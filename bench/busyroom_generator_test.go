@@ -70,3 +70,38 @@ func TestGeneratorShare(t *testing.T) {
 		t.Errorf("%d edits reached everyone, want 3", n)
 	}
 }
+
+// TestMovedJudgesRealQuantiles checks that the generator's share is judged
+// on a p99 only when some edit lies above it: with 28 edits the p99 is the
+// slowest one, which one late send moves; with 200, a share that moves
+// the p99 beyond the bars marks the step, and one below them does not.
+func TestMovedJudgesRealQuantiles(t *testing.T) {
+	figures := func(n int, late int, by time.Duration) (*durHist, *durHist) {
+		figure, net := newDurHist(), newDurHist()
+		for i := range n {
+			d := 5*time.Millisecond + time.Duration(i)*time.Microsecond
+			net.record(d)
+			if i >= n-late {
+				d += by
+			}
+			figure.record(d)
+		}
+		return figure, net
+	}
+	for _, tt := range []struct {
+		name     string
+		n, late  int
+		by       time.Duration
+		want     bool
+		wantWhat string
+	}{
+		{"one late edit of 28", 28, 1, 2 * time.Millisecond, false, "the p99 of 28 edits is their slowest"},
+		{"ten late edits of 200", 200, 10, 2 * time.Millisecond, true, "the share moves a p99 resting on 200 edits by 2 ms"},
+		{"ten slightly late edits of 200", 200, 10, 300 * time.Microsecond, false, "0.3 ms is under the 1 ms bar"},
+	} {
+		figure, net := figures(tt.n, tt.late, tt.by)
+		if got := moved(figure, net, 0.99); got != tt.want {
+			t.Errorf("%s: moved = %v, want %v (%s)", tt.name, got, tt.want, tt.wantWhat)
+		}
+	}
+}
