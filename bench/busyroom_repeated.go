@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -48,29 +49,36 @@ func (r *roomResult) serverCPUPerDelivery() float64 {
 	return float64(r.serverCPUTime.Microseconds()) / float64(r.deliveries)
 }
 
+// repeatedRun is one server's result at a repeated step, which its
+// further windows add to.
+type repeatedRun struct {
+	d   Driver
+	res *roomResult
+}
+
 // runRepeatedWindows runs the repeated steps' other windows, servers in
 // turn, after a warm-up, and records each window's figures and their
-// medians. A server
-// that did not reach a repeated step in its series, or whose window fails,
-// runs no further window of it.
+// medians. A server that did not reach a repeated step in its series, or
+// whose window fails, runs no further window of it.
 func runRepeatedWindows(ctx context.Context, env *Env, ds []Driver, plan roomPlan, all map[string]map[[2]int]*roomResult, edits []Patch, start string, rep *Report) error {
 	if plan.targetWindows < 2 || len(ds) == 0 {
 		return nil
 	}
-	type run struct {
-		d   Driver
-		res *roomResult
-	}
-	var steps [][]run
+	var steps [][]repeatedRun
 	for _, step := range roomRepeated {
-		var runs []run
+		var runs []repeatedRun
 		for _, d := range ds {
 			if res := all[d.Name()][step]; res != nil && res.everyone.count() > 0 {
 				res.windows = []roomWindow{res.asWindow()}
-				runs = append(runs, run{d, res})
+				runs = append(runs, repeatedRun{d, res})
 			}
 		}
-		steps = append(steps, runs)
+		if len(runs) > 0 {
+			steps = append(steps, runs)
+		}
+	}
+	if len(steps) == 0 {
+		return nil
 	}
 	for _, d := range ds {
 		if err := d.Start(ctx, env); err != nil {
@@ -78,47 +86,66 @@ func runRepeatedWindows(ctx context.Context, env *Env, ds []Driver, plan roomPla
 		}
 		defer d.Stop()
 	}
-	// A server started again runs cold: Node compiles its hot paths as
-	// they run and grows its heap as it goes, and ShareDB's first windows
-	// after a start measured 55 and 62 ms where its window in the series,
-	// after the smaller steps, measured 14. Each server first runs the
-	// first repeated step once with the short window, not recorded.
-	warm := plan
-	warm.targetMeasure = 0
-	for _, r := range steps[0] {
-		if _, err := runRoomStep(ctx, r.d, warm, r.res.authors, r.res.readers, edits, start); ctx.Err() != nil {
-			return ctx.Err()
-		} else if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: busyroom %s, warming up for the repeated steps: %v\n", r.d.Name(), err)
-		}
+	if err := warmUp(ctx, steps[0], plan, edits, start); err != nil {
+		return err
 	}
 	for _, runs := range steps {
-		failed := map[*roomResult]bool{}
-		for w := 1; w < plan.targetWindows; w++ {
-			for i := range runs {
-				r := runs[(i+w)%len(runs)]
-				if failed[r.res] {
-					continue
-				}
-				again, err := runRoomStep(ctx, r.d, plan, r.res.authors, r.res.readers, edits, start)
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				if err == nil && again.everyone.count() == 0 {
-					err = fmt.Errorf("no edit reached everyone")
-				}
-				if err != nil {
-					fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr, window %d: no figure (%v)\n", r.d.Name(), r.res.authors, r.res.readers, w+1, err)
-					failed[r.res] = true
-					continue
-				}
-				fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr, window %d: p99 to everyone %s, server %.1f µs/deliv\n",
-					r.d.Name(), r.res.authors, r.res.readers, w+1, roomMS(again.everyone.quantile(0.99)), again.serverCPUPerDelivery())
-				r.res.windows = append(r.res.windows, again.asWindow())
-			}
+		if err := runWindows(ctx, runs, plan, edits, start); err != nil {
+			return err
 		}
 		for _, r := range runs {
 			r.res.recordWindows(rep, r.d.Name())
+		}
+	}
+	return nil
+}
+
+// warmUp runs the step of runs once on each server, with the short window,
+// not recorded. A server started again runs cold: Node compiles its hot
+// paths as they run and grows its heap as it goes, and ShareDB's first
+// windows after a start measured 55 and 62 ms where its window in the
+// series, after the smaller steps, measured 14.
+func warmUp(ctx context.Context, runs []repeatedRun, plan roomPlan, edits []Patch, start string) error {
+	warm := plan
+	warm.targetMeasure = 0
+	for _, r := range runs {
+		_, err := runRoomStep(ctx, r.d, warm, r.res.authors, r.res.readers, edits, start)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: busyroom %s, warming up for the repeated steps: %v\n", r.d.Name(), err)
+		}
+	}
+	return nil
+}
+
+// runWindows runs windows 2 to plan.targetWindows of one repeated step,
+// each server in turn, the first to go changing from one window to the
+// next.
+func runWindows(ctx context.Context, runs []repeatedRun, plan roomPlan, edits []Patch, start string) error {
+	failed := map[*roomResult]bool{}
+	for w := 1; w < plan.targetWindows; w++ {
+		for i := range runs {
+			r := runs[(i+w)%len(runs)]
+			if failed[r.res] {
+				continue
+			}
+			again, err := runRoomStep(ctx, r.d, plan, r.res.authors, r.res.readers, edits, start)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err == nil && again.everyone.count() == 0 {
+				err = errors.New("no edit reached everyone")
+			}
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr, window %d: no figure (%v)\n", r.d.Name(), r.res.authors, r.res.readers, w+1, err)
+				failed[r.res] = true
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "bench: busyroom %s %da+%dr, window %d: p99 to everyone %s, server %.1f µs/deliv\n",
+				r.d.Name(), r.res.authors, r.res.readers, w+1, roomMS(again.everyone.quantile(0.99)), again.serverCPUPerDelivery())
+			r.res.windows = append(r.res.windows, again.asWindow())
 		}
 	}
 	return nil
