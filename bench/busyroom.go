@@ -307,8 +307,8 @@ func isTawla(name string) bool { return name == "tawla" || strings.HasPrefix(nam
 // compareRooms records Tawla's figures as ratios to each peer's: the p99
 // push-to-everyone latency at the target step and the server CPU per
 // delivery at the CPU step (below 1: Tawla is faster; the medians of
-// their windows' when they ran several), and, per reader count, the largest N with p95 under 100 ms (above 1:
-// Tawla holds more authors).
+// their windows' when they ran several), and, per reader count, the
+// largest N with p95 under 100 ms (above 1: Tawla holds more authors).
 func compareRooms(rep *Report, plan roomPlan, names []string, all map[string]map[[2]int]*roomResult) {
 	for _, us := range names {
 		if isTawla(us) {
