@@ -79,7 +79,13 @@ type PollFigures struct {
 	CollegeRule      workspace.CollegeRule  `json:"college_rule"`
 	Colleges         []PollCollege          `json:"colleges"`
 	CollegesReached  bool                   `json:"colleges_reached"`
-	Winners          []int64                `json:"winners"`
+	// CollegesWithheld is set, and Colleges left empty, when a secret
+	// poll's figures by college would tell how a small college voted
+	// (workspace.PollResult.CollegeFiguresShown); CollegesReached and
+	// CollegesFailed still say what the college rule found.
+	CollegesWithheld bool                `json:"colleges_withheld"`
+	CollegesFailed   []workspace.College `json:"colleges_failed"`
+	Winners          []int64             `json:"winners"`
 }
 
 // NewPollState returns the live state of p with its turnout and, for a
@@ -106,9 +112,14 @@ func NewPollState(p *workspace.Poll, turnout int, counts []workspace.OptionCount
 			CollegeRule: r.CollegeRule, Colleges: make([]PollCollege, 0, len(r.Colleges)),
 			CollegesReached: r.CollegesReached, Winners: append(make([]int64, 0, len(r.Winners)), r.Winners...),
 		}
-		for _, c := range r.Colleges {
-			f.Colleges = append(f.Colleges, PollCollege{College: c.College, Yes: c.Yes, No: c.No,
-				Abstain: c.Abstain, Cast: c.Cast, InFavour: c.InFavour, Objects: c.Objects})
+		f.CollegesFailed = append(make([]workspace.College, 0), r.FailedColleges()...)
+		if r.CollegeFiguresShown(p.Mode) {
+			for _, c := range r.Colleges {
+				f.Colleges = append(f.Colleges, PollCollege{College: c.College, Yes: c.Yes, No: c.No,
+					Abstain: c.Abstain, Cast: c.Cast, InFavour: c.InFavour, Objects: c.Objects})
+			}
+		} else {
+			f.CollegesWithheld = true
 		}
 		st.Result = f
 		st.Turnout = r.Cast

@@ -1,6 +1,8 @@
 package meeting
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 
 	"tawla/workspace"
@@ -58,5 +60,48 @@ func TestPollStateCounts(t *testing.T) {
 	st := NewPollState(closed, 0, counts)
 	if st.Counts != nil || st.Result == nil || st.Result.Yes != 2 || st.Turnout != 3 || len(st.Result.Counts) != 2 {
 		t.Errorf("closed: %+v", st)
+	}
+}
+
+// TestPollStateWithholdsSmallColleges: a closed secret poll's live state
+// leaves out the figures by college when a college cast fewer ballots than
+// workspace.SecretCollegeMinBallots, and still says what the college rule
+// found; a named poll's keeps them.
+func TestPollStateWithholdsSmallColleges(t *testing.T) {
+	p := &workspace.Poll{Question: "Adopter ?", Kind: workspace.PollYesNo, Mode: workspace.BallotSecret,
+		Unit: workspace.VotePerPerson, Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleEvery,
+		ProcedureID: new(int64), VersionNumber: 1}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range p.Options {
+		o.ID = int64(i + 1)
+	}
+	var ballots []workspace.CastBallot
+	for range 5 {
+		ballots = append(ballots, workspace.CastBallot{College: workspace.CollegeState, Choices: []int64{1}})
+	}
+	ballots = append(ballots, workspace.CastBallot{College: workspace.CollegeReturnees, Choices: []int64{2}})
+	p.Status, p.Result = workspace.PollClosed, workspace.Tally(p, 10, ballots)
+
+	st := NewPollState(p, 0, nil)
+	f := st.Result
+	if !f.CollegesWithheld || len(f.Colleges) != 0 || f.CollegesReached {
+		t.Errorf("secret: withheld %v, colleges %+v, reached %v; want withheld, none, not reached", f.CollegesWithheld, f.Colleges, f.CollegesReached)
+	}
+	if len(f.CollegesFailed) != 1 || f.CollegesFailed[0] != workspace.CollegeReturnees {
+		t.Errorf("secret: failed colleges %v, want the returnees'", f.CollegesFailed)
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(`"colleges":[]`)) || !bytes.Contains(data, []byte(`"colleges_withheld":true`)) {
+		t.Errorf("the secret poll's state, as sent: %s; want no college's figures, and withheld said", data)
+	}
+
+	p.Mode = workspace.BallotNamed
+	if f := NewPollState(p, 0, nil).Result; f.CollegesWithheld || len(f.Colleges) != 2 {
+		t.Errorf("named: withheld %v, colleges %+v; want both colleges' figures", f.CollegesWithheld, f.Colleges)
 	}
 }

@@ -45,8 +45,11 @@ type pollView struct {
 	ConfirmClose bool
 	// Explanation is the result in words, and CollegeLines one line per
 	// college for a yes/no poll; both empty until the poll closes.
-	Explanation  string
-	CollegeLines []string
+	// CollegesWithheld says why a secret poll's result has no college
+	// lines (workspace.PollResult.CollegeFiguresShown).
+	Explanation      string
+	CollegeLines     []string
+	CollegesWithheld string
 	// Ballots are who voted what, for a named poll (members).
 	Ballots []pollBallot
 	// Deadline is ClosesAt in the table's time zone, "" when none.
@@ -169,7 +172,8 @@ func (s *Server) pollViewFor(ctx context.Context, p *page, poll *workspace.Poll,
 			v.Turnout, v.Electorate = res.Cast, res.Electorate
 			v.Counts = pollCounts(p.localizer, res.Counts, res.Cast, res.Winners)
 			v.Explanation = explainPollResult(p.localizer, poll, res)
-			v.CollegeLines = explainColleges(p.localizer, res)
+			v.CollegeLines = explainColleges(p.localizer, poll, res)
+			v.CollegesWithheld = collegesWithheld(p.localizer, poll, res)
 		}
 	}
 	if poll.Mode == workspace.BallotNamed && poll.Status != workspace.PollDraft && withSubject {

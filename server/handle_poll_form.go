@@ -39,6 +39,10 @@ type pollFormView struct {
 // alone may keep to those present.
 func (v pollFormView) IsMeeting() bool { return v.Poll.MeetingID != nil }
 
+// SecretCollegeMin is the fewest voters each college needs in a secret
+// poll for its result to show figures by college, which the form tells.
+func (pollFormView) SecretCollegeMin() int { return workspace.SecretCollegeMinBallots }
+
 // handlePollNew shows the empty form for a poll on the agenda item ?item=
 // or on the version ?procedure=&version=.
 func (s *Server) handlePollNew(w http.ResponseWriter, r *http.Request) {

@@ -85,12 +85,8 @@ func turnoutPart(l *localizer, res *workspace.PollResult) string {
 // colleges that failed it; "" when the poll has none.
 func collegePart(l *localizer, res *workspace.PollResult) string {
 	var failed []string
-	for _, c := range res.Colleges {
-		switch {
-		case res.CollegeRule == workspace.CollegeRuleEvery && !c.InFavour,
-			res.CollegeRule == workspace.CollegeRuleNoObjection && c.Objects:
-			failed = append(failed, l.T("college."+string(c.College)))
-		}
+	for _, c := range res.FailedColleges() {
+		failed = append(failed, l.T("college."+string(c)))
 	}
 	names := strings.Join(failed, l.T("poll.result.list_separator"))
 	switch res.CollegeRule {
@@ -112,8 +108,15 @@ func collegePart(l *localizer, res *workspace.PollResult) string {
 }
 
 // explainColleges returns one line per college that voted in a yes/no
-// poll: its figures and where it stood.
-func explainColleges(l *localizer, res *workspace.PollResult) []string {
+// poll: its figures and where it stood. It returns none for a secret poll
+// where a college cast too few ballots for its figures to keep the vote
+// secret (workspace.PollResult.CollegeFiguresShown): collegesWithheld
+// then says so, and what the college rule found stays in the explanation
+// (collegePart).
+func explainColleges(l *localizer, poll *workspace.Poll, res *workspace.PollResult) []string {
+	if !res.CollegeFiguresShown(poll.Mode) {
+		return nil
+	}
 	var out []string
 	for _, c := range res.Colleges {
 		stand := "poll.college.not_in_favour"
@@ -127,4 +130,13 @@ func explainColleges(l *localizer, res *workspace.PollResult) []string {
 			"Yes", c.Yes, "No", c.No, "Stand", l.T(stand)))
 	}
 	return out
+}
+
+// collegesWithheld returns the line that tells why a secret poll's result
+// shows no figures by college, or "" when it shows them.
+func collegesWithheld(l *localizer, poll *workspace.Poll, res *workspace.PollResult) string {
+	if res.CollegeFiguresShown(poll.Mode) {
+		return ""
+	}
+	return l.T("poll.college.withheld", "Min", workspace.SecretCollegeMinBallots)
 }

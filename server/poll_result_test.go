@@ -16,9 +16,10 @@ func TestExplainPollResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	const (
-		state = workspace.CollegeState
-		civil = workspace.CollegeCivil
-		local = workspace.CollegeLocal
+		state     = workspace.CollegeState
+		civil     = workspace.CollegeCivil
+		local     = workspace.CollegeLocal
+		returnees = workspace.CollegeReturnees
 	)
 	yesNo := func(majority workspace.MajorityRule, colleges workspace.CollegeRule, quorum int) *workspace.Poll {
 		p := &workspace.Poll{Question: "Q", Kind: workspace.PollYesNo, Mode: workspace.BallotSecret, Unit: workspace.VotePerPerson,
@@ -29,6 +30,10 @@ func TestExplainPollResult(t *testing.T) {
 		for i, o := range p.Options {
 			o.ID = int64(i + 1)
 		}
+		return p
+	}
+	named := func(p *workspace.Poll) *workspace.Poll {
+		p.Mode = workspace.BallotNamed
 		return p
 	}
 	choice := func(labels ...string) *workspace.Poll {
@@ -111,7 +116,22 @@ func TestExplainPollResult(t *testing.T) {
 			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleNone, 0), electorate: 3,
 			ballots:  join(ballots(civil, abstain, 1)),
 			want:     "Rejetée — 0 oui, 0 non, 1 abstention" + nb + "; 1 votant sur 3" + nb + "; majorité simple non atteinte" + nb + ": 0 oui sur 1 requis",
+			colleges: []string{"Résultats par collège non publiés" + nb + ": dans ce scrutin secret, un collège compte moins de 3 votants, et ses chiffres révéleraient leur vote."},
+		},
+		{
+			name: "OneVoterNamed", lang: "fr",
+			poll: named(yesNo(workspace.MajoritySimple, workspace.CollegeRuleNone, 0)), electorate: 3,
+			ballots:  join(ballots(civil, abstain, 1)),
+			want:     "Rejetée — 0 oui, 0 non, 1 abstention" + nb + "; 1 votant sur 3" + nb + "; majorité simple non atteinte" + nb + ": 0 oui sur 1 requis",
 			colleges: []string{"Société civile" + nb + ": 0 oui, 0 non, 1 abstention — pas de majorité favorable"},
+		},
+		{
+			// The rule's finding is told even when the figures are not.
+			name: "SecretSmallCollegeAgainst", lang: "en",
+			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleEvery, 0), electorate: 10,
+			ballots:  join(ballots(state, yes, 6), ballots(returnees, no, 1), ballots(returnees, abstain, 1)),
+			want:     "Rejected — 6 yes, 1 no, 1 abstention; 8 voted of 10; simple majority reached: 6 yes, 2 needed; no majority in favour in the college: Returning migrants' representatives",
+			colleges: []string{"Figures by college not shown: in this secret ballot a college has fewer than 3 voters, and its figures would reveal how they voted."},
 		},
 		{
 			name: "Chosen", lang: "en",
@@ -139,7 +159,13 @@ func TestExplainPollResult(t *testing.T) {
 			if got := explainPollResult(l, tt.poll, res); got != tt.want {
 				t.Errorf("explainPollResult =\n  %q\nwant\n  %q", got, tt.want)
 			}
-			lines := explainColleges(l, res)
+			lines := explainColleges(l, tt.poll, res)
+			if withheld := collegesWithheld(l, tt.poll, res); withheld != "" {
+				if len(lines) != 0 {
+					t.Errorf("college lines %q beside %q", lines, withheld)
+				}
+				lines = append(lines, withheld)
+			}
 			for _, want := range tt.colleges {
 				found := false
 				for _, line := range lines {

@@ -226,6 +226,14 @@ func TestSecretPollPages(t *testing.T) {
 	if !strings.Contains(page.Body, "poll-counts") || strings.Contains(page.Body, "poll-ballots") || strings.Contains(page.Body, memberName+"</td>") {
 		t.Errorf("a closed secret poll: want its counts and no ballots")
 	}
+	// The demo's adoption, secret under the rule of every college: its
+	// figures by college are shown only when no college is small enough for
+	// them to tell its voters' choices.
+	adoptionPage := member.get(t, "/polls/"+strconv.FormatInt(adoption.ID, 10))
+	withheld := strings.Contains(adoptionPage.Body, `class="poll-colleges-withheld`)
+	if shown := adoption.Result.CollegeFiguresShown(adoption.Mode); withheld == shown || strings.Contains(adoptionPage.Body, `class="poll-colleges"`) != shown {
+		t.Errorf("the demo's secret adoption: figures by college shown %v, but the page withholds them: %v", shown, withheld)
+	}
 	if resp := member.get(t, path+"/ballots.csv"); resp.StatusCode != http.StatusForbidden || strings.Contains(resp.Header.Get("Content-Type"), "csv") || strings.HasPrefix(resp.Body, "\uFEFF") {
 		t.Errorf("a secret poll's CSV: status %d, type %q; want a 403 page and no file", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}

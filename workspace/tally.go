@@ -212,3 +212,19 @@ func (r *PollResult) tallyChoice() {
 		r.Outcome = OutcomeTie
 	}
 }
+
+// FailedColleges returns the colleges that failed r's college rule, in
+// the order of Colleges: under CollegeRuleEvery those without a majority
+// in favour, under CollegeRuleNoObjection those that object; none under
+// CollegeRuleNone.
+func (r *PollResult) FailedColleges() []College {
+	var failed []College
+	for _, c := range r.Colleges {
+		switch {
+		case r.CollegeRule == CollegeRuleEvery && !c.InFavour,
+			r.CollegeRule == CollegeRuleNoObjection && c.Objects:
+			failed = append(failed, c.College)
+		}
+	}
+	return failed
+}

@@ -252,3 +252,39 @@ func asError(err error, target **workspace.Error) bool {
 	}
 	return ok
 }
+
+// TestSecretPollCollegeFigures: a secret poll shows its figures college
+// by college only when every college that voted cast at least
+// SecretCollegeMinBallots ballots; a named poll always does.
+func TestSecretPollCollegeFigures(t *testing.T) {
+	least := workspace.SecretCollegeMinBallots
+	join := func(groups ...[]workspace.CastBallot) []workspace.CastBallot {
+		var out []workspace.CastBallot
+		for _, g := range groups {
+			out = append(out, g...)
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		ballots []workspace.CastBallot
+		secret  bool
+	}{
+		{"every college large enough", join(ballots(state, yes, least), ballots(returnees, no, least)), true},
+		{"one college of a single voter", join(ballots(state, yes, 2*least), ballots(returnees, no, 1)), false},
+		{"one college one short", join(ballots(state, yes, least), ballots(civil, yes, least), ballots(returnees, abstain, least-1)), false},
+		{"no ballot", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := yesNoPoll(t, 0, workspace.MajoritySimple, workspace.CollegeRuleEvery)
+			res := workspace.Tally(p, 20, tt.ballots)
+			if got := res.CollegeFiguresShown(workspace.BallotSecret); got != tt.secret {
+				t.Errorf("secret poll: CollegeFiguresShown = %v, want %v", got, tt.secret)
+			}
+			if !res.CollegeFiguresShown(workspace.BallotNamed) {
+				t.Errorf("named poll: CollegeFiguresShown = false, want true")
+			}
+		})
+	}
+}
