@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -197,4 +198,27 @@ func TestAppendDocumentUpdatesAndSnapshot(t *testing.T) {
 		}
 		mustVersion(t, db, docID, 3, 3)
 	})
+}
+
+// BenchmarkAppendDocument stores one typed update per commit, as a room
+// of moderate load does for each of its turns, under each durability.
+func BenchmarkAppendDocument(b *testing.B) {
+	for _, sync := range []sqlite.Synchronous{sqlite.SynchronousNormal, sqlite.SynchronousFull} {
+		b.Run(string(sync), func(b *testing.B) {
+			db, err := sqlite.OpenWith(context.Background(), filepath.Join(b.TempDir(), "tawla.db"), sqlite.Options{Synchronous: sync})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { db.Close() })
+			docID, acc := mustCreateDraft(b, db, "")
+			version := 0
+			for b.Loop() {
+				batch := typedUpdates("c1", int64(version+1), 1, acc.ID)
+				if err := db.AppendDocumentUpdates(context.Background(), docID, version, batch); err != nil {
+					b.Fatal(err)
+				}
+				version++
+			}
+		})
+	}
 }
