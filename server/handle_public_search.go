@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"tawla/workspace"
@@ -19,9 +20,10 @@ const (
 )
 
 // publicSearchHit is one published edition found, with the passage that
-// matches.
+// matches and its entry, whose status the result shows.
 type publicSearchHit struct {
 	Publication *workspace.Publication
+	Entry       *workspace.RegisterEntry
 	Snippet     template.HTML
 	Path        string
 }
@@ -33,6 +35,30 @@ type publicSearchView struct {
 	// Searched is true when the query holds a word to look for.
 	Searched bool
 	Hits     []publicSearchHit
+}
+
+// publicSearchHits returns the hits of pubs, found for terms, with their
+// entries: those in force first, then the superseded, then the withdrawn,
+// each group in the order of relevance. Whoever searches for what to do
+// finds what applies now before what no longer does; the others stay
+// found, marked as such.
+func publicSearchHits(pubs []*workspace.Publication, entries []*workspace.RegisterEntry, terms []string) []publicSearchHit {
+	byID := make(map[int64]*workspace.RegisterEntry, len(entries))
+	for _, e := range entries {
+		byID[e.ID] = e
+	}
+	hits := make([]publicSearchHit, 0, len(pubs))
+	for _, pub := range pubs {
+		hits = append(hits, publicSearchHit{Publication: pub, Entry: byID[pub.EntryID], Snippet: publicSnippet(pub, terms), Path: publicEntryPath(pub.Identifier, pub.Language)})
+	}
+	rank := func(h publicSearchHit) int {
+		if h.Entry == nil {
+			return 0
+		}
+		return slices.Index(workspace.RegisterStatuses, h.Entry.Status())
+	}
+	slices.SortStableFunc(hits, func(a, b publicSearchHit) int { return rank(a) - rank(b) })
+	return hits
 }
 
 // handlePublicSearch runs a full-text search over the latest editions of
@@ -54,9 +80,12 @@ func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 			s.renderPublicError(w, r, &internalError{err})
 			return
 		}
-		for _, pub := range pubs {
-			view.Hits = append(view.Hits, publicSearchHit{Publication: pub, Snippet: publicSnippet(pub, terms), Path: publicEntryPath(pub.Identifier, pub.Language)})
+		entries, err := s.db.FindRegisterEntries(r.Context())
+		if err != nil {
+			s.renderPublicError(w, r, &internalError{err})
+			return
 		}
+		view.Hits = publicSearchHits(pubs, entries, terms)
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, ""), "public.search.title")
 	p.Section = "search"

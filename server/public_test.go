@@ -325,7 +325,9 @@ func testPublicStatusBanner(t *testing.T, ts *testServer, f *publicFixture) {
 }
 
 // testPublicSearch checks the public search: found words are marked in an
-// escaped snippet, and FTS5 syntax is read as words, never as an error.
+// escaped snippet, entries in force come before those withdrawn and each
+// says where it stands, and FTS5 syntax is read as words, never as an
+// error.
 func testPublicSearch(t *testing.T, ts *testServer, f *publicFixture) {
 	c := ts.newClient(t)
 	body := mustGet(t, c, "/public/search?q=guichet", http.StatusOK).Body
@@ -334,6 +336,18 @@ func testPublicSearch(t *testing.T, ts *testServer, f *publicFixture) {
 	}
 	if strings.Contains(body, "## ") {
 		t.Error("a snippet shows the Markdown marks of headings")
+	}
+	// "accueil" is in the titles of the entry in force and of the one
+	// withdrawn: the one in force comes first, each marked with its status.
+	both := mustGet(t, c, "/public/search?q=accueil", http.StatusOK).Body
+	inForce, withdrawn := strings.Index(both, "/public/procedures/"+f.fr2.Identifier+"/fr"), strings.Index(both, "/public/procedures/"+f.old.Identifier+"/fr")
+	switch {
+	case inForce < 0 || withdrawn < 0:
+		t.Errorf("searching accueil does not find both entries:\n%s", both)
+	case withdrawn < inForce:
+		t.Errorf("the withdrawn entry comes before the one in force")
+	case !strings.Contains(both[withdrawn:], "register-status withdrawn") || !strings.Contains(both[inForce:withdrawn], "register-status in-force"):
+		t.Errorf("the results do not mark each entry with its status:\n%s", both)
 	}
 	ar := mustGet(t, c, "/public/search?q="+url.QueryEscape("الشباك"), http.StatusOK).Body
 	if !strings.Contains(ar, "/public/procedures/"+f.ar1.Identifier+"/ar") {
