@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"tawla/demo"
 	"tawla/internal/testsupport"
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
@@ -24,7 +25,14 @@ func TestLoadPolls(t *testing.T) {
 	for _, p := range polls {
 		switch {
 		case p.AboutVersion() && p.Status == workspace.PollClosed:
-			adoption = p
+			// The register's procedures have adoption votes of their own.
+			proc, err := db.FindProcedureByID(ctx, *p.ProcedureID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !demo.IsRegisterProcedure(proc.Title) {
+				adoption = p
+			}
 		case p.MeetingID != nil && p.Status == workspace.PollClosed:
 			held = p
 		case p.MeetingID != nil && p.Status == workspace.PollDraft:

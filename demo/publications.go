@@ -133,22 +133,33 @@ var registerProcedures = []registerProcedure{
 
 // registerPublication is one publication of the demo's register, in the
 // order they are made: the version of the procedure with title, into the
-// entry of the procedure translationOf names when it is not empty.
+// entry of the procedure translationOf names when it is not empty, on day
+// (from the load day), in force from that day. withdraws names the
+// procedure whose entry the secretariat withdrew that day, replaced by
+// this one.
 type registerPublication struct {
 	title         string
 	version       int
 	translationOf string
 	note          string
+	day           int
+	withdraws     string
 }
 
+// adoptionDelay is the days between the freezing of a register version
+// and the vote that adopts it.
+const adoptionDelay = 2
+
 var registerPublications = []registerPublication{
-	{title: earlierReceptionTitle, version: 1},
-	{title: receptionTitle, version: 1, note: "Première édition, à l'ouverture du guichet unique."},
-	{title: receptionTitle, version: 2,
+	{title: earlierReceptionTitle, version: 1, day: -96},
+	{title: receptionTitle, version: 1, day: -70, withdraws: earlierReceptionTitle,
+		note: "Première édition, à l'ouverture du guichet unique."},
+	{title: receptionTitle, version: 2, day: -15,
 		note: "Horaires élargis jusqu'à 15 h, référent unique pour tout le parcours, délais ramenés à 7 jours ouvrables, orientation vers la santé et rappel sous 15 jours."},
-	{title: receptionTitleAR, version: 1, translationOf: receptionTitle,
+	{title: receptionTitleAR, version: 1, translationOf: receptionTitle, day: -8,
 		note: "الترجمة العربية للطبعة الثانية من النص الفرنسي."},
-	{title: procedures[1].title, version: 1, note: "النسخة الأولى كما صادقت عليها الطاولة بتصويت سري."},
+	// Adopted by the secret vote of loadPolls, on the load day.
+	{title: procedures[1].title, version: 1, day: 0, note: "النسخة الأولى كما صادقت عليها الطاولة بتصويت سري."},
 }
 
 // withdrawalReason is why the earlier reception procedure, published in
@@ -195,7 +206,10 @@ func loadPublications(ctx context.Context, db *sqlite.DB, actor workspace.Actor)
 	}
 	for _, rp := range registerProcedures {
 		for n, v := range rp.versions {
-			if err := l.adoptRegisterVersion(ctx, procs[rp.title], n+1, v); err != nil {
+			err := l.asOf(l.at(v.day+adoptionDelay, 16, 0), func() error {
+				return l.adoptRegisterVersion(ctx, procs[rp.title], n+1, v)
+			})
+			if err != nil {
 				return err
 			}
 		}
@@ -210,31 +224,39 @@ func loadPublications(ctx context.Context, db *sqlite.DB, actor workspace.Actor)
 			procs[p.Title] = p
 		}
 	}
-	year, today := now.Year(), now.Format(time.DateOnly)
 	entries := map[string]int64{}
 	for _, rp := range registerPublications {
 		proc := procs[rp.title]
 		if proc == nil {
 			return fmt.Errorf("demo: register: no procedure %q", rp.title)
 		}
-		req := &workspace.PublishRequest{ProcedureID: proc.ID, VersionNumber: rp.version, EffectiveOn: today, Note: rp.note, Year: year}
+		day := now // the load day's publication follows that day's vote
+		if rp.day < 0 {
+			day = l.at(rp.day, 15, 0)
+		}
+		req := &workspace.PublishRequest{ProcedureID: proc.ID, VersionNumber: rp.version, EffectiveOn: day.Format(time.DateOnly), Note: rp.note, Year: day.Year()}
 		if rp.translationOf != "" {
 			req.TranslationOf = entries[rp.translationOf]
 		}
-		pub, err := db.Publish(ctx, actor, req)
+		var pub *workspace.Publication
+		err := l.asOf(day, func() (err error) {
+			pub, err = db.Publish(ctx, actor, req)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("demo: publish %q v%d: %w", rp.title, rp.version, err)
 		}
 		entries[rp.title] = pub.EntryID
-	}
-
-	replacement, err := db.FindRegisterEntryByID(ctx, entries[receptionTitle])
-	if err != nil {
-		return err
-	}
-	reason := fmt.Sprintf(withdrawalReason, replacement.Identifier())
-	if err := db.WithdrawEntry(ctx, actor, entries[earlierReceptionTitle], reason, replacement.ID); err != nil {
-		return fmt.Errorf("demo: withdraw %q: %w", earlierReceptionTitle, err)
+		if rp.withdraws == "" {
+			continue
+		}
+		reason := fmt.Sprintf(withdrawalReason, pub.Identifier)
+		err = l.asOf(l.at(rp.day, 17, 30), func() error {
+			return db.WithdrawEntry(ctx, actor, entries[rp.withdraws], reason, pub.EntryID)
+		})
+		if err != nil {
+			return fmt.Errorf("demo: withdraw %q: %w", rp.withdraws, err)
+		}
 	}
 	return nil
 }
