@@ -79,10 +79,12 @@ type PollFigures struct {
 	CollegeRule      workspace.CollegeRule  `json:"college_rule"`
 	Colleges         []PollCollege          `json:"colleges"`
 	CollegesReached  bool                   `json:"colleges_reached"`
-	// CollegesWithheld is set, and Colleges left empty, when a secret
-	// poll's figures by college would tell how a small college voted
-	// (workspace.PollResult.CollegeFiguresShown); CollegesReached and
-	// CollegesFailed still say what the college rule found.
+	// CollegesFailed names the colleges that failed the college rule.
+	// CollegesWithheld is set, and Colleges and CollegesFailed left
+	// empty, when a secret poll's figures by college would tell how a
+	// small college voted (workspace.PollResult.CollegeFiguresShown):
+	// that a college of one voter failed the rule would tell it too.
+	// CollegesReached still says whether the rule was met.
 	CollegesWithheld bool                `json:"colleges_withheld"`
 	CollegesFailed   []workspace.College `json:"colleges_failed"`
 	Winners          []int64             `json:"winners"`
@@ -112,8 +114,9 @@ func NewPollState(p *workspace.Poll, turnout int, counts []workspace.OptionCount
 			CollegeRule: r.CollegeRule, Colleges: make([]PollCollege, 0, len(r.Colleges)),
 			CollegesReached: r.CollegesReached, Winners: append(make([]int64, 0, len(r.Winners)), r.Winners...),
 		}
-		f.CollegesFailed = append(make([]workspace.College, 0), r.FailedColleges()...)
+		f.CollegesFailed = []workspace.College{}
 		if r.CollegeFiguresShown(p.Mode) {
+			f.CollegesFailed = append(f.CollegesFailed, r.FailedColleges()...)
 			for _, c := range r.Colleges {
 				f.Colleges = append(f.Colleges, PollCollege{College: c.College, Yes: c.Yes, No: c.No,
 					Abstain: c.Abstain, Cast: c.Cast, InFavour: c.InFavour, Objects: c.Objects})

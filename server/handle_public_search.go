@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 
 	"tawla/workspace"
@@ -20,10 +19,10 @@ const (
 )
 
 // publicSearchHit is one published edition found, with the passage that
-// matches and its entry, whose status the result shows.
+// matches and its entry's status, which the result shows.
 type publicSearchHit struct {
 	Publication *workspace.Publication
-	Entry       *workspace.RegisterEntry
+	Status      workspace.RegisterStatus
 	Snippet     template.HTML
 	Path        string
 }
@@ -37,34 +36,10 @@ type publicSearchView struct {
 	Hits     []publicSearchHit
 }
 
-// publicSearchHits returns the hits of pubs, found for terms, with their
-// entries: those in force first, then the superseded, then the withdrawn,
-// each group in the order of relevance. Whoever searches for what to do
-// finds what applies now before what no longer does; the others stay
-// found, marked as such.
-func publicSearchHits(pubs []*workspace.Publication, entries []*workspace.RegisterEntry, terms []string) []publicSearchHit {
-	byID := make(map[int64]*workspace.RegisterEntry, len(entries))
-	for _, e := range entries {
-		byID[e.ID] = e
-	}
-	hits := make([]publicSearchHit, 0, len(pubs))
-	for _, pub := range pubs {
-		hits = append(hits, publicSearchHit{Publication: pub, Entry: byID[pub.EntryID], Snippet: publicSnippet(pub, terms), Path: publicEntryPath(pub.Identifier, pub.Language)})
-	}
-	rank := func(h publicSearchHit) int {
-		if h.Entry == nil {
-			return 0
-		}
-		return slices.Index(workspace.RegisterStatuses, h.Entry.Status())
-	}
-	slices.SortStableFunc(hits, func(a, b publicSearchHit) int { return rank(a) - rank(b) })
-	return hits
-}
-
 // handlePublicSearch runs a full-text search over the latest editions of
-// the register. Whatever the query holds, it is read as words
-// (search.Terms), never as FTS5 syntax; snippets are escaped
-// (search.SnippetHTML).
+// the register, entries in force first, each result with its status.
+// Whatever the query holds, it is read as words (search.Terms), never as
+// FTS5 syntax; snippets are escaped (search.SnippetHTML).
 func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(strings.ToValidUTF8(r.URL.Query().Get("q"), ""))
 	if runes := []rune(q); len(runes) > publicQueryMax {
@@ -75,17 +50,15 @@ func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 	terms := search.Terms(q)
 	if len(terms) > 0 {
 		view.Searched = true
-		pubs, err := s.db.SearchPublications(r.Context(), q, publicSearchLimit)
+		hits, err := s.db.SearchPublications(r.Context(), q, publicSearchLimit)
 		if err != nil {
 			s.renderPublicError(w, r, &internalError{err})
 			return
 		}
-		entries, err := s.db.FindRegisterEntries(r.Context())
-		if err != nil {
-			s.renderPublicError(w, r, &internalError{err})
-			return
+		for _, hit := range hits {
+			pub := hit.Publication
+			view.Hits = append(view.Hits, publicSearchHit{Publication: pub, Status: hit.EntryStatus, Snippet: publicSnippet(pub, terms), Path: publicEntryPath(pub.Identifier, pub.Language)})
 		}
-		view.Hits = publicSearchHits(pubs, entries, terms)
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, ""), "public.search.title")
 	p.Section = "search"

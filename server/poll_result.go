@@ -36,7 +36,7 @@ func explainPollResult(l *localizer, poll *workspace.Poll, res *workspace.PollRe
 		} else {
 			parts = append(parts, l.T("poll.result.majority_missed", "Rule", rule, "Yes", res.Yes, "Required", res.MajorityRequired))
 		}
-		if part := collegePart(l, res); part != "" {
+		if part := collegePart(l, poll, res); part != "" {
 			parts = append(parts, part)
 		}
 	}
@@ -82,11 +82,18 @@ func turnoutPart(l *localizer, res *workspace.PollResult) string {
 }
 
 // collegePart states the colleges' condition of a yes/no poll, naming the
-// colleges that failed it; "" when the poll has none.
-func collegePart(l *localizer, res *workspace.PollResult) string {
+// colleges that failed it unless the poll is secret and withholds its
+// figures by college; "" when the poll has none.
+func collegePart(l *localizer, poll *workspace.Poll, res *workspace.PollResult) string {
 	var failed []string
 	for _, c := range res.FailedColleges() {
 		failed = append(failed, l.T("college."+string(c)))
+	}
+	// Where the figures by college are withheld, so are the names: that a
+	// college of one voter failed the rule would tell how that voter voted.
+	unnamed := ""
+	if !res.CollegeFiguresShown(poll.Mode) {
+		unnamed = "_unnamed"
 	}
 	names := strings.Join(failed, l.T("poll.result.list_separator"))
 	switch res.CollegeRule {
@@ -97,12 +104,12 @@ func collegePart(l *localizer, res *workspace.PollResult) string {
 		if len(failed) == 0 {
 			return l.T("poll.result.every_college_none")
 		}
-		return l.T("poll.result.every_college_missed", "Names", names)
+		return l.T("poll.result.every_college_missed"+unnamed, "Names", names)
 	case workspace.CollegeRuleNoObjection:
 		if res.CollegesReached {
 			return l.T("poll.result.no_objection_reached")
 		}
-		return l.T("poll.result.no_objection_missed", "Names", names)
+		return l.T("poll.result.no_objection_missed"+unnamed, "Names", names)
 	}
 	return ""
 }

@@ -112,10 +112,12 @@ func TestExplainPollResult(t *testing.T) {
 			want:    "Rejected — 6 yes, 2 no, 0 abstentions; 8 voted of 10; simple majority reached: 6 yes, 3 needed; no majority in favour in the college: Local authorities",
 		},
 		{
+			// A secret ballot keeps its college only under a college rule.
 			name: "OneVoterFrench", lang: "fr",
-			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleNone, 0), electorate: 3,
-			ballots:  join(ballots(civil, abstain, 1)),
-			want:     "Rejetée — 0 oui, 0 non, 1 abstention" + nb + "; 1 votant sur 3" + nb + "; majorité simple non atteinte" + nb + ": 0 oui sur 1 requis",
+			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleEvery, 0), electorate: 3,
+			ballots: join(ballots(civil, abstain, 1)),
+			want: "Rejetée — 0 oui, 0 non, 1 abstention" + nb + "; 1 votant sur 3" + nb + "; majorité simple non atteinte" + nb + ": 0 oui sur 1 requis" +
+				nb + "; pas de majorité favorable dans au moins un collège",
 			colleges: []string{"Résultats par collège non publiés" + nb + ": dans ce scrutin secret, un collège compte moins de 3 votants, et ses chiffres révéleraient leur vote."},
 		},
 		{
@@ -126,11 +128,12 @@ func TestExplainPollResult(t *testing.T) {
 			colleges: []string{"Société civile" + nb + ": 0 oui, 0 non, 1 abstention — pas de majorité favorable"},
 		},
 		{
-			// The rule's finding is told even when the figures are not.
+			// The rule's finding is told even when the figures are not,
+			// without naming the college whose two voters it would expose.
 			name: "SecretSmallCollegeAgainst", lang: "en",
 			poll: yesNo(workspace.MajoritySimple, workspace.CollegeRuleEvery, 0), electorate: 10,
 			ballots:  join(ballots(state, yes, 6), ballots(returnees, no, 1), ballots(returnees, abstain, 1)),
-			want:     "Rejected — 6 yes, 1 no, 1 abstention; 8 voted of 10; simple majority reached: 6 yes, 2 needed; no majority in favour in the college: Returning migrants' representatives",
+			want:     "Rejected — 6 yes, 1 no, 1 abstention; 8 voted of 10; simple majority reached: 6 yes, 2 needed; no majority in favour in at least one college",
 			colleges: []string{"Figures by college not shown: in this secret ballot a college has fewer than 3 voters, and its figures would reveal how they voted."},
 		},
 		{

@@ -85,11 +85,6 @@ const (
 	RegisterWithdrawn RegisterStatus = "withdrawn"
 )
 
-// RegisterStatuses lists the statuses from the one that applies now to the
-// one furthest from it: the order in which lists put entries that are
-// otherwise alike.
-var RegisterStatuses = []RegisterStatus{RegisterInForce, RegisterSuperseded, RegisterWithdrawn}
-
 // FormatIdentifier returns the register identifier of the seq-th entry of
 // year: "PROC-2026-003" (four digits when a year has more than 999).
 func FormatIdentifier(year, seq int) string {

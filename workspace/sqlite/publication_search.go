@@ -37,18 +37,35 @@ func indexPublication(ctx context.Context, tx *sqlx.Tx, p *workspace.Publication
 	return nil
 }
 
+// PublicationHit is a publication a public search found, with where its
+// entry stands.
+type PublicationHit struct {
+	*workspace.Publication
+	EntryStatus workspace.RegisterStatus
+}
+
+// registerStatusSQL is an entry's (e) workspace.RegisterStatus.
+const registerStatusSQL = `CASE WHEN e.withdrawn_at IS NOT NULL THEN 'withdrawn' WHEN e.replaced_by IS NOT NULL THEN 'superseded' ELSE 'in_force' END`
+
+// registerStatusRank orders entries (e) as workspace.RegisterStatuses
+// does: in force, superseded, withdrawn.
+const registerStatusRank = `CASE WHEN e.withdrawn_at IS NOT NULL THEN 2 WHEN e.replaced_by IS NOT NULL THEN 1 ELSE 0 END`
+
 // SearchPublications runs a public full-text search (workspace/search's
 // Terms and MatchExpression; a query without a word finds nothing) over
-// the latest edition of every entry in each language, best first by bm25
-// with the title weighted, at most limit (1 to 100) results, Content
-// filled so that the server cuts a snippet from it.
+// the latest edition of every entry in each language, at most limit (1 to
+// 100) results, Content filled so that the server cuts a snippet from it.
 //
-// Withdrawn and superseded entries stay found, as they stay readable; the
-// server shows their status beside them.
-func (db *DB) SearchPublications(ctx context.Context, query string, limit int) ([]*workspace.Publication, error) {
+// Withdrawn and superseded entries stay found, as they stay readable, each
+// hit with its entry's status: entries in force come first, then the
+// superseded, then the withdrawn, each group best first by bm25 with the
+// title weighted. Whoever searches for what to do finds what applies now
+// before what no longer does, and the limit never drops an entry in force
+// for one withdrawn.
+func (db *DB) SearchPublications(ctx context.Context, query string, limit int) ([]*PublicationHit, error) {
 	match := search.MatchExpression(search.Terms(query))
 	if match == "" {
-		return []*workspace.Publication{}, nil
+		return []*PublicationHit{}, nil
 	}
 	limit = min(max(limit, 1), publicationSearchMax)
 	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -56,19 +73,24 @@ func (db *DB) SearchPublications(ctx context.Context, query string, limit int) (
 		return nil, fmt.Errorf("sqlite: search publications: %w", err)
 	}
 	defer tx.Rollback()
+	type hitRow struct {
+		publicationRow
+		status workspace.RegisterStatus
+	}
+	fields := func(r *hitRow) []any { return append(publicationFields(&r.publicationRow), &r.status) }
 	// bm25 is smaller for a better match.
-	rows, err := queryRows(ctx, tx, publicationFields, `
-		SELECT `+publicationColumns+publicationFrom+`
+	rows, err := queryRows(ctx, tx, fields, `
+		SELECT `+publicationColumns+`, `+registerStatusSQL+publicationFrom+`
 		JOIN publications_fts ON publications_fts.rowid = p.id
 		WHERE publications_fts MATCH ?
-		ORDER BY bm25(publications_fts, `+publicationTitleWeight+`, 1.0), p.id DESC
+		ORDER BY `+registerStatusRank+`, bm25(publications_fts, `+publicationTitleWeight+`, 1.0), p.id DESC
 		LIMIT ?`, match, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search publications: %w", err)
 	}
-	ps := make([]*workspace.Publication, len(rows))
+	hits := make([]*PublicationHit, len(rows))
 	for i, r := range rows {
-		ps[i] = r.publication()
+		hits[i] = &PublicationHit{Publication: r.publication(), EntryStatus: r.status}
 	}
-	return ps, nil
+	return hits, nil
 }

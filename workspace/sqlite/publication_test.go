@@ -701,7 +701,7 @@ func TestSearchPublications(t *testing.T) {
 	tr.TranslationOf = bPub.EntryID
 	aPub := rt.publish(t, tr)
 
-	find := func(t *testing.T, q string) []*workspace.Publication {
+	find := func(t *testing.T, q string) []*sqlite.PublicationHit {
 		t.Helper()
 		found, err := rt.db.SearchPublications(ctx, q, 10)
 		if err != nil {
@@ -709,7 +709,7 @@ func TestSearchPublications(t *testing.T) {
 		}
 		return found
 	}
-	labels := func(ps []*workspace.Publication) string {
+	labels := func(ps []*sqlite.PublicationHit) string {
 		var s []string
 		for _, p := range ps {
 			s = append(s, p.Label()+p.Language)
@@ -762,12 +762,33 @@ func TestSearchPublications(t *testing.T) {
 	if n := mustCountRows(t, rt.db, "publications_fts"); n != 3 {
 		t.Errorf("%d rows indexed, want 3 (one per entry and language)", n)
 	}
-	// A withdrawn entry stays found, since it stays readable.
+	// A withdrawn entry stays found, since it stays readable, but after
+	// those in force, whatever its rank: "mairie" is in the short text of
+	// the entry withdrawn below, and in a longer one of an entry in force.
+	long := rt.adopted(t, "Orientation des familles", "fr",
+		"# Familles\n\nLa famille est reçue, écoutée, puis orientée selon ses besoins ; pour un extrait d'acte, "+
+			"elle s'adresse à la mairie de sa commune de résidence, qui le délivre sur place.\n")
+	lPub := rt.publish(t, request(long, 1))
+	if got := find(t, "mairie"); len(got) != 2 || got[0].ID != tPub.ID || got[0].EntryStatus != workspace.RegisterInForce {
+		t.Fatalf("before the withdrawal: %s", labels(got))
+	}
 	if err := rt.db.WithdrawEntry(ctx, rt.staff, tPub.EntryID, "Abrogée.", 0); err != nil {
 		t.Fatal(err)
 	}
-	if got := find(t, "mairie"); len(got) != 1 {
-		t.Errorf("withdrawn entry: %s", labels(got))
+	if got := find(t, "mairie"); len(got) != 2 || got[0].ID != lPub.ID || got[0].EntryStatus != workspace.RegisterInForce ||
+		got[1].ID != tPub.ID || got[1].EntryStatus != workspace.RegisterWithdrawn {
+		t.Errorf("after the withdrawal, want the entry in force first, then the withdrawn one: %s", labels(got))
+	}
+	// An entry that another replaces comes between the two.
+	newer := rt.adopted(t, "Orientation des familles, nouvelle édition", "fr", "# Familles\n\nLe guichet reçoit la famille et l'oriente.\n")
+	replace := request(newer, 1)
+	replace.Supersedes = lPub.EntryID
+	nPub := rt.publish(t, replace)
+	if got := find(t, "famille"); len(got) != 2 || got[0].ID != nPub.ID || got[1].EntryStatus != workspace.RegisterSuperseded {
+		t.Errorf("a superseded entry: %s", labels(got))
+	}
+	if got := find(t, "mairie"); len(got) != 2 || got[0].EntryStatus != workspace.RegisterSuperseded || got[1].EntryStatus != workspace.RegisterWithdrawn {
+		t.Errorf("superseded before withdrawn: %s", labels(got))
 	}
 	// The limit.
 	if got, err := rt.db.SearchPublications(ctx, "guichet", 0); err != nil || len(got) != 1 {
