@@ -63,6 +63,9 @@ func TestWebsocketLimits(t *testing.T) {
 		if _, status := dialStatus(t, ts.sessionClient(t, demo.MemberEmail)); status != http.StatusSwitchingProtocols {
 			t.Fatalf("another session: status %d, want an upgrade", status)
 		}
+		// The hub registers a connection just after its upgrade: wait for
+		// all four, so that three means the closed one has gone.
+		waitConnections(t, ts, 4)
 		open[0].Close()
 		waitConnections(t, ts, 3)
 		if _, status := dialStatus(t, member); status != http.StatusSwitchingProtocols {
