@@ -33,6 +33,19 @@ type pollFormView struct {
 	CloseDate, CloseTime string
 	Error                string
 	Field                string
+	// Electorate is who can vote today, college by college, so that the
+	// secretariat sees which colleges are too small for a secret poll to
+	// show their figures.
+	Electorate []pollFormCollege
+}
+
+// pollFormCollege is one college's line of the poll form's electorate:
+// its accounts with a vote and their organisations, each marked Few when
+// under workspace.SecretCollegeMinBallots (and not zero).
+type pollFormCollege struct {
+	College                     workspace.College
+	People, Organisations       int
+	FewPeople, FewOrganisations bool
 }
 
 // IsMeeting reports whether the form's poll is on an agenda item, which
@@ -42,6 +55,17 @@ func (v pollFormView) IsMeeting() bool { return v.Poll.MeetingID != nil }
 // SecretCollegeMin is the fewest voters each college needs in a secret
 // poll for its result to show figures by college, which the form tells.
 func (pollFormView) SecretCollegeMin() int { return workspace.SecretCollegeMinBallots }
+
+// AnyFew reports whether a college of the electorate is marked Few, which
+// the form's footnote then explains.
+func (v pollFormView) AnyFew() bool {
+	for _, c := range v.Electorate {
+		if c.FewPeople || c.FewOrganisations {
+			return true
+		}
+	}
+	return false
+}
 
 // handlePollNew shows the empty form for a poll on the agenda item ?item=
 // or on the version ?procedure=&version=.
@@ -301,6 +325,16 @@ func (s *Server) renderPollForm(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	form.Poll, form.New, form.Subject, form.SubjectURL = poll, isNew, subject, url
+	electorate, err := s.db.FindElectorateByCollege(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	few := func(n int) bool { return n > 0 && n < workspace.SecretCollegeMinBallots }
+	for _, c := range electorate {
+		form.Electorate = append(form.Electorate, pollFormCollege{College: c.College, People: c.People, Organisations: c.Organisations,
+			FewPeople: few(c.People), FewOrganisations: few(c.Organisations)})
+	}
 	form.Error, form.Field = p.formErrorText(formErr), fieldError(formErr)
 	p.Data = form
 	s.render(w, r, status, "poll_form", p)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,6 +75,13 @@ func TestPollPages(t *testing.T) {
 	}
 	if page := staff.get(t, "/polls/new?item="+item); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `name="item" value="`+item+`"`) {
 		t.Fatalf("GET /polls/new?item=%s: status %d, or the form does not carry the item", item, page.StatusCode)
+	}
+	// The form shows who can vote by college: the demo's returnees'
+	// college has two members with a vote, too few for a secret poll to
+	// show its figures.
+	if form := staff.get(t, "/polls/new?item="+item).Body; !strings.Contains(form, `class="poll-electorate"`) ||
+		!regexp.MustCompile(`data-college="returnees">\s*<th[^>]*>[^<]*</th>\s*<td class="number">2<span class="few">\*</span>`).MatchString(form) {
+		t.Errorf("the poll form does not show the returnees' two voters as too few for a secret poll's figures")
 	}
 
 	// Refused: no question; the form comes back filled.

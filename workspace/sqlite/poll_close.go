@@ -124,9 +124,8 @@ func countElectorate(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll) (int, 
 	if p.Unit == workspace.VotePerOrganisation {
 		count = "COUNT(DISTINCT a.organisation_id)"
 	}
-	query := `SELECT ` + count + ` FROM accounts a
-		WHERE a.active = TRUE AND a.can_vote = TRUE AND a.role IN (?, ?, ?)`
-	args := []any{workspace.RoleAdmin, workspace.RoleSecretariat, workspace.RoleMember}
+	query := `SELECT ` + count + ` FROM accounts a WHERE ` + electorateWhere
+	args := electorateArgs()
 	if p.PresentOnly {
 		query += ` AND EXISTS (SELECT 1 FROM meeting_invitees mi
 			WHERE mi.meeting_id = ? AND mi.account_id = a.id AND mi.attendance = ?)`
