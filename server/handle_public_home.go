@@ -6,8 +6,8 @@ import (
 	"tawla/workspace"
 )
 
-// publicHomeLatest is how many of the latest publications the public home
-// page lists.
+// publicHomeLatest is how many of the latest publications in force the
+// public home page lists.
 const publicHomeLatest = 10
 
 // publicHomeView is the public site's home page.
@@ -17,10 +17,10 @@ type publicHomeView struct {
 	Categories []workspace.ProcedureCategory
 }
 
-// handlePublicHome shows the latest publications, the categories of the
-// register and the search box.
+// handlePublicHome shows the latest publications of what is in force, the
+// categories of the register and the search box.
 func (s *Server) handlePublicHome(w http.ResponseWriter, r *http.Request) {
-	latest, err := s.db.FindLatestPublications(r.Context(), publicHomeLatest)
+	latest, err := s.db.FindLatestInForce(r.Context(), publicHomeLatest)
 	if err != nil {
 		s.renderPublicError(w, r, &internalError{err})
 		return

@@ -88,13 +88,23 @@ type publicCheckView struct {
 	// one given is not a SHA-256.
 	Checked bool
 	Invalid bool
-	Found   []*workspace.Publication
+	Found   []publicCheckHit
+}
+
+// publicCheckHit is an edition whose text has the hash checked, with where
+// it stands: whoever checks a copy learns whether it still applies.
+type publicCheckHit struct {
+	*workspace.Publication
+	// Entry is the edition's entry, whose status the page shows; Latest
+	// its edition in force in the same language when it is not this one.
+	Entry  *workspace.RegisterEntry
+	Latest *workspace.Publication
 }
 
 // handlePublicCheck looks up ?sha256= among the register's editions, and
 // explains how to compute the hash of a downloaded text.
 func (s *Server) handlePublicCheck(w http.ResponseWriter, r *http.Request) {
-	hash := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("sha256")))
+	hash := hashIn(r.URL.Query().Get("sha256"))
 	view := publicCheckView{Hash: hash}
 	view.Canonical = s.absoluteURL("/public/check")
 	if hash != "" {
@@ -107,13 +117,38 @@ func (s *Server) handlePublicCheck(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			view.Checked = true
-			view.Found = found
+			for _, pub := range found {
+				entry, err := s.db.FindRegisterEntryByID(r.Context(), pub.EntryID)
+				if err != nil {
+					s.renderPublicError(w, r, &internalError{err})
+					return
+				}
+				hit := publicCheckHit{Publication: pub, Entry: entry}
+				if latest := entry.CurrentIn(pub.Language); latest != nil && latest.ID != pub.ID {
+					hit.Latest = latest
+				}
+				view.Found = append(view.Found, hit)
+			}
 		}
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, ""), "public.check.title")
 	p.Section = "check"
 	p.Data = view
 	s.renderPublic(w, http.StatusOK, "public_check", p)
+}
+
+// hashIn returns the hash to look up in what was typed or pasted: the
+// first word that is a SHA-256, in lowercase, so that the whole line a
+// command prints ("hash  file" from sha256sum, "SHA256 HASH path" from
+// PowerShell) may be pasted as it is; else what was typed, trimmed, which
+// the page then says is not a SHA-256.
+func hashIn(typed string) string {
+	for _, word := range strings.Fields(typed) {
+		if w := strings.ToLower(word); isSHA256(w) {
+			return w
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(typed))
 }
 
 // isSHA256 reports whether s is a SHA-256 written in lowercase

@@ -168,8 +168,14 @@ func testPublicProcedurePage(t *testing.T, ts *testServer, f *publicFixture) {
 	// A chosen interface language wins over the text's, which keeps its
 	// own language and direction.
 	enBody := mustGet(t, c, "/public/procedures/"+ident+"/ar?lang=en", http.StatusOK).Body
-	if !strings.Contains(enBody, `<html lang="en" dir="ltr">`) || !strings.Contains(enBody, `<article class="public-procedure" lang="ar" dir="rtl">`) {
+	if !strings.Contains(enBody, `<html lang="en" dir="ltr">`) || !strings.Contains(enBody, `<div id="public-text" class="public-text" lang="ar" dir="rtl">`) {
 		t.Error("with ?lang=en the page is not in English around an Arabic text")
+	}
+	// The page's own words (banner, register header, links) keep the
+	// reader's language and direction: only the text, its title, summary,
+	// note and contents take the text's.
+	if !strings.Contains(enBody, `<article class="public-procedure">`) || !strings.Contains(enBody, `<h1 lang="ar" dir="rtl">`) {
+		t.Error("with ?lang=en the page's own words take the Arabic text's direction, or its title does not")
 	}
 
 	// A member who is logged in reads the same page as the public.
@@ -322,6 +328,16 @@ func testPublicStatusBanner(t *testing.T, ts *testServer, f *publicFixture) {
 	if !strings.Contains(list, f.old.Identifier) || !strings.Contains(list, `register-status withdrawn`) {
 		t.Error("the register's list does not show the withdrawn entry as withdrawn")
 	}
+	// Its date is not said to be one from which it is in force.
+	if i := strings.Index(list, f.old.Identifier); i < 0 || !strings.Contains(list[i:], "Était en vigueur depuis le") {
+		t.Error("the register's list says the withdrawn entry is in force from its date")
+	}
+	// The home page's latest publications are only what applies now: the
+	// French v2 and the Arabic v1 (which shares the French v1's label).
+	home := mustGet(t, c, "/public", http.StatusOK).Body
+	if strings.Contains(home, f.old.Identifier) || strings.Count(home, f.fr1.Label()) != 1 || !strings.Contains(home, f.fr2.Label()) {
+		t.Error("the home page lists a withdrawn entry or a replaced edition among the latest, or not the edition in force")
+	}
 }
 
 // testPublicSearch checks the public search: found words are marked in an
@@ -375,6 +391,22 @@ func testPublicCheck(t *testing.T, ts *testServer, f *publicFixture) {
 	invalid := mustGet(t, c, "/public/check?sha256=not-a-hash", http.StatusOK).Body
 	if !strings.Contains(invalid, `aria-invalid="true"`) {
 		t.Error("an ill-formed hash is not said to be ill-formed")
+	}
+	// The line sha256sum prints may be pasted whole; the edition found is
+	// said to be in force.
+	line := mustGet(t, c, "/public/check?sha256="+url.QueryEscape(f.fr2.ContentSHA256+"  "+f.fr2.Identifier+"-v2-fr.md"), http.StatusOK).Body
+	if !strings.Contains(line, f.fr2.Identifier+" v2") || !strings.Contains(line, "register-status in-force") || strings.Contains(line, "check-older") {
+		t.Error("a pasted sha256sum line does not find the edition in force, said to be in force")
+	}
+	// An older edition of an entry in force: said not to be the edition in
+	// force, with a link to it. A withdrawn entry's: said to be withdrawn.
+	older := mustGet(t, c, "/public/check?sha256="+f.fr1.ContentSHA256, http.StatusOK).Body
+	if !strings.Contains(older, `class="check-older"`) || !strings.Contains(older, `href="/public/procedures/`+f.fr2.Identifier+`/fr"`) {
+		t.Error("the check of a replaced edition does not say so, nor link to the edition in force")
+	}
+	withdrawn := mustGet(t, c, "/public/check?sha256="+f.old.ContentSHA256, http.StatusOK).Body
+	if !strings.Contains(withdrawn, f.old.Identifier+" v1") || !strings.Contains(withdrawn, "register-status withdrawn") {
+		t.Error("the check of a withdrawn entry's text does not say it is withdrawn")
 	}
 }
 

@@ -220,6 +220,17 @@ func (db *DB) FindLatestPublications(ctx context.Context, limit int) ([]*workspa
 	return findPublications(ctx, db.read, true, "1 = 1", "p.published_at DESC, p.id DESC LIMIT ?", limit)
 }
 
+// FindLatestInForce returns the limit most recent publications (1 to
+// latestPublicationsMax), newest first, Content left empty, keeping only
+// the edition in force of each entry in each language: none of an entry
+// withdrawn or superseded, nor an edition a later one replaced. The public
+// home lists them, so that what it offers first all applies now.
+func (db *DB) FindLatestInForce(ctx context.Context, limit int) ([]*workspace.Publication, error) {
+	limit = min(max(limit, 1), latestPublicationsMax)
+	return findPublications(ctx, db.read, false, latestEdition+` AND e.withdrawn_at IS NULL AND e.replaced_by IS NULL`,
+		"p.published_at DESC, p.id DESC LIMIT ?", limit)
+}
+
 // FindPublicationIndex returns every publication of the register without
 // its Content, ordered by entry, language and edition: the sitemap and the
 // secretariat's register page.

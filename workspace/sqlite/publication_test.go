@@ -655,6 +655,22 @@ func TestRegisterReads(t *testing.T) {
 	if all, err := rt.db.FindLatestPublications(ctx, 0); err != nil || len(all) != 1 {
 		t.Errorf("FindLatestPublications(0): %d, %v; want the one latest", len(all), err)
 	}
+	// In force only: not the first edition of the pathway, which its
+	// second replaced, nor the withdrawn entry.
+	if err := rt.db.WithdrawEntry(ctx, rt.staff, first.EntryID, "Abrogée.", 0); err != nil {
+		t.Fatal(err)
+	}
+	inForce, err := rt.db.FindLatestInForce(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range inForce {
+		got = append(got, p.Label()+p.Language)
+	}
+	if strings.Join(got, " ") != "PROC-2026-003 v1ar PROC-2026-003 v2fr PROC-2026-002 v1fr" {
+		t.Errorf("latest in force: %v", got)
+	}
 
 	byVersion, err := rt.db.FindProcedurePublications(ctx, pathway.ID)
 	if err != nil {
