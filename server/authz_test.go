@@ -44,6 +44,10 @@ type authzRow struct {
 	want [5]int
 	// next is the start of the Location of any other redirect.
 	next string
+	// prepare, when not nil, runs before each viewer's request, outside
+	// what the cell checks: the state the request needs to succeed again
+	// (a draft that changed since the last freeze).
+	prepare func(t *testing.T, viewer string)
 }
 
 // TestAuthorizationMatrix requests every registered route as each kind of
@@ -80,6 +84,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := ts.db.CreateVersion(ctx, system, proc.ID, 0, "# Texte de la version 1\n", &workspace.Version{Message: "Première version"}); err != nil {
+		t.Fatal(err)
+	}
+	// A procedure of its own for freezing: each freeze needs a draft that
+	// changed since the last one, and the changes must not move the
+	// passages the other rows comment on.
+	freezeProc := &workspace.Procedure{Title: "Procédure figée par la matrice", Language: "fr", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, system, freezeProc, "# Procédure figée par la matrice\n"); err != nil {
 		t.Fatal(err)
 	}
 	member := ts.account(t, demo.MemberEmail)
@@ -442,8 +453,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "GET /procedures/{id}/versions", example: "/procedures/" + id(proc.ID) + "/versions", want: [5]int{redirect, ok, ok, ok, ok}},
 		{route: "GET /procedures/{id}/versions", example: "/procedures/999999/versions", want: [5]int{redirect, missing, missing, missing, missing}},
 		{route: "POST /procedures/{id}/versions", example: "/procedures/" + id(proc.ID) + "/versions", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
-		{route: "POST /procedures/{id}/versions", example: "/procedures/" + id(proc.ID) + "/versions", form: url.Values{"message": {"Version de {viewer}"}},
-			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(proc.ID) + "/versions/"},
+		{route: "POST /procedures/{id}/versions", example: "/procedures/" + id(freezeProc.ID) + "/versions", form: url.Values{"message": {"Version de {viewer}"}},
+			want: [5]int{unauth, forbidden, redirect, redirect, redirect}, next: "/procedures/" + id(freezeProc.ID) + "/versions/",
+			// An unchanged draft is not frozen twice.
+			prepare: func(t *testing.T, viewer string) { ts.appendToDraft(t, freezeProc, "\nAjout de "+viewer+".") }},
 		{route: "GET /procedures/{id}/versions/{number}", example: "/procedures/" + id(proc.ID) + "/versions/1", want: [5]int{redirect, ok, ok, ok, ok}},
 		{route: "GET /procedures/{id}/versions/{number}", example: "/procedures/" + id(proc.ID) + "/versions/99", want: [5]int{redirect, missing, missing, missing, missing}},
 		// Stakeholders comment on drafts; they neither freeze nor restore.
@@ -866,6 +879,9 @@ func runAuthzCell(t *testing.T, ts *testServer, row authzRow, level workspace.Ac
 	}
 	method, _, _ := strings.Cut(row.route, " ")
 	example := strings.ReplaceAll(row.example, "{viewer}", viewer)
+	if row.prepare != nil {
+		row.prepare(t, viewer)
+	}
 	before := ts.snapshot(t)
 
 	var status int

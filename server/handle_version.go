@@ -100,7 +100,7 @@ func (s *Server) handleVersionFreeze(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &workspace.Version{Message: message}
 	if err := s.db.CreateVersion(r.Context(), workspace.ActorFor(currentAccount(r)), proc.ID, docVersion, text, v); err != nil {
-		if code := workspace.ErrorCode(err); code == workspace.EINVALID {
+		if code := workspace.ErrorCode(err); code == workspace.EINVALID || code == workspace.ECONFLICT {
 			s.renderVersionList(w, r, statusOf(err), proc, message, err)
 		} else {
 			s.renderError(w, r, err)

@@ -43,7 +43,8 @@ func (c *client) freeze(t *testing.T, proc *workspace.Procedure, message string)
 // TestVersionFreeze freezes drafts of two procedures through the form:
 // each procedure numbers its own versions from 1, each version keeps the
 // draft's text at the version it was frozen, the audit log has an entry
-// for each, and a stakeholder may not freeze.
+// for each, an unchanged draft is not frozen again, and a stakeholder may
+// not freeze.
 func TestVersionFreeze(t *testing.T) {
 	ts := newTestServer(t)
 	a := ts.createTestProcedure(t, "fr", "# A\n\nPremier texte.\n")
@@ -92,6 +93,19 @@ func TestVersionFreeze(t *testing.T) {
 		wantStatus(t, "freeze without a message", resp, http.StatusBadRequest)
 		if !strings.Contains(resp.Body, `aria-invalid="true"`) {
 			t.Errorf("the message field is not marked invalid")
+		}
+		if after := ts.procedureState(t); after != before {
+			t.Errorf("a refused freeze changed the data")
+		}
+	})
+	t.Run("Unchanged", func(t *testing.T) {
+		// A second click on the button: the draft has not changed since
+		// version 2, so nothing is frozen, and the list says why.
+		before := ts.procedureState(t)
+		resp := member.postForm(t, procedurePath(a.ID)+"/versions", url.Values{"message": {"Après l'ajout"}})
+		wantStatus(t, "freeze of an unchanged draft", resp, http.StatusConflict)
+		if !strings.Contains(resp.Body, "Rien n&#39;a changé depuis la dernière version") || !strings.Contains(resp.Body, "Après l&#39;ajout") {
+			t.Errorf("the refusal is not the version list with its reason and the message typed")
 		}
 		if after := ts.procedureState(t); after != before {
 			t.Errorf("a refused freeze changed the data")

@@ -179,7 +179,7 @@ func TestConsultationOnVersion(t *testing.T) {
 		t.Fatalf("on a version that does not exist: %v, want invalid", err)
 	}
 	for _, message := range []string{"Première lecture", "Après la réunion"} {
-		if err := db.CreateVersion(ctx, member, proc.ID, 0, "# Orientation\n", &workspace.Version{Message: message}); err != nil {
+		if err := db.CreateVersion(ctx, member, proc.ID, 0, "# Orientation\n\n"+message+"\n", &workspace.Version{Message: message}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -38,7 +38,8 @@ type versionAudit struct {
 // allowed to freeze versions (workspace.CanFreezeVersion), as the
 // transaction reads the account. Numbers count from 1 per procedure; the
 // write lock orders two freezes of one procedure, so they never share a
-// number.
+// number. A content the same as the latest version's is refused
+// (ECONFLICT): a second click on the button makes no second version.
 func (db *DB) CreateVersion(ctx context.Context, actor workspace.Actor, procedureID int64, documentVersion int, content string, v *workspace.Version) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		proc, err := findProcedureByID(ctx, tx.tx, procedureID)
@@ -57,6 +58,18 @@ func (db *DB) CreateVersion(ctx context.Context, actor workspace.Actor, procedur
 		}
 		if documentVersion < 0 || documentVersion > doc.Version {
 			return workspace.Errorf(workspace.EINVALID, "The draft has no version %d.", documentVersion)
+		}
+		// A version the same as the one before would freeze nothing new:
+		// it is what a second click on the button would make.
+		var same bool
+		if err := tx.tx.GetContext(ctx, &same, `
+			SELECT COALESCE((SELECT content = ? FROM procedure_versions WHERE procedure_id = ? ORDER BY number DESC LIMIT 1), FALSE)`,
+			content, procedureID); err != nil {
+			return fmt.Errorf("sqlite: create version: %w", err)
+		}
+		if same {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.version.unchanged",
+				Message: "Nothing has changed since the latest version: there is nothing new to freeze."}
 		}
 		if err := tx.tx.QueryRowxContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM procedure_versions WHERE procedure_id = ?`, procedureID).Scan(&v.Number); err != nil {
 			return fmt.Errorf("sqlite: create version: %w", err)

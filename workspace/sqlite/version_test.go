@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestCreateVersion(t *testing.T) {
 	freeze := func(procID int64, message string) *workspace.Version {
 		t.Helper()
 		v := &workspace.Version{Message: message}
-		if err := db.CreateVersion(ctx, workspace.ActorFor(author), procID, 0, "texte", v); err != nil {
+		if err := db.CreateVersion(ctx, workspace.ActorFor(author), procID, 0, "texte "+message, v); err != nil {
 			t.Fatalf("CreateVersion: %v", err)
 		}
 		return v
@@ -37,9 +38,14 @@ func TestCreateVersion(t *testing.T) {
 		proc int64
 		want int
 	}{{procA.ID, 1}, {procA.ID, 2}, {procB.ID, 1}, {procA.ID, 3}, {procB.ID, 2}} {
-		if got := freeze(tt.proc, "Version").Number; got != tt.want {
+		if got := freeze(tt.proc, fmt.Sprintf("Version %d", i)).Number; got != tt.want {
 			t.Errorf("freeze %d: number %d, want %d", i, got, tt.want)
 		}
+	}
+	// The same text again: nothing new to freeze, and nothing stored.
+	again := &workspace.Version{Message: "Encore"}
+	if err := db.CreateVersion(ctx, workspace.ActorFor(author), procA.ID, 0, "texte Version 3", again); workspace.ErrorCode(err) != workspace.ECONFLICT {
+		t.Fatalf("freezing the latest version's text again: %v, want a conflict", err)
 	}
 	versions, err := db.FindVersions(ctx, procA.ID)
 	if err != nil {
