@@ -233,12 +233,31 @@ func (s *Server) pageLanguage(r *http.Request) string {
 // for everyone, and in the profile of a logged-in account.
 func (s *Server) withLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if lang := r.URL.Query().Get("lang"); workspace.ValidLanguage(lang) {
+		if lang := r.URL.Query().Get("lang"); workspace.ValidLanguage(lang) && choosesLanguage(r) {
 			r = s.rememberLanguage(w, r, lang)
 		}
 		r = r.WithContext(contextWithLanguage(r.Context(), s.requestLanguage(r)))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// choosesLanguage reports whether r's ?lang= is the person's own choice,
+// to be remembered: a page they asked for (GET or HEAD) from one of ours,
+// or typed, or opened from a bookmark. A request another site makes (an
+// image, a link followed from elsewhere) or a form sent with ?lang= is
+// answered in that language but changes nothing: a request with side
+// effects is a POST, checked as such, and a refused one changes nothing.
+// A client that sends no Sec-Fetch-Site (not a browser, or an old one)
+// is taken at its word.
+func choosesLanguage(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return false
 }
 
 // rememberLanguage keeps a ?lang= choice in a cookie and, for a logged-in

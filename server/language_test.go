@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 
 	"tawla/demo"
@@ -151,5 +153,53 @@ func TestLanguageChoiceWritesOnlyChanges(t *testing.T) {
 				t.Errorf("GET %s added %d audit entries", tt.path, got-audit)
 			}
 		})
+	}
+}
+
+// TestLanguageChoiceOnlyByThePerson checks that a ?lang= is remembered
+// (cookie and profile) only when the person asked for the page: a request
+// another site makes (an image, a followed link) or a form sent with
+// ?lang=, refused or not, is answered in that language and changes
+// neither the account nor the cookie.
+func TestLanguageChoiceOnlyByThePerson(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.loginAs(t, demo.StakeholderEmail)
+	language := func() string { return ts.account(t, demo.StakeholderEmail).Language }
+	start := language()
+	other := "ar"
+	if start == "ar" {
+		other = "en"
+	}
+	get := func(fetchSite string) *response {
+		req, err := http.NewRequest(http.MethodGet, c.ts.URL+"/?lang="+other, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fetchSite != "" {
+			req.Header.Set("Sec-Fetch-Site", fetchSite)
+		}
+		return c.do(t, req)
+	}
+
+	resp := get("cross-site")
+	wantStatus(t, "a cross-site GET with ?lang=", resp, http.StatusOK)
+	if !strings.Contains(resp.Body, `<html lang="`+other+`"`) {
+		t.Errorf("the page asked for in %s from another site is not in it", other)
+	}
+	if got := language(); got != start || resp.Header.Get("Set-Cookie") != "" {
+		t.Errorf("a cross-site GET changed the account's language to %q or set a cookie %q", got, resp.Header.Get("Set-Cookie"))
+	}
+	// A stakeholder may not plan meetings: the refused form changes
+	// nothing, its language choice included.
+	if resp := c.postForm(t, "/meetings?lang="+other, url.Values{"title": {"Réunion"}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a stakeholder's meeting: status %d, want 403", resp.StatusCode)
+	}
+	if got := language(); got != start {
+		t.Errorf("a refused POST with ?lang= changed the account's language to %q", got)
+	}
+	// The person's own choice, from one of our pages, is remembered.
+	wantStatus(t, "a same-origin GET with ?lang=", get("same-origin"), http.StatusOK)
+	if got := language(); got != other {
+		t.Errorf("choosing %s from our own page left the account in %q", other, got)
 	}
 }
