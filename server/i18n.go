@@ -243,12 +243,13 @@ func (s *Server) withLanguage(next http.Handler) http.Handler {
 
 // choosesLanguage reports whether r's ?lang= is the person's own choice,
 // to be remembered: a page they asked for (GET or HEAD) from one of ours,
-// or typed, or opened from a bookmark. A request another site makes (an
-// image, a link followed from elsewhere) or a form sent with ?lang= is
+// typed, opened from a bookmark or followed from a link elsewhere (a
+// top-level navigation). A request another site makes on its own (an
+// image, a frame, a script's fetch) or a form sent with ?lang= is
 // answered in that language but changes nothing: a request with side
 // effects is a POST, checked as such, and a refused one changes nothing.
-// A client that sends no Sec-Fetch-Site (not a browser, or an old one)
-// is taken at its word.
+// A client that sends no Sec-Fetch-Site (not a browser, or an old one) is
+// taken at its word.
 func choosesLanguage(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
@@ -257,7 +258,7 @@ func choosesLanguage(r *http.Request) bool {
 	case "", "same-origin", "none":
 		return true
 	}
-	return false
+	return r.Header.Get("Sec-Fetch-Mode") == "navigate" && r.Header.Get("Sec-Fetch-Dest") == "document"
 }
 
 // rememberLanguage keeps a ?lang= choice in a cookie and, for a logged-in

@@ -157,10 +157,11 @@ func TestLanguageChoiceWritesOnlyChanges(t *testing.T) {
 }
 
 // TestLanguageChoiceOnlyByThePerson checks that a ?lang= is remembered
-// (cookie and profile) only when the person asked for the page: a request
-// another site makes (an image, a followed link) or a form sent with
-// ?lang=, refused or not, is answered in that language and changes
-// neither the account nor the cookie.
+// (cookie and profile) only when the person asked for the page, on our
+// site or by following a link from another: a request another site makes
+// on its own (an image) or a form sent with ?lang=, refused or not, is
+// answered in that language and changes neither the account nor the
+// cookie.
 func TestLanguageChoiceOnlyByThePerson(t *testing.T) {
 	ts := newTestServer(t)
 	c := ts.loginAs(t, demo.StakeholderEmail)
@@ -170,18 +171,19 @@ func TestLanguageChoiceOnlyByThePerson(t *testing.T) {
 	if start == "ar" {
 		other = "en"
 	}
-	get := func(fetchSite string) *response {
-		req, err := http.NewRequest(http.MethodGet, c.ts.URL+"/?lang="+other, nil)
+	get := func(lang, fetchSite, mode, dest string) *response {
+		req, err := http.NewRequest(http.MethodGet, c.ts.URL+"/?lang="+lang, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fetchSite != "" {
-			req.Header.Set("Sec-Fetch-Site", fetchSite)
-		}
+		req.Header.Set("Sec-Fetch-Site", fetchSite)
+		req.Header.Set("Sec-Fetch-Mode", mode)
+		req.Header.Set("Sec-Fetch-Dest", dest)
 		return c.do(t, req)
 	}
 
-	resp := get("cross-site")
+	// An image another site shows, pointing at one of our pages.
+	resp := get(other, "cross-site", "no-cors", "image")
 	wantStatus(t, "a cross-site GET with ?lang=", resp, http.StatusOK)
 	if !strings.Contains(resp.Body, `<html lang="`+other+`"`) {
 		t.Errorf("the page asked for in %s from another site is not in it", other)
@@ -197,9 +199,14 @@ func TestLanguageChoiceOnlyByThePerson(t *testing.T) {
 	if got := language(); got != start {
 		t.Errorf("a refused POST with ?lang= changed the account's language to %q", got)
 	}
-	// The person's own choice, from one of our pages, is remembered.
-	wantStatus(t, "a same-origin GET with ?lang=", get("same-origin"), http.StatusOK)
+	// The person's own choice, from one of our pages, is remembered; so
+	// is a link they follow from elsewhere.
+	wantStatus(t, "a same-origin GET with ?lang=", get(other, "same-origin", "navigate", "document"), http.StatusOK)
 	if got := language(); got != other {
 		t.Errorf("choosing %s from our own page left the account in %q", other, got)
+	}
+	wantStatus(t, "a link followed from another site", get(start, "cross-site", "navigate", "document"), http.StatusOK)
+	if got := language(); got != start {
+		t.Errorf("following a link to the %s page from another site left the account in %q", start, got)
 	}
 }
