@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"tawla/workspace"
 )
@@ -57,6 +59,22 @@ type errorView struct {
 	Status  int
 }
 
+// handleNotFound answers an address no route serves. Under /public, where
+// readers have no account, the page is the public site's, with its menu
+// and search, not the members' one that offers to log in; an address there
+// that only lacks its trailing slash's removal is sent to the one without
+// it.
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.page_not_found", Message: "This page does not exist."})
+	notFound := &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.page_not_found", Message: "This page does not exist."}
+	if r.URL.Path != "/public" && !strings.HasPrefix(r.URL.Path, "/public/") {
+		s.renderError(w, r, notFound)
+		return
+	}
+	if trimmed := strings.TrimRight(r.URL.Path, "/"); trimmed != r.URL.Path && strings.HasPrefix(trimmed, "/public") &&
+		(r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		target := &url.URL{Path: trimmed, RawQuery: r.URL.RawQuery}
+		http.Redirect(w, r, target.String(), http.StatusMovedPermanently)
+		return
+	}
+	s.renderPublicError(w, r, notFound)
 }

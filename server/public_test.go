@@ -242,6 +242,12 @@ func testPublicBadInput(t *testing.T, ts *testServer, f *publicFixture) {
 		base + "/fr/editions/abc/markdown",
 		base + "/ar/editions/2/markdown",
 		base + "/fr/editions/3/html",
+		// Addresses no route serves, under /public: the public page too,
+		// not the members' one that offers to log in.
+		base + "/fr/editions",
+		base + "/fr/editions/1/pdf",
+		"/public/feed.atom/x",
+		"/public/nothing-here",
 	} {
 		t.Run(path, func(t *testing.T) {
 			resp := mustGet(t, c, path, http.StatusNotFound)
@@ -249,6 +255,18 @@ func testPublicBadInput(t *testing.T, ts *testServer, f *publicFixture) {
 				t.Errorf("GET %s: the 404 is not the public error page:\n%s", path, resp.Body)
 			}
 		})
+	}
+	// A trailing slash is taken away, the query kept.
+	noRedirect := ts.newClient(t)
+	noRedirect.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for path, want := range map[string]string{
+		"/public/":            "/public",
+		base + "/fr/?lang=ar": base + "/fr?lang=ar",
+		"/public/procedures/": "/public/procedures",
+	} {
+		if resp := noRedirect.get(t, path); resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s: status %d, Location %q; want 301 to %s", path, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
 	}
 }
 
