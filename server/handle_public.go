@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -77,6 +78,25 @@ func (s *Server) renderPublic(w http.ResponseWriter, status int, name string, p 
 type publicErrorView struct {
 	publicHead
 	Message string
+	// Elsewhere are the editions in force of the entry the address named,
+	// when it exists but not in the language or edition asked for: the
+	// reader is offered what there is.
+	Elsewhere []*workspace.Publication
+}
+
+// publicNotThere is the error of an address that names an entry of the
+// register, but a language it is not published in or an edition it does
+// not have; unlike publicNotFound, it knows the entry.
+type publicNotThere struct {
+	entry *workspace.RegisterEntry
+}
+
+func (e *publicNotThere) Error() string { return e.Unwrap().Error() }
+
+// Unwrap gives the ENOTFOUND error the page states.
+func (e *publicNotThere) Unwrap() error {
+	return &workspace.Error{Code: workspace.ENOTFOUND, Key: "public.error.not_there",
+		Message: "This procedure is not published in this language, or has no such edition."}
 }
 
 // renderPublicError answers with err's status and the public site's error
@@ -88,7 +108,11 @@ func (s *Server) renderPublicError(w http.ResponseWriter, r *http.Request, err e
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, ""), "error.title")
 	p.Status = status
-	p.Data = publicErrorView{Message: p.ErrorText(err)}
+	view := publicErrorView{Message: p.ErrorText(err)}
+	if there, ok := errors.AsType[*publicNotThere](err); ok {
+		view.Elsewhere = there.entry.Current
+	}
+	p.Data = view
 	s.renderPublic(w, status, "public_error", p)
 }
 
@@ -138,7 +162,7 @@ func publicLangFromPath(r *http.Request, entry *workspace.RegisterEntry) (string
 			return lang, nil
 		}
 	}
-	return "", publicNotFound()
+	return "", &publicNotThere{entry}
 }
 
 // publicEditionNumber reads the path's {edition}: a positive number
@@ -165,7 +189,7 @@ func (s *Server) publicEdition(r *http.Request) (*workspace.RegisterEntry, *work
 	pub, err := s.db.FindPublication(r.Context(), entry.ID, lang, n)
 	if err != nil {
 		if workspace.ErrorCode(err) == workspace.ENOTFOUND {
-			return nil, nil, publicNotFound()
+			return nil, nil, &publicNotThere{entry}
 		}
 		return nil, nil, &internalError{err}
 	}

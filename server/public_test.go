@@ -256,6 +256,14 @@ func testPublicBadInput(t *testing.T, ts *testServer, f *publicFixture) {
 			}
 		})
 	}
+	// An entry asked for in a language it is not published in, or an
+	// edition it does not have: the page says so and offers what there is.
+	for _, path := range []string{"/public/procedures/" + f.old.Identifier + "/ar", base + "/fr/editions/3"} {
+		resp := mustGet(t, c, path, http.StatusNotFound)
+		if !strings.Contains(resp.Body, "publiée dans cette langue") || !strings.Contains(resp.Body, `href="/public/procedures/`+strings.TrimPrefix(path, "/public/procedures/")[:len(f.old.Identifier)]+`/fr"`) {
+			t.Errorf("GET %s: the 404 does not offer the edition in force:\n%s", path, excerpt(resp.Body))
+		}
+	}
 	// A trailing slash is taken away, the query kept.
 	noRedirect := ts.newClient(t)
 	noRedirect.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
