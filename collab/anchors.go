@@ -63,10 +63,10 @@ func (r *docRoom) addAnchor(req *AnchorRequest) editResult {
 		return editResult{err: r.loadErr}
 	}
 	if req.Base > r.version {
-		return editResult{err: workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", req.Base, r.version)}
+		return editResult{err: workspace.KeyErrorf(workspace.EINVALID, "error.document.future_version", "Version %d is from the future: the document is at version %d.", req.Base, r.version)}
 	}
 	if req.Base < r.histBase {
-		return editResult{err: workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", req.Base, r.histBase)}
+		return editResult{err: workspace.KeyErrorf(workspace.ECONFLICT, "error.document.history_gone", "Version %d is older than the history kept (from %d): reload the document.", req.Base, r.histBase)}
 	}
 	anchor := &workspace.Anchor{From: req.From, To: req.To}
 	noText := func(int, int) string { return "" }

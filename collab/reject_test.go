@@ -234,7 +234,7 @@ func rejCases() []rejCase {
 		}, code: workspace.EINVALID, mention: []string{"version"}},
 		{name: "VersionFromTheFuture", frame: func(d rejDoc) string {
 			return rejPush(d, d.Version+1, 1, rejInsert("x", d.Len))
-		}, code: workspace.EINVALID, mention: []string{"version 1", "future"}},
+		}, code: workspace.EINVALID, mention: []string{"does not exist yet", "reload"}},
 		{name: "VersionNegative", frame: func(d rejDoc) string {
 			return rejPush(d, -1, 1, rejInsert("x", d.Len))
 		}, code: workspace.EINVALID, mention: []string{"version -1", "count from 0"}},
@@ -246,18 +246,18 @@ func rejCases() []rejCase {
 		}, code: workspace.EINVALID, mention: []string{"version -1", "count from 0"}},
 		{name: "VersionOlderThanHistory", prepare: rejAcceptUpdates(20), frame: func(d rejDoc) string {
 			return rejPush(d, 1, 1, rejInsert("x", d.Len-19))
-		}, code: workspace.ECONFLICT, mention: []string{"version 1", "older than the history", "reload"}},
+		}, code: workspace.ECONFLICT, mention: []string{"changed too much", "reload"}},
 		{name: "JoinVersionFromTheFuture", noJoin: true, frame: func(d rejDoc) string {
 			return fmt.Sprintf(`{"type":"doc.join","doc":%d,"version":%d}`, d.ID, d.Version+5)
-		}, code: workspace.EINVALID, mention: []string{"version 5", "future"}, leftOut: true},
+		}, code: workspace.EINVALID, mention: []string{"does not exist yet", "reload"}, leftOut: true},
 		{name: "JoinVersionOlderThanHistory", noJoin: true, prepare: rejAcceptUpdates(20), frame: func(d rejDoc) string {
 			return fmt.Sprintf(`{"type":"doc.join","doc":%d,"version":1}`, d.ID)
-		}, code: workspace.ECONFLICT, mention: []string{"version 1", "older than the history", "reload"}, leftOut: true},
+		}, code: workspace.ECONFLICT, mention: []string{"changed too much", "reload"}, leftOut: true},
 		// A refused join of a connection already in the document leaves it
 		// there: it may go on pushing, and its leave is announced.
 		{name: "RejoinVersionFromTheFuture", frame: func(d rejDoc) string {
 			return fmt.Sprintf(`{"type":"doc.join","doc":%d,"version":%d}`, d.ID, d.Version+5)
-		}, code: workspace.EINVALID, mention: []string{"version 5", "future"}},
+		}, code: workspace.EINVALID, mention: []string{"does not exist yet", "reload"}},
 
 		// Sequence numbers and client IDs.
 		{name: "SeqZero", frame: func(d rejDoc) string { return rejPush(d, d.Version, 0, rejInsert("x", d.Len)) },

@@ -412,7 +412,7 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 	}
 	clientID := rebased[0].ClientID
 	if seqs[0] <= r.lastSeq[clientID] {
-		r.refuseMsg(m, workspace.Errorf(workspace.ECONFLICT, "Sequence number %d of client %s is not above %d, the last one accepted from it: reload the document.", seqs[0], clientID, r.lastSeq[clientID]))
+		r.refuseMsg(m, workspace.KeyErrorf(workspace.ECONFLICT, "error.document.sequence_stale", "Sequence number %d of client %s is not above %d, the last one accepted from it: reload the document.", seqs[0], clientID, r.lastSeq[clientID]))
 		return acceptedPush{}, false
 	}
 	if err := r.accept(m.version, rebased); err != nil {
@@ -429,10 +429,10 @@ func (r *docRoom) push(m roomMsg) (acceptedPush, bool) {
 // since. It refuses a base the room cannot rebase from.
 func (r *docRoom) rebase(base int, updates []change.Update) ([]change.Update, error) {
 	if base > r.version || base < 0 {
-		return nil, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", base, r.version)
+		return nil, workspace.KeyErrorf(workspace.EINVALID, "error.document.future_version", "Version %d is from the future: the document is at version %d.", base, r.version)
 	}
 	if base < r.histBase {
-		return nil, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", base, r.histBase)
+		return nil, workspace.KeyErrorf(workspace.ECONFLICT, "error.document.history_gone", "Version %d is older than the history kept (from %d): reload the document.", base, r.histBase)
 	}
 	rebased, err := rebaseEach(updates, r.history[base-r.histBase:])
 	if err != nil {
@@ -653,11 +653,11 @@ func (r *docRoom) join(m roomMsg) {
 		return
 	}
 	if m.hasVersion && (m.version > r.version || m.version < 0) {
-		r.refuseJoin(m, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", m.version, r.version))
+		r.refuseJoin(m, workspace.KeyErrorf(workspace.EINVALID, "error.document.future_version", "Version %d is from the future: the document is at version %d.", m.version, r.version))
 		return
 	}
 	if m.hasVersion && m.version < r.histBase {
-		r.refuseJoin(m, workspace.Errorf(workspace.ECONFLICT, "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
+		r.refuseJoin(m, workspace.KeyErrorf(workspace.ECONFLICT, "error.document.history_gone", "Version %d is older than the history kept (from %d): reload the document.", m.version, r.histBase))
 		return
 	}
 	rp, known := r.peers[m.peer.Key()]

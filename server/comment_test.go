@@ -297,3 +297,44 @@ func TestCommentEvents(t *testing.T) {
 		t.Errorf("the comments fragment: status %d\n%s", frag.StatusCode, frag.Body)
 	}
 }
+
+// TestCommentRefusalsInTheReadersLanguage: refusals that once came only in
+// English — accepting a plain comment as if it were a suggested change,
+// replying to a reply — carry a catalogue key and reach the reader in
+// their language.
+func TestCommentRefusalsInTheReadersLanguage(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := &workspace.Procedure{Title: "Refus", Language: "fr", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# Refus\n\nUn texte à commenter.\n"); err != nil {
+		t.Fatal(err)
+	}
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	if resp := member.postForm(t, path+"/comments", url.Values{"version": {"0"}, "from": {"11"}, "to": {"16"}, "kind": {"comment"}, "body": {"Lequel ?"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comment: status %d", resp.StatusCode)
+	}
+	threads, err := ts.db.FindCommentThreads(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+	if err != nil || len(threads) != 1 {
+		t.Fatalf("threads: %v, %v", threads, err)
+	}
+	comment := path + "/comments/" + strconv.FormatInt(threads[0].ID, 10)
+	secretariat := ts.sessionClient(t, demo.SecretariatEmail)
+	for lang, want := range map[string]string{"fr": "Ce n&#39;est pas une proposition de modification.", "ar": "هذا ليس اقتراح تعديل."} {
+		resp := secretariat.postForm(t, comment+"/accept?lang="+lang, url.Values{})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(resp.Body, want) {
+			t.Errorf("accepting a plain comment, in %s: status %d, want 400 saying %q", lang, resp.StatusCode, want)
+		}
+	}
+	// A reply to a reply, straight to the store: the error carries the
+	// catalogue's key, so any page shows it in its reader's language.
+	reply := &workspace.Comment{Body: "Celui-ci."}
+	member2 := workspace.ActorFor(ts.account(t, demo.MemberEmail))
+	if err := ts.db.CreateReply(ctx, member2, threads[0].ID, reply); err != nil {
+		t.Fatal(err)
+	}
+	err = ts.db.CreateReply(ctx, member2, reply.ID, &workspace.Comment{Body: "Et encore."})
+	if workspace.ErrorKey(err) != "error.comment.reply_to_start" {
+		t.Errorf("a reply to a reply: %v, want the key error.comment.reply_to_start", err)
+	}
+}

@@ -275,7 +275,7 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 			return
 		}
 		if sugg.Kind != workspace.KindSuggestion || sugg.Anchor == nil {
-			s.renderError(w, r, workspace.Errorf(workspace.EINVALID, "This is not a suggested change."))
+			s.renderError(w, r, workspace.KeyErrorf(workspace.EINVALID, "error.comment.not_suggestion", "This is not a suggested change."))
 			return
 		}
 		if sugg.Anchor.Removed {
@@ -291,7 +291,7 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 			if attempt < 10 {
 				continue
 			}
-			s.renderError(w, r, workspace.Errorf(workspace.ECONFLICT, "The draft is changing too fast: try again."))
+			s.renderError(w, r, workspace.KeyErrorf(workspace.ECONFLICT, "error.draft.busy", "The draft is changing too fast: try again."))
 			return
 		}
 		set, err := change.Of(utf16Units(text), change.Spec{From: sugg.Anchor.From, To: sugg.Anchor.To, Insert: sugg.Proposed})

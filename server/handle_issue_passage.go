@@ -153,7 +153,7 @@ func (s *Server) handleLinkIssueForm(w http.ResponseWriter, r *http.Request) {
 	view := linkIssueView{Procedure: proc, Passage: passage, Query: query.Get("q")}
 	switch {
 	case passage.Version > version:
-		s.renderError(w, r, workspace.Errorf(workspace.EINVALID, "Version %d is from the future: the document is at version %d.", passage.Version, version))
+		s.renderError(w, r, workspace.KeyErrorf(workspace.EINVALID, "error.document.future_version", "Version %d is from the future: the document is at version %d.", passage.Version, version))
 		return
 	case passage.Version == version:
 		quote, ok := sliceUTF16(text, passage.From, passage.To)

@@ -48,6 +48,13 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// KeyErrorf is Errorf with the catalogue key of the message shown to
+// people, in their language; the formatted message, with its figures,
+// stays for the logs and for clients that read it.
+func KeyErrorf(code, key, format string, args ...any) *Error {
+	return &Error{Code: code, Key: key, Message: fmt.Sprintf(format, args...)}
+}
+
 // Invalid returns an EINVALID error about one field, with the catalogue key
 // of the message shown to the user.
 func Invalid(field, key, message string) *Error {

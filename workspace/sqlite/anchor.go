@@ -20,7 +20,7 @@ import (
 // error rolls everything back.
 func (db *DB) CreateDocumentAnchor(ctx context.Context, docID int64, version int, a *workspace.Anchor, within func(ctx context.Context, tx *Tx, a *workspace.Anchor) error) error {
 	if a.From < 0 || a.To < a.From {
-		return workspace.Errorf(workspace.EINVALID, "A passage runs from a position to one at or after it.")
+		return workspace.KeyErrorf(workspace.EINVALID, "error.passage.range", "A passage runs from a position to one at or after it.")
 	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -33,7 +33,7 @@ func (db *DB) CreateDocumentAnchor(ctx context.Context, docID int64, version int
 		return err
 	}
 	if doc.Version != version {
-		return workspace.Errorf(workspace.ECONFLICT, "The document is no longer at version %d.", version)
+		return workspace.KeyErrorf(workspace.ECONFLICT, "error.document.moved", "The document is no longer at version %d.", version)
 	}
 	now := db.Now()
 	res, err := tx.ExecContext(ctx, `

@@ -236,7 +236,7 @@ func (db *DB) CreateReply(ctx context.Context, actor workspace.Actor, parentID i
 			return err
 		}
 		if parent.ParentID != nil {
-			return workspace.Errorf(workspace.EINVALID, "A reply answers the start of a thread.")
+			return workspace.KeyErrorf(workspace.EINVALID, "error.comment.reply_to_start", "A reply answers the start of a thread.")
 		}
 		c.ParentID, c.Anchor, c.Kind = &parent.ID, nil, workspace.KindComment
 		return tx.createComment(ctx, actor, parent.DocumentID, c)
@@ -311,7 +311,7 @@ func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id 
 			return err
 		}
 		if c.Kind != workspace.KindComment || c.ParentID != nil {
-			return workspace.Errorf(workspace.EINVALID, "Only a comment's thread is resolved or reopened.")
+			return workspace.KeyErrorf(workspace.EINVALID, "error.comment.resolve_start", "Only a comment's thread is resolved or reopened.")
 		}
 		before := auditComment(c)
 		status, action := workspace.StatusOpen, workspace.AuditCommentReopen
@@ -349,7 +349,7 @@ func (db *DB) AnswerComment(ctx context.Context, actor workspace.Actor, id int64
 // answer writes a thread's status and answer and its audit entry.
 func (tx *Tx) answer(ctx context.Context, actor workspace.Actor, c *workspace.Comment, status workspace.CommentStatus, answer workspace.Answer, reason, action string) error {
 	if c.ParentID != nil {
-		return workspace.Errorf(workspace.EINVALID, "Answers go to the start of a thread.")
+		return workspace.KeyErrorf(workspace.EINVALID, "error.comment.answer_start", "Answers go to the start of a thread.")
 	}
 	if !answer.Valid() {
 		return workspace.Invalid("answer", "error.comment.answer_invalid", "Choose an answer.")
@@ -411,7 +411,7 @@ func (tx *Tx) openSuggestion(ctx context.Context, actor workspace.Actor, id int6
 		return nil, err
 	}
 	if c.Kind != workspace.KindSuggestion || c.ParentID != nil {
-		return nil, workspace.Errorf(workspace.EINVALID, "This is not a suggested change.")
+		return nil, workspace.KeyErrorf(workspace.EINVALID, "error.comment.not_suggestion", "This is not a suggested change.")
 	}
 	if c.Status != workspace.StatusOpen {
 		return nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.suggestion.decided", Message: "This suggestion has already been decided."}

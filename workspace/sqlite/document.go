@@ -198,7 +198,7 @@ func (db *DB) AppendDocument(ctx context.Context, id int64, a DocumentAppend) er
 		if _, err := findDocument(ctx, tx, id); err != nil {
 			return err
 		}
-		return workspace.Errorf(workspace.ECONFLICT, "The document is no longer at version %d.", from)
+		return workspace.KeyErrorf(workspace.ECONFLICT, "error.document.moved", "The document is no longer at version %d.", from)
 	}
 	// The updates of a group commit go in multi-row INSERTs: a statement
 	// costs a round trip through database/sql and cgo, which for the

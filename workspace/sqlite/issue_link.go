@@ -94,7 +94,7 @@ func (tx *Tx) LinkIssuePassage(ctx context.Context, actor workspace.Actor, issue
 	var docID int64
 	err = tx.tx.GetContext(ctx, &docID, `SELECT document_id FROM document_anchors WHERE id = ?`, anchorID)
 	if isNoRows(err) || (err == nil && docID != proc.DocumentID) {
-		return nil, workspace.Errorf(workspace.EINVALID, "The passage is not in the procedure's draft.")
+		return nil, workspace.KeyErrorf(workspace.EINVALID, "error.issue_link.passage_outside", "The passage is not in the procedure's draft.")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlite: link issue passage: %w", err)
 	}

@@ -57,7 +57,7 @@ func (db *DB) CreateVersion(ctx context.Context, actor workspace.Actor, procedur
 			return err
 		}
 		if documentVersion < 0 || documentVersion > doc.Version {
-			return workspace.Errorf(workspace.EINVALID, "The draft has no version %d.", documentVersion)
+			return workspace.KeyErrorf(workspace.EINVALID, "error.version.no_draft_version", "The draft has no version %d.", documentVersion)
 		}
 		// A version the same as the one before would freeze nothing new:
 		// it is what a second click on the button would make.
