@@ -65,6 +65,11 @@ func (s *Server) handleIssueStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleIssueAssign(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.issueAction(w, r, "assign", []string{"owner_organisation_id"},
 		func(issue *workspace.Issue, actor workspace.Actor) (*sqlite.IssueChange, error) {
+			// The field must be sent: empty says "nobody", missing says
+			// nothing, and a form that says nothing changes nothing.
+			if _, sent := r.PostForm["owner_organisation_id"]; !sent {
+				return nil, workspace.Invalid("owner_organisation_id", "error.issue.owner_invalid", "Choose an active organisation.")
+			}
 			var owner *int64
 			if v := formValue(r, "owner_organisation_id"); v != "" {
 				n, err := strconv.ParseInt(v, 10, 64)

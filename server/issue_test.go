@@ -239,6 +239,11 @@ func TestIssueStatusAndAssign(t *testing.T) {
 	wantStatus(t, "stakeholder assigns", st.postForm(t, path+"/assign", url.Values{"owner_organisation_id": {strconv.FormatInt(org.ID, 10)}}), http.StatusForbidden)
 	wantRedirect(t, "assign", assign(strconv.FormatInt(org.ID, 10)), path+"?done=issue_assigned")
 	wantStatus(t, "assign again", assign(strconv.FormatInt(org.ID, 10)), http.StatusBadRequest)
+	// A form without the field says nothing: it does not take the owner away.
+	wantStatus(t, "assign without the field", member.postForm(t, path+"/assign", url.Values{}), http.StatusBadRequest)
+	if got, err := ts.db.FindIssueByID(context.Background(), issue.ID); err != nil || got.OwnerOrganisationID == nil || *got.OwnerOrganisationID != org.ID {
+		t.Errorf("after a form without the field, the owner is %v (%v), want %d", got.OwnerOrganisationID, err, org.ID)
+	}
 	page = member.get(t, path)
 	wantBody(t, "timeline", page.Body, "a changé l&#39;organisme responsable", org.NameFR)
 }
