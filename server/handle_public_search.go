@@ -45,6 +45,16 @@ func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 	if runes := []rune(q); len(runes) > publicQueryMax {
 		q = string(runes[:publicQueryMax])
 	}
+	// A register identifier, as printed on a copy ("PROC-2026-002", with
+	// or without its edition, "v2"), leads straight to its entry.
+	if ident, _, _ := strings.Cut(q, " "); ident != "" {
+		if year, seq, ok := workspace.ParseIdentifier(ident); ok {
+			if _, err := s.db.FindRegisterEntry(r.Context(), year, seq); err == nil {
+				http.Redirect(w, r, "/public/procedures/"+workspace.FormatIdentifier(year, seq), http.StatusSeeOther)
+				return
+			}
+		}
+	}
 	view := publicSearchView{Query: q}
 	view.Canonical = s.absoluteURL("/public/search")
 	terms := search.Terms(q)

@@ -391,6 +391,17 @@ func testPublicSearch(t *testing.T, ts *testServer, f *publicFixture) {
 	case !strings.Contains(both[withdrawn:], "register-status withdrawn") || !strings.Contains(both[inForce:withdrawn], "register-status in-force"):
 		t.Errorf("the results do not mark each entry with its status:\n%s", both)
 	}
+	// An identifier as printed on a copy leads to its entry.
+	noRedirect := ts.newClient(t)
+	noRedirect.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for _, q := range []string{f.fr2.Identifier, strings.ToLower(f.fr2.Identifier), f.fr2.Label()} {
+		if resp := noRedirect.get(t, "/public/search?q="+url.QueryEscape(q)); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/public/procedures/"+f.fr2.Identifier {
+			t.Errorf("searching %q: status %d, Location %q; want its entry", q, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	if resp := noRedirect.get(t, "/public/search?q=PROC-2026-999"); resp.StatusCode != http.StatusOK {
+		t.Errorf("searching an identifier not in the register: status %d, want the results page", resp.StatusCode)
+	}
 	ar := mustGet(t, c, "/public/search?q="+url.QueryEscape("الشباك"), http.StatusOK).Body
 	if !strings.Contains(ar, "/public/procedures/"+f.ar1.Identifier+"/ar") {
 		t.Error("searching in Arabic does not find the Arabic edition")
