@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -67,8 +69,9 @@ type atomEntry struct {
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // handlePublicFeed serves the Atom feed of the register's latest
-// publications. Each entry's id is the edition's public address, which
-// never changes; every address is absolute, built from the base URL.
+// publications and withdrawals. Each entry's id is the edition's public
+// address, or the withdrawn entry's with "#withdrawn", which never change;
+// every address is absolute, built from the base URL.
 func (s *Server) handlePublicFeed(w http.ResponseWriter, r *http.Request) {
 	pubs, err := s.db.FindLatestPublications(r.Context(), atomFeedEntries)
 	if err != nil {
@@ -115,6 +118,42 @@ func (s *Server) handlePublicFeed(w http.ResponseWriter, r *http.Request) {
 			Summary:   atomText{Type: "text", Text: summary},
 		})
 	}
+	// A withdrawal is news too: whoever follows the register learns that
+	// a procedure stopped applying, and why.
+	entries, err := s.db.FindRegisterEntries(r.Context())
+	if err != nil {
+		s.renderPublicError(w, r, &internalError{err})
+		return
+	}
+	for _, e := range entries {
+		if e.WithdrawnAt == nil || len(e.Current) == 0 {
+			continue
+		}
+		if e.WithdrawnAt.After(updated) {
+			updated = *e.WithdrawnAt
+		}
+		first := e.Current[0]
+		url := s.absoluteURL("/public/procedures/" + e.Identifier())
+		summary := e.WithdrawalReason
+		if summary == "" {
+			summary = l.T("public.status.withdrawn")
+		}
+		categoryKey, _ := optionLabel("procedure_category", e.Category)
+		feed.Entries = append(feed.Entries, atomEntry{
+			Lang:      first.Language,
+			ID:        url + "#withdrawn",
+			Title:     atomText{Type: "text", Text: l.T("public.feed.withdrawn", "Identifier", e.Identifier(), "Title", first.Title)},
+			Updated:   atomTime(*e.WithdrawnAt),
+			Published: atomTime(*e.WithdrawnAt),
+			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: url}},
+			Category:  atomCategory{Term: string(e.Category), Label: l.T(categoryKey)},
+			Summary:   atomText{Type: "text", Text: summary},
+		})
+	}
+	// Newest first, publications and withdrawals together, as many as the
+	// feed carries.
+	slices.SortStableFunc(feed.Entries, func(a, b atomEntry) int { return strings.Compare(b.Updated, a.Updated) })
+	feed.Entries = feed.Entries[:min(len(feed.Entries), atomFeedEntries)]
 	feed.Updated = atomTime(updated)
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)

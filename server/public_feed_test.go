@@ -37,10 +37,10 @@ type parsedAtom struct {
 	} `xml:"entry"`
 }
 
-// TestAtomFeed checks that the feed of publications is well-formed Atom
-// (RFC 4287) with the elements it requires, absolute addresses built from
-// the base URL, stable ids, and a title holding <, & and quotes escaped so
-// that it reads back exactly.
+// TestAtomFeed checks that the feed of publications and withdrawals is
+// well-formed Atom (RFC 4287) with the elements it requires, absolute
+// addresses built from the base URL, stable ids, and a title holding <, &
+// and quotes escaped so that it reads back exactly.
 func TestAtomFeed(t *testing.T) {
 	ts := newTestServer(t)
 	f := newPublicFixture(t, ts)
@@ -120,6 +120,18 @@ func TestAtomFeed(t *testing.T) {
 	}
 	if !ids[ts.URL+"/public/procedures/"+pub.Identifier+"/fr/editions/1"] {
 		t.Errorf("the new publication's id is not its edition's address")
+	}
+	// The withdrawal of the old entry is an entry of its own, with its
+	// reason, dated when it was withdrawn.
+	withdrawn := false
+	for _, e := range feed.Entries {
+		if e.ID == ts.URL+"/public/procedures/"+f.old.Identifier+"#withdrawn" {
+			withdrawn = strings.Contains(e.Title, f.old.Identifier) && strings.Contains(e.Summary, "Remplacée par la procédure d'accueil commune.") &&
+				e.Updated == f.oldEntry.WithdrawnAt.UTC().Format(time.RFC3339)
+		}
+	}
+	if !withdrawn {
+		t.Errorf("the feed does not announce the withdrawal of %s, with its reason and date", f.old.Identifier)
 	}
 
 	// Ids are stable: the same publications, the same ids, whoever asks.
