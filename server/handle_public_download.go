@@ -42,6 +42,9 @@ type publicStandaloneView struct {
 	// URL is the edition's public address, printed in the file so that a
 	// reader can find it again.
 	URL string
+	// Latest is the edition in force in the same language, when a later
+	// one replaced this: a printed or shared copy then says so.
+	Latest *workspace.Publication
 }
 
 // handlePublicStandalone downloads an edition as one HTML file that needs
@@ -60,7 +63,11 @@ func (s *Server) handlePublicStandalone(w http.ResponseWriter, r *http.Request) 
 	}
 	p := s.newPublicPage(r, pub.Language, "public.procedure.title")
 	p.Title = pub.Label() + " · " + pub.Title
-	p.Data = publicStandaloneView{Entry: entry, Publication: pub, Text: body, URL: s.absoluteURL(publicEditionPath(pub))}
+	view := publicStandaloneView{Entry: entry, Publication: pub, Text: body, URL: s.absoluteURL(publicEditionPath(pub))}
+	if latest := entry.CurrentIn(pub.Language); latest != nil && latest.ID != pub.ID {
+		view.Latest = latest
+	}
+	p.Data = view
 	t, ok := s.pages.pages["public_standalone"]
 	if !ok {
 		s.renderPublicError(w, r, &internalError{errNoStandaloneTemplate})

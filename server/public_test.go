@@ -315,6 +315,15 @@ func testPublicDownloads(t *testing.T, ts *testServer, f *publicFixture) {
 			t.Errorf("the HTML download loads something: it holds %q", bad)
 		}
 	}
+	// A copy of an edition a later one replaced says so; the edition in
+	// force's does not.
+	older := mustGet(t, c, "/public/procedures/"+f.fr1.Identifier+"/fr/editions/1/html", http.StatusOK).Body
+	if !strings.Contains(older, `<p class="status">`) || !strings.Contains(older, f.fr2.Label()) {
+		t.Error("the HTML copy of a replaced edition does not say it is not the edition in force")
+	}
+	if current := mustGet(t, c, "/public/procedures/"+f.fr2.Identifier+"/fr/editions/2/html", http.StatusOK).Body; strings.Contains(current, `<p class="status">`) {
+		t.Error("the HTML copy of the edition in force says it no longer applies")
+	}
 }
 
 // testPublicHistoryAndChanges checks the changelog computed from the
