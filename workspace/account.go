@@ -80,13 +80,13 @@ func (a *Account) Validate() error {
 	if a.Name == "" {
 		return Invalid("name", "error.account.name_required", "A person needs a name.")
 	}
-	if err := checkText("name", a.Name, 120); err != nil {
+	if err := checkLine("name", a.Name, 120); err != nil {
 		return err
 	}
 	if !emailUTF8 {
 		return Invalid("email", "error.text.utf8", "The text is not valid UTF-8.")
 	}
-	if err := checkText("email", a.Email, 254); err != nil {
+	if err := checkLine("email", a.Email, 254); err != nil {
 		return err
 	}
 	if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email {

@@ -114,7 +114,7 @@ func (c *IssueCategory) Validate() error {
 		return Invalid("name_fr", "error.category.name_required", "Give the category's name in French and in Arabic.")
 	}
 	for field, name := range map[string]string{"name_fr": c.NameFR, "name_ar": c.NameAR, "name_en": c.NameEN} {
-		if err := checkText(field, name, 100); err != nil {
+		if err := checkLine(field, name, 100); err != nil {
 			return err
 		}
 	}
@@ -178,7 +178,7 @@ func (i *Issue) Validate() error {
 	if i.Title == "" {
 		return Invalid("title", "error.issue.title_required", "An issue needs a title.")
 	}
-	if err := checkText("title", i.Title, 200); err != nil {
+	if err := checkLine("title", i.Title, 200); err != nil {
 		return err
 	}
 	if err := checkText("description", i.Description, 20000); err != nil {
@@ -237,7 +237,7 @@ func (p *IssuePrivate) Validate() error {
 	p.PersonName = strings.TrimSpace(p.PersonName)
 	p.PersonContact = strings.TrimSpace(p.PersonContact)
 	p.Details = strings.TrimSpace(p.Details)
-	if err := checkText("person_name", p.PersonName, 200); err != nil {
+	if err := checkLine("person_name", p.PersonName, 200); err != nil {
 		return err
 	}
 	if err := checkText("person_contact", p.PersonContact, 500); err != nil {

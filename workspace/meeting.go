@@ -83,7 +83,7 @@ func (m *Meeting) Validate() error {
 	if m.Title == "" {
 		return Invalid("title", "error.meeting.title_required", "A meeting needs a title.")
 	}
-	if err := checkText("title", m.Title, 200); err != nil {
+	if err := checkLine("title", m.Title, 200); err != nil {
 		return err
 	}
 	if !m.Kind.Valid() {
@@ -101,10 +101,10 @@ func (m *Meeting) Validate() error {
 	if m.EndsAt.Sub(m.StartsAt) > 7*24*time.Hour {
 		return Invalid("ends_at", "error.meeting.too_long", "A meeting lasts at most a week.")
 	}
-	if err := checkText("place", m.Place, 300); err != nil {
+	if err := checkLine("place", m.Place, 300); err != nil {
 		return err
 	}
-	if err := checkText("online_link", m.OnlineLink, 500); err != nil {
+	if err := checkLine("online_link", m.OnlineLink, 500); err != nil {
 		return err
 	}
 	if m.OnlineLink != "" {
@@ -234,7 +234,7 @@ func (it *AgendaItem) Validate() error {
 	if it.Title == "" {
 		return Invalid("title", "error.agenda.title_required", "An agenda item needs a title.")
 	}
-	if err := checkText("title", it.Title, 300); err != nil {
+	if err := checkLine("title", it.Title, 300); err != nil {
 		return err
 	}
 	if err := checkText("description", it.Description, 5000); err != nil {
@@ -356,7 +356,7 @@ func (a *Action) Validate() error {
 	if a.Title == "" {
 		return Invalid("title", "error.action.title_required", "Say what is to be done.")
 	}
-	if err := checkText("title", a.Title, 500); err != nil {
+	if err := checkLine("title", a.Title, 500); err != nil {
 		return err
 	}
 	if a.OwnerOrganisationID <= 0 {

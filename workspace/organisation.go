@@ -81,10 +81,10 @@ func (o *Organisation) Validate() error {
 	if o.NameFR == "" && o.NameAR == "" {
 		return Invalid("name_fr", "error.org.name_required", "An organisation needs a name in French or Arabic.")
 	}
-	if err := checkText("name_fr", o.NameFR, MaxOrganisationName); err != nil {
+	if err := checkLine("name_fr", o.NameFR, MaxOrganisationName); err != nil {
 		return err
 	}
-	if err := checkText("name_ar", o.NameAR, MaxOrganisationName); err != nil {
+	if err := checkLine("name_ar", o.NameAR, MaxOrganisationName); err != nil {
 		return err
 	}
 	// No college is chosen for the person: a wrong one would count the
@@ -95,7 +95,7 @@ func (o *Organisation) Validate() error {
 	if !o.College.Valid() {
 		return Invalid("college", "error.org.college_invalid", "Choose one of the five colleges.")
 	}
-	if err := checkText("delegation", o.Delegation, MaxOrganisationDelegation); err != nil {
+	if err := checkLine("delegation", o.Delegation, MaxOrganisationDelegation); err != nil {
 		return err
 	}
 	return checkText("contact", o.Contact, MaxOrganisationContact)

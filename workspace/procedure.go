@@ -69,7 +69,7 @@ func (p *Procedure) Validate() error {
 	if p.Title == "" {
 		return Invalid("title", "error.procedure.title_required", "A procedure needs a title.")
 	}
-	if err := checkText("title", p.Title, 200); err != nil {
+	if err := checkLine("title", p.Title, 200); err != nil {
 		return err
 	}
 	if err := checkText("summary", p.Summary, 2000); err != nil {

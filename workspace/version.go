@@ -43,7 +43,7 @@ func (v *Version) ValidateMessage() error {
 	if v.Message == "" {
 		return Invalid("message", "error.version.message_required", "Say what this version is.")
 	}
-	return checkText("message", v.Message, MaxVersionMessage)
+	return checkLine("message", v.Message, MaxVersionMessage)
 }
 
 // CanFreezeVersion reports whether actor may freeze a procedure's draft as
