@@ -194,7 +194,7 @@ func (i *Issue) Validate() error {
 		return Invalid("priority", "error.issue.priority_invalid", "Choose a priority.")
 	}
 	if i.DueDate != "" {
-		if _, err := time.Parse(DateLayout, i.DueDate); err != nil {
+		if _, ok := parseDay(i.DueDate); !ok {
 			return Invalid("due_date", "error.issue.due_date_invalid", "Give the due date as a day (YYYY-MM-DD).")
 		}
 	}

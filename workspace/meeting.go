@@ -92,7 +92,7 @@ func (m *Meeting) Validate() error {
 	if m.Language != "fr" && m.Language != "ar" {
 		return Invalid("language", "error.procedure.language_invalid", "Choose French or Arabic.")
 	}
-	if m.StartsAt.IsZero() {
+	if m.StartsAt.IsZero() || !inYears(m.StartsAt) {
 		return Invalid("starts_at", "error.meeting.start_required", "Give the date and time the meeting starts.")
 	}
 	if !m.EndsAt.After(m.StartsAt) {
@@ -362,7 +362,7 @@ func (a *Action) Validate() error {
 	if a.OwnerOrganisationID <= 0 {
 		return Invalid("owner_organisation_id", "error.action.owner_required", "Choose the organisation that owns the action.")
 	}
-	if _, err := time.Parse(DateLayout, a.DueDate); err != nil {
+	if _, ok := parseDay(a.DueDate); !ok {
 		return Invalid("due_date", "error.action.due_date_invalid", "Give the due date as a day (YYYY-MM-DD).")
 	}
 	if a.Status == "" {

@@ -198,7 +198,7 @@ func (r *PublishRequest) Validate() error {
 	if r.VersionNumber < 1 {
 		return Invalid("version", "error.publication.version_invalid", "Choose a version to publish.")
 	}
-	if _, err := time.Parse(time.DateOnly, r.EffectiveOn); err != nil {
+	if _, ok := parseDay(r.EffectiveOn); !ok {
 		return Invalid("effective_on", "error.publication.effective_on_invalid", "Give the day the procedure applies from.")
 	}
 	if r.Year < 1000 || r.Year > 9999 {
