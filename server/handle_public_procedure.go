@@ -107,5 +107,14 @@ func (s *Server) showPublicEdition(w http.ResponseWriter, r *http.Request, entry
 	p.Title = pub.Label() + " · " + pub.Title
 	p.Section = "procedures"
 	p.Data = view
+	// Choosing Arabic on the French text leads to the Arabic text when
+	// there is one, and the reverse; otherwise the interface changes
+	// around the same text.
+	if view.IsCurrent() {
+		p.langPaths = map[string]string{}
+		for _, c := range entry.Current {
+			p.langPaths[c.Language] = publicEntryPath(entry.Identifier(), c.Language)
+		}
+	}
 	s.renderPublic(w, http.StatusOK, "public_procedure", p)
 }

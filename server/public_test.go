@@ -178,6 +178,19 @@ func testPublicProcedurePage(t *testing.T, ts *testServer, f *publicFixture) {
 		t.Error("with ?lang=en the page's own words take the Arabic text's direction, or its title does not")
 	}
 
+	// The header's Arabic link leads to the Arabic text when there is one,
+	// with the Arabic interface; its English link, there being no English
+	// text, keeps the French text. An entry in French only keeps its text.
+	frBody := mustGet(t, c, "/public/procedures/"+ident+"/fr", http.StatusOK).Body
+	for _, want := range []string{`href="/public/procedures/` + ident + `/ar?lang=ar" lang="ar" hreflang="ar"`, `href="/public/procedures/` + ident + `/fr?lang=en" lang="en"`} {
+		if !strings.Contains(frBody, want) {
+			t.Errorf("the French page's language links lack %s", want)
+		}
+	}
+	if oldBody := mustGet(t, c, "/public/procedures/"+f.old.Identifier+"/fr", http.StatusOK).Body; !strings.Contains(oldBody, `href="/public/procedures/`+f.old.Identifier+`/fr?lang=ar"`) {
+		t.Error("a French-only entry's Arabic link does not keep its text")
+	}
+
 	// A member who is logged in reads the same page as the public.
 	member := ts.sessionClient(t, demo.MemberEmail)
 	if got := mustGet(t, member, frPath, http.StatusOK).Body; got != body {

@@ -118,6 +118,10 @@ type page struct {
 	Unread int
 	Data   any
 	url    *url.URL
+	// langPaths are, for some languages, the address of this page's
+	// content in that language (a procedure published in it), where the
+	// language links lead instead of this address.
+	langPaths map[string]string
 }
 
 // newPage returns a page for r in the request's language with its title
@@ -132,9 +136,14 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	return p
 }
 
-// LangURL returns the current page's address in another language.
+// LangURL returns the current page's address in another language: the
+// same address, or the one of its content in that language when there is
+// one (langPaths).
 func (p *page) LangURL(lang string) string {
 	u := *p.url
+	if path, ok := p.langPaths[lang]; ok && path != u.Path {
+		u = url.URL{Path: path}
+	}
 	q := u.Query()
 	q.Set("lang", lang)
 	u.RawQuery = q.Encode()
