@@ -110,6 +110,13 @@ func TestSearchFTS5(t *testing.T) {
 		{"ArabicHamzaOnWaw", "المسوول", []int64{7}},
 		{"ArabicHamzaOnWawWritten", "المسؤول", []int64{7}},
 		{"ArabicTwoTerms", "العائدين الهجرة", []int64{5}},
+		// A word written joined to its article or a proclitic is found
+		// from the word alone, and the reverse.
+		{"ArabicWithoutArticle", "هجرة", []int64{5, 7}},
+		{"ArabicArticleInText", "مهدية", []int64{6}},
+		{"ArabicProcliticInText", "توجيه", []int64{5}},
+		{"ArabicConjunctionAndArticle", "عودة", []int64{7}},
+		{"ArabicShortNoProclitic", "هد", nil},
 		{"MoreOccurrencesFirst", "retour", []int64{8, 3, 9}},
 		{"TitleOverBody", "bureau", []int64{3, 9}},
 		{"NoMatch", "absent", nil},
@@ -131,6 +138,11 @@ func TestSearchFTS5(t *testing.T) {
 		got := string(search.SnippetHTML(documents[1].body, terms, 30))
 		want := "UN <mark>ELEVE</mark> QUI RENTRE DEMANDE…"
 		if got != want {
+			t.Errorf("SnippetHTML = %q, want %q", got, want)
+		}
+		// The Arabic word found with its article is the one marked.
+		got = string(search.SnippetHTML(documents[5].body, search.Terms("مهدية"), 60))
+		if want := "دليل المهاجر العائد إلى ولاية <mark>المهدية</mark>."; got != want {
 			t.Errorf("SnippetHTML = %q, want %q", got, want)
 		}
 	})

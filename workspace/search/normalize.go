@@ -63,9 +63,11 @@ import (
 // themselves write either way (the seat of a hamza, the forms of alef,
 // final ى and ي, final ة and ه) and what keyboards vary (Persian yeh and
 // keheh). The bare hamza ء stays; ؤ and ئ become و and ي, not one
-// another, so مسؤول and مسئول remain two words. No word is stemmed:
-// "هجرة" does not find "الهجرة", nor "élèves" "élève" (MatchExpression
-// makes every term a prefix, so "élève" does find "élèves").
+// another, so مسؤول and مسئول remain two words. No word is stemmed, in
+// the index or here: the query does the rest (MatchExpression makes every
+// term a prefix, so "élève" finds "élèves", and looks for an Arabic term
+// joined to its article or a one-letter proclitic as well, so "هجرة"
+// finds "الهجرة" and "مهدية" finds "بالمهدية").
 //
 // Word boundaries and punctuation are kept: FTS5's tokenizer splits the
 // normalised text where a reader sees words in the original, a letter

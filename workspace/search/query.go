@@ -62,7 +62,8 @@ func singleLetter(w string) bool {
 // holding every term (AND between them): each term a string in double
 // quotes, a double quote inside it doubled, so that FTS5 reads it as
 // text and never as syntax, and, when it has at least two runes, followed
-// by '*' to make it a prefix query. Every term, not only the last, is a
+// by '*' to make it a prefix query. An Arabic term is a group of its
+// attached forms joined by OR, in parentheses (termForms). Every term, not only the last, is a
 // prefix: unicode61 does no stemming, and French plurals and feminines
 // (élève, élèves) and Arabic suffixes (مهاجر, مهاجرين) are suffixes, so
 // that a prefix finds a word's forms; a single rune matches only a word of
@@ -88,15 +89,90 @@ func MatchExpression(terms []string) string {
 		if n > 0 {
 			b.WriteString(" AND ")
 		}
-		b.WriteByte('"')
-		b.WriteString(strings.ReplaceAll(t, `"`, `""`))
-		b.WriteByte('"')
-		if prefixable(t) {
-			b.WriteByte('*')
+		forms := termForms(t)
+		if len(forms) > 1 {
+			b.WriteByte('(')
+		}
+		for i, f := range forms {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			b.WriteByte('"')
+			b.WriteString(strings.ReplaceAll(f, `"`, `""`))
+			b.WriteByte('"')
+			if prefixable(f) {
+				b.WriteByte('*')
+			}
+		}
+		if len(forms) > 1 {
+			b.WriteByte(')')
 		}
 		n++
 	}
 	return b.String()
+}
+
+// Arabic writes its article and some one-letter words joined to the word
+// that follows: "الشباك" (the desk), "بالمهدية" (in Mahdia), "وتوجيهه"
+// (and his referral). unicode61 keeps such a run as one token, so a query
+// for "شباك" would not find "الشباك". termForms gives, for an Arabic term,
+// the forms it may take in a text, in their normalised spelling, which
+// MatchExpression joins with OR: the term without its article if it has
+// one, with the article and the proclitics that join it (وال بال فال كال,
+// and لل for ل + ال), and, for a term typed without article and of three
+// letters or more, with one of the one-letter proclitics و ب ل ف ك. The
+// index is not changed: only the query looks further. Nothing is stemmed
+// beyond those prefixes, and a term shorter than that keeps its one form,
+// so "حث" does not find "بحث".
+var (
+	articleForms = []string{"ال", "وال", "بال", "فال", "كال", "لل"}
+	proclitics   = []string{"و", "ب", "ل", "ف", "ك"}
+)
+
+const (
+	minArticleBase = 2 // letters left after the article for it to be one
+	minCliticBase  = 3 // letters a term needs to take a one-letter proclitic
+)
+
+// termForms returns the forms under which term is looked for: term alone,
+// but for an Arabic term, its attached forms as well (see articleForms).
+func termForms(term string) []string {
+	if !isArabicWord(term) {
+		return []string{term}
+	}
+	base, hadArticle := term, false
+	for _, a := range articleForms {
+		if rest, ok := strings.CutPrefix(term, a); ok {
+			if utf8.RuneCountInString(rest) < minArticleBase {
+				return []string{term} // a short word such as "الى", not an article
+			}
+			base, hadArticle = rest, true
+			break
+		}
+	}
+	if !hadArticle && utf8.RuneCountInString(base) < minCliticBase {
+		return []string{term}
+	}
+	forms := []string{base}
+	for _, a := range articleForms {
+		forms = append(forms, a+base)
+	}
+	if !hadArticle {
+		for _, c := range proclitics {
+			forms = append(forms, c+base)
+		}
+	}
+	return forms
+}
+
+// isArabicWord reports whether every rune of w is an Arabic letter.
+func isArabicWord(w string) bool {
+	for _, r := range w {
+		if !unicode.Is(unicode.Arabic, r) || !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // prefixable reports whether term matches the words it begins (at least
@@ -109,8 +185,10 @@ func prefixable(term string) bool {
 // MatchExpression's query does: as a prefix when the term is prefixable,
 // whole otherwise.
 func matchesTerm(token, term string) bool {
-	if prefixable(term) {
-		return strings.HasPrefix(token, term)
+	for _, f := range termForms(term) {
+		if prefixable(f) && strings.HasPrefix(token, f) || token == f {
+			return true
+		}
 	}
-	return token == term
+	return false
 }

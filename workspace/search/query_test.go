@@ -87,7 +87,15 @@ func TestMatchExpression(t *testing.T) {
 		{"One", []string{"eleve"}, `"eleve"*`},
 		{"AND", []string{"eleve", "ecole"}, `"eleve"* AND "ecole"*`},
 		{"SingleRuneNotPrefix", []string{"article", "3"}, `"article"* AND "3"`},
-		{"Arabic", []string{"الهجره"}, `"الهجره"*`},
+		// An Arabic term is also looked for without its article, or with
+		// the article and the proclitics that join it.
+		{"ArabicWithArticle", []string{"الهجره"}, `("هجره"* OR "الهجره"* OR "والهجره"* OR "بالهجره"* OR "فالهجره"* OR "كالهجره"* OR "للهجره"*)`},
+		// Without article: with it, or with a one-letter proclitic.
+		{"ArabicWithoutArticle", []string{"شباك"}, `("شباك"* OR "الشباك"* OR "والشباك"* OR "بالشباك"* OR "فالشباك"* OR "كالشباك"* OR "للشباك"* OR "وشباك"* OR "بشباك"* OR "لشباك"* OR "فشباك"* OR "كشباك"*)`},
+		// Too short for a proclitic ("حث" is not "بحث"), or for what
+		// follows "ال" to be a word.
+		{"ArabicShort", []string{"حث"}, `"حث"*`},
+		{"ArabicArticleOfOneLetter", []string{"الي"}, `"الي"*`},
 		{"Operators", []string{"or", "near"}, `"or"* AND "near"*`},
 		{"QuoteDoubled", []string{`a"b`}, `"a""b"*`},
 		{"BreakOut", []string{`x" OR "y`}, `"x"" OR ""y"*`},
@@ -108,8 +116,16 @@ func TestMatchExpression(t *testing.T) {
 }
 
 // safeExpression is the only shape MatchExpression may return: quoted
-// strings, each perhaps a prefix, joined by AND (or nothing at all).
-var safeExpression = regexp.MustCompile(`^$|^"(?:[^"\x00]|"")+"\*?(?: AND "(?:[^"\x00]|"")+"\*?)*$`)
+// strings, each perhaps a prefix, or groups of them joined by OR, joined by
+// AND (or nothing at all).
+var safeExpression = regexp.MustCompile(`^$|^` + safeElement + `(?: AND ` + safeElement + `)*$`)
+
+// safeTerm is one quoted string, perhaps a prefix; safeElement is one, or
+// several in parentheses joined by OR (an Arabic term's forms).
+const (
+	safeTerm    = `"(?:[^"\x00]|"")+"\*?`
+	safeElement = `(?:` + safeTerm + `|\(` + safeTerm + `(?: OR ` + safeTerm + `)*\))`
+)
 
 // FuzzTerms checks, for any query, that its terms are words (letters and
 // digits only), at most MaxTerms of them, each once, and that
