@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"tawla/workspace"
 )
@@ -78,7 +79,7 @@ func (s *Server) handlePublicEditionView(w http.ResponseWriter, r *http.Request)
 // interface language (publicLanguage: the text's own unless the visitor
 // chose another).
 func (s *Server) showPublicEdition(w http.ResponseWriter, r *http.Request, entry *workspace.RegisterEntry, pub *workspace.Publication) {
-	body, err := renderPublicText(pub.Content, false)
+	body, err := renderPublicText(withoutTitle(pub.Content, pub.Title), false)
 	if err != nil {
 		s.renderPublicError(w, r, &internalError{err})
 		return
@@ -117,4 +118,17 @@ func (s *Server) showPublicEdition(w http.ResponseWriter, r *http.Request, entry
 		}
 	}
 	s.renderPublic(w, http.StatusOK, "public_procedure", p)
+}
+
+// withoutTitle returns src without its first line when that line is the
+// level-1 heading of title: the page shows the title above the register
+// header already, and on a phone a second one takes a screen. The
+// downloads keep it, as the text is published.
+func withoutTitle(src, title string) string {
+	first, rest, _ := strings.Cut(src, "\n")
+	heading, ok := strings.CutPrefix(strings.TrimRight(first, " \t\r"), "# ")
+	if !ok || strings.TrimSpace(heading) != strings.TrimSpace(title) {
+		return src
+	}
+	return strings.TrimLeft(rest, "\r\n")
 }

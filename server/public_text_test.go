@@ -40,3 +40,22 @@ func TestRenderPublicText(t *testing.T) {
 		t.Error("the standalone text lost its embedded image")
 	}
 }
+
+// TestWithoutTitle: a text whose first line is its title's heading is
+// shown without it, under the page's own title; any other text is shown
+// whole.
+func TestWithoutTitle(t *testing.T) {
+	for _, tt := range []struct{ src, title, want string }{
+		{"# Accueil\n\n## Étapes\n", "Accueil", "## Étapes\n"},
+		{"# Accueil  \r\n\r\nTexte.\r\n", " Accueil", "Texte.\r\n"},
+		{"# استقبال المهاجرين\n\nنص.\n", "استقبال المهاجرين", "نص.\n"},
+		{"# Autre titre\n\nTexte.\n", "Accueil", "# Autre titre\n\nTexte.\n"},
+		{"## Accueil\n", "Accueil", "## Accueil\n"},
+		{"Texte sans titre.\n", "Accueil", "Texte sans titre.\n"},
+		{"", "Accueil", ""},
+	} {
+		if got := withoutTitle(tt.src, tt.title); got != tt.want {
+			t.Errorf("withoutTitle(%q, %q) = %q, want %q", tt.src, tt.title, got, tt.want)
+		}
+	}
+}
