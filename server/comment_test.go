@@ -338,3 +338,44 @@ func TestCommentRefusalsInTheReadersLanguage(t *testing.T) {
 		t.Errorf("a reply to a reply: %v, want the key error.comment.reply_to_start", err)
 	}
 }
+
+// TestCommentRefusalKeepsTheText: a refused comment — no passage chosen,
+// or a text too long — brings back the procedure's page with the form as
+// it was sent and why, instead of an error page that loses what a
+// stakeholder typed on their phone; nothing is stored.
+func TestCommentRefusalKeepsTheText(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := &workspace.Procedure{Title: "Texte gardé", Language: "fr", Category: workspace.CategoryOther}
+	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# Texte gardé\n\nUn texte à commenter.\n"); err != nil {
+		t.Fatal(err)
+	}
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	long := strings.Repeat("Une remarque détaillée. ", 220) // over 5,000 characters
+	for _, tt := range []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"NoPassage", url.Values{"version": {"0"}, "from": {"3"}, "to": {"3"}, "kind": {"suggestion"}, "body": {"Pourquoi <ce> délai ?"}, "proposed": {"sept jours"}}, "Pourquoi &lt;ce&gt; délai ?"},
+		{"TooLong", url.Values{"version": {"0"}, "from": {"16"}, "to": {"21"}, "kind": {"comment"}, "body": {long}}, "Une remarque détaillée. Une remarque"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := ts.snapshot(t)
+			resp := member.postForm(t, path+"/comments", tt.form)
+			wantStatus(t, "refused comment", resp, http.StatusBadRequest)
+			for _, want := range []string{`id="comment-error"`, tt.want, `id="comment-form"`} {
+				if !strings.Contains(resp.Body, want) {
+					t.Errorf("the page shown again lacks %q", want)
+				}
+			}
+			if tt.name == "NoPassage" && (!strings.Contains(resp.Body, `value="suggestion" checked`) || !strings.Contains(resp.Body, ">sept jours</textarea>")) {
+				t.Errorf("the kind or the proposed text chosen are not kept")
+			}
+			if after := ts.snapshot(t); after != before {
+				t.Errorf("a refused comment changed the data")
+			}
+		})
+	}
+}

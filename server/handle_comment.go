@@ -36,6 +36,15 @@ type commentsView struct {
 	CanDecide  bool
 	CanAnswer  bool
 	AccountID  int64
+	// Form is the comment form as the viewer sent it, when it was
+	// refused: shown again with its reason, so that nothing typed is lost.
+	Form *commentForm
+}
+
+// commentForm is a refused comment form, to show again.
+type commentForm struct {
+	Kind, Body, Proposed string
+	Error, Field         string
 }
 
 // commentEvent is the data of the events of the topic document:N about
@@ -130,25 +139,37 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	c := &workspace.Comment{Kind: workspace.CommentKind(formValue(r, "kind")), Body: formValue(r, "body"), Proposed: r.PostFormValue("proposed")}
+	// A refusal shows the procedure's page again with the form as it was
+	// sent and why, rather than an error page that loses the text.
+	refuse := func(err error) {
+		if code := workspace.ErrorCode(err); code != workspace.EINVALID && code != workspace.ECONFLICT {
+			s.renderError(w, r, err)
+			return
+		}
+		s.renderProcedurePage(w, r, statusOf(err), proc, &commentForm{
+			Kind: string(c.Kind), Body: c.Body, Proposed: c.Proposed, Field: fieldError(err),
+			Error: s.localizerOf(r.Context()).ErrorText(err),
+		})
+	}
 	var req collab.AnchorRequest
 	var err error
 	for name, dst := range map[string]*int{"version": &req.Base, "from": &req.From, "to": &req.To} {
 		if *dst, err = strconv.Atoi(formValue(r, name)); err != nil {
-			s.renderError(w, r, workspace.Invalid(name, "error.comment.passage_required", "Select a passage of the draft first."))
+			refuse(workspace.Invalid(name, "error.comment.passage_required", "Select a passage of the draft first."))
 			return
 		}
 	}
 	if req.From == req.To {
-		s.renderError(w, r, workspace.Invalid("from", "error.comment.passage_required", "Select a passage of the draft first."))
+		refuse(workspace.Invalid("from", "error.comment.passage_required", "Select a passage of the draft first."))
 		return
 	}
-	c := &workspace.Comment{Kind: workspace.CommentKind(formValue(r, "kind")), Body: formValue(r, "body"), Proposed: r.PostFormValue("proposed")}
 	actor := workspace.ActorFor(currentAccount(r))
 	req.Within = func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
 		return tx.CreateComment(ctx, actor, a, c)
 	}
 	if _, err := s.collab.AddAnchor(r.Context(), proc.DocumentID, req); err != nil {
-		s.renderError(w, r, err)
+		refuse(err)
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.created", c.ID)

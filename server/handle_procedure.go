@@ -113,6 +113,12 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderProcedurePage(w, r, http.StatusOK, proc, nil)
+}
+
+// renderProcedurePage writes the procedure's page with status; form, when
+// not nil, is a refused comment form to show again in the comments panel.
+func (s *Server) renderProcedurePage(w http.ResponseWriter, r *http.Request, status int, proc *workspace.Procedure, form *commentForm) {
 	text, version, err := s.collab.Text(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -144,6 +150,7 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	view.Comments.Form = form
 	if view.Issues, err = s.issuesAnswered(r.Context(), proc.ID); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -164,7 +171,7 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 		view.UndoRestore = n
 	}
 	p.Data = view
-	s.render(w, r, http.StatusOK, "procedure", p)
+	s.render(w, r, status, "procedure", p)
 }
 
 func (s *Server) handleProcedureEdit(w http.ResponseWriter, r *http.Request) {
