@@ -305,10 +305,7 @@ func TestCommentEvents(t *testing.T) {
 func TestCommentRefusalsInTheReadersLanguage(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
-	proc := &workspace.Procedure{Title: "Refus", Language: "fr", Category: workspace.CategoryOther}
-	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# Refus\n\nUn texte à commenter.\n"); err != nil {
-		t.Fatal(err)
-	}
+	proc := ts.createTestProcedure(t, "fr", "# Refus\n\nUn texte à commenter.\n")
 	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
 	member := ts.sessionClient(t, demo.MemberEmail)
 	if resp := member.postForm(t, path+"/comments", url.Values{"version": {"0"}, "from": {"11"}, "to": {"16"}, "kind": {"comment"}, "body": {"Lequel ?"}}); resp.StatusCode != http.StatusSeeOther {
@@ -345,11 +342,7 @@ func TestCommentRefusalsInTheReadersLanguage(t *testing.T) {
 // stakeholder typed on their phone; nothing is stored.
 func TestCommentRefusalKeepsTheText(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
-	proc := &workspace.Procedure{Title: "Texte gardé", Language: "fr", Category: workspace.CategoryOther}
-	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# Texte gardé\n\nUn texte à commenter.\n"); err != nil {
-		t.Fatal(err)
-	}
+	proc := ts.createTestProcedure(t, "fr", "# Texte gardé\n\nUn texte à commenter.\n")
 	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
 	member := ts.sessionClient(t, demo.MemberEmail)
 	long := strings.Repeat("Une remarque détaillée. ", 220) // over 5,000 characters
