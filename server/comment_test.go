@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -371,4 +372,62 @@ func TestCommentRefusalKeepsTheText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestThreadRefusalKeepsTheText: the other forms of the comments panel —
+// a reply, the secretariat's answer (from the procedure and from the
+// table of observations), the rejection of a suggested change, the
+// opening of a consultation — when refused bring back the page they were
+// on with what was typed or chosen and why, next to the form concerned,
+// instead of a bare error page; nothing is stored.
+func TestThreadRefusalKeepsTheText(t *testing.T) {
+	ts := newTestServer(t)
+	proc := ts.createTestProcedure(t, "fr", "# Fils\n\nLe délai de réponse est de trente jours.\n")
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	comment := commentOn(t, ts, proc, demo.MemberEmail, "délai", "Trop long ?", "")
+	suggestion := commentOn(t, ts, proc, demo.MemberEmail, "trente", "Plus court.", "quinze")
+	member := ts.sessionClient(t, demo.MemberEmail)
+	secretariat := ts.sessionClient(t, demo.SecretariatEmail)
+	thread := func(c *workspace.Comment) string { return path + "/comments/" + strconv.FormatInt(c.ID, 10) }
+	long := strings.Repeat("Une réponse <détaillée>. ", 220) // over 5,000 characters
+	for _, tt := range []struct {
+		name   string
+		client *client
+		url    string
+		form   url.Values
+		want   []string
+	}{
+		{"Reply", member, thread(comment) + "/replies", url.Values{"body": {long}},
+			[]string{fmt.Sprintf(`id="reply-error-%d"`, comment.ID), `value="Une réponse &lt;détaillée&gt;. Une`, `aria-invalid="true"`}},
+		{"AnswerWithoutReason", secretariat, thread(comment) + "/answer", url.Values{"answer": {"rejected"}, "reason": {"  "}},
+			[]string{fmt.Sprintf(`id="answer-error-%d"`, comment.ID), `value="rejected" selected`, "Indiquez le motif du rejet.", `id="comments-heading"`}},
+		{"AnswerFromObservations", secretariat, thread(comment) + "/answer", url.Values{"answer": {"rejected"}, "reason": {""}, "back": {"observations"}},
+			[]string{fmt.Sprintf(`id="answer-error-%d"`, comment.ID), `value="rejected" selected`, `class="panel observations"`, `name="back" value="observations"`}},
+		{"RejectWithoutReason", secretariat, thread(suggestion) + "/reject", url.Values{"reason": {""}},
+			[]string{fmt.Sprintf(`id="reject-error-%d"`, suggestion.ID), "Indiquez le motif du rejet."}},
+		{"ConsultationInThePast", secretariat, path + "/consultation", url.Values{"closes_at": {"2001-01-02T10:00"}},
+			[]string{`id="consultation-error"`, `value="2001-01-02T10:00"`}},
+		{"ConsultationWithoutDate", secretariat, path + "/consultation", url.Values{"closes_at": {"demain"}},
+			[]string{`id="consultation-error"`, `value="demain"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := ts.snapshot(t)
+			resp := tt.client.postForm(t, tt.url+"?lang=fr", tt.form)
+			wantStatus(t, "refused form", resp, http.StatusBadRequest)
+			for _, want := range tt.want {
+				if !strings.Contains(resp.Body, want) {
+					t.Errorf("the page shown again lacks %q", want)
+				}
+			}
+			if strings.Count(resp.Body, `role="alert"`) != 1 {
+				t.Errorf("the page shows the refusal %d times, want once, next to its form", strings.Count(resp.Body, `role="alert"`))
+			}
+			if after := ts.snapshot(t); after != before {
+				t.Errorf("a refused form changed the data")
+			}
+		})
+	}
+	// Not allowed is not a form to fill again: the error page.
+	resp := member.postForm(t, thread(comment)+"/answer", url.Values{"answer": {"accepted"}})
+	wantStatus(t, "a member answering", resp, http.StatusForbidden)
 }

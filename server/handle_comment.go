@@ -39,12 +39,76 @@ type commentsView struct {
 	// Form is the comment form as the viewer sent it, when it was
 	// refused: shown again with its reason, so that nothing typed is lost.
 	Form *commentForm
+	// Thread is, in the same way, a refused form of one thread (a reply,
+	// an answer, a rejection) or of the consultation.
+	Thread *threadForm
 }
 
 // commentForm is a refused comment form, to show again.
 type commentForm struct {
 	Kind, Body, Proposed string
 	Error, Field         string
+}
+
+// threadForm is a refused form of the comments panel other than a new
+// comment, to show again where it was with why it was refused.
+type threadForm struct {
+	// Action names the form: "reply", "answer" or "reject" on the thread
+	// CommentID, or "consultation" (CommentID zero).
+	Action    string
+	CommentID int64
+	// Text is what was typed: a reply's body, a reason, or the
+	// consultation's closing date; Answer the answer chosen.
+	Text, Answer string
+	Error        string
+}
+
+// Refused returns the refused form action of the thread id, or nil when
+// that form was not the one refused: the template asks it of each form.
+func (v *commentsView) Refused(action string, id int64) *threadForm {
+	if t := v.Thread; t != nil && t.Action == action && t.CommentID == id {
+		return t
+	}
+	return nil
+}
+
+// panelRefusal is a refused form of a procedure's comments panel and why:
+// Comment for a new comment, Thread for any other.
+type panelRefusal struct {
+	Err     error
+	Comment *commentForm
+	Thread  *threadForm
+}
+
+// explain writes why the form was refused into it, in the page's language.
+func (f panelRefusal) explain(p *page) {
+	if f.Err == nil {
+		return
+	}
+	why := p.formErrorText(f.Err)
+	if f.Comment != nil {
+		f.Comment.Error = why
+	}
+	if f.Thread != nil {
+		f.Thread.Error = why
+	}
+}
+
+// refusePanelForm answers a refused form of the comments panel: an invalid
+// input or a conflict shows the page the form was on again (the procedure,
+// or the table of observations when back says so) with the form as it was
+// sent and why, so that nothing typed is lost; any other error (not
+// allowed, not found) gets the error page.
+func (s *Server) refusePanelForm(w http.ResponseWriter, r *http.Request, proc *workspace.Procedure, back string, refusal panelRefusal) {
+	if code := workspace.ErrorCode(refusal.Err); code != workspace.EINVALID && code != workspace.ECONFLICT {
+		s.renderError(w, r, refusal.Err)
+		return
+	}
+	if back == "observations" && refusal.Thread != nil {
+		s.renderObservations(w, r, statusOf(refusal.Err), proc, refusal)
+		return
+	}
+	s.renderProcedurePage(w, r, statusOf(refusal.Err), proc, refusal)
 }
 
 // commentEvent is the data of the events of the topic document:N about
@@ -140,17 +204,10 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &workspace.Comment{Kind: workspace.CommentKind(formValue(r, "kind")), Body: formValue(r, "body"), Proposed: r.PostFormValue("proposed")}
-	// A refusal shows the procedure's page again with the form as it was
-	// sent and why, rather than an error page that loses the text.
 	refuse := func(err error) {
-		if code := workspace.ErrorCode(err); code != workspace.EINVALID && code != workspace.ECONFLICT {
-			s.renderError(w, r, err)
-			return
-		}
-		s.renderProcedurePage(w, r, statusOf(err), proc, &commentForm{
+		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Comment: &commentForm{
 			Kind: string(c.Kind), Body: c.Body, Proposed: c.Proposed, Field: fieldError(err),
-			Error: s.localizerOf(r.Context()).ErrorText(err),
-		})
+		}})
 	}
 	var req collab.AnchorRequest
 	var err error
@@ -212,7 +269,7 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := &workspace.Comment{Body: formValue(r, "body")}
 	if err := s.db.CreateReply(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, reply); err != nil {
-		s.renderError(w, r, err)
+		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "reply", CommentID: c.ID, Text: reply.Body}})
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
@@ -256,17 +313,18 @@ func (s *Server) handleCommentAnswer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	answer := workspace.Answer(formValue(r, "answer"))
-	if _, err := s.db.AnswerComment(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, answer, formValue(r, "reason")); err != nil {
-		s.renderError(w, r, err)
+	answer, reason := workspace.Answer(formValue(r, "answer")), formValue(r, "reason")
+	back := formValue(r, "back")
+	if _, err := s.db.AnswerComment(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, answer, reason); err != nil {
+		s.refusePanelForm(w, r, proc, back, panelRefusal{Err: err, Thread: &threadForm{Action: "answer", CommentID: c.ID, Text: reason, Answer: string(answer)}})
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
-	back := procedureCommentsPath(proc)
-	if formValue(r, "back") == "observations" {
-		back = "/procedures/" + strconv.FormatInt(proc.ID, 10) + "/observations"
+	to := procedureCommentsPath(proc)
+	if back == "observations" {
+		to = "/procedures/" + strconv.FormatInt(proc.ID, 10) + "/observations"
 	}
-	redirectDone(w, r, back, "comment_answered")
+	redirectDone(w, r, to, "comment_answered")
 }
 
 // handleSuggestionAccept applies a suggested change to the draft as an
@@ -341,8 +399,9 @@ func (s *Server) handleSuggestionReject(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	if _, err := s.db.RejectSuggestion(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, formValue(r, "reason")); err != nil {
-		s.renderError(w, r, err)
+	reason := formValue(r, "reason")
+	if _, err := s.db.RejectSuggestion(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, reason); err != nil {
+		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "reject", CommentID: c.ID, Text: reason}})
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
@@ -366,20 +425,24 @@ func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, err)
 		return
 	}
-	closes, err := time.ParseInLocation(consultationDateLayout, strings.TrimSpace(formValue(r, "closes_at")), s.location)
+	typed := strings.TrimSpace(formValue(r, "closes_at"))
+	refuse := func(err error) {
+		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "consultation", Text: typed}})
+	}
+	closes, err := time.ParseInLocation(consultationDateLayout, typed, s.location)
 	if err != nil {
-		s.renderError(w, r, workspace.Invalid("closes_at", "error.consultation.date_invalid", "Give the closing date and time."))
+		refuse(workspace.Invalid("closes_at", "error.consultation.date_invalid", "Give the closing date and time."))
 		return
 	}
 	cons := &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: closes}
 	if v := strings.TrimSpace(formValue(r, "version")); v != "" {
 		if cons.Version, err = strconv.Atoi(v); err != nil || cons.Version <= 0 {
-			s.renderError(w, r, workspace.Invalid("version", "error.consultation.version", "Choose a frozen version of the procedure."))
+			refuse(workspace.Invalid("version", "error.consultation.version", "Choose a frozen version of the procedure."))
 			return
 		}
 	}
 	if err := s.db.OpenConsultation(r.Context(), workspace.ActorFor(currentAccount(r)), cons); err != nil {
-		s.renderError(w, r, err)
+		refuse(err)
 		return
 	}
 	s.publishComment(proc.DocumentID, "consultation.opened", cons.ID)

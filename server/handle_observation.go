@@ -21,9 +21,20 @@ type observationsView struct {
 	Procedure *workspace.Procedure
 	Threads   []*workspace.Comment
 	CanAnswer bool
+	// Refused is the answer form the secretariat sent from this table,
+	// when it was refused: shown again on its row with why.
+	Refused *threadForm
 	// The filters, as the query gave them.
 	Kind, Status, Answered string
 	ExportURL              string
+}
+
+// RefusedAnswer returns the refused answer form of the thread id, or nil.
+func (v observationsView) RefusedAnswer(id int64) *threadForm {
+	if t := v.Refused; t != nil && t.CommentID == id {
+		return t
+	}
+	return nil
 }
 
 // observationFilter reads the filters of the table of observations from
@@ -49,6 +60,13 @@ func (s *Server) handleObservations(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderObservations(w, r, http.StatusOK, proc, panelRefusal{})
+}
+
+// renderObservations writes the table of observations with status, with
+// the filters of the request's query; refused, when it holds an answer
+// form, is shown again on its row with why it was refused.
+func (s *Server) renderObservations(w http.ResponseWriter, r *http.Request, status int, proc *workspace.Procedure, refused panelRefusal) {
 	filter := observationFilter(proc.ID, r.URL.Query())
 	threads, err := s.db.FindCommentThreads(r.Context(), filter)
 	if err != nil {
@@ -69,8 +87,10 @@ func (s *Server) handleObservations(w http.ResponseWriter, r *http.Request) {
 		CanAnswer: workspace.CanAnswerComments(workspace.ActorFor(p.Account)) == nil,
 		Kind:      string(filter.Kind), Status: string(filter.Status), Answered: filter.Answered,
 		ExportURL: export,
+		Refused:   refused.Thread,
 	}
-	s.render(w, r, http.StatusOK, "observations", p)
+	refused.explain(p)
+	s.render(w, r, status, "observations", p)
 }
 
 // handleObservationsExport answers the table of observations as CSV, with

@@ -113,12 +113,13 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderProcedurePage(w, r, http.StatusOK, proc, nil)
+	s.renderProcedurePage(w, r, http.StatusOK, proc, panelRefusal{})
 }
 
-// renderProcedurePage writes the procedure's page with status; form, when
-// not nil, is a refused comment form to show again in the comments panel.
-func (s *Server) renderProcedurePage(w http.ResponseWriter, r *http.Request, status int, proc *workspace.Procedure, form *commentForm) {
+// renderProcedurePage writes the procedure's page with status; refused,
+// when it holds a form, is a refused form of the comments panel to show
+// again there, with why.
+func (s *Server) renderProcedurePage(w http.ResponseWriter, r *http.Request, status int, proc *workspace.Procedure, refused panelRefusal) {
 	text, version, err := s.collab.Text(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -150,7 +151,8 @@ func (s *Server) renderProcedurePage(w http.ResponseWriter, r *http.Request, sta
 		s.serverError(w, r, err)
 		return
 	}
-	view.Comments.Form = form
+	refused.explain(p)
+	view.Comments.Form, view.Comments.Thread = refused.Comment, refused.Thread
 	if view.Issues, err = s.issuesAnswered(r.Context(), proc.ID); err != nil {
 		s.serverError(w, r, err)
 		return
