@@ -2,8 +2,8 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"

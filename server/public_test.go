@@ -350,6 +350,11 @@ func testPublicHistoryAndChanges(t *testing.T, ts *testServer, f *publicFixture)
 			t.Errorf("the history lacks %q", want)
 		}
 	}
+	// A reader abroad learns what hour a publication was made: its time
+	// carries the table's offset from UTC.
+	if offset := f.fr1.PublishedAt.In(ts.srv.location).Format("UTC-07:00"); !strings.Contains(strings.ReplaceAll(history, "&#43;", "+"), offset+"</span>") {
+		t.Errorf("the history's publication times lack their offset %s", offset)
+	}
 	changes := mustGet(t, c, base+"/editions/2/changes", http.StatusOK).Body
 	for _, want := range []string{"<ins>", "trois jours", f.fr1.Identifier + " v1"} {
 		if !strings.Contains(changes, want) {

@@ -69,6 +69,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		"dir": workspace.Direction,
 		// date shows an instant to the minute in the table's time zone.
 		"date": func(t time.Time) string { return formatDate(t, loc) },
+		// zonedDate is date with the zone's offset from UTC, for the
+		// public register, whose readers may be anywhere.
+		"zonedDate": func(t time.Time) string { return formatZonedDate(t, loc) },
 		// asset is the address of a file of web/static by its hashed,
 		// immutable name: {{asset "/static/css/tawla.css"}} (static.go).
 		"asset": assetURL,
@@ -94,6 +97,19 @@ func formatDate(t time.Time, loc *time.Location) string {
 		return t.Format("2006-01-02 15:04 UTC")
 	}
 	return t.Format("2006-01-02 15:04")
+}
+
+// formatZonedDate returns t as formatDate does, followed by loc's offset
+// from UTC at that instant, such as "2026-12-06 21:09 UTC+01:00": a
+// returning migrant reading the register from abroad, or a family
+// reading it for them, learns what hour it was where they are. UTC stays
+// "UTC", and the zero time "".
+func formatZonedDate(t time.Time, loc *time.Location) string {
+	s := formatDate(t, loc)
+	if s == "" || strings.HasSuffix(s, " UTC") {
+		return s
+	}
+	return s + " " + t.In(loc).Format("UTC-07:00")
 }
 
 // renderFailure is the whole answer when a page cannot be rendered at all,

@@ -86,3 +86,31 @@ func TestFormatDate(t *testing.T) {
 		})
 	}
 }
+
+// TestFormatZonedDate: the public register's times carry their offset
+// from UTC, which follows the zone's rules at that instant.
+func TestFormatZonedDate(t *testing.T) {
+	tunis, err := time.LoadLocation("Africa/Tunis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		t    time.Time
+		loc  *time.Location
+		want string
+	}{
+		{time.Time{}, tunis, ""},
+		{time.Date(2026, 7, 14, 23, 30, 0, 0, time.UTC), tunis, "2026-07-15 00:30 UTC+01:00"},
+		{time.Date(2026, 7, 14, 23, 30, 0, 0, time.UTC), paris, "2026-07-15 01:30 UTC+02:00"},
+		{time.Date(2026, 1, 14, 23, 30, 0, 0, time.UTC), paris, "2026-01-15 00:30 UTC+01:00"},
+		{time.Date(2026, 7, 14, 23, 30, 0, 0, time.UTC), time.UTC, "2026-07-14 23:30 UTC"},
+	} {
+		if got := formatZonedDate(tt.t, tt.loc); got != tt.want {
+			t.Errorf("formatZonedDate(%v, %v) = %q, want %q", tt.t, tt.loc, got, tt.want)
+		}
+	}
+}
