@@ -212,9 +212,13 @@ func TestIssueStatusAndAssign(t *testing.T) {
 	status := func(to, reason string) *response {
 		return member.postForm(t, path+"/status", url.Values{"status": {to}, "reason": {reason}})
 	}
-	wantStatus(t, "same status", status("open", ""), http.StatusBadRequest)
+	// A status the issue already has, or any move but reopening an ended
+	// issue, comes from a page older than the status: a conflict.
+	resp := status("open", "")
+	wantStatus(t, "same status", resp, http.StatusConflict)
+	wantBody(t, "same status", resp.Body, `id="status-error"`)
 	wantStatus(t, "unknown status", status("forgotten", ""), http.StatusBadRequest)
-	resp := status("resolved", "")
+	resp = status("resolved", "")
 	wantStatus(t, "resolved without a reason", resp, http.StatusBadRequest)
 	wantBody(t, "refused status", resp.Body, "Dites pourquoi.", `id="status-error"`)
 	wantStatus(t, "stakeholder", st.postForm(t, path+"/status", url.Values{"status": {"in_progress"}}), http.StatusForbidden)
@@ -222,7 +226,7 @@ func TestIssueStatusAndAssign(t *testing.T) {
 	wantStatus(t, "unknown issue", member.postForm(t, "/issues/999999/status", url.Values{"status": {"in_progress"}}), http.StatusNotFound)
 	wantRedirect(t, "in progress", status("in_progress", ""), path+"?done=issue_status_changed")
 	wantRedirect(t, "resolved", status("resolved", "Le service a répondu."), path+"?done=issue_status_changed")
-	wantStatus(t, "ended, then in progress", status("in_progress", "Non"), http.StatusBadRequest)
+	wantStatus(t, "ended, then in progress", status("in_progress", "Non"), http.StatusConflict)
 	page = member.get(t, path)
 	wantBody(t, "timeline", page.Body, "En cours", "Résolu", "Le service a répondu.")
 	// An ended issue is only reopened.

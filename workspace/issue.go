@@ -45,11 +45,14 @@ func CheckTransition(from, to IssueStatus, reason *string) error {
 	if !to.Valid() {
 		return Invalid("status", "error.issue.status_invalid", "Choose a status.")
 	}
+	// The form offers only the moves the issue's status allows: these two
+	// come from a page older than the status, which someone changed
+	// meanwhile, so they are conflicts with the issue as it is now.
 	if from == to {
-		return Invalid("status", "error.issue.status_same", "The issue already has this status.")
+		return &Error{Code: ECONFLICT, Field: "status", Key: "error.issue.status_same", Message: "The issue already has this status."}
 	}
 	if from.Ended() && to != IssueOpen {
-		return Invalid("status", "error.issue.reopen_first", "An ended issue is reopened before anything else.")
+		return &Error{Code: ECONFLICT, Field: "status", Key: "error.issue.reopen_first", Message: "An ended issue is reopened before anything else."}
 	}
 	if (to.Ended() || from.Ended()) && *reason == "" {
 		return Invalid("reason", "error.issue.reason_required", "Say why.")

@@ -36,7 +36,7 @@ func TestChangeIssueStatus(t *testing.T) {
 			{"Stakeholder", w.asStake, i.ID, workspace.IssueInProgress, "", workspace.EFORBIDDEN},
 			{"Inactive", w.asInactive, i.ID, workspace.IssueInProgress, "", workspace.EFORBIDDEN},
 			{"UnknownIssue", w.asMember, 999, workspace.IssueInProgress, "", workspace.ENOTFOUND},
-			{"Same", w.asMember, i.ID, workspace.IssueOpen, "", workspace.EINVALID},
+			{"Same", w.asMember, i.ID, workspace.IssueOpen, "", workspace.ECONFLICT},
 			{"UnknownStatus", w.asMember, i.ID, "done", "", workspace.EINVALID},
 			{"EndWithoutReason", w.asMember, i.ID, workspace.IssueResolved, "  ", workspace.EINVALID},
 			{"ReasonNotUTF8", w.asMember, i.ID, workspace.IssueResolved, "R\xe9solu", workspace.EINVALID},
@@ -73,7 +73,7 @@ func TestChangeIssueStatus(t *testing.T) {
 	// An ended issue is reopened before anything else, with a reason.
 	before := mustDumpTables(t, db)
 	_, err = db.ChangeIssueStatus(ctx, w.asMember, i.ID, workspace.IssueClosed, "Doublon")
-	refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
+	refusedUnchanged(t, db, before, err, workspace.ECONFLICT, "")
 	_, err = db.ChangeIssueStatus(ctx, w.asMember, i.ID, workspace.IssueOpen, "")
 	refusedUnchanged(t, db, before, err, workspace.EINVALID, "")
 	if _, err := db.ChangeIssueStatus(ctx, w.asMember, i.ID, workspace.IssueOpen, "La CIN comporte une erreur."); err != nil {
