@@ -76,7 +76,7 @@ type publicChangesView struct {
 }
 
 // handlePublicEditionChanges shows the word diff between an edition and
-// the one before it in the same language.
+// the one before it in the same language, as a reader reads them.
 func (s *Server) handlePublicEditionChanges(w http.ResponseWriter, r *http.Request) {
 	entry, pub, err := s.publicEdition(r)
 	if err != nil {
@@ -96,10 +96,12 @@ func (s *Server) handlePublicEditionChanges(w http.ResponseWriter, r *http.Reque
 			s.renderPublicError(w, r, &internalError{err})
 			return
 		}
-		pieces := diff.Words(prev.Content, pub.Content)
+		// The summary (words, sections) comes from the sources, whose
+		// headings name the sections; the text shown compares what a
+		// reader reads, without the Markdown's marks (readingText).
 		view.Previous = prev
-		view.Rows = diff.Rows(pieces)
-		view.Summary = diff.Summarize(pieces)
+		view.Summary = diff.Summarize(diff.Words(prev.Content, pub.Content))
+		view.Rows = diff.Rows(diff.Words(readingText(prev.Content), readingText(pub.Content)))
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, pub.Language), "public.changes.title")
 	p.Title = p.T("public.changes.title") + " · " + pub.Label()

@@ -356,10 +356,14 @@ func testPublicHistoryAndChanges(t *testing.T, ts *testServer, f *publicFixture)
 		t.Errorf("the history's publication times lack their offset %s", offset)
 	}
 	changes := mustGet(t, c, base+"/editions/2/changes", http.StatusOK).Body
-	for _, want := range []string{"<ins>", "trois jours", f.fr1.Identifier + " v1"} {
+	for _, want := range []string{"<ins>", "trois jours", f.fr1.Identifier + " v1", "<p dir=\"auto\" class=\"changed\"><ins>Suivi</ins></p>"} {
 		if !strings.Contains(changes, want) {
 			t.Errorf("the changes lack %q", want)
 		}
+	}
+	// The reader sees the words, not the Markdown's marks.
+	if text := changes[strings.Index(changes, `class="diff-inline"`):]; strings.Contains(text, "## ") || strings.Contains(text, "# Accueil") {
+		t.Error("the changes show the headings' hashes of the source")
 	}
 	first := mustGet(t, c, base+"/editions/1/changes", http.StatusOK).Body
 	if strings.Contains(first, "<ins>") {
