@@ -19,7 +19,10 @@ type procedure struct {
 
 // procedures are two drafts the demo table is writing: one in French, one
 // in Arabic. The pathways are plausible for Mahdia, but the contacts, the
-// delays and the figures are invented, and each draft says so.
+// delays and the figures are invented, and each draft says so. The Arabic
+// draft's first text is frozen as v1, which the table adopts and publishes
+// (polls.go, publications.go): it reads as an adopted text, and the
+// questions still open come later, in the draft only (versions.go).
 var procedures = []procedure{
 	{
 		title:    "Parcours d'accompagnement d'un migrant de retour qui veut créer une petite entreprise",
@@ -34,7 +37,7 @@ var procedures = []procedure{
 		language: "ar",
 		category: workspace.CategoryReferralPathway,
 		summary: "توجيه العائد الراغب في مشروع فلاحي صغير بين المكتب الجهوي لديوان التونسيين بالخارج والمندوبية الجهوية " +
-			"للتشغيل ومؤسسات التمويل والتكوين، مع آجال كل مرحلة. مشروع قيد النقاش.",
+			"للتشغيل ومؤسسات التمويل والتكوين، مع آجال كل مرحلة ومتابعة السنة الأولى.",
 		draft: draftAR,
 	},
 }
@@ -120,8 +123,8 @@ d'un guichet à l'autre sans suite.
 
 const draftAR = `# مسار مرافقة المهاجر العائد في بعث مشروع فلاحي صغير
 
-> **مشروع إجراء مشترك — بيانات تجريبية.** المصالح المذكورة موجودة في ولاية
-> المهدية، أما جهات الاتصال والآجال والمبالغ فهي خيالية.
+> **بيانات تجريبية.** المصالح المذكورة في هذا الإجراء موجودة بولاية المهدية،
+> أمّا جهات الاتصال والآجال الواردة فيه فهي خيالية، وُضعت لغرض العرض فقط.
 
 ## 1. الهدف
 
@@ -165,8 +168,13 @@ const draftAR = `# مسار مرافقة المهاجر العائد في بعث
 - [ ] وصف مختصر لفكرة المشروع
 - [ ] ما يثبت التصرف في الأرض (عقد كراء أو ملكية)
 
-## 6. نقاط للنقاش في الاجتماع
+## 6. في حال وجود صعوبة
 
-- هل نعيّن مرافقًا واحدًا لكل عائد طوال المسار؟
-- Faut-il aligner les délais sur la version française du parcours ?
+- إذا تجاوزت إحدى المراحل الأجل المحدّد لها، أو لم يتلقَّ المعني بالأمر ردًّا
+  على ملفه، يمكنه الاتصال بكتابة الطاولة (secretariat@demo.tn) أو الحضور إلى
+  المكتب الجهوي لديوان التونسيين بالخارج، مع ذكر تاريخ استقباله الأول.
+- تتّصل الكتابة بالمصلحة المعنية وتُعلم المعني بالأمر بما تقرّر في أجل أقصاه
+  **7 أيام عمل**.
+- لا يمسّ ذلك بحقّ المعني بالأمر في التظلّم لدى المصلحة المعنية وفق
+  التراتيب الجاري بها العمل.
 `

@@ -51,9 +51,16 @@ var versionPlans = []versionPlan{
 			{"salwa.chebbi@demo.tn", "- أفراد العائلة الذين يشاركون في المشروع.\n",
 				"- أفراد العائلة الذين يشاركون في المشروع.\n- النساء العائدات اللواتي يبعثن مشروعًا فلاحيًا بمفردهن.\n"},
 		},
+		// v1 is adopted and published (polls.go, publications.go), so
+		// draftAR reads as an adopted text: the questions for the next
+		// version are opened in the draft only, after v2.
 		afterV2: []revision{
-			{"adel.messaoudi@demo.tn", "- هل نعيّن مرافقًا واحدًا لكل عائد طوال المسار؟\n",
-				"- هل نعيّن مرافقًا واحدًا لكل عائد طوال المسار؟\n- من يتابع الملفات التي يرفضها البنك؟\n"},
+			{"salwa.chebbi@demo.tn", "  التراتيب الجاري بها العمل.\n",
+				"  التراتيب الجاري بها العمل.\n\n## 7. نقاط للنقاش في الاجتماع\n\n- هل نعيّن مرافقًا واحدًا لكل عائد طوال المسار؟\n"},
+			{"mounir.benamor@demo.tn", "- هل نعيّن مرافقًا واحدًا لكل عائد طوال المسار؟\n",
+				"- هل نعيّن مرافقًا واحدًا لكل عائد طوال المسار؟\n- Faut-il aligner les délais sur la version française du parcours ?\n"},
+			{"adel.messaoudi@demo.tn", "- Faut-il aligner les délais sur la version française du parcours ?\n",
+				"- Faut-il aligner les délais sur la version française du parcours ?\n- من يتابع الملفات التي يرفضها البنك؟\n"},
 		},
 	},
 }
