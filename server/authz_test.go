@@ -673,7 +673,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /issues/{id}", example: "/issues/999999", form: issueUpdate, want: [5]int{unauth, forbidden, missing, missing, missing}},
 		{route: "POST /issues/{id}/status", example: issuePathM + "/status", want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
 		{route: "POST /issues/{id}/status", example: issuePathM + "/status", form: url.Values{"status": {"under_discussion"}},
-			want: [5]int{unauth, forbidden, redirect, invalid, invalid}, next: issuePathM + "?done=issue_status_changed"},
+			// Once the member has moved it, the others ask for the status it has: a conflict.
+			want: [5]int{unauth, forbidden, redirect, conflict, conflict}, next: issuePathM + "?done=issue_status_changed"},
 		{route: "POST /issues/{id}/status", example: "/issues/999999/status", form: url.Values{"status": {"in_progress"}},
 			want: [5]int{unauth, forbidden, missing, missing, missing}},
 		{route: "POST /issues/{id}/assign", example: issuePathM + "/assign", form: url.Values{"owner_organisation_id": {"abc"}},
