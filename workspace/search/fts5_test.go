@@ -31,10 +31,24 @@ var documents = []document{
 	{9, "Logement", "Aide au logement après le retour, avec le bureau de l'habitat et la commune."},
 }
 
-// openFTS5 returns a database in a temporary file with the documents
-// indexed in an FTS5 table made as the store makes them, or skips the
-// test when SQLite was built without FTS5.
-func openFTS5(t *testing.T) *sql.DB {
+// frenchDocuments hold the forms of a few French verbs, and words that
+// begin as their stems nearly do; they have a table of their own
+// (TestFrenchQueryFindsInflectedForms), so that the words beginning with
+// "or" here do not answer TestSearchFTS5Injection's queries for "or".
+var frenchDocuments = []document{
+	{1, "Jeunes", "Les jeunes rentrés sont orientés vers la formation professionnelle."},
+	{2, "Accueil", "Le guichet doit orienter chaque personne vers le service compétent."},
+	{3, "Loyer", "Une aide au loyer est versée aux familles par la commune."},
+	{4, "Inscription scolaire", "Les parents inscrivent l'enfant au lycée."},
+	{5, "Portail", "Le portail en ligne donne l'origine de chaque demande."},
+	{6, "Registration", "Returnees register with the municipal services."},
+	{7, "Guide", "Un guide d'orientation pour les familles."},
+}
+
+// openFTS5 returns a database in a temporary file with docs (the
+// documents when none are given) indexed in an FTS5 table made as the
+// store makes them, or skips the test when SQLite was built without FTS5.
+func openFTS5(t *testing.T, docs ...document) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite3", filepath.Join(t.TempDir(), "search.db"))
 	if err != nil {
@@ -49,7 +63,10 @@ func openFTS5(t *testing.T) *sql.DB {
 		}
 		t.Fatal(err)
 	}
-	for _, d := range documents {
+	if docs == nil {
+		docs = documents
+	}
+	for _, d := range docs {
 		_, err := db.Exec(`INSERT INTO documents (rowid, title, body) VALUES (?, ?, ?)`,
 			d.id, search.Normalize(d.title), search.Normalize(d.body))
 		if err != nil {
@@ -117,6 +134,13 @@ func TestSearchFTS5(t *testing.T) {
 		{"ArabicProcliticInText", "توجيه", []int64{5}},
 		{"ArabicConjunctionAndArticle", "عودة", []int64{7}},
 		{"ArabicShortNoProclitic", "هد", nil},
+		// A French term is also looked for by its stem: "élèves" finds
+		// "élève", "rentrer" finds "rentré" and "RENTRE", "inscrire"
+		// finds "Inscription" and "s'inscrit".
+		{"FrenchPluralFindsSingular", "élèves", []int64{1, 2}},
+		{"FrenchInfinitiveFindsParticiple", "rentrer", []int64{2, 1}},
+		{"FrenchVerbFindsNoun", "inscrire", []int64{1}},
+		{"FrenchShortStemNotUsed", "former", nil},
 		{"MoreOccurrencesFirst", "retour", []int64{8, 3, 9}},
 		{"TitleOverBody", "bureau", []int64{3, 9}},
 		{"NoMatch", "absent", nil},
@@ -143,6 +167,63 @@ func TestSearchFTS5(t *testing.T) {
 		// The Arabic word found with its article is the one marked.
 		got = string(search.SnippetHTML(documents[5].body, search.Terms("مهدية"), 60))
 		if want := "دليل المهاجر العائد إلى ولاية <mark>المهدية</mark>."; got != want {
+			t.Errorf("SnippetHTML = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestFrenchQueryFindsInflectedForms queries a real FTS5 table for French
+// (and English) terms in one form and finds the rows that hold another
+// form of the same word: the stem of the term, as a prefix, finds what the
+// term alone, a prefix too, does not. Unrelated words that begin nearly as
+// the stem are not found, nor are words that begin as a stem too short to
+// be used.
+func TestFrenchQueryFindsInflectedForms(t *testing.T) {
+	db := openFTS5(t, frenchDocuments...)
+	tests := []struct {
+		name, query string
+		want        []int64 // best first
+	}{
+		// orienter, orientés and orientation find one another; "origine"
+		// (row 5) begins with "ori" but not with "orient". The term's own
+		// form ranks its row first, a word of it matching both the term
+		// and the stem.
+		{"InfinitiveFindsParticipleAndNoun", "orienter", []int64{2, 7, 1}},
+		{"ParticipleFindsTheRest", "orientés", []int64{1, 7, 2}},
+		{"NounFindsTheRest", "orientation", []int64{7, 1, 2}},
+		{"Imperfect", "orientaient", []int64{7, 1, 2}},
+		{"AccentsAndCase", "ORIENTÉES", []int64{7, 1, 2}},
+		{"InscrireFindsInscription", "inscrire", []int64{4}},
+		{"InscriptionFindsInscrivent", "inscription", []int64{4}},
+		{"NounFindsFeminineParticiple", "versements", []int64{3}},
+		{"TwoTerms", "orienter jeunes", []int64{1}},
+		{"TwoTermsOneMissing", "orienter loyer", nil},
+		{"TwoTermsBothStems", "orientation familles", []int64{7}},
+		// Unrelated words are not found.
+		{"UnrelatedWord", "organiser", nil},
+		{"UnrelatedWordSameStart", "origines", []int64{5}},
+		// "porter" and "former" are too short to lose "er": no "portail",
+		// no "formation".
+		{"ShortStemNotUsedPorter", "porter", nil},
+		{"ShortStemNotUsedFormer", "former", nil},
+		// An English word loses an ending as well, and finds its forms.
+		{"EnglishStem", "register", []int64{6}},
+		{"EnglishPlural", "service", []int64{6, 2}},
+		{"EnglishPluralFindsSingular", "services", []int64{6, 2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := find(t, db, tc.query); !slices.Equal(got, tc.want) {
+				t.Errorf("search %q (MATCH %s) = %v, want %v", tc.query, search.MatchExpression(search.Terms(tc.query)), got, tc.want)
+			}
+		})
+	}
+
+	// The snippet marks the words the stem found.
+	t.Run("Snippet", func(t *testing.T) {
+		got := string(search.SnippetHTML(frenchDocuments[0].body, search.Terms("orienter"), 100))
+		want := "Les jeunes rentrés sont <mark>orientés</mark> vers la formation professionnelle."
+		if got != want {
 			t.Errorf("SnippetHTML = %q, want %q", got, want)
 		}
 	})

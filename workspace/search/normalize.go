@@ -65,9 +65,11 @@ import (
 // keheh). The bare hamza ء stays; ؤ and ئ become و and ي, not one
 // another, so مسؤول and مسئول remain two words. No word is stemmed, in
 // the index or here: the query does the rest (MatchExpression makes every
-// term a prefix, so "élève" finds "élèves", and looks for an Arabic term
+// term a prefix, so "élève" finds "élèves", looks for an Arabic term
 // joined to its article or a one-letter proclitic as well, so "هجرة"
-// finds "الهجرة" and "مهدية" finds "بالمهدية").
+// finds "الهجرة" and "مهدية" finds "بالمهدية", and for a French term's
+// stem as well, one common ending removed, so "orienter" finds "orientés"
+// and "orientation").
 //
 // Word boundaries and punctuation are kept: FTS5's tokenizer splits the
 // normalised text where a reader sees words in the original, a letter

@@ -62,19 +62,25 @@ func singleLetter(w string) bool {
 // holding every term (AND between them): each term a string in double
 // quotes, a double quote inside it doubled, so that FTS5 reads it as
 // text and never as syntax, and, when it has at least two runes, followed
-// by '*' to make it a prefix query. An Arabic term is a group of its
-// attached forms joined by OR, in parentheses (termForms). Every term, not only the last, is a
-// prefix: unicode61 does no stemming, and French plurals and feminines
-// (élève, élèves) and Arabic suffixes (مهاجر, مهاجرين) are suffixes, so
-// that a prefix finds a word's forms; a single rune matches only a word of
-// its own, or "3" would find every number starting with 3.
+// by '*' to make it a prefix query. A term that may take other forms in a
+// text is a group of its forms joined by OR, in parentheses (termForms):
+// an Arabic term its attached forms, a French term its stem as well. Every
+// term, not only the last, is a prefix: unicode61 does no stemming, and
+// French plurals and feminines (élève, élèves) and Arabic suffixes
+// (مهاجر, مهاجرين) are suffixes, so that a prefix finds a word's forms; a
+// single rune matches only a word of its own, or "3" would find every
+// number starting with 3. A French word's other endings (orienter,
+// orientés, orientation) are not suffixes of one another: the stem that
+// frenchStem gives the term, as a prefix too, finds them.
 //
 // Terms should come from Terms (normalised, at most MaxTerms); any strings
 // are safe all the same: NUL bytes and invalid UTF-8 are removed, a term
 // without a letter or digit (which FTS5 would read as an empty phrase) is
-// skipped, and terms after MaxTerms are ignored. MatchExpression returns ""
-// when no term is left: the caller must then not query at all, since
-// an empty MATCH expression is an FTS5 syntax error.
+// skipped, and terms after MaxTerms are ignored; every form of a term is
+// quoted as the term is, and is letters only when it is not the term
+// itself. MatchExpression returns "" when no term is left: the caller
+// must then not query at all, since an empty MATCH expression is an FTS5
+// syntax error.
 func MatchExpression(terms []string) string {
 	var b strings.Builder
 	n := 0
@@ -121,9 +127,9 @@ func MatchExpression(terms []string) string {
 // one, with the article and the proclitics that join it (وال بال فال كال,
 // and لل for ل + ال), and, for a term typed without article and of three
 // letters or more, with one of the one-letter proclitics و ب ل ف ك. The
-// index is not changed: only the query looks further. Nothing is stemmed
-// beyond those prefixes, and a term shorter than that keeps its one form,
-// so "حث" does not find "بحث".
+// index is not changed: only the query looks further. No Arabic suffix is
+// removed, and a term shorter than that keeps its one form, so "حث" does
+// not find "بحث".
 var (
 	articleForms = []string{"ال", "وال", "بال", "فال", "كال", "لل"}
 	proclitics   = []string{"و", "ب", "ل", "ف", "ك"}
@@ -135,9 +141,13 @@ const (
 )
 
 // termForms returns the forms under which term is looked for: term alone,
-// but for an Arabic term, its attached forms as well (see articleForms).
+// but for an Arabic term, its attached forms as well (see articleForms),
+// and for a French term with a stem (see frenchStem), term and its stem.
 func termForms(term string) []string {
 	if !isArabicWord(term) {
+		if stem := frenchStem(term); stem != "" {
+			return []string{term, stem}
+		}
 		return []string{term}
 	}
 	base, hadArticle := term, false
@@ -163,6 +173,93 @@ func termForms(term string) []string {
 		}
 	}
 	return forms
+}
+
+// French inflects and derives its words at their end, and not as
+// suffixes of one another: "orienter", "oriente", "orientés",
+// "orientaient" and "orientation" share the stem "orient", but none is a
+// prefix of the others, so a prefix query for one does not find the
+// rest. frenchStem gives a term the stem left when one of
+// frenchEndings is removed, which MatchExpression looks for as a prefix
+// as well, OR the term itself. As with Arabic, the index is not changed:
+// only the query looks further, and the term's own form stays, so that
+// whatever the term found is still found, and a row holding the term
+// itself matches both forms and, other things equal, ranks before one
+// holding only another word of its stem.
+//
+// frenchEndings are written as Normalize leaves them (lower case, no
+// accent: é is e), longest first, so that the longest ending that fits
+// is removed: "orientaient" loses "aient", not "ent". They are
+//
+//   - the infinitives -er, -ir and -re (orienter, fournir, inscrire);
+//   - the present and imperfect endings -ons, -ez, -ent, -ait, -aient
+//     (orientons, orientez, orientent, orientait, orientaient);
+//   - the past participles and feminines -e, -ee, -es, -ees (oriente,
+//     orientee, orientes, orientees: orienté, orientée, orientés,
+//     orientées), and the plurals -s and -x, with -aux of the plurals of
+//     -al (nationaux, which finds national);
+//   - the nouns of actions -ation(s), -ement(s) and -ment(s)
+//     (orientation, accompagnement, versement), and -ption(s), which
+//     takes inscription back to the stem of inscrire and inscrit
+//     (inscri).
+//
+// Only one ending is removed, and only when at least minFrenchStem
+// letters are left; when the longest ending that fits leaves fewer, the
+// next one may ("mesure" cannot lose "re", which would leave "mesu", and
+// loses "e": "mesur"; "eleves" cannot lose "es" and loses "s": "eleve",
+// which finds élève as well as élèves).
+//
+// Five letters is where a stem stops being a prefix of unrelated words:
+// four-letter stems such as "form" (former, formation), "port"
+// (porter), "part" (partir), "donn" (donner) or "cent" (centre) begin
+// formulaire, portail, partenaire, donnée and central, while five-letter
+// ones ("orient", "inscri", "rentr", "mesur", "trait", "valid") mostly
+// begin words of their own family; the few that do not (publier gives
+// "publi", which begins public) widen a search a little, and every other
+// term of the query must still match. A term of fewer than six letters, a
+// number, or a term with a digit or a letter of another script has no
+// stem. English words, which the same texts hold, lose the same endings
+// (services gives servic, register regist, government govern): the stem
+// is a prefix of the term and at least five letters long, so the search
+// finds all it found before and, besides, a few words that begin the same
+// way, most often the same word's other forms.
+var frenchEndings = []string{
+	"ations", "ements", "ptions",
+	"aient", "ation", "ement", "ments", "ption",
+	"ment",
+	"aux", "ait", "ees", "ent", "ons",
+	"ee", "er", "es", "ez", "ir", "re",
+	"e", "s", "x",
+}
+
+// minFrenchStem is the fewest letters frenchStem leaves (see frenchEndings).
+const minFrenchStem = 5
+
+// frenchStem returns term without the longest of frenchEndings that leaves
+// at least minFrenchStem letters, or "" when term is not a word of Latin
+// letters or no ending leaves enough of it.
+func frenchStem(term string) string {
+	n := utf8.RuneCountInString(term)
+	if n <= minFrenchStem || !isLatinWord(term) {
+		return ""
+	}
+	for _, e := range frenchEndings {
+		// An ending is ASCII: its length in bytes is its length in letters.
+		if strings.HasSuffix(term, e) && n-len(e) >= minFrenchStem {
+			return term[:len(term)-len(e)]
+		}
+	}
+	return ""
+}
+
+// isLatinWord reports whether every rune of w is a Latin letter.
+func isLatinWord(w string) bool {
+	for _, r := range w {
+		if !unicode.Is(unicode.Latin, r) || !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // isArabicWord reports whether every rune of w is an Arabic letter.

@@ -40,6 +40,112 @@ func TestTerms(t *testing.T) {
 	}
 }
 
+func TestFrenchStem(t *testing.T) {
+	tests := []struct {
+		term, want string // want "": no stem, the term keeps its one form
+	}{
+		// The forms of a verb share its stem.
+		{"orienter", "orient"},
+		{"oriente", "orient"},
+		{"orientee", "orient"},
+		{"orientes", "orient"},
+		{"orientees", "orient"},
+		{"orientons", "orient"},
+		{"orientez", "orient"},
+		{"orientent", "orient"},
+		{"orientait", "orient"},
+		{"orientaient", "orient"}, // -aient, not -ent
+		{"orientation", "orient"},
+		{"orientations", "orient"},
+		{"inscrire", "inscri"},
+		{"inscription", "inscri"},
+		{"inscriptions", "inscri"},
+		{"fournir", "fourn"},
+		{"accompagnement", "accompagn"}, // -ement, not -ment or -ent
+		{"accompagnements", "accompagn"},
+		{"reglement", "regle"},  // "regl" is too short: -ment
+		{"versements", "verse"}, // "vers" is too short: -ments
+		{"nationaux", "nation"},
+		{"heureux", "heureu"},
+		// When the longest ending leaves too little, a shorter one may do.
+		{"mesure", "mesur"},
+		{"centre", "centr"},
+		{"eleves", "eleve"},
+		{"issues", "issue"},
+		// English words lose the same endings; the stem stays a long prefix.
+		{"services", "servic"},
+		{"register", "regist"},
+		{"government", "govern"},
+		// Short words, and stems that would be too short: no stem.
+		{"eleve", ""},
+		{"ecole", ""},
+		{"etat", ""},
+		{"porter", ""},
+		{"former", ""},
+		{"formation", ""},
+		{"sante", ""},
+		{"nation", ""},
+		{"orient", ""},
+		{"retour", ""},
+		{"a", ""},
+		{"", ""},
+		// Numbers, words with a digit, other scripts: no stem.
+		{"2026", ""},
+		{"123456789", ""},
+		{"proc2026", ""},
+		{"orienter2", ""},
+		{"مهاجرين", ""},
+		{"الهجره", ""},
+		{"образование", ""},
+		{`x" OR "y`, ""},
+		{"orien\"ter", ""},
+	}
+	for _, tc := range tests {
+		if got := frenchStem(tc.term); got != tc.want {
+			t.Errorf("frenchStem(%q) = %q, want %q", tc.term, got, tc.want)
+		}
+		want := []string{tc.term}
+		if tc.want != "" {
+			want = append(want, tc.want)
+		}
+		if !isArabicWord(tc.term) {
+			if got := termForms(tc.term); !slices.Equal(got, want) {
+				t.Errorf("termForms(%q) = %q, want %q", tc.term, got, want)
+			}
+		}
+	}
+}
+
+// TestFrenchEndingsLongestFirst checks that frenchEndings is ordered so
+// that the longest ending that fits is the one removed.
+func TestFrenchEndingsLongestFirst(t *testing.T) {
+	for i := 1; i < len(frenchEndings); i++ {
+		if len(frenchEndings[i]) > len(frenchEndings[i-1]) {
+			t.Errorf("frenchEndings: %q comes after the shorter %q", frenchEndings[i], frenchEndings[i-1])
+		}
+	}
+	for _, e := range frenchEndings {
+		if e == "" || Normalize(e) != e || !isLatinWord(e) {
+			t.Errorf("frenchEndings: %q is not a normalised ending", e)
+		}
+	}
+}
+
+// TestMatchesTermFrenchStem checks that a word marked in a snippet is one
+// the query's stem matches, and only that.
+func TestMatchesTermFrenchStem(t *testing.T) {
+	for _, tok := range []string{"orienter", "orientes", "orientation", "oriente", "orientaient"} {
+		if !matchesTerm(tok, "orienter") {
+			t.Errorf("matchesTerm(%q, %q) = false, want true", tok, "orienter")
+		}
+	}
+	for _, tok := range []string{"orien", "origine", "organiser", "portail"} {
+		if matchesTerm(tok, "orienter") || matchesTerm(tok, "porter") {
+			t.Errorf("matchesTerm(%q, orienter or porter) = true, want false", tok)
+		}
+	}
+}
+
 // injections are queries written as FTS5 syntax, or as attempts to break
 // out of a quoted string: Terms must read them as words.
 var injections = []struct {
@@ -86,7 +192,7 @@ func TestMatchExpression(t *testing.T) {
 		{"None", nil, ""},
 		{"One", []string{"eleve"}, `"eleve"*`},
 		{"AND", []string{"eleve", "ecole"}, `"eleve"* AND "ecole"*`},
-		{"SingleRuneNotPrefix", []string{"article", "3"}, `"article"* AND "3"`},
+		{"SingleRuneNotPrefix", []string{"article", "3"}, `("article"* OR "articl"*) AND "3"`},
 		// An Arabic term is also looked for without its article, or with
 		// the article and the proclitics that join it.
 		{"ArabicWithArticle", []string{"الهجره"}, `("هجره"* OR "الهجره"* OR "والهجره"* OR "بالهجره"* OR "فالهجره"* OR "كالهجره"* OR "للهجره"*)`},
@@ -96,6 +202,11 @@ func TestMatchExpression(t *testing.T) {
 		// follows "ال" to be a word.
 		{"ArabicShort", []string{"حث"}, `"حث"*`},
 		{"ArabicArticleOfOneLetter", []string{"الي"}, `"الي"*`},
+		// A French term is also looked for by its stem, as a prefix.
+		{"FrenchStem", []string{"orienter"}, `("orienter"* OR "orient"*)`},
+		{"FrenchStemAND", []string{"orientes", "eleve"}, `("orientes"* OR "orient"*) AND "eleve"*`},
+		{"FrenchStemShortWordsAlone", []string{"etat", "civil"}, `"etat"* AND "civil"*`},
+		{"FrenchStemNumberAlone", []string{"demande", "2026"}, `("demande"* OR "demand"*) AND "2026"*`},
 		{"Operators", []string{"or", "near"}, `"or"* AND "near"*`},
 		{"QuoteDoubled", []string{`a"b`}, `"a""b"*`},
 		{"BreakOut", []string{`x" OR "y`}, `"x"" OR ""y"*`},
@@ -136,6 +247,7 @@ func FuzzTerms(f *testing.F) {
 		f.Add(tc.query)
 	}
 	f.Add("l'élève d'état الهِجْرَة ٢٠٢٦")
+	f.Add("Orientés ORIENTATION inscrire nationaux services")
 	f.Fuzz(func(t *testing.T, query string) {
 		terms := Terms(query)
 		if len(terms) > MaxTerms {

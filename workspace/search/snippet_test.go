@@ -37,6 +37,8 @@ func TestSnippet(t *testing.T) {
 			[]Fragment{plain("L'"), match("ELEVE"), plain(" et les "), match("élèves"), plain(" de l'école")}},
 		{"FrenchPrefix", "Les élèves et l'élevage", "elev", 100,
 			[]Fragment{plain("Les "), match("élèves"), plain(" et l'"), match("élevage")}},
+		{"FrenchStem", "Le guichet oriente les jeunes vers l'orientation professionnelle.", "orienter", 100,
+			[]Fragment{plain("Le guichet "), match("oriente"), plain(" les jeunes vers l'"), match("orientation"), plain(" professionnelle.")}},
 		{"FrenchCutBothEnds", minutes, "eleve", 60,
 			[]Fragment{ellipsis, plain("situation de l'"), match("élève"), plain(" rentré d'Italie, qui attend toujours"), ellipsis}},
 		{"FrenchMostTerms", minutes, "élève diplôme", 80,
