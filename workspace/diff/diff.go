@@ -283,7 +283,11 @@ func (s Summary) Changed() bool {
 // Summarize counts the words pieces add and remove (whitespace and
 // punctuation are not words) and lists the sections they touch. A change
 // belongs to the section whose heading is in effect where it starts, in
-// the text it comes from, and to every heading it rewrites.
+// the text it comes from, and to every heading it rewrites. A blank line
+// added or removed belongs with the line after it: to the section it is
+// in when it joins or parts two paragraphs, but to nothing more when a
+// heading added or removed follows it, since the blank line before a new
+// section is part of that section, not a change of the one above.
 func Summarize(pieces []Piece) Summary {
 	var s Summary
 	seen := map[string]bool{}
@@ -300,16 +304,29 @@ func Summarize(pieces []Piece) Summary {
 		heading string
 		line    strings.Builder
 		dirty   bool
+		// blank is set by a changed blank line, until the next line that
+		// is not blank says where it belongs.
+		blank bool
 	}
 	var old, cur side
 	endLine := func(sd *side) {
-		title, isHeading := headingTitle(sd.line.String())
-		if sd.dirty {
-			if isHeading {
-				add(title)
-			} else {
+		line := sd.line.String()
+		title, isHeading := headingTitle(line)
+		blank := strings.TrimSpace(line) == ""
+		if sd.blank && !blank {
+			if !isHeading || !sd.dirty {
 				add(sd.heading)
 			}
+			sd.blank = false
+		}
+		switch {
+		case !sd.dirty:
+		case isHeading:
+			add(title)
+		case blank:
+			sd.blank = true
+		default:
+			add(sd.heading)
 		}
 		if isHeading {
 			sd.heading = title
@@ -345,8 +362,12 @@ func Summarize(pieces []Piece) Summary {
 			feed(&cur, p.Text, true)
 		}
 	}
-	endLine(&old)
-	endLine(&cur)
+	for _, sd := range []*side{&old, &cur} {
+		endLine(sd)
+		if sd.blank { // a blank line changed at the end of the text
+			add(sd.heading)
+		}
+	}
 	return s
 }
 

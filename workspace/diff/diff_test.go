@@ -115,6 +115,24 @@ func TestDiffVersions(t *testing.T) {
 			added: 1, removed: 1, sections: []string{"Objet", "But"},
 		},
 		{
+			// A section added after the last one: the blank line before
+			// its heading is part of it, not a change of the section above.
+			name:  "SectionAddedAtTheEnd",
+			a:     "# A\n\nTexte.\n\n## 6. Recours\n\n- un\n",
+			b:     "# A\n\nTexte.\n\n## 6. Recours\n\n- un\n\n## 7. Points\n\n- deux\n",
+			want:  "# A\n\nTexte.\n\n## 6. Recours\n\n- un\n{+\n## 7. Points\n\n- deux\n+}",
+			added: 3, removed: 0, sections: []string{"7. Points"},
+		},
+		{
+			// Only a blank line goes: two paragraphs become one, which
+			// changes the section, though no word changes.
+			name:  "BlankLineOnly",
+			a:     "# A\n\nUn.\n\nDeux.\n",
+			b:     "# A\n\nUn.\nDeux.\n",
+			want:  "# A\n\nUn.\n[-\n-]Deux.\n",
+			added: 0, removed: 0, sections: []string{"A"},
+		},
+		{
 			name:  "Markup",
 			a:     "Texte.",
 			b:     `Texte. <script>alert(1)</script>`,
