@@ -78,17 +78,18 @@ func (a *Authority) authorizeRead(ctx context.Context, acc *workspace.Account, d
 	return workspace.CanReadDocument(acc, doc)
 }
 
-// document returns what the rules of a document read of it. Today that is
-// its kind, which never changes, so it is read from the store once and
-// kept: every push is checked twice (to read, then to edit), and the
-// typing of a busy room should not cost two queries a keystroke. The
-// account is still read for every message. A rule that comes to depend
-// on what changes (a meeting's privacy, a closed meeting) reads it here.
+// document returns what the rules of a document read of it. For a
+// procedure's draft that is its kind, which never changes, so it is read
+// from the store once and kept: every push is checked twice (to read,
+// then to edit), and the typing of a busy room should not cost two
+// queries a keystroke. Minutes are sealed when a later meeting approves
+// them, so theirs is read again at every message. The account is read
+// for every message.
 func (a *Authority) document(ctx context.Context, docID int64) (*workspace.Document, error) {
 	a.mu.Lock()
 	kind, ok := a.kinds[docID]
 	a.mu.Unlock()
-	if ok {
+	if ok && kind == workspace.DocumentProcedureDraft {
 		return &workspace.Document{ID: docID, Kind: kind}, nil
 	}
 	doc, err := a.db.FindDocumentByID(ctx, docID)

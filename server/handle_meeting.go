@@ -87,7 +87,10 @@ type meetingView struct {
 type meetingMinutesView struct {
 	Meeting    *workspace.Meeting
 	HasMinutes bool
+	// CanEdit says the viewer may change the minutes; Sealed that nobody
+	// may any more, since a later meeting approved them.
 	CanEdit    bool
+	Sealed     bool
 	Text       string
 	Version    int
 	StyleNonce string
@@ -403,7 +406,9 @@ func (s *Server) handleMeetingMinutes(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		view.CanEdit = workspace.AccessMember.Allows(p.Account)
+		view.Sealed = m.MinutesApprovedAt != nil
+		doc := &workspace.Document{ID: *m.MinutesDocumentID, Kind: workspace.DocumentMinutes, Sealed: view.Sealed}
+		view.CanEdit = workspace.CanEditDocument(p.Account, doc) == nil
 	}
 	p.Data = view
 	s.render(w, r, http.StatusOK, "meeting_minutes", p)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -9,9 +10,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
+	"tawla/collab"
 	"tawla/demo"
+	"tawla/internal/testsupport"
 	"tawla/workspace"
+	"tawla/workspace/change"
 	"tawla/workspace/sqlite"
 )
 
@@ -540,5 +545,52 @@ func TestMeetingMinutesApproved(t *testing.T) {
 	}
 	if want := ts.srv.minutesItemHeading("fr", approval); !strings.Contains(text, want) {
 		t.Errorf("the next minutes lack %q:\n%s", want, text)
+	}
+	testApprovedMinutesSealed(t, ts, first)
+}
+
+// testApprovedMinutesSealed checks that minutes a later meeting approved
+// are the table's record and no longer change: their page says so and
+// mounts the editor read-only, a push over the websocket is refused even
+// for the administrator, and so is an update the server makes itself;
+// the text stays as it was.
+func testApprovedMinutesSealed(t *testing.T, ts *testServer, m *workspace.Meeting) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := ts.db.FindMeetingByID(ctx, m.ID)
+	if err != nil || got.MinutesApprovedAt == nil {
+		t.Fatalf("minutes of %q not approved: %v", m.Title, err)
+	}
+	docID := *got.MinutesDocumentID
+	before, version, err := ts.srv.collab.Text(ctx, docID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := ts.sessionClient(t, demo.SecretariatEmail).get(t, meetingPath(m.ID)+"/minutes?lang=fr")
+	wantBody(t, "sealed minutes", page.Body, html.EscapeString(ts.srv.localizer("fr").T("meeting.minutes_sealed")), `data-can-edit="false"`)
+	for _, email := range []string{demo.MemberEmail, demo.AdminEmail} {
+		ws := mustDialWS(t, ts.loginAs(t, email))
+		testsupport.SendText(t, ws, fmt.Sprintf(`{"type":"doc.join","doc":%d}`, docID))
+		state := wsReadUntil(t, ws, "doc.state")
+		if state.CanEdit {
+			t.Errorf("%s may edit approved minutes", email)
+		}
+		testsupport.SendText(t, ws, fmt.Sprintf(`{"type":"doc.push","doc":%d,"version":%d,"updates":[{"clientID":"late","seq":1,"changes":[[0,"Ajout. "],%d]}]}`,
+			docID, state.Version, len(utf16.Encode([]rune(state.Text)))))
+		if answer := wsAnswer(t, ws); answer != "error:forbidden" {
+			t.Errorf("a push by %s on approved minutes: %s, want error:forbidden", email, answer)
+		}
+		ws.Close()
+	}
+	set, err := change.Of(utf16Units(before), change.Spec{From: 0, Insert: "Ajout. "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ts.srv.collab.Apply(ctx, docID, collab.Edit{Account: ts.account(t, demo.SecretariatEmail), Base: version, Changes: set})
+	if workspace.ErrorCode(err) != workspace.EFORBIDDEN {
+		t.Errorf("a server-made update of approved minutes: %v, want forbidden", err)
+	}
+	if after, _, _ := ts.srv.collab.Text(ctx, docID); after != before {
+		t.Errorf("approved minutes changed:\n%s", after)
 	}
 }

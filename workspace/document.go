@@ -20,9 +20,12 @@ const (
 // the text at a version is the latest snapshot at or before it with the
 // updates after the snapshot applied in order.
 type Document struct {
-	ID        int64
-	Kind      DocumentKind
-	Version   int
+	ID      int64
+	Kind    DocumentKind
+	Version int
+	// Sealed says the text may no longer change: the minutes of a meeting
+	// once a later meeting approved them are the table's record.
+	Sealed    bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -143,10 +146,14 @@ func CanReadDocument(acc *Account, doc *Document) error {
 
 // CanEditDocument reports whether acc may change a document's text,
 // returning an EFORBIDDEN error if not: members, the secretariat and
-// admins edit drafts and minutes; stakeholders read drafts and comment.
+// admins edit drafts and minutes until they are approved (Sealed);
+// stakeholders read drafts and comment.
 func CanEditDocument(acc *Account, doc *Document) error {
 	if err := CanReadDocument(acc, doc); err != nil {
 		return err
+	}
+	if doc.Sealed {
+		return &Error{Code: EFORBIDDEN, Key: "error.document.minutes_approved", Message: "These minutes have been approved: they can no longer change."}
 	}
 	if AccessMember.Allows(acc) {
 		return nil

@@ -335,8 +335,11 @@ func (db *DB) LastClientSeqs(ctx context.Context, id int64) (map[string]int64, e
 
 func findDocument(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.Document, error) {
 	var d workspace.Document
-	err := q.QueryRowxContext(ctx, `SELECT id, kind, version, created_at, updated_at FROM documents WHERE id = ?`, id).
-		Scan(&d.ID, &d.Kind, &d.Version, &d.CreatedAt, &d.UpdatedAt)
+	err := q.QueryRowxContext(ctx, `
+		SELECT id, kind, version, created_at, updated_at,
+			EXISTS (SELECT 1 FROM meetings WHERE minutes_document_id = documents.id AND minutes_approved_at IS NOT NULL)
+		FROM documents WHERE id = ?`, id).
+		Scan(&d.ID, &d.Kind, &d.Version, &d.CreatedAt, &d.UpdatedAt, &d.Sealed)
 	if isNoRows(err) {
 		return nil, notFound("Document")
 	} else if err != nil {
