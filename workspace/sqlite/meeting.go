@@ -268,11 +268,15 @@ func (db *DB) FindMeetings(ctx context.Context, filter MeetingFilter) ([]*worksp
 	order := "m.starts_at DESC, m.id DESC"
 	switch filter.When {
 	case "":
+	// A live meeting is upcoming until it is closed, however long it runs
+	// past its planned end: people look for its room among what is on.
 	case "upcoming":
-		where, args = append(where, "m.status <> ? AND m.ends_at >= ?"), append(args, workspace.MeetingClosed, now.UTC())
+		where = append(where, "(m.status = ? OR (m.status = ? AND m.ends_at >= ?))")
+		args = append(args, workspace.MeetingLive, workspace.MeetingPlanned, now.UTC())
 		order = "m.starts_at, m.id"
 	case "past":
-		where, args = append(where, "(m.status = ? OR m.ends_at < ?)"), append(args, workspace.MeetingClosed, now.UTC())
+		where = append(where, "(m.status = ? OR (m.status = ? AND m.ends_at < ?))")
+		args = append(args, workspace.MeetingClosed, workspace.MeetingPlanned, now.UTC())
 	default:
 		return nil, 0, workspace.Invalid("when", "error.meeting.when_invalid", "Choose upcoming or past meetings.")
 	}

@@ -331,6 +331,12 @@ func TestFindMeetings(t *testing.T) {
 	if err := db.SetMeetingInvitees(ctx, tb.staff, soon.ID, []int64{tb.member2.ID}); err != nil {
 		t.Fatal(err)
 	}
+	// Live, and past its planned end: still on, so upcoming, not past.
+	overrun := tb.mustCreate(t, "Débordée", workspace.MeetingPlenary, -30*time.Hour)
+	tb.mustStart(t, overrun)
+	if err := db.SetMeetingInvitees(ctx, tb.staff, overrun.ID, []int64{tb.member2.ID}); err != nil {
+		t.Fatal(err)
+	}
 
 	ids := func(ms []*workspace.Meeting) []int64 {
 		var ids []int64
@@ -345,13 +351,13 @@ func TestFindMeetings(t *testing.T) {
 		want   []int64
 		total  int
 	}{
-		{"Upcoming", sqlite.MeetingFilter{When: "upcoming"}, []int64{soon.ID, later.ID}, 2},
+		{"Upcoming", sqlite.MeetingFilter{When: "upcoming"}, []int64{overrun.ID, soon.ID, later.ID}, 3},
 		{"Past", sqlite.MeetingFilter{When: "past"}, []int64{closed.ID, ended.ID, older.ID}, 3},
-		{"All", sqlite.MeetingFilter{}, []int64{later.ID, soon.ID, closed.ID, ended.ID, older.ID}, 5},
+		{"All", sqlite.MeetingFilter{}, []int64{later.ID, soon.ID, closed.ID, overrun.ID, ended.ID, older.ID}, 6},
 		{"Kind", sqlite.MeetingFilter{Kind: workspace.MeetingWorkingGroup}, []int64{soon.ID, older.ID}, 2},
 		{"Invited", sqlite.MeetingFilter{When: "upcoming", InvitedAccountID: tb.member.ID}, []int64{later.ID}, 1},
-		{"Page", sqlite.MeetingFilter{Limit: 2, Offset: 1}, []int64{soon.ID, closed.ID}, 5},
-		{"LaterNow", sqlite.MeetingFilter{When: "upcoming", Now: tb.clock.Now().Add(48 * time.Hour)}, []int64{later.ID}, 1},
+		{"Page", sqlite.MeetingFilter{Limit: 2, Offset: 1}, []int64{soon.ID, closed.ID}, 6},
+		{"LaterNow", sqlite.MeetingFilter{When: "upcoming", Now: tb.clock.Now().Add(48 * time.Hour)}, []int64{overrun.ID, later.ID}, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, total, err := db.FindMeetings(ctx, tt.filter)
