@@ -459,6 +459,9 @@ func TestMeetingAgendaPrint(t *testing.T) {
 			t.Errorf("the printable agenda lacks %q", want)
 		}
 	}
+	// Its labels are in the reader's language: only the table's own words
+	// carry the meeting's language.
+	wantBody(t, "printable agenda", resp.Body, `<article class="panel print-view agenda-print">`, `<h1 lang="fr" dir="auto">Plénière imprimée</h1>`)
 }
 
 // TestMeetingMinutesApproved follows a meeting's minutes to the next

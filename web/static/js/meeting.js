@@ -43,10 +43,11 @@ function serverNow() {
   return Date.now() + offset;
 }
 
-// itemName names an agenda item in the page's language.
+// itemName names an agenda item in the page's language. The title goes in
+// through a function, so that one holding "$&" or "$'" is taken as written.
 function itemName(item) {
-  if (item.kind === "minutes_approval") return root.dataset.labelMinutesApproval.replace("%s", item.sourceMeetingTitle);
-  if (item.kind === "matters_arising") return root.dataset.labelMattersArising.replace("%s", item.sourceMeetingTitle);
+  if (item.kind === "minutes_approval") return root.dataset.labelMinutesApproval.replace("%s", () => item.sourceMeetingTitle);
+  if (item.kind === "matters_arising") return root.dataset.labelMattersArising.replace("%s", () => item.sourceMeetingTitle);
   return item.title;
 }
 
