@@ -113,11 +113,14 @@ func (c *IssueCategory) Name(lang string) string {
 // *Error, or nil.
 func (c *IssueCategory) Validate() error {
 	c.NameFR, c.NameAR, c.NameEN = strings.TrimSpace(c.NameFR), strings.TrimSpace(c.NameAR), strings.TrimSpace(c.NameEN)
-	if c.NameFR == "" || c.NameAR == "" {
-		return Invalid("name_fr", "error.category.name_required", "Give the category's name in French and in Arabic.")
+	// The field marked is the one that is missing, French first.
+	for _, f := range []struct{ field, name string }{{"name_fr", c.NameFR}, {"name_ar", c.NameAR}} {
+		if f.name == "" {
+			return Invalid(f.field, "error.category.name_required", "Give the category's name in French and in Arabic.")
+		}
 	}
-	for field, name := range map[string]string{"name_fr": c.NameFR, "name_ar": c.NameAR, "name_en": c.NameEN} {
-		if err := checkLine(field, name, 100); err != nil {
+	for _, f := range []struct{ field, name string }{{"name_fr", c.NameFR}, {"name_ar", c.NameAR}, {"name_en", c.NameEN}} {
+		if err := checkLine(f.field, f.name, 100); err != nil {
 			return err
 		}
 	}
