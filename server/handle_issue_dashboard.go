@@ -123,7 +123,11 @@ func (s *Server) handleIssueDashboard(w http.ResponseWriter, r *http.Request) {
 	byCategory := chart.Chart{ID: "chart-category", Title: p.T("dashboard.category.title"), Description: p.T("dashboard.category.description"),
 		Empty: p.T("dashboard.category.empty"), RTL: rtl}
 	for _, c := range stats.ByCategory {
-		byCategory.Bars = append(byCategory.Bars, chart.Bar{Label: c.Category.Name(p.Lang), Value: c.Count})
+		label := c.Category.Name(p.Lang)
+		if !c.Category.Active {
+			label = p.T("dashboard.category.inactive", "Name", label)
+		}
+		byCategory.Bars = append(byCategory.Bars, chart.Bar{Label: label, Value: c.Count})
 	}
 
 	overdue := chart.Chart{ID: "chart-overdue", Title: p.T("dashboard.overdue.title"), Description: p.T("dashboard.overdue.description"),

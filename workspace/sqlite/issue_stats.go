@@ -67,8 +67,8 @@ func (db *DB) IssueStatistics(ctx context.Context, today string) (*workspace.Iss
 		SELECT `+prefixed("c", issueCategoryColumns)+`, COUNT(i.id)
 		FROM issue_categories c
 		LEFT JOIN issues i ON i.category_id = c.id AND i.status NOT IN `+endedStatuses+`
-		WHERE c.active = TRUE
 		GROUP BY `+prefixed("c", issueCategoryColumns)+`
+		HAVING c.active = TRUE OR COUNT(i.id) > 0
 		ORDER BY c.position, c.id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: issue statistics by category: %w", err)

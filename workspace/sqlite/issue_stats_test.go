@@ -58,7 +58,8 @@ func TestIssueStatistics(t *testing.T) {
 			}
 		}
 	}
-	// A deactivated category is not on the dashboard.
+	// A deactivated category without an issue in progress is not on the
+	// dashboard.
 	dropped := cats[8]
 	dropped.Active = false
 	if err := db.UpdateIssueCategory(ctx, w.asSecretariat, dropped); err != nil {
@@ -91,6 +92,28 @@ func TestIssueStatistics(t *testing.T) {
 		if c.Category.ID == dropped.ID {
 			t.Error("a deactivated category is counted")
 		}
+	}
+	// One that still has issues in progress stays, marked inactive: the
+	// chart by category adds up to the open issues.
+	retired := cats[7]
+	retired.Active = false
+	if err := db.UpdateIssueCategory(ctx, w.asSecretariat, retired); err != nil {
+		t.Fatal(err)
+	}
+	if stats, err = db.IssueStatistics(ctx, today); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range stats.ByCategory {
+		if c.Category.ID == children {
+			found = true
+			if c.Count != 1 || c.Category.Active {
+				t.Errorf("the retired category with an issue in progress: %d issues, active %v; want 1, inactive", c.Count, c.Category.Active)
+			}
+		}
+	}
+	if !found || len(stats.ByCategory) != 8 {
+		t.Errorf("%d categories, the retired one with an issue in progress listed: %v; want 8, listed", len(stats.ByCategory), found)
 	}
 	o := stats.OverdueByOrganisation
 	if len(o) != 2 || o[0].Organisation.ID != w.org.ID || o[0].Count != 2 || o[1].Organisation.ID != w.other.ID || o[1].Count != 1 {
