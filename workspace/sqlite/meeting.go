@@ -171,20 +171,46 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor workspace.Actor, m *works
 // SetMeetingInvitees makes accountIDs the meeting's invitees; those who
 // stay keep their attendance (CanChangeMeeting). Unknown or inactive
 // accounts and stakeholders are EINVALID on "invitees"; an account listed
-// twice counts once.
+// twice counts once. Invitees whose account was deactivated since stay
+// invited: the form cannot list them, and the record of who was invited
+// should not change because someone left. Once the meeting has started,
+// an invitee whose attendance is recorded (present, excused or absent)
+// cannot be removed: that is ECONFLICT, and the attendance stays.
 func (db *DB) SetMeetingInvitees(ctx context.Context, actor workspace.Actor, meetingID int64, accountIDs []int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		if _, err := findMeetingToChange(ctx, tx.tx, actor, meetingID); err != nil {
+		m, err := findMeetingToChange(ctx, tx.tx, actor, meetingID)
+		if err != nil {
 			return err
 		}
 		ids, err := checkInvitees(ctx, tx.tx, accountIDs)
 		if err != nil {
 			return err
 		}
-		var before []int64
-		if err := tx.tx.SelectContext(ctx, &before, `SELECT account_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY account_id`, meetingID); err != nil {
+		var rows []struct {
+			AccountID  int64                `db:"account_id"`
+			Attendance workspace.Attendance `db:"attendance"`
+			Active     bool                 `db:"active"`
+		}
+		if err := tx.tx.SelectContext(ctx, &rows, `
+			SELECT mi.account_id, mi.attendance, a.active FROM meeting_invitees mi JOIN accounts a ON a.id = mi.account_id
+			WHERE mi.meeting_id = ? ORDER BY mi.account_id`, meetingID); err != nil {
 			return fmt.Errorf("sqlite: set invitees: %w", err)
 		}
+		var before []int64
+		for _, r := range rows {
+			before = append(before, r.AccountID)
+			if slices.Contains(ids, r.AccountID) {
+				continue
+			}
+			switch {
+			case !r.Active:
+				ids = append(ids, r.AccountID)
+			case m.Status != workspace.MeetingPlanned && r.Attendance != workspace.AttendanceInvited:
+				return &workspace.Error{Code: workspace.ECONFLICT, Field: "invitees", Key: "error.meeting.invitee_attended",
+					Message: "Someone whose attendance is recorded stays invited: untick only people not marked present, excused or absent."}
+			}
+		}
+		slices.Sort(ids)
 		for _, id := range before {
 			if !slices.Contains(ids, id) {
 				if _, err := tx.tx.ExecContext(ctx, `DELETE FROM meeting_invitees WHERE meeting_id = ? AND account_id = ?`, meetingID, id); err != nil {

@@ -312,6 +312,47 @@ func TestSetMeetingInvitees(t *testing.T) {
 	if n := len(tb.mustRecord(t, m.ID).Invitees); n != 0 {
 		t.Errorf("%d invitees left, want none", n)
 	}
+
+	t.Run("DeactivatedStay", func(t *testing.T) {
+		// Invited while active, then deactivated: the form cannot list
+		// them, so a save that does not name them keeps them.
+		g := tb.mustCreate(t, "Groupe", workspace.MeetingWorkingGroup, time.Hour)
+		left := MustCreateAccount(t, db, tb.org, "Partie Membre", "partie@example.tn", workspace.RoleMember)
+		if err := db.SetMeetingInvitees(ctx, tb.staff, g.ID, []int64{tb.member.ID, left.ID}); err != nil {
+			t.Fatal(err)
+		}
+		left.Active = false
+		if err := db.UpdateAccount(ctx, systemActor, left); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetMeetingInvitees(ctx, tb.staff, g.ID, []int64{tb.member2.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if ids := inviteeIDs(tb.mustRecord(t, g.ID)); !slices.Equal(ids, []int64{tb.member2.ID, left.ID}) {
+			t.Errorf("invitees = %v, want %v", ids, []int64{tb.member2.ID, left.ID})
+		}
+	})
+
+	t.Run("AttendanceRecordedStays", func(t *testing.T) {
+		// Once the meeting is on, someone marked present stays invited;
+		// someone not yet marked may still be removed.
+		live := tb.mustCreate(t, "En cours", workspace.MeetingWorkingGroup, 0)
+		if err := db.SetMeetingInvitees(ctx, tb.staff, live.ID, []int64{tb.member.ID, tb.member2.ID}); err != nil {
+			t.Fatal(err)
+		}
+		tb.mustStart(t, live)
+		if err := db.SetAttendance(ctx, tb.staff, live.ID, tb.member.ID, workspace.AttendancePresent); err != nil {
+			t.Fatal(err)
+		}
+		dump := mustDumpTables(t, db)
+		refusedUnchanged(t, db, dump, db.SetMeetingInvitees(ctx, tb.staff, live.ID, []int64{tb.member2.ID}), workspace.ECONFLICT, "error.meeting.invitee_attended")
+		if err := db.SetMeetingInvitees(ctx, tb.staff, live.ID, []int64{tb.member.ID}); err != nil {
+			t.Fatalf("removing someone not yet marked: %v", err)
+		}
+		if inv := tb.mustRecord(t, live.ID).Invitee(tb.member.ID); inv == nil || inv.Attendance != workspace.AttendancePresent {
+			t.Errorf("the present invitee's attendance = %+v, want present", inv)
+		}
+	})
 }
 
 func TestFindMeetings(t *testing.T) {
