@@ -107,6 +107,9 @@ func (s *Server) handleActionList(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	view.Pager = newPagination(r.URL.Path, q, page, actionPageSize, view.Total)
+	if pastEnd(w, r, view.Pager) {
+		return
+	}
 	view.Back = actionListQuery(q).Encode()
 	p := s.newPage(r, "actions.title").withNotice(r)
 	p.Section = "actions"

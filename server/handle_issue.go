@@ -156,6 +156,9 @@ func (s *Server) handleIssueList(w http.ResponseWriter, r *http.Request) {
 		view.Rows = append(view.Rows, row)
 	}
 	view.Pager = newPagination(r.URL.Path, listQuery(q), listPage(q), issuePageSize, total)
+	if pastEnd(w, r, view.Pager) {
+		return
+	}
 	export := url.Values{}
 	for k, v := range listQuery(q) {
 		if k != "page" {

@@ -123,6 +123,9 @@ func (s *Server) handleMeetingList(w http.ResponseWriter, r *http.Request) {
 	p.Section = "meetings"
 	view.Meetings = meetings
 	view.Pager = newPagination(r.URL.Path, q, page, meetingPageSize, total)
+	if pastEnd(w, r, view.Pager) {
+		return
+	}
 	view.CanCreate = workspace.AccessStaff.Allows(p.Account)
 	p.Data = view
 	s.render(w, r, http.StatusOK, "meetings", p)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -17,6 +18,9 @@ type pagination struct {
 	Page    int
 	PrevURL string
 	NextURL string
+	// LastURL is the address of the list's last page when Page is beyond
+	// it (an old link, a list that got shorter), else "".
+	LastURL string
 }
 
 // listPage returns the page number that a list's query asks for with
@@ -39,7 +43,21 @@ func newPagination(path string, q url.Values, page, size, total int) pagination 
 	if page*size < total {
 		p.NextURL = listPageURL(path, q, page+1)
 	}
+	if last := max((total+size-1)/size, 1); page > last {
+		p.PrevURL, p.LastURL = "", listPageURL(path, q, last)
+	}
 	return p
+}
+
+// pastEnd redirects to the list's last page when the page asked for is
+// beyond it, rather than showing an empty page that would say no item
+// matches the filters, and reports whether it did.
+func pastEnd(w http.ResponseWriter, r *http.Request, p pagination) bool {
+	if p.LastURL == "" {
+		return false
+	}
+	http.Redirect(w, r, p.LastURL, http.StatusSeeOther)
+	return true
 }
 
 // listPageURL returns path with the query q, its page set to page.

@@ -2,9 +2,12 @@ package server
 
 import (
 	"bytes"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"tawla/demo"
 )
 
 func TestListPage(t *testing.T) {
@@ -41,6 +44,9 @@ func TestNewPagination(t *testing.T) {
 		{"First", 1, 51, pagination{Page: 1, NextURL: "/admin/audit?action=account.login&page=2"}},
 		{"Middle", 2, 101, pagination{Page: 2, PrevURL: "/admin/audit?action=account.login&page=1", NextURL: "/admin/audit?action=account.login&page=3"}},
 		{"Last", 3, 101, pagination{Page: 3, PrevURL: "/admin/audit?action=account.login&page=2"}},
+		// Beyond the last page: the address of the last one, to go to.
+		{"PastEnd", 9, 101, pagination{Page: 9, LastURL: "/admin/audit?action=account.login&page=3"}},
+		{"PastEndOfNothing", 2, 0, pagination{Page: 2, LastURL: "/admin/audit?action=account.login&page=1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,5 +113,20 @@ func TestPaginationPartial(t *testing.T) {
 				t.Errorf("a single page links elsewhere:\n%s", buf.String())
 			}
 		})
+	}
+}
+
+// TestListPastEnd: a list page beyond the last one (an old link, a list
+// that got shorter) goes to the last page, keeping the filters, rather
+// than saying that nothing matches them.
+func TestListPastEnd(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.sessionClient(t, demo.MemberEmail)
+	for _, path := range []string{"/issues?status=open&page=999", "/meetings?when=past&page=999", "/actions?page=999"} {
+		resp := c.get(t, path)
+		wantStatus(t, path, resp, http.StatusSeeOther)
+		if loc := resp.location(); !strings.Contains(loc, "page=1") || strings.Contains(path, "status=open") && !strings.Contains(loc, "status=open") {
+			t.Errorf("%s goes to %q, want its last page with its filters", path, loc)
+		}
 	}
 }
