@@ -11,7 +11,8 @@ import (
 )
 
 // readingText returns a procedure's Markdown as its reader reads it, one
-// line per block, each ending with a line break, without the marks that only shape the page: a heading
+// line per block, each ending with a line break, and a blank line between
+// blocks but not between the items of a list or the rows of a table, without the marks that only shape the page: a heading
 // without its '#', bold and italics without their asterisks, a link as its
 // words, an image as its alternative text, a list item after "•" or its
 // number, a task after ☐ or ☑, a table row as its cells between " | ".
@@ -36,6 +37,15 @@ func readingText(src string) string {
 type reader struct {
 	source []byte
 	lines  []string
+	inList int // how many lists the block being read is in
+}
+
+// gap puts a blank line before a block, as between paragraphs, unless it
+// is the first or it is within a list.
+func (r *reader) gap() {
+	if r.inList == 0 && len(r.lines) > 0 && r.lines[len(r.lines)-1] != "" {
+		r.lines = append(r.lines, "")
+	}
 }
 
 // blocks adds the lines of the blocks under n, the first of them after
@@ -44,6 +54,8 @@ func (r *reader) blocks(n ast.Node, prefix string) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch b := c.(type) {
 		case *ast.List:
+			r.gap()
+			r.inList++
 			number := b.Start
 			for item := b.FirstChild(); item != nil; item = item.NextSibling() {
 				bullet := "• "
@@ -53,7 +65,9 @@ func (r *reader) blocks(n ast.Node, prefix string) {
 				}
 				r.blocks(item, bullet)
 			}
+			r.inList--
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			r.gap()
 			lines := c.Lines()
 			for i := 0; i < lines.Len(); i++ {
 				seg := lines.At(i)
@@ -63,6 +77,7 @@ func (r *reader) blocks(n ast.Node, prefix string) {
 		case *ast.HTMLBlock, *ast.ThematicBreak:
 			// Neither reaches the page as words.
 		case *east.Table:
+			r.gap()
 			for row := c.FirstChild(); row != nil; row = row.NextSibling() {
 				var cells []string
 				for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
@@ -72,6 +87,9 @@ func (r *reader) blocks(n ast.Node, prefix string) {
 				prefix = ""
 			}
 		case *ast.Heading, *ast.Paragraph, *ast.TextBlock:
+			if prefix == "" {
+				r.gap()
+			}
 			r.add(prefix, r.inline(c))
 		default: // a blockquote, a list item: their blocks
 			r.blocks(c, prefix)

@@ -19,19 +19,31 @@ func TestReadingText(t *testing.T) {
 		"مرحبا **بكم** في ~~الشباك~~ ![صورة](a.png) 3 \\* 4 &amp; 5\n"
 	want := strings.Join([]string{
 		"Accueil au guichet",
+		"",
 		"Texte adopté. Voir le site ou https://y.tn.",
+		"",
 		"1. Étapes",
+		"",
 		"3. Accueil — bureau de l'OTE.",
 		"4. Orientation CRDA",
+		"",
 		"• ☐ Carte d'identité",
 		"• ☑ Passeport",
+		"",
 		"Service | Rôle",
 		"OTE | accueil",
+		"",
 		"code ici",
+		"",
 		"مرحبا بكم في الشباك صورة 3 * 4 & 5",
 	}, "\n") + "\n"
 	if got := readingText(src); got != want {
 		t.Errorf("readingText:\n%s\nwant:\n%s", got, want)
+	}
+	// A nested list and a loose item's second paragraph stay with their
+	// list, without blank lines between them.
+	if got, want := readingText("- un\n  - un bis\n- deux\n\n  suite\n\nFin."), "• un\n• un bis\n• deux\nsuite\n\nFin.\n"; got != want {
+		t.Errorf("nested list: %q, want %q", got, want)
 	}
 	if got := readingText("bad \xff byte"); got != "bad \uFFFD byte\n" {
 		t.Errorf("invalid UTF-8: %q", got)
