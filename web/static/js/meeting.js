@@ -43,6 +43,16 @@ function serverNow() {
   return Date.now() + offset;
 }
 
+// labelWith names control by the text of label followed by that of who
+// (a person, an item), giving both ids made from key: "Go" becomes "Go
+// Item 3" for a screen reader, where several such controls share a page.
+function labelWith(control, label, who, key) {
+  if (!control || !label || !who) return;
+  label.id = key + "-label";
+  who.id = key + "-name";
+  control.setAttribute("aria-labelledby", label.id + " " + who.id);
+}
+
 // itemName names an agenda item in the page's language. The title goes in
 // through a function, so that one holding "$&" or "$'" is taken as written.
 function itemName(item) {
@@ -147,6 +157,8 @@ function render() {
     show(set, isStaff && state.status !== "closed");
     const select = el.querySelector(".attendance-select");
     if (select && document.activeElement !== select) select.value = a.attendance;
+    // Each person's control is named with the person, for screen readers.
+    labelWith(select, el.querySelector(".invitee-set span"), el.querySelector(".invitee-name"), "invitee-" + a.account);
   });
 
   // The agenda.
@@ -156,6 +168,8 @@ function render() {
     if (it.id === state.currentItem) el.setAttribute("aria-current", "true");
     else el.removeAttribute("aria-current");
     show(el.querySelector(".item-go"), isStaff && isLive && it.id !== state.currentItem);
+    const go = el.querySelector(".item-go");
+    labelWith(go, go, el.querySelector(".item-name"), "item-" + it.id);
   });
 
   // The viewer's own part.
