@@ -111,6 +111,9 @@ func TestObservationsExport(t *testing.T) {
 				t.Fatalf("the CSV does not start with a UTF-8 byte-order mark: %q", resp.Body[:min(20, len(resp.Body))])
 			}
 			r := csv.NewReader(strings.NewReader(body))
+			if lang != "en" {
+				r.Comma = ';' // as French and Arabic spreadsheets expect
+			}
 			records, err := r.ReadAll()
 			if err != nil {
 				t.Fatalf("the CSV does not parse: %v\n%s", err, body)

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,17 +39,13 @@ func (s *Server) handleIssueExport(w http.ResponseWriter, r *http.Request) {
 	l := s.localizerOf(ctx)
 	lang := languageOf(ctx)
 	today := s.today()
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	// Spreadsheet software on Windows expects CRLF line ends.
-	cw.UseCRLF = true
+	sheet := newSpreadsheet(lang)
 	header := []string{"#", "field.title", "issue.category", "issue.status_label", "issue.priority_label", "issue.owner",
 		"issue.due_date", "issue.overdue", "issue.delegations", "issue.reporter", "issue.reported_at", "issue.updated_at"}
 	for i, key := range header[1:] {
 		header[i+1] = l.T(key)
 	}
-	_ = cw.Write(header)
+	sheet.Write(header...)
 	for _, i := range issues {
 		category, owner, reporter := "", "", ""
 		if i.Category != nil {
@@ -67,26 +61,15 @@ func (s *Server) handleIssueExport(w http.ResponseWriter, r *http.Request) {
 		if i.Overdue(today) {
 			overdue = l.T("issue.overdue")
 		}
-		_ = cw.Write([]string{
+		sheet.Write(
 			strconv.FormatInt(i.ID, 10),
 			csvText(i.Title), csvText(category),
-			l.T("issue.status." + string(i.Status)), l.T("issue.priority." + string(i.Priority)),
+			l.T("issue.status."+string(i.Status)), l.T("issue.priority."+string(i.Priority)),
 			csvText(owner), i.DueDate, overdue,
 			strings.Join(delegationNames(l, i.Delegations), ", "),
 			csvText(reporter),
 			formatDate(i.CreatedAt, s.location), formatDate(i.UpdatedAt, s.location),
-		})
+		)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="issues.csv"`)
-	h.Set("Content-Language", lang)
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = buf.WriteTo(w)
+	s.sendSpreadsheet(w, r, sheet, "issues.csv")
 }

@@ -1,14 +1,11 @@
 package server
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
@@ -110,17 +107,13 @@ func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request
 	ctx := r.Context()
 	l := s.localizerOf(ctx)
 	lang := languageOf(ctx)
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	// Spreadsheet software on Windows expects CRLF line ends.
-	cw.UseCRLF = true
+	sheet := newSpreadsheet(lang)
 	header := []string{"#", "observations.kind", "observations.passage", "observations.comment", "observations.proposed",
 		"observations.author", "observations.organisation", "observations.date", "observations.status", "observations.answer", "observations.reason"}
 	for i, key := range header[1:] {
 		header[i+1] = l.T(key)
 	}
-	_ = cw.Write(header)
+	sheet.Write(header...)
 	for _, c := range threads {
 		org := ""
 		if c.Author != nil && c.Author.Organisation != nil {
@@ -134,38 +127,15 @@ func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request
 		if c.Answer != workspace.AnswerNone {
 			answer = l.T("answer." + string(c.Answer))
 		}
-		_ = cw.Write([]string{
+		sheet.Write(
 			strconv.FormatInt(c.ID, 10),
-			l.T("comment.kind." + string(c.Kind)),
+			l.T("comment.kind."+string(c.Kind)),
 			csvText(passage), csvText(c.Body), csvText(c.Proposed),
 			csvText(c.Author.Name), csvText(org),
 			formatDate(c.CreatedAt, s.location),
-			l.T("comment.status." + string(c.Status)),
+			l.T("comment.status."+string(c.Status)),
 			answer, csvText(c.Reason),
-		})
+		)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="observations-%d.csv"`, proc.ID))
-	h.Set("Content-Language", lang)
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = buf.WriteTo(w)
-}
-
-// csvText returns text people wrote as a CSV cell: one that starts like a
-// formula (= + - @, or a tab or carriage return before one) gets a leading
-// apostrophe, which spreadsheet software shows as text instead of running
-// it — a comment could otherwise hold a formula that runs in the
-// secretariat's spreadsheet.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	s.sendSpreadsheet(w, r, sheet, fmt.Sprintf("observations-%d.csv", proc.ID))
 }

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -369,11 +367,8 @@ func (s *Server) handlePollBallotsExport(w http.ResponseWriter, r *http.Request)
 	}
 	l := s.localizerOf(ctx)
 	lang := languageOf(ctx)
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	_ = cw.Write([]string{l.T("poll.csv.name"), l.T("poll.csv.organisation"), l.T("poll.csv.college"), l.T("poll.csv.choices"), l.T("poll.csv.cast_at")})
+	sheet := newSpreadsheet(lang)
+	sheet.Write(l.T("poll.csv.name"), l.T("poll.csv.organisation"), l.T("poll.csv.college"), l.T("poll.csv.choices"), l.T("poll.csv.cast_at"))
 	for _, b := range ballots {
 		name, org, college := "", "", ""
 		if b.Account != nil {
@@ -385,20 +380,9 @@ func (s *Server) handlePollBallotsExport(w http.ResponseWriter, r *http.Request)
 		if b.College != "" {
 			college = l.T("college." + string(b.College))
 		}
-		_ = cw.Write([]string{csvText(name), csvText(org), college, csvText(ballotChoices(l, poll, b.Choices)), formatDate(b.CastAt, s.location)})
+		sheet.Write(csvText(name), csvText(org), college, csvText(ballotChoices(l, poll, b.Choices)), formatDate(b.CastAt, s.location))
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="poll-%d-ballots.csv"`, poll.ID))
-	h.Set("Content-Language", lang)
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = buf.WriteTo(w)
+	s.sendSpreadsheet(w, r, sheet, fmt.Sprintf("poll-%d-ballots.csv", poll.ID))
 }
 
 // pollsFor returns the views of polls under their subject (an agenda item

@@ -409,7 +409,9 @@ func TestIssueListAndExport(t *testing.T) {
 	if !ok {
 		t.Fatal("no byte-order mark")
 	}
-	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	cr := csv.NewReader(strings.NewReader(body))
+	cr.Comma = ';' // a French spreadsheet's separator
+	records, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
