@@ -85,6 +85,16 @@ type carryOverAudit struct {
 	MinutesItemID    *int64  `json:"minutes_item_id,omitempty"`
 	MattersArisingID *int64  `json:"matters_arising_item_id,omitempty"`
 	Actions          []int64 `json:"actions"`
+	// EarlierMinutes are the approvals of earlier meetings' minutes that
+	// the closed meeting had on its agenda and did not approve.
+	EarlierMinutes []carriedMinutesAudit `json:"earlier_minutes,omitempty"`
+}
+
+// carriedMinutesAudit is an approval of earlier minutes carried over again:
+// the meeting whose minutes wait, and the item added for them.
+type carriedMinutesAudit struct {
+	MeetingID int64 `json:"meeting_id"`
+	ItemID    int64 `json:"item_id"`
 }
 
 // RecordDecision validates d and stores it as the decision of its agenda
@@ -93,6 +103,8 @@ type carryOverAudit struct {
 // MeetingID, RecordedBy and timestamps. An adopted decision on a
 // minutes_approval item marks the source meeting's minutes approved; a
 // decision that replaces it with another outcome withdraws the approval.
+// Minutes left unapproved by a decision recorded once the meeting was
+// closed and carried over wait on the agenda it was carried over to.
 func (db *DB) RecordDecision(ctx context.Context, actor workspace.Actor, d *workspace.Decision) error {
 	return db.withWriteTx(ctx, func(tx *Tx) error {
 		return db.recordDecision(ctx, tx.tx, actor, d, db.Now())
@@ -165,13 +177,42 @@ func (db *DB) recordDecision(ctx context.Context, tx *sqlx.Tx, actor workspace.A
 	if err != nil {
 		return err
 	}
+	approved := source.MinutesApprovedAt != nil
 	switch {
-	case d.Outcome == workspace.OutcomeAdopted && source.MinutesApprovedAt == nil:
+	case d.Outcome == workspace.OutcomeAdopted && !approved:
 		return db.setMinutesApproved(ctx, tx, actor, source, &now, d.ID)
-	case d.Outcome != workspace.OutcomeAdopted && source.MinutesApprovedAt != nil && len(earlier) > 0 && earlier[0].Outcome == workspace.OutcomeAdopted:
-		return db.setMinutesApproved(ctx, tx, actor, source, nil, d.ID)
+	case d.Outcome != workspace.OutcomeAdopted && approved && len(earlier) > 0 && earlier[0].Outcome == workspace.OutcomeAdopted:
+		if err := db.setMinutesApproved(ctx, tx, actor, source, nil, d.ID); err != nil {
+			return err
+		}
+		approved = false
 	}
-	return nil
+	if approved {
+		return nil
+	}
+	return db.followUpLateApproval(ctx, tx, actor, m, source, now)
+}
+
+// followUpLateApproval puts the approval of source's minutes, which meeting
+// m did not approve, on the agenda of the meeting m was carried over to,
+// when m was carried over before its decision on them was recorded or
+// changed: the minutes wait for the next meeting as m's own would. The
+// meeting carried over to is the one followUpLateAction finds.
+func (db *DB) followUpLateApproval(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, m, source *workspace.Meeting, now time.Time) error {
+	if m.Status != workspace.MeetingClosed || !m.CarriedOver {
+		return nil
+	}
+	targets, err := findMeetings(ctx, tx, `m.status <> ? AND m.id IN (SELECT meeting_id FROM agenda_items WHERE source_meeting_id = ?)`,
+		[]any{workspace.MeetingClosed, m.ID}, "m.starts_at, m.id", 1, 0)
+	if err != nil || len(targets) == 0 {
+		return err
+	}
+	id, err := addMinutesApproval(ctx, tx, targets[0], source, now)
+	if err != nil || id == 0 {
+		return err
+	}
+	return db.recordAudit(ctx, tx, actor, workspace.AuditAgendaCarryOver, "meeting", targets[0].ID, nil,
+		carryOverAudit{SourceMeetingID: m.ID, Actions: []int64{}, EarlierMinutes: []carriedMinutesAudit{{source.ID, id}}})
 }
 
 // setMinutesApproved sets (or, with at nil, clears) the time a meeting's
@@ -397,13 +438,15 @@ func findDecisions(ctx context.Context, q sqlx.QueryerContext, cond string, args
 }
 
 // carryOver puts on target's agenda, for each closed meeting of sources in
-// turn, an item to approve its minutes (unless they are approved) and one
+// turn, an item to approve the minutes of each earlier meeting that it had
+// to approve and did not (its decision postponed or rejected, or none),
+// an item to approve its own minutes (unless they are approved), and one
 // matters-arising item following up its pending actions — those of its
 // own decisions and those its own matters-arising items followed up —
-// and marks it carried over. An action is followed up once, however many
-// sources bring it. The items the table adds come first on the agenda, as
-// a table opens its meetings: the minutes of the last one, then what it
-// decided to do.
+// and marks it carried over. Minutes wait for approval on one item only,
+// however many sources bring them, and an action is followed up once. The
+// items the table adds come first on the agenda, as a table opens its
+// meetings: the minutes of the last ones, then what it decided to do.
 func (db *DB) carryOver(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, target *workspace.Meeting, sources []*workspace.Meeting, now time.Time) error {
 	if len(sources) == 0 {
 		return nil
@@ -411,12 +454,27 @@ func (db *DB) carryOver(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor,
 	seen := map[int64]bool{}
 	for _, src := range sources {
 		done := carryOverAudit{SourceMeetingID: src.ID, Actions: []int64{}}
-		if src.MinutesDocumentID != nil && src.MinutesApprovedAt == nil {
-			it := &workspace.AgendaItem{MeetingID: target.ID, Kind: workspace.ItemMinutesApproval, SourceMeetingID: &src.ID}
-			if err := insertAgendaItem(ctx, tx, it, now); err != nil {
+		waiting, err := findMeetings(ctx, tx, `m.minutes_document_id IS NOT NULL AND m.minutes_approved_at IS NULL AND m.id <> ? AND m.id IN (
+			SELECT source_meeting_id FROM agenda_items WHERE meeting_id = ? AND kind = ?)`,
+			[]any{target.ID, src.ID, workspace.ItemMinutesApproval}, "m.starts_at, m.id", -1, 0)
+		if err != nil {
+			return err
+		}
+		for _, earlier := range waiting {
+			id, err := addMinutesApproval(ctx, tx, target, earlier, now)
+			if err != nil {
 				return err
+			} else if id != 0 {
+				done.EarlierMinutes = append(done.EarlierMinutes, carriedMinutesAudit{earlier.ID, id})
 			}
-			done.MinutesItemID = &it.ID
+		}
+		if src.MinutesDocumentID != nil && src.MinutesApprovedAt == nil {
+			id, err := addMinutesApproval(ctx, tx, target, src, now)
+			if err != nil {
+				return err
+			} else if id != 0 {
+				done.MinutesItemID = &id
+			}
 		}
 		pending, err := findActions(ctx, tx, `x.status IN (?, ?) AND (x.meeting_id = ? OR x.id IN (
 			SELECT aia.action_id FROM agenda_item_actions aia JOIN agenda_items ai ON ai.id = aia.agenda_item_id
@@ -452,6 +510,23 @@ func (db *DB) carryOver(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor,
 		}
 	}
 	return tableItemsFirst(ctx, tx, target.ID)
+}
+
+// addMinutesApproval adds to target's agenda an item to approve source's
+// minutes and returns its id, or 0 when target's agenda already has one.
+func addMinutesApproval(ctx context.Context, tx *sqlx.Tx, target, source *workspace.Meeting, now time.Time) (int64, error) {
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM agenda_items WHERE meeting_id = ? AND kind = ? AND source_meeting_id = ?`,
+		target.ID, workspace.ItemMinutesApproval, source.ID); err != nil {
+		return 0, fmt.Errorf("sqlite: carry over minutes: %w", err)
+	} else if n > 0 {
+		return 0, nil
+	}
+	it := &workspace.AgendaItem{MeetingID: target.ID, Kind: workspace.ItemMinutesApproval, SourceMeetingID: &source.ID}
+	if err := insertAgendaItem(ctx, tx, it, now); err != nil {
+		return 0, err
+	}
+	return it.ID, nil
 }
 
 // tableItemsFirst renumbers a meeting's agenda so that the items the

@@ -236,8 +236,9 @@ func TestMattersArising(t *testing.T) {
 		}
 		september := tb.mustCreate(t, "Plénière de septembre", workspace.MeetingPlenary, 30*day)
 		rec := tb.mustRecord(t, september.ID)
-		approvals, matters := itemsOfKind(rec, workspace.ItemMinutesApproval), itemsOfKind(rec, workspace.ItemMattersArising)
-		if len(rec.Items) != 2 || len(approvals) != 1 || len(matters) != 1 || *approvals[0].SourceMeetingID != june.ID {
+		// June did not approve march's minutes: they wait with june's.
+		matters := itemsOfKind(rec, workspace.ItemMattersArising)
+		if len(rec.Items) != 3 || len(matters) != 1 || !slices.Equal(approvalSources(rec), []int64{march.ID, june.ID}) {
 			t.Fatalf("september's agenda = %+v", rec.Items)
 		}
 		if got, want := actionIDs(matters[0].Actions), []int64{own.ID, started.ID, later.ID}; !slices.Equal(got, want) {
@@ -633,4 +634,116 @@ func TestCarryOverComesFirst(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("agenda after carry-over = %v, want %v", got, want)
 	}
+}
+
+// approvalSources returns the meetings whose minutes rec's agenda has an
+// item to approve, in the agenda's order.
+func approvalSources(rec *workspace.MeetingRecord) []int64 {
+	ids := []int64{}
+	for _, it := range itemsOfKind(rec, workspace.ItemMinutesApproval) {
+		ids = append(ids, *it.SourceMeetingID)
+	}
+	return ids
+}
+
+// TestPostponedMinutesApprovalCarriedOver: minutes whose approval a meeting
+// postpones or rejects go on to the next meeting's agenda with that
+// meeting's own minutes, once each, until a meeting approves them.
+func TestPostponedMinutesApprovalCarriedOver(t *testing.T) {
+	ctx := context.Background()
+	tb := newMeetingTable(t)
+	db := tb.db
+	day := 24 * time.Hour
+	approvalOf := func(rec *workspace.MeetingRecord, source int64) *workspace.AgendaItem {
+		t.Helper()
+		for _, it := range itemsOfKind(rec, workspace.ItemMinutesApproval) {
+			if *it.SourceMeetingID == source {
+				return it
+			}
+		}
+		t.Fatalf("%q has no item to approve the minutes of meeting %d: %+v", rec.Meeting.Title, source, rec.Items)
+		return nil
+	}
+	closeMeeting := func(m *workspace.Meeting) {
+		t.Helper()
+		if _, err := db.CloseMeeting(ctx, tb.staff, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	january := tb.mustCreate(t, "Plénière de janvier", workspace.MeetingPlenary, time.Hour)
+	tb.mustAddItem(t, january, "Ouverture")
+	february := tb.mustCreate(t, "Plénière de février", workspace.MeetingPlenary, 5*day)
+	tb.mustStart(t, january)
+	closeMeeting(january)
+
+	// February postpones january's minutes and closes with nothing
+	// planned after it: the next plenary created has both minutes.
+	tb.mustStart(t, february)
+	tb.mustDecide(t, approvalOf(tb.mustRecord(t, february.ID), january.ID), workspace.OutcomePostponed)
+	closeMeeting(february)
+	march := tb.mustCreate(t, "Plénière de mars", workspace.MeetingPlenary, 10*day)
+	t.Run("NextCreated", func(t *testing.T) {
+		rec := tb.mustRecord(t, march.ID)
+		if got, want := approvalSources(rec), []int64{january.ID, february.ID}; !slices.Equal(got, want) {
+			t.Fatalf("march approves the minutes of %v, want %v (january's, then february's)", got, want)
+		}
+		if len(rec.Items) != 2 || rec.Items[0].Position != 1 || rec.Items[1].Position != 2 {
+			t.Errorf("march's agenda = %+v, want the two approvals first", rec.Items)
+		}
+		e := wantAudit(t, db, workspace.AuditAgendaCarryOver, "meeting", march.ID)
+		a := decodeAudit(t, e.After)
+		earlier, _ := a["earlier_minutes"].([]any)
+		if a["source_meeting_id"] != float64(february.ID) || len(earlier) != 1 ||
+			earlier[0].(map[string]any)["meeting_id"] != float64(january.ID) {
+			t.Errorf("audit after = %s", e.After)
+		}
+	})
+
+	// March rejects january's minutes and approves february's, with april
+	// already planned: april gets january's and march's minutes.
+	april := tb.mustCreate(t, "Plénière d'avril", workspace.MeetingPlenary, 20*day)
+	t.Run("NextPlanned", func(t *testing.T) {
+		tb.mustStart(t, march)
+		rec := tb.mustRecord(t, march.ID)
+		tb.mustDecide(t, approvalOf(rec, january.ID), workspace.OutcomeRejected)
+		tb.mustDecide(t, approvalOf(rec, february.ID), workspace.OutcomeAdopted)
+		closeMeeting(march)
+		if got, want := approvalSources(tb.mustRecord(t, april.ID)), []int64{january.ID, march.ID}; !slices.Equal(got, want) {
+			t.Errorf("april approves the minutes of %v, want %v (not february's, approved)", got, want)
+		}
+	})
+
+	// A decision recorded on a closed meeting after it was carried over:
+	// march's approval of february's minutes withdrawn sends them to april
+	// too, once however often it is recorded.
+	t.Run("DecidedAfterTheCarryOver", func(t *testing.T) {
+		item := approvalOf(tb.mustRecord(t, march.ID), february.ID)
+		tb.mustDecide(t, item, workspace.OutcomePostponed)
+		want := []int64{january.ID, march.ID, february.ID}
+		if got := approvalSources(tb.mustRecord(t, april.ID)); !slices.Equal(got, want) {
+			t.Fatalf("april approves the minutes of %v, want %v", got, want)
+		}
+		e := wantAudit(t, db, workspace.AuditAgendaCarryOver, "meeting", april.ID)
+		if a := decodeAudit(t, e.After); a["source_meeting_id"] != float64(march.ID) {
+			t.Errorf("audit after = %s", e.After)
+		}
+		tb.mustDecide(t, item, workspace.OutcomeRejected)
+		if got := approvalSources(tb.mustRecord(t, april.ID)); !slices.Equal(got, want) {
+			t.Errorf("after a second refusal april approves the minutes of %v, want %v", got, want)
+		}
+	})
+
+	// April approves them all: may gets april's minutes only.
+	t.Run("Approved", func(t *testing.T) {
+		tb.mustStart(t, april)
+		for _, it := range itemsOfKind(tb.mustRecord(t, april.ID), workspace.ItemMinutesApproval) {
+			tb.mustDecide(t, it, workspace.OutcomeAdopted)
+		}
+		closeMeeting(april)
+		may := tb.mustCreate(t, "Plénière de mai", workspace.MeetingPlenary, 30*day)
+		if got, want := approvalSources(tb.mustRecord(t, may.ID)), []int64{april.ID}; !slices.Equal(got, want) {
+			t.Errorf("may approves the minutes of %v, want %v", got, want)
+		}
+	})
 }
