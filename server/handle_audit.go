@@ -43,11 +43,13 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 	if id, err := strconv.ParseInt(q.Get("actor"), 10, 64); err == nil && id > 0 {
 		filter.ActorID, view.ActorID = &id, q.Get("actor")
 	}
-	if t, err := time.Parse("2006-01-02", q.Get("since")); err == nil {
+	// Days are the table's: an entry made at 00:30 in its time zone
+	// belongs to that day, whatever the day in UTC.
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("since"), s.location); err == nil {
 		filter.Since, view.Since = &t, q.Get("since")
 	}
-	if t, err := time.Parse("2006-01-02", q.Get("until")); err == nil {
-		end := t.AddDate(0, 0, 1) // the whole day named
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("until"), s.location); err == nil {
+		end := t.AddDate(0, 0, 1) // the whole day named, to the next midnight
 		filter.Until, view.Until = &end, q.Get("until")
 	}
 	page := listPage(q)
@@ -63,12 +65,25 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	orgByID := make(map[string]*workspace.Organisation, len(orgs))
+	names := auditNames{orgs: make(map[string]*workspace.Organisation, len(orgs))}
 	for _, o := range orgs {
-		orgByID[strconv.FormatInt(o.ID, 10)] = o
+		names.orgs[strconv.FormatInt(o.ID, 10)] = o
+	}
+	// Issues' entries name their category by id: every category, in one
+	// query, when the page shows any.
+	if slices.ContainsFunc(entries, func(e *workspace.AuditEntry) bool { return e.EntityType == "issue" }) {
+		cats, err := s.db.FindIssueCategories(r.Context(), true)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		names.categories = make(map[string]*workspace.IssueCategory, len(cats))
+		for _, c := range cats {
+			names.categories[strconv.FormatInt(c.ID, 10)] = c
+		}
 	}
 	p := s.newPage(r, "audit.title")
-	view.Entries, view.Total = auditRows(entries, p, orgByID), total
+	view.Entries, view.Total = auditRows(entries, p, names), total
 	if view.Actors, err = s.db.FindAccounts(r.Context(), workspace.AccountFilter{}); err != nil {
 		s.serverError(w, r, err)
 		return
