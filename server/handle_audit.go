@@ -89,6 +89,9 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Pager = newPagination(r.URL.Path, q, page, auditPageSize, view.Total)
+	if pastEnd(w, r, view.Pager) {
+		return
+	}
 	p.Section = "audit"
 	p.Data = view
 	s.render(w, r, http.StatusOK, "audit", p)

@@ -121,8 +121,8 @@ func TestPaginationPartial(t *testing.T) {
 // than saying that nothing matches them.
 func TestListPastEnd(t *testing.T) {
 	ts := newTestServer(t)
-	c := ts.sessionClient(t, demo.MemberEmail)
-	for _, path := range []string{"/issues?status=open&page=999", "/meetings?when=past&page=999", "/actions?page=999"} {
+	c := ts.sessionClient(t, demo.AdminEmail)
+	for _, path := range []string{"/issues?status=open&page=999", "/meetings?when=past&page=999", "/actions?page=999", "/admin/audit?page=999"} {
 		resp := c.get(t, path)
 		wantStatus(t, path, resp, http.StatusSeeOther)
 		if loc := resp.location(); !strings.Contains(loc, "page=1") || strings.Contains(path, "status=open") && !strings.Contains(loc, "status=open") {
