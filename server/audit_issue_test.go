@@ -114,6 +114,11 @@ func TestAuditIssueEntriesReadable(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		t.Run(lang, func(t *testing.T) {
 			l := ts.srv.localizer(lang)
+			// The arrow points from before to after in the page's direction.
+			arrow := " → "
+			if lang == "ar" {
+				arrow = " ← "
+			}
 			resp := admin.get(t, "/admin/audit?entity_type=issue&entity_id="+strconv.FormatInt(id, 10)+"&lang="+lang)
 			wantStatus(t, "audit log", resp, http.StatusOK)
 			wantBody(t, "audit log", resp.Body, `href="`+path+`"`, `href="`+path+`#event-`+commentEvent+`"`)
@@ -135,13 +140,13 @@ func TestAuditIssueEntriesReadable(t *testing.T) {
 				l.T("issue.private.heading"), l.T("issue.private.person_name"), l.T("issue.private.person_contact"),
 				l.T("comment.kind.comment"), l.T("issue.link.kind"),
 				// Values in words.
-				l.T("issue.status.open") + " → " + l.T("issue.status.in_progress"),
-				l.T("issue.priority.normal") + " → " + l.T("issue.priority.high"),
+				l.T("issue.status.open") + arrow + l.T("issue.status.in_progress"),
+				l.T("issue.priority.normal") + arrow + l.T("issue.priority.high"),
 				l.T("delegation.mahdia") + ", " + l.T("delegation.chebba"),
-				" → " + l.T("delegation.mahdia") + ", " + l.T("delegation.el_jem"),
+				arrow + l.T("delegation.mahdia") + ", " + l.T("delegation.el_jem"),
 				l.T("issue.private.person_name") + ", " + l.T("issue.private.person_contact") + ", " + l.T("issue.private.details"),
-				l.T("issue.nobody") + " → " + org.Name(lang),
-				"— → 2027-03-01",
+				l.T("issue.nobody") + arrow + org.Name(lang),
+				"—" + arrow + "2027-03-01",
 				l.T("issue.private.person_name") + " " + l.T("audit.changed"),
 				cat.Name(lang),
 				l.T("issue.link_kind.procedure") + " #" + strconv.FormatInt(procs[0].ID, 10),
