@@ -782,6 +782,15 @@ func TestAgendaPartial(t *testing.T) {
 	if strings.Contains(html, "/decision\"") {
 		t.Error("the decision form shows before the meeting starts")
 	}
+	// Only the secretariat's own item can be removed, once confirmed: the
+	// items the table added are decided on.
+	divers := next.Items[len(next.Items)-1]
+	deleteForm := `<details class="confirm">
+          <summary class="button">Supprimer<span class="visually-hidden"> — Divers</span></summary>
+          <form method="post" action="` + meetingItemPath(next.Meeting.ID, divers.ID) + `/delete"`
+	if n := strings.Count(html, "/delete\""); n != 1 || !strings.Contains(html, deleteForm) || !strings.Contains(html, "Retirer ce point de l&#39;ordre du jour") {
+		t.Errorf("the agenda offers %d removals, want one for %q behind a confirmation:\n%s", n, divers.Title, html)
+	}
 	if strings.Contains(renderAgendaPartial(t, ts, staff, next, true), "<form") {
 		t.Error("the print agenda shows forms")
 	}

@@ -145,27 +145,36 @@ func (db *DB) UnlinkIssue(ctx context.Context, actor workspace.Actor, linkID int
 		} else if len(links) == 0 {
 			return notFound("Link")
 		}
-		l := links[0]
 		if err := workspace.CanChangeIssue(actor); err != nil {
 			return err
 		}
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM issue_links WHERE id = ?`, l.ID); err != nil {
-			return fmt.Errorf("sqlite: unlink issue: %w", err)
-		}
-		event := &workspace.IssueEvent{IssueID: l.IssueID, Kind: workspace.EventUnlink, FromValue: linkValue(l), Body: l.TargetTitle}
-		if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
-			return err
-		}
-		if err := tx.touchIssue(ctx, l.IssueID); err != nil {
-			return err
-		}
-		change = &IssueChange{Event: event}
-		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueUnlink, "issue", l.IssueID, auditIssueLink(l), nil)
+		change, err = tx.unlinkIssue(ctx, actor, links[0])
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return change, nil
+}
+
+// unlinkIssue removes link l, read by findIssueLinks (its target still
+// there, to name it), with its unlink event and audit entry: the way every
+// link goes, from its issue's page or with the agenda item it points to.
+func (tx *Tx) unlinkIssue(ctx context.Context, actor workspace.Actor, l *workspace.IssueLink) (*IssueChange, error) {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM issue_links WHERE id = ?`, l.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: unlink issue: %w", err)
+	}
+	event := &workspace.IssueEvent{IssueID: l.IssueID, Kind: workspace.EventUnlink, FromValue: linkValue(l), Body: l.TargetTitle}
+	if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
+		return nil, err
+	}
+	if err := tx.touchIssue(ctx, l.IssueID); err != nil {
+		return nil, err
+	}
+	if err := tx.db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueUnlink, "issue", l.IssueID, auditIssueLink(l), nil); err != nil {
+		return nil, err
+	}
+	return &IssueChange{Event: event}, nil
 }
 
 // issueLinkColumns are the columns findIssueLinks reads, in the order

@@ -147,10 +147,14 @@ func (db *DB) UpdateAgendaItem(ctx context.Context, actor workspace.Actor, it *w
 	})
 }
 
-// DeleteAgendaItem removes an item that has no decision and is not the
-// current one (else ECONFLICT), with its links to procedures and actions,
-// and renumbers the rest (CanChangeMeeting). Requests for the floor made
-// during the item are kept, no longer tied to an item.
+// DeleteAgendaItem removes an item that has no decision nor poll and is
+// not the current one (else ECONFLICT), with its links to procedures and actions,
+// and renumbers the rest (CanChangeMeeting). The items the table adds
+// itself (minutes to approve, matters arising) are not removed but decided
+// on, postponed say (ECONFLICT), so that what they follow up is never
+// dropped. The issues linked to the item are unlinked from it, each with
+// its unlink event and audit entry. Requests for the floor made during the
+// item are kept, no longer tied to an item.
 func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		it, err := findAgendaItemByID(ctx, tx.tx, id)
@@ -160,6 +164,10 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id in
 		m, err := findMeetingToChange(ctx, tx.tx, actor, it.MeetingID)
 		if err != nil {
 			return err
+		}
+		if it.Kind != workspace.ItemOrdinary {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_added_by_table",
+				Message: "The table adds this item itself, and it is decided on — postponed, say — rather than removed."}
 		}
 		if m.CurrentItemID != nil && *m.CurrentItemID == id {
 			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_current", Message: "The item under discussion cannot be removed."}
@@ -171,9 +179,26 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id in
 		if decisions > 0 {
 			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_has_decision", Message: "An item with a decision cannot be removed."}
 		}
+		var polls int
+		if err := tx.tx.GetContext(ctx, &polls, `SELECT COUNT(*) FROM polls WHERE agenda_item_id = ?`, id); err != nil {
+			return fmt.Errorf("sqlite: delete agenda item: %w", err)
+		}
+		if polls > 0 {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.agenda.item_has_poll", Message: "An item put to a vote cannot be removed."}
+		}
 		procs, err := itemProcedureIDs(ctx, tx.tx, id)
 		if err != nil {
 			return err
+		}
+		// Before the item goes, so that each unlink event names it.
+		links, err := findIssueLinks(ctx, tx.tx, "l.target_kind = ? AND l.target_id = ?", workspace.LinkAgendaItem, id)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if _, err := tx.unlinkIssue(ctx, actor, l); err != nil {
+				return err
+			}
 		}
 		for _, stmt := range []string{
 			`DELETE FROM agenda_item_procedures WHERE agenda_item_id = ?`,

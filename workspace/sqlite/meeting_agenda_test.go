@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -260,4 +261,141 @@ func TestAgenda_TableItems(t *testing.T) {
 	refusedUnchanged(t, db, dump, db.UpdateAgendaItem(ctx, tb.staff, edit, nil), workspace.EINVALID, "error.agenda.duration_invalid")
 	edit.DurationMinutes, edit.Description = 5, "\xff"
 	refusedUnchanged(t, db, dump, db.UpdateAgendaItem(ctx, tb.staff, edit, nil), workspace.EINVALID, "error.text.utf8")
+}
+
+// TestDeleteAgendaItemRefusesTableItems: the items the table adds itself —
+// minutes to approve, matters arising — are decided on, not removed, and
+// so is an item put to a vote.
+func TestDeleteAgendaItemRefusesTableItems(t *testing.T) {
+	ctx := context.Background()
+	tb := newMeetingTable(t)
+	db := tb.db
+	january := tb.mustCreate(t, "Plénière de janvier", workspace.MeetingPlenary, time.Hour)
+	opening := tb.mustAddItem(t, january, "Ouverture")
+	march := tb.mustCreate(t, "Plénière de mars", workspace.MeetingPlenary, 48*time.Hour)
+	tb.mustStart(t, january)
+	d := &workspace.Decision{AgendaItemID: opening.ID, Text: "Adopté", Outcome: workspace.OutcomeAdopted}
+	if err := db.RecordDecision(ctx, tb.staff, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddAction(ctx, tb.staff, &workspace.Action{DecisionID: d.ID, Title: "Envoyer la liste", OwnerOrganisationID: tb.org.ID,
+		DueDate: "2026-04-01", Status: workspace.ActionOpen}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CloseMeeting(ctx, tb.staff, january.ID); err != nil {
+		t.Fatal(err)
+	}
+	rec := tb.mustRecord(t, march.ID)
+	if len(rec.Items) != 2 {
+		t.Fatalf("march's agenda = %+v, want january's minutes and matters arising", rec.Items)
+	}
+	for _, it := range rec.Items {
+		t.Run(string(it.Kind), func(t *testing.T) {
+			dump := mustDumpTables(t, db)
+			refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, it.ID), workspace.ECONFLICT, "error.agenda.item_added_by_table")
+		})
+	}
+
+	t.Run("PutToAVote", func(t *testing.T) {
+		item := tb.mustAddItem(t, march, "Lieu du forum")
+		p := &workspace.Poll{Question: "Quel lieu pour le forum ?", Kind: workspace.PollSingle, Mode: workspace.BallotNamed,
+			Unit: workspace.VotePerPerson, MeetingID: &march.ID, AgendaItemID: &item.ID,
+			Options: []*workspace.PollOption{{Label: "Mahdia"}, {Label: "Ksour Essef"}}}
+		if err := db.CreatePoll(ctx, tb.staff, p); err != nil {
+			t.Fatal(err)
+		}
+		dump := mustDumpTables(t, db)
+		refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, item.ID), workspace.ECONFLICT, "error.agenda.item_has_poll")
+	})
+}
+
+// TestDeleteAgendaItemRemovesIssueLinks: deleting an item unlinks the
+// issues linked to it, each with the unlink event and audit entry of an
+// ordinary unlink, so that no link passes to an item added later under
+// the same id.
+func TestDeleteAgendaItemRemovesIssueLinks(t *testing.T) {
+	ctx := context.Background()
+	tb := newMeetingTable(t)
+	db := tb.db
+	m := tb.mustCreate(t, "Plénière de mars", workspace.MeetingPlenary, 48*time.Hour)
+	kept := tb.mustAddItem(t, m, "Budget")
+	gone := tb.mustAddItem(t, m, "Diplômes")
+	cats, err := db.FindIssueCategories(ctx, false)
+	if err != nil || len(cats) == 0 {
+		t.Fatalf("categories %v, %v", cats, err)
+	}
+	issue := func(title string) *workspace.Issue {
+		t.Helper()
+		i := &workspace.Issue{Title: title, CategoryID: cats[0].ID}
+		if _, err := db.CreateIssue(ctx, tb.memberActor, i, nil); err != nil {
+			t.Fatal(err)
+		}
+		return i
+	}
+	link := func(i *workspace.Issue, kind workspace.IssueLinkKind, target int64) {
+		t.Helper()
+		if _, err := db.LinkIssue(ctx, tb.memberActor, &workspace.IssueLink{IssueID: i.ID, TargetKind: kind, TargetID: target}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, second := issue("Diplôme non reconnu"), issue("Budget en retard")
+	link(first, workspace.LinkAgendaItem, gone.ID)
+	link(first, workspace.LinkMeeting, m.ID)
+	link(second, workspace.LinkAgendaItem, gone.ID)
+	link(second, workspace.LinkAgendaItem, kept.ID)
+	unlinks := len(mustAuditEntries(t, db, workspace.AuditFilter{Action: workspace.AuditIssueUnlink}))
+
+	if err := db.DeleteAgendaItem(ctx, tb.staff, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		issue *workspace.Issue
+		want  []string
+	}{
+		{first, []string{"meeting:" + strconv.FormatInt(m.ID, 10)}},
+		{second, []string{"agenda_item:" + strconv.FormatInt(kept.ID, 10)}},
+	} {
+		links, err := db.FindIssueLinks(ctx, c.issue.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range links {
+			got = append(got, string(l.TargetKind)+":"+strconv.FormatInt(l.TargetID, 10))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q is linked to %v, want %v", c.issue.Title, got, c.want)
+		}
+		events, err := db.FindIssueTimeline(ctx, c.issue.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := events[len(events)-1]
+		if e.Kind != workspace.EventUnlink || e.FromValue != "agenda_item:"+strconv.FormatInt(gone.ID, 10) ||
+			e.Body != "Plénière de mars — 2. Diplômes" || e.ActorID == nil || *e.ActorID != tb.secretariat.ID {
+			t.Errorf("%q's last event %+v, want the item's unlink by the secretariat", c.issue.Title, e)
+		}
+	}
+	entries := mustAuditEntries(t, db, workspace.AuditFilter{Action: workspace.AuditIssueUnlink})
+	if len(entries) != unlinks+2 {
+		t.Fatalf("%d unlink audit entries, want %d", len(entries), unlinks+2)
+	}
+	for _, e := range entries[:2] {
+		if b := decodeAudit(t, e.Before); e.EntityType != "issue" || b["target_kind"] != "agenda_item" || b["target_id"] != float64(gone.ID) || e.After != "" {
+			t.Errorf("unlink audit entry %+v", e)
+		}
+	}
+
+	// An item added since takes the freed id: no issue is linked to it.
+	late := tb.mustAddItem(t, m, "Point ajouté")
+	if linked, err := db.FindIssuesLinkedTo(ctx, workspace.LinkAgendaItem, late.ID); err != nil || len(linked) != 0 {
+		t.Errorf("issues linked to the new item %d (the deleted one was %d): %d, %v", late.ID, gone.ID, len(linked), err)
+	}
+	byItem, err := db.FindAgendaIssues(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(byItem) != 1 || len(byItem[kept.ID]) != 1 || byItem[kept.ID][0].ID != second.ID {
+		t.Errorf("agenda issues %v, want only %q on %q", byItem, second.Title, kept.Title)
+	}
 }
