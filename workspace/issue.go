@@ -355,9 +355,15 @@ const (
 	NotifyIssueStatus   NotificationKind = "issue_status"
 )
 
-// Notification tells an account of something that happened to an issue it
-// owns or follows. It names the issue and the event, never their private
-// fields.
+// Notification tells an account of something that happened to an issue:
+// a new issue, to the owner organisation's members (its active accounts
+// but stakeholders, who may follow the issue instead) or, when it has no
+// owner, to the active secretariat, so that someone sorts it; an
+// assignment, to the new owner's members and the issue's followers; a
+// comment or a change of status, to the followers and the owner's
+// members. The account that made the change is never told of it, and
+// nobody is told twice of one change. It names the issue and the event,
+// never their private fields.
 type Notification struct {
 	ID        int64
 	AccountID int64

@@ -203,7 +203,9 @@ func auditIssue(i *workspace.Issue) issueAudit {
 // need CanSeePrivateFields, which every reporter has), setting its ID and
 // timestamps. The category must be active and the owner organisation, if
 // any, active. The reporter follows the issue; the members of the owner
-// organisation other than the reporter are notified (issue_new).
+// organisation other than the reporter are notified (issue_new), or, for
+// an issue without an owner, the active secretariat but the reporter, so
+// that someone sorts it.
 //
 // The system (the demo loader) reports in the name of the account i.ReporterID
 // names.
@@ -279,12 +281,15 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 			return err
 		}
 		change = &IssueChange{Event: event}
+		// The reporter is told of nothing they did themselves, even when
+		// the system reports in their name.
 		if i.OwnerOrganisationID != nil {
-			// The reporter is told of nothing they did themselves, even
-			// when the system reports in their name.
-			if change.Notified, err = tx.notifyOwnerMembers(ctx, workspace.NotifyIssueNew, event, *i.OwnerOrganisationID, i.ReporterID); err != nil {
-				return err
-			}
+			change.Notified, err = tx.notifyOwnerMembers(ctx, workspace.NotifyIssueNew, event, *i.OwnerOrganisationID, i.ReporterID)
+		} else {
+			change.Notified, err = tx.notifyAlso(ctx, workspace.NotifyIssueNew, event, nil, i.ReporterID, activeSecretariatQuery)
+		}
+		if err != nil {
+			return err
 		}
 		after := auditIssue(i)
 		after.PrivateFields = privateFieldsGiven(private)

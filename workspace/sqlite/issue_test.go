@@ -260,14 +260,15 @@ func TestCreateIssue(t *testing.T) {
 		t.Errorf("the reporter follows: %v, %v", following, err)
 	}
 
-	// Without an owner, nobody is told; without private fields, none are stored.
+	// Without an owner, the secretariat is told, so that someone sorts it;
+	// without private fields, none are stored.
 	bare := &workspace.Issue{Title: "Acte de naissance", CategoryID: w.housing}
 	change, err = db.CreateIssue(ctx, w.asOtherMember, bare, &workspace.IssuePrivate{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(change.Notified) != 0 {
-		t.Errorf("notified %v for an issue with no owner", change.Notified)
+	if !slices.Equal(change.Notified, []int64{w.secretariat.ID}) {
+		t.Errorf("notified %v for an issue with no owner, want the secretariat", change.Notified)
 	}
 	got, err = db.FindIssueByID(ctx, bare.ID)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"tawla/workspace"
@@ -89,7 +90,8 @@ func (tx *Tx) touchIssue(ctx context.Context, id int64) error {
 
 // ChangeIssueStatus moves issue id to status to, with reason
 // (CanChangeIssue, workspace.CheckTransition), records a status event and
-// notifies the issue's followers but the actor (issue_status). Ending an
+// notifies the issue's followers and its owner organisation's members but
+// the actor, each once (issue_status). Ending an
 // issue sets its ClosedAt; reopening it clears it. The reason is stored
 // as the issue's StatusReason and is the event's Body.
 func (db *DB) ChangeIssueStatus(ctx context.Context, actor workspace.Actor, id int64, to workspace.IssueStatus, reason string) (*IssueChange, error) {
@@ -117,7 +119,7 @@ func (db *DB) ChangeIssueStatus(ctx context.Context, actor workspace.Actor, id i
 			return err
 		}
 		change = &IssueChange{Event: event}
-		if change.Notified, err = tx.notifyFollowers(ctx, workspace.NotifyIssueStatus, event, actorAccountID(actor)); err != nil {
+		if change.Notified, err = tx.notifyFollowersAndOwner(ctx, workspace.NotifyIssueStatus, event, actorAccountID(actor)); err != nil {
 			return err
 		}
 		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueStatus, "issue", id, auditIssue(before), auditIssue(&after))
@@ -130,7 +132,8 @@ func (db *DB) ChangeIssueStatus(ctx context.Context, actor workspace.Actor, id i
 
 // AssignIssue makes organisationID (nil: nobody) the owner of issue id
 // (CanChangeIssue; the organisation must be active), records an
-// assignment event and notifies the new owner's members but the actor
+// assignment event and notifies the new owner's members and the issue's
+// followers (its reporter among them) but the actor, each once
 // (issue_assigned). The event's FromValue and ToValue are the former and
 // new owners' ids ("" for nobody). Assigning the owner the issue already
 // has writes nothing: its IssueChange has no event.
@@ -167,6 +170,9 @@ func (db *DB) AssignIssue(ctx context.Context, actor workspace.Actor, id int64, 
 				return err
 			}
 		}
+		if change.Notified, err = tx.notifyAlso(ctx, workspace.NotifyIssueAssigned, event, change.Notified, actorAccountID(actor), issueFollowersQuery, id); err != nil {
+			return err
+		}
 		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueAssign, "issue", id, auditIssue(before), auditIssue(&after))
 	})
 	if err != nil {
@@ -200,7 +206,8 @@ type issueCommentAudit struct {
 
 // CommentIssue adds a comment to issue id's timeline (CanCommentIssue,
 // workspace.CheckIssueComment); the actor then follows the issue, and its
-// other followers are notified (issue_comment). The issue counts as
+// other followers and its owner organisation's members are notified, each
+// once (issue_comment). The issue counts as
 // changed (its UpdatedAt), and its comments are searched with it.
 func (db *DB) CommentIssue(ctx context.Context, actor workspace.Actor, id int64, body string) (*IssueChange, error) {
 	var change *IssueChange
@@ -228,7 +235,7 @@ func (db *DB) CommentIssue(ctx context.Context, actor workspace.Actor, id int64,
 			return err
 		}
 		change = &IssueChange{Event: event}
-		if change.Notified, err = tx.notifyFollowers(ctx, workspace.NotifyIssueComment, event, actorAccountID(actor)); err != nil {
+		if change.Notified, err = tx.notifyFollowersAndOwner(ctx, workspace.NotifyIssueComment, event, actorAccountID(actor)); err != nil {
 			return err
 		}
 		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueComment, "issue", id, nil, issueCommentAudit{event.ID, body})
@@ -240,8 +247,10 @@ func (db *DB) CommentIssue(ctx context.Context, actor workspace.Actor, id int64,
 }
 
 // FollowIssue makes the actor follow issue id, or stop following it
-// (CanCommentIssue). Following is the actor's own setting: it is not
-// audited. The system follows nothing (EINVALID).
+// (CanCommentIssue). A change is audited (issue.follow, issue.unfollow:
+// who follows decides who is told of the issue); asking for what already
+// is writes nothing, not even an audit entry. The system follows nothing
+// (EINVALID).
 func (db *DB) FollowIssue(ctx context.Context, actor workspace.Actor, id int64, follow bool) error {
 	return db.withWriteTx(ctx, func(tx *Tx) error {
 		actor, _, err := tx.findIssueForChange(ctx, actor, id, workspace.CanCommentIssue)
@@ -294,4 +303,50 @@ func (db *DB) IsFollowingIssue(ctx context.Context, accountID, id int64) (bool, 
 		return false, fmt.Errorf("sqlite: is following issue: %w", err)
 	}
 	return n > 0, nil
+}
+
+// The audiences of an issue's notifications that notifyAlso reaches, each
+// a query of account ids: the active followers of the issue, the members
+// (active accounts but stakeholders, as notifyOwnerMembers) of its owner
+// organisation, both taking the issue's id; the active secretariat.
+const (
+	issueFollowersQuery = `SELECT a.id FROM issue_followers f JOIN accounts a ON a.id = f.account_id
+		WHERE f.issue_id = ? AND a.active = TRUE`
+	issueOwnerMembersQuery = `SELECT a.id FROM issues i JOIN accounts a ON a.organisation_id = i.owner_organisation_id
+		WHERE i.id = ? AND a.active = TRUE AND a.role IN ('member', 'secretariat', 'admin')`
+	activeSecretariatQuery = `SELECT id FROM accounts WHERE active = TRUE AND role = 'secretariat'`
+)
+
+// notifyFollowersAndOwner tells event's issue's followers and the members
+// of its owner organisation, if it has one, of event, but account exclude
+// (the actor), each once, and returns whom it told in order.
+func (tx *Tx) notifyFollowersAndOwner(ctx context.Context, kind workspace.NotificationKind, event *workspace.IssueEvent, exclude int64) ([]int64, error) {
+	told, err := tx.notifyFollowers(ctx, kind, event, exclude)
+	if err != nil {
+		return nil, err
+	}
+	return tx.notifyAlso(ctx, kind, event, told, exclude, issueOwnerMembersQuery, event.IssueID)
+}
+
+// notifyAlso tells the accounts the query audience selects (with args) of
+// event, but account exclude and those already told, and returns told
+// with them, in order.
+func (tx *Tx) notifyAlso(ctx context.Context, kind workspace.NotificationKind, event *workspace.IssueEvent, told []int64, exclude int64, audience string, args ...any) ([]int64, error) {
+	var ids []int64
+	if err := tx.tx.SelectContext(ctx, &ids, audience, args...); err != nil {
+		return nil, fmt.Errorf("sqlite: notify: %w", err)
+	}
+	all := slices.Clone(told)
+	var more []int64
+	for _, id := range ids {
+		if id != exclude && !slices.Contains(all, id) {
+			all = append(all, id)
+			more = append(more, id)
+		}
+	}
+	if err := tx.notify(ctx, kind, event, more); err != nil {
+		return nil, err
+	}
+	slices.Sort(all)
+	return all, nil
 }

@@ -124,12 +124,13 @@ func TestAssignIssue(t *testing.T) {
 	}
 
 	// The other organisation's member assigns it to their own organisation:
-	// its admin is told, not the member who did it.
+	// its admin is told, and the reporter, who follows the issue; not the
+	// member who did it.
 	change, err = db.AssignIssue(ctx, w.asOtherMember, i.ID, &w.other.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []int64{w.admin.ID}
+	want := []int64{w.secretariat.ID, w.admin.ID}
 	if e := change.Event; e == nil || e.Kind != workspace.EventAssignment || e.FromValue != idText(w.org.ID) || e.ToValue != idText(w.other.ID) {
 		t.Errorf("event %+v", change.Event)
 	}
@@ -140,12 +141,12 @@ func TestAssignIssue(t *testing.T) {
 	if got.Owner == nil || got.Owner.ID != w.other.ID {
 		t.Errorf("owner %+v", got.Owner)
 	}
-	// Nobody owns it: nobody is told.
+	// Nobody owns it: the followers alone are told.
 	change, err = db.AssignIssue(ctx, w.asMember, i.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if change.Event.ToValue != "" || len(change.Notified) != 0 {
+	if change.Event.ToValue != "" || !slices.Equal(change.Notified, []int64{w.secretariat.ID}) {
 		t.Errorf("unassigned: event %+v, notified %v", change.Event, change.Notified)
 	}
 	if got, _ := db.FindIssueByID(ctx, i.ID); got.Owner != nil || got.OwnerOrganisationID != nil {
