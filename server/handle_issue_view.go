@@ -185,20 +185,29 @@ func (s *Server) issueLinkViews(ctx context.Context, issueID int64, links []*wor
 	return out, nil
 }
 
-// handleIssueView shows an issue. Opening it marks the viewer's
-// notifications about it read, and the viewer's other pages are told
-// their new unread count.
+// handleIssueView shows an issue. Opening it marks the viewer's unread
+// notifications about it read, if there are any, and the viewer's other
+// pages are then told their new unread count.
 func (s *Server) handleIssueView(w http.ResponseWriter, r *http.Request) {
 	issue, ok := s.issueFromPath(w, r)
 	if !ok {
 		return
 	}
 	acc := currentAccount(r)
-	if err := s.db.MarkNotificationsRead(r.Context(), workspace.ActorFor(acc), issue.ID); err != nil {
+	// Most views find nothing unread: a read decides, so that they write
+	// nothing and send no count.
+	unread, err := s.db.HasUnreadIssueNotifications(r.Context(), acc.ID, issue.ID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.publishUnread(r.Context(), acc.ID)
+	if unread {
+		if err := s.db.MarkNotificationsRead(r.Context(), workspace.ActorFor(acc), issue.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.publishUnread(r.Context(), acc.ID)
+	}
 	s.renderIssuePage(w, r, http.StatusOK, issue, "", nil, nil)
 }
 

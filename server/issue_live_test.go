@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -226,5 +227,58 @@ func TestNotificationsPage(t *testing.T) {
 	other := ts.sessionClient(t, demo.AdminEmail).get(t, "/notifications")
 	if strings.Contains(other.Body, link) {
 		t.Errorf("the admin sees the stakeholder's notifications")
+	}
+}
+
+// TestIssueViewMarksReadOnlyWhenUnread: opening an issue marks the
+// viewer's notifications about it read and sends the new count to the
+// viewer's pages, but only when there were some unread: a view with
+// nothing unread writes nothing and sends nothing.
+func TestIssueViewMarksReadOnlyWhenUnread(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	issue := newLiveIssue(t, ts, "Certificat de scolarité")
+	other := newLiveIssue(t, ts, "Carte de soins")
+	stakeholder := ts.account(t, demo.StakeholderEmail)
+	for _, id := range []int64{issue.ID, other.ID} {
+		if err := ts.db.FollowIssue(ctx, workspace.ActorFor(stakeholder), id, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inbox := "inbox:" + strconv.FormatInt(stakeholder.ID, 10)
+	ws := testsupport.Login(t, ts.URL, demo.StakeholderEmail).MustDialLive(t)
+	wsSubscribe(t, ws, inbox)
+	if first := readLiveEvent(t, ws, inbox); first.Count != 0 {
+		t.Fatalf("the stakeholder starts with %d unread", first.Count)
+	}
+	st := ts.sessionClient(t, demo.StakeholderEmail)
+	path := issuePath(issue.ID)
+
+	// Nothing unread: the view sends no count.
+	wantStatus(t, "the issue, nothing unread", st.get(t, path), 200)
+	expectNoEvent(t, ws, inbox)
+
+	// A comment on the other issue: unread, but not about this one.
+	member := ts.sessionClient(t, demo.MemberEmail)
+	wantRedirect(t, "comment", member.postForm(t, issuePath(other.ID)+"/comments", url.Values{"body": {"Relance envoyée."}}), issuePath(other.ID)+"?done=issue_commented")
+	if got := readLiveEvent(t, ws, inbox); got.Count != 1 {
+		t.Fatalf("after a comment on the other issue: %d unread, want 1", got.Count)
+	}
+	wantStatus(t, "the issue, the other one unread", st.get(t, path), 200)
+	expectNoEvent(t, ws, inbox)
+
+	// A comment on this issue: viewing it marks it read, once.
+	wantRedirect(t, "comment", member.postForm(t, path+"/comments", url.Values{"body": {"Le lycée a répondu."}}), path+"?done=issue_commented")
+	if got := readLiveEvent(t, ws, inbox); got.Count != 2 {
+		t.Fatalf("after a comment on the issue: %d unread, want 2", got.Count)
+	}
+	wantStatus(t, "the issue, unread", st.get(t, path), 200)
+	if got := readLiveEvent(t, ws, inbox); got.Count != 1 {
+		t.Errorf("after viewing the issue: %d unread, want 1", got.Count)
+	}
+	wantStatus(t, "the issue again", st.get(t, path), 200)
+	expectNoEvent(t, ws, inbox)
+	if n, err := ts.db.CountUnreadNotifications(ctx, stakeholder.ID); err != nil || n != 1 {
+		t.Errorf("%d unread (%v), want the other issue's 1", n, err)
 	}
 }

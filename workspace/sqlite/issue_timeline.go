@@ -296,6 +296,18 @@ func (tx *Tx) setFollowing(ctx context.Context, id, accountID int64, follow bool
 	return n > 0, nil
 }
 
+// HasUnreadIssueNotifications reports whether accountID has unread
+// notifications about issue id, so that opening the issue writes only
+// when there is something to mark read.
+func (db *DB) HasUnreadIssueNotifications(ctx context.Context, accountID, id int64) (bool, error) {
+	var n int
+	if err := db.read.GetContext(ctx, &n, `
+		SELECT EXISTS (SELECT 1 FROM notifications WHERE account_id = ? AND read_at IS NULL AND issue_id = ?)`, accountID, id); err != nil {
+		return false, fmt.Errorf("sqlite: has unread issue notifications: %w", err)
+	}
+	return n > 0, nil
+}
+
 // IsFollowingIssue reports whether accountID follows issue id.
 func (db *DB) IsFollowingIssue(ctx context.Context, accountID, id int64) (bool, error) {
 	var n int
