@@ -106,14 +106,18 @@ func authorizeInboxTopic(_ context.Context, acc *workspace.Account, id int64) er
 // entry of the timeline, and that entry as the issue page shows it,
 // rendered by the server in every interface language (the reader's page
 // takes its own). It never carries an issue's private fields: a timeline
-// event holds none.
+// event holds none. Nor does it carry what only members may read: the
+// same message reaches every subscriber, stakeholders too, so a link or
+// unlink of a meeting, an agenda item, a decision or an action comes
+// without HTML (see meetingLinkEvent).
 type issueEventMessage struct {
 	Kind  string           `json:"kind"` // "issue.event"
 	Issue int64            `json:"issue"`
 	Event issueEventFields `json:"event"`
 	// HTML is the entry rendered with the template "issue_event", by
-	// language; absent when it could not be rendered (the page then
-	// offers to reload).
+	// language; absent when it could not be rendered, or when it links
+	// into a meeting (the page then offers to reload, and the reloaded
+	// page shows the viewer what they may read).
 	HTML map[string]string `json:"html,omitempty"`
 }
 
@@ -151,7 +155,9 @@ func (s *Server) publishIssueChange(ctx context.Context, issueID int64, change *
 			Kind:  "issue.event",
 			Issue: issueID,
 			Event: issueEventFields{ID: ev.ID, Kind: ev.Kind, CreatedAt: ev.CreatedAt.UTC()},
-			HTML:  s.renderIssueEvent(ctx, issueID, ev),
+		}
+		if !meetingLinkEvent(ev) {
+			msg.HTML = s.renderIssueEvent(ctx, issueID, ev)
 		}
 		if ev.ActorID != nil {
 			msg.Event.Actor = *ev.ActorID
@@ -161,6 +167,21 @@ func (s *Server) publishIssueChange(ctx context.Context, issueID int64, change *
 	for _, id := range change.Notified {
 		s.publishUnread(ctx, id)
 	}
+}
+
+// meetingLinkEvent reports whether ev links the issue to a meeting, an
+// agenda item, a decision or an action, or removes such a link. Meetings
+// are read by members only (workspace.CanReadMeetings), and the timeline
+// names such a target by its title (a decision by its text) for them
+// alone; the live message, which is one for all the issue's subscribers,
+// stakeholders included, leaves the entry out and lets each page reload
+// it as its viewer may see it.
+func meetingLinkEvent(ev *workspace.IssueEvent) bool {
+	if ev.Kind != workspace.EventLink && ev.Kind != workspace.EventUnlink {
+		return false
+	}
+	kind, _ := linkEventTarget(ev)
+	return kind.InMeeting()
 }
 
 // publishUnread sends the account's unread count, as it is now, to its
@@ -205,8 +226,10 @@ func (s *Server) welcomeInbox(ctx context.Context, p *live.Peer, _ *workspace.Ac
 // the template "issue_event" and the view issueEventViews makes
 // (handle_issue_view.go), once in each interface language. The rendering
 // is the same for every reader of that language: it depends on no viewer,
-// since the same message reaches everyone who follows the issue. It
-// returns nil when the event cannot be rendered; the error is logged.
+// since the same message reaches everyone who follows the issue, and so
+// it is made as for a reader with the fewest rights, who may not read
+// meetings. It returns nil when the event cannot be rendered; the error
+// is logged.
 func (s *Server) renderIssueEvent(ctx context.Context, issueID int64, ev *workspace.IssueEvent) map[string]string {
 	t := s.pages.partial("issue_event")
 	if t == nil {
@@ -226,7 +249,7 @@ func (s *Server) renderIssueEvent(ctx context.Context, issueID int64, ev *worksp
 	}
 	out := make(map[string]string, len(workspace.Languages))
 	for _, lang := range workspace.Languages {
-		views, err := s.issueEventViews(ctx, lang, []*workspace.IssueEvent{ev})
+		views, err := s.issueEventViews(ctx, lang, false, []*workspace.IssueEvent{ev})
 		if err != nil || len(views) != 1 {
 			s.logger.Error("render issue event: its view", "issue", issueID, "event", ev.ID, "lang", lang, "err", err)
 			return nil

@@ -48,6 +48,10 @@ type issueLinkView struct {
 	// Quote is a passage's text (its last text when it was deleted).
 	Quote   string
 	Removed bool
+	// Hidden says that the target is in a meeting the viewer may not read
+	// (workspace.IssueLinkKind.InMeeting, CanReadMeetings): the view then
+	// holds no title and no URL, only the kind of target.
+	Hidden bool
 }
 
 // issueEventView is the data of the "issue_event" template
@@ -72,11 +76,18 @@ type issueEventView struct {
 	// TargetKind names a link's kind; TargetTitle is the title the target
 	// had when linked; TargetURL leads to it ("" when it has no page).
 	TargetKind, TargetTitle, TargetURL string
+	// TargetHidden says that the target is in a meeting and the reader
+	// may not read meetings: TargetKind then says what it was ("a
+	// meeting's decision"), and TargetTitle and TargetURL are "".
+	TargetHidden bool
 }
 
 // issueEventViews returns the views of events in lang, naming the
-// organisations of assignments and rendering comments.
-func (s *Server) issueEventViews(ctx context.Context, lang string, events []*workspace.IssueEvent) ([]issueEventView, error) {
+// organisations of assignments and rendering comments. meetings says
+// whether the reader may read meetings (workspace.CanReadMeetings): for a
+// reader who may not, a link to a meeting, an agenda item, a decision or
+// an action names only the kind of target, never its title, text or page.
+func (s *Server) issueEventViews(ctx context.Context, lang string, meetings bool, events []*workspace.IssueEvent) ([]issueEventView, error) {
 	l := s.localizer(lang)
 	var orgs map[int64]*workspace.Organisation
 	out := make([]issueEventView, 0, len(events))
@@ -112,15 +123,15 @@ func (s *Server) issueEventViews(ctx context.Context, lang string, events []*wor
 				}
 			}
 		case workspace.EventLink, workspace.EventUnlink:
-			target := e.ToValue
-			if e.Kind == workspace.EventUnlink {
-				target = e.FromValue
+			kind, id := linkEventTarget(e)
+			if kind.InMeeting() && !meetings {
+				v.TargetKind, v.TargetHidden = l.T("issue.link_hidden."+string(kind)), true
+				break
 			}
-			kind, id, _ := strings.Cut(target, ":")
-			v.TargetKind = l.T("issue.link_kind." + kind)
+			v.TargetKind = l.T("issue.link_kind." + string(kind))
 			v.TargetTitle = e.Body
 			if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 {
-				switch workspace.IssueLinkKind(kind) {
+				switch kind {
 				case workspace.LinkMeeting:
 					v.TargetURL = "/meetings/" + id
 				case workspace.LinkProcedure, workspace.LinkPassage:
@@ -131,6 +142,17 @@ func (s *Server) issueEventViews(ctx context.Context, lang string, events []*wor
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// linkEventTarget returns the kind and id of the target of a link or
+// unlink event, which names it as "decision:12".
+func linkEventTarget(e *workspace.IssueEvent) (workspace.IssueLinkKind, string) {
+	target := e.ToValue
+	if e.Kind == workspace.EventUnlink {
+		target = e.FromValue
+	}
+	kind, id, _ := strings.Cut(target, ":")
+	return workspace.IssueLinkKind(kind), id
 }
 
 // orgNameOf names the organisation whose id is the text id, "" for
@@ -148,11 +170,18 @@ func orgNameOf(orgs map[int64]*workspace.Organisation, id, lang string) string {
 
 // issueLinkViews returns the issue's links with where each leads: a
 // meeting's page, an agenda item, decision or action at its place on its
-// meeting's page, a procedure's page.
-func (s *Server) issueLinkViews(ctx context.Context, issueID int64, links []*workspace.IssueLink) ([]issueLinkView, error) {
+// meeting's page, a procedure's page. canReadMeetings says whether the
+// viewer may read meetings: for one who may not, a link into a meeting
+// keeps its kind only, without its title (a meeting's or an action's
+// title, a decision's text) or its address.
+func (s *Server) issueLinkViews(ctx context.Context, issueID int64, links []*workspace.IssueLink, canReadMeetings bool) ([]issueLinkView, error) {
 	var meetings map[int64]int64
 	out := make([]issueLinkView, 0, len(links))
 	for _, l := range links {
+		if l.TargetKind.InMeeting() && !canReadMeetings {
+			out = append(out, issueLinkView{Link: &workspace.IssueLink{ID: l.ID, IssueID: l.IssueID, TargetKind: l.TargetKind}, Hidden: true})
+			continue
+		}
 		v := issueLinkView{Link: l}
 		id := strconv.FormatInt(l.TargetID, 10)
 		switch l.TargetKind {
@@ -258,14 +287,15 @@ func (s *Server) issueViewOf(ctx context.Context, p *page, actor workspace.Actor
 	if err != nil {
 		return nil, err
 	}
-	if view.Events, err = s.issueEventViews(ctx, p.Lang, events); err != nil {
+	canReadMeetings := workspace.CanReadMeetings(actor) == nil
+	if view.Events, err = s.issueEventViews(ctx, p.Lang, canReadMeetings, events); err != nil {
 		return nil, err
 	}
 	links, err := s.db.FindIssueLinks(ctx, issue.ID)
 	if err != nil {
 		return nil, err
 	}
-	if view.Links, err = s.issueLinkViews(ctx, issue.ID, links); err != nil {
+	if view.Links, err = s.issueLinkViews(ctx, issue.ID, links, canReadMeetings); err != nil {
 		return nil, err
 	}
 	if view.Following, err = s.db.IsFollowingIssue(ctx, p.Account.ID, issue.ID); err != nil {

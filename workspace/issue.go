@@ -325,6 +325,14 @@ func (k IssueLinkKind) Valid() bool {
 	return false
 }
 
+// InMeeting reports whether a link of kind k leads into a meeting — the
+// meeting itself, an agenda item, a decision or an action — whose titles
+// and texts only those who may read meetings see (CanReadMeetings), while
+// every account reads issues.
+func (k IssueLinkKind) InMeeting() bool {
+	return k == LinkMeeting || k == LinkAgendaItem || k == LinkDecision || k == LinkAction
+}
+
 // IssueLink links an issue to where it was discussed (a meeting, an
 // agenda item), what was decided (a decision, an action) or what answers
 // it (a procedure, or a passage of one).
