@@ -827,3 +827,173 @@ func TestAgendaIssues(t *testing.T) {
 		t.Errorf("the linked issue is not under its item (item at %d, link at %d)", second, at)
 	}
 }
+
+// sectionUnder returns the section of the minutes under heading, to the
+// next heading of level one or two, or "" when no line is heading.
+func sectionUnder(text, heading string) string {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		if line != heading {
+			continue
+		}
+		end := len(lines)
+		for j := i + 1; j < len(lines); j++ {
+			if strings.HasPrefix(lines[j], "# ") || strings.HasPrefix(lines[j], "## ") {
+				end = j
+				break
+			}
+		}
+		return strings.Join(lines[i:end], "\n")
+	}
+	return ""
+}
+
+// TestDecisionNeverOverwritesAnotherItem: a decision goes into the section
+// of its own item in the minutes, or a new one at their end, never into
+// another item's section, however the agenda changed since the minutes
+// were pre-filled: an item added and moved up to another's number, an
+// item renamed or removed, the meeting's language changed.
+func TestDecisionNeverOverwritesAnotherItem(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	staff := ts.loginAs(t, demo.SecretariatEmail)
+	// The meeting before, closed, puts the approval of its minutes first on
+	// this meeting's agenda: the first item is the table's.
+	before := agendaTestMeetingAt(t, ts, ts.clock.Now().Add(time.Hour), "Plénière de décembre", "Ouverture")
+	rec := agendaTestMeeting(t, ts, "Plénière de janvier", "Emploi des jeunes", "Formation professionnelle", "Santé", "Bilan de l'année 2025", "Divers")
+	id := rec.Meeting.ID
+	system := workspace.SystemActor("test")
+	if _, err := ts.db.StartMeeting(ctx, system, before.Meeting.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.CloseMeeting(ctx, system, before.Meeting.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, "start", staff.postForm(t, "/meetings/"+strconv.FormatInt(id, 10)+"/start", nil), http.StatusSeeOther)
+	rec = agendaTestRecord(t, ts, id)
+	approval, bilan := rec.Items[0], rec.Items[4]
+	if approval.Kind != workspace.ItemMinutesApproval || bilan.Position != 5 || bilan.Title != "Bilan de l'année 2025" {
+		t.Fatalf("agenda %+v", rec.Items)
+	}
+	decide := func(item int64, text, outcome string) {
+		t.Helper()
+		wantStatus(t, "decision", staff.postForm(t, meetingItemPath(id, item)+"/decision", url.Values{"text": {text}, "outcome": {outcome}}), http.StatusSeeOther)
+	}
+	move := func(item int64, dir string, times int) {
+		t.Helper()
+		for range times {
+			wantStatus(t, "move", staff.postForm(t, meetingItemPath(id, item)+"/move", url.Values{"direction": {dir}}), http.StatusSeeOther)
+		}
+	}
+	add := func(title string) *workspace.AgendaItem {
+		t.Helper()
+		wantStatus(t, "add", staff.postForm(t, meetingItemsPath(id), url.Values{"title": {title}}), http.StatusSeeOther)
+		items := agendaTestRecord(t, ts, id).Items
+		return items[len(items)-1]
+	}
+	bilanHeading := "## 5. Bilan de l'année 2025"
+	bilanAdopted := "**Décision (adoptée)\u00a0:** Le bilan est adopté."
+	// wantBilan fails unless Bilan's section holds its decision, and only
+	// it.
+	wantBilan := func(t *testing.T, text, decision string) {
+		t.Helper()
+		sec := sectionUnder(text, bilanHeading)
+		if !strings.Contains(sec, decision) || strings.Count(sec, "**Décision") != 1 {
+			t.Errorf("the section of Bilan does not hold its decision %q alone:\n%s", decision, text)
+		}
+	}
+
+	decide(bilan.ID, "Le bilan est adopté.", "adopted")
+	wantBilan(t, minutesText(t, ts, id), bilanAdopted)
+
+	// The scenario of the review: X added, moved up twice to number 5,
+	// decided on.
+	x := add("Reconnaissance des diplômes")
+	move(x.ID, "up", 2)
+	if got := agendaTestRecord(t, ts, id).Item(x.ID).Position; got != 5 {
+		t.Fatalf("X at %d, want 5", got)
+	}
+	xHeading := "## 5. Reconnaissance des diplômes"
+	t.Run("ItemMovedToAnothersNumber", func(t *testing.T) {
+		decide(x.ID, "Reporté à la prochaine plénière.", "postponed")
+		text := minutesText(t, ts, id)
+		wantBilan(t, text, bilanAdopted)
+		if !strings.HasSuffix(text, "\n\n"+xHeading+"\n\n**Décision (reportée)\u00a0:** Reporté à la prochaine plénière.\n") {
+			t.Errorf("X's decision does not end the minutes in a section of its own:\n%s", text)
+		}
+	})
+	t.Run("DecidedAgain", func(t *testing.T) {
+		decide(x.ID, "Rejeté faute de financement.", "rejected")
+		decide(bilan.ID, "Le bilan est adopté avec une réserve.", "adopted")
+		text := minutesText(t, ts, id)
+		wantBilan(t, text, "**Décision (adoptée)\u00a0:** Le bilan est adopté avec une réserve.")
+		if sec := sectionUnder(text, xHeading); strings.Count(text, xHeading) != 1 ||
+			!strings.Contains(sec, "**Décision (rejetée)\u00a0:** Rejeté faute de financement.") || strings.Count(sec, "**Décision") != 1 {
+			t.Errorf("X's decision is not replaced in its section:\n%s", text)
+		}
+	})
+
+	// Bilan renamed, another item moved to its number: Bilan's section is
+	// still Bilan's, by the decision it holds.
+	t.Run("Renamed", func(t *testing.T) {
+		wantStatus(t, "rename", staff.postForm(t, meetingItemPath(id, bilan.ID), url.Values{"title": {"Bilan et perspectives"}, "duration_minutes": {"20"}}), http.StatusSeeOther)
+		y := add("Transport scolaire")
+		move(y.ID, "up", 2)
+		if got := agendaTestRecord(t, ts, id).Item(y.ID).Position; got != 6 {
+			t.Fatalf("Y at %d, want 6", got)
+		}
+		decide(y.ID, "Adopté.", "adopted")
+		text := minutesText(t, ts, id)
+		wantBilan(t, text, "Le bilan est adopté avec une réserve.")
+		if !strings.HasSuffix(text, "## 6. Transport scolaire\n\n**Décision (adoptée)\u00a0:** Adopté.\n") {
+			t.Errorf("Y's decision does not end the minutes in a section of its own:\n%s", text)
+		}
+		decide(bilan.ID, "Bilan adopté, perspectives reportées.", "adopted")
+		wantBilan(t, minutesText(t, ts, id), "**Décision (adoptée)\u00a0:** Bilan adopté, perspectives reportées.")
+	})
+
+	// Santé removed: a later item moved to its number does not take its
+	// section.
+	t.Run("Removed", func(t *testing.T) {
+		rec := agendaTestRecord(t, ts, id)
+		sante := rec.Items[3]
+		if sante.Title != "Santé" {
+			t.Fatalf("item 4 is %q", sante.Title)
+		}
+		wantStatus(t, "delete", staff.postForm(t, meetingItemPath(id, sante.ID)+"/delete", nil), http.StatusSeeOther)
+		z := add("Logement")
+		move(z.ID, "up", len(rec.Items)-4)
+		if got := agendaTestRecord(t, ts, id).Item(z.ID).Position; got != 4 {
+			t.Fatalf("Z at %d, want 4", got)
+		}
+		decide(z.ID, "Reporté.", "postponed")
+		text := minutesText(t, ts, id)
+		if strings.Contains(sectionUnder(text, "## 4. Santé"), "Décision") || !strings.HasSuffix(text, "## 4. Logement\n\n**Décision (reportée)\u00a0:** Reporté.\n") {
+			t.Errorf("Z's decision is not in a section of its own:\n%s", text)
+		}
+	})
+
+	// The meeting now writes its minutes in Arabic: a decision on the
+	// table's item, moved down, replaces its French one under its French
+	// heading.
+	t.Run("LanguageChanged", func(t *testing.T) {
+		decide(approval.ID, "Procès-verbal approuvé.", "adopted")
+		m := agendaTestRecord(t, ts, id).Meeting
+		m.Language = "ar"
+		if err := ts.db.UpdateMeeting(ctx, system, m); err != nil {
+			t.Fatal(err)
+		}
+		move(approval.ID, "down", 2)
+		before := minutesText(t, ts, id)
+		decide(approval.ID, "لم تتمّ المصادقة.", "rejected")
+		text := minutesText(t, ts, id)
+		heading := ts.srv.minutesItemHeading("fr", rec.Items[0])
+		if heading != "## 1. Approbation du procès-verbal de «\u00a0Plénière de décembre\u00a0»" {
+			t.Fatalf("heading %q", heading)
+		}
+		want := strings.Replace(before, "**Décision (adoptée)\u00a0:** Procès-verbal approuvé.", "**القرار (مرفوض):** لم تتمّ المصادقة.", 1)
+		if text != want {
+			t.Errorf("the decision is not replaced in place:\n%s\nwant\n%s", text, want)
+		}
+	})
+}

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"tawla/collab"
@@ -55,7 +57,7 @@ func (s *Server) handleDecisionRecord(w http.ResponseWriter, r *http.Request) {
 		// decision with the reason.
 		err = s.db.RecordDecision(r.Context(), workspace.ActorFor(acc), d)
 	} else {
-		err = s.recordDecisionInMinutes(r.Context(), acc, m, it, d)
+		err = s.recordDecisionInMinutes(r.Context(), acc, rec, it, d)
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -65,22 +67,34 @@ func (s *Server) handleDecisionRecord(w http.ResponseWriter, r *http.Request) {
 	redirectDone(w, r, agendaItemURL(m.ID, it.ID), "decision_recorded")
 }
 
-// recordDecisionInMinutes writes d into the minutes of m, in the section
-// of item it, and records d in the transaction of that update.
-func (s *Server) recordDecisionInMinutes(ctx context.Context, acc *workspace.Account, m *workspace.Meeting, it *workspace.AgendaItem, d *workspace.Decision) error {
+// recordDecisionInMinutes writes d into the minutes of rec's meeting, in
+// the section of item it, and records d in the transaction of that update.
+func (s *Server) recordDecisionInMinutes(ctx context.Context, acc *workspace.Account, rec *workspace.MeetingRecord, it *workspace.AgendaItem, d *workspace.Decision) error {
+	m := rec.Meeting
 	docID := *m.MinutesDocumentID
 	text, version, err := s.collab.Text(ctx, docID)
 	if err != nil {
 		return err
 	}
-	lang := minutesLanguage(m)
-	l := s.localizer(lang)
-	starts := make([]string, 0, len(minutesDecisionKeys))
-	for _, o := range workspace.DecisionOutcomes {
-		starts = append(starts, "**"+l.T(minutesDecisionKeys[o])+"**")
+	l := s.localizer(minutesLanguage(m))
+	var starts []string
+	for _, lang := range minutesLanguages {
+		for _, o := range workspace.DecisionOutcomes {
+			starts = append(starts, "**"+s.localizer(lang).T(minutesDecisionKeys[o])+"**")
+		}
 	}
 	block := minutesDecisionBlock(l.T(minutesDecisionKeys[d.Outcome]), d.Text)
-	spec := minutesDecisionSpec(text, s.minutesItemHeading(lang, it), block, starts)
+	all := s.minutesItems(rec)
+	var item minutesItem
+	var others []minutesItem
+	for i, x := range rec.Items {
+		if x.ID == it.ID {
+			item = all[i]
+		} else {
+			others = append(others, all[i])
+		}
+	}
+	spec := minutesDecisionChange(text, item, others, block, starts)
 	set, err := change.Of(utf16Units(text), spec)
 	if err != nil {
 		return err
@@ -116,16 +130,70 @@ func minutesDecisionBlock(words, text string) string {
 	return "**" + words + "** " + strings.Join(lines, "\n")
 }
 
-// minutesDecisionSpec returns the change that puts block, a decision's
-// paragraph, into the minutes text for the item whose heading is heading
-// ("## N. Title", see minutesItemHeading). The item's section is the one
-// with that heading, else the first with the same title (the agenda may
-// have been reordered since the minutes were made), else the first
-// numbered N. In that section a paragraph that starts with one of
-// starts (an earlier decision) is replaced; otherwise block goes at the
-// end of the section. Without such a section, one is added at the end of
-// the text. Positions are in UTF-16 units, as the editor counts them.
+// minutesDecisionSpec returns the change that puts block into the minutes
+// text for an item known only by its heading ("## N. Title"), alone on
+// its agenda and with no earlier decision: minutesDecisionChange when
+// nothing else is known.
 func minutesDecisionSpec(text, heading, block string, starts []string) change.Spec {
+	number, title := splitMinutesHeading(heading)
+	item := minutesItem{Heading: heading, Number: number, Titles: []string{title}, ByNumber: true}
+	return minutesDecisionChange(text, item, nil, block, starts)
+}
+
+// splitMinutesHeading returns the number and the title of a level-two
+// heading of the minutes, "## 3. Title"; 0 and the whole text for a
+// heading without a number.
+func splitMinutesHeading(heading string) (int, string) {
+	rest := strings.TrimSpace(strings.TrimPrefix(heading, "## "))
+	if number, title, ok := strings.Cut(rest, ". "); ok {
+		if n, err := strconv.Atoi(number); err == nil && n > 0 {
+			return n, strings.TrimSpace(title)
+		}
+	}
+	return 0, rest
+}
+
+// minutesSection is the section of an agenda item in the minutes: its
+// heading's line, the line that ends it (the next heading of level one or
+// two, or the end), the heading's number and title, and the paragraphs in
+// it that state a decision.
+type minutesSection struct {
+	heading, end int
+	number       int
+	title        string
+	decisions    []minutesParagraph
+}
+
+// minutesParagraph is a decision's paragraph: its first and last lines and
+// its text.
+type minutesParagraph struct {
+	first, last int
+	text        string
+}
+
+// minutesDecisionChange returns the change that puts block, a decision's
+// paragraph, into the minutes text in the section of item, whose agenda
+// also holds others. Positions are in UTF-16 units, as the editor counts
+// them.
+//
+// Each section goes to one item at most, and each item has one section
+// at most: the pairs of a section and an item it may belong to are taken
+// in order of strength — the section holds the item's decision as the
+// server wrote it (4), its heading has the item's title (2), and its
+// number (1) — a section and an item once taken are out. A number alone
+// counts only for an item that can have been renamed (ByNumber) and a
+// title no item has, so that a heading another item wrote, or still
+// has, is never taken for the item's. The agenda may have been
+// reordered, items renamed, added or removed, the meeting's language
+// changed: the number in a heading says little.
+//
+// In the item's section, block replaces the item's earlier decision; else
+// a paragraph that opens like a decision (one of starts) but is no other
+// item's, unless the section was found by its number only; else it goes
+// at the end of the section. Without a section, block goes at the end of
+// the text in a new one under the item's heading. No other item's section
+// is ever touched.
+func minutesDecisionChange(text string, item minutesItem, others []minutesItem, block string, starts []string) change.Spec {
 	type line struct{ start, end int }
 	var lines []line
 	for at := 0; at <= len(text); {
@@ -141,30 +209,80 @@ func minutesDecisionSpec(text, heading, block string, starts []string) change.Sp
 	isHeading := func(s string) bool { return strings.HasPrefix(s, "# ") || strings.HasPrefix(s, "## ") }
 	units := func(byteOffset int) int { return utf16Units(text[:byteOffset]) }
 
-	want := heading
-	number, name, _ := strings.Cut(strings.TrimPrefix(want, "## "), ". ")
-	numbered := "## " + number + "."
-	at := -1
-	for pass := 0; pass < 3 && at < 0; pass++ {
-		for i := range lines {
-			s := strings.TrimRight(textOf(i), " \t")
-			if !strings.HasPrefix(s, "## ") {
-				continue
-			}
-			var match bool
-			switch pass {
-			case 0:
-				match = s == want
-			case 1:
-				_, title, ok := strings.Cut(s[3:], ". ")
-				match = ok && name != "" && strings.TrimSpace(title) == name
-			case 2:
-				match = strings.HasPrefix(s, numbered)
-			}
-			if match {
-				at = i
+	// The sections, and the paragraphs in them that open like a decision.
+	var sections []minutesSection
+	for i := range lines {
+		s := strings.TrimRight(textOf(i), " \t")
+		if !strings.HasPrefix(s, "## ") {
+			continue
+		}
+		sec := minutesSection{heading: i, end: len(lines)}
+		sec.number, sec.title = splitMinutesHeading(s)
+		for j := i + 1; j < len(lines); j++ {
+			if isHeading(textOf(j)) {
+				sec.end = j
 				break
 			}
+		}
+		for j := i + 1; j < sec.end; j++ {
+			if !slices.ContainsFunc(starts, func(start string) bool { return strings.HasPrefix(textOf(j), start) }) {
+				continue
+			}
+			last := j
+			for last+1 < sec.end && strings.TrimSpace(textOf(last+1)) != "" {
+				last++
+			}
+			sec.decisions = append(sec.decisions, minutesParagraph{j, last, text[lines[j].start:lines[last].end]})
+			j = last
+		}
+		sections = append(sections, sec)
+	}
+
+	// Which section is whose: items[0] is the item.
+	items := append([]minutesItem{item}, others...)
+	titled := map[string]bool{}
+	for _, it := range items {
+		for _, t := range it.Titles {
+			titled[t] = true
+		}
+	}
+	holds := func(sec minutesSection, it minutesItem) bool {
+		return slices.ContainsFunc(sec.decisions, func(p minutesParagraph) bool { return slices.Contains(it.Decisions, p.text) })
+	}
+	type pair struct{ strength, section, item int }
+	var pairs []pair
+	for si, sec := range sections {
+		for ii, it := range items {
+			decided := holds(sec, it)
+			titleMatch := sec.title != "" && slices.Contains(it.Titles, sec.title)
+			numberMatch := sec.number > 0 && sec.number == it.Number
+			if !decided && !titleMatch && !(numberMatch && it.ByNumber && !titled[sec.title]) {
+				continue
+			}
+			strength := 0
+			if decided {
+				strength += 4
+			}
+			if titleMatch {
+				strength += 2
+			}
+			if numberMatch {
+				strength++
+			}
+			pairs = append(pairs, pair{strength, si, ii})
+		}
+	}
+	slices.SortStableFunc(pairs, func(a, b pair) int { return b.strength - a.strength })
+	found, strength := -1, 0
+	sectionTaken, itemTaken := map[int]bool{}, map[int]bool{}
+	for _, p := range pairs {
+		if sectionTaken[p.section] || itemTaken[p.item] {
+			continue
+		}
+		sectionTaken[p.section], itemTaken[p.item] = true, true
+		if p.item == 0 {
+			found, strength = p.section, p.strength
+			break
 		}
 	}
 
@@ -184,30 +302,27 @@ func minutesDecisionSpec(text, heading, block string, starts []string) change.Sp
 		}
 		return change.Spec{From: units(at), To: units(at), Insert: insert}
 	}
-	if at < 0 {
-		return insertAt(len(text), want+"\n\n"+block)
+	if found < 0 {
+		return insertAt(len(text), item.Heading+"\n\n"+block)
 	}
-	end := len(lines)
-	for i := at + 1; i < len(lines); i++ {
-		if isHeading(textOf(i)) {
-			end = i
-			break
+	sec := sections[found]
+	replace := func(p minutesParagraph) change.Spec {
+		return change.Spec{From: units(lines[p.first].start), To: units(lines[p.last].end), Insert: block}
+	}
+	for _, p := range sec.decisions {
+		if slices.Contains(item.Decisions, p.text) {
+			return replace(p)
 		}
 	}
-	for i := at + 1; i < end; i++ {
-		for _, start := range starts {
-			if !strings.HasPrefix(textOf(i), start) {
-				continue
+	if strength > 1 {
+		for _, p := range sec.decisions {
+			if !slices.ContainsFunc(others, func(o minutesItem) bool { return slices.Contains(o.Decisions, p.text) }) {
+				return replace(p)
 			}
-			last := i
-			for last+1 < end && strings.TrimSpace(textOf(last+1)) != "" {
-				last++
-			}
-			return change.Spec{From: units(lines[i].start), To: units(lines[last].end), Insert: block}
 		}
 	}
-	if end < len(lines) {
-		return insertAt(lines[end].start, block)
+	if sec.end < len(lines) {
+		return insertAt(lines[sec.end].start, block)
 	}
 	return insertAt(len(text), block)
 }

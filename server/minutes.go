@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,9 +35,14 @@ import (
 //	…
 //
 // The agenda items are the only level-two headings, one per item in the
-// agenda's order, each exactly the line minutesItemHeading returns: code
-// that writes into the minutes under an item (a decision, say) finds its
-// heading with it, and writes before the next "## " line or at the end.
+// agenda's order, each exactly the line minutesItemHeading returns. Code
+// that writes into the minutes under an item (a decision, say) finds the
+// item's section from what minutesItems says of every item — the heading
+// it has now, the titles it may have been written with, the paragraph its
+// decision was written as — since the agenda may have changed since the
+// pre-fill (items moved, renamed, added or removed, the meeting's language
+// changed) and the minutes may have been edited; it writes before the
+// next "## " line, or at the end in a section of its own.
 // Every item ends with an empty line for the notes. Texts that come from
 // people (titles, names, places) are kept on one line, so that none can
 // start a heading of its own.
@@ -107,6 +113,53 @@ func minutesHeading(l *localizer, n int, it *workspace.AgendaItem) string {
 		n = it.Position
 	}
 	return "## " + strconv.Itoa(n) + ". " + oneLine(agendaItemTitle(l, it))
+}
+
+// minutesLanguages are the languages minutes are written in. A live
+// meeting's language may change once its minutes are pre-filled, so what
+// the server wrote into them is looked for in each.
+var minutesLanguages = []string{"fr", "ar"}
+
+// minutesItem is an agenda item as the minutes may show it: what finding
+// its section looks for (see minutesDecisionChange).
+type minutesItem struct {
+	// Heading is the line the pre-fill would write for the item now
+	// (minutesItemHeading) and Number the number in it; Titles are what
+	// its heading's title may read: the item's title or, for an item the
+	// table added, its name in each minutes language.
+	Heading string
+	Number  int
+	Titles  []string
+	// Decisions are the paragraphs its decision is written as in each
+	// minutes language (minutesDecisionBlock); none without a decision.
+	Decisions []string
+	// ByNumber says that a heading with the item's number and a title no
+	// item has may be the item's own, written before it was renamed. An
+	// item added once the minutes were pre-filled had no heading there.
+	ByNumber bool
+}
+
+// minutesItems returns each item of rec's agenda, in order, as rec's
+// minutes may show it.
+func (s *Server) minutesItems(rec *workspace.MeetingRecord) []minutesItem {
+	lang := minutesLanguage(rec.Meeting)
+	started := rec.Meeting.StartedAt
+	items := make([]minutesItem, len(rec.Items))
+	for i, it := range rec.Items {
+		mi := minutesItem{Heading: s.minutesItemHeading(lang, it), Number: it.Position,
+			ByNumber: started != nil && it.CreatedAt.Before(*started)}
+		for _, l := range minutesLanguages {
+			loc := s.localizer(l)
+			if title := oneLine(agendaItemTitle(loc, it)); !slices.Contains(mi.Titles, title) {
+				mi.Titles = append(mi.Titles, title)
+			}
+			if d := it.Decision; d != nil {
+				mi.Decisions = append(mi.Decisions, minutesDecisionBlock(loc.T(minutesDecisionKeys[d.Outcome]), d.Text))
+			}
+		}
+		items[i] = mi
+	}
+	return items
 }
 
 // minutesLanguage returns the language m's minutes are written in: the
