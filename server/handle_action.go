@@ -139,9 +139,12 @@ func (s *Server) handleActionAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if it.Decision == nil {
+		// The page offers the form only under a decision: there is no form
+		// to show again.
 		s.renderError(w, r, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.action.no_decision", Message: "Record the decision before its actions."})
 		return
 	}
+	sent := &agendaRefusal{Form: "action", ItemID: it.ID, Text: formValue(r, "title"), Owner: formValue(r, "owner_organisation_id"), Due: formValue(r, "due_date")}
 	a := &workspace.Action{
 		DecisionID: it.Decision.ID,
 		MeetingID:  rec.Meeting.ID,
@@ -158,7 +161,7 @@ func (s *Server) handleActionAdd(w http.ResponseWriter, r *http.Request) {
 		err = s.db.AddAction(r.Context(), workspace.ActorFor(currentAccount(r)), a)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
+		s.refuseAgendaForm(w, r, rec.Meeting.ID, sent, err)
 		return
 	}
 	s.publishMeeting(r.Context(), rec.Meeting.ID)

@@ -40,6 +40,30 @@ type agendaView struct {
 	// NewItem is the empty item the add-item form starts from.
 	Choices *agendaChoices
 	NewItem *workspace.AgendaItem
+	// Refused is the decision or action form the secretariat sent, when
+	// it was refused: shown again, open, on its item, with why.
+	Refused *agendaRefusal
+}
+
+// agendaRefusal is a refused form of one agenda item, as it was sent.
+type agendaRefusal struct {
+	// Form is "decision" or "action"; ItemID the item it was sent on.
+	Form   string
+	ItemID int64
+	// Text is the decision's text or the action's title; Outcome the
+	// decision's outcome; Owner and Due the action's organisation (its id)
+	// and due date.
+	Text, Outcome, Owner, Due string
+	Error, Field              string
+}
+
+// RefusedOn returns the refused form of the item id, or nil when form was
+// not the one refused there: the partial asks it of each form.
+func (a *agendaView) RefusedOn(form string, id int64) *agendaRefusal {
+	if f := a.Refused; f != nil && f.Form == form && f.ItemID == id {
+		return f
+	}
+	return nil
 }
 
 // agendaRow is one item of the agenda as the partial shows it.

@@ -253,18 +253,47 @@ func (s *Server) handleMeetingView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderMeetingPage(w, r, http.StatusOK, rec, nil, nil)
+}
+
+// renderMeetingPage writes a meeting's page with status. refused, when not
+// nil, is a decision or action form that was refused for err: it comes back
+// open on its item, filled as it was sent, with why.
+func (s *Server) renderMeetingPage(w http.ResponseWriter, r *http.Request, status int, rec *workspace.MeetingRecord, refused *agendaRefusal, err error) {
 	p := s.newPage(r, "meeting.title").withNotice(r)
 	p.Title = rec.Meeting.Title
 	p.Section = "meetings"
 	view := newMeetingView(rec, p.Account)
-	agenda, err := s.agendaFor(r.Context(), p, rec, false)
-	if err != nil {
-		s.serverError(w, r, err)
+	agenda, aerr := s.agendaFor(r.Context(), p, rec, false)
+	if aerr != nil {
+		s.serverError(w, r, aerr)
 		return
+	}
+	if refused != nil {
+		refused.Error, refused.Field = p.formErrorText(err), fieldError(err)
+		agenda.Refused = refused
 	}
 	view.Agenda = agenda
 	p.Data = view
-	s.render(w, r, http.StatusOK, "meeting", p)
+	s.render(w, r, status, "meeting", p)
+}
+
+// refuseAgendaForm answers a refused decision or action form: an invalid
+// input or a conflict brings back the meeting's page with the form as it
+// was sent and why, read again from the store so that it shows the
+// meeting as it is now; any other error (not allowed, not found) gets the
+// error page.
+func (s *Server) refuseAgendaForm(w http.ResponseWriter, r *http.Request, meetingID int64, refused *agendaRefusal, err error) {
+	if code := workspace.ErrorCode(err); code != workspace.EINVALID && code != workspace.ECONFLICT {
+		s.renderError(w, r, err)
+		return
+	}
+	rec, findErr := s.db.FindMeetingRecord(r.Context(), meetingID)
+	if findErr != nil {
+		s.renderError(w, r, findErr)
+		return
+	}
+	s.renderMeetingPage(w, r, statusOf(err), rec, refused, err)
 }
 
 // newMeetingView sorts a meeting's invitees by attendance and works out

@@ -1,0 +1,53 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"tawla/demo"
+	"tawla/workspace"
+)
+
+// TestActionRefusalKeepsTheForm: an action the secretariat adds during a
+// meeting, refused for a missing owner or a date in the wrong form, brings
+// back the meeting's page with the form open on its item, filled as it
+// was sent, the field at fault marked and focused, and why; nothing is
+// stored.
+func TestActionRefusalKeepsTheForm(t *testing.T) {
+	ts := newTestServer(t)
+	rec := agendaTestMeeting(t, ts, "Plénière de juin", "Emploi", "Santé")
+	id := rec.Meeting.ID
+	rec = agendaTestStart(t, ts, id)
+	staff := ts.loginAs(t, demo.SecretariatEmail)
+	item := rec.Items[0]
+	owner := strconv.FormatInt(ts.account(t, demo.MemberEmail).OrganisationID, 10)
+	addPath := meetingItemPath(id, item.ID) + "/actions?lang=fr"
+	errorID := fmt.Sprintf(`id="action-error-%d"`, item.ID)
+
+	if err := ts.db.RecordDecision(context.Background(), workspace.SystemActor("test"),
+		&workspace.Decision{AgendaItemID: item.ID, Text: "Adopté", Outcome: workspace.OutcomeAdopted}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		form url.Values
+		want []string
+	}{
+		{"NoOwner", url.Values{"title": {"Recenser les <offres>"}, "owner_organisation_id": {""}, "due_date": {"2026-12-31"}},
+			[]string{`value="Recenser les &lt;offres&gt;"`, `value="2026-12-31"`, `name="owner_organisation_id" required autofocus aria-invalid="true"`}},
+		{"BadDate", url.Values{"title": {"Recenser les <offres>"}, "owner_organisation_id": {owner}, "due_date": {"31/12/2026"}},
+			[]string{`value="Recenser les &lt;offres&gt;"`, `value="` + owner + `" selected`, `value="31/12/2026" autofocus aria-invalid="true"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := agendaState(t, ts, id)
+			resp := staff.postForm(t, addPath, tt.form)
+			wantStatus(t, "refused action", resp, http.StatusBadRequest)
+			wantBody(t, "refused action", resp.Body, append(tt.want, errorID, `<details class="agenda-form action-form no-print" open>`)...)
+			wantUnchanged(t, "a refused action", before, agendaState(t, ts, id))
+		})
+	}
+}
