@@ -214,8 +214,33 @@ type agendaItemFormView struct {
 	Duration  string
 	Linked    map[int64]bool
 	Choices   *agendaChoices
-	Error     string
-	Field     string
+	// Former is the item's presenter when they are no longer among the
+	// choices (an account or organisation deactivated since), offered so
+	// that saving the form does not drop them unseen; nil otherwise.
+	Former *formerPresenter
+	Error  string
+	Field  string
+}
+
+// formerPresenter is a presenter the select no longer lists: Person says
+// whether it is a person (else an organisation).
+type formerPresenter struct {
+	Value, Label string
+	Person       bool
+}
+
+// formerPresenterOf returns it's presenter when choices no longer list
+// them, labelled as such in p's language, or nil.
+func formerPresenterOf(p *page, it *workspace.AgendaItem, choices *agendaChoices) *formerPresenter {
+	switch {
+	case it.PresenterAccountID != nil && it.PresenterAccount != nil &&
+		!slices.ContainsFunc(choices.Accounts, func(a *workspace.Account) bool { return a.ID == *it.PresenterAccountID }):
+		return &formerPresenter{Value: presenterValue(it), Label: p.T("agenda.presenter_former", "Name", it.PresenterAccount.Name), Person: true}
+	case it.PresenterOrganisationID != nil && it.PresenterOrganisation != nil &&
+		!slices.ContainsFunc(choices.Organisations, func(o *workspace.Organisation) bool { return o.ID == *it.PresenterOrganisationID }):
+		return &formerPresenter{Value: presenterValue(it), Label: p.T("agenda.presenter_former", "Name", p.OrgName(it.PresenterOrganisation))}
+	}
+	return nil
 }
 
 // agendaForm is an item's form as posted.
@@ -468,6 +493,7 @@ func (s *Server) renderAgendaItemForm(w http.ResponseWriter, r *http.Request, st
 		Duration:  form.Duration,
 		Linked:    linked,
 		Choices:   choices,
+		Former:    formerPresenterOf(p, it, choices),
 		Error:     p.formErrorText(err),
 		Field:     fieldError(err),
 	}
