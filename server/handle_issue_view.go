@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -315,6 +316,15 @@ func (s *Server) issueViewOf(ctx context.Context, p *page, actor workspace.Actor
 		return nil, err
 	}
 	view.Owners = p.OrganisationOptions(orgs)
+	// An owner deactivated since stays the form's choice, named as such,
+	// so that the form never shows "nobody" for an issue that has one.
+	if owner := issue.OwnerOrganisationID; owner != nil && !slices.ContainsFunc(orgs, func(o *workspace.Organisation) bool { return o.ID == *owner }) {
+		name := strconv.FormatInt(*owner, 10)
+		if issue.Owner != nil {
+			name = issue.Owner.Name(p.Lang)
+		}
+		view.Owners = append([]option{{Value: strconv.FormatInt(*owner, 10), Label: p.T("issue.owner_deactivated", "Name", name)}}, view.Owners...)
+	}
 	meetings, _, err := s.db.FindMeetings(ctx, sqlite.MeetingFilter{Limit: 30})
 	if err != nil {
 		return nil, err

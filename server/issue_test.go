@@ -252,6 +252,45 @@ func TestIssueStatusAndAssign(t *testing.T) {
 	wantBody(t, "timeline", page.Body, "a changé l&#39;organisme responsable", org.NameFR)
 }
 
+// TestIssueAssignFormKeepsDeactivatedOwner: the assign form lists active
+// organisations only, but an issue whose owner was deactivated since
+// shows that owner, selected and marked as deactivated, never "nobody";
+// sending the form as it is does not take the owner away.
+func TestIssueAssignFormKeepsDeactivatedOwner(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+	owner := &workspace.Organisation{NameFR: "Cellule d'accueil ancienne", NameAR: "خلية الاستقبال القديمة", College: workspace.CollegePartner}
+	if err := ts.db.CreateOrganisation(ctx, system, owner); err != nil {
+		t.Fatal(err)
+	}
+	issue := reportIssue(t, ts, demo.MemberEmail, "Dossier de retraite", "", nil)
+	if _, err := ts.db.AssignIssue(ctx, system, issue.ID, &owner.ID); err != nil {
+		t.Fatal(err)
+	}
+	path := issuePath(issue.ID)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	value := `<option value="` + strconv.FormatInt(owner.ID, 10) + `"`
+	wantBody(t, "active owner", member.get(t, path+"?lang=fr").Body, value+` selected>Cellule d&#39;accueil ancienne</option>`)
+
+	owner.Active = false
+	if err := ts.db.UpdateOrganisation(ctx, system, owner); err != nil {
+		t.Fatal(err)
+	}
+	page := member.get(t, path+"?lang=fr")
+	wantBody(t, "deactivated owner", page.Body, value+` selected>Cellule d&#39;accueil ancienne (désactivé)</option>`, `<option value="">Personne</option>`)
+	if strings.Count(page.Body, value) != 1 {
+		t.Errorf("the owner is offered %d times", strings.Count(page.Body, value))
+	}
+	wantBody(t, "deactivated owner in Arabic", member.get(t, path+"?lang=ar").Body, value+` selected>خلية الاستقبال القديمة (معطّل)</option>`)
+
+	// Sending the form as shown keeps the owner.
+	wantStatus(t, "assign the deactivated owner", member.postForm(t, path+"/assign", url.Values{"owner_organisation_id": {strconv.FormatInt(owner.ID, 10)}}), http.StatusBadRequest)
+	if got, err := ts.db.FindIssueByID(ctx, issue.ID); err != nil || got.OwnerOrganisationID == nil || *got.OwnerOrganisationID != owner.ID {
+		t.Errorf("after sending the form, the owner is %v (%v), want %d", got.OwnerOrganisationID, err, owner.ID)
+	}
+}
+
 // orgNameOf returns the French name of the organisation of the account
 // with email.
 func (ts *testServer) orgNameOf(t *testing.T, email string) string {
