@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"tawla/demo"
@@ -48,6 +50,49 @@ func TestActionRefusalKeepsTheForm(t *testing.T) {
 			wantStatus(t, "refused action", resp, http.StatusBadRequest)
 			wantBody(t, "refused action", resp.Body, append(tt.want, errorID, `<details class="agenda-form action-form no-print" open>`)...)
 			wantUnchanged(t, "a refused action", before, agendaState(t, ts, id))
+		})
+	}
+}
+
+// TestDecisionRefusalKeepsTheForm: a decision refused for a missing
+// outcome or a text too long comes back open on its item with the text as
+// typed, the outcome chosen and why (the limit named); nothing is stored
+// and the minutes do not change. On a meeting not started, which shows no
+// decision form, the reason comes alone.
+func TestDecisionRefusalKeepsTheForm(t *testing.T) {
+	ts := newTestServer(t)
+	rec := agendaTestMeeting(t, ts, "Plénière de juillet", "Emploi", "Santé")
+	id := rec.Meeting.ID
+	staff := ts.loginAs(t, demo.SecretariatEmail)
+	item := rec.Items[1]
+	path := meetingItemPath(id, item.ID) + "/decision?lang=fr"
+
+	before := agendaState(t, ts, id)
+	resp := staff.postForm(t, path, url.Values{"text": {"Adopté."}, "outcome": {"adopted"}})
+	wantStatus(t, "a decision before the meeting", resp, http.StatusConflict)
+	wantNoBody(t, "a decision before the meeting", resp.Body, "decision-error-")
+	wantUnchanged(t, "a decision before the meeting", before, agendaState(t, ts, id))
+
+	agendaTestStart(t, ts, id)
+	long := strings.Repeat("Le point est renvoyé au groupe de travail. ", 130) // over 5,000 characters
+	for _, tt := range []struct {
+		name string
+		form url.Values
+		want []string
+	}{
+		{"NoOutcome", url.Values{"text": {"La table <adopte> le plan."}},
+			[]string{">La table &lt;adopte&gt; le plan.</textarea>", `<fieldset class="choices" aria-invalid="true"`}},
+		{"TooLong", url.Values{"text": {long}, "outcome": {"postponed"}},
+			[]string{"Le point est renvoyé au groupe de travail. Le point", `value="postponed" required checked`,
+				html.EscapeString(ts.srv.localizer("fr").T("error.text.too_long_limit", "Count", 5000))}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := agendaState(t, ts, id)
+			resp := staff.postForm(t, path, tt.form)
+			wantStatus(t, "refused decision", resp, http.StatusBadRequest)
+			wantBody(t, "refused decision", resp.Body, append(tt.want, fmt.Sprintf(`id="decision-error-%d"`, item.ID),
+				`<details class="agenda-form decision-form no-print" open>`)...)
+			wantUnchanged(t, "a refused decision", before, agendaState(t, ts, id))
 		})
 	}
 }

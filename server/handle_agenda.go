@@ -57,6 +57,24 @@ type agendaRefusal struct {
 	Error, Field              string
 }
 
+// shows reports whether the page shows the form f was sent from, where
+// its reason can be read: a decision form while decisions can be
+// recorded, an action form under a decision.
+func (a *agendaView) shows(f *agendaRefusal) bool {
+	for _, row := range a.Rows {
+		if row.ID != f.ItemID {
+			continue
+		}
+		switch f.Form {
+		case "decision":
+			return a.CanDecide
+		case "action":
+			return a.CanAddActions && row.Decision != nil
+		}
+	}
+	return false
+}
+
 // RefusedOn returns the refused form of the item id, or nil when form was
 // not the one refused there: the partial asks it of each form.
 func (a *agendaView) RefusedOn(form string, id int64) *agendaRefusal {

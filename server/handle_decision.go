@@ -46,9 +46,10 @@ func (s *Server) handleDecisionRecord(w http.ResponseWriter, r *http.Request) {
 		Outcome:      workspace.DecisionOutcome(formValue(r, "outcome")),
 		RecordedBy:   &acc.ID,
 	}
+	sent := &agendaRefusal{Form: "decision", ItemID: it.ID, Text: d.Text, Outcome: string(d.Outcome)}
 	// The minutes are only touched for a decision the store can take.
 	if err := d.Validate(); err != nil {
-		s.renderError(w, r, err)
+		s.refuseAgendaForm(w, r, m.ID, sent, err)
 		return
 	}
 	var err error
@@ -60,7 +61,7 @@ func (s *Server) handleDecisionRecord(w http.ResponseWriter, r *http.Request) {
 		err = s.recordDecisionInMinutes(r.Context(), acc, rec, it, d)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
+		s.refuseAgendaForm(w, r, m.ID, sent, err)
 		return
 	}
 	s.publishMeeting(r.Context(), m.ID)

@@ -270,6 +270,12 @@ func (s *Server) renderMeetingPage(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	if refused != nil {
+		if !agenda.shows(refused) {
+			// The form is not on the page (a meeting not started yet, a
+			// page older than the meeting): the reason alone, then.
+			s.renderError(w, r, err)
+			return
+		}
 		refused.Error, refused.Field = p.formErrorText(err), fieldError(err)
 		agenda.Refused = refused
 	}
