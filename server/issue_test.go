@@ -291,6 +291,42 @@ func TestIssueAssignFormKeepsDeactivatedOwner(t *testing.T) {
 	}
 }
 
+// TestIssueHintsWarnAgainstPersonalDetails: every account reads an
+// issue's description and status reason, stakeholders included; their
+// hints say, in every language, not to write the person's name or
+// contact there but in the private section.
+func TestIssueHintsWarnAgainstPersonalDetails(t *testing.T) {
+	ts := newTestServer(t)
+	issue := reportIssue(t, ts, demo.MemberEmail, "Pension de retraite", "", nil)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	for lang, want := range map[string][]string{
+		"fr": {"parties prenantes comprises", "ni le nom ni le contact de la personne concernée", "partie privée"},
+		"en": {"stakeholders included", "do not write the person&#39;s name or contact here", "private section"},
+		"ar": {"بمن فيهم الأطراف المعنية", "لا تكتب هنا اسم الشخص المعني", "القسم الخاص"},
+	} {
+		form := member.get(t, "/issues/new?lang="+lang).Body
+		page := member.get(t, issuePath(issue.ID)+"?lang="+lang).Body
+		for _, hint := range []struct{ what, body, id string }{
+			{"description hint", form, `id="description-hint"`},
+			{"edit form's description hint", member.get(t, issuePath(issue.ID)+"/edit?lang="+lang).Body, `id="description-hint"`},
+			{"status reason hint", page, `id="reason-hint"`},
+		} {
+			at := strings.Index(hint.body, hint.id)
+			if at < 0 {
+				t.Errorf("%s: no %s in %s", lang, hint.id, hint.what)
+				continue
+			}
+			text := hint.body[at:]
+			text = text[:strings.Index(text, "</p>")]
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s: the %s lacks %q: %s", lang, hint.what, w, text)
+				}
+			}
+		}
+	}
+}
+
 // orgNameOf returns the French name of the organisation of the account
 // with email.
 func (ts *testServer) orgNameOf(t *testing.T, email string) string {
