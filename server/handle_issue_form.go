@@ -19,13 +19,16 @@ type issueFormView struct {
 	Owners     []option
 	// Delegations marks the delegations the issue concerns.
 	Delegations map[string]bool
-	Error       string
-	Field       string
+	// Base is the state the edit form was filled from
+	// (workspace.IssueEditBase), which it sends back; "" for a new issue.
+	Base  string
+	Error string
+	Field string
 }
 
 // handleIssueNew shows the form that reports an issue.
 func (s *Server) handleIssueNew(w http.ResponseWriter, r *http.Request) {
-	s.renderIssueForm(w, r, http.StatusOK, &workspace.Issue{Priority: workspace.PriorityNormal}, &workspace.IssuePrivate{}, true, nil)
+	s.renderIssueForm(w, r, http.StatusOK, &workspace.Issue{Priority: workspace.PriorityNormal}, &workspace.IssuePrivate{}, true, "", nil)
 }
 
 // handleIssueCreate stores a new issue with its private fields, and opens
@@ -33,16 +36,16 @@ func (s *Server) handleIssueNew(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleIssueCreate(w http.ResponseWriter, r *http.Request) {
 	issue, private := &workspace.Issue{}, &workspace.IssuePrivate{}
 	if err := parseForm(w, r); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, true, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, true, "", err)
 		return
 	}
 	if err := readIssueForm(r, issue, private, true); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, true, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, true, "", err)
 		return
 	}
 	change, err := s.db.CreateIssue(r.Context(), workspace.ActorFor(currentAccount(r)), issue, private)
 	if err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, true, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, true, "", err)
 		return
 	}
 	s.publishIssueChange(r.Context(), issue.ID, change)
@@ -61,7 +64,7 @@ func (s *Server) handleIssueEdit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.renderIssueForm(w, r, http.StatusOK, issue, private, false, nil)
+	s.renderIssueForm(w, r, http.StatusOK, issue, private, false, workspace.IssueEditBase(issue, private), nil)
 }
 
 // handleIssueUpdate saves an issue's details, then its private fields.
@@ -73,30 +76,40 @@ func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	private := &workspace.IssuePrivate{IssueID: issue.ID}
 	if err := parseForm(w, r); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, false, "", err)
 		return
 	}
+	// The form comes back with the state it was filled from, so that a
+	// second refusal still finds out whether someone saved meanwhile.
+	base := formValue(r, "base")
 	if err := readIssueForm(r, issue, private, false); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, false, base, err)
 		return
 	}
 	// The private fields are checked before anything is stored, so that a
 	// mistake in them does not leave the details saved alone.
 	if err := private.Validate(); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, false, base, err)
 		return
 	}
 	actor := workspace.ActorFor(currentAccount(r))
-	change, err := s.db.UpdateIssue(r.Context(), actor, issue)
+	change, err := s.db.UpdateIssueFrom(r.Context(), actor, issue, base)
+	if workspace.ErrorCode(err) == workspace.ECONFLICT {
+		// Someone saved meanwhile: the form keeps what this person typed
+		// and now stands on the issue as it is, so that saving again after
+		// comparing is a choice made knowingly.
+		s.renderIssueForm(w, r, http.StatusConflict, issue, private, false, s.currentIssueBase(r, issue.ID), err)
+		return
+	}
 	if err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, false, base, err)
 		return
 	}
 	if change != nil && change.Event != nil {
 		s.publishIssueChange(r.Context(), issue.ID, change)
 	}
 	if err := s.db.SetIssuePrivate(r.Context(), actor, private); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, err)
+		s.renderIssueForm(w, r, statusOf(err), issue, private, false, "", err)
 		return
 	}
 	redirectDone(w, r, issuePath(issue.ID), "issue_saved")
@@ -135,9 +148,24 @@ func readIssueForm(r *http.Request, issue *workspace.Issue, private *workspace.I
 	return nil
 }
 
+// currentIssueBase returns the edit state of issue id as stored now, or ""
+// if it cannot be read (the next save then checks nothing).
+func (s *Server) currentIssueBase(r *http.Request, id int64) string {
+	issue, err := s.db.FindIssueByID(r.Context(), id)
+	if err != nil {
+		return ""
+	}
+	private, err := s.db.FindIssuePrivate(r.Context(), workspace.ActorFor(currentAccount(r)), id)
+	if err != nil {
+		return ""
+	}
+	return workspace.IssueEditBase(issue, private)
+}
+
 // renderIssueForm shows the report or edit form with status, and err's
-// message when it comes back after a mistake.
-func (s *Server) renderIssueForm(w http.ResponseWriter, r *http.Request, status int, issue *workspace.Issue, private *workspace.IssuePrivate, isNew bool, err error) {
+// message when it comes back after a mistake; the edit form carries base,
+// the state it was filled from (workspace.IssueEditBase).
+func (s *Server) renderIssueForm(w http.ResponseWriter, r *http.Request, status int, issue *workspace.Issue, private *workspace.IssuePrivate, isNew bool, base string, err error) {
 	ctx := r.Context()
 	title := "issue.edit_title"
 	if isNew {
@@ -168,7 +196,7 @@ func (s *Server) renderIssueForm(w http.ResponseWriter, r *http.Request, status 
 	p.Data = issueFormView{
 		Issue: issue, Private: private, New: isNew,
 		Categories: categoryOptions(usable, p.Lang), Owners: p.OrganisationOptions(orgs),
-		Delegations: chosen, Error: p.formErrorText(err), Field: fieldError(err),
+		Delegations: chosen, Base: base, Error: p.formErrorText(err), Field: fieldError(err),
 	}
 	s.render(w, r, status, "issue_form", p)
 }

@@ -310,6 +310,15 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 // the issue already has may be kept after it was deactivated; a new one
 // must be active.
 func (db *DB) UpdateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue) (*IssueChange, error) {
+	return db.UpdateIssueFrom(ctx, actor, i, "")
+}
+
+// UpdateIssueFrom is UpdateIssue for a form filled from the state base
+// (workspace.IssueEditBase of the issue and its private fields then): when
+// the issue no longer has that state, someone saved it meanwhile, and the
+// save is ECONFLICT rather than an overwrite of their change. An empty
+// base checks nothing.
+func (db *DB) UpdateIssueFrom(ctx context.Context, actor workspace.Actor, i *workspace.Issue, base string) (*IssueChange, error) {
 	var change *IssueChange
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		before, err := findIssueByID(ctx, tx.tx, i.ID)
@@ -318,6 +327,16 @@ func (db *DB) UpdateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 		}
 		if err := workspace.CanChangeIssue(actor); err != nil {
 			return err
+		}
+		if base != "" {
+			private, err := findIssuePrivate(ctx, tx.tx, i.ID)
+			if err != nil {
+				return err
+			}
+			if workspace.IssueEditBase(before, private) != base {
+				return workspace.KeyErrorf(workspace.ECONFLICT, "error.issue.changed_meanwhile",
+					"Someone saved this issue while you were editing it. Your text is below: compare it with the issue, then save again.")
+			}
 		}
 		if err := i.Validate(); err != nil {
 			return err
