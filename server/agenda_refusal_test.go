@@ -96,3 +96,24 @@ func TestDecisionRefusalKeepsTheForm(t *testing.T) {
 		})
 	}
 }
+
+// TestMeetingPageAnchors: a decision and an action have an anchor on their
+// meeting's page, where an issue's links to them lead
+// (/meetings/N#decision-D, #action-A).
+func TestMeetingPageAnchors(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+	rec := agendaTestMeeting(t, ts, "Plénière d'août", "Emploi")
+	agendaTestStart(t, ts, rec.Meeting.ID)
+	d := &workspace.Decision{AgendaItemID: rec.Items[0].ID, Text: "Adopté", Outcome: workspace.OutcomeAdopted}
+	if err := ts.db.RecordDecision(ctx, system, d); err != nil {
+		t.Fatal(err)
+	}
+	a := &workspace.Action{DecisionID: d.ID, Title: "Recenser les offres", OwnerOrganisationID: ts.account(t, demo.MemberEmail).OrganisationID, DueDate: "2099-01-31"}
+	if err := ts.db.AddAction(ctx, system, a); err != nil {
+		t.Fatal(err)
+	}
+	page := ts.sessionClient(t, demo.MemberEmail).get(t, meetingPath(rec.Meeting.ID))
+	wantBody(t, "meeting page", page.Body, fmt.Sprintf(`id="decision-%d"`, d.ID), fmt.Sprintf(`id="action-%d"`, a.ID))
+}
