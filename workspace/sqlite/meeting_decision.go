@@ -547,7 +547,9 @@ func tableItemsFirst(ctx context.Context, tx *sqlx.Tx, meetingID int64) error {
 // next meeting: the secretariat often records actions once the meeting
 // is over. The meeting carried over to is the earliest one not closed
 // that holds an item from m; if every such meeting is closed, the action
-// is followed up through the actions pages only.
+// is followed up through the actions pages only. A matters-arising item
+// added for it goes with the other items the table added, before the
+// secretariat's own, as the carry-over puts them (tableItemsFirst).
 func (db *DB) followUpLateAction(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, a *workspace.Action, m *workspace.Meeting, now time.Time) error {
 	if !a.Status.Pending() || m.Status != workspace.MeetingClosed || !m.CarriedOver {
 		return nil
@@ -570,6 +572,10 @@ func (db *DB) followUpLateAction(ctx context.Context, tx *sqlx.Tx, actor workspa
 	} else {
 		item = &workspace.AgendaItem{MeetingID: targets[0].ID, Kind: workspace.ItemMattersArising, SourceMeetingID: &m.ID}
 		if err := insertAgendaItem(ctx, tx, item, now); err != nil {
+			return err
+		}
+		// With the items the table added, before the secretariat's own.
+		if err := tableItemsFirst(ctx, tx, targets[0].ID); err != nil {
 			return err
 		}
 	}

@@ -636,6 +636,56 @@ func TestCarryOverComesFirst(t *testing.T) {
 	}
 }
 
+// TestLateActionComesFirst: an action recorded once its meeting is closed
+// and carried over, when the next agenda has no matters arising from it
+// yet, gets an item with the items the table carried over, before the
+// secretariat's own, which keep their order.
+func TestLateActionComesFirst(t *testing.T) {
+	ctx := context.Background()
+	tb := newMeetingTable(t)
+	day := 24 * time.Hour
+
+	first := tb.mustCreate(t, "Plénière de janvier", workspace.MeetingPlenary, time.Hour)
+	item := tb.mustAddItem(t, first, "Ouverture")
+	next := tb.mustCreate(t, "Plénière de mars", workspace.MeetingPlenary, 7*day)
+	budget := tb.mustAddItem(t, next, "Budget")
+	various := tb.mustAddItem(t, next, "Divers")
+
+	tb.mustStart(t, first)
+	d := tb.mustDecide(t, item, workspace.OutcomeAdopted)
+	if _, err := tb.db.CloseMeeting(ctx, tb.staff, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	// No action was pending at the close: only the minutes were carried
+	// over.
+	if rec := tb.mustRecord(t, next.ID); len(itemsOfKind(rec, workspace.ItemMattersArising)) != 0 {
+		t.Fatalf("agenda after the close = %+v, want no matters arising yet", rec.Items)
+	}
+	late := tb.mustAddAction(t, d, "Envoyer la liste des contacts", tb.org, "2026-02-20", workspace.ActionOpen)
+
+	rec := tb.mustRecord(t, next.ID)
+	var got []string
+	for _, it := range rec.Items {
+		got = append(got, fmt.Sprintf("%d:%s:%d", it.Position, it.Kind, it.ID))
+	}
+	matters := itemsOfKind(rec, workspace.ItemMattersArising)
+	if len(rec.Items) != 4 || len(matters) != 1 {
+		t.Fatalf("agenda after the late action = %v", got)
+	}
+	want := []string{
+		fmt.Sprintf("1:%s:%d", workspace.ItemMinutesApproval, rec.Items[0].ID),
+		fmt.Sprintf("2:%s:%d", workspace.ItemMattersArising, matters[0].ID),
+		fmt.Sprintf("3:%s:%d", workspace.ItemOrdinary, budget.ID),
+		fmt.Sprintf("4:%s:%d", workspace.ItemOrdinary, various.ID),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("agenda after the late action = %v, want %v", got, want)
+	}
+	if ids := actionIDs(matters[0].Actions); !slices.Equal(ids, []int64{late.ID}) {
+		t.Errorf("matters arising follow up %v, want %v", ids, []int64{late.ID})
+	}
+}
+
 // approvalSources returns the meetings whose minutes rec's agenda has an
 // item to approve, in the agenda's order.
 func approvalSources(rec *workspace.MeetingRecord) []int64 {
