@@ -51,6 +51,8 @@ var auditFieldLabels = map[string]string{
 	"answer":    "observations.answer",
 	"reason":    "observations.reason",
 	"closes_at": "consultation.closes_at",
+	// The carry-over of a closed meeting to the next one.
+	"earlier_minutes": "audit.field.earlier_minutes",
 }
 
 // issueAuditFieldLabels names the fields of an issue's entries (its
@@ -383,6 +385,10 @@ func decodeAuditState(s string) map[string]string {
 	}
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {
+		if k == "earlier_minutes" {
+			out[k] = auditCarriedMinutes(v)
+			continue
+		}
 		switch v := v.(type) {
 		case string:
 			out[k] = v
@@ -393,6 +399,28 @@ func decodeAuditState(s string) map[string]string {
 		}
 	}
 	return out
+}
+
+// auditCarriedMinutes returns the approvals of earlier minutes a
+// carry-over recorded ([{"meeting_id":3,"item_id":9}, …]) as the numbers
+// of the meetings whose minutes wait: "#3, #5". What is not such a list
+// is shown as it is.
+func auditCarriedMinutes(v any) string {
+	list, ok := v.([]any)
+	if !ok {
+		return auditPrintable(v)
+	}
+	out := make([]string, 0, len(list))
+	for _, item := range list {
+		if m, ok := item.(map[string]any); ok {
+			if id := auditPrintable(m["meeting_id"]); id != "" {
+				out = append(out, "#"+id)
+				continue
+			}
+		}
+		out = append(out, auditPrintable(item))
+	}
+	return strings.Join(out, ", ")
 }
 
 // auditPrintable returns a decoded JSON value as text: a number without

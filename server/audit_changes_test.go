@@ -1,10 +1,15 @@
 package server
 
 import (
+	"context"
+	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
+	"tawla/demo"
 	"tawla/workspace"
 )
 
@@ -187,6 +192,69 @@ func TestIssueCategoryAuditLabels(t *testing.T) {
 		}
 		if c.Field == "active" && c.After != p.T("status.active") {
 			t.Errorf("active shown as %q", c.After)
+		}
+	}
+}
+
+// TestAuditEarlierMinutesLabelled: the carry-over's entry names the
+// earlier minutes it carried over again with a label, in each language,
+// and by the numbers of their meetings, on the audit page as in
+// auditChanges.
+func TestAuditEarlierMinutesLabelled(t *testing.T) {
+	changes := auditChanges("", `{"source_meeting_id":4,"actions":[],"earlier_minutes":[{"meeting_id":2,"item_id":9},{"meeting_id":3,"item_id":10}]}`)
+	var got *fieldChange
+	for i := range changes {
+		if changes[i].Field == "earlier_minutes" {
+			got = &changes[i]
+		}
+	}
+	if want := (fieldChange{Field: "earlier_minutes", Label: "audit.field.earlier_minutes", After: "#2, #3"}); got == nil || *got != want {
+		t.Errorf("earlier_minutes = %+v, want %+v", got, want)
+	}
+
+	ts := newTestServer(t)
+	ctx := context.Background()
+	system := workspace.SystemActor("test")
+	january := newMeeting(t, ts, "Plénière de janvier", workspace.MeetingPlenary, 1)
+	february := newMeeting(t, ts, "Plénière de février", workspace.MeetingPlenary, 5)
+	for _, m := range []*workspace.Meeting{january, february} {
+		if _, err := ts.db.StartMeeting(ctx, system, m.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if m == february {
+			// February postpones january's minutes: they go on to the
+			// next plenary with february's own.
+			rec, err := ts.db.FindMeetingRecord(ctx, february.ID)
+			if err != nil || len(rec.Items) == 0 || rec.Items[0].Kind != workspace.ItemMinutesApproval {
+				t.Fatalf("february's agenda = %+v, %v", rec, err)
+			}
+			d := &workspace.Decision{AgendaItemID: rec.Items[0].ID, Text: "Reporté.", Outcome: workspace.OutcomePostponed}
+			if err := ts.db.RecordDecision(ctx, system, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := ts.db.CloseMeeting(ctx, system, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := ts.sessionClient(t, demo.AdminEmail)
+	for _, lang := range []string{"fr", "ar", "en"} {
+		l := ts.srv.localizer(lang)
+		label := l.T("audit.field.earlier_minutes")
+		if label == "" || label == "audit.field.earlier_minutes" {
+			t.Errorf("%s: the label is not translated", lang)
+		}
+		resp := admin.get(t, "/admin/audit?action="+workspace.AuditAgendaCarryOver+"&lang="+lang)
+		wantStatus(t, "audit log", resp, http.StatusOK)
+		text := auditTableText(t, resp.Body)
+		want := label + " #" + strconv.FormatInt(january.ID, 10)
+		if !strings.Contains(text, want) {
+			t.Errorf("the audit log in %s lacks %q:\n%s", lang, want, text)
+		}
+		for _, raw := range []string{"earlier_minutes", "map[", "item_id:"} {
+			if strings.Contains(text, raw) {
+				t.Errorf("the audit log in %s shows %q:\n%s", lang, raw, text)
+			}
 		}
 	}
 }
