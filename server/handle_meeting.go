@@ -387,15 +387,16 @@ func (s *Server) handleMeetingStart(w http.ResponseWriter, r *http.Request) {
 	redirectDone(w, r, meetingPath(id), "meeting_started")
 }
 
-// handleMeetingClose closes a live meeting; the store carries its minutes
-// and pending actions over to the next meeting.
+// handleMeetingClose closes a live meeting, writing the attendance at the
+// close into its minutes in the same transaction (closeMeeting); the store
+// carries its minutes and pending actions over to the next meeting.
 func (s *Server) handleMeetingClose(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if _, err := s.db.CloseMeeting(r.Context(), workspace.ActorFor(currentAccount(r)), id); err != nil {
+	if err := s.closeMeeting(r.Context(), currentAccount(r), id); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -27,6 +27,11 @@ import (
 //	- **<minutes.unrecorded>** …              (only when someone's attendance is not yet known)
 //	- **<minutes.quorum>** <the quorum line>
 //
+// The attendance lines (present to quorum, minutesAttendance) are written
+// again when the meeting closes, with the attendance at the close, in
+// place of those found (minutesAttendanceChange): they are found by how
+// they open, "- **<label>**", in the details before the first item.
+//
 //	## 1. <item title>
 //
 //	<minutes.presenter>                      (only when the item names a presenter)
@@ -58,7 +63,7 @@ func (s *Server) minutesPrefill(rec *workspace.MeetingRecord) string {
 	var b strings.Builder
 	b.WriteString("# " + l.T("minutes.heading", "Name", oneLine(m.Title)) + "\n\n")
 	line := func(labelKey, value string) {
-		b.WriteString("- **" + l.T(labelKey) + "** " + value + "\n")
+		b.WriteString(minutesLabel(l, labelKey) + " " + value + "\n")
 	}
 	line("minutes.date", minutesWhen(m, s.location))
 	if m.Place != "" {
@@ -67,27 +72,12 @@ func (s *Server) minutesPrefill(rec *workspace.MeetingRecord) string {
 	if m.OnlineLink != "" {
 		line("minutes.online", "<"+oneLine(m.OnlineLink)+">")
 	}
-	groups := map[workspace.Attendance][]string{}
-	for _, inv := range rec.Invitees {
-		name := ""
-		if inv.Account != nil {
-			name = oneLine(personName(lang, inv.Account))
+	attendance := s.minutesAttendance(lang, rec)
+	for _, key := range minutesAttendanceKeys {
+		if text, ok := attendance[key]; ok {
+			b.WriteString(text + "\n")
 		}
-		groups[inv.Attendance] = append(groups[inv.Attendance], name)
 	}
-	people := func(names []string) string {
-		if len(names) == 0 {
-			return l.T("minutes.nobody")
-		}
-		return strings.Join(names, ", ")
-	}
-	line("minutes.present", people(groups[workspace.AttendancePresent]))
-	line("minutes.excused", people(groups[workspace.AttendanceExcused]))
-	line("minutes.absent", people(groups[workspace.AttendanceAbsent]))
-	if names := groups[workspace.AttendanceInvited]; len(names) > 0 {
-		line("minutes.unrecorded", people(names))
-	}
-	line("minutes.quorum", quorumText(l, rec.Quorum()))
 	for i, it := range rec.Items {
 		b.WriteString("\n" + minutesHeading(l, i+1, it) + "\n\n")
 		if name := presenterName(lang, it); name != "" {

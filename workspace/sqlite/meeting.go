@@ -431,54 +431,89 @@ func (db *DB) StartMeeting(ctx context.Context, actor workspace.Actor, id int64,
 // live (planned, or already closed) is ECONFLICT. It returns the meeting
 // as closed.
 func (db *DB) CloseMeeting(ctx context.Context, actor workspace.Actor, id int64) (*workspace.Meeting, error) {
+	return db.CloseMeetingIf(ctx, actor, id, nil)
+}
+
+// CloseMeetingIf is CloseMeeting when check, given the meeting's record
+// (its agenda, invitees and their attendance) as the transaction reads it
+// just before closing, returns nil; its error is returned as it is and
+// nothing is written. The server closes a meeting whose minutes need no
+// update this way, checking that they show the attendance as it is at the
+// close. check may be nil.
+func (db *DB) CloseMeetingIf(ctx context.Context, actor workspace.Actor, id int64, check func(*workspace.MeetingRecord) error) (*workspace.Meeting, error) {
 	var closed *workspace.Meeting
-	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		m, err := findMeetingByID(ctx, tx.tx, id)
-		if err != nil {
-			return err
-		}
-		if err := workspace.CanRunMeeting(actor, m); err != nil {
-			return err
-		}
-		before := auditMeeting(m)
-		now := db.Now()
-		if err := countCurrentItem(ctx, tx.tx, m, now); err != nil {
-			return err
-		}
-		if _, err := endSpeaking(ctx, tx.tx, m.ID, now); err != nil {
-			return err
-		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE meeting_speakers SET status = ?, ended_at = ? WHERE meeting_id = ? AND status = ?`,
-			workspace.SpeakerWithdrawn, now, m.ID, workspace.SpeakerWaiting); err != nil {
-			return fmt.Errorf("sqlite: close meeting: %w", err)
-		}
-		m.Status, m.ClosedAt, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt = workspace.MeetingClosed, &now, nil, nil, now
-		if _, err := tx.tx.ExecContext(ctx, `
-			UPDATE meetings SET status = ?, closed_at = ?, current_item_id = NULL, current_item_since = NULL, updated_at = ? WHERE id = ?`,
-			m.Status, m.ClosedAt, m.UpdatedAt, m.ID); err != nil {
-			return fmt.Errorf("sqlite: close meeting: %w", err)
-		}
-		if err := db.recordAudit(ctx, tx.tx, actor, workspace.AuditMeetingClose, "meeting", m.ID, before, auditMeeting(m)); err != nil {
-			return err
-		}
-		next, err := findMeetings(ctx, tx.tx, `m.kind = ? AND m.status = ? AND m.starts_at > ? AND m.id <> ?`,
-			[]any{m.Kind, workspace.MeetingPlanned, m.StartsAt, m.ID}, "m.starts_at, m.id", 1, 0)
-		if err != nil {
-			return err
-		}
-		if len(next) > 0 {
-			if err := db.carryOver(ctx, tx.tx, actor, next[0], []*workspace.Meeting{m}, now); err != nil {
-				return err
-			}
-			m.CarriedOver = true
-		}
-		closed = m
-		return nil
+	err := db.withWriteTx(ctx, func(tx *Tx) error {
+		var err error
+		closed, err = tx.CloseMeeting(ctx, actor, id, check)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return closed, nil
+}
+
+// CloseMeeting is DB.CloseMeetingIf inside tx: the server closes a meeting
+// in the transaction of the update that writes the attendance at the close
+// into its minutes, check making sure that the attendance it wrote is
+// still the meeting's.
+func (tx *Tx) CloseMeeting(ctx context.Context, actor workspace.Actor, id int64, check func(*workspace.MeetingRecord) error) (*workspace.Meeting, error) {
+	return tx.db.closeMeeting(ctx, tx.tx, actor, id, check, tx.now)
+}
+
+func (db *DB) closeMeeting(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, id int64, check func(*workspace.MeetingRecord) error, now time.Time) (*workspace.Meeting, error) {
+	actor, err := findActor(ctx, tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	m, err := findMeetingByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := workspace.CanRunMeeting(actor, m); err != nil {
+		return nil, err
+	}
+	if check != nil {
+		rec, err := findMeetingRecord(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := check(rec); err != nil {
+			return nil, err
+		}
+	}
+	before := auditMeeting(m)
+	if err := countCurrentItem(ctx, tx, m, now); err != nil {
+		return nil, err
+	}
+	if _, err := endSpeaking(ctx, tx, m.ID, now); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meeting_speakers SET status = ?, ended_at = ? WHERE meeting_id = ? AND status = ?`,
+		workspace.SpeakerWithdrawn, now, m.ID, workspace.SpeakerWaiting); err != nil {
+		return nil, fmt.Errorf("sqlite: close meeting: %w", err)
+	}
+	m.Status, m.ClosedAt, m.CurrentItemID, m.CurrentItemSince, m.UpdatedAt = workspace.MeetingClosed, &now, nil, nil, now
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE meetings SET status = ?, closed_at = ?, current_item_id = NULL, current_item_since = NULL, updated_at = ? WHERE id = ?`,
+		m.Status, m.ClosedAt, m.UpdatedAt, m.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: close meeting: %w", err)
+	}
+	if err := db.recordAudit(ctx, tx, actor, workspace.AuditMeetingClose, "meeting", m.ID, before, auditMeeting(m)); err != nil {
+		return nil, err
+	}
+	next, err := findMeetings(ctx, tx, `m.kind = ? AND m.status = ? AND m.starts_at > ? AND m.id <> ?`,
+		[]any{m.Kind, workspace.MeetingPlanned, m.StartsAt, m.ID}, "m.starts_at, m.id", 1, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(next) > 0 {
+		if err := db.carryOver(ctx, tx, actor, next[0], []*workspace.Meeting{m}, now); err != nil {
+			return nil, err
+		}
+		m.CarriedOver = true
+	}
+	return m, nil
 }
 
 // FindMeetingRecord returns the meeting with id with its agenda (items in
