@@ -171,9 +171,10 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor workspace.Actor, m *works
 // SetMeetingInvitees makes accountIDs the meeting's invitees; those who
 // stay keep their attendance (CanChangeMeeting). Unknown or inactive
 // accounts and stakeholders are EINVALID on "invitees"; an account listed
-// twice counts once. Invitees whose account was deactivated since stay
-// invited: the form cannot list them, and the record of who was invited
-// should not change because someone left. Once the meeting has started,
+// twice counts once. Invitees the form cannot list — an account
+// deactivated since, or made a stakeholder — stay invited: the record of
+// who was invited should not change because someone left, and the form
+// could never name them again to keep them. Once the meeting has started,
 // an invitee whose attendance is recorded (present, excused or absent)
 // cannot be removed: that is ECONFLICT, and the attendance stays.
 func (db *DB) SetMeetingInvitees(ctx context.Context, actor workspace.Actor, meetingID int64, accountIDs []int64) error {
@@ -190,9 +191,10 @@ func (db *DB) SetMeetingInvitees(ctx context.Context, actor workspace.Actor, mee
 			AccountID  int64                `db:"account_id"`
 			Attendance workspace.Attendance `db:"attendance"`
 			Active     bool                 `db:"active"`
+			Role       workspace.Role       `db:"role"`
 		}
 		if err := tx.tx.SelectContext(ctx, &rows, `
-			SELECT mi.account_id, mi.attendance, a.active FROM meeting_invitees mi JOIN accounts a ON a.id = mi.account_id
+			SELECT mi.account_id, mi.attendance, a.active, a.role FROM meeting_invitees mi JOIN accounts a ON a.id = mi.account_id
 			WHERE mi.meeting_id = ? ORDER BY mi.account_id`, meetingID); err != nil {
 			return fmt.Errorf("sqlite: set invitees: %w", err)
 		}
@@ -203,7 +205,7 @@ func (db *DB) SetMeetingInvitees(ctx context.Context, actor workspace.Actor, mee
 				continue
 			}
 			switch {
-			case !r.Active:
+			case !r.Active || r.Role == workspace.RoleStakeholder:
 				ids = append(ids, r.AccountID)
 			case m.Status != workspace.MeetingPlanned && r.Attendance != workspace.AttendanceInvited:
 				return &workspace.Error{Code: workspace.ECONFLICT, Field: "invitees", Key: "error.meeting.invitee_attended",

@@ -333,6 +333,31 @@ func TestSetMeetingInvitees(t *testing.T) {
 		}
 	})
 
+	t.Run("StakeholderStays", func(t *testing.T) {
+		// Invited as a member, marked present, then made a stakeholder:
+		// the form cannot list them any more, and a save without them
+		// keeps them rather than being refused for good.
+		live := tb.mustCreate(t, "Groupe en cours", workspace.MeetingWorkingGroup, 0)
+		moved := MustCreateAccount(t, db, tb.org, "Changé Membre", "change@example.tn", workspace.RoleMember)
+		if err := db.SetMeetingInvitees(ctx, tb.staff, live.ID, []int64{tb.member.ID, moved.ID}); err != nil {
+			t.Fatal(err)
+		}
+		tb.mustStart(t, live)
+		if err := db.SetAttendance(ctx, tb.staff, live.ID, moved.ID, workspace.AttendancePresent); err != nil {
+			t.Fatal(err)
+		}
+		moved.Role = workspace.RoleStakeholder
+		if err := db.UpdateAccount(ctx, systemActor, moved); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetMeetingInvitees(ctx, tb.staff, live.ID, []int64{tb.member.ID, tb.member2.ID}); err != nil {
+			t.Fatalf("saving the invitees the form lists: %v", err)
+		}
+		if inv := tb.mustRecord(t, live.ID).Invitee(moved.ID); inv == nil || inv.Attendance != workspace.AttendancePresent {
+			t.Errorf("the invitee made a stakeholder: %+v, want still invited and present", inv)
+		}
+	})
+
 	t.Run("AttendanceRecordedStays", func(t *testing.T) {
 		// Once the meeting is on, someone marked present stays invited;
 		// someone not yet marked may still be removed.
