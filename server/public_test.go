@@ -354,6 +354,8 @@ func testPublicHistoryAndChanges(t *testing.T, ts *testServer, f *publicFixture)
 	// carries the table's offset from UTC.
 	if offset := f.fr1.PublishedAt.In(ts.srv.location).Format("UTC-07:00"); !strings.Contains(strings.ReplaceAll(history, "&#43;", "+"), offset+"</span>") {
 		t.Errorf("the history's publication times lack their offset %s", offset)
+	} else if edition := mustGet(t, c, base+"/editions/1", http.StatusOK).Body; !strings.Contains(strings.ReplaceAll(edition, "&#43;", "+"), offset+"</time>") {
+		t.Errorf("the edition's register header lacks the offset %s of its publication time", offset)
 	}
 	changes := mustGet(t, c, base+"/editions/2/changes", http.StatusOK).Body
 	for _, want := range []string{"<ins>", "trois jours", f.fr1.Identifier + " v1", "<p dir=\"auto\" class=\"changed\"><ins>Suivi</ins></p>"} {
