@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -433,4 +434,12 @@ func TestThreadRefusalKeepsTheText(t *testing.T) {
 	// Not allowed is not a form to fill again: the error page.
 	resp := member.postForm(t, thread(comment)+"/answer", url.Values{"answer": {"accepted"}})
 	wantStatus(t, "a member answering", resp, http.StatusForbidden)
+
+	// A suggestion decided meanwhile has no rejection form any more: the
+	// refusal says why on the error page, rather than on a page that would
+	// not show it.
+	wantRedirect(t, "accepting the suggestion", secretariat.postForm(t, thread(suggestion)+"/accept", url.Values{}), path+"?done=suggestion_accepted#comments")
+	resp = secretariat.postForm(t, thread(suggestion)+"/reject?lang=fr", url.Values{"reason": {"Trop tard."}})
+	wantStatus(t, "rejecting a decided suggestion", resp, http.StatusConflict)
+	wantBody(t, "rejecting a decided suggestion", resp.Body, html.EscapeString(ts.srv.localizer("fr").T("error.suggestion.decided")))
 }

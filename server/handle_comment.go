@@ -72,6 +72,32 @@ func (v *commentsView) Refused(action string, id int64) *threadForm {
 	return nil
 }
 
+// shows reports whether the panel shows the refused form f, where its
+// reason can be read: a reply form to whoever may comment, an answer form
+// to the secretariat, a rejection form on a suggestion still open, the
+// consultation form to the secretariat, each on a thread the panel lists.
+// A form the page does not show (a suggestion decided meanwhile) gets the
+// error page instead, which at least says why.
+func (v *commentsView) shows(f *threadForm) bool {
+	if f.Action == "consultation" {
+		return v.CanAnswer
+	}
+	for _, c := range v.Threads {
+		if c.ID != f.CommentID {
+			continue
+		}
+		switch f.Action {
+		case "reply":
+			return v.CanComment
+		case "answer":
+			return v.CanAnswer
+		case "reject":
+			return v.CanDecide && c.Kind == workspace.KindSuggestion && c.Status == workspace.StatusOpen
+		}
+	}
+	return false
+}
+
 // panelRefusal is a refused form of a procedure's comments panel and why:
 // Comment for a new comment, Thread for any other.
 type panelRefusal struct {

@@ -26,6 +26,12 @@ type observationsView struct {
 	ExportURL              string
 }
 
+// showsAnswer reports whether the table shows the answer form of the
+// thread id: to the secretariat, on a row the filters keep.
+func (v observationsView) showsAnswer(id int64) bool {
+	return v.CanAnswer && slices.ContainsFunc(v.Threads, func(c *workspace.Comment) bool { return c.ID == id })
+}
+
 // RefusedAnswer returns the refused answer form of the thread id, or nil.
 func (v observationsView) RefusedAnswer(id int64) *threadForm {
 	if t := v.Refused; t != nil && t.CommentID == id {
@@ -79,14 +85,19 @@ func (s *Server) renderObservations(w http.ResponseWriter, r *http.Request, stat
 			export += "?" + enc
 		}
 	}
-	p.Data = observationsView{
+	view := observationsView{
 		Procedure: proc, Threads: threads,
 		CanAnswer: workspace.CanAnswerComments(workspace.ActorFor(p.Account)) == nil,
 		Kind:      string(filter.Kind), Status: string(filter.Status), Answered: filter.Answered,
 		ExportURL: export,
 		Refused:   refused.Thread,
 	}
+	if t := refused.Thread; t != nil && !view.showsAnswer(t.CommentID) {
+		s.renderError(w, r, refused.Err) // the row and its form are not on the page
+		return
+	}
 	refused.explain(p)
+	p.Data = view
 	s.render(w, r, status, "observations", p)
 }
 

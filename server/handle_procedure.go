@@ -151,6 +151,10 @@ func (s *Server) renderProcedurePage(w http.ResponseWriter, r *http.Request, sta
 		s.serverError(w, r, err)
 		return
 	}
+	if refused.Comment != nil && !view.Comments.CanComment || refused.Thread != nil && !view.Comments.shows(refused.Thread) {
+		s.renderError(w, r, refused.Err)
+		return
+	}
 	refused.explain(p)
 	view.Comments.Form, view.Comments.Thread = refused.Comment, refused.Thread
 	if view.Issues, err = s.issuesAnswered(r.Context(), proc.ID); err != nil {
