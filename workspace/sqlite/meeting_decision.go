@@ -102,7 +102,9 @@ type carriedMinutesAudit struct {
 // live or closed meeting: a planned one is ECONFLICT), setting d's ID,
 // MeetingID, RecordedBy and timestamps. An adopted decision on a
 // minutes_approval item marks the source meeting's minutes approved; a
-// decision that replaces it with another outcome withdraws the approval.
+// decision that replaces it with another outcome withdraws the approval,
+// unless an adopted decision on another item approving the same minutes
+// still stands: they then stay approved since the time they were.
 // Minutes left unapproved by a decision recorded once the meeting was
 // closed and carried over wait on the agenda it was carried over to.
 func (db *DB) RecordDecision(ctx context.Context, actor workspace.Actor, d *workspace.Decision) error {
@@ -182,6 +184,14 @@ func (db *DB) recordDecision(ctx context.Context, tx *sqlx.Tx, actor workspace.A
 	case d.Outcome == workspace.OutcomeAdopted && !approved:
 		return db.setMinutesApproved(ctx, tx, actor, source, &now, d.ID)
 	case d.Outcome != workspace.OutcomeAdopted && approved && len(earlier) > 0 && earlier[0].Outcome == workspace.OutcomeAdopted:
+		// Another meeting's item may approve the same minutes (the
+		// carry-over adds one when a decision changed once the meeting was
+		// carried over): while one of their adoptions stands, the minutes
+		// stay approved, and sealed, since the time they were approved.
+		standing, err := minutesAdoptionStands(ctx, tx, source.ID)
+		if err != nil || standing {
+			return err
+		}
 		if err := db.setMinutesApproved(ctx, tx, actor, source, nil, d.ID); err != nil {
 			return err
 		}
@@ -193,11 +203,27 @@ func (db *DB) recordDecision(ctx context.Context, tx *sqlx.Tx, actor workspace.A
 	return db.followUpLateApproval(ctx, tx, actor, m, source, now)
 }
 
+// minutesAdoptionStands reports whether an adopted decision stands on an
+// item of any meeting to approve the minutes of meeting sourceID.
+func minutesAdoptionStands(ctx context.Context, tx *sqlx.Tx, sourceID int64) (bool, error) {
+	var n int
+	if err := tx.GetContext(ctx, &n, `
+		SELECT COUNT(*) FROM decisions d JOIN agenda_items i ON i.id = d.agenda_item_id
+		WHERE i.kind = ? AND i.source_meeting_id = ? AND d.outcome = ?`,
+		workspace.ItemMinutesApproval, sourceID, workspace.OutcomeAdopted); err != nil {
+		return false, fmt.Errorf("sqlite: approve minutes: %w", err)
+	}
+	return n > 0, nil
+}
+
 // followUpLateApproval puts the approval of source's minutes, which meeting
 // m did not approve, on the agenda of the meeting m was carried over to,
 // when m was carried over before its decision on them was recorded or
 // changed: the minutes wait for the next meeting as m's own would. The
-// meeting carried over to is the one followUpLateAction finds.
+// meeting carried over to is the one followUpLateAction finds, and the
+// item goes with the items the table added, before the secretariat's own
+// (tableItemsFirst). Approved minutes get no item: the caller calls it
+// only while they wait.
 func (db *DB) followUpLateApproval(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, m, source *workspace.Meeting, now time.Time) error {
 	if m.Status != workspace.MeetingClosed || !m.CarriedOver {
 		return nil
@@ -209,6 +235,10 @@ func (db *DB) followUpLateApproval(ctx context.Context, tx *sqlx.Tx, actor works
 	}
 	id, err := addMinutesApproval(ctx, tx, targets[0], source, now)
 	if err != nil || id == 0 {
+		return err
+	}
+	// With the items the table added, before the secretariat's own.
+	if err := tableItemsFirst(ctx, tx, targets[0].ID); err != nil {
 		return err
 	}
 	return db.recordAudit(ctx, tx, actor, workspace.AuditAgendaCarryOver, "meeting", targets[0].ID, nil,
