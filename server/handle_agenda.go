@@ -352,17 +352,23 @@ func (s *Server) handleAgendaItemUpdate(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleAgendaItemDelete removes an item that has no decision and is not
-// under discussion; the store says so when it has or is.
+// under discussion; the store says so when it has or is. The issues linked
+// to the item lose their link, and whoever has one open sees the unlink,
+// as when it is removed from the issue.
 func (s *Server) handleAgendaItemDelete(w http.ResponseWriter, r *http.Request) {
 	rec, it, ok := s.agendaItemFromPath(w, r)
 	if !ok {
 		return
 	}
-	if err := s.db.DeleteAgendaItem(r.Context(), workspace.ActorFor(currentAccount(r)), it.ID); err != nil {
+	changes, err := s.db.DeleteAgendaItem(r.Context(), workspace.ActorFor(currentAccount(r)), it.ID)
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.publishMeeting(r.Context(), rec.Meeting.ID)
+	for _, change := range changes {
+		s.publishIssueChange(r.Context(), change.Event.IssueID, change)
+	}
 	redirectDone(w, r, meetingAgendaURL(rec.Meeting.ID), "agenda_item_deleted")
 }
 

@@ -153,10 +153,13 @@ func (db *DB) UpdateAgendaItem(ctx context.Context, actor workspace.Actor, it *w
 // itself (minutes to approve, matters arising) are not removed but decided
 // on, postponed say (ECONFLICT), so that what they follow up is never
 // dropped. The issues linked to the item are unlinked from it, each with
-// its unlink event and audit entry. Requests for the floor made during the
-// item are kept, no longer tied to an item.
-func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id int64) error {
-	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+// its unlink event and audit entry, which it returns for the caller to
+// publish once committed, as for an unlink from the issue. Requests for
+// the floor made during the item are kept, no longer tied to an item.
+func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id int64) ([]*IssueChange, error) {
+	var changes []*IssueChange
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		changes = nil
 		it, err := findAgendaItemByID(ctx, tx.tx, id)
 		if err != nil {
 			return err
@@ -196,9 +199,11 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id in
 			return err
 		}
 		for _, l := range links {
-			if _, err := tx.unlinkIssue(ctx, actor, l); err != nil {
+			change, err := tx.unlinkIssue(ctx, actor, l)
+			if err != nil {
 				return err
 			}
+			changes = append(changes, change)
 		}
 		for _, stmt := range []string{
 			`DELETE FROM agenda_item_procedures WHERE agenda_item_id = ?`,
@@ -219,6 +224,10 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor workspace.Actor, id in
 		}
 		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAgendaDelete, "agenda_item", id, auditAgendaItem(it, procs), nil)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return changes, nil
 }
 
 // ReorderAgenda puts the meeting's items in the order of itemIDs, which

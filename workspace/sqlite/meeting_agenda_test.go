@@ -167,10 +167,10 @@ func TestAgenda(t *testing.T) {
 
 	t.Run("Delete", func(t *testing.T) {
 		dump := mustDumpTables(t, db)
-		refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.memberActor, first.ID), workspace.EFORBIDDEN, "")
-		refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, 9999), workspace.ENOTFOUND, "")
+		refusedUnchanged(t, db, dump, deleteAgendaItem(ctx, db, tb.memberActor, first.ID), workspace.EFORBIDDEN, "")
+		refusedUnchanged(t, db, dump, deleteAgendaItem(ctx, db, tb.staff, 9999), workspace.ENOTFOUND, "")
 
-		if err := db.DeleteAgendaItem(ctx, tb.staff, first.ID); err != nil {
+		if err := deleteAgendaItem(ctx, db, tb.staff, first.ID); err != nil {
 			t.Fatal(err)
 		}
 		rec := tb.mustRecord(t, m.ID)
@@ -196,8 +196,8 @@ func TestAgenda(t *testing.T) {
 			t.Fatal(err)
 		}
 		dump := mustDumpTables(t, db)
-		refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, third.ID), workspace.ECONFLICT, "error.agenda.item_current")
-		refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, second.ID), workspace.ECONFLICT, "error.agenda.item_has_decision")
+		refusedUnchanged(t, db, dump, deleteAgendaItem(ctx, db, tb.staff, third.ID), workspace.ECONFLICT, "error.agenda.item_current")
+		refusedUnchanged(t, db, dump, deleteAgendaItem(ctx, db, tb.staff, second.ID), workspace.ECONFLICT, "error.agenda.item_has_decision")
 
 		// An item added during the meeting, once discussed, can go: its
 		// requests for the floor stay in the history.
@@ -211,7 +211,7 @@ func TestAgenda(t *testing.T) {
 		if err := db.MoveCurrentItem(ctx, tb.staff, m.ID, third.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.DeleteAgendaItem(ctx, tb.staff, late.ID); err != nil {
+		if err := deleteAgendaItem(ctx, db, tb.staff, late.ID); err != nil {
 			t.Fatal(err)
 		}
 		rec := tb.mustRecord(t, m.ID)
@@ -225,7 +225,7 @@ func TestAgenda(t *testing.T) {
 		dump = mustDumpTables(t, db)
 		refusedUnchanged(t, db, dump, db.AddAgendaItem(ctx, tb.staff, &workspace.AgendaItem{MeetingID: m.ID, Title: "Trop tard"}, nil), workspace.ECONFLICT, "error.meeting.closed")
 		refusedUnchanged(t, db, dump, db.ReorderAgenda(ctx, tb.staff, m.ID, []int64{second.ID, third.ID}), workspace.ECONFLICT, "error.meeting.closed")
-		refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, third.ID), workspace.ECONFLICT, "error.meeting.closed")
+		refusedUnchanged(t, db, dump, deleteAgendaItem(ctx, db, tb.staff, third.ID), workspace.ECONFLICT, "error.meeting.closed")
 	})
 }
 
@@ -292,7 +292,7 @@ func TestDeleteAgendaItemRefusesTableItems(t *testing.T) {
 	for _, it := range rec.Items {
 		t.Run(string(it.Kind), func(t *testing.T) {
 			dump := mustDumpTables(t, db)
-			refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, it.ID), workspace.ECONFLICT, "error.agenda.item_added_by_table")
+			refusedUnchanged(t, db, dump, deleteAgendaItem(ctx, db, tb.staff, it.ID), workspace.ECONFLICT, "error.agenda.item_added_by_table")
 		})
 	}
 
@@ -305,7 +305,7 @@ func TestDeleteAgendaItemRefusesTableItems(t *testing.T) {
 			t.Fatal(err)
 		}
 		dump := mustDumpTables(t, db)
-		refusedUnchanged(t, db, dump, db.DeleteAgendaItem(ctx, tb.staff, item.ID), workspace.ECONFLICT, "error.agenda.item_has_poll")
+		refusedUnchanged(t, db, dump, deleteAgendaItem(ctx, db, tb.staff, item.ID), workspace.ECONFLICT, "error.agenda.item_has_poll")
 	})
 }
 
@@ -345,10 +345,15 @@ func TestDeleteAgendaItemRemovesIssueLinks(t *testing.T) {
 	link(second, workspace.LinkAgendaItem, kept.ID)
 	unlinks := len(mustAuditEntries(t, db, workspace.AuditFilter{Action: workspace.AuditIssueUnlink}))
 
-	if err := db.DeleteAgendaItem(ctx, tb.staff, gone.ID); err != nil {
+	changes, err := db.DeleteAgendaItem(ctx, tb.staff, gone.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
+	// The unlinks come back to be published, one an issue.
+	if len(changes) != 2 || changes[0].Event.IssueID != first.ID || changes[1].Event.IssueID != second.ID {
+		t.Fatalf("changes %+v, want the unlinks of %d and %d", changes, first.ID, second.ID)
+	}
+	for i, c := range []struct {
 		issue *workspace.Issue
 		want  []string
 	}{
@@ -374,6 +379,9 @@ func TestDeleteAgendaItemRemovesIssueLinks(t *testing.T) {
 		if e.Kind != workspace.EventUnlink || e.FromValue != "agenda_item:"+strconv.FormatInt(gone.ID, 10) ||
 			e.Body != "Plénière de mars — 2. Diplômes" || e.ActorID == nil || *e.ActorID != tb.secretariat.ID {
 			t.Errorf("%q's last event %+v, want the item's unlink by the secretariat", c.issue.Title, e)
+		}
+		if changes[i].Event.ID != e.ID {
+			t.Errorf("%q's change is event %d, want %d", c.issue.Title, changes[i].Event.ID, e.ID)
 		}
 	}
 	entries := mustAuditEntries(t, db, workspace.AuditFilter{Action: workspace.AuditIssueUnlink})
