@@ -38,28 +38,8 @@ func TestBrowserCommentLive(t *testing.T) {
 	member := b.signedIn(t, demo.MemberEmail)
 	member.open(draftPath)
 	member.waitEditor()
-	text := member.editorState().Text
-	// The passage: the second line's first words, as a person would drag
-	// over them.
-	lines := strings.SplitN(text, "\n", 4)
-	if len(lines) < 3 || len([]rune(lines[2])) < 12 {
-		t.Fatalf("the demo draft has no second line of text to comment on: %q", text)
-	}
-	passage := string([]rune(lines[2])[:12])
-	evaluate[bool](member, fmt.Sprintf(`(() => {
-		const ed = `+editorJS+`.tawlaEditor, text = ed.text(), from = text.indexOf(%q);
-		ed.select(from, from + %q.length);
-		return true;
-	})()`, passage, passage))
-	member.poll("wait for the passage to show in the comment form", `!document.getElementById("comment-submit").disabled`)
-	if got := member.text("#comment-passage"); got != passage {
-		t.Errorf("the comment form quotes %q, want %q", got, passage)
-	}
 	const body = "Préciser le délai <b>en jours ouvrables</b> : « 48 heures » ?"
-	member.typeInto("#comment-body", body)
-	if status := member.submit("#comment-submit"); status != 200 {
-		t.Fatalf("posting the comment: status %d", status)
-	}
+	passage := commentOnSecondLine(t, member, body)
 
 	stakeholder.poll("wait for the member's comment to appear", fmt.Sprintf(
 		`Array.from(document.querySelectorAll("#comment-list .comment-body")).some((p) => p.textContent === %q)`, body))
@@ -115,4 +95,91 @@ func TestBrowserCommentLive(t *testing.T) {
 	stakeholder.waitEditor()
 	stakeholder.poll("wait for the comment after the freeze", fmt.Sprintf(
 		`Array.from(document.querySelectorAll("#comment-list .comment-body")).some((p) => p.textContent === %q)`, body))
+}
+
+// commentOnSecondLine has s, on a draft's page with its editor ready,
+// select the first words of the draft's second line as a person would and
+// comment on them with body; it returns the passage.
+func commentOnSecondLine(t *testing.T, s *session, body string) string {
+	t.Helper()
+	text := s.editorState().Text
+	lines := strings.SplitN(text, "\n", 4)
+	if len(lines) < 3 || len([]rune(lines[2])) < 12 {
+		t.Fatalf("the demo draft has no second line of text to comment on: %q", text)
+	}
+	passage := string([]rune(lines[2])[:12])
+	evaluate[bool](s, fmt.Sprintf(`(() => {
+		const ed = `+editorJS+`.tawlaEditor, text = ed.text(), from = text.indexOf(%q);
+		ed.select(from, from + %q.length);
+		return true;
+	})()`, passage, passage))
+	s.poll("wait for the passage to show in the comment form", `!document.getElementById("comment-submit").disabled`)
+	if got := s.text("#comment-passage"); got != passage {
+		t.Errorf("the comment form quotes %q, want %q", got, passage)
+	}
+	s.typeInto("#comment-body", body)
+	if status := s.submit("#comment-submit"); status != 200 {
+		t.Fatalf("posting the comment: status %d", status)
+	}
+	return passage
+}
+
+// TestBrowserRefusedReplyOutlivesLiveRefresh: a reply refused for its
+// length comes back in its thread with its text and why; when someone
+// else replies meanwhile, the live refresh of the threads waits rather
+// than wipe what the member typed, and runs once they leave the field
+// empty.
+func TestBrowserRefusedReplyOutlivesLiveRefresh(t *testing.T) {
+	site, b := start(t)
+	proc := draftIn(t, site, "fr")
+	draftPath := fmt.Sprintf("/procedures/%d", proc.ID)
+	member := b.signedIn(t, demo.MemberEmail)
+	member.open(draftPath)
+	member.waitEditor()
+	commentOnSecondLine(t, member, "Quel délai ?")
+	member.waitEditor()
+	reply := "#comment-list .comment-thread:last-child input[name=body]"
+	// Longer than the field allows: a script could send it, and the
+	// server refuses it; the form's own limit is lifted to send it.
+	evaluate[bool](member, `(() => {
+		const input = document.querySelector("`+reply+`");
+		input.removeAttribute("maxlength");
+		input.value = "Sous quinze jours. ".repeat(300);
+		return true;
+	})()`)
+	if status := member.submit("#comment-list .comment-thread:last-child .inline-form button[type=submit]"); status != 400 {
+		t.Fatalf("the long reply: status %d, want 400", status)
+	}
+	member.waitEditor()
+	if got := member.count(`#comment-list [role="alert"]`); got != 1 {
+		t.Fatalf("the refused reply shows %d reasons, want 1", got)
+	}
+	typed := member.value(reply)
+
+	other := b.signedIn(t, demo.SecretariatEmail)
+	other.open(draftPath)
+	other.waitEditor()
+	other.typeInto(reply, "Dix jours ouvrables.")
+	if status := other.submit("#comment-list .comment-thread:last-child .inline-form button[type=submit]"); status != 200 {
+		t.Fatalf("the other reply: status %d", status)
+	}
+	// The event has come, or is coming: give the page time to act on it.
+	time.Sleep(1500 * time.Millisecond)
+	if got := member.value(reply); got != typed {
+		t.Fatalf("the refused reply's text was replaced by the live refresh (%d characters left)", len(got))
+	}
+	if got := member.count(`#comment-list [role="alert"]`); got != 1 {
+		t.Errorf("the refused reply's reason is gone (%d shown)", got)
+	}
+	member.screenshot("refused-reply-kept")
+	// Emptied and left, the field no longer holds anything: the refresh
+	// that waited runs and shows the other reply.
+	evaluate[bool](member, `(() => {
+		const input = document.querySelector("`+reply+`");
+		input.focus();
+		input.value = "";
+		input.blur();
+		return true;
+	})()`)
+	member.poll("wait for the other reply", `Array.from(document.querySelectorAll("#comment-list .comment-replies p")).some((p) => p.textContent === "Dix jours ouvrables.")`)
 }

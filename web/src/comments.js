@@ -79,8 +79,9 @@ export class Comments {
     this.refreshWanted = false;
     if (this.form) this.form.addEventListener("submit", (event) => this.submit(event, this.form));
     if (this.linkForm) this.linkForm.addEventListener("submit", (event) => this.submit(event, this.linkForm));
-    // A list replaced while someone types a reply would lose it: wait
-    // until the focus leaves the list.
+    // A list replaced while someone types a reply, or while a refused
+    // form shows what they had typed, would lose it: wait until the focus
+    // leaves the list (holdsTyping).
     if (this.listEl) {
       this.listEl.addEventListener("focusout", () => {
         if (this.refreshWanted) setTimeout(() => this.refresh(), 0);
@@ -159,10 +160,26 @@ export class Comments {
     this.refresh();
   }
 
+  /**
+   * holdsTyping reports whether replacing the list would lose text: a
+   * field of it focused with text in it, or a form the server refused and
+   * brought back filled, with its reason (role="alert"), whose text the
+   * person has not sent again yet.
+   */
+  holdsTyping() {
+    const active = document.activeElement;
+    if (this.listEl.contains(active) && active.value) return true;
+    for (const alert of this.listEl.querySelectorAll('form [role="alert"]')) {
+      const fields = alert.closest("form").querySelectorAll('input:not([type="hidden"]), textarea');
+      if ([...fields].some((field) => field.value)) return true;
+    }
+    return false;
+  }
+
   /** refresh fetches the list of threads again. */
   async refresh() {
     if (!this.listEl || !this.url) return;
-    if (this.listEl.contains(document.activeElement) && document.activeElement.value) {
+    if (this.holdsTyping()) {
       this.refreshWanted = true;
       return;
     }
