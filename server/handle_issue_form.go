@@ -67,7 +67,8 @@ func (s *Server) handleIssueEdit(w http.ResponseWriter, r *http.Request) {
 	s.renderIssueForm(w, r, http.StatusOK, issue, private, false, workspace.IssueEditBase(issue, private), nil)
 }
 
-// handleIssueUpdate saves an issue's details, then its private fields.
+// handleIssueUpdate saves an issue's details and its private fields, in
+// one transaction.
 // The owner and the status change on the issue page.
 func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 	issue, ok := s.issueFromPath(w, r)
@@ -76,6 +77,8 @@ func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	private := &workspace.IssuePrivate{IssueID: issue.ID}
 	if err := parseForm(w, r); err != nil {
+		// A body that cannot be read has no base either: the form that
+		// comes back checks nothing on its next save.
 		s.renderIssueForm(w, r, statusOf(err), issue, private, false, "", err)
 		return
 	}
@@ -93,7 +96,9 @@ func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor := workspace.ActorFor(currentAccount(r))
-	change, err := s.db.UpdateIssueFrom(r.Context(), actor, issue, base)
+	// The details and the private fields are saved in one transaction,
+	// both over the state the form was filled from.
+	change, err := s.db.UpdateIssueFrom(r.Context(), actor, issue, base, private)
 	if workspace.ErrorCode(err) == workspace.ECONFLICT {
 		// Someone saved meanwhile: the form keeps what this person typed
 		// and now stands on the issue as it is, so that saving again after
@@ -107,10 +112,6 @@ func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if change != nil && change.Event != nil {
 		s.publishIssueChange(r.Context(), issue.ID, change)
-	}
-	if err := s.db.SetIssuePrivate(r.Context(), actor, private); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, "", err)
-		return
 	}
 	redirectDone(w, r, issuePath(issue.ID), "issue_saved")
 }

@@ -310,72 +310,87 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 // the issue already has may be kept after it was deactivated; a new one
 // must be active.
 func (db *DB) UpdateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue) (*IssueChange, error) {
-	return db.UpdateIssueFrom(ctx, actor, i, "")
+	return db.UpdateIssueFrom(ctx, actor, i, "", nil)
 }
 
-// UpdateIssueFrom is UpdateIssue for a form filled from the state base
-// (workspace.IssueEditBase of the issue and its private fields then): when
-// the issue no longer has that state, someone saved it meanwhile, and the
-// save is ECONFLICT rather than an overwrite of their change. An empty
-// base checks nothing.
-func (db *DB) UpdateIssueFrom(ctx context.Context, actor workspace.Actor, i *workspace.Issue, base string) (*IssueChange, error) {
+// UpdateIssueFrom is UpdateIssue for the issue's edit form, filled from
+// the state base (workspace.IssueEditBase of the issue and its private
+// fields then): when the issue no longer has that state, someone saved it
+// meanwhile, and the save is ECONFLICT rather than an overwrite of their
+// change. An empty base checks nothing. private, when not nil, is stored
+// in the same transaction, by SetIssuePrivate's rules, so that the details
+// and the private fields the form holds are saved together, both over the
+// state the form was filled from, or neither.
+func (db *DB) UpdateIssueFrom(ctx context.Context, actor workspace.Actor, i *workspace.Issue, base string, private *workspace.IssuePrivate) (*IssueChange, error) {
 	var change *IssueChange
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		before, err := findIssueByID(ctx, tx.tx, i.ID)
-		if err != nil {
+		var err error
+		if change, err = tx.updateIssue(ctx, actor, i, base); err != nil {
 			return err
 		}
-		if err := workspace.CanChangeIssue(actor); err != nil {
-			return err
-		}
-		if base != "" {
-			private, err := findIssuePrivate(ctx, tx.tx, i.ID)
-			if err != nil {
-				return err
-			}
-			if workspace.IssueEditBase(before, private) != base {
-				return workspace.KeyErrorf(workspace.ECONFLICT, "error.issue.changed_meanwhile",
-					"Someone saved this issue while you were editing it. Your text is below: compare it with the issue, then save again.")
-			}
-		}
-		if err := i.Validate(); err != nil {
-			return err
-		}
-		if i.CategoryID != before.CategoryID {
-			if err := checkIssueCategoryUsable(ctx, tx.tx, i.CategoryID); err != nil {
-				return err
-			}
-		}
-		i.Status, i.StatusReason, i.OwnerOrganisationID, i.ReporterID = before.Status, before.StatusReason, before.OwnerOrganisationID, before.ReporterID
-		i.CreatedAt, i.UpdatedAt, i.ClosedAt = before.CreatedAt, before.UpdatedAt, before.ClosedAt
-		changed := changedIssueFields(before, i)
-		change = &IssueChange{}
-		if len(changed) == 0 {
+		if private == nil {
 			return nil
 		}
-		i.UpdatedAt = tx.now
-		if _, err := tx.tx.ExecContext(ctx, `
-			UPDATE issues SET title = ?, description = ?, category_id = ?, priority = ?, due_date = ?, updated_at = ? WHERE id = ?`,
-			i.Title, i.Description, i.CategoryID, i.Priority, nullDate(i.DueDate), i.UpdatedAt, i.ID); err != nil {
-			return fmt.Errorf("sqlite: update issue: %w", err)
-		}
-		if err := tx.setIssueDelegations(ctx, i.ID, i.Delegations); err != nil {
-			return err
-		}
-		event := &workspace.IssueEvent{IssueID: i.ID, Kind: workspace.EventEdit, ToValue: strings.Join(changed, ",")}
-		if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
-			return err
-		}
-		change.Event = event
-		if err := tx.indexIssue(ctx, i.ID); err != nil {
-			return err
-		}
-		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueUpdate, "issue", i.ID, auditIssue(before), auditIssue(i))
+		return tx.setIssuePrivate(ctx, actor, private)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return change, nil
+}
+
+// updateIssue is UpdateIssueFrom's change of the details, in tx.
+func (tx *Tx) updateIssue(ctx context.Context, actor workspace.Actor, i *workspace.Issue, base string) (*IssueChange, error) {
+	before, err := findIssueByID(ctx, tx.tx, i.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := workspace.CanChangeIssue(actor); err != nil {
+		return nil, err
+	}
+	if base != "" {
+		private, err := findIssuePrivate(ctx, tx.tx, i.ID)
+		if err != nil {
+			return nil, err
+		}
+		if workspace.IssueEditBase(before, private) != base {
+			return nil, workspace.KeyErrorf(workspace.ECONFLICT, "error.issue.changed_meanwhile",
+				"Someone saved this issue while you were editing it. Your text is below: compare it with the issue, then save again.")
+		}
+	}
+	if err := i.Validate(); err != nil {
+		return nil, err
+	}
+	if i.CategoryID != before.CategoryID {
+		if err := checkIssueCategoryUsable(ctx, tx.tx, i.CategoryID); err != nil {
+			return nil, err
+		}
+	}
+	i.Status, i.StatusReason, i.OwnerOrganisationID, i.ReporterID = before.Status, before.StatusReason, before.OwnerOrganisationID, before.ReporterID
+	i.CreatedAt, i.UpdatedAt, i.ClosedAt = before.CreatedAt, before.UpdatedAt, before.ClosedAt
+	changed := changedIssueFields(before, i)
+	change := &IssueChange{}
+	if len(changed) == 0 {
+		return change, nil
+	}
+	i.UpdatedAt = tx.now
+	if _, err := tx.tx.ExecContext(ctx, `
+		UPDATE issues SET title = ?, description = ?, category_id = ?, priority = ?, due_date = ?, updated_at = ? WHERE id = ?`,
+		i.Title, i.Description, i.CategoryID, i.Priority, nullDate(i.DueDate), i.UpdatedAt, i.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: update issue: %w", err)
+	}
+	if err := tx.setIssueDelegations(ctx, i.ID, i.Delegations); err != nil {
+		return nil, err
+	}
+	event := &workspace.IssueEvent{IssueID: i.ID, Kind: workspace.EventEdit, ToValue: strings.Join(changed, ",")}
+	if err := tx.recordIssueEvent(ctx, actor, event); err != nil {
+		return nil, err
+	}
+	change.Event = event
+	if err := tx.indexIssue(ctx, i.ID); err != nil {
+		return nil, err
+	}
+	return change, tx.db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssueUpdate, "issue", i.ID, auditIssue(before), auditIssue(i))
 }
 
 // changedIssueFields names the fields UpdateIssue stores that differ
@@ -529,31 +544,36 @@ func changedPrivateFields(before, after *workspace.IssuePrivate) []string {
 // what they hold; storing the same values again writes nothing.
 func (db *DB) SetIssuePrivate(ctx context.Context, actor workspace.Actor, p *workspace.IssuePrivate) error {
 	return db.withWriteTx(ctx, func(tx *Tx) error {
-		actor, _, err := tx.findIssueForChange(ctx, actor, p.IssueID, workspace.CanSeePrivateFields)
-		if err != nil {
-			return err
-		}
-		if err := p.Validate(); err != nil {
-			return err
-		}
-		before, err := findIssuePrivate(ctx, tx.tx, p.IssueID)
-		if err != nil {
-			return err
-		}
-		changed := changedPrivateFields(before, p)
-		if len(changed) == 0 {
-			p.UpdatedAt = before.UpdatedAt
-			return nil
-		}
-		if err := tx.writeIssuePrivate(ctx, p); err != nil {
-			return err
-		}
-		after := make(map[string]string, len(changed))
-		for _, f := range changed {
-			after[f] = "changed"
-		}
-		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssuePrivate, "issue", p.IssueID, nil, after)
+		return tx.setIssuePrivate(ctx, actor, p)
 	})
+}
+
+// setIssuePrivate is SetIssuePrivate in tx.
+func (tx *Tx) setIssuePrivate(ctx context.Context, actor workspace.Actor, p *workspace.IssuePrivate) error {
+	actor, _, err := tx.findIssueForChange(ctx, actor, p.IssueID, workspace.CanSeePrivateFields)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	before, err := findIssuePrivate(ctx, tx.tx, p.IssueID)
+	if err != nil {
+		return err
+	}
+	changed := changedPrivateFields(before, p)
+	if len(changed) == 0 {
+		p.UpdatedAt = before.UpdatedAt
+		return nil
+	}
+	if err := tx.writeIssuePrivate(ctx, p); err != nil {
+		return err
+	}
+	after := make(map[string]string, len(changed))
+	for _, f := range changed {
+		after[f] = "changed"
+	}
+	return tx.db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssuePrivate, "issue", p.IssueID, nil, after)
 }
 
 // FindIssuePrivate returns the private fields of issue id (an empty value
