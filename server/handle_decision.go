@@ -195,17 +195,7 @@ type minutesParagraph struct {
 // the text in a new one under the item's heading. No other item's section
 // is ever touched.
 func minutesDecisionChange(text string, item minutesItem, others []minutesItem, block string, starts []string) change.Spec {
-	type line struct{ start, end int }
-	var lines []line
-	for at := 0; at <= len(text); {
-		end := strings.IndexByte(text[at:], '\n')
-		if end < 0 {
-			lines = append(lines, line{at, len(text)})
-			break
-		}
-		lines = append(lines, line{at, at + end})
-		at += end + 1
-	}
+	lines := minutesLines(text)
 	textOf := func(i int) string { return text[lines[i].start:lines[i].end] }
 	isHeading := func(s string) bool { return strings.HasPrefix(s, "# ") || strings.HasPrefix(s, "## ") }
 	units := func(byteOffset int) int { return utf16Units(text[:byteOffset]) }

@@ -201,3 +201,23 @@ func oneLine(s string) string {
 
 // lineBreaks turns every kind of line break into a space.
 var lineBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\v", " ", "\f", " ", "\u0085", " ", "\u2028", " ", "\u2029", " ")
+
+// minutesLine is one line of the minutes' text, by byte offsets: from its
+// start to its end, its line break excluded.
+type minutesLine struct{ start, end int }
+
+// minutesLines cuts text into its lines, the last one included even when
+// empty, so that a server-made update can find and replace whole lines.
+func minutesLines(text string) []minutesLine {
+	var lines []minutesLine
+	for at := 0; at <= len(text); {
+		end := strings.IndexByte(text[at:], '\n')
+		if end < 0 {
+			lines = append(lines, minutesLine{at, len(text)})
+			break
+		}
+		lines = append(lines, minutesLine{at, at + end})
+		at += end + 1
+	}
+	return lines
+}

@@ -111,17 +111,7 @@ func (s *Server) minutesAttendanceBlocks(rec *workspace.MeetingRecord) []minutes
 // is left, all go at the end of the details, after the title. Nothing
 // else in the text changes.
 func minutesAttendanceChange(text string, blocks []minutesAttendanceBlock) ([]change.Spec, string) {
-	type line struct{ start, end int }
-	var lines []line
-	for at := 0; at <= len(text); {
-		end := strings.IndexByte(text[at:], '\n')
-		if end < 0 {
-			lines = append(lines, line{at, len(text)})
-			break
-		}
-		lines = append(lines, line{at, at + end})
-		at += end + 1
-	}
+	lines := minutesLines(text)
 	textOf := func(i int) string { return text[lines[i].start:lines[i].end] }
 	units := func(byteOffset int) int { return utf16Units(text[:byteOffset]) }
 
