@@ -52,7 +52,11 @@ var auditFieldLabels = map[string]string{
 	"reason":    "observations.reason",
 	"closes_at": "consultation.closes_at",
 	// The carry-over of a closed meeting to the next one.
-	"earlier_minutes": "audit.field.earlier_minutes",
+	"earlier_minutes":         "audit.field.earlier_minutes",
+	"source_meeting_id":       "audit.field.source_meeting",
+	"minutes_item_id":         "audit.field.minutes_item",
+	"matters_arising_item_id": "audit.field.matters_arising_item",
+	"actions":                 "actions.title",
 }
 
 // issueAuditFieldLabels names the fields of an issue's entries (its
