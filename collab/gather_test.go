@@ -22,7 +22,10 @@ import (
 // doc.updates frames, and in order; every pusher still gets its
 // acknowledgement, and the stored text has every update. (60 pushes a
 // millisecond apart came in 53 to 59 frames without the wait for the
-// turn's gap, in 10 to 19 with it, with the race detector or without.)
+// turn's gap, in 10 to 19 with it, with the race detector or without, on
+// a quiet machine; 26 once in CI, with the race detector and the browser
+// tests running beside it, which stretch the sender's millisecond sleeps.
+// The bound, 40, still tells the two apart.)
 func TestBusyRoomGathersPushes(t *testing.T) {
 	ts := newTestServerWith(t, func(c *server.Config) { c.Live = live.Limits{ConnectionsPerSession: 100} })
 	docID := collabDoc(t, ts, "")
@@ -45,7 +48,7 @@ func TestBusyRoomGathersPushes(t *testing.T) {
 		join(readers) // they read nothing: what they are sent waits for them
 	}
 	const pushes = 60
-	const maxFrames = 25
+	const maxFrames = 40
 	pushers := make([]*wsclient.Conn, pushes)
 	for i := range pushers {
 		pushers[i] = join(secretariat)

@@ -276,10 +276,24 @@ func (s *session) waitSaved() {
 	s.poll("wait for #draft-saved to say saved", `document.querySelector('#draft-saved[data-state="saved"]') !== null`)
 }
 
-// poll waits until the expression is true.
+// poll waits until the expression is true. A page that has just been
+// opened may still be replacing its JavaScript context when the poll
+// starts, and Chromium then answers that it cannot find the context: the
+// poll, which only reads, starts again in the new one.
 func (s *session) poll(what, expr string) {
 	s.t.Helper()
-	s.do(what, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := s.step()
+		err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if attempt < 3 && strings.Contains(err.Error(), "Cannot find context with specified id") {
+			continue
+		}
+		s.t.Fatalf("%s: %v", what, s.explain(err))
+	}
 }
 
 // attr returns the attribute name of the first element matched by sel.
