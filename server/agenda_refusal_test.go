@@ -117,3 +117,30 @@ func TestMeetingPageAnchors(t *testing.T) {
 	page := ts.sessionClient(t, demo.MemberEmail).get(t, meetingPath(rec.Meeting.ID))
 	wantBody(t, "meeting page", page.Body, fmt.Sprintf(`id="decision-%d"`, d.ID), fmt.Sprintf(`id="action-%d"`, a.ID))
 }
+
+// TestAgendaMoveFromStalePage: a move sent from a page older than the
+// agenda — the item has moved since — is refused (409) and changes
+// nothing, rather than moving the item from a place it no longer holds;
+// sent from the page as it is, it moves the item.
+func TestAgendaMoveFromStalePage(t *testing.T) {
+	ts := newTestServer(t)
+	rec := agendaTestMeeting(t, ts, "Plénière de septembre", "Emploi", "Santé", "Logement")
+	id := rec.Meeting.ID
+	staff := ts.loginAs(t, demo.SecretariatEmail)
+	housing := rec.Items[2]
+	page := staff.get(t, meetingPath(id))
+	wantBody(t, "meeting page", page.Body, `<input type="hidden" name="direction" value="up"><input type="hidden" name="position" value="3">`)
+
+	move := func(position string) *response {
+		return staff.postForm(t, meetingItemPath(id, housing.ID)+"/move?lang=fr", url.Values{"direction": {"up"}, "position": {position}})
+	}
+	if resp := move("3"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("moving from the page as it is: status %d", resp.StatusCode)
+	}
+	// The page still says 3; the item is now 2.
+	before := agendaState(t, ts, id)
+	resp := move("3")
+	wantStatus(t, "a move from a stale page", resp, http.StatusConflict)
+	wantBody(t, "a move from a stale page", resp.Body, html.EscapeString(ts.srv.localizer("fr").T("error.agenda.order_changed")))
+	wantUnchanged(t, "a move from a stale page", before, agendaState(t, ts, id))
+}

@@ -373,8 +373,9 @@ func (s *Server) handleAgendaItemDelete(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleAgendaItemMove moves an item one place up or down (direction=up or
-// down): the new order of the whole agenda goes to the store, which
-// checks that it lists every item once.
+// down) from the place the page showed it at (position): the new order of
+// the whole agenda goes to the store, which checks that it lists every
+// item once. A position the item no longer holds is ECONFLICT.
 func (s *Server) handleAgendaItemMove(w http.ResponseWriter, r *http.Request) {
 	rec, it, ok := s.agendaItemFromPath(w, r)
 	if !ok {
@@ -382,6 +383,13 @@ func (s *Server) handleAgendaItemMove(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := parseForm(w, r); err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	// The form says where the page showed the item: a page older than
+	// the agenda would otherwise move it from a place it no longer holds.
+	if seen := formValue(r, "position"); seen != "" && seen != strconv.Itoa(it.Position) {
+		s.renderError(w, r, workspace.KeyErrorf(workspace.ECONFLICT, "error.agenda.order_changed",
+			"The agenda changed since this page was shown: look at it again before moving the item."))
 		return
 	}
 	order, err := movedAgenda(rec.Items, it.ID, formValue(r, "direction"))
