@@ -68,6 +68,13 @@ type liveEventEntry struct {
 // data; an error message fails the test.
 func readLiveEvent(t *testing.T, ws *websocket.Conn, topic string) liveEvent {
 	t.Helper()
+	_, ev := readLiveEventRaw(t, ws, topic)
+	return ev
+}
+
+// readLiveEventRaw is readLiveEvent, with the data as the server sent it.
+func readLiveEventRaw(t *testing.T, ws *websocket.Conn, topic string) (json.RawMessage, liveEvent) {
+	t.Helper()
 	for {
 		m, err := wsRead(ws, 5*time.Second)
 		if err != nil {
@@ -83,7 +90,7 @@ func readLiveEvent(t *testing.T, ws *websocket.Conn, topic string) liveEvent {
 		if err := json.Unmarshal(m.Data, &ev); err != nil {
 			t.Fatalf("event %s: %v", m.Data, err)
 		}
-		return ev
+		return m.Data, ev
 	}
 }
 

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -59,22 +58,8 @@ func liveMeetingContent(t *testing.T, ts *testServer) (meeting, item, decision, 
 func readIssueEvent(t *testing.T, ws *websocket.Conn, topic string) (string, liveEvent) {
 	t.Helper()
 	for {
-		m, err := wsRead(ws, 5*time.Second)
-		if err != nil {
-			t.Fatalf("waiting for an event of %s: %v", topic, err)
-		}
-		if m.Type == "error" {
-			t.Fatalf("waiting for an event of %s: %v", topic, m)
-		}
-		if m.Type != "event" || m.Topic != topic {
-			continue
-		}
-		var ev liveEvent
-		if err := json.Unmarshal(m.Data, &ev); err != nil {
-			t.Fatalf("event %s: %v", m.Data, err)
-		}
-		if ev.Kind == "issue.event" {
-			return string(m.Data), ev
+		if data, ev := readLiveEventRaw(t, ws, topic); ev.Kind == "issue.event" {
+			return string(data), ev
 		}
 	}
 }

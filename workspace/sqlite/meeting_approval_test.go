@@ -160,10 +160,7 @@ func TestLateApprovalComesFirst(t *testing.T) {
 	tb.mustDecide(t, inFebruary, workspace.OutcomePostponed)
 
 	rec := tb.mustRecord(t, march.ID)
-	var got []string
-	for _, it := range rec.Items {
-		got = append(got, fmt.Sprintf("%d:%s:%d", it.Position, it.Kind, it.ID))
-	}
+	got := agendaOrder(rec)
 	late := tb.approvalItem(t, march.ID, january.ID)
 	ownMinutes := tb.approvalItem(t, march.ID, february.ID)
 	want := []string{

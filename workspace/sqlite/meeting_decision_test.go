@@ -621,10 +621,7 @@ func TestCarryOverComesFirst(t *testing.T) {
 	}
 
 	rec := tb.mustRecord(t, next.ID)
-	var got []string
-	for _, it := range rec.Items {
-		got = append(got, fmt.Sprintf("%d:%s:%d", it.Position, it.Kind, it.ID))
-	}
+	got := agendaOrder(rec)
 	want := []string{
 		fmt.Sprintf("1:%s:%d", workspace.ItemMinutesApproval, rec.Items[0].ID),
 		fmt.Sprintf("2:%s:%d", workspace.ItemMattersArising, rec.Items[1].ID),
@@ -664,10 +661,7 @@ func TestLateActionComesFirst(t *testing.T) {
 	late := tb.mustAddAction(t, d, "Envoyer la liste des contacts", tb.org, "2026-02-20", workspace.ActionOpen)
 
 	rec := tb.mustRecord(t, next.ID)
-	var got []string
-	for _, it := range rec.Items {
-		got = append(got, fmt.Sprintf("%d:%s:%d", it.Position, it.Kind, it.ID))
-	}
+	got := agendaOrder(rec)
 	matters := itemsOfKind(rec, workspace.ItemMattersArising)
 	if len(rec.Items) != 4 || len(matters) != 1 {
 		t.Fatalf("agenda after the late action = %v", got)
@@ -684,6 +678,16 @@ func TestLateActionComesFirst(t *testing.T) {
 	if ids := actionIDs(matters[0].Actions); !slices.Equal(ids, []int64{late.ID}) {
 		t.Errorf("matters arising follow up %v, want %v", ids, []int64{late.ID})
 	}
+}
+
+// agendaOrder describes rec's agenda, an item per entry, as
+// "position:kind:id".
+func agendaOrder(rec *workspace.MeetingRecord) []string {
+	var order []string
+	for _, it := range rec.Items {
+		order = append(order, fmt.Sprintf("%d:%s:%d", it.Position, it.Kind, it.ID))
+	}
+	return order
 }
 
 // approvalSources returns the meetings whose minutes rec's agenda has an
