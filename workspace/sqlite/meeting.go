@@ -65,8 +65,9 @@ type inviteesAudit struct {
 
 // MeetingFilter selects meetings; zero fields select every meeting.
 type MeetingFilter struct {
-	// When is "upcoming" (not closed, ending at or after Now), "past"
-	// (closed, or ended before Now) or "" for both. Upcoming meetings come
+	// When is "upcoming" (live, however long it runs, or planned and
+	// ending at or after Now), "past" (closed, or planned and ended before
+	// Now) or "" for both. Upcoming meetings come
 	// soonest first, past ones (and both together) latest first. Now
 	// defaults to the store's clock.
 	When string
