@@ -165,15 +165,15 @@ func (s *Server) handleLinkIssueForm(w http.ResponseWriter, r *http.Request) {
 	default:
 		view.Moved = true
 	}
-	hits, _, err := s.db.FindIssues(r.Context(), sqlite.IssueFilter{Query: view.Query, Limit: 200})
+	// The open issues only, so that ended ones changed more recently never
+	// push an open one out of the page's 200.
+	hits, _, err := s.db.FindIssues(r.Context(), sqlite.IssueFilter{Query: view.Query, Open: true, Limit: 200})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	for _, h := range hits {
-		if !h.Issue.Status.Ended() {
-			view.Issues = append(view.Issues, linkIssueRow{ID: h.Issue.ID, Title: h.Issue.Title, StatusKey: dashboardStatusKeys[h.Issue.Status]})
-		}
+		view.Issues = append(view.Issues, linkIssueRow{ID: h.Issue.ID, Title: h.Issue.Title, StatusKey: dashboardStatusKeys[h.Issue.Status]})
 	}
 	p := s.newPage(r, "link_issue.title")
 	p.Section = "procedures"

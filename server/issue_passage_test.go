@@ -244,6 +244,33 @@ func TestLinkIssueForm(t *testing.T) {
 	wantStatus(t, "unknown procedure", member.get(t, "/procedures/999999/link-issue?version=0&from=1&to=2"), http.StatusNotFound)
 }
 
+// TestLinkIssueFormListsOlderOpenIssues lists an open issue on the link
+// page even when more than a page of ended issues changed after it.
+func TestLinkIssueFormListsOlderOpenIssues(t *testing.T) {
+	ts := newTestServer(t)
+	f := newPassageFixture(t, ts)
+	ctx := context.Background()
+	member := ts.account(t, demo.MemberEmail)
+	actor := workspace.ActorFor(member)
+	for n := range 201 {
+		i := &workspace.Issue{Title: "Problème réglé " + strconv.Itoa(n), CategoryID: f.issue.CategoryID}
+		if _, err := ts.db.CreateIssue(ctx, actor, i, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ts.db.ChangeIssueStatus(ctx, actor, i.ID, workspace.IssueClosed, "Réglé"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := f.form(t, "extrait de naissance transcrit", f.version)
+	good.Del("procedure")
+	resp := ts.sessionClient(t, demo.MemberEmail).get(t, "/procedures/"+strconv.FormatInt(f.proc.ID, 10)+"/link-issue?"+good.Encode())
+	wantStatus(t, "the link page", resp, http.StatusOK)
+	wantText(t, resp, `formaction="/issues/`+strconv.FormatInt(f.issue.ID, 10)+`/passages"`)
+	if strings.Contains(resp.Body, "Problème réglé") {
+		t.Error("the link page lists ended issues")
+	}
+}
+
 // TestSliceUTF16 checks the passage quoted on the link page.
 func TestSliceUTF16(t *testing.T) {
 	text := "a🙂b مرحبا"

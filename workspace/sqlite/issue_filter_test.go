@@ -13,7 +13,7 @@ import (
 )
 
 // TestIssueFilters lists issues by each filter — status, category, owner,
-// delegation, overdue — and by every combination of them, against the
+// delegation, overdue, open — and by every combination of them, against the
 // issues the filter's own definition selects, in the list's order (the
 // most recently changed first), with the total and the pages.
 func TestIssueFilters(t *testing.T) {
@@ -78,7 +78,8 @@ func TestIssueFilters(t *testing.T) {
 			f.CategoryID != 0 && i.CategoryID != f.CategoryID,
 			f.OwnerOrganisationID != 0 && (i.OwnerOrganisationID == nil || *i.OwnerOrganisationID != f.OwnerOrganisationID),
 			f.Delegation != "" && !slices.Contains(i.Delegations, f.Delegation),
-			f.OverdueOn != "" && !i.Overdue(f.OverdueOn):
+			f.OverdueOn != "" && !i.Overdue(f.OverdueOn),
+			f.Open && i.Status.Ended():
 			return false
 		}
 		return true
@@ -127,6 +128,9 @@ func TestIssueFilters(t *testing.T) {
 		if n := check(t, sqlite.IssueFilter{OverdueOn: "2026-01-01"}); n != 0 {
 			t.Errorf("%d issues overdue before every due date", n)
 		}
+		if n := check(t, sqlite.IssueFilter{Open: true}); n == 0 || n == len(all) {
+			t.Errorf("%d open issues of %d: the test proves nothing", n, len(all))
+		}
 		check(t, sqlite.IssueFilter{Status: "done"})
 		check(t, sqlite.IssueFilter{CategoryID: 999})
 	})
@@ -138,6 +142,7 @@ func TestIssueFilters(t *testing.T) {
 			func(f *sqlite.IssueFilter) { f.OwnerOrganisationID = w.org.ID },
 			func(f *sqlite.IssueFilter) { f.Delegation = "chebba" },
 			func(f *sqlite.IssueFilter) { f.OverdueOn = today },
+			func(f *sqlite.IssueFilter) { f.Open = true },
 		}
 		nonEmpty := 0
 		for mask := 1; mask < 1<<len(filters); mask++ {

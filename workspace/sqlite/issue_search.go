@@ -21,6 +21,8 @@ type IssueFilter struct {
 	// OverdueOn, a day "YYYY-MM-DD", keeps the issues not ended whose due
 	// date is before it.
 	OverdueOn string
+	// Open keeps the issues not ended (neither resolved nor closed).
+	Open bool
 	// Query is a full-text search (workspace/search): matching issues,
 	// best first, instead of the most recently changed first. A query
 	// without a word to search for ("", "?!") searches nothing: the
@@ -68,6 +70,9 @@ func (db *DB) FindIssues(ctx context.Context, filter IssueFilter) ([]*IssueHit, 
 	if filter.Delegation != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM issue_delegations d WHERE d.issue_id = i.id AND d.delegation = ?)")
 		args = append(args, filter.Delegation)
+	}
+	if filter.Open {
+		where = append(where, "i.status NOT IN "+endedStatuses)
 	}
 	if filter.OverdueOn != "" {
 		where = append(where, "i.status NOT IN "+endedStatuses+" AND i.due_date IS NOT NULL AND i.due_date < ?")
