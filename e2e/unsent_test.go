@@ -30,7 +30,8 @@ const (
 
 // TestBrowserUnsentEditsSurviveClose has a member type while the link is
 // down, close the page, and open the draft again in two tabs of the same
-// browser: both offer the edits kept on the device, saying how many; both
+// browser: both offer the edits kept on the device, saying how many and
+// showing the text they add; both
 // send them (a person who taps twice, or two tabs reopened at once); the
 // server takes them once, and every co-editor, and the server, have them
 // exactly once. Afterwards nothing is offered any more.
@@ -74,6 +75,10 @@ func TestBrowserUnsentEditsSurviveClose(t *testing.T) {
 		r.open(line.URL + draftPath)
 		r.waitEditor()
 		r.waitOffer(unsent)
+		// The offer shows, folded, the text the kept edits add.
+		if got := evaluate[string](r, `document.querySelector("#draft-recover .draft-recover-preview li")?.textContent ?? ""`); got != typedOffline {
+			t.Errorf("the offer's preview shows %q, want the text typed offline %q", got, typedOffline)
+		}
 		r.screenshot(fmt.Sprintf("offer-%d", i+1))
 	}
 	if strings.Contains(co.editorState().Text, typedOffline) {

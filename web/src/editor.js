@@ -631,6 +631,8 @@ class Draft {
     p.textContent = (texts[state] || "").replace("%d", String(state === "sent" ? rec.sent : waiting));
     const parts = [p];
     if (state === "waiting" || state === "failed") {
+      const preview = this.recoveryPreview(rec.records);
+      if (preview) parts.push(preview);
       const buttons = document.createElement("p");
       buttons.className = "buttons";
       const send = document.createElement("button");
@@ -655,6 +657,39 @@ class Draft {
     this.recoverEl.dataset.state = state;
     this.recoverEl.dataset.waiting = String(waiting);
     this.recoverEl.replaceChildren(...parts);
+  }
+
+  // recoveryPreview shows, folded, what the kept edits would do: the text
+  // they add, each piece as typed, and how many characters they delete,
+  // so that the person knows what "send" sends. It returns null when the
+  // edits neither add nor delete anything.
+  recoveryPreview(records) {
+    const { added, deleted } = keptEffect(records);
+    if (!added.length && !deleted) return null;
+    const details = document.createElement("details");
+    details.className = "draft-recover-preview";
+    const summary = document.createElement("summary");
+    summary.textContent = this.data.recoverPreview || "";
+    details.append(summary);
+    if (added.length) {
+      const label = document.createElement("p");
+      label.textContent = this.data.recoverAdded || "";
+      const list = document.createElement("ul");
+      for (const text of added) {
+        const item = document.createElement("li");
+        item.dir = "auto";
+        item.textContent = text;
+        list.append(item);
+      }
+      details.append(label, list);
+    }
+    if (deleted) {
+      const gone = document.createElement("p");
+      gone.className = "draft-recover-deleted";
+      gone.textContent = (this.data.recoverDeleted || "").replace("%d", String(deleted));
+      details.append(gone);
+    }
+    return details;
   }
 
   // ---- Presence ----
@@ -903,6 +938,30 @@ class Draft {
       // Offline: the preview stays as it was.
     }
   }
+}
+
+// keptPreviewChars bounds the text a preview of kept edits shows of each
+// piece they add.
+const keptPreviewChars = 300;
+
+// keptEffect returns what the kept records would do to the draft: the
+// pieces of text they add, in the order they stand in the document, and
+// how many characters they delete. Each record's updates are composed
+// first, so that a word typed and then rubbed out counts for nothing.
+export function keptEffect(records) {
+  const added = [];
+  let deleted = 0;
+  for (const record of records) {
+    if (!record.updates.length) continue;
+    let changes = ChangeSet.fromJSON(record.updates[0].changes);
+    for (const u of record.updates.slice(1)) changes = changes.compose(ChangeSet.fromJSON(u.changes));
+    changes.iterChanges((fromA, toA, fromB, toB, inserted) => {
+      deleted += toA - fromA;
+      const text = inserted.toString().trim();
+      if (text) added.push(text.length > keptPreviewChars ? text.slice(0, keptPreviewChars) + "…" : text);
+    });
+  }
+  return { added, deleted };
 }
 
 // recoveredUpdates returns a record's updates as a push carries them, at
