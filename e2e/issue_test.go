@@ -116,3 +116,41 @@ func TestBrowserIssueLive(t *testing.T) {
 		t.Errorf("after marking read, %d badges still show", n)
 	}
 }
+
+// TestBrowserIssueLinkToAgendaItem has a member link an issue to an agenda
+// item chosen in the link form's list, where items stand under their
+// meeting with the number the agenda shows: the link appears among the
+// issue's links, named after the item.
+func TestBrowserIssueLinkToAgendaItem(t *testing.T) {
+	_, b := start(t)
+	m := b.signedIn(t, demo.MemberEmail)
+	if status := m.open("/issues"); status != http.StatusOK {
+		t.Fatalf("the issues: status %d", status)
+	}
+	issuePath := evaluate[string](m, `document.querySelector("table a[href^='/issues/']").getAttribute("href")`)
+	m.open(issuePath)
+	before := m.count(".issue-links li")
+	value := evaluate[string](m, `document.querySelector("#link-target option[value^='agenda_item:']")?.value ?? ""`)
+	if value == "" {
+		t.Fatal("the link form lists no agenda item")
+	}
+	label := evaluate[string](m, fmt.Sprintf(`document.querySelector('#link-target option[value="%s"]').textContent`, value))
+	group := evaluate[string](m, fmt.Sprintf(`document.querySelector('#link-target option[value="%s"]').parentElement.label`, value))
+	if !strings.HasPrefix(label, "Point ") || group == "" {
+		t.Errorf("the item is offered as %q in group %q, want its agenda number under its meeting", label, group)
+	}
+	m.choose("#link-target", value)
+	if status := m.submit(`#link-form button[type="submit"]`); status != http.StatusOK {
+		t.Fatalf("link: status %d", status)
+	}
+	if got := m.location(); got.Path != issuePath || got.Query().Get("done") != "issue_linked" {
+		t.Fatalf("after linking, the page is %s", got)
+	}
+	if n := m.count(".issue-links li"); n != before+1 {
+		t.Errorf("%d links after linking, want %d", n, before+1)
+	}
+	title := label[strings.Index(label, ":")+1:]
+	if got := m.text(".issue-links li:last-child"); !strings.Contains(got, strings.TrimSpace(title)) {
+		t.Errorf("the new link reads %q, want the item's title %q", got, title)
+	}
+}

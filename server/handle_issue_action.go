@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
@@ -124,30 +125,17 @@ func (s *Server) handleIssueFollow(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// handleIssueLink links the issue to a meeting or a procedure (chosen in
-// a list, or given by number) or to an agenda item, a decision or an
-// action (given by number).
+// handleIssueLink links the issue to what the form's one list names: a
+// meeting, an agenda item, the decision on one, an action or a procedure,
+// as "kind:id" (issueLinkTargets). The older form — a kind, then a
+// meeting or a procedure chosen in a list, or anything given by number —
+// is still read.
 func (s *Server) handleIssueLink(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.issueAction(w, r, "link", []string{"target_kind", "target_id"},
+	id, ok := s.issueAction(w, r, "link", []string{"target", "target_kind", "target_id"},
 		func(issue *workspace.Issue, actor workspace.Actor) (*sqlite.IssueChange, error) {
-			kind := workspace.IssueLinkKind(formValue(r, "target_kind"))
-			target := formValue(r, "target_id")
-			switch kind {
-			case workspace.LinkMeeting:
-				if v := formValue(r, "meeting_id"); v != "" {
-					target = v
-				}
-			case workspace.LinkProcedure:
-				if v := formValue(r, "procedure_id"); v != "" {
-					target = v
-				}
-			}
-			n, err := strconv.ParseInt(target, 10, 64)
-			if err != nil || n <= 0 {
-				if !kind.Valid() || kind == workspace.LinkPassage {
-					return nil, workspace.Invalid("target_kind", "error.issue.link_kind_invalid", "Choose what to link the issue to.")
-				}
-				return nil, workspace.Invalid("target_id", "error.issue.link_target_unknown", "What you link the issue to does not exist.")
+			kind, n, err := readLinkTarget(r)
+			if err != nil {
+				return nil, err
 			}
 			change, err := s.db.LinkIssue(r.Context(), actor, &workspace.IssueLink{IssueID: issue.ID, TargetKind: kind, TargetID: n})
 			return change, err
@@ -155,6 +143,42 @@ func (s *Server) handleIssueLink(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		redirectDone(w, r, issuePath(id), "issue_linked")
 	}
+}
+
+// readLinkTarget reads what a link form links the issue to: the "target"
+// list's "kind:id", or else the kind and the meeting, procedure or number
+// of the older form.
+func readLinkTarget(r *http.Request) (workspace.IssueLinkKind, int64, error) {
+	var kind workspace.IssueLinkKind
+	var target string
+	field := "target_id"
+	if _, listed := r.PostForm["target"]; listed {
+		k, id, _ := strings.Cut(formValue(r, "target"), ":")
+		kind, target, field = workspace.IssueLinkKind(k), id, "target"
+	} else {
+		kind, target = workspace.IssueLinkKind(formValue(r, "target_kind")), formValue(r, "target_id")
+		switch kind {
+		case workspace.LinkMeeting:
+			if v := formValue(r, "meeting_id"); v != "" {
+				target = v
+			}
+		case workspace.LinkProcedure:
+			if v := formValue(r, "procedure_id"); v != "" {
+				target = v
+			}
+		}
+	}
+	if !kind.Valid() || kind == workspace.LinkPassage {
+		if field == "target_id" {
+			field = "target_kind"
+		}
+		return "", 0, workspace.Invalid(field, "error.issue.link_kind_invalid", "Choose what to link the issue to.")
+	}
+	n, err := strconv.ParseInt(target, 10, 64)
+	if err != nil || n <= 0 {
+		return "", 0, workspace.Invalid(field, "error.issue.link_target_unknown", "What you link the issue to does not exist.")
+	}
+	return kind, n, nil
 }
 
 // handleIssueUnlink removes a link of the issue. A link of another issue

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"tawla/workspace"
-	"tawla/workspace/sqlite"
 )
 
 // issueView is the issue page: the issue, its private fields for those who
@@ -32,8 +31,9 @@ type issueView struct {
 	// Transitions are the statuses the issue may move to now.
 	Transitions []option
 	Owners      []option
-	Meetings    []option
-	Procedures  []option
+	// LinkTargets is the link form's list: the meetings, what is inside
+	// each of the recent ones, and the procedures (issueLinkTargets).
+	LinkTargets []optionGroup
 
 	// A form of the page that failed: its name ("comment", "status",
 	// "assign", "link", "follow"), message and field, and what was typed.
@@ -325,19 +325,8 @@ func (s *Server) issueViewOf(ctx context.Context, p *page, actor workspace.Actor
 		}
 		view.Owners = append([]option{{Value: strconv.FormatInt(*owner, 10), Label: p.T("issue.owner_deactivated", "Name", name)}}, view.Owners...)
 	}
-	meetings, _, err := s.db.FindMeetings(ctx, sqlite.MeetingFilter{Limit: 30})
-	if err != nil {
+	if view.LinkTargets, err = s.issueLinkTargets(ctx, p); err != nil {
 		return nil, err
-	}
-	for _, m := range meetings {
-		view.Meetings = append(view.Meetings, option{Value: strconv.FormatInt(m.ID, 10), Label: formatDay(m.StartsAt, s.location) + " — " + m.Title})
-	}
-	procs, err := s.db.FindProcedures(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, proc := range procs {
-		view.Procedures = append(view.Procedures, option{Value: strconv.FormatInt(proc.ID, 10), Label: proc.Title})
 	}
 	return view, nil
 }
