@@ -558,8 +558,15 @@ func (r *docRoom) flush(pending []acceptedPush) {
 	}
 	if len(rows) > 0 {
 		if err := r.commit(rows, nil); err != nil {
+			// Minutes approved while the pushes waited for their turn
+			// refuse them as a push arriving now would be refused; any
+			// other failure is the store's.
+			refusal := err
+			if workspace.ErrorCode(err) != workspace.EFORBIDDEN {
+				refusal = workspace.Errorf(workspace.EINTERNAL, "The changes could not be saved.")
+			}
 			for _, ap := range pending {
-				r.refuse(ap.peer, msgTypePush, workspace.Errorf(workspace.EINTERNAL, "The changes could not be saved."))
+				r.refuse(ap.peer, msgTypePush, refusal)
 			}
 			return
 		}

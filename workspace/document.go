@@ -144,6 +144,12 @@ func CanReadDocument(acc *Account, doc *Document) error {
 	return &Error{Code: EFORBIDDEN, Key: "error.document.read_forbidden", Message: "You may not open this document."}
 }
 
+// SealedError is the EFORBIDDEN error of a change to minutes that a later
+// meeting has approved (Document.Sealed).
+func SealedError() *Error {
+	return &Error{Code: EFORBIDDEN, Key: "error.document.minutes_approved", Message: "These minutes have been approved: they can no longer change."}
+}
+
 // CanEditDocument reports whether acc may change a document's text,
 // returning an EFORBIDDEN error if not: members, the secretariat and
 // admins edit drafts and minutes until they are approved (Sealed);
@@ -153,7 +159,7 @@ func CanEditDocument(acc *Account, doc *Document) error {
 		return err
 	}
 	if doc.Sealed {
-		return &Error{Code: EFORBIDDEN, Key: "error.document.minutes_approved", Message: "These minutes have been approved: they can no longer change."}
+		return SealedError()
 	}
 	if AccessMember.Allows(acc) {
 		return nil

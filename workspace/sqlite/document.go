@@ -179,7 +179,8 @@ type DocumentAppend struct {
 // fails with ECONFLICT when the document is not at version a.From
 // (another writer got there first) or when an update's client ID and
 // sequence number were already stored; with ENOTFOUND when the document
-// does not exist.
+// does not exist; with EFORBIDDEN (workspace.SealedError) when it is
+// minutes that a later meeting approved.
 func (db *DB) AppendDocument(ctx context.Context, id int64, a DocumentAppend) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -190,13 +191,26 @@ func (db *DB) AppendDocument(ctx context.Context, id int64, a DocumentAppend) er
 	from, updates := a.From, a.Updates
 	now := db.Now()
 	to := from + len(updates)
-	res, err := tx.ExecContext(ctx, `UPDATE documents SET version = ?, updated_at = ? WHERE id = ? AND version = ?`, to, now, id, from)
+	// Minutes that a later meeting approved take no more updates. The room
+	// checks that when a push arrives; checking it here too, in the
+	// transaction, refuses a push that was waiting in the room's turn
+	// when the approval committed.
+	res, err := tx.ExecContext(ctx, `
+		UPDATE documents SET version = ?, updated_at = ?
+		WHERE id = ? AND version = ?
+			AND (kind <> 'minutes' OR NOT EXISTS (
+				SELECT 1 FROM meetings WHERE minutes_document_id = documents.id AND minutes_approved_at IS NOT NULL))`,
+		to, now, id, from)
 	if err != nil {
 		return fmt.Errorf("sqlite: append document updates: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := findDocument(ctx, tx, id); err != nil {
+		doc, err := findDocument(ctx, tx, id)
+		if err != nil {
 			return err
+		}
+		if doc.Sealed {
+			return workspace.SealedError()
 		}
 		return workspace.KeyErrorf(workspace.ECONFLICT, "error.document.moved", "The document is no longer at version %d.", from)
 	}
