@@ -138,8 +138,8 @@ func TestParseFormRepairsUTF8(t *testing.T) {
 
 // excerptOf shortens a long value for a test's message.
 func excerptOf(s string) string {
-	if len(s) > 60 {
-		return s[:30] + "…" + s[len(s)-30:]
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:30]) + "…" + string(r[len(r)-30:])
 	}
 	return s
 }
