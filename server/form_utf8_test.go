@@ -54,6 +54,8 @@ func TestInvalidUTF8KeepsTheForm(t *testing.T) {
 	procPath := procedurePath(proc.ID)
 	comment := commentOn(t, ts, proc, demo.MemberEmail, "délai", "Trop long ?", "")
 	threadPath := procPath + "/comments/" + strconv.FormatInt(comment.ID, 10)
+	suggestion := commentOn(t, ts, proc, demo.MemberEmail, "trente", "Plus court.", "quinze")
+	stakeholder := ts.account(t, demo.StakeholderEmail)
 	_, pollItem := newPollMeeting(t, ts)
 	published := newPublishableVersion(t, ts, "Procédure à publier", "fr", "# Procédure à publier\n\nTexte.\n", true)
 	entry := publishForTest(t, ts, "Procédure à retirer")
@@ -120,6 +122,12 @@ func TestInvalidUTF8KeepsTheForm(t *testing.T) {
 		{name: "Answer", client: staff, path: threadPath + "/answer",
 			form: url.Values{"answer": {"rejected"}, "reason": {longText(4000) + "\xff"}},
 			long: "", bad: "reason", marked: fmt.Sprintf(`id="answer-reason-%d" name="reason"[^>]*aria-invalid="true"`, comment.ID)},
+		{name: "RejectSuggestion", client: staff, path: procPath + "/comments/" + strconv.FormatInt(suggestion.ID, 10) + "/reject",
+			form: url.Values{"reason": {longText(4000) + "\xff"}},
+			long: "", bad: "reason", marked: fmt.Sprintf(`id="reject-%d" name="reason"[^>]*aria-invalid="true"`, suggestion.ID)},
+		{name: "Consultation", client: staff, path: procPath + "/consultation",
+			form: url.Values{"closes_at": {"2099-01-02T10:00\xff"}},
+			long: "", bad: "closes_at"},
 		{name: "NewProcedure", client: member, path: "/procedures",
 			form: url.Values{"title": {"Accueil des rapatri\xe9s"}, "language": {"fr"}, "category": {"other"}, "summary": {longText(1500)}},
 			long: "summary", bad: "title"},
@@ -135,6 +143,15 @@ func TestInvalidUTF8KeepsTheForm(t *testing.T) {
 		{name: "Account", client: admin, path: "/admin/accounts",
 			form: url.Values{"name": {"Ons Ben Youssef \xff"}, "email": {"ons@example.tn"}, "organisation_id": {owner}, "language": {"ar"}, "role": {"member"}},
 			long: "email", bad: "name"},
+		{name: "EditAccount", client: admin, path: "/admin/accounts/" + strconv.FormatInt(stakeholder.ID, 10),
+			form: url.Values{"name": {"Imen Khelifi"}, "email": {"imen\xe9@demo.tn"}, "organisation_id": {strconv.FormatInt(stakeholder.OrganisationID, 10)}, "language": {"fr"}, "role": {"stakeholder"}, "active": {"on"}},
+			long: "name", bad: "email"},
+		{name: "EditOrganisation", client: staff, path: "/admin/organisations/" + owner,
+			form: url.Values{"name_fr": {"Direction r\xe9gionale de l'emploi"}, "name_ar": {"الإدارة الجهوية للتشغيل"}, "college": {"state"}, "delegation": {"Mahdia"}, "contact": {longText(400)}},
+			long: "contact", bad: "name_fr"},
+		{name: "Login", client: ts.newClient(t), path: "/login",
+			form: url.Values{"email": {"m\xe9mber@demo.tn"}, "password": {demo.Password}},
+			long: "", bad: "email", marked: `id="login-error"`},
 		{name: "IssueCategory", client: staff, path: "/issues/categories",
 			form: url.Values{"name_fr": {"Santé mentale"}, "name_ar": {"الصحة النفسية"}, "name_en": {"Mental h\xe9alth"}},
 			long: "name_ar", bad: "name_en"},
