@@ -150,7 +150,7 @@ func TestAgendaItemAdd(t *testing.T) {
 			{"UnknownOrganisation", meetingItemsPath(id), with("presenter", "organisation:999999"), http.StatusBadRequest, "intervenant dans la liste"},
 			{"BadPresenter", meetingItemsPath(id), with("presenter", "procedure:1"), http.StatusBadRequest, "intervenant dans la liste"},
 			{"UnknownProcedure", meetingItemsPath(id), with("procedure", "999999"), http.StatusBadRequest, "procédures dans la liste"},
-			{"InvalidUTF8", meetingItemsPath(id), with("title", "Emploi \xff"), http.StatusBadRequest, "UTF-8"},
+			{"InvalidUTF8", meetingItemsPath(id), with("title", "Emploi \xff"), http.StatusBadRequest, "Emploi \uFFFD"},
 			{"UnknownMeeting", meetingItemsPath(999999), valid, http.StatusNotFound, ""},
 			{"NotANumber", "/meetings/abc/items", valid, http.StatusNotFound, ""},
 		} {

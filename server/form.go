@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,10 +22,31 @@ import (
 // The catalogue's error.form.too_large states it.
 const maxFormBytes = 1 << 20
 
-// parseForm reads a posted form, refusing bodies over maxFormBytes and
-// values that are not valid UTF-8, so that handlers only see clean text.
+// parseForm reads a posted form.
+//
+// A body that cannot be read at all — over maxFormBytes, or malformed —
+// gives an error and no values: formKept reports false, and the handler
+// has nothing to give back.
+//
+// Values that are not valid UTF-8 (a text pasted from an old PDF or a
+// badly encoded e-mail) are repaired instead of lost: each byte that
+// cannot be read becomes U+FFFD "�" in r.PostForm and r.Form, so that
+// handlers and templates only ever see valid text, and the error
+// error.text.utf8 names the first field of the body that held one. For
+// that error formKept reports true: the handler reads the repaired values
+// into its form, writes nothing, and shows the form again, filled, with
+// that field marked, as for any refused value. Field names that are not
+// valid UTF-8 are repaired the same way; no form has such a field, so
+// they alone refuse nothing.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	limited := http.MaxBytesReader(w, r.Body, maxFormBytes)
+	// The body as read, to find which field came first: r.PostForm is a
+	// map and has lost the order.
+	var raw bytes.Buffer
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.TeeReader(limited, &raw), limited}
 	if err := r.ParseForm(); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -30,14 +54,77 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return workspace.Invalid("", "error.form.malformed", "The form could not be read.")
 	}
-	for _, values := range r.PostForm {
-		for _, v := range values {
+	unreadable := repairValues(r.PostForm)
+	repairValues(r.Form)
+	if !unreadable {
+		return nil
+	}
+	return workspace.Invalid(firstUnreadableField(raw.String()), "error.text.utf8",
+		"A character could not be read and was replaced by \"\uFFFD\": check the text, then send it again.")
+}
+
+// formKept reports whether err, from parseForm, left the posted values in
+// r.PostForm, repaired, to be given back in the form that comes back
+// (error.text.utf8); false for a body that could not be read at all.
+func formKept(err error) bool {
+	var e *workspace.Error
+	return errors.As(err, &e) && e.Key == "error.text.utf8"
+}
+
+// repairValues replaces, in place, each byte of values' names and values
+// that is not part of valid UTF-8 with U+FFFD, and reports whether a value
+// held one.
+func repairValues(values url.Values) bool {
+	unreadable := false
+	for name, list := range values {
+		for i, v := range list {
 			if !utf8.ValidString(v) {
-				return workspace.Invalid("", "error.text.utf8", "The text is not valid UTF-8.")
+				list[i] = validUTF8(v)
+				unreadable = true
 			}
 		}
+		if !utf8.ValidString(name) {
+			delete(values, name)
+			repaired := validUTF8(name)
+			values[repaired] = append(values[repaired], list...)
+		}
 	}
-	return nil
+	return unreadable
+}
+
+// validUTF8 returns s with each byte that is not part of a valid UTF-8
+// sequence replaced by U+FFFD, one replacement character per byte, so
+// that the person sees how many characters were lost.
+func validUTF8(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[:size])
+		}
+		s = s[size:]
+	}
+	return b.String()
+}
+
+// firstUnreadableField returns the name of the first field of the URL
+// encoded body whose value is not valid UTF-8, or "" when none has a name
+// that is itself valid (and so could be a form's field).
+func firstUnreadableField(body string) string {
+	for body != "" {
+		var pair string
+		pair, body, _ = strings.Cut(body, "&")
+		name, value, _ := strings.Cut(pair, "=")
+		name, err1 := url.QueryUnescape(name)
+		value, err2 := url.QueryUnescape(value)
+		if err1 == nil && err2 == nil && !utf8.ValidString(value) && utf8.ValidString(name) {
+			return name
+		}
+	}
+	return ""
 }
 
 // pathID returns the numeric {name} path value, or ENOTFOUND when it is not

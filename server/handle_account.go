@@ -65,11 +65,14 @@ func (s *Server) handleAccountNew(w http.ResponseWriter, r *http.Request) {
 // is an invitation link, offered at the top of the account's page.
 func (s *Server) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 	acc := &workspace.Account{}
-	if err := parseForm(w, r); err != nil {
-		s.renderAccountForm(w, r, statusOf(err), acc, true, err, "")
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readAccountForm(r, acc)
+	}
+	if formErr != nil {
+		s.renderAccountForm(w, r, statusOf(formErr), acc, true, formErr, "")
 		return
 	}
-	readAccountForm(r, acc)
 	if err := s.db.CreateAccount(r.Context(), workspace.ActorFor(currentAccount(r)), acc); err != nil {
 		s.renderAccountForm(w, r, statusOf(err), acc, true, err, "")
 		return
@@ -106,12 +109,15 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wasActive, oldRole := acc.Active, acc.Role
-	if err := parseForm(w, r); err != nil {
-		s.renderAccountError(w, r, acc, oldRole, err)
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readAccountForm(r, acc)
+		acc.Active = formChecked(r, "active")
+	}
+	if formErr != nil {
+		s.renderAccountError(w, r, acc, oldRole, formErr)
 		return
 	}
-	readAccountForm(r, acc)
-	acc.Active = formChecked(r, "active")
 	if err := s.db.UpdateAccount(r.Context(), workspace.ActorFor(currentAccount(r)), acc); err != nil {
 		s.renderAccountError(w, r, acc, oldRole, err)
 		return

@@ -134,8 +134,9 @@ func (s *Server) handleActionAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderError(w, r, formErr)
 		return
 	}
 	if it.Decision == nil {
@@ -145,6 +146,10 @@ func (s *Server) handleActionAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sent := &agendaRefusal{Form: "action", ItemID: it.ID, Text: formValue(r, "title"), Owner: formValue(r, "owner_organisation_id"), Due: formValue(r, "due_date")}
+	if formErr != nil {
+		s.refuseAgendaForm(w, r, rec.Meeting.ID, sent, formErr)
+		return
+	}
 	a := &workspace.Action{
 		DecisionID: it.Decision.ID,
 		MeetingID:  rec.Meeting.ID,

@@ -283,11 +283,16 @@ func (s *Server) handleAgendaItemAdd(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderAgendaItemForm(w, r, statusOf(err), rec.Meeting, it, form, choices, true, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderAgendaItemForm(w, r, statusOf(formErr), rec.Meeting, it, form, choices, true, formErr)
 		return
 	}
 	form, err = readAgendaItemForm(r, it, nil, choices)
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
+	}
 	if err == nil {
 		err = s.db.AddAgendaItem(r.Context(), workspace.ActorFor(currentAccount(r)), it, form.ProcedureIDs)
 	}
@@ -335,11 +340,16 @@ func (s *Server) handleAgendaItemUpdate(w http.ResponseWriter, r *http.Request) 
 		s.serverError(w, r, err)
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderAgendaItemForm(w, r, statusOf(err), rec.Meeting, &it, form, choices, false, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderAgendaItemForm(w, r, statusOf(formErr), rec.Meeting, &it, form, choices, false, formErr)
 		return
 	}
 	form, err = readAgendaItemForm(r, &it, stored, choices)
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
+	}
 	if err == nil {
 		err = s.db.UpdateAgendaItem(r.Context(), workspace.ActorFor(currentAccount(r)), &it, form.ProcedureIDs)
 	}

@@ -225,8 +225,9 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderError(w, r, formErr)
 		return
 	}
 	c := &workspace.Comment{Kind: workspace.CommentKind(formValue(r, "kind")), Body: formValue(r, "body"), Proposed: r.PostFormValue("proposed")}
@@ -234,6 +235,10 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Comment: &commentForm{
 			Kind: string(c.Kind), Body: c.Body, Proposed: c.Proposed, Field: fieldError(err),
 		}})
+	}
+	if formErr != nil {
+		refuse(formErr)
+		return
 	}
 	var req collab.AnchorRequest
 	var err error
@@ -263,38 +268,56 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 // or answers with an error page and false. A thread of another procedure
 // is not found.
 func (s *Server) commentFromPath(w http.ResponseWriter, r *http.Request) (*workspace.Procedure, *workspace.Comment, bool) {
-	proc, ok := s.procedureFromPath(w, r)
-	if !ok {
+	proc, c, formErr, ok := s.commentFormFromPath(w, r)
+	if ok && formErr != nil {
+		s.renderError(w, r, formErr)
 		return nil, nil, false
+	}
+	return proc, c, ok
+}
+
+// commentFormFromPath is commentFromPath for a thread's form that comes
+// back filled when refused: a value that could not be read is not
+// answered here but returned, as formErr, with the posted values
+// repaired (formKept), for the form to come back with it.
+func (s *Server) commentFormFromPath(w http.ResponseWriter, r *http.Request) (proc *workspace.Procedure, c *workspace.Comment, formErr error, ok bool) {
+	proc, ok = s.procedureFromPath(w, r)
+	if !ok {
+		return nil, nil, nil, false
 	}
 	id, err := pathID(r, "cid")
 	if err != nil {
 		s.renderError(w, r, err)
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	c, err := s.db.FindCommentByID(r.Context(), id)
+	c, err = s.db.FindCommentByID(r.Context(), id)
 	if err == nil && c.ProcedureID != proc.ID {
 		err = &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.not_found", Message: "Comment not found."}
 	}
 	if err != nil {
 		s.renderError(w, r, err)
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
-		return nil, nil, false
+	formErr = parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderError(w, r, formErr)
+		return nil, nil, nil, false
 	}
-	return proc, c, true
+	return proc, c, formErr, true
 }
 
 // handleCommentReply adds a reply to a thread.
 func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request) {
-	proc, c, ok := s.commentFromPath(w, r)
+	proc, c, formErr, ok := s.commentFormFromPath(w, r)
 	if !ok {
 		return
 	}
 	reply := &workspace.Comment{Body: formValue(r, "body")}
-	if err := s.db.CreateReply(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, reply); err != nil {
+	err := formErr
+	if err == nil {
+		err = s.db.CreateReply(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, reply)
+	}
+	if err != nil {
 		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "reply", CommentID: c.ID, Text: reply.Body}})
 		return
 	}
@@ -335,13 +358,17 @@ func (s *Server) setResolved(w http.ResponseWriter, r *http.Request, resolved bo
 // handleCommentAnswer records the secretariat's answer to a thread, for
 // the table of observations, and goes back to where the form was.
 func (s *Server) handleCommentAnswer(w http.ResponseWriter, r *http.Request) {
-	proc, c, ok := s.commentFromPath(w, r)
+	proc, c, formErr, ok := s.commentFormFromPath(w, r)
 	if !ok {
 		return
 	}
 	answer, reason := workspace.Answer(formValue(r, "answer")), formValue(r, "reason")
 	back := formValue(r, "back")
-	if _, err := s.db.AnswerComment(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, answer, reason); err != nil {
+	err := formErr
+	if err == nil {
+		_, err = s.db.AnswerComment(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, answer, reason)
+	}
+	if err != nil {
 		s.refusePanelForm(w, r, proc, back, panelRefusal{Err: err, Thread: &threadForm{Action: "answer", CommentID: c.ID, Text: reason, Answer: string(answer)}})
 		return
 	}
@@ -421,12 +448,16 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 
 // handleSuggestionReject rejects a suggested change with a reason.
 func (s *Server) handleSuggestionReject(w http.ResponseWriter, r *http.Request) {
-	proc, c, ok := s.commentFromPath(w, r)
+	proc, c, formErr, ok := s.commentFormFromPath(w, r)
 	if !ok {
 		return
 	}
 	reason := formValue(r, "reason")
-	if _, err := s.db.RejectSuggestion(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, reason); err != nil {
+	err := formErr
+	if err == nil {
+		_, err = s.db.RejectSuggestion(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, reason)
+	}
+	if err != nil {
 		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "reject", CommentID: c.ID, Text: reason}})
 		return
 	}
@@ -447,13 +478,18 @@ func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderError(w, r, formErr)
 		return
 	}
 	typed := strings.TrimSpace(formValue(r, "closes_at"))
 	refuse := func(err error) {
 		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "consultation", Text: typed}})
+	}
+	if formErr != nil {
+		refuse(formErr)
+		return
 	}
 	closes, err := time.ParseInLocation(consultationDateLayout, typed, s.location)
 	if err != nil {

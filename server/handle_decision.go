@@ -33,8 +33,9 @@ func (s *Server) handleDecisionRecord(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderError(w, r, formErr)
 		return
 	}
 	acc := currentAccount(r)
@@ -47,6 +48,10 @@ func (s *Server) handleDecisionRecord(w http.ResponseWriter, r *http.Request) {
 		RecordedBy:   &acc.ID,
 	}
 	sent := &agendaRefusal{Form: "decision", ItemID: it.ID, Text: d.Text, Outcome: string(d.Outcome)}
+	if formErr != nil {
+		s.refuseAgendaForm(w, r, m.ID, sent, formErr)
+		return
+	}
 	// The minutes are only touched for a decision the store can take.
 	if err := d.Validate(); err != nil {
 		s.refuseAgendaForm(w, r, m.ID, sent, err)

@@ -26,12 +26,17 @@ func (s *Server) issueAction(w http.ResponseWriter, r *http.Request, form string
 		return 0, false
 	}
 	values := map[string]string{}
-	if err := parseForm(w, r); err != nil {
-		s.renderIssuePage(w, r, statusOf(err), issue, form, err, values)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderIssuePage(w, r, statusOf(formErr), issue, form, formErr, values)
 		return 0, false
 	}
 	for _, f := range fields {
 		values[f] = r.PostFormValue(f)
+	}
+	if formErr != nil {
+		s.renderIssuePage(w, r, statusOf(formErr), issue, form, formErr, values)
+		return 0, false
 	}
 	change, err := do(issue, workspace.ActorFor(currentAccount(r)))
 	if err != nil {

@@ -59,11 +59,14 @@ func (s *Server) handleIssueCategories(w http.ResponseWriter, r *http.Request) {
 // handleIssueCategoryCreate adds a category at the end of the list.
 func (s *Server) handleIssueCategoryCreate(w http.ResponseWriter, r *http.Request) {
 	c := &workspace.IssueCategory{}
-	if err := parseForm(w, r); err != nil {
-		s.renderIssueCategories(w, r, statusOf(err), c, 0, err)
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readIssueCategoryForm(r, c)
+	}
+	if formErr != nil {
+		s.renderIssueCategories(w, r, statusOf(formErr), c, 0, formErr)
 		return
 	}
-	readIssueCategoryForm(r, c)
 	if err := s.db.CreateIssueCategory(r.Context(), workspace.ActorFor(currentAccount(r)), c); err != nil {
 		s.renderIssueCategories(w, r, statusOf(err), c, 0, err)
 		return
@@ -96,12 +99,15 @@ func (s *Server) handleIssueCategoryUpdate(w http.ResponseWriter, r *http.Reques
 		s.renderError(w, r, &workspace.Error{Code: workspace.ENOTFOUND, Key: "error.not_found", Message: "Category not found."})
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderIssueCategories(w, r, statusOf(err), c, id, err)
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readIssueCategoryForm(r, c)
+		c.Active = formChecked(r, "active")
+	}
+	if formErr != nil {
+		s.renderIssueCategories(w, r, statusOf(formErr), c, id, formErr)
 		return
 	}
-	readIssueCategoryForm(r, c)
-	c.Active = formChecked(r, "active")
 	if raw := formValue(r, "position"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n <= 0 || n > 10000 {

@@ -35,11 +35,15 @@ func (s *Server) handleIssueNew(w http.ResponseWriter, r *http.Request) {
 // it.
 func (s *Server) handleIssueCreate(w http.ResponseWriter, r *http.Request) {
 	issue, private := &workspace.Issue{}, &workspace.IssuePrivate{}
-	if err := parseForm(w, r); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, true, "", err)
-		return
+	// A value that could not be read is refused before the form's own
+	// mistakes, the form coming back filled all the same.
+	err := parseForm(w, r)
+	if err == nil || formKept(err) {
+		if readErr := readIssueForm(r, issue, private, true); err == nil {
+			err = readErr
+		}
 	}
-	if err := readIssueForm(r, issue, private, true); err != nil {
+	if err != nil {
 		s.renderIssueForm(w, r, statusOf(err), issue, private, true, "", err)
 		return
 	}
@@ -76,16 +80,22 @@ func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	private := &workspace.IssuePrivate{IssueID: issue.ID}
-	if err := parseForm(w, r); err != nil {
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
 		// A body that cannot be read has no base either: the form that
 		// comes back checks nothing on its next save.
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, "", err)
+		s.renderIssueForm(w, r, statusOf(formErr), issue, private, false, "", formErr)
 		return
 	}
 	// The form comes back with the state it was filled from, so that a
 	// second refusal still finds out whether someone saved meanwhile.
 	base := formValue(r, "base")
-	if err := readIssueForm(r, issue, private, false); err != nil {
+	err := readIssueForm(r, issue, private, false)
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
+	}
+	if err != nil {
 		s.renderIssueForm(w, r, statusOf(err), issue, private, false, base, err)
 		return
 	}

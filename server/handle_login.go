@@ -37,13 +37,19 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		p.Data = view
 		s.render(w, r, status, "login", p)
 	}
-	if err := parseForm(w, r); err != nil {
-		refuse(http.StatusBadRequest, p.ErrorText(err))
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		refuse(http.StatusBadRequest, p.ErrorText(formErr))
 		return
 	}
 	email := workspace.NormalizeEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	view.Email, view.Next = email, safeNext(r.PostFormValue("next"))
+	if formErr != nil {
+		// No password is tried: the form comes back with the email.
+		refuse(http.StatusBadRequest, p.ErrorText(formErr))
+		return
+	}
 
 	acc, err := s.db.FindAccountByEmail(r.Context(), email)
 	if err != nil && workspace.ErrorCode(err) != workspace.ENOTFOUND {

@@ -150,14 +150,19 @@ func (s *Server) handleMeetingNew(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleMeetingCreate(w http.ResponseWriter, r *http.Request) {
 	m := &workspace.Meeting{}
 	view := s.meetingForm(m, true)
-	if err := parseForm(w, r); err != nil {
-		s.renderMeetingForm(w, r, statusOf(err), view, nil, err, nil)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderMeetingForm(w, r, statusOf(formErr), view, nil, formErr, nil)
 		return
 	}
 	invitees, ierr := readInvitees(r)
 	err := s.readMeetingForm(r, m, &view)
 	if err == nil {
 		err = ierr
+	}
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
 	}
 	if err == nil {
 		err = s.db.CreateMeeting(r.Context(), workspace.ActorFor(currentAccount(r)), m, invitees)
@@ -198,11 +203,16 @@ func (s *Server) handleMeetingUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := s.meetingForm(m, false)
-	if err := parseForm(w, r); err != nil {
-		s.renderMeetingForm(w, r, statusOf(err), view, inviteeIDs(rec), err, nil)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderMeetingForm(w, r, statusOf(formErr), view, inviteeIDs(rec), formErr, nil)
 		return
 	}
 	err := s.readMeetingForm(r, m, &view)
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
+	}
 	if err == nil {
 		err = s.db.UpdateMeeting(r.Context(), workspace.ActorFor(currentAccount(r)), m)
 	}

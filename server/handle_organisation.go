@@ -53,11 +53,14 @@ func (s *Server) handleOrganisationNew(w http.ResponseWriter, r *http.Request) {
 // "create anyway" on the form that comes back.
 func (s *Server) handleOrganisationCreate(w http.ResponseWriter, r *http.Request) {
 	org := &workspace.Organisation{}
-	if err := parseForm(w, r); err != nil {
-		s.renderOrganisationForm(w, r, statusOf(err), org, true, err)
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readOrganisationForm(r, org)
+	}
+	if formErr != nil {
+		s.renderOrganisationForm(w, r, statusOf(formErr), org, true, formErr)
 		return
 	}
-	readOrganisationForm(r, org)
 	create := s.db.CreateOrganisation
 	if formChecked(r, "create_anyway") {
 		create = s.db.CreateOrganisationAnyway
@@ -97,12 +100,15 @@ func (s *Server) handleOrganisationUpdate(w http.ResponseWriter, r *http.Request
 		s.renderError(w, r, err)
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderOrganisationForm(w, r, statusOf(err), org, false, err)
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readOrganisationForm(r, org)
+		org.Active = formChecked(r, "active")
+	}
+	if formErr != nil {
+		s.renderOrganisationForm(w, r, statusOf(formErr), org, false, formErr)
 		return
 	}
-	readOrganisationForm(r, org)
-	org.Active = formChecked(r, "active")
 	if err := s.db.UpdateOrganisation(r.Context(), workspace.ActorFor(currentAccount(r)), org); err != nil {
 		s.renderOrganisationForm(w, r, statusOf(err), org, false, err)
 		return

@@ -80,8 +80,9 @@ func (s *Server) handlePollNew(w http.ResponseWriter, r *http.Request) {
 
 // handlePollCreate stores a new poll as a draft and goes to its page.
 func (s *Server) handlePollCreate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderError(w, r, formErr)
 		return
 	}
 	poll, err := s.newPollSubject(r.Context(), r.PostForm)
@@ -90,6 +91,10 @@ func (s *Server) handlePollCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, err := s.readPollForm(r, poll)
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
+	}
 	if err == nil {
 		err = s.db.CreatePoll(r.Context(), workspace.ActorFor(currentAccount(r)), poll)
 	}
@@ -125,11 +130,16 @@ func (s *Server) handlePollUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	poll := *stored
-	if err := parseForm(w, r); err != nil {
-		s.renderPollForm(w, r, statusOf(err), &poll, pollFormFields(stored, s.location), false, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderPollForm(w, r, statusOf(formErr), &poll, pollFormFields(stored, s.location), false, formErr)
 		return
 	}
 	form, err := s.readPollForm(r, &poll)
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
+	}
 	if err == nil {
 		err = s.db.UpdatePoll(r.Context(), workspace.ActorFor(currentAccount(r)), &poll)
 	}

@@ -90,11 +90,14 @@ func (s *Server) handleProcedureNew(w http.ResponseWriter, r *http.Request) {
 // title as a heading, and opens it.
 func (s *Server) handleProcedureCreate(w http.ResponseWriter, r *http.Request) {
 	proc := &workspace.Procedure{}
-	if err := parseForm(w, r); err != nil {
-		s.renderProcedureForm(w, r, statusOf(err), proc, true, err)
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readProcedureForm(r, proc)
+	}
+	if formErr != nil {
+		s.renderProcedureForm(w, r, statusOf(formErr), proc, true, formErr)
 		return
 	}
-	readProcedureForm(r, proc)
 	draft := "# " + strings.TrimSpace(proc.Title) + "\n\n"
 	if err := s.db.CreateProcedure(r.Context(), workspace.ActorFor(currentAccount(r)), proc, draft); err != nil {
 		s.renderProcedureForm(w, r, statusOf(err), proc, true, err)
@@ -195,11 +198,14 @@ func (s *Server) handleProcedureUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderProcedureForm(w, r, statusOf(err), proc, false, err)
+	formErr := parseForm(w, r)
+	if formErr == nil || formKept(formErr) {
+		readProcedureForm(r, proc)
+	}
+	if formErr != nil {
+		s.renderProcedureForm(w, r, statusOf(formErr), proc, false, formErr)
 		return
 	}
-	readProcedureForm(r, proc)
 	if err := s.db.UpdateProcedure(r.Context(), workspace.ActorFor(currentAccount(r)), proc); err != nil {
 		s.renderProcedureForm(w, r, statusOf(err), proc, false, err)
 		return

@@ -76,8 +76,9 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := &form.view
-	if err := parseForm(w, r); err != nil {
-		s.renderPublishForm(w, r, statusOf(err), view, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderPublishForm(w, r, statusOf(formErr), view, formErr)
 		return
 	}
 	view.EffectiveOn = formValue(r, "effective_on")
@@ -101,6 +102,10 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 		req.Supersedes, choiceErr = registerEntryChoice(r, "supersedes", form.supersedable,
 			"error.publication.supersedes_invalid", "Choose another entry of the register, in force, to replace.")
 		view.Supersedes = req.Supersedes
+	}
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		choiceErr = formErr
 	}
 	if choiceErr != nil {
 		s.renderPublishForm(w, r, statusOf(choiceErr), view, choiceErr)

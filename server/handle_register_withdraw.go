@@ -48,14 +48,19 @@ func (s *Server) handleRegisterWithdraw(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, err)
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderWithdrawForm(w, r, statusOf(err), view, err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderWithdrawForm(w, r, statusOf(formErr), view, formErr)
 		return
 	}
 	view.Reason = formValue(r, "reason")
 	replacedBy, err := registerEntryChoice(r, "replaced_by", choices,
 		"error.publication.replacement_invalid", "Choose another entry of the register, in force, as the replacement.")
 	view.ReplacedBy = replacedBy
+	if formErr != nil {
+		// A value that could not be read, repaired: refused first.
+		err = formErr
+	}
 	if err == nil {
 		view.Reason, err = workspace.ValidateWithdrawalReason(view.Reason)
 	}

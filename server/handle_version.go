@@ -88,11 +88,16 @@ func (s *Server) handleVersionFreeze(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		s.renderVersionList(w, r, statusOf(err), proc, "", err)
+	formErr := parseForm(w, r)
+	if formErr != nil && !formKept(formErr) {
+		s.renderVersionList(w, r, statusOf(formErr), proc, "", formErr)
 		return
 	}
 	message := formValue(r, "message")
+	if formErr != nil {
+		s.renderVersionList(w, r, statusOf(formErr), proc, message, formErr)
+		return
+	}
 	text, docVersion, err := s.collab.Text(r.Context(), proc.DocumentID)
 	if err != nil {
 		s.serverError(w, r, err)

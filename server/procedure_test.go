@@ -164,7 +164,7 @@ func TestProcedureCreate(t *testing.T) {
 		{"ErrLanguage", procedureForm("Procédure", "en", "other", "").Encode(), "language", "Choisissez le français ou l'arabe."},
 		{"ErrCategory", procedureForm("Procédure", "fr", "poem", "").Encode(), "category", "Choisissez une catégorie."},
 		{"ErrSummaryControl", procedureForm("Procédure", "fr", "other", "ligne\x00cachée").Encode(), "summary", "Le texte contient un caractère de contrôle."},
-		{"ErrInvalidUTF8", "title=Proc%E9dure&language=fr&category=other", "", "Le texte n'est pas un texte UTF-8 valide."},
+		{"ErrInvalidUTF8", "title=Proc%E9dure&language=fr&category=other", "title", "Un caractère n'a pas pu être lu et a été remplacé par «\u00a0\uFFFD\u00a0»\u00a0: vérifiez le texte, puis envoyez-le de nouveau."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := ts.procedureState(t)
