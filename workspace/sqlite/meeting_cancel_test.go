@@ -295,3 +295,38 @@ func TestFindMeetingsCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelledMeetingIssueLinks: issues linked to a cancelled meeting or
+// to one of its own agenda items stay linked, and the link says the
+// meeting was cancelled.
+func TestCancelledMeetingIssueLinks(t *testing.T) {
+	ctx := context.Background()
+	w := newIssueWorld(t)
+	lt := mustLinkTargets(t, w)
+	planned := mustExec(t, w.db, `INSERT INTO meetings (title, kind, language, starts_at, ends_at, status, quorum_rule, created_at, updated_at)
+		VALUES ('Plénière annulée', 'working_group', 'fr', ?, ?, 'planned', 'none', ?, ?)`,
+		w.clock.Now().Add(time.Hour), w.clock.Now().Add(3*time.Hour), w.clock.Now(), w.clock.Now())
+	item := mustExec(t, w.db, `INSERT INTO agenda_items (meeting_id, position, title, created_at, updated_at) VALUES (?, 1, 'Diplômes', ?, ?)`,
+		planned, w.clock.Now(), w.clock.Now())
+	i := w.mustIssue(t, w.asMember, &workspace.Issue{Title: "Diplôme non reconnu"}, nil)
+	for kind, target := range map[workspace.IssueLinkKind]int64{workspace.LinkMeeting: planned, workspace.LinkAgendaItem: item, workspace.LinkDecision: lt.decision} {
+		if _, err := w.db.LinkIssue(ctx, w.asMember, &workspace.IssueLink{IssueID: i.ID, TargetKind: kind, TargetID: target}); err != nil {
+			t.Fatalf("link %s: %v", kind, err)
+		}
+	}
+	if _, err := w.db.CancelMeeting(ctx, workspace.SystemActor("test"), planned, "Salle indisponible"); err != nil {
+		t.Fatal(err)
+	}
+	links, err := w.db.FindIssueLinks(ctx, i.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(links) != 3 {
+		t.Fatalf("%d links after cancelling, want 3", len(links))
+	}
+	for _, l := range links {
+		if want := l.TargetKind != workspace.LinkDecision; l.TargetCancelled != want {
+			t.Errorf("link to %s %d: TargetCancelled = %v, want %v", l.TargetKind, l.TargetID, l.TargetCancelled, want)
+		}
+	}
+}
