@@ -44,7 +44,7 @@ var catalogueSampleData = map[string]any{"Name": "Amira Ben Salah", "Page": 2, "
 	"Yes": 5, "No": 2, "Rule": "majorité simple", "Names": "Oui, Non",
 	"Min": 1, "Max": 3, "College": "Société civile", "Stand": "favorable", "Date": "2026-12-06 21:09", "Poll": 4,
 	// The feed's withdrawals.
-	"Identifier": "PROC-2026-002", "Title": "Accueil au guichet unique"}
+	"Identifier": "PROC-2026-002", "Title": "Accueil au guichet unique", "Reason": "Salle indisponible"}
 
 // TestCatalogueComplete checks that the three catalogues hold the same
 // keys, that every key the templates and the Go code ask for exists, that
