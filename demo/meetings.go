@@ -16,7 +16,8 @@ import (
 // attendance, decisions, actions and minutes; an Arabic working group held
 // ten days before, closed; the next plenary and the next working group,
 // planned in the coming weeks, which received the minutes to approve and
-// the actions to follow up when the earlier ones closed. Everything is
+// the actions to follow up when the earlier ones closed; and a working
+// group cancelled a few days before it was to meet. Everything is
 // fictional demo data, and the minutes say so.
 
 // demoZone is the demo table's time zone, in which its meetings are set.
@@ -187,6 +188,24 @@ var nextGroup = demoMeeting{
 	},
 }
 
+// cancelledGroup is a working group that was planned, then cancelled by
+// the secretariat a few days before it: its page, the lists and the
+// calendar show it cancelled, with its reason in French and Arabic.
+var cancelledGroup = demoMeeting{
+	title: "Groupe de travail — rencontre avec les délégations du littoral", kind: workspace.MeetingWorkingGroup, language: "fr",
+	day: 16, hour: 9, minute: 30, length: 2 * time.Hour,
+	place:    "Délégation de Ksour Essef, salle polyvalente",
+	invitees: pastGroup.invitees,
+	items: []demoItem{
+		{title: "Les guichets d'accueil des délégations côtières", minutes: 40, presenter: "gouvernorat"},
+		{title: "مشاركة البلديات الساحلية في المسار الفلاحي", minutes: 30},
+	},
+}
+
+// cancelReason is why the demo's cancelled working group was cancelled.
+const cancelReason = "La salle polyvalente de Ksour Essef est en travaux\u202f; la rencontre sera replanifiée avec le prochain groupe de travail.\n" +
+	"القاعة متعددة الاختصاصات بقصور الساف في طور الأشغال، وسيُعاد برمجة اللقاء مع فريق العمل القادم."
+
 // meetingLoader holds what the demo's meetings are built from.
 type meetingLoader struct {
 	db       *sqlite.DB
@@ -263,7 +282,26 @@ func loadMeetings(ctx context.Context, db *sqlite.DB, actor workspace.Actor) err
 	if err := l.hold(ctx, group, pastGroup); err != nil {
 		return err
 	}
-	return l.markDone(ctx, plenary, pastPlenary)
+	if err := l.markDone(ctx, plenary, pastPlenary); err != nil {
+		return err
+	}
+	return l.cancel(ctx, cancelledGroup, -6, -2)
+}
+
+// cancel plans dm on the day createdDay and cancels it on the day
+// cancelledDay (both from the load day), as the loader's actor, like
+// every change the demo makes.
+func (l *meetingLoader) cancel(ctx context.Context, dm demoMeeting, createdDay, cancelledDay int) error {
+	m, err := l.create(ctx, dm, createdDay)
+	if err != nil {
+		return err
+	}
+	return l.asOf(l.at(cancelledDay, 16, 0), func() error {
+		if _, err := l.db.CancelMeeting(ctx, l.actor, m.ID, cancelReason); err != nil {
+			return fmt.Errorf("demo: cancel %q: %w", dm.title, err)
+		}
+		return nil
+	})
 }
 
 // at returns the instant days from the load day at hour:minute, local.

@@ -208,3 +208,34 @@ func tunis(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// TestLoadCancelledMeeting: the demo holds one cancelled working group,
+// still ahead, with its reason in French and Arabic and its own agenda.
+func TestLoadCancelledMeeting(t *testing.T) {
+	ctx := context.Background()
+	db, clock := testsupport.OpenStore(t)
+	meetings, _, err := db.FindMeetings(ctx, sqlite.MeetingFilter{When: "upcoming"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cancelled []*workspace.Meeting
+	for _, m := range meetings {
+		if m.Cancelled() {
+			cancelled = append(cancelled, m)
+		}
+	}
+	if len(cancelled) != 1 {
+		t.Fatalf("%d cancelled meetings ahead, want 1", len(cancelled))
+	}
+	m := cancelled[0]
+	if m.CancelledAt == nil || !m.CancelledAt.Before(clock.Now()) || !strings.Contains(m.CancelReason, "Ksour Essef") || !strings.Contains(m.CancelReason, "قصور الساف") {
+		t.Errorf("cancelled meeting = %+v", m)
+	}
+	rec, err := db.FindMeetingRecord(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Items) != 2 {
+		t.Errorf("the cancelled meeting keeps %d agenda items, want 2", len(rec.Items))
+	}
+}

@@ -176,7 +176,7 @@ func loadPolls(ctx context.Context, db *sqlite.DB, actor workspace.Actor) error 
 
 	// The next plenary's poll, in preparation, on the adoption of the
 	// agricultural path.
-	meetings, _, err := db.FindMeetings(ctx, sqlite.MeetingFilter{When: "upcoming"})
+	meetings, _, err := db.FindMeetings(ctx, sqlite.MeetingFilter{When: "upcoming", SkipCancelled: true})
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,9 @@ var auditFieldLabels = map[string]string{
 	"minutes_item_id":         "audit.field.minutes_item",
 	"matters_arising_item_id": "audit.field.matters_arising_item",
 	"actions":                 "actions.title",
+	// A meeting's cancellation, and the items it handed on.
+	"cancel_reason":        "audit.field.cancel_reason",
+	"cancelled_meeting_id": "audit.field.cancelled_meeting",
 }
 
 // issueAuditFieldLabels names the fields of an issue's entries (its
@@ -150,6 +153,10 @@ func auditRows(entries []*workspace.AuditEntry, p *page, names auditNames) []aud
 				}
 			}
 			c.Before, c.After = auditValue(p, names.orgs, c.Field, c.Before), auditValue(p, names.orgs, c.Field, c.After)
+			if e.EntityType == "meeting" && c.Field == "status" {
+				// A meeting's status (started, closed, cancelled) in words.
+				c.Before, c.After = enumText(p, "meeting_status", c.Before), enumText(p, "meeting_status", c.After)
+			}
 		}
 		rows[i] = auditRow{AuditEntry: e, Changes: changes}
 	}

@@ -161,6 +161,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	plannedMeeting := matrixMeeting("Réunion prévue de la matrice", 3)
 	toStart := matrixMeeting("Réunion à ouvrir de la matrice", 4)
+	toCancel := matrixMeeting("Réunion à annuler de la matrice", 5)
 	stakeholder := ts.account(t, demo.StakeholderEmail)
 
 	// The issue board: a category the matrix renames.
@@ -550,6 +551,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: meetingURL(liveMeeting, "?done=meeting_closed")},
 		{route: "POST /meetings/{id}/close", example: meetingURL(plannedMeeting, "/close"), want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
 		{route: "POST /meetings/{id}/close", example: "/meetings/999999/close", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/cancel", example: meetingURL(toCancel, "/cancel"), form: url.Values{"reason": {"Salle indisponible"}},
+			want: [5]int{unauth, forbidden, forbidden, redirect, conflict}, next: meetingURL(toCancel, "?done=meeting_cancelled")},
+		{route: "POST /meetings/{id}/cancel", example: meetingURL(plannedMeeting, "/cancel"), want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/cancel", example: meetingURL(liveMeeting, "/cancel"), form: url.Values{"reason": {"Trop tard"}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/cancel", example: meetingURL(closedMeeting, "/cancel"), form: url.Values{"reason": {"Trop tard"}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/cancel", example: "/meetings/999999/cancel", form: url.Values{"reason": {"Salle indisponible"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
 		{route: "GET /meetings/{id}/agenda/print", example: meetingURL(plannedMeeting, "/agenda/print"), want: [5]int{redirect, forbidden, ok, ok, ok}},
 		{route: "GET /meetings/{id}/agenda/print", example: "/meetings/999999/agenda/print", want: [5]int{redirect, forbidden, missing, missing, missing}},
 		{route: "GET /meetings/{id}/minutes", example: meetingURL(plannedMeeting, "/minutes"), want: [5]int{redirect, forbidden, ok, ok, ok}},

@@ -139,6 +139,12 @@ func (s *Server) handleActionAdd(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, formErr)
 		return
 	}
+	if err := workspace.CheckMeetingNotCancelled(rec.Meeting); err != nil {
+		// Said before the missing decision, which a cancelled meeting
+		// never has; the store refuses it too (AddAction).
+		s.renderError(w, r, err)
+		return
+	}
 	if it.Decision == nil {
 		// The page offers the form only under a decision: there is no form
 		// to show again.

@@ -128,8 +128,8 @@ func (s *Server) agendaFor(ctx context.Context, p *page, rec *workspace.MeetingR
 	if !print && workspace.CanManageMeetings(actor) == nil {
 		v.CanChange = workspace.CanChangeMeeting(actor, m) == nil
 		v.CanDecide = m.Status == workspace.MeetingLive || m.Status == workspace.MeetingClosed
-		v.CanAddActions = true
-		v.CanPoll = workspace.CanManagePolls(actor) == nil && m.Status != workspace.MeetingClosed
+		v.CanAddActions = !m.Cancelled()
+		v.CanPoll = workspace.CanManagePolls(actor) == nil && m.Status != workspace.MeetingClosed && !m.Cancelled()
 		choices, err := s.agendaChoices(ctx)
 		if err != nil {
 			return nil, err

@@ -185,7 +185,8 @@ func (s *Server) writeCalendar(w http.ResponseWriter, r *http.Request, cal icsCa
 }
 
 // meetingEvent is rec's meeting as a calendar event, its agenda written in
-// l's language. Only what the invitation says goes in: title, times,
+// l's language; a cancelled meeting's event is marked cancelled, its
+// revision raised and its title prefixed. Only what the invitation says goes in: title, times,
 // place, link and the agenda's items with their durations — never the
 // minutes, decisions or descriptions.
 func (s *Server) meetingEvent(rec *workspace.MeetingRecord, l *localizer) icsEvent {
@@ -209,6 +210,14 @@ func (s *Server) meetingEvent(rec *workspace.MeetingRecord, l *localizer) icsEve
 		ev.Location = m.OnlineLink
 	}
 	ev.Description = meetingDescription(rec, l)
+	ev.Sequence = m.Sequence()
+	if m.Cancelled() {
+		// Said in the feed's language, so that a calendar that keeps a
+		// cancelled event shows it plainly; the reason opens the notes.
+		ev.Cancelled = true
+		ev.Summary = l.T("calendar.cancelled", "Title", m.Title)
+		ev.Description = strings.TrimSpace(l.T("calendar.cancelled_reason", "Reason", m.CancelReason) + "\n\n" + ev.Description)
+	}
 	return ev
 }
 

@@ -173,3 +173,64 @@ func TestCalendarFeed(t *testing.T) {
 	}
 	wantStatus(t, "feed of a stakeholder", anonymous.get(t, "/calendar/"+newToken+"/meetings.ics"), http.StatusNotFound)
 }
+
+// TestCalendarFeedMarksCancelled: in the personal feed and in a meeting's
+// own file, every event carries a SEQUENCE; a cancelled meeting's event is
+// STATUS:CANCELLED with its SEQUENCE raised and its SUMMARY prefixed in the
+// calendar's language, so that a subscribed calendar strikes or removes it.
+func TestCalendarFeedMarksCancelled(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.sessionClient(t, demo.MemberEmail)
+	cancelled := newMeeting(t, ts, "Plénière annulée du calendrier", workspace.MeetingPlenary, 3)
+	kept := newMeeting(t, ts, "Plénière maintenue du calendrier", workspace.MeetingPlenary, 4)
+
+	event := func(body string, m *workspace.Meeting) map[string]string {
+		t.Helper()
+		root, err := parseICS(unfoldICS(checkICSLines(t, body)))
+		if err != nil {
+			t.Fatalf("the calendar does not parse: %v\n%s", err, body)
+		}
+		for _, ev := range root.children("VEVENT") {
+			if uid, _ := ev.prop("UID"); strings.HasPrefix(uid.Value, "meeting-"+strconv.FormatInt(m.ID, 10)+"@") {
+				props := map[string]string{}
+				for _, name := range []string{"SEQUENCE", "STATUS", "SUMMARY", "DESCRIPTION", "DTSTAMP"} {
+					p, _ := ev.prop(name)
+					props[name] = p.Value
+				}
+				return props
+			}
+		}
+		t.Fatalf("no event of meeting %d in:\n%s", m.ID, body)
+		return nil
+	}
+	before := event(c.get(t, meetingPath(cancelled.ID)+"/calendar.ics").Body, cancelled)
+	if before["SEQUENCE"] != "0" || before["STATUS"] != "CONFIRMED" || before["SUMMARY"] != cancelled.Title {
+		t.Errorf("planned meeting's event = %v", before)
+	}
+
+	ts.clock.Advance(time.Hour)
+	mustCancel(t, ts.sessionClient(t, demo.SecretariatEmail), cancelled)
+
+	resp := c.postForm(t, "/calendar/reset", nil)
+	m := feedURLPattern.FindStringSubmatch(resp.Body)
+	if m == nil {
+		t.Fatalf("no feed address")
+	}
+	feed := ts.newClient(t).get(t, m[0]).Body
+	fr := ts.srv.localizer("fr")
+	got := event(feed, cancelled)
+	if got["SEQUENCE"] != "1" || got["STATUS"] != "CANCELLED" || got["SUMMARY"] != fr.T("calendar.cancelled", "Title", cancelled.Title) ||
+		!strings.Contains(got["DESCRIPTION"], "la salle du gouvernorat est fermée") || got["DTSTAMP"] == before["DTSTAMP"] {
+		t.Errorf("cancelled meeting's event in the feed = %v (before: %v)", got, before)
+	}
+	if !strings.HasPrefix(got["SUMMARY"], "ANNULÉE\u00a0: ") {
+		t.Errorf("SUMMARY %q is not prefixed in French", got["SUMMARY"])
+	}
+	if k := event(feed, kept); k["SEQUENCE"] != "0" || k["STATUS"] != "CONFIRMED" || k["SUMMARY"] != kept.Title {
+		t.Errorf("kept meeting's event in the feed = %v", k)
+	}
+	ar := event(c.get(t, meetingPath(cancelled.ID)+"/calendar.ics?lang=ar").Body, cancelled)
+	if ar["SUMMARY"] != ts.srv.localizer("ar").T("calendar.cancelled", "Title", cancelled.Title) || ar["STATUS"] != "CANCELLED" {
+		t.Errorf("cancelled meeting's own file in Arabic = %v", ar)
+	}
+}

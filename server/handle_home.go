@@ -62,7 +62,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if acc := currentAccount(r); workspace.CanReadMeetings(workspace.ActorFor(acc)) == nil {
-		view.Meetings, _, err = s.db.FindMeetings(r.Context(), sqlite.MeetingFilter{When: "upcoming", Now: s.db.Now(), InvitedAccountID: acc.ID, Limit: homeMeetings})
+		view.Meetings, _, err = s.db.FindMeetings(r.Context(), sqlite.MeetingFilter{When: "upcoming", Now: s.db.Now(), SkipCancelled: true, InvitedAccountID: acc.ID, Limit: homeMeetings})
 		if err != nil {
 			s.serverError(w, r, err)
 			return

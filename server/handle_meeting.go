@@ -81,6 +81,14 @@ type meetingView struct {
 	// Agenda is the agenda as the viewer sees it, with the forms the
 	// viewer may use (the shared partial "agenda").
 	Agenda *agendaView
+	// CanCancel: the secretariat may cancel the meeting (it is planned).
+	CanCancel bool
+	// CancelledBy is the account that cancelled the meeting, when it is
+	// cancelled and the account can be read.
+	CancelledBy *workspace.Account
+	// Cancel is the cancellation form as it was sent, when it was refused
+	// for an invalid reason: it comes back open with why.
+	Cancel *cancelForm
 }
 
 // meetingMinutesView is the minutes' page.
@@ -270,28 +278,47 @@ func (s *Server) handleMeetingView(w http.ResponseWriter, r *http.Request) {
 // nil, is a decision or action form that was refused for err: it comes back
 // open on its item, filled as it was sent, with why.
 func (s *Server) renderMeetingPage(w http.ResponseWriter, r *http.Request, status int, rec *workspace.MeetingRecord, refused *agendaRefusal, err error) {
-	p := s.newPage(r, "meeting.title").withNotice(r)
-	p.Title = rec.Meeting.Title
-	p.Section = "meetings"
-	view := newMeetingView(rec, p.Account)
-	agenda, aerr := s.agendaFor(r.Context(), p, rec, false)
-	if aerr != nil {
-		s.serverError(w, r, aerr)
+	p, view, ok := s.meetingPage(w, r, rec)
+	if !ok {
 		return
 	}
 	if refused != nil {
-		if !agenda.shows(refused) {
+		if !view.Agenda.shows(refused) {
 			// The form is not on the page (a meeting not started yet, a
 			// page older than the meeting): the reason alone, then.
 			s.renderError(w, r, err)
 			return
 		}
 		refused.Error, refused.Field = p.formErrorText(err), fieldError(err)
-		agenda.Refused = refused
+		view.Agenda.Refused = refused
+	}
+	s.render(w, r, status, "meeting", p)
+}
+
+// meetingPage builds a meeting's page and its view (p.Data), with the
+// agenda as the viewer sees it and, for a cancelled meeting, who
+// cancelled it. On an error it has answered, and returns false.
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, rec *workspace.MeetingRecord) (*page, *meetingView, bool) {
+	p := s.newPage(r, "meeting.title").withNotice(r)
+	p.Title = rec.Meeting.Title
+	p.Section = "meetings"
+	view := newMeetingView(rec, p.Account)
+	agenda, err := s.agendaFor(r.Context(), p, rec, false)
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, nil, false
 	}
 	view.Agenda = agenda
-	p.Data = view
-	s.render(w, r, status, "meeting", p)
+	if m := rec.Meeting; m.CancelledBy != nil {
+		acc, err := s.db.FindAccountByID(r.Context(), *m.CancelledBy)
+		if err != nil && workspace.ErrorCode(err) != workspace.ENOTFOUND {
+			s.serverError(w, r, err)
+			return nil, nil, false
+		}
+		view.CancelledBy = acc
+	}
+	p.Data = &view
+	return p, &view, true
 }
 
 // refuseAgendaForm answers a refused decision or action form: an invalid
@@ -323,6 +350,7 @@ func newMeetingView(rec *workspace.MeetingRecord, viewer *workspace.Account) mee
 		Quorum:     rec.Quorum(),
 		CanStaff:   workspace.CanManageMeetings(actor) == nil,
 		CanChange:  workspace.CanChangeMeeting(actor, m) == nil,
+		CanCancel:  workspace.CanCancelMeeting(actor, m) == nil,
 		HasMinutes: m.MinutesDocumentID != nil,
 	}
 	for _, inv := range rec.Invitees {

@@ -204,7 +204,7 @@ func (s *Server) newPollSubject(ctx context.Context, q pollQuery) (*workspace.Po
 }
 
 // meetingOfItem finds the meeting of agenda item itemID among the
-// meetings that are not closed (a closed meeting takes no poll), or
+// meetings that are neither closed nor cancelled (they take no poll), or
 // ENOTFOUND.
 func (s *Server) meetingOfItem(ctx context.Context, itemID int64) (int64, error) {
 	meetings, _, err := s.db.FindMeetings(ctx, sqlite.MeetingFilter{Limit: 200})
@@ -212,7 +212,7 @@ func (s *Server) meetingOfItem(ctx context.Context, itemID int64) (int64, error)
 		return 0, err
 	}
 	for _, m := range meetings {
-		if m.Status == workspace.MeetingClosed {
+		if m.Status == workspace.MeetingClosed || m.Cancelled() {
 			continue
 		}
 		rec, err := s.db.FindMeetingRecord(ctx, m.ID)

@@ -45,8 +45,8 @@ var catalogueSampleData = map[string]any{"Name": "Amira Ben Salah", "Page": 2, "
 	"Min": 1, "Max": 3, "College": "Société civile", "Stand": "favorable", "Date": "2026-12-06 21:09", "Poll": 4,
 	// The feed's withdrawals.
 	"Identifier": "PROC-2026-002", "Title": "Accueil au guichet unique",
-	// A decision offered in an issue's link form.
-	"Outcome": "Adoptée"}
+	// A decision offered in an issue's link form; a meeting's cancellation.
+	"Outcome": "Adoptée", "Reason": "Salle indisponible"}
 
 // TestCatalogueComplete checks that the three catalogues hold the same
 // keys, that every key the templates and the Go code ask for exists, that

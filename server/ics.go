@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,6 +43,13 @@ type icsEvent struct {
 	Location    string
 	URL         string
 	Description string
+	// Cancelled writes STATUS:CANCELLED instead of STATUS:CONFIRMED, so
+	// that a subscribed calendar strikes or removes the event.
+	Cancelled bool
+	// Sequence is the event's revision (SEQUENCE, RFC 5545 3.8.7.4),
+	// raised by a change a calendar must not miss, such as a
+	// cancellation.
+	Sequence int
 }
 
 // icsLocalLayout is a DATE-TIME in local form, as DTSTART;TZID= takes it;
@@ -78,6 +86,7 @@ func writeICS(w io.Writer, cal icsCalendar) error {
 	for _, ev := range cal.Events {
 		iw.line("BEGIN:VEVENT")
 		iw.line("UID:" + icsText(ev.UID))
+		iw.line("SEQUENCE:" + strconv.Itoa(ev.Sequence))
 		iw.line("DTSTAMP:" + ev.Stamp.UTC().Format(icsUTCLayout))
 		iw.line("LAST-MODIFIED:" + ev.Stamp.UTC().Format(icsUTCLayout))
 		iw.line("DTSTART;TZID=" + tzid + ":" + ev.Start.In(zone).Format(icsLocalLayout))
@@ -92,7 +101,11 @@ func writeICS(w io.Writer, cal icsCalendar) error {
 		if ev.Description != "" {
 			iw.line("DESCRIPTION:" + icsText(ev.Description))
 		}
-		iw.line("STATUS:CONFIRMED")
+		if ev.Cancelled {
+			iw.line("STATUS:CANCELLED")
+		} else {
+			iw.line("STATUS:CONFIRMED")
+		}
 		iw.line("TRANSP:OPAQUE")
 		iw.line("END:VEVENT")
 	}

@@ -40,6 +40,7 @@ var notices = map[string]string{
 	"attendance_saved":       "notice.attendance_saved",
 	"meeting_started":        "notice.meeting_started",
 	"meeting_closed":         "notice.meeting_closed",
+	"meeting_cancelled":      "notice.meeting_cancelled",
 	// Agendas, decisions and actions.
 	"agenda_item_added":   "notice.agenda_item_added",
 	"agenda_item_saved":   "notice.agenda_item_saved",

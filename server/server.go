@@ -263,6 +263,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /meetings/{id}/attendance", workspace.AccessStaff, s.handleMeetingAttendance)
 	s.handle("POST /meetings/{id}/start", workspace.AccessStaff, s.handleMeetingStart)
 	s.handle("POST /meetings/{id}/close", workspace.AccessStaff, s.handleMeetingClose)
+	s.handle("POST /meetings/{id}/cancel", workspace.AccessStaff, s.handleMeetingCancel)
 	s.handle("GET /meetings/{id}/agenda/print", workspace.AccessMember, s.handleMeetingAgendaPrint)
 	s.handle("GET /meetings/{id}/minutes", workspace.AccessMember, s.handleMeetingMinutes)
 

@@ -46,6 +46,7 @@ const (
 	AuditMeetingInvitees   = "meeting.invitees"
 	AuditMeetingStart      = "meeting.start"
 	AuditMeetingClose      = "meeting.close"
+	AuditMeetingCancel     = "meeting.cancel"
 	AuditMeetingMoveItem   = "meeting.move_item"
 	AuditAgendaAdd         = "agenda.add"
 	AuditAgendaUpdate      = "agenda.update"
@@ -97,7 +98,7 @@ var AuditActions = []string{
 	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,
 	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen,
 	AuditMeetingCreate, AuditMeetingUpdate, AuditMeetingInvitees, AuditMeetingStart, AuditMeetingClose,
-	AuditMeetingMoveItem, AuditAgendaAdd, AuditAgendaUpdate, AuditAgendaDelete, AuditAgendaReorder,
+	AuditMeetingCancel, AuditMeetingMoveItem, AuditAgendaAdd, AuditAgendaUpdate, AuditAgendaDelete, AuditAgendaReorder,
 	AuditAgendaCarryOver, AuditAttendanceSet, AuditAttendanceCheckIn,
 	AuditSpeakerAsk, AuditSpeakerWithdraw, AuditSpeakerGive, AuditSpeakerEnd,
 	AuditDecisionRecord, AuditMinutesApprove, AuditActionCreate, AuditActionUpdate, AuditCalendarReset,

@@ -350,6 +350,9 @@ type IssueLink struct {
 	// a procedure's), and for a passage its anchor.
 	TargetTitle string
 	Anchor      *Anchor
+	// TargetCancelled says that the meeting linked to, or the meeting of
+	// the agenda item linked to, was cancelled.
+	TargetCancelled bool
 }
 
 // NotificationKind says what a notification tells.

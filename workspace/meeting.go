@@ -23,18 +23,20 @@ var MeetingKinds = []MeetingKind{MeetingPlenary, MeetingWorkingGroup}
 func (k MeetingKind) Valid() bool { return k == MeetingPlenary || k == MeetingWorkingGroup }
 
 // MeetingStatus is where a meeting stands: planned, then live once the
-// secretariat starts it, then closed. It never goes back.
+// secretariat starts it, then closed; or, instead of taking place, a
+// planned meeting is cancelled. It never goes back.
 type MeetingStatus string
 
 // The statuses of a meeting.
 const (
-	MeetingPlanned MeetingStatus = "planned"
-	MeetingLive    MeetingStatus = "live"
-	MeetingClosed  MeetingStatus = "closed"
+	MeetingPlanned   MeetingStatus = "planned"
+	MeetingLive      MeetingStatus = "live"
+	MeetingClosed    MeetingStatus = "closed"
+	MeetingCancelled MeetingStatus = "cancelled"
 )
 
 // MeetingStatuses lists the statuses in their order.
-var MeetingStatuses = []MeetingStatus{MeetingPlanned, MeetingLive, MeetingClosed}
+var MeetingStatuses = []MeetingStatus{MeetingPlanned, MeetingLive, MeetingClosed, MeetingCancelled}
 
 // Meeting is a meeting of the table: a plenary or a working group's, with
 // its invited members (MeetingInvitee), its ordered agenda (AgendaItem),
@@ -71,6 +73,40 @@ type Meeting struct {
 	CreatedBy   *int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// CancelledAt, CancelledBy and CancelReason say when, by whom and why
+	// the meeting was cancelled; set only when Status is MeetingCancelled.
+	CancelledAt  *time.Time
+	CancelledBy  *int64
+	CancelReason string
+}
+
+// Cancelled reports whether the meeting was cancelled.
+func (m *Meeting) Cancelled() bool { return m.Status == MeetingCancelled }
+
+// Sequence is the meeting's revision as calendars count it (the SEQUENCE
+// of its event, RFC 5545 3.8.7.4): 0 as planned, held or closed, and 1 once
+// cancelled, the one change a subscribed calendar must not miss. A
+// cancelled meeting is never planned again, so the number only grows.
+func (m *Meeting) Sequence() int {
+	if m.Cancelled() {
+		return 1
+	}
+	return 0
+}
+
+// CheckCancelReason trims a reason given to cancel a meeting and reports
+// the first problem with it as an EINVALID *Error on "reason": it is
+// required, and is one to a few lines (at most 1,000 characters).
+func CheckCancelReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", Invalid("reason", "error.meeting.cancel_reason_required", "Say why the meeting is cancelled.")
+	}
+	if err := checkText("reason", reason, 1000); err != nil {
+		return "", err
+	}
+	return reason, nil
 }
 
 // Validate trims m's texts and reports the first problem with them as an

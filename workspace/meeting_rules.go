@@ -26,9 +26,12 @@ func CanManageMeetings(actor Actor) error {
 }
 
 // CanChangeMeeting reports whether actor may change m's details, agenda or
-// invitations: the secretariat, while m is not closed.
+// invitations: the secretariat, while m is neither closed nor cancelled.
 func CanChangeMeeting(actor Actor, m *Meeting) error {
 	if err := CanManageMeetings(actor); err != nil {
+		return err
+	}
+	if err := meetingNotCancelled(m); err != nil {
 		return err
 	}
 	if m.Status == MeetingClosed {
@@ -43,8 +46,40 @@ func CanStartMeeting(actor Actor, m *Meeting) error {
 	if err := CanManageMeetings(actor); err != nil {
 		return err
 	}
+	if err := meetingNotCancelled(m); err != nil {
+		return err
+	}
 	if m.Status != MeetingPlanned {
 		return &Error{Code: ECONFLICT, Key: "error.meeting.not_planned", Message: "The meeting has already started."}
+	}
+	return nil
+}
+
+// CanCancelMeeting reports whether actor may cancel m: the secretariat,
+// while m is planned. A live or closed meeting took place and is closed,
+// not cancelled; a cancelled one stays cancelled.
+func CanCancelMeeting(actor Actor, m *Meeting) error {
+	if err := CanManageMeetings(actor); err != nil {
+		return err
+	}
+	if err := meetingNotCancelled(m); err != nil {
+		return err
+	}
+	if m.Status != MeetingPlanned {
+		return &Error{Code: ECONFLICT, Key: "error.meeting.cancel_not_planned", Message: "Only a planned meeting can be cancelled: this one has started or is closed."}
+	}
+	return nil
+}
+
+// CheckMeetingNotCancelled returns ECONFLICT (error.meeting.cancelled) for
+// a cancelled meeting, whose page is a record only: every write to a
+// meeting, its agenda, attendance, room, decisions and polls checks it in
+// its transaction, through the rules above or directly.
+func CheckMeetingNotCancelled(m *Meeting) error { return meetingNotCancelled(m) }
+
+func meetingNotCancelled(m *Meeting) error {
+	if m.Cancelled() {
+		return &Error{Code: ECONFLICT, Key: "error.meeting.cancelled", Message: "The meeting was cancelled: it no longer changes."}
 	}
 	return nil
 }
@@ -73,6 +108,9 @@ func CanTakePart(actor Actor, m *Meeting, inv *MeetingInvitee) error {
 }
 
 func meetingIsLive(m *Meeting) error {
+	if err := meetingNotCancelled(m); err != nil {
+		return err
+	}
 	if m.Status != MeetingLive {
 		return &Error{Code: ECONFLICT, Key: "error.meeting.not_live", Message: "The meeting is not in session."}
 	}

@@ -180,10 +180,10 @@ func (tx *Tx) unlinkIssue(ctx context.Context, actor workspace.Actor, l *workspa
 // issueLinkColumns are the columns findIssueLinks reads, in the order
 // issueLinkFields scans them: the link (l); what names its target — a
 // meeting's title (m), an agenda item's position and title (ai) with its
-// meeting's title (am), a decision's text (d), an action's title (ac), a
+// meeting's title (am), whether the meeting either names was cancelled, a decision's text (d), an action's title (ac), a
 // procedure's title (p); and a passage's anchor (an).
 const issueLinkColumns = `l.id, l.issue_id, l.target_kind, l.target_id, l.anchor_id, l.created_by, l.created_at,
-	m.title, am.title, ai.position, ai.title, d.text, ac.title, p.title,
+	m.title, am.title, ai.position, ai.title, d.text, ac.title, p.title, CASE WHEN m.status = 'cancelled' OR am.status = 'cancelled' THEN TRUE ELSE FALSE END,
 	an.id, an.document_id, an.from_pos, an.to_pos, an.created_version, an.quote, an.removed, an.removed_version, an.last_text, an.created_at, an.updated_at`
 
 // issueLinkRow is what issueLinkColumns scan into: every target's columns
@@ -193,6 +193,7 @@ type issueLinkRow struct {
 	meeting, itemMeeting, item, decision sql.NullString
 	position                             sql.NullInt64
 	action, procedure                    sql.NullString
+	meetingCancelled                     bool
 	anchor                               workspace.Anchor
 	removedVersion                       sql.NullInt64
 	hasAnchor                            bool
@@ -201,7 +202,7 @@ type issueLinkRow struct {
 func issueLinkFields(r *issueLinkRow) []any {
 	l, a := &r.l, &r.anchor
 	return []any{&l.ID, &l.IssueID, &l.TargetKind, &l.TargetID, &l.AnchorID, &l.CreatedBy, &l.CreatedAt,
-		&r.meeting, &r.itemMeeting, &r.position, &r.item, &r.decision, &r.action, &r.procedure,
+		&r.meeting, &r.itemMeeting, &r.position, &r.item, &r.decision, &r.action, &r.procedure, &r.meetingCancelled,
 		maybe[int64]{&a.ID, &r.hasAnchor}, maybe[int64]{&a.DocumentID, &r.hasAnchor}, maybe[int]{&a.From, &r.hasAnchor},
 		maybe[int]{&a.To, &r.hasAnchor}, maybe[int]{&a.CreatedVersion, &r.hasAnchor}, maybe[string]{&a.Quote, &r.hasAnchor},
 		maybe[bool]{&a.Removed, &r.hasAnchor}, &r.removedVersion, maybe[string]{&a.LastText, &r.hasAnchor},
@@ -226,6 +227,7 @@ func (r *issueLinkRow) link() *workspace.IssueLink {
 	case workspace.LinkProcedure, workspace.LinkPassage:
 		l.TargetTitle = r.procedure.String
 	}
+	l.TargetCancelled = r.meetingCancelled
 	if r.hasAnchor {
 		r.anchor.RemovedVersion = int(r.removedVersion.Int64)
 		l.Anchor = &r.anchor

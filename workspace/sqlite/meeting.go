@@ -28,14 +28,14 @@ import (
 // into, in the same order.
 const meetingColumns = `m.id, m.title, m.kind, m.language, m.starts_at, m.ends_at, m.place, m.online_link, m.status, m.quorum_rule,
 	m.minutes_document_id, m.minutes_approved_at, m.current_item_id, m.current_item_since, m.started_at, m.closed_at,
-	m.carried_over, m.created_by, m.created_at, m.updated_at`
+	m.carried_over, m.created_by, m.created_at, m.updated_at, m.cancelled_at, m.cancelled_by, m.cancel_reason`
 
 // meetingFields returns the fields of m that meetingColumns are scanned
 // into, in order.
 func meetingFields(m *workspace.Meeting) []any {
 	return []any{&m.ID, &m.Title, &m.Kind, &m.Language, &m.StartsAt, &m.EndsAt, &m.Place, &m.OnlineLink, &m.Status, &m.QuorumRule,
 		&m.MinutesDocumentID, &m.MinutesApprovedAt, &m.CurrentItemID, &m.CurrentItemSince, &m.StartedAt, &m.ClosedAt,
-		&m.CarriedOver, &m.CreatedBy, &m.CreatedAt, &m.UpdatedAt}
+		&m.CarriedOver, &m.CreatedBy, &m.CreatedAt, &m.UpdatedAt, &m.CancelledAt, &m.CancelledBy, &m.CancelReason}
 }
 
 // meetingAudit is the part of a meeting the audit log keeps.
@@ -49,13 +49,16 @@ type meetingAudit struct {
 	OnlineLink string    `json:"online_link,omitempty"`
 	Status     string    `json:"status"`
 	QuorumRule string    `json:"quorum_rule"`
+	// CancelReason is kept when the meeting is cancelled.
+	CancelReason string `json:"cancel_reason,omitempty"`
 	// Invitees are kept when the meeting is created.
 	Invitees []int64 `json:"invitees,omitempty"`
 }
 
 func auditMeeting(m *workspace.Meeting) meetingAudit {
 	return meetingAudit{Title: m.Title, Kind: string(m.Kind), Language: m.Language, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
-		Place: m.Place, OnlineLink: m.OnlineLink, Status: string(m.Status), QuorumRule: string(m.QuorumRule)}
+		Place: m.Place, OnlineLink: m.OnlineLink, Status: string(m.Status), QuorumRule: string(m.QuorumRule),
+		CancelReason: m.CancelReason}
 }
 
 // inviteesAudit is the list of invited accounts the audit log keeps.
@@ -65,14 +68,19 @@ type inviteesAudit struct {
 
 // MeetingFilter selects meetings; zero fields select every meeting.
 type MeetingFilter struct {
-	// When is "upcoming" (live, however long it runs, or planned and
-	// ending at or after Now), "past" (closed, or planned and ended before
-	// Now) or "" for both. Upcoming meetings come
+	// When is "upcoming" (live, however long it runs, or planned or
+	// cancelled and ending at or after Now), "past" (closed, or planned or
+	// cancelled and ended before Now) or "" for both. A cancelled meeting
+	// stays where its date puts it, so that whoever looks for it learns
+	// it is off; SkipCancelled leaves it out. Upcoming meetings come
 	// soonest first, past ones (and both together) latest first. Now
 	// defaults to the store's clock.
 	When string
 	Now  time.Time
-	Kind workspace.MeetingKind
+	// SkipCancelled keeps only the meetings that take or took place: the
+	// ones to attend, as the home page counts them.
+	SkipCancelled bool
+	Kind          workspace.MeetingKind
 	// InvitedAccountID, when set, keeps the meetings that account is
 	// invited to.
 	InvitedAccountID int64
@@ -88,7 +96,8 @@ type MeetingFilter struct {
 // kind that start before m and were not yet carried over put their
 // minutes (an item of kind minutes_approval) and their pending actions (one
 // matters_arising item) on m's agenda, oldest first, in the same
-// transaction.
+// transaction; so do the items the table added to cancelled meetings of
+// the same kind that waited for a meeting to go to (takeWaitingItems).
 func (db *DB) CreateMeeting(ctx context.Context, actor workspace.Actor, m *workspace.Meeting, invitees []int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanManageMeetings(actor); err != nil {
@@ -138,7 +147,10 @@ func (db *DB) CreateMeeting(ctx context.Context, actor workspace.Actor, m *works
 		if err != nil {
 			return err
 		}
-		return db.carryOver(ctx, tx.tx, actor, m, sources, now)
+		if err := db.carryOver(ctx, tx.tx, actor, m, sources, now); err != nil {
+			return err
+		}
+		return db.takeWaitingItems(ctx, tx.tx, actor, m, now)
 	})
 }
 
@@ -300,14 +312,17 @@ func (db *DB) FindMeetings(ctx context.Context, filter MeetingFilter) ([]*worksp
 	// A live meeting is upcoming until it is closed, however long it runs
 	// past its planned end: people look for its room among what is on.
 	case "upcoming":
-		where = append(where, "(m.status = ? OR (m.status = ? AND m.ends_at >= ?))")
-		args = append(args, workspace.MeetingLive, workspace.MeetingPlanned, now.UTC())
+		where = append(where, "(m.status = ? OR (m.status IN (?, ?) AND m.ends_at >= ?))")
+		args = append(args, workspace.MeetingLive, workspace.MeetingPlanned, workspace.MeetingCancelled, now.UTC())
 		order = "m.starts_at, m.id"
 	case "past":
-		where = append(where, "(m.status = ? OR (m.status = ? AND m.ends_at < ?))")
-		args = append(args, workspace.MeetingClosed, workspace.MeetingPlanned, now.UTC())
+		where = append(where, "(m.status = ? OR (m.status IN (?, ?) AND m.ends_at < ?))")
+		args = append(args, workspace.MeetingClosed, workspace.MeetingPlanned, workspace.MeetingCancelled, now.UTC())
 	default:
 		return nil, 0, workspace.Invalid("when", "error.meeting.when_invalid", "Choose upcoming or past meetings.")
+	}
+	if filter.SkipCancelled {
+		where, args = append(where, "m.status <> ?"), append(args, workspace.MeetingCancelled)
 	}
 	if filter.Kind != "" {
 		if !filter.Kind.Valid() {

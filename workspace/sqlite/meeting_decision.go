@@ -88,6 +88,9 @@ type carryOverAudit struct {
 	// EarlierMinutes are the approvals of earlier meetings' minutes that
 	// the closed meeting had on its agenda and did not approve.
 	EarlierMinutes []carriedMinutesAudit `json:"earlier_minutes,omitempty"`
+	// CancelledMeetingID is the cancelled meeting the item was handed on
+	// from, when it was.
+	CancelledMeetingID *int64 `json:"cancelled_meeting_id,omitempty"`
 }
 
 // carriedMinutesAudit is an approval of earlier minutes carried over again:
@@ -134,6 +137,9 @@ func (db *DB) recordDecision(ctx context.Context, tx *sqlx.Tx, actor workspace.A
 	}
 	m, err := findMeetingByID(ctx, tx, it.MeetingID)
 	if err != nil {
+		return err
+	}
+	if err := workspace.CheckMeetingNotCancelled(m); err != nil {
 		return err
 	}
 	if m.Status == workspace.MeetingPlanned {
@@ -281,6 +287,9 @@ func (db *DB) AddAction(ctx context.Context, actor workspace.Actor, a *workspace
 		}
 		m, err := findMeetingByID(ctx, tx.tx, decisions[0].MeetingID)
 		if err != nil {
+			return err
+		}
+		if err := workspace.CheckMeetingNotCancelled(m); err != nil {
 			return err
 		}
 		now := db.Now()

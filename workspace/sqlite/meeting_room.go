@@ -158,10 +158,14 @@ func errAlreadyAsked() error {
 // is ended by the secretariat (EndSpeaker).
 func (db *DB) WithdrawFloor(ctx context.Context, actor workspace.Actor, meetingID int64) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		if _, err := findMeetingByID(ctx, tx.tx, meetingID); err != nil {
+		m, err := findMeetingByID(ctx, tx.tx, meetingID)
+		if err != nil {
 			return err
 		}
 		if err := workspace.CanReadMeetings(actor); err != nil {
+			return err
+		}
+		if err := workspace.CheckMeetingNotCancelled(m); err != nil {
 			return err
 		}
 		if actor.AccountID == nil {

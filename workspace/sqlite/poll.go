@@ -241,6 +241,9 @@ func checkPollSubject(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, now t
 		if it.MeetingID != m.ID {
 			return subjectInvalid
 		}
+		if err := workspace.CheckMeetingNotCancelled(m); err != nil {
+			return err
+		}
 		if m.Status == workspace.MeetingClosed {
 			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.meeting_closed", Message: "The meeting is closed: its polls no longer change."}
 		}

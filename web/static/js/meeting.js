@@ -399,6 +399,16 @@ function setConnection(name) {
   root.dataset.connection = name;
 }
 
+// showCancelled says, as soon as the server announces it, that the meeting
+// was cancelled and why. The reason goes in through a function, so that
+// one holding "$&" is shown as written.
+function showCancelled(data) {
+  const el = $("room-cancelled");
+  if (!el) return;
+  el.textContent = (el.dataset.label || "%s").replace("%s", () => data.reason || "");
+  el.hidden = false;
+}
+
 function start() {
   if (!root || !meetingID) return;
   const topic = "meeting:" + meetingID;
@@ -406,7 +416,9 @@ function start() {
     state: setConnection,
     open: () => live.send({ type: "subscribe", topic }),
     message: (msg) => {
-      if (msg.type === "event" && msg.topic === topic && msg.data && msg.data.kind === "meeting.state") {
+      if (msg.type === "event" && msg.topic === topic && msg.data && msg.data.kind === "meeting.cancelled") {
+        showCancelled(msg.data);
+      } else if (msg.type === "event" && msg.topic === topic && msg.data && msg.data.kind === "meeting.state") {
         live.healthy();
         state = msg.data;
         offset = Date.parse(state.now) - Date.now();
