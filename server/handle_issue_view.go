@@ -279,7 +279,7 @@ func (s *Server) issueViewOf(ctx context.Context, p *page, actor workspace.Actor
 	}
 	// Private fields are read only for those who may see them; for anyone
 	// else the store is not even asked.
-	if workspace.CanSeePrivateFields(actor) == nil {
+	if workspace.CanSeeIssuePrivate(actor, issue) == nil {
 		if view.Private, err = s.db.FindIssuePrivate(ctx, actor, issue.ID); err != nil {
 			return nil, err
 		}
