@@ -148,7 +148,8 @@ var people = []person{
 // database that already holds an organisation, so that demo data never mixes
 // with real data: load it into a new file. The audit log records the changes
 // as made by ActorName, but the comments on issues, which are their authors'
-// (an issue's comment has no author other than the one who writes it).
+// (an issue's comment has no author other than the one who writes it), and
+// the looks at issues' personal details, which are the people's who looked.
 //
 // Each organisation and account is stored in its own transaction, so a Load
 // that fails halfway leaves part of the demo behind; start again from a new

@@ -23,7 +23,13 @@ import (
 // names: a comment has no other author), followed, and linked to the demo
 // meetings' decisions, actions and agenda items, to the procedures, and to
 // passages of the drafts. A few hold private fields, with names that are
-// clearly fictional.
+// clearly fictional, in French and in Arabic: only the secretariat, admins
+// and those in charge of an issue (its reporter, its owner organisation's
+// members) see them, each look recorded in the audit log. The demo member
+// (MemberEmail, of the regional employment direction) is in charge of the
+// first issue, whose details it may show, and not of the second, whose
+// page only tells it that there are some; a few of these looks were
+// already taken, so that the secretariat finds them on the issue page.
 
 // demoIssueComment is a comment on a demo issue, days after it was
 // reported.
@@ -61,9 +67,12 @@ type demoIssue struct {
 	statusDay int
 	reason    string
 	private   *workspace.IssuePrivate
-	comments  []demoIssueComment
-	followers []string
-	links     []demoIssueLink
+	// privateViewedBy are the accounts (emails) that looked at the
+	// private fields, the day after the issue was reported.
+	privateViewedBy []string
+	comments        []demoIssueComment
+	followers       []string
+	links           []demoIssueLink
 	// passages are words of a draft (procedure: index in procedures) that
 	// answer the issue.
 	passages []demoPassage
@@ -99,6 +108,7 @@ var issues = []demoIssue{
 		status: workspace.IssueInProgress, statusDay: 20,
 		private: &workspace.IssuePrivate{PersonName: "Karim Exemple (personne fictive)", PersonContact: "+216 00 000 101 (numéro fictif)",
 			Details: "Diplôme délivré en 2019 ; traduction certifiée déjà faite. Données de démonstration."},
+		privateViewedBy: []string{"fethi.hamdi@demo.tn", MemberEmail},
 		comments: []demoIssueComment{
 			{"rim.sassi@demo.tn", 3, "L'équivalence relève du ministère de l'Enseignement supérieur : l'OTE peut transmettre le dossier, mais pas l'accélérer. Nous avons demandé le nom d'un interlocuteur."},
 			{MemberEmail, 20, "La Direction régionale de l'emploi prend le dossier : en attendant l'équivalence, nous proposons une attestation de compétences après un test pratique au centre de formation."},
@@ -116,6 +126,7 @@ var issues = []demoIssue{
 		status: workspace.IssueUnderDiscussion, statusDay: 6,
 		private: &workspace.IssuePrivate{PersonName: "عائلة تجريبية (أسماء وهمية)", PersonContact: "\u200e+216 00 000 202 (رقم وهمي)",
 			Details: "الطفل مسجّل في سجل القنصلية بمرسيليا حسب العائلة. بيانات تجريبية."},
+		privateViewedBy: []string{"kamel.ayari@demo.tn"},
 		comments: []demoIssueComment{
 			{"najla.zouari@demo.tn", 2, "في قصور الساف نقبل مؤقتًا شهادة من القنصلية في انتظار الترسيم. هل يمكن تعميم هذا الحل؟"},
 			{"leila.hammami@demo.tn", 6, "أُدرجت الإشكالية في جدول أعمال الجلسة العامة القادمة، وراسلت الكتابة المعتمد للحالة المدنية في الغرض."},
@@ -352,7 +363,21 @@ func (l *issueLoader) load(ctx context.Context, di demoIssue) error {
 	if err != nil {
 		return err
 	}
-	// What happened next: followers, links, comments, the status change.
+	// What happened next: looks at the private fields, followers, links,
+	// comments, the status change.
+	for n, email := range di.privateViewedBy {
+		acc := l.accounts[email]
+		if acc == nil {
+			return fmt.Errorf("unknown account %q", email)
+		}
+		err := l.asOf(l.at(di.day+1, 11, 5*n), func() error {
+			_, err := l.db.RevealIssuePrivate(ctx, workspace.ActorFor(acc), i.ID)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
 	for _, f := range di.followers {
 		acc := l.accounts[f]
 		if acc == nil {

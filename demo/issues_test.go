@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,8 @@ func TestLoadIssues(t *testing.T) {
 		if i.CreatedAt.After(db.Now().Add(-24*time.Hour)) || len(i.Delegations) == 0 {
 			t.Errorf("issue %q: reported %s with delegations %v, want days before the load and at least one", i.Title, i.CreatedAt, i.Delegations)
 		}
-		p, err := db.FindIssuePrivate(ctx, workspace.ActorFor(member), i.ID)
+		// The system sees every issue's personal details.
+		p, err := db.FindIssuePrivate(ctx, workspace.SystemActor("test"), i.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,4 +221,68 @@ func TestLoadIssues(t *testing.T) {
 			t.Errorf("%d follows, want some", following)
 		}
 	})
+}
+
+// TestLoadIssuePrivateNeedToKnow checks that the demo shows who sees an
+// issue's personal details: the demo member is in charge of an issue with
+// French details, which it may see, and not of one with Arabic details,
+// which it may not; the secretariat sees both, the stakeholder neither;
+// and looks at them were recorded, never with what they hold.
+func TestLoadIssuePrivateNeedToKnow(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenDB(t)
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	actor := func(email string) workspace.Actor {
+		t.Helper()
+		acc, err := db.FindAccountByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return workspace.ActorFor(acc)
+	}
+	member, secretariat, stakeholder := actor(demo.MemberEmail), actor(demo.SecretariatEmail), actor(demo.StakeholderEmail)
+	hits, _, err := db.FindIssues(ctx, sqlite.IssueFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inCharge, notInCharge []string
+	for _, h := range hits {
+		p, err := db.FindIssuePrivate(ctx, secretariat, h.Issue.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Empty() {
+			continue
+		}
+		if _, err := db.FindIssuePrivate(ctx, stakeholder, h.Issue.ID); workspace.ErrorCode(err) != workspace.EFORBIDDEN {
+			t.Errorf("the stakeholder reads the details of %q: %v", h.Issue.Title, err)
+		}
+		language := "fr"
+		if hasArabic(p.PersonName + p.Details) {
+			language = "ar"
+		}
+		if workspace.CanSeeIssuePrivate(member, h.Issue) == nil {
+			inCharge = append(inCharge, language)
+		} else {
+			notInCharge = append(notInCharge, language)
+		}
+	}
+	if !slices.Contains(inCharge, "fr") || !slices.Contains(notInCharge, "ar") {
+		t.Errorf("the demo member is in charge of issues with details in %v and not of %v; want French details it sees and Arabic ones it does not",
+			inCharge, notInCharge)
+	}
+	views, total, err := db.FindAuditEntries(ctx, workspace.AuditFilter{Action: workspace.AuditIssuePrivateView, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total < 2 {
+		t.Errorf("%d looks at personal details recorded, want some for the secretariat to find", total)
+	}
+	for _, v := range views {
+		if strings.Contains(v.After, "Exemple") || hasArabic(v.After) {
+			t.Errorf("a recorded look holds personal details: %s", v.After)
+		}
+	}
 }

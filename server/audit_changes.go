@@ -63,8 +63,9 @@ var auditFieldLabels = map[string]string{
 }
 
 // issueAuditFieldLabels names the fields of an issue's entries (its
-// creation, edits, status, assignment, private fields, comments and links:
-// workspace/sqlite/issue*.go) with the labels of the issue's form and page.
+// creation, edits, status, assignment, private fields and their views,
+// comments and links: workspace/sqlite/issue*.go) with the labels of the
+// issue's form and page.
 var issueAuditFieldLabels = map[string]string{
 	"title":                 "field.title",
 	"description":           "issue.description",
@@ -81,6 +82,7 @@ var issueAuditFieldLabels = map[string]string{
 	"details":               "issue.private.details",
 	"body":                  "comment.kind.comment",
 	"target_kind":           "issue.link.kind",
+	"shown_in":              "audit.field.shown_in",
 }
 
 // issueAuditFieldOrder is the order in which an issue's entry lists its
@@ -88,6 +90,7 @@ var issueAuditFieldLabels = map[string]string{
 var issueAuditFieldOrder = []string{
 	"title", "description", "category_id", "priority", "owner_organisation_id", "due_date", "delegations",
 	"status", "status_reason", "private_fields", "person_name", "person_contact", "details", "body", "target_kind",
+	"shown_in",
 }
 
 // issueAuditHidden are the fields of an issue's entries that are internal
@@ -302,6 +305,12 @@ func issueAuditValue(p *page, names auditNames, field string, state map[string]a
 			}
 			return f
 		})
+	case "shown_in":
+		// Where a view showed the personal details: the page or the
+		// edit form.
+		if workspace.PrivateShownIn(s).Valid() {
+			return p.T("audit.shown_in." + s)
+		}
 	case "target_kind":
 		s = enumText(p, "issue_link_kind", s)
 		if id := auditPrintable(state["target_id"]); id != "" {

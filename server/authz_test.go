@@ -197,6 +197,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	issuePathM := "/issues/" + id(matrixIssue.ID)
+	// An issue the member is not in charge of: reported by the
+	// secretariat, owned by nobody, with personal details.
+	othersIssue := &workspace.Issue{Title: "Problème d'un autre", CategoryID: issueCats[0].ID, Priority: workspace.PriorityNormal}
+	if _, err := ts.db.CreateIssue(ctx, secretariat, othersIssue, &workspace.IssuePrivate{Details: "Détails de la matrice"}); err != nil {
+		t.Fatal(err)
+	}
+	othersPath := "/issues/" + id(othersIssue.ID)
 	issueForm := url.Values{"title": {"Problème signalé par {viewer}"}, "category_id": {id(issueCats[0].ID)}, "priority": {"normal"},
 		"delegations": {"mahdia"}, "person_name": {"Personne de {viewer}"}}
 	issueUpdate := url.Values{"title": {"Problème de la matrice ({viewer})"}, "category_id": {id(issueCats[0].ID)}, "priority": {"high"}}
@@ -717,6 +724,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{unauth, forbidden, redirect, missing, missing}, next: issuePathM + "?done=issue_unlinked"},
 		{route: "POST /issues/{id}/links/{link}/delete", example: "/issues/999999/links/" + id(matrixLink.ID) + "/delete",
 			want: [5]int{unauth, forbidden, missing, missing, missing}},
+		// Personal details are shown, and the view recorded, to the
+		// secretariat, admins and those in charge of the issue: the member
+		// reported matrixIssue, and is not in charge of othersIssue.
+		{route: "POST /issues/{id}/private", example: issuePathM + "/private", want: [5]int{unauth, forbidden, ok, ok, ok}},
+		{route: "POST /issues/{id}/private", example: othersPath + "/private", want: [5]int{unauth, forbidden, forbidden, ok, ok}},
+		{route: "POST /issues/{id}/private", example: "/issues/999999/private", want: [5]int{unauth, forbidden, missing, missing, missing}},
+		{route: "GET /issues/{id}/edit", example: othersPath + "/edit", want: [5]int{redirect, forbidden, ok, ok, ok}},
 		{route: "GET /notifications", example: "/notifications", want: [5]int{redirect, ok, ok, ok, ok}},
 		{route: "POST /notifications/read", example: "/notifications/read", want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/notifications?done=notifications_read"},
 

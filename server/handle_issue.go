@@ -16,9 +16,11 @@ import (
 // The issue tracker's pages: the list with its filters and search (this
 // file), the issue itself with its timeline and links (handle_issue_view.go),
 // the report and edit form (handle_issue_form.go), the forms of the issue
-// page (handle_issue_action.go) and the CSV export (handle_issue_export.go).
-// Private fields are read only on the issue page and the edit form, with
-// FindIssuePrivate, for those CanSeePrivateFields allows.
+// page (handle_issue_action.go), the CSV export (handle_issue_export.go)
+// and the personal details (handle_issue_private.go). Private fields are
+// shown only on the issue page at the viewer's request and in the edit
+// form, for those CanSeeIssuePrivate allows, each view recorded by the
+// store (RevealIssuePrivate, OpenIssueEdit).
 
 // issuePageSize is how many issues a page of the list shows.
 const issuePageSize = 50

@@ -8,11 +8,17 @@ import (
 )
 
 // issueFormView is the form that reports an issue or edits one, with its
-// private fields in a section of their own.
+// private fields in a section of their own for those who may see them
+// (workspace.CanSeeIssuePrivate).
 type issueFormView struct {
-	Issue   *workspace.Issue
+	Issue *workspace.Issue
+	// Private is nil when the editor may not see the personal details:
+	// the form then neither shows nor sends them, and saving keeps them.
 	Private *workspace.IssuePrivate
-	New     bool
+	// PrivateRecorded says, when Private is nil, that the issue holds
+	// personal details the editor may not see.
+	PrivateRecorded bool
+	New             bool
 	// Categories are the active categories, and the issue's own if it
 	// was deactivated since; Owners the active organisations.
 	Categories []option
@@ -57,35 +63,42 @@ func (s *Server) handleIssueCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleIssueEdit shows the form that edits an issue, with its private
-// fields.
+// fields for an editor who may see them: the store reads them and records
+// the view in one transaction (sqlite.DB.OpenIssueEdit). The page, as
+// every member's page, is never cached.
 func (s *Server) handleIssueEdit(w http.ResponseWriter, r *http.Request) {
-	issue, ok := s.issueFromPath(w, r)
-	if !ok {
-		return
-	}
-	private, err := s.db.FindIssuePrivate(r.Context(), workspace.ActorFor(currentAccount(r)), issue.ID)
+	id, err := pathID(r, "id")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.renderIssueForm(w, r, http.StatusOK, issue, private, false, workspace.IssueEditBase(issue, private), nil)
+	edit, err := s.db.OpenIssueEdit(r.Context(), workspace.ActorFor(currentAccount(r)), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.renderIssueForm(w, r, http.StatusOK, edit.Issue, edit.Private, false, edit.Base, nil)
 }
 
-// handleIssueUpdate saves an issue's details and its private fields, in
-// one transaction.
-// The owner and the status change on the issue page.
+// handleIssueUpdate saves an issue's details and, when the form holds
+// them, its private fields, in one transaction. A form without private
+// fields — the one of an editor who may not see them — keeps the stored
+// ones. The owner and the status change on the issue page.
 func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 	issue, ok := s.issueFromPath(w, r)
 	if !ok {
 		return
 	}
-	private := &workspace.IssuePrivate{IssueID: issue.ID}
 	formErr := parseForm(w, r)
 	if formErr != nil && !formKept(formErr) {
 		// A body that cannot be read has no base either: the form that
 		// comes back checks nothing on its next save.
-		s.renderIssueForm(w, r, statusOf(formErr), issue, private, false, "", formErr)
+		s.renderIssueForm(w, r, statusOf(formErr), issue, nil, false, "", formErr)
 		return
+	}
+	var private *workspace.IssuePrivate
+	if formHoldsPrivate(r) {
+		private = &workspace.IssuePrivate{IssueID: issue.ID}
 	}
 	// The form comes back with the state it was filled from, so that a
 	// second refusal still finds out whether someone saved meanwhile.
@@ -101,19 +114,28 @@ func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	// The private fields are checked before anything is stored, so that a
 	// mistake in them does not leave the details saved alone.
-	if err := private.Validate(); err != nil {
-		s.renderIssueForm(w, r, statusOf(err), issue, private, false, base, err)
-		return
+	if private != nil {
+		if err := private.Validate(); err != nil {
+			s.renderIssueForm(w, r, statusOf(err), issue, private, false, base, err)
+			return
+		}
 	}
 	actor := workspace.ActorFor(currentAccount(r))
 	// The details and the private fields are saved in one transaction,
-	// both over the state the form was filled from.
+	// both over the state the form was filled from; the store decides
+	// there whether the editor may write the private fields.
 	change, err := s.db.UpdateIssueFrom(r.Context(), actor, issue, base, private)
-	if workspace.ErrorCode(err) == workspace.ECONFLICT {
-		// Someone saved meanwhile: the form keeps what this person typed
-		// and now stands on the issue as it is, so that saving again after
-		// comparing is a choice made knowingly.
-		s.renderIssueForm(w, r, http.StatusConflict, issue, private, false, s.currentIssueBase(r, issue.ID), err)
+	if code := workspace.ErrorCode(err); code == workspace.ECONFLICT || code == workspace.EFORBIDDEN {
+		// Someone saved meanwhile, or the issue has moved out of the
+		// editor's charge: the form keeps what this person typed and now
+		// stands on the issue as it is, so that saving again after
+		// comparing is a choice made knowingly — without the private
+		// fields for an editor who may no longer see them.
+		current, mayPrivate := s.currentIssueBase(r, issue.ID)
+		if !mayPrivate {
+			private = nil
+		}
+		s.renderIssueForm(w, r, statusOf(err), issue, private, false, current, err)
 		return
 	}
 	if err != nil {
@@ -126,18 +148,35 @@ func (s *Server) handleIssueUpdate(w http.ResponseWriter, r *http.Request) {
 	redirectDone(w, r, issuePath(issue.ID), "issue_saved")
 }
 
-// readIssueForm reads the form into issue and private. Numbers that are
-// not numbers are refused on their field; the rest is the store's to
-// check.
+// privateFormFields are the names of the form's private fields.
+var privateFormFields = []string{"person_name", "person_contact", "details"}
+
+// formHoldsPrivate reports whether the posted form holds private fields:
+// the form of an editor who may see them always sends the three, the form
+// of anyone else none, and a form without them keeps the stored ones.
+func formHoldsPrivate(r *http.Request) bool {
+	for _, name := range privateFormFields {
+		if _, ok := r.PostForm[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// readIssueForm reads the form into issue and, when not nil, private.
+// Numbers that are not numbers are refused on their field; the rest is the
+// store's to check.
 func readIssueForm(r *http.Request, issue *workspace.Issue, private *workspace.IssuePrivate, isNew bool) error {
 	issue.Title = formValue(r, "title")
 	issue.Description = formValue(r, "description")
 	issue.Priority = workspace.IssuePriority(formValue(r, "priority"))
 	issue.DueDate = formValue(r, "due_date")
 	issue.Delegations = append([]string(nil), r.PostForm["delegations"]...)
-	private.PersonName = formValue(r, "person_name")
-	private.PersonContact = formValue(r, "person_contact")
-	private.Details = formValue(r, "details")
+	if private != nil {
+		private.PersonName = formValue(r, "person_name")
+		private.PersonContact = formValue(r, "person_contact")
+		private.Details = formValue(r, "details")
+	}
 	issue.CategoryID = 0
 	if v := formValue(r, "category_id"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -159,18 +198,15 @@ func readIssueForm(r *http.Request, issue *workspace.Issue, private *workspace.I
 	return nil
 }
 
-// currentIssueBase returns the edit state of issue id as stored now, or ""
-// if it cannot be read (the next save then checks nothing).
-func (s *Server) currentIssueBase(r *http.Request, id int64) string {
-	issue, err := s.db.FindIssueByID(r.Context(), id)
+// currentIssueBase returns the edit state of issue id as stored now, for
+// the editor, and whether the editor may see its private fields; "" and
+// false if it cannot be read (the next save then checks nothing).
+func (s *Server) currentIssueBase(r *http.Request, id int64) (string, bool) {
+	base, private, err := s.db.FindIssueEditBase(r.Context(), workspace.ActorFor(currentAccount(r)), id)
 	if err != nil {
-		return ""
+		return "", false
 	}
-	private, err := s.db.FindIssuePrivate(r.Context(), workspace.ActorFor(currentAccount(r)), id)
-	if err != nil {
-		return ""
-	}
-	return workspace.IssueEditBase(issue, private)
+	return base, private
 }
 
 // renderIssueForm shows the report or edit form with status, and err's
@@ -204,8 +240,15 @@ func (s *Server) renderIssueForm(w http.ResponseWriter, r *http.Request, status 
 	for _, d := range issue.Delegations {
 		chosen[d] = true
 	}
+	recorded := false
+	if private == nil && !isNew {
+		if recorded, loadErr = s.db.HasIssuePrivate(ctx, issue.ID); loadErr != nil {
+			s.serverError(w, r, loadErr)
+			return
+		}
+	}
 	p.Data = issueFormView{
-		Issue: issue, Private: private, New: isNew,
+		Issue: issue, Private: private, PrivateRecorded: recorded, New: isNew,
 		Categories: categoryOptions(usable, p.Lang), Owners: p.OrganisationOptions(orgs),
 		Delegations: chosen, Base: base, Error: p.formErrorText(err), Field: fieldError(err),
 	}

@@ -12,17 +12,19 @@ import (
 	"tawla/workspace"
 )
 
-// issueView is the issue page: the issue, its private fields for those who
-// may see them, its timeline and links, and the forms the viewer may use.
+// issueView is the issue page: the issue, what the viewer may know of its
+// personal details (handle_issue_private.go), its timeline and links, and
+// the forms the viewer may use.
 type issueView struct {
 	Issue        *workspace.Issue
 	Description  template.HTML
 	CategoryName string
 	Delegations  []string
 	Overdue      bool
-	// Private is nil unless the viewer may see private fields: for
-	// others, FindIssuePrivate is not even called.
-	Private   *workspace.IssuePrivate
+	// Private says whether the issue holds personal details, whether the
+	// viewer may see them, and holds them only on the page that answers
+	// "Show personal details".
+	Private   issuePrivateView
 	Events    []issueEventView
 	Links     []issueLinkView
 	Following bool
@@ -243,13 +245,22 @@ func (s *Server) handleIssueView(w http.ResponseWriter, r *http.Request) {
 
 // renderIssuePage shows issue with status; when a form of the page
 // failed, form names it, err says why and values keeps what was typed.
+// The personal details are not in it: the viewer who may see them asks
+// for them (handleIssuePrivateReveal).
 func (s *Server) renderIssuePage(w http.ResponseWriter, r *http.Request, status int, issue *workspace.Issue, form string, err error, values map[string]string) {
+	s.renderIssuePageWith(w, r, status, issue, nil, form, err, values)
+}
+
+// renderIssuePageWith is renderIssuePage showing private, the personal
+// details the store has just read for the viewer and recorded as seen
+// (nil for none).
+func (s *Server) renderIssuePageWith(w http.ResponseWriter, r *http.Request, status int, issue *workspace.Issue, private *workspace.IssuePrivate, form string, err error, values map[string]string) {
 	ctx := r.Context()
 	p := s.newPage(r, "issue.title").withNotice(r)
 	p.Title = "#" + strconv.FormatInt(issue.ID, 10) + " " + issue.Title
 	p.Section = "issues"
 	actor := workspace.ActorFor(p.Account)
-	view, loadErr := s.issueViewOf(ctx, p, actor, issue)
+	view, loadErr := s.issueViewOf(ctx, p, actor, issue, private)
 	if loadErr != nil {
 		s.serverError(w, r, loadErr)
 		return
@@ -262,8 +273,10 @@ func (s *Server) renderIssuePage(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, "issue", p)
 }
 
-// issueViewOf gathers what the issue page shows to actor.
-func (s *Server) issueViewOf(ctx context.Context, p *page, actor workspace.Actor, issue *workspace.Issue) (*issueView, error) {
+// issueViewOf gathers what the issue page shows to actor, with private, the
+// personal details read for the viewer, when the page answers the button
+// that shows them (nil otherwise).
+func (s *Server) issueViewOf(ctx context.Context, p *page, actor workspace.Actor, issue *workspace.Issue, private *workspace.IssuePrivate) (*issueView, error) {
 	desc, err := renderMarkdown(issue.Description)
 	if err != nil {
 		return nil, err
@@ -277,12 +290,10 @@ func (s *Server) issueViewOf(ctx context.Context, p *page, actor workspace.Actor
 	if issue.Category != nil {
 		view.CategoryName = issue.Category.Name(p.Lang)
 	}
-	// Private fields are read only for those who may see them; for anyone
-	// else the store is not even asked.
-	if workspace.CanSeePrivateFields(actor) == nil {
-		if view.Private, err = s.db.FindIssuePrivate(ctx, actor, issue.ID); err != nil {
-			return nil, err
-		}
+	// The personal details are never read here: the page says whether
+	// there are some, and shows them only when handed private.
+	if view.Private, err = s.issuePrivateViewOf(ctx, actor, issue, private); err != nil {
+		return nil, err
 	}
 	events, err := s.db.FindIssueTimeline(ctx, issue.ID)
 	if err != nil {

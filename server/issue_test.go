@@ -70,7 +70,7 @@ func TestIssueCreateAndEdit(t *testing.T) {
 	t.Run("Form", func(t *testing.T) {
 		resp := member.get(t, "/issues/new")
 		wantStatus(t, "GET /issues/new", resp, http.StatusOK)
-		wantBody(t, "form", resp.Body, `name="person_name"`, `name="delegations" type="checkbox" value="ksour_essef"`, "Ksour Essef", "Privé — vu seulement par les membres de la table")
+		wantBody(t, "form", resp.Body, `name="person_name"`, `name="delegations" type="checkbox" value="ksour_essef"`, "Ksour Essef", ts.srv.localizer("fr").T("issue.private.legend"))
 	})
 
 	bad := []struct {
@@ -138,10 +138,14 @@ func TestIssueCreateAndEdit(t *testing.T) {
 		t.Errorf("stored issue %+v", issue)
 	}
 
-	t.Run("MemberSeesPrivateFields", func(t *testing.T) {
+	t.Run("ReporterSeesPrivateFieldsOnRequest", func(t *testing.T) {
 		resp := member.get(t, loc)
 		wantStatus(t, "GET "+loc, resp, http.StatusOK)
-		wantBody(t, "issue page", resp.Body, "Le problème est signalé.", "<strong>diplôme</strong>", "Sami Ben Salah", "216 20 000 000", "Rentré en mai.", "Chebba, El Jem")
+		wantBody(t, "issue page", resp.Body, "Le problème est signalé.", "<strong>diplôme</strong>", "Chebba, El Jem", `action="`+path+`/private"`)
+		wantNoBody(t, "issue page", resp.Body, "Sami Ben Salah", "216 20 000 000", "Rentré en mai.")
+		resp = member.postForm(t, path+"/private", nil)
+		wantStatus(t, "POST "+path+"/private", resp, http.StatusOK)
+		wantBody(t, "revealed page", resp.Body, "Sami Ben Salah", "216 20 000 000", "Rentré en mai.")
 	})
 	t.Run("StakeholderDoesNot", func(t *testing.T) {
 		resp := ts.sessionClient(t, demo.StakeholderEmail).get(t, path)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"tawla/demo"
 	"tawla/internal/testsupport"
 	"tawla/workspace"
@@ -17,26 +19,34 @@ import (
 
 // TestPrivateFieldsNeverLeak gives issues private fields that no page
 // could show by chance, then reads everything Tawla serves and checks
-// that none of them appears anywhere but on the issue's own page and edit
-// form, for members and above:
+// that none of them appears anywhere but on the issue's edit form, for
+// those in charge of the issue, the secretariat and admins (the issue page
+// shows them only in answer to a POST, TestIssuePrivateNotInPageUntilRevealed):
 //
 //   - every GET route the server registers (s.Routes(), so that a new
 //     route that renders issues cannot be forgotten), with real ids, as an
-//     anonymous visitor, a stakeholder, a member and an admin (the member
-//     and the admin skip only the issue page and its edit form, which are
-//     where they may read them);
+//     anonymous visitor, a stakeholder, a member of another organisation
+//     who is not in charge of the issues, the member who reported them,
+//     the secretariat and an admin (the last three skip only the edit
+//     form, where they may read them);
 //   - the list's search and its CSV export, searched for public words (so
 //     that snippets are cut) and for the private values themselves (which
 //     must find nothing);
-//   - every live message a stakeholder receives on the issue and on its
-//     inbox while a member comments, changes the status, assigns the
-//     issue and edits it — private fields included — through the forms.
+//   - every live message a stakeholder and the member not in charge, who
+//     both follow the issue, receive on it and on their inboxes while a
+//     member comments, changes the status, assigns the issue and edits it
+//     — private fields included — through the forms.
 func TestPrivateFieldsNeverLeak(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
 	system := workspace.SystemActor("test")
 	member := ts.account(t, demo.MemberEmail)
 	stakeholder := ts.account(t, demo.StakeholderEmail)
+	// A member of another organisation, not in charge of the issues.
+	notInCharge := ts.account(t, otherMemberEmail)
+	if notInCharge.OrganisationID == member.OrganisationID || notInCharge.Role != workspace.RoleMember {
+		t.Fatalf("%s must be a member of another organisation than %s", otherMemberEmail, demo.MemberEmail)
+	}
 	memberActor := workspace.ActorFor(member)
 
 	// The private values: each distinctive, in Latin and Arabic script.
@@ -65,8 +75,10 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 	// What pages around an issue show: a comment, a status, a link to a
 	// meeting and to a procedure, and the stakeholder following it (so
 	// that it has notifications).
-	if err := ts.db.FollowIssue(ctx, workspace.ActorFor(stakeholder), issue.ID, true); err != nil {
-		t.Fatal(err)
+	for _, acc := range []*workspace.Account{stakeholder, notInCharge} {
+		if err := ts.db.FollowIssue(ctx, workspace.ActorFor(acc), issue.ID, true); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := ts.db.CommentIssue(ctx, memberActor, issue.ID, "Nous relançons le guichet."); err != nil {
 		t.Fatal(err)
@@ -107,7 +119,7 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 	leaks := func(s string) []string {
 		var found []string
 		for _, secret := range secrets {
-			if strings.Contains(s, secret) || strings.Contains(s, url.QueryEscape(secret)) {
+			if containsAnyForm(s, secret) {
 				found = append(found, secret)
 			}
 		}
@@ -203,17 +215,21 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 		t.FailNow()
 	}
 
-	// Where members and above may read private fields: the issue's page
-	// and its edit form.
-	ownPages := regexp.MustCompile(`^/issues/[0-9]+(/edit)?$`)
+	// Where those who may see private fields read them by GET: the
+	// issue's edit form.
+	ownPages := regexp.MustCompile(`^/issues/[0-9]+/edit$`)
 	for _, v := range []struct {
 		name, email string
-		member      bool
+		// member: reads the CSV export; allowed: may see the private
+		// fields (CanSeeIssuePrivate).
+		member, allowed bool
 	}{
-		{"anonymous", "", false},
-		{"stakeholder", demo.StakeholderEmail, false},
-		{"member", demo.MemberEmail, true},
-		{"admin", demo.AdminEmail, true},
+		{"anonymous", "", false, false},
+		{"stakeholder", demo.StakeholderEmail, false, false},
+		{"member not in charge", otherMemberEmail, true, false},
+		{"reporter", demo.MemberEmail, true, true},
+		{"secretariat", demo.SecretariatEmail, true, true},
+		{"admin", demo.AdminEmail, true, true},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			c := ts.newClient(t)
@@ -222,7 +238,7 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 			}
 			bodies := map[string]string{}
 			for _, path := range requests {
-				if v.member && ownPages.MatchString(path) {
+				if v.allowed && ownPages.MatchString(path) {
 					continue
 				}
 				resp := c.get(t, path)
@@ -236,8 +252,14 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 			// The pages that show the issue did show it: the reading
 			// above saw them.
 			shown := []string{"/issues", "/issues?q=guichet", "/procedures/" + id(proc.ID)}
-			if v.email == demo.StakeholderEmail {
-				shown = append(shown, "/issues/"+id(issue.ID), "/notifications")
+			if v.email == demo.StakeholderEmail || v.email == otherMemberEmail {
+				shown = append(shown, "/notifications")
+			}
+			if v.email != "" {
+				shown = append(shown, "/issues/"+id(issue.ID))
+			}
+			if v.member && !v.allowed {
+				shown = append(shown, "/issues/"+id(issue.ID)+"/edit")
 			}
 			if v.member {
 				shown = append(shown, "/issues.csv", "/issues.csv?q=guichet")
@@ -263,29 +285,35 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 			}
 		})
 	}
-	// The member's own page does show them: the check above can fail.
-	if page := ts.sessionClient(t, demo.MemberEmail).get(t, "/issues/"+id(issue.ID)); len(leaks(page.Body)) == 0 {
-		t.Fatalf("the issue page shows a member no private field: the test checks nothing")
+	// The reporter's edit form does show them: the check above can fail.
+	if page := ts.sessionClient(t, demo.MemberEmail).get(t, "/issues/"+id(issue.ID)+"/edit"); len(leaks(page.Body)) == 0 {
+		t.Fatalf("the edit form shows the reporter no private field: the test checks nothing")
 	}
 
 	t.Run("Live", func(t *testing.T) {
-		// The stakeholder has the issue open and follows it.
-		ws := testsupport.Login(t, ts.URL, demo.StakeholderEmail).MustDialLive(t)
-		// readAll reads every message up to the pong of a ping sent now
-		// (the server answers in order), checks each, raw, and counts the
-		// timeline events.
-		readAll := func() (events int) {
+		// The stakeholder and the member not in charge have the issue open
+		// and follow it.
+		type listener struct {
+			name string
+			acc  *workspace.Account
+			ws   *websocket.Conn
+		}
+		listeners := []*listener{{name: "stakeholder", acc: stakeholder}, {name: "member not in charge", acc: notInCharge}}
+		// readAll reads every message l has up to the pong of a ping sent
+		// now (the server answers in order), checks each, raw, and counts
+		// the timeline events.
+		readAll := func(l *listener) (events int) {
 			t.Helper()
-			testsupport.SendText(t, ws, `{"type":"ping","id":9}`)
+			testsupport.SendText(t, l.ws, `{"type":"ping","id":9}`)
 			for {
-				_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-				_, data, err := ws.ReadMessage()
+				_ = l.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, data, err := l.ws.ReadMessage()
 				if err != nil {
-					t.Fatalf("reading the live messages: %v", err)
+					t.Fatalf("reading the live messages of the %s: %v", l.name, err)
 				}
 				frame := string(data)
 				if found := leaks(frame); len(found) > 0 {
-					t.Errorf("a live message carries private fields %q: %s", found, frame)
+					t.Errorf("a live message to the %s carries private fields %q: %s", l.name, found, frame)
 				}
 				if strings.Contains(frame, `"type":"error"`) {
 					t.Fatalf("live error: %s", frame)
@@ -298,9 +326,12 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 				}
 			}
 		}
-		testsupport.SendText(t, ws, `{"type":"subscribe","topic":"issue:`+id(issue.ID)+`"}`)
-		testsupport.SendText(t, ws, `{"type":"subscribe","topic":"inbox:`+id(stakeholder.ID)+`"}`)
-		readAll()
+		for _, l := range listeners {
+			l.ws = mustDialWS(t, ts.sessionClient(t, l.acc.Email))
+			testsupport.SendText(t, l.ws, `{"type":"subscribe","topic":"issue:`+id(issue.ID)+`"}`)
+			testsupport.SendText(t, l.ws, `{"type":"subscribe","topic":"inbox:`+id(l.acc.ID)+`"}`)
+			readAll(l)
+		}
 
 		// A member comments, changes the status, assigns the issue, edits
 		// it with new private values, through the forms.
@@ -325,20 +356,23 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 		}
 		// Everything published is queued before the pong of a ping sent
 		// now.
-		events := readAll()
-		if events < len(posts) {
-			t.Errorf("%d timeline events reached the stakeholder, want %d: the test saw too little", events, len(posts))
+		for _, l := range listeners {
+			if events := readAll(l); events < len(posts) {
+				t.Errorf("%d timeline events reached the %s, want %d: the test saw too little", events, l.name, len(posts))
+			}
 		}
 		// The new private values were stored: the check can fail.
 		priv, err := ts.db.FindIssuePrivate(ctx, memberActor, issue.ID)
 		if err != nil || priv.PersonName != secrets[8] {
 			t.Fatalf("the edit form did not store the private fields: %+v, %v", priv, err)
 		}
-		// And what the stakeholder reads afterwards holds none either.
-		s := ts.sessionClient(t, demo.StakeholderEmail)
-		for _, path := range []string{base, "/notifications", "/issues", "/issues?q=guichet"} {
-			if found := leaks(s.get(t, path).Body); len(found) > 0 {
-				t.Errorf("GET %s as stakeholder after the edits shows %q", path, found)
+		// And what they read afterwards holds none either.
+		for _, l := range listeners {
+			c := ts.sessionClient(t, l.acc.Email)
+			for _, path := range []string{base, base + "/edit", "/notifications", "/issues", "/issues?q=guichet"} {
+				if found := leaks(c.get(t, path).Body); len(found) > 0 {
+					t.Errorf("GET %s as %s after the edits shows %q", path, l.name, found)
+				}
 			}
 		}
 	})

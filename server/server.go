@@ -312,7 +312,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /notifications/read", workspace.AccessAccount, s.handleNotificationsRead)
 	// Issues (handle_issue*.go): every account reads them, comments and
 	// follows; members, the secretariat and admins report and change
-	// them, and alone see their private fields.
+	// them; their private fields are shown, on request and recorded, to
+	// the secretariat, admins and the members in charge of the issue
+	// (workspace.CanSeeIssuePrivate, decided by the store).
 	s.handle("GET /issues", workspace.AccessAccount, s.handleIssueList)
 	s.handle("GET /issues.csv", workspace.AccessMember, s.handleIssueExport)
 	s.handle("GET /issues/new", workspace.AccessMember, s.handleIssueNew)
@@ -326,6 +328,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /issues/{id}/follow", workspace.AccessAccount, s.handleIssueFollow)
 	s.handle("POST /issues/{id}/links", workspace.AccessMember, s.handleIssueLink)
 	s.handle("POST /issues/{id}/links/{link}/delete", workspace.AccessMember, s.handleIssueUnlink)
+	s.handle("POST /issues/{id}/private", workspace.AccessMember, s.handleIssuePrivateReveal)
 
 	// Votes (handle_poll.go, handle_poll_form.go): the secretariat
 	// prepares, opens and closes polls; members see them; members with a

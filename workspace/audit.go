@@ -66,18 +66,21 @@ const (
 	AuditCalendarReset     = "calendar.reset"
 
 	// Issues, their timelines, links and categories.
-	AuditIssueCreate    = "issue.create"
-	AuditIssueUpdate    = "issue.update"
-	AuditIssueStatus    = "issue.status"
-	AuditIssueAssign    = "issue.assign"
-	AuditIssueComment   = "issue.comment"
-	AuditIssueLink      = "issue.link"
-	AuditIssueUnlink    = "issue.unlink"
-	AuditIssuePrivate   = "issue.private"
-	AuditIssueFollow    = "issue.follow"
-	AuditIssueUnfollow  = "issue.unfollow"
-	AuditCategoryCreate = "category.create"
-	AuditCategoryUpdate = "category.update"
+	AuditIssueCreate  = "issue.create"
+	AuditIssueUpdate  = "issue.update"
+	AuditIssueStatus  = "issue.status"
+	AuditIssueAssign  = "issue.assign"
+	AuditIssueComment = "issue.comment"
+	AuditIssueLink    = "issue.link"
+	AuditIssueUnlink  = "issue.unlink"
+	AuditIssuePrivate = "issue.private"
+	// AuditIssuePrivateView records that someone was shown an issue's
+	// personal details (never what they hold).
+	AuditIssuePrivateView = "issue.private_view"
+	AuditIssueFollow      = "issue.follow"
+	AuditIssueUnfollow    = "issue.unfollow"
+	AuditCategoryCreate   = "category.create"
+	AuditCategoryUpdate   = "category.update"
 
 	// Votes: polls, ballots, and the versions they adopt.
 	AuditPollCreate   = "poll.create"
@@ -103,7 +106,7 @@ var AuditActions = []string{
 	AuditSpeakerAsk, AuditSpeakerWithdraw, AuditSpeakerGive, AuditSpeakerEnd,
 	AuditDecisionRecord, AuditMinutesApprove, AuditActionCreate, AuditActionUpdate, AuditCalendarReset,
 	AuditIssueCreate, AuditIssueUpdate, AuditIssueStatus, AuditIssueAssign, AuditIssueComment,
-	AuditIssueLink, AuditIssueUnlink, AuditIssuePrivate, AuditIssueFollow, AuditIssueUnfollow, AuditCategoryCreate, AuditCategoryUpdate,
+	AuditIssueLink, AuditIssueUnlink, AuditIssuePrivate, AuditIssuePrivateView, AuditIssueFollow, AuditIssueUnfollow, AuditCategoryCreate, AuditCategoryUpdate,
 	AuditPollCreate, AuditPollUpdate, AuditPollOpen, AuditPollClose, AuditVoteCast, AuditVersionAdopt,
 	AuditPublicationPublish, AuditRegisterWithdraw,
 }

@@ -226,9 +226,11 @@ func (i *Issue) Overdue(today string) bool {
 }
 
 // IssuePrivate holds personal details about the returning migrant an
-// issue was reported for. Only members, the secretariat and admins see
-// them (CanSeePrivateFields); they appear on no export, search result,
-// feed, notification or public page.
+// issue was reported for. Only the secretariat, admins and the members in
+// charge of the issue — its reporter and its owner organisation's members —
+// see and write them (CanSeeIssuePrivate), and every time they are shown
+// to someone the audit log records it; they appear on no export, search
+// result, feed, notification, timeline or public page.
 type IssuePrivate struct {
 	IssueID       int64
 	PersonName    string
@@ -236,6 +238,22 @@ type IssuePrivate struct {
 	Details       string
 	UpdatedAt     time.Time
 }
+
+// PrivateShownIn says where an issue's personal details were shown to
+// someone: the audit entry of each view records it.
+type PrivateShownIn string
+
+// The places that show an issue's personal details.
+const (
+	// ShownOnIssuePage: the issue page, at the viewer's request ("Show
+	// personal details").
+	ShownOnIssuePage PrivateShownIn = "issue_page"
+	// ShownInEditForm: the issue's edit form, which holds them to edit.
+	ShownInEditForm PrivateShownIn = "edit_form"
+)
+
+// Valid reports whether w is a known place.
+func (w PrivateShownIn) Valid() bool { return w == ShownOnIssuePage || w == ShownInEditForm }
 
 // Validate trims the fields and reports the first problem as an EINVALID
 // *Error, or nil.

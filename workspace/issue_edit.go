@@ -15,6 +15,13 @@ import (
 // would silently undo their change. Comments and status changes, which the
 // form does not edit, do not change it. It is a digest, so that the page
 // carries no private field in another form.
+//
+// p is nil for an editor who may not see the private fields
+// (CanSeeIssuePrivate): their form neither shows nor sends them, and their
+// save keeps the stored ones, so the state is that of the details alone —
+// a digest over personal details they may not read would let them test
+// guesses against it, and a change to those details, which their save
+// keeps, is no conflict with it.
 func IssueEditBase(i *Issue, p *IssuePrivate) string {
 	h := sha256.New()
 	field := func(s string) {

@@ -2,12 +2,14 @@ package workspace
 
 // The rules of issues. Every active account reads the tracker —
 // stakeholders too, since a front desk often knows the problem best — and
-// comments on it; members, the secretariat and admins report issues, change
-// them and see the private fields about the person concerned; the
-// secretariat edits the list of categories.
+// comments on it; members, the secretariat and admins report issues and
+// change them; the personal details about the person concerned are seen on
+// a need-to-know basis only (CanSeeIssuePrivate): the secretariat, admins
+// and those in charge of the issue; the secretariat edits the list of
+// categories.
 
 // CanReadIssues reports whether actor may see issues, their timelines and
-// links (never their private fields: see CanSeePrivateFields).
+// links (never their private fields: see CanSeeIssuePrivate).
 func CanReadIssues(actor Actor) error {
 	if !actor.Reaches(AccessAccount) {
 		return forbidden("You may not see the issues.")
@@ -15,13 +17,37 @@ func CanReadIssues(actor Actor) error {
 	return nil
 }
 
-// CanSeePrivateFields reports whether actor may see and write the private
-// fields of issues: members, the secretariat and admins.
-func CanSeePrivateFields(actor Actor) error {
-	if !actor.Reaches(AccessMember) {
-		return forbidden("You may not see personal details.")
+// CanSeeIssuePrivate reports whether actor may see and write the private
+// fields of issue (IssuePrivate: the returning migrant's name, contact and
+// details), returning an EFORBIDDEN error if not. Personal data is shown
+// on a need-to-know basis: the secretariat and admins, who hold the
+// table's records, and, among members, those in charge of the issue — the
+// account that reported it and the members of its owner organisation (an
+// issue is assigned to an organisation, not to a person). Other members
+// may know that personal details exist, never what they are; stakeholders
+// see nothing of them. A reporter who is no longer a member (a role
+// changed to stakeholder, a deactivated account) loses the right with the
+// role. The issue must be the one read in the transaction that decides.
+func CanSeeIssuePrivate(actor Actor, issue *Issue) error {
+	if actor.Reaches(AccessStaff) {
+		return nil
 	}
-	return nil
+	if !actor.Reaches(AccessMember) || issue == nil {
+		return privateForbidden()
+	}
+	if actor.IsAccount(issue.ReporterID) {
+		return nil
+	}
+	if owner := issue.OwnerOrganisationID; owner != nil && actor.OrganisationID != 0 && actor.OrganisationID == *owner {
+		return nil
+	}
+	return privateForbidden()
+}
+
+// privateForbidden is the refusal of CanSeeIssuePrivate.
+func privateForbidden() *Error {
+	return &Error{Code: EFORBIDDEN, Key: "error.issue.private_forbidden",
+		Message: "Only the secretariat and those in charge of the issue see its personal details."}
 }
 
 // CanReportIssue reports whether actor may report a new issue: members,

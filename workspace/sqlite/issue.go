@@ -6,13 +6,13 @@ package sqlite
 // workspace rule (workspace/issue_rules.go), writes, records the timeline
 // event, notifies, keeps the full-text index in step, and audits.
 //
-// Private fields (workspace.IssuePrivate) live in their own table and are
-// read only by FindIssuePrivate, which checks CanSeePrivateFields: no
-// other method reads that table, so no list, search, export, feed or
-// notification can carry them.
+// Private fields (workspace.IssuePrivate) live in their own table, which
+// only issue_private.go reads, each time after CanSeeIssuePrivate allowed
+// the actor for that issue: no list, search, export, feed or notification
+// can carry them.
 //
-// The methods are split by concern: this file holds the issue itself and
-// its private fields; issue_category.go the categories; issue_timeline.go
+// The methods are split by concern: this file holds the issue itself;
+// issue_private.go its private fields; issue_category.go the categories; issue_timeline.go
 // statuses, owners, comments and followers; issue_link.go links;
 // issue_search.go lists, search and the index; issue_stats.go the
 // dashboard's figures; issue_notification.go notifications.
@@ -200,7 +200,7 @@ func auditIssue(i *workspace.Issue) issueAudit {
 
 // CreateIssue validates i (and private, which may be nil or empty) and
 // stores it as open, reported by the actor (CanReportIssue; private fields
-// need CanSeePrivateFields, which every reporter has), setting its ID and
+// need CanSeeIssuePrivate, which every reporter has), setting its ID and
 // timestamps. The category must be active and the owner organisation, if
 // any, active. The reporter follows the issue; the members of the owner
 // organisation other than the reporter are notified (issue_new), or, for
@@ -214,11 +214,6 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanReportIssue(actor); err != nil {
 			return err
-		}
-		if !private.Empty() {
-			if err := workspace.CanSeePrivateFields(actor); err != nil {
-				return err
-			}
 		}
 		if err := i.Validate(); err != nil {
 			return err
@@ -245,6 +240,11 @@ func (db *DB) CreateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 			if _, err := findAccountByID(ctx, tx.tx, i.ReporterID); workspace.ErrorCode(err) == workspace.ENOTFOUND {
 				return workspace.Errorf(workspace.EINVALID, "An issue needs a reporter.")
 			} else if err != nil {
+				return err
+			}
+		}
+		if !private.Empty() {
+			if err := workspace.CanSeeIssuePrivate(actor, i); err != nil {
 				return err
 			}
 		}
@@ -314,13 +314,15 @@ func (db *DB) UpdateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 }
 
 // UpdateIssueFrom is UpdateIssue for the issue's edit form, filled from
-// the state base (workspace.IssueEditBase of the issue and its private
-// fields then): when the issue no longer has that state, someone saved it
-// meanwhile, and the save is ECONFLICT rather than an overwrite of their
-// change. An empty base checks nothing. private, when not nil, is stored
-// in the same transaction, by SetIssuePrivate's rules, so that the details
-// and the private fields the form holds are saved together, both over the
-// state the form was filled from, or neither.
+// the state base (workspace.IssueEditBase of the issue, and of its private
+// fields when the actor may see them: FindIssueEditBase): when the issue
+// no longer has that state, someone saved it meanwhile, and the save is
+// ECONFLICT rather than an overwrite of their change. An empty base checks
+// nothing. private, when not nil, is stored in the same transaction, by
+// SetIssuePrivate's rules (an actor who may not see them is refused, and
+// nothing is saved), so that the details and the private fields the form
+// holds are saved together, both over the state the form was filled from,
+// or neither; nil keeps the stored private fields as they are.
 func (db *DB) UpdateIssueFrom(ctx context.Context, actor workspace.Actor, i *workspace.Issue, base string, private *workspace.IssuePrivate) (*IssueChange, error) {
 	var change *IssueChange
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
@@ -349,11 +351,11 @@ func (tx *Tx) updateIssue(ctx context.Context, actor workspace.Actor, i *workspa
 		return nil, err
 	}
 	if base != "" {
-		private, err := findIssuePrivate(ctx, tx.tx, i.ID)
+		current, _, err := issueEditBase(ctx, tx.tx, actor, before)
 		if err != nil {
 			return nil, err
 		}
-		if workspace.IssueEditBase(before, private) != base {
+		if current != base {
 			return nil, workspace.KeyErrorf(workspace.ECONFLICT, "error.issue.changed_meanwhile",
 				"Someone saved this issue while you were editing it. Your text is below: compare it with the issue, then save again.")
 		}
@@ -478,125 +480,6 @@ func (tx *Tx) findIssueForChange(ctx context.Context, actor workspace.Actor, id 
 		return actor, nil, err
 	}
 	return actor, i, rule(actor)
-}
-
-// privateColumns are the columns of issue_private that privateFields
-// scans into, in order.
-const privateColumns = `issue_id, person_name, person_contact, details, updated_at`
-
-func privateFields(p *workspace.IssuePrivate) []any {
-	return []any{&p.IssueID, &p.PersonName, &p.PersonContact, &p.Details, &p.UpdatedAt}
-}
-
-// findIssuePrivate returns the private fields of issue id, empty when
-// none were given. Only FindIssuePrivate and SetIssuePrivate call it,
-// once CanSeePrivateFields allowed the actor.
-func findIssuePrivate(ctx context.Context, q sqlx.QueryerContext, id int64) (*workspace.IssuePrivate, error) {
-	list, err := queryRows(ctx, q, privateFields, `SELECT `+privateColumns+` FROM issue_private WHERE issue_id = ?`, id)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: find issue private fields: %w", err)
-	} else if len(list) == 0 {
-		return &workspace.IssuePrivate{IssueID: id}, nil
-	}
-	return list[0], nil
-}
-
-// writeIssuePrivate stores p over the private fields of its issue.
-func (tx *Tx) writeIssuePrivate(ctx context.Context, p *workspace.IssuePrivate) error {
-	p.UpdatedAt = tx.now
-	if _, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO issue_private (issue_id, person_name, person_contact, details, updated_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (issue_id) DO UPDATE SET person_name = excluded.person_name, person_contact = excluded.person_contact,
-			details = excluded.details, updated_at = excluded.updated_at`,
-		p.IssueID, p.PersonName, p.PersonContact, p.Details, p.UpdatedAt); err != nil {
-		// The error names the statement, never the values.
-		return fmt.Errorf("sqlite: set issue private fields: %w", err)
-	}
-	return nil
-}
-
-// privateFieldsGiven names the private fields p fills.
-func privateFieldsGiven(p *workspace.IssuePrivate) []string {
-	return changedPrivateFields(&workspace.IssuePrivate{}, p)
-}
-
-// changedPrivateFields names the private fields that differ between before
-// and after, never what they hold.
-func changedPrivateFields(before, after *workspace.IssuePrivate) []string {
-	if after == nil {
-		after = &workspace.IssuePrivate{}
-	}
-	var changed []string
-	if before.PersonName != after.PersonName {
-		changed = append(changed, "person_name")
-	}
-	if before.PersonContact != after.PersonContact {
-		changed = append(changed, "person_contact")
-	}
-	if before.Details != after.Details {
-		changed = append(changed, "details")
-	}
-	return changed
-}
-
-// SetIssuePrivate stores p as the private fields of its issue
-// (CanSeePrivateFields). The audit entry says that they changed, never
-// what they hold; storing the same values again writes nothing.
-func (db *DB) SetIssuePrivate(ctx context.Context, actor workspace.Actor, p *workspace.IssuePrivate) error {
-	return db.withWriteTx(ctx, func(tx *Tx) error {
-		return tx.setIssuePrivate(ctx, actor, p)
-	})
-}
-
-// setIssuePrivate is SetIssuePrivate in tx.
-func (tx *Tx) setIssuePrivate(ctx context.Context, actor workspace.Actor, p *workspace.IssuePrivate) error {
-	actor, _, err := tx.findIssueForChange(ctx, actor, p.IssueID, workspace.CanSeePrivateFields)
-	if err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	before, err := findIssuePrivate(ctx, tx.tx, p.IssueID)
-	if err != nil {
-		return err
-	}
-	changed := changedPrivateFields(before, p)
-	if len(changed) == 0 {
-		p.UpdatedAt = before.UpdatedAt
-		return nil
-	}
-	if err := tx.writeIssuePrivate(ctx, p); err != nil {
-		return err
-	}
-	after := make(map[string]string, len(changed))
-	for _, f := range changed {
-		after[f] = "changed"
-	}
-	return tx.db.recordAudit(ctx, tx.tx, actor, workspace.AuditIssuePrivate, "issue", p.IssueID, nil, after)
-}
-
-// FindIssuePrivate returns the private fields of issue id (an empty value
-// when none were given), if the actor may see them (CanSeePrivateFields).
-func (db *DB) FindIssuePrivate(ctx context.Context, actor workspace.Actor, id int64) (*workspace.IssuePrivate, error) {
-	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: find issue private fields: %w", err)
-	}
-	defer tx.Rollback()
-	if actor, err = findActor(ctx, tx, actor); err != nil {
-		return nil, err
-	}
-	if err := workspace.CanSeePrivateFields(actor); err != nil {
-		return nil, err
-	}
-	var n int
-	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM issues WHERE id = ?`, id); err != nil {
-		return nil, fmt.Errorf("sqlite: find issue private fields: %w", err)
-	} else if n == 0 {
-		return nil, notFound("Issue")
-	}
-	return findIssuePrivate(ctx, tx, id)
 }
 
 // maybe scans a column that an outer join may leave NULL into *dst, which

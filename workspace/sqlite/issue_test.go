@@ -277,7 +277,7 @@ func TestCreateIssue(t *testing.T) {
 	if got.Owner != nil || got.OwnerOrganisationID != nil || got.DueDate != "" || got.Priority != workspace.PriorityNormal || len(got.Delegations) != 0 {
 		t.Errorf("found %+v", got)
 	}
-	p, err := db.FindIssuePrivate(ctx, w.asMember, bare.ID)
+	p, err := db.FindIssuePrivate(ctx, w.asOtherMember, bare.ID)
 	if err != nil || !p.Empty() || p.IssueID != bare.ID {
 		t.Errorf("private fields of an issue without them: %+v, %v", p, err)
 	}
@@ -442,7 +442,7 @@ func TestIssuePrivate(t *testing.T) {
 		wantCode(t, err, workspace.ENOTFOUND)
 	})
 
-	got, err := db.FindIssuePrivate(ctx, w.asOtherMember, i.ID)
+	got, err := db.FindIssuePrivate(ctx, w.asSecretariat, i.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,9 @@ function offerReload() {
   notice.className = "notice issue-live-notice";
   notice.setAttribute("role", "status");
   const link = document.createElement("a");
-  link.href = location.pathname + location.search;
+  // The issue's own page: the answer to "Show personal details" is a
+  // POST's, which a reload must not send again.
+  link.href = /^[1-9][0-9]*$/.test(timeline.dataset.issue || "") ? "/issues/" + timeline.dataset.issue : location.pathname + location.search;
   link.textContent = announcer.dataset.reloadText || "↻";
   notice.append(link);
   timeline.before(notice);
