@@ -75,7 +75,11 @@ type meetingView struct {
 	CanStaff bool
 	// CanChange: the secretariat may still change the details, the
 	// agenda and the attendance (the meeting is not closed).
-	CanChange    bool
+	CanChange bool
+	// CanCorrect: the meeting is closed, its minutes not yet approved,
+	// and the secretariat may still correct the attendance
+	// (CanCorrectAttendance), which writes the minutes' lines again.
+	CanCorrect   bool
 	TotalMinutes int
 	HasMinutes   bool
 	// Agenda is the agenda as the viewer sees it, with the forms the
@@ -350,6 +354,7 @@ func newMeetingView(rec *workspace.MeetingRecord, viewer *workspace.Account) mee
 		Quorum:     rec.Quorum(),
 		CanStaff:   workspace.CanManageMeetings(actor) == nil,
 		CanChange:  workspace.CanChangeMeeting(actor, m) == nil,
+		CanCorrect: workspace.CanCorrectAttendance(actor, m) == nil,
 		CanCancel:  workspace.CanCancelMeeting(actor, m) == nil,
 		HasMinutes: m.MinutesDocumentID != nil,
 	}
@@ -383,8 +388,18 @@ func (s *Server) handleMeetingAttendance(w http.ResponseWriter, r *http.Request)
 	if err == nil {
 		accountID, a, err = readAttendance(r)
 	}
+	var m *workspace.Meeting
 	if err == nil {
-		err = s.db.SetAttendance(r.Context(), workspace.ActorFor(currentAccount(r)), id, accountID, a)
+		m, err = s.db.FindMeetingByID(r.Context(), id)
+	}
+	if err == nil {
+		// After the close, a correction writes the minutes' attendance
+		// lines again, in the same transaction (correctAttendance).
+		if m.Status == workspace.MeetingClosed {
+			err = s.correctAttendance(r.Context(), currentAccount(r), id, accountID, a)
+		} else {
+			err = s.db.SetAttendance(r.Context(), workspace.ActorFor(currentAccount(r)), id, accountID, a)
+		}
 	}
 	if err != nil {
 		s.renderError(w, r, err)

@@ -299,8 +299,13 @@ func TestMeetingStartAndClose(t *testing.T) {
 	resp = c.get(t, path+"/edit")
 	wantStatus(t, "edit a closed meeting", resp, http.StatusConflict)
 	page = c.get(t, path)
-	if strings.Contains(page.Body, `action="`+path+`/attendance"`) || strings.Contains(page.Body, `href="`+path+`/edit"`) {
+	if strings.Contains(page.Body, `href="`+path+`/edit"`) {
 		t.Errorf("a closed meeting's page offers changes")
+	}
+	// Only the attendance stays correctable, until the minutes are
+	// approved (TestAttendanceCorrectedAfterClose).
+	if !strings.Contains(page.Body, `id="attendance-correct-hint"`) {
+		t.Errorf("a closed meeting's page does not say its attendance may still be corrected")
 	}
 	// The archive lists it, with its minutes.
 	past := memberClient.get(t, "/meetings?when=past")

@@ -215,31 +215,41 @@ func minutesAttendanceChange(text string, blocks []minutesAttendanceBlock) ([]ch
 	return specs, block.Lang
 }
 
-// closeAttempts bounds how often closeMeeting writes the attendance again
-// when it changes while the meeting closes.
-const closeAttempts = 3
+// attendanceAttempts bounds how often a write that rewrites the minutes'
+// attendance starts again when the attendance changes meanwhile.
+const attendanceAttempts = 3
 
-// closeMeeting closes meeting id for acc, writing the attendance as it is
-// at the close into the meeting's minutes (minutesAttendanceChange) as an
-// update the server makes, in the transaction that closes the meeting; a
-// meeting without minutes, or that cannot be closed, goes to the store
-// as it is, which closes it or says why not. The attendance may change
-// between reading it and closing (someone checks in): the close checks, in
-// its transaction, that it is still what the update writes, and starts
-// again when it is not; nothing is written meanwhile.
-func (s *Server) closeMeeting(ctx context.Context, acc *workspace.Account, id int64) error {
-	actor := workspace.ActorFor(acc)
+// attendanceWrite is a write that changes what the attendance lines of a
+// meeting's minutes say — its close, a correction of an invitee's
+// attendance — as writeAttendanceLines runs it.
+type attendanceWrite struct {
+	// after turns the meeting's record as read into the record as the
+	// write leaves it, or says why the write cannot be made.
+	after func(*workspace.MeetingRecord) error
+	// inTx makes the write inside the transaction of the minutes' update;
+	// alone makes it in a transaction of its own, when the lines already
+	// say what they should. Each runs check on the record after the write.
+	inTx  func(ctx context.Context, tx *sqlite.Tx, check func(*workspace.MeetingRecord) error) error
+	alone func(ctx context.Context, check func(*workspace.MeetingRecord) error) error
+}
+
+// writeAttendanceLines makes w in the transaction of an update the server
+// makes to the minutes of meeting id, for acc, writing their attendance
+// lines as w leaves them (minutesAttendanceChange): the minutes say who
+// took part, and the write is made with the attendance they show, or
+// neither happens. The attendance may change between reading it and the
+// write (someone checks in): the write checks, in its transaction, that
+// it is still what the update writes, and starts again when it is not.
+func (s *Server) writeAttendanceLines(ctx context.Context, acc *workspace.Account, id int64, w attendanceWrite) error {
 	for attempt := 1; ; attempt++ {
 		rec, err := s.db.FindMeetingRecord(ctx, id)
 		if err != nil {
 			return err
 		}
-		m := rec.Meeting
-		if m.Status != workspace.MeetingLive || m.MinutesDocumentID == nil {
-			_, err := s.db.CloseMeeting(ctx, actor, id)
+		if err := w.after(rec); err != nil {
 			return err
 		}
-		docID := *m.MinutesDocumentID
+		docID := *rec.Meeting.MinutesDocumentID
 		text, version, err := s.collab.Text(ctx, docID)
 		if err != nil {
 			return err
@@ -247,7 +257,7 @@ func (s *Server) closeMeeting(ctx context.Context, acc *workspace.Account, id in
 		specs, lang := minutesAttendanceChange(text, s.minutesAttendanceBlocks(rec))
 		written := s.minutesAttendance(lang, rec)
 		changed := &workspace.Error{Code: workspace.ECONFLICT, Key: "error.meeting.attendance_changed",
-			Message: "The attendance changed while the meeting was being closed: try again."}
+			Message: "The attendance changed meanwhile: try again."}
 		check := func(now *workspace.MeetingRecord) error {
 			if !maps.Equal(s.minutesAttendance(lang, now), written) {
 				return changed
@@ -255,7 +265,7 @@ func (s *Server) closeMeeting(ctx context.Context, acc *workspace.Account, id in
 			return nil
 		}
 		if len(specs) == 0 {
-			_, err = s.db.CloseMeetingIf(ctx, actor, id, check)
+			err = w.alone(ctx, check)
 		} else {
 			var set change.Set
 			if set, err = change.Of(utf16Units(text), specs...); err != nil {
@@ -266,13 +276,75 @@ func (s *Server) closeMeeting(ctx context.Context, acc *workspace.Account, id in
 				Base:    version,
 				Changes: set,
 				Within: func(ctx context.Context, tx *sqlite.Tx, _ int) error {
-					_, err := tx.CloseMeeting(ctx, actor, id, check)
-					return err
+					return w.inTx(ctx, tx, check)
 				},
 			})
 		}
-		if !errors.Is(err, changed) || attempt == closeAttempts {
+		if !errors.Is(err, changed) || attempt == attendanceAttempts {
 			return err
 		}
 	}
+}
+
+// closeMeeting closes meeting id for acc, writing the attendance as it is
+// at the close into the meeting's minutes (writeAttendanceLines); a
+// meeting without minutes, or that cannot be closed, goes to the store
+// as it is, which closes it or says why not.
+func (s *Server) closeMeeting(ctx context.Context, acc *workspace.Account, id int64) error {
+	actor := workspace.ActorFor(acc)
+	// notLive stops writeAttendanceLines for a meeting the store will
+	// refuse to close, or that has no minutes to write into.
+	notLive := errors.New("not live")
+	err := s.writeAttendanceLines(ctx, acc, id, attendanceWrite{
+		after: func(rec *workspace.MeetingRecord) error {
+			if rec.Meeting.Status != workspace.MeetingLive || rec.Meeting.MinutesDocumentID == nil {
+				return notLive
+			}
+			return nil
+		},
+		inTx: func(ctx context.Context, tx *sqlite.Tx, check func(*workspace.MeetingRecord) error) error {
+			_, err := tx.CloseMeeting(ctx, actor, id, check)
+			return err
+		},
+		alone: func(ctx context.Context, check func(*workspace.MeetingRecord) error) error {
+			_, err := s.db.CloseMeetingIf(ctx, actor, id, check)
+			return err
+		},
+	})
+	if errors.Is(err, notLive) {
+		_, err = s.db.CloseMeeting(ctx, actor, id)
+	}
+	return err
+}
+
+// correctAttendance records, for acc, a correction of accountID's
+// attendance at meeting id after its close (CanCorrectAttendance), and
+// writes the attendance lines of its minutes again in the same
+// transaction (writeAttendanceLines), so that the minutes the table will
+// approve say who really took part.
+func (s *Server) correctAttendance(ctx context.Context, acc *workspace.Account, id, accountID int64, a workspace.Attendance) error {
+	actor := workspace.ActorFor(acc)
+	return s.writeAttendanceLines(ctx, acc, id, attendanceWrite{
+		after: func(rec *workspace.MeetingRecord) error {
+			if err := workspace.CanCorrectAttendance(actor, rec.Meeting); err != nil {
+				return err
+			}
+			if rec.Meeting.MinutesDocumentID == nil {
+				return workspace.Errorf(workspace.EINTERNAL, "Meeting %d is closed without minutes.", id)
+			}
+			for _, inv := range rec.Invitees {
+				if inv.AccountID == accountID {
+					inv.Attendance = a
+					return nil
+				}
+			}
+			return workspace.Invalid("account", "error.meeting.not_invitee", "This person is not invited to the meeting.")
+		},
+		inTx: func(ctx context.Context, tx *sqlite.Tx, check func(*workspace.MeetingRecord) error) error {
+			return tx.CorrectAttendance(ctx, actor, id, accountID, a, check)
+		},
+		alone: func(ctx context.Context, check func(*workspace.MeetingRecord) error) error {
+			return s.db.CorrectAttendance(ctx, actor, id, accountID, a, check)
+		},
+	})
 }

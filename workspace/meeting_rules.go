@@ -40,6 +40,26 @@ func CanChangeMeeting(actor Actor, m *Meeting) error {
 	return nil
 }
 
+// CanCorrectAttendance reports whether actor may correct the attendance
+// of m after its close: the secretariat, while m is closed and its minutes
+// — which the correction writes again — are not yet approved. Before the
+// close, attendance changes under CanChangeMeeting.
+func CanCorrectAttendance(actor Actor, m *Meeting) error {
+	if err := CanManageMeetings(actor); err != nil {
+		return err
+	}
+	if err := meetingNotCancelled(m); err != nil {
+		return err
+	}
+	if m.Status != MeetingClosed {
+		return &Error{Code: ECONFLICT, Key: "error.meeting.not_closed", Message: "The meeting is not closed: record the attendance as usual."}
+	}
+	if m.MinutesApprovedAt != nil {
+		return &Error{Code: ECONFLICT, Key: "error.meeting.attendance_sealed", Message: "The minutes of this meeting have been approved: its attendance can no longer be corrected."}
+	}
+	return nil
+}
+
 // CanStartMeeting reports whether actor may start m: the secretariat, when
 // m is planned.
 func CanStartMeeting(actor Actor, m *Meeting) error {

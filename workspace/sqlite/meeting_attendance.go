@@ -52,28 +52,71 @@ func auditAttendance(inv *workspace.MeetingInvitee) attendanceAudit {
 // checked in is kept.
 func (db *DB) SetAttendance(ctx context.Context, actor workspace.Actor, meetingID, accountID int64, a workspace.Attendance) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		if _, err := findMeetingToChange(ctx, tx.tx, actor, meetingID); err != nil {
-			return err
-		}
-		if !a.Valid() {
-			return workspace.Invalid("attendance", "error.meeting.attendance_invalid", "Choose present, excused or absent.")
-		}
-		inv, err := findInvitee(ctx, tx.tx, meetingID, accountID)
-		if err != nil {
-			return err
-		} else if inv == nil {
-			return workspace.Invalid("account", "error.meeting.not_invitee", "This person is not invited to the meeting.")
-		}
-		if inv.Attendance == a {
-			return nil
-		}
+		return db.setAttendance(ctx, tx.tx, actor, meetingID, accountID, a, workspace.CanChangeMeeting, nil)
+	})
+}
+
+// CorrectAttendance is Tx.CorrectAttendance in a transaction of its own,
+// for a correction that leaves the minutes' lines as they are.
+func (db *DB) CorrectAttendance(ctx context.Context, actor workspace.Actor, meetingID, accountID int64, a workspace.Attendance, check func(*workspace.MeetingRecord) error) error {
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		return tx.CorrectAttendance(ctx, actor, meetingID, accountID, a, check)
+	})
+}
+
+// CorrectAttendance records, inside tx, a correction of an invitee's
+// attendance after the meeting closed (CanCorrectAttendance: while its
+// minutes are not approved). The server makes it in the transaction of
+// the update that writes the corrected attendance into the minutes; check,
+// given the meeting's record after the correction, makes sure that the
+// attendance is what that update writes.
+func (tx *Tx) CorrectAttendance(ctx context.Context, actor workspace.Actor, meetingID, accountID int64, a workspace.Attendance, check func(*workspace.MeetingRecord) error) error {
+	actor, err := findActor(ctx, tx.tx, actor)
+	if err != nil {
+		return err
+	}
+	return tx.db.setAttendance(ctx, tx.tx, actor, meetingID, accountID, a, workspace.CanCorrectAttendance, check)
+}
+
+// setAttendance records an invitee's attendance when rule allows actor to
+// change the meeting's, then, when check is not nil, runs it on the
+// meeting's record as the change leaves it.
+func (db *DB) setAttendance(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, meetingID, accountID int64, a workspace.Attendance,
+	rule func(workspace.Actor, *workspace.Meeting) error, check func(*workspace.MeetingRecord) error) error {
+	m, err := findMeetingByID(ctx, tx, meetingID)
+	if err != nil {
+		return err
+	}
+	if err := rule(actor, m); err != nil {
+		return err
+	}
+	if !a.Valid() {
+		return workspace.Invalid("attendance", "error.meeting.attendance_invalid", "Choose present, excused or absent.")
+	}
+	inv, err := findInvitee(ctx, tx, meetingID, accountID)
+	if err != nil {
+		return err
+	} else if inv == nil {
+		return workspace.Invalid("account", "error.meeting.not_invitee", "This person is not invited to the meeting.")
+	}
+	if inv.Attendance != a {
 		before := auditAttendance(inv)
 		inv.Attendance = a
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = ? WHERE meeting_id = ? AND account_id = ?`, a, meetingID, accountID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = ? WHERE meeting_id = ? AND account_id = ?`, a, meetingID, accountID); err != nil {
 			return fmt.Errorf("sqlite: set attendance: %w", err)
 		}
-		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAttendanceSet, "meeting", meetingID, before, auditAttendance(inv))
-	})
+		if err := db.recordAudit(ctx, tx, actor, workspace.AuditAttendanceSet, "meeting", meetingID, before, auditAttendance(inv)); err != nil {
+			return err
+		}
+	}
+	if check == nil {
+		return nil
+	}
+	rec, err := findMeetingRecord(ctx, tx, meetingID)
+	if err != nil {
+		return err
+	}
+	return check(rec)
 }
 
 // CheckIn marks the actor present at a live meeting it is invited to
