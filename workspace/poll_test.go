@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"testing"
+	"time"
 
 	"tawla/workspace"
 )
@@ -56,5 +57,30 @@ func TestPollOptionsLookingAlikeAreRefused(t *testing.T) {
 	}
 	if err := choicePoll("Maison des jeunes", "Maison de la culture").Validate(); err != nil {
 		t.Errorf("different options: Validate = %v, want nil", err)
+	}
+}
+
+// TestCheckVersionVotable checks that a version adopted, or published,
+// takes no new poll.
+func TestCheckVersionVotable(t *testing.T) {
+	adopted := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name      string
+		v         *workspace.Version
+		published bool
+		refused   bool
+	}{
+		{"Frozen", &workspace.Version{Number: 1}, false, false},
+		{"Adopted", &workspace.Version{Number: 1, AdoptedAt: &adopted}, false, true},
+		{"Published", &workspace.Version{Number: 1, AdoptedAt: &adopted}, true, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := workspace.CheckVersionVotable(tt.v, tt.published)
+			if tt.refused && (workspace.ErrorCode(err) != workspace.ECONFLICT || workspace.ErrorKey(err) != "error.poll.version_adopted") {
+				t.Errorf("CheckVersionVotable = %v, want error.poll.version_adopted", err)
+			} else if !tt.refused && err != nil {
+				t.Errorf("CheckVersionVotable = %v, want nil", err)
+			}
+		})
 	}
 }
