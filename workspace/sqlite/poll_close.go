@@ -10,6 +10,7 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -148,25 +149,34 @@ func countElectorate(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll) (int, 
 }
 
 // ClosePollsDue closes, as the system, every open poll whose ClosesAt is
-// at or before now, and returns them closed. The server calls it at start
-// (a deadline that passed while it was down) and at each deadline.
+// at or before now, each in a transaction of its own, and returns those it
+// closed. A poll that fails to close does not stop the others: it stays
+// open, and its error, naming it, is joined to the others' in the error
+// returned beside the polls that did close — which the caller publishes
+// all the same. The server calls it at start (a deadline that passed
+// while it was down) and at each deadline.
 func (db *DB) ClosePollsDue(ctx context.Context, now time.Time) ([]*workspace.Poll, error) {
 	var ids []int64
 	if err := db.read.SelectContext(ctx, &ids, `
 		SELECT id FROM polls WHERE status = ? AND closes_at IS NOT NULL AND closes_at <= ? ORDER BY closes_at, id`,
 		workspace.PollOpen, now.UTC()); err != nil {
-		return nil, fmt.Errorf("sqlite: find polls due: %w", err)
+		return []*workspace.Poll{}, fmt.Errorf("sqlite: find polls due: %w", err)
 	}
 	closed := []*workspace.Poll{}
+	var failed []error
 	for _, id := range ids {
+		if ctx.Err() != nil {
+			failed = append(failed, ctx.Err())
+			break
+		}
 		p, err := db.closePollDue(ctx, id, now)
 		if err != nil {
-			return closed, err
+			failed = append(failed, fmt.Errorf("poll %d: %w", id, err))
 		} else if p != nil {
 			closed = append(closed, p)
 		}
 	}
-	return closed, nil
+	return closed, errors.Join(failed...)
 }
 
 // closePollDue closes poll id as the scheduler, in a transaction of its

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -434,3 +435,46 @@ func TestVoteCloseRace(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestClosePollsDueCarriesOnPastAFailure checks that a poll due that fails
+// to close (here a ballot the store cannot read) neither stops the polls
+// due after it nor hides them: they are closed and returned beside the
+// error, which names the failed poll, and that poll stays open.
+func TestClosePollsDueCarriesOnPastAFailure(t *testing.T) {
+	ctx := context.Background()
+	tb := newPollTable(t)
+	db := tb.db
+	start := tb.clock.Now()
+	due := func(d time.Duration) *workspace.Poll {
+		at := start.Add(d)
+		p := tb.yesNo(workspace.BallotNamed)
+		p.ClosesAt = &at
+		return tb.mustOpenPoll(t, p)
+	}
+	broken, second, third := due(time.Minute), due(2*time.Minute), due(3*time.Minute)
+	now := tb.clock.Now()
+	if err := execDirect(t, db, `INSERT INTO named_ballots (poll_id, voter_key, account_id, organisation_id, college, choices, cast_at, updated_at)
+		VALUES (?, ?, ?, ?, 'state', 'not json', ?, ?)`, broken.ID, "a:"+itoa(tb.member.ID), tb.member.ID, tb.member.OrganisationID, now, now); err != nil {
+		t.Fatal(err)
+	}
+	tb.clock.Add(time.Hour)
+	closed, err := db.ClosePollsDue(ctx, tb.clock.Now())
+	if err == nil || !strings.Contains(err.Error(), "poll "+itoa(broken.ID)) {
+		t.Errorf("ClosePollsDue error = %v, want one naming poll %d", err, broken.ID)
+	}
+	var ids []int64
+	for _, p := range closed {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []int64{second.ID, third.ID}) {
+		t.Errorf("closed %v, want polls %d and %d", ids, second.ID, third.ID)
+	}
+	for _, p := range []*workspace.Poll{second, third} {
+		if got := mustFindPoll(t, db, p.ID); got.Status != workspace.PollClosed {
+			t.Errorf("poll %d: %s, want closed", p.ID, got.Status)
+		}
+	}
+	if got := mustFindPoll(t, db, broken.ID); got.Status != workspace.PollOpen {
+		t.Errorf("the poll that failed: %s, want still open", got.Status)
+	}
+}
