@@ -163,12 +163,11 @@ func TestClosePoll(t *testing.T) {
 			t.Errorf("audit after = %s", e.After)
 		}
 
-		// A later poll that adopts it again leaves the first adoption.
-		again := tb.mustOpenPoll(t, version(tb.yesNo(workspace.BallotNamed)))
-		mustVote(t, db, member, again, option(t, again, workspace.OptionYes))
-		tb.clock.Add(time.Hour)
-		if _, err := db.ClosePoll(ctx, tb.staff, again.ID); err != nil {
-			t.Fatal(err)
+		// Adopted, it takes no later poll, which could only show another
+		// outcome beside the adoption that stands
+		// (TestPollOnAdoptedVersionRefused).
+		if err := db.CreatePoll(ctx, tb.staff, version(tb.yesNo(workspace.BallotNamed))); workspace.ErrorKey(err) != "error.poll.version_adopted" {
+			t.Errorf("a poll on the adopted version: %v, want error.poll.version_adopted", err)
 		}
 		if v2, _ := db.FindVersion(ctx, tb.proc.ID, tb.version.Number); !v2.AdoptedAt.Equal(*v.AdoptedAt) || *v2.AdoptedByPoll != adopted.ID {
 			t.Errorf("adopted again: %+v", v2)
