@@ -770,8 +770,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{unauth, forbidden, invalid, forbidden, forbidden}},
 		{route: "POST /polls/{id}/vote", example: pollURL(votePoll, "/vote"), form: url.Values{"choice": {yesOf(votePoll)}},
 			want: [5]int{unauth, forbidden, redirect, forbidden, forbidden}, next: pollURL(votePoll, "?done=vote_cast")},
-		// Voting twice, where the poll allows no change, is refused.
-		{route: "POST /polls/{id}/vote", example: pollURL(votePoll, "/vote"), form: url.Values{"choice": {yesOf(votePoll)}},
+		// Another ballot, where the poll allows no change, is refused (the
+		// same one sent again is recorded already, and changes nothing:
+		// TestPollVotePostedAfterLiveAnswerLost).
+		{route: "POST /polls/{id}/vote", example: pollURL(votePoll, "/vote"), form: url.Values{"choice": {id(votePoll.Options[1].ID)}},
 			want: [5]int{unauth, forbidden, conflict, forbidden, forbidden}},
 		{route: "POST /polls/{id}/vote", example: pollURL(draftPoll, "/vote"), form: url.Values{"choice": {"1"}},
 			want: [5]int{unauth, forbidden, conflict, forbidden, forbidden}},

@@ -37,6 +37,10 @@ type pollView struct {
 	// allows changes.
 	CanVote  bool
 	HasVoted bool
+	// Submission names this sending of the vote form (a fresh random
+	// token, sqlite.DB.SubmitVote): the same ballot posted again, or sent
+	// over the live channel and then posted, is answered as recorded.
+	Submission string
 	// CanManage: the secretariat, who opens, closes and edits polls.
 	CanManage bool
 	// ConfirmClose shows the close confirmation instead of the button.
@@ -164,6 +168,7 @@ func (s *Server) pollViewFor(ctx context.Context, p *page, poll *workspace.Poll,
 			}
 			v.HasVoted = voted
 			v.CanVote = !voted || poll.AllowChange
+			v.Submission = workspace.NewToken()
 		}
 	case workspace.PollClosed:
 		if res := poll.Result; res != nil {
@@ -261,7 +266,9 @@ func (s *Server) handlePollView(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlePollVote records the viewer's ballot: the options ticked, sent as
-// the repeated field "choice".
+// the repeated field "choice", and the form's "submission", which makes
+// the same sending posted again "your vote is recorded" rather than a
+// refusal.
 func (s *Server) handlePollVote(w http.ResponseWriter, r *http.Request) {
 	poll, ok := s.pollFromPath(w, r)
 	if !ok {
@@ -289,13 +296,19 @@ func (s *Server) handlePollVote(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	vote, err := s.db.CastVote(r.Context(), actor, poll.ID, choices)
+	vote, err := s.db.SubmitVote(r.Context(), actor, poll.ID, choices, r.PostForm.Get("submission"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	if vote.Repeated {
+		// The same ballot was stored already (the page's script may have
+		// sent it over the live channel and lost the answer): it counts.
+		redirectDone(w, r, pollPath(poll.ID), "vote_cast")
+		return
+	}
 	s.publishPoll(r.Context(), poll.ID)
-	if vote != nil && vote.Changed {
+	if vote.Changed {
 		redirectDone(w, r, pollPath(poll.ID), "vote_changed")
 		return
 	}

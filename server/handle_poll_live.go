@@ -130,11 +130,14 @@ func (s *Server) sendPollState(ctx context.Context, id int64) (*meeting.PollStat
 // pollHandler serves the "poll." messages of the live channel.
 type pollHandler struct{ s *Server }
 
-// pollVoteMessage is a poll.vote from a client.
+// pollVoteMessage is a poll.vote from a client. Submission, optional,
+// names the sending (sqlite.DB.SubmitVote): the page's form carries the
+// same, so that the form posted after a lost answer is not refused.
 type pollVoteMessage struct {
-	Type    string  `json:"type"`
-	Poll    int64   `json:"poll"`
-	Choices []int64 `json:"choices"`
+	Type       string  `json:"type"`
+	Poll       int64   `json:"poll"`
+	Choices    []int64 `json:"choices"`
+	Submission string  `json:"submission"`
 }
 
 // Decode implements live.Handler: it checks the shape of a "poll."
@@ -158,7 +161,7 @@ func (pollHandler) Decode(msgType string, data []byte) (int64, any, error) {
 	if len(m.Choices) == 0 {
 		return m.Poll, nil, workspace.Invalid("choices", "error.poll.choices_count", "Choose as many options as the poll asks.")
 	}
-	return m.Poll, m.Choices, nil
+	return m.Poll, m, nil
 }
 
 // Handle implements live.Handler for a poll.vote whose poll the hub has
@@ -167,21 +170,23 @@ func (pollHandler) Decode(msgType string, data []byte) (int64, any, error) {
 // only once it has committed, and the poll's new state follows. A refused
 // ballot changes nothing, and its error names the poll only.
 func (h pollHandler) Handle(ctx context.Context, p *live.Peer, acc *workspace.Account, msgType string, id int64, decoded any) {
-	choices := decoded.([]int64)
+	m := decoded.(pollVoteMessage)
 	fields := map[string]any{"poll": id, "about": msgType}
-	vote, err := h.s.db.CastVote(ctx, workspace.ActorFor(acc), id, choices)
+	vote, err := h.s.db.SubmitVote(ctx, workspace.ActorFor(acc), id, m.Choices, m.Submission)
 	if err != nil {
 		if ctx.Err() == nil {
 			p.Refuse(err, fields)
 		}
 		return
 	}
-	data, err := json.Marshal(map[string]any{"type": msgPollVoted, "poll": id, "changed": vote.Changed})
+	data, err := json.Marshal(map[string]any{"type": msgPollVoted, "poll": id, "changed": vote.Changed, "repeated": vote.Repeated})
 	if err != nil {
 		return // ours, always marshals
 	}
 	p.Send(data)
-	h.s.publishPoll(ctx, id)
+	if !vote.Repeated {
+		h.s.publishPoll(ctx, id)
+	}
 }
 
 // PeerGone implements live.Handler: nothing is kept per connection.

@@ -34,9 +34,11 @@ type versionView struct {
 	CanRestore bool
 	HTML       template.HTML
 	// Polls are the polls on the version's adoption (members and staff
-	// only); CanPoll: the viewer may put it to a vote (the secretariat).
-	Polls   []*pollView
-	CanPoll bool
+	// only); CanPoll: the viewer may put it to a vote (the secretariat),
+	// which nobody may once it is adopted or published (VoteClosed).
+	Polls      []*pollView
+	CanPoll    bool
+	VoteClosed bool
 	// Publication is what the version is published as in the register,
 	// nil while it is not; CanPublish: the viewer (the secretariat) may
 	// publish it, adopted and not yet published.
@@ -153,13 +155,15 @@ func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	voteClosed := workspace.CheckVersionVotable(v, pub != nil) != nil
 	p.Data = versionView{
 		Procedure:   proc,
 		Version:     v,
 		CanRestore:  workspace.AccessMember.Allows(p.Account),
 		HTML:        html,
 		Polls:       polls,
-		CanPoll:     workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil,
+		CanPoll:     workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil && !voteClosed,
+		VoteClosed:  voteClosed,
 		Publication: pub,
 		CanPublish:  canPublish,
 	}

@@ -60,19 +60,23 @@ func (s *Server) pollsChanged() {
 	}
 }
 
-// closePollsDue closes the polls whose deadline has passed, publishes each,
-// and returns how long to wait for the next deadline.
+// closePollsDue closes the polls whose deadline has passed, publishes each
+// one closed — even when others failed to close, which are logged and
+// tried again after maxPollWait — and returns how long to wait for the
+// next deadline.
 func (s *Server) closePollsDue(ctx context.Context) time.Duration {
 	closed, err := s.db.ClosePollsDue(ctx, s.db.Now())
+	for _, p := range closed {
+		s.logger.Info("poll closed at its deadline", "poll", p.ID)
+		s.publishPollState(ctx, p.ID)
+	}
 	if err != nil {
 		if ctx.Err() == nil {
 			s.logger.Error("poll: close the polls due", "error", err)
 		}
+		// A poll that failed stays due: waiting for the next deadline
+		// would try it again at once, and again.
 		return maxPollWait
-	}
-	for _, p := range closed {
-		s.logger.Info("poll closed at its deadline", "poll", p.ID)
-		s.publishPollState(ctx, p.ID)
 	}
 	next, err := s.db.NextPollDeadline(ctx)
 	if err != nil {

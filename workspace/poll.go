@@ -249,13 +249,20 @@ func (p *Poll) Validate() error {
 			if o.Label == "" {
 				continue
 			}
-			if err := checkText("options", o.Label, 200); err != nil {
+			if err := checkLine("options", o.Label, 200); err != nil {
 				return err
 			}
-			if seen[strings.ToLower(o.Label)] {
+			// Options that read the same (case, accents composed or
+			// not, Arabic vowel marks, tatweel, bidi marks, spaces)
+			// are one option, as organisations' names are.
+			same := comparableName(o.Label)
+			if same == "" {
+				continue
+			}
+			if seen[same] {
 				return Invalid("options", "error.poll.option_twice", "Each option is offered once.")
 			}
-			seen[strings.ToLower(o.Label)] = true
+			seen[same] = true
 			o.Position = len(kept) + 1
 			kept = append(kept, o)
 		}

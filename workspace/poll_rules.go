@@ -46,3 +46,27 @@ func CanCastVote(actor Actor, p *Poll) error {
 	}
 	return nil
 }
+
+// CheckVersionVotable reports why a poll may not be put on v, or nil: a
+// version adopted by a vote — or published, which only an adopted version
+// is — stays adopted by the poll that did, so another poll on it would
+// decide nothing and could only show a contrary outcome beside the one
+// that stands.
+func CheckVersionVotable(v *Version, published bool) error {
+	if v.AdoptedAt != nil || published {
+		return &Error{Code: ECONFLICT, Key: "error.poll.version_adopted",
+			Message: "This version is already adopted: a new poll on it would decide nothing."}
+	}
+	return nil
+}
+
+// CheckNoOtherOpenPoll reports why a poll on a version may not open while
+// another poll on the same version is open (openOthers of them), or nil:
+// the two could end with contrary outcomes on one question.
+func CheckNoOtherOpenPoll(openOthers int) error {
+	if openOthers > 0 {
+		return &Error{Code: ECONFLICT, Key: "error.poll.version_poll_open",
+			Message: "Another poll on this version is open: close it before opening this one."}
+	}
+	return nil
+}

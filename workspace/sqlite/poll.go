@@ -104,7 +104,7 @@ func auditPoll(p *workspace.Poll) pollAudit {
 // CreatePoll validates p and stores it as a draft with its options
 // (CanManagePolls), setting its ID, the options' IDs and timestamps. Its
 // agenda item must belong to its meeting, which must not be closed; its
-// version must exist.
+// version must exist and be neither adopted nor published (ECONFLICT).
 func (db *DB) CreatePoll(ctx context.Context, actor workspace.Actor, p *workspace.Poll) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanManagePolls(actor); err != nil {
@@ -182,7 +182,8 @@ func (db *DB) UpdatePoll(ctx context.Context, actor workspace.Actor, p *workspac
 
 // OpenPoll opens a draft (CanManagePolls), which then takes ballots until
 // it is closed or its ClosesAt passes. A ClosesAt already past is
-// EINVALID.
+// EINVALID; a version adopted or published since the draft was made, or
+// another open poll on the same version, is ECONFLICT.
 func (db *DB) OpenPoll(ctx context.Context, actor workspace.Actor, id int64) (*workspace.Poll, error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -204,6 +205,17 @@ func (db *DB) OpenPoll(ctx context.Context, actor workspace.Actor, id int64) (*w
 	if err := checkPollSubject(ctx, tx, p, now); err != nil {
 		return nil, err
 	}
+	if p.AboutVersion() {
+		var open int
+		if err := tx.GetContext(ctx, &open, `
+			SELECT COUNT(*) FROM polls WHERE procedure_id = ? AND version_number = ? AND status = ? AND id <> ?`,
+			*p.ProcedureID, p.VersionNumber, workspace.PollOpen, p.ID); err != nil {
+			return nil, fmt.Errorf("sqlite: open poll: %w", err)
+		}
+		if err := workspace.CheckNoOtherOpenPoll(open); err != nil {
+			return nil, err
+		}
+	}
 	before := auditPoll(p)
 	p.Status, p.OpenedAt, p.UpdatedAt = workspace.PollOpen, &now, now
 	if _, err := tx.ExecContext(ctx, `UPDATE polls SET status = ?, opened_at = ?, updated_at = ? WHERE id = ?`,
@@ -221,7 +233,8 @@ func (db *DB) OpenPoll(ctx context.Context, actor workspace.Actor, id int64) (*w
 
 // checkPollSubject checks, in tx, what p is about and when it closes: an
 // agenda item of its meeting, which is not closed; or a frozen version of
-// a procedure; and a ClosesAt after now, which it makes UTC.
+// a procedure, neither adopted nor published (CheckVersionVotable); and a
+// ClosesAt after now, which it makes UTC.
 func checkPollSubject(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, now time.Time) error {
 	subjectInvalid := workspace.Invalid("subject", "error.poll.subject_invalid",
 		"Choose an agenda item of the meeting, or a frozen version of the procedure.")
@@ -254,6 +267,13 @@ func checkPollSubject(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, now t
 			return err
 		} else if len(vs) == 0 {
 			return subjectInvalid
+		}
+		var published bool
+		if err := tx.GetContext(ctx, &published, `SELECT EXISTS (SELECT 1 FROM publications WHERE version_id = ?)`, vs[0].ID); err != nil {
+			return fmt.Errorf("sqlite: check poll subject: %w", err)
+		}
+		if err := workspace.CheckVersionVotable(vs[0], published); err != nil {
+			return err
 		}
 	}
 	if p.ClosesAt != nil {

@@ -10,6 +10,7 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -28,7 +29,8 @@ type adoptionAudit struct {
 // ClosePoll closes an open poll (CanManagePolls): it counts the
 // electorate (active members with a voting right — those marked present
 // at the meeting for a poll kept to them — or their organisations, for a
-// vote per organisation), tallies the ballots (workspace.Tally) and stores
+// vote per organisation, and every voter who cast a ballot: see
+// countElectorate), tallies the ballots (workspace.Tally) and stores
 // the result; a poll on a version that is adopted marks the version
 // adopted. Closing a closed poll changes nothing and returns it with the
 // same result; closing a draft is ECONFLICT.
@@ -118,19 +120,27 @@ func (db *DB) closePoll(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor,
 // countElectorate counts who could vote in p as it closes: the active
 // accounts of members, the secretariat and admins with a voting right
 // (for a poll kept to those present, those marked present at its
-// meeting), or, for a vote per organisation, their organisations.
+// meeting), or, for a vote per organisation, their organisations — and,
+// besides them, every voter who cast a ballot in p (poll_participants).
+// A voter had the vote when casting it, and the ballot counts: one who
+// lost the vote since (deactivated, the right withdrawn, made a
+// stakeholder, marked absent) stays in the electorate, so that a result
+// never counts more ballots than voters. Both sides name a voter by the
+// same key (voterKey), and UNION counts each once.
 func countElectorate(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll) (int, error) {
-	count := "COUNT(*)"
+	key := `'a:' || a.id`
 	if p.Unit == workspace.VotePerOrganisation {
-		count = "COUNT(DISTINCT a.organisation_id)"
+		key = `'o:' || a.organisation_id`
 	}
-	query := `SELECT ` + count + ` FROM accounts a WHERE ` + electorateWhere
+	eligible := `SELECT ` + key + ` FROM accounts a WHERE ` + electorateWhere
 	args := electorateArgs()
 	if p.PresentOnly {
-		query += ` AND EXISTS (SELECT 1 FROM meeting_invitees mi
+		eligible += ` AND EXISTS (SELECT 1 FROM meeting_invitees mi
 			WHERE mi.meeting_id = ? AND mi.account_id = a.id AND mi.attendance = ?)`
 		args = append(args, *p.MeetingID, workspace.AttendancePresent)
 	}
+	query := `SELECT COUNT(*) FROM (` + eligible + ` UNION SELECT voter_key FROM poll_participants WHERE poll_id = ?)`
+	args = append(args, p.ID)
 	var n int
 	if err := tx.GetContext(ctx, &n, query, args...); err != nil {
 		return 0, fmt.Errorf("sqlite: count electorate: %w", err)
@@ -139,25 +149,34 @@ func countElectorate(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll) (int, 
 }
 
 // ClosePollsDue closes, as the system, every open poll whose ClosesAt is
-// at or before now, and returns them closed. The server calls it at start
-// (a deadline that passed while it was down) and at each deadline.
+// at or before now, each in a transaction of its own, and returns those it
+// closed. A poll that fails to close does not stop the others: it stays
+// open, and its error, naming it, is joined to the others' in the error
+// returned beside the polls that did close — which the caller publishes
+// all the same. The server calls it at start (a deadline that passed
+// while it was down) and at each deadline.
 func (db *DB) ClosePollsDue(ctx context.Context, now time.Time) ([]*workspace.Poll, error) {
 	var ids []int64
 	if err := db.read.SelectContext(ctx, &ids, `
 		SELECT id FROM polls WHERE status = ? AND closes_at IS NOT NULL AND closes_at <= ? ORDER BY closes_at, id`,
 		workspace.PollOpen, now.UTC()); err != nil {
-		return nil, fmt.Errorf("sqlite: find polls due: %w", err)
+		return []*workspace.Poll{}, fmt.Errorf("sqlite: find polls due: %w", err)
 	}
 	closed := []*workspace.Poll{}
+	var failed []error
 	for _, id := range ids {
+		if ctx.Err() != nil {
+			failed = append(failed, ctx.Err())
+			break
+		}
 		p, err := db.closePollDue(ctx, id, now)
 		if err != nil {
-			return closed, err
+			failed = append(failed, fmt.Errorf("poll %d: %w", id, err))
 		} else if p != nil {
 			closed = append(closed, p)
 		}
 	}
-	return closed, nil
+	return closed, errors.Join(failed...)
 }
 
 // closePollDue closes poll id as the scheduler, in a transaction of its

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,12 +163,11 @@ func TestClosePoll(t *testing.T) {
 			t.Errorf("audit after = %s", e.After)
 		}
 
-		// A later poll that adopts it again leaves the first adoption.
-		again := tb.mustOpenPoll(t, version(tb.yesNo(workspace.BallotNamed)))
-		mustVote(t, db, member, again, option(t, again, workspace.OptionYes))
-		tb.clock.Add(time.Hour)
-		if _, err := db.ClosePoll(ctx, tb.staff, again.ID); err != nil {
-			t.Fatal(err)
+		// Adopted, it takes no later poll, which could only show another
+		// outcome beside the adoption that stands
+		// (TestPollOnAdoptedVersionRefused).
+		if err := db.CreatePoll(ctx, tb.staff, version(tb.yesNo(workspace.BallotNamed))); workspace.ErrorKey(err) != "error.poll.version_adopted" {
+			t.Errorf("a poll on the adopted version: %v, want error.poll.version_adopted", err)
 		}
 		if v2, _ := db.FindVersion(ctx, tb.proc.ID, tb.version.Number); !v2.AdoptedAt.Equal(*v.AdoptedAt) || *v2.AdoptedByPoll != adopted.ID {
 			t.Errorf("adopted again: %+v", v2)
@@ -278,18 +278,25 @@ func TestVoteConcurrent(t *testing.T) {
 			t.Run("OneVoterFiftyTimes", func(t *testing.T) {
 				p := tb.mustOpenPoll(t, tb.yesNo(mode))
 				errs := make([]error, 50)
+				votes := make([]*sqlite.Vote, 50)
 				var wg sync.WaitGroup
 				for i := range errs {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						_, errs[i] = db.CastVote(ctx, voters[0], p.ID, []int64{p.Options[i%3].ID})
+						votes[i], errs[i] = db.CastVote(ctx, voters[0], p.ID, []int64{p.Options[i%3].ID})
 					}()
 				}
 				wg.Wait()
+				// One ballot is stored; in a named poll, the same choices
+				// sent again are answered as repeated, changing nothing.
 				ok := 0
-				for _, err := range errs {
-					if err == nil {
+				for i, err := range errs {
+					if err == nil && votes[i].Repeated {
+						if mode != workspace.BallotNamed {
+							t.Errorf("a secret ballot sent without a submission was taken as repeated")
+						}
+					} else if err == nil {
 						ok++
 					} else if workspace.ErrorCode(err) != workspace.ECONFLICT || workspace.ErrorKey(err) != "error.poll.already_voted" {
 						t.Errorf("a repeated ballot: %v", err)
@@ -427,3 +434,46 @@ func TestVoteCloseRace(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestClosePollsDueCarriesOnPastAFailure checks that a poll due that fails
+// to close (here a ballot the store cannot read) neither stops the polls
+// due after it nor hides them: they are closed and returned beside the
+// error, which names the failed poll, and that poll stays open.
+func TestClosePollsDueCarriesOnPastAFailure(t *testing.T) {
+	ctx := context.Background()
+	tb := newPollTable(t)
+	db := tb.db
+	start := tb.clock.Now()
+	due := func(d time.Duration) *workspace.Poll {
+		at := start.Add(d)
+		p := tb.yesNo(workspace.BallotNamed)
+		p.ClosesAt = &at
+		return tb.mustOpenPoll(t, p)
+	}
+	broken, second, third := due(time.Minute), due(2*time.Minute), due(3*time.Minute)
+	now := tb.clock.Now()
+	if err := execDirect(t, db, `INSERT INTO named_ballots (poll_id, voter_key, account_id, organisation_id, college, choices, cast_at, updated_at)
+		VALUES (?, ?, ?, ?, 'state', 'not json', ?, ?)`, broken.ID, "a:"+itoa(tb.member.ID), tb.member.ID, tb.member.OrganisationID, now, now); err != nil {
+		t.Fatal(err)
+	}
+	tb.clock.Add(time.Hour)
+	closed, err := db.ClosePollsDue(ctx, tb.clock.Now())
+	if err == nil || !strings.Contains(err.Error(), "poll "+itoa(broken.ID)) {
+		t.Errorf("ClosePollsDue error = %v, want one naming poll %d", err, broken.ID)
+	}
+	var ids []int64
+	for _, p := range closed {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []int64{second.ID, third.ID}) {
+		t.Errorf("closed %v, want polls %d and %d", ids, second.ID, third.ID)
+	}
+	for _, p := range []*workspace.Poll{second, third} {
+		if got := mustFindPoll(t, db, p.ID); got.Status != workspace.PollClosed {
+			t.Errorf("poll %d: %s, want closed", p.ID, got.Status)
+		}
+	}
+	if got := mustFindPoll(t, db, broken.ID); got.Status != workspace.PollOpen {
+		t.Errorf("the poll that failed: %s, want still open", got.Status)
+	}
+}

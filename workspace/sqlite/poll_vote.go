@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,10 +27,17 @@ import (
 )
 
 // Vote is what CastVote did: Changed when it replaced the voter's earlier
-// ballot (a named poll that allows it).
+// ballot (a named poll that allows it); Repeated when the ballot was
+// already stored as sent — the same sending again (its submission), or,
+// in a named poll, the same choices again — so that nothing changed and
+// the voter's ballot stands.
 type Vote struct {
-	Changed bool
+	Changed  bool
+	Repeated bool
 }
+
+// maxSubmissionLength bounds a sending's submission token.
+const maxSubmissionLength = 64
 
 // voteAudit is what the audit log keeps of a named ballot. A secret
 // ballot's entry keeps nothing but the poll and the voter, its actor.
@@ -43,16 +51,37 @@ var (
 	errAlreadyVoted = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.already_voted",
 		Message: "You have already voted in this poll."}
 	errOrganisationVoted = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.poll.organisation_voted",
-		Message: "Your organisation has already voted in this poll."}
+		Message: "Another member of your organisation has already voted for it in this poll."}
+	errSubmissionInvalid = workspace.Invalid("submission", "error.poll.submission_invalid",
+		"The sending of this ballot is not named as expected: reload the page and vote again.")
 )
 
 // CastVote records the actor's ballot in poll id (CanCastVote; for a poll
 // kept to those present, the actor marked present at its meeting; for a
 // vote per organisation, its organisation's first ballot counts and a
 // second member's is ECONFLICT). Voting again is ECONFLICT, or replaces
-// the ballot where the poll allows changes. A poll whose ClosesAt has
+// the ballot where the poll allows changes, whatever voter the account
+// cast its ballot for: an account moved to another organisation after
+// voting does not vote again for the new one. A poll whose ClosesAt has
 // passed takes no ballot (ECONFLICT), even before the scheduler closed it.
 func (db *DB) CastVote(ctx context.Context, actor workspace.Actor, id int64, choices []int64) (*Vote, error) {
+	return db.SubmitVote(ctx, actor, id, choices, "")
+}
+
+// SubmitVote is CastVote for a sending that may be repeated: submission
+// is a token drawn by the page for one sending of its ballot (up to 64
+// letters, digits, '-' and '_'; "" for none), kept with the account that
+// voted and never with the ballot. The account's ballot already stored
+// under the same submission, or in a named poll with the same choices,
+// answers Vote.Repeated and changes nothing, so that a page posting its
+// form again after the live channel dropped its answer is told that its
+// ballot is recorded. An account that voted already is told so
+// (error.poll.already_voted), and a member whose organisation's ballot
+// another member cast is told that (error.poll.organisation_voted).
+func (db *DB) SubmitVote(ctx context.Context, actor workspace.Actor, id int64, choices []int64, submission string) (*Vote, error) {
+	if !validSubmission(submission) {
+		return nil, errSubmissionInvalid
+	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return nil, err
@@ -100,6 +129,39 @@ func (db *DB) CastVote(ctx context.Context, actor workspace.Actor, id int64, cho
 		return nil, fmt.Errorf("sqlite: cast vote: %w", err)
 	}
 
+	earlier, err := findEarlierVote(ctx, tx, p, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if earlier != nil {
+		// The account voted already, for whichever voter it was then.
+		switch {
+		case submission != "" && earlier.submission == submission,
+			earlier.named != nil && sameChoices(earlier.named.choices, choices):
+			return &Vote{Repeated: true}, nil
+		case earlier.named == nil || !p.AllowChange:
+			return nil, errAlreadyVoted
+		}
+		if err := changeNamed(ctx, tx, p, accountID, string(encoded), now); err != nil {
+			return nil, err
+		}
+		after := voteAudit{Choices: choices, Changed: true}
+		if err := db.recordAudit(ctx, tx, actor, workspace.AuditVoteCast, "poll", p.ID, nil, after); err != nil {
+			return nil, err
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, fmt.Errorf("sqlite: cast vote: %w", err)
+		}
+		return &Vote{Changed: true}, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO poll_voters (poll_id, account_id, submission) VALUES (?, ?, ?)`,
+		p.ID, accountID, submission); err != nil {
+		if isKeyViolation(err) {
+			return nil, errAlreadyVoted
+		}
+		return nil, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+
 	vote := &Vote{}
 	var after any
 	if p.Mode == workspace.BallotSecret {
@@ -114,10 +176,10 @@ func (db *DB) CastVote(ctx context.Context, actor workspace.Actor, id int64, cho
 			return nil, err
 		}
 	} else {
-		if vote.Changed, err = castNamed(ctx, tx, p, key, accountID, actor.OrganisationID, college, string(encoded), now); err != nil {
+		if err := castNamed(ctx, tx, p, key, accountID, actor.OrganisationID, college, string(encoded), now); err != nil {
 			return nil, err
 		}
-		after = voteAudit{Choices: choices, Changed: vote.Changed}
+		after = voteAudit{Choices: choices}
 	}
 	if err := db.recordAudit(ctx, tx, actor, workspace.AuditVoteCast, "poll", p.ID, nil, after); err != nil {
 		return nil, err
@@ -135,6 +197,72 @@ func voterKey(p *workspace.Poll, accountID, organisationID int64) string {
 		return "o:" + strconv.FormatInt(organisationID, 10)
 	}
 	return "a:" + strconv.FormatInt(accountID, 10)
+}
+
+// earlierVote is what the store knows of the ballot an account already
+// cast in a poll: the submission it was sent under and, for a named poll,
+// its choices. A secret ballot's choices are not found again.
+type earlierVote struct {
+	submission string
+	named      *namedChoices
+}
+
+// namedChoices are the choices of a named ballot, as stored (JSON).
+type namedChoices struct {
+	choices string
+}
+
+// findEarlierVote returns what is known of the ballot the account cast in
+// p, under any voter key, or nil when it cast none.
+func findEarlierVote(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, accountID int64) (*earlierVote, error) {
+	var found []string
+	if err := tx.SelectContext(ctx, &found, `SELECT submission FROM poll_voters WHERE poll_id = ? AND account_id = ?`,
+		p.ID, accountID); err != nil {
+		return nil, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	earlier := &earlierVote{submission: found[0]}
+	if p.Mode != workspace.BallotNamed {
+		return earlier, nil
+	}
+	var choices []string
+	if err := tx.SelectContext(ctx, &choices, `SELECT choices FROM named_ballots WHERE poll_id = ? AND account_id = ?`,
+		p.ID, accountID); err != nil {
+		return nil, fmt.Errorf("sqlite: cast vote: %w", err)
+	}
+	if len(choices) > 0 {
+		earlier.named = &namedChoices{choices: choices[0]}
+	}
+	return earlier, nil
+}
+
+// sameChoices reports whether stored, a named ballot's choices as JSON,
+// holds the same options as choices, in any order.
+func sameChoices(stored string, choices []int64) bool {
+	var was []int64
+	if err := json.Unmarshal([]byte(stored), &was); err != nil || len(was) != len(choices) {
+		return false
+	}
+	was, now := slices.Clone(was), slices.Clone(choices)
+	slices.Sort(was)
+	slices.Sort(now)
+	return slices.Equal(was, now)
+}
+
+// validSubmission reports whether s may name a sending: empty, or up to
+// maxSubmissionLength ASCII letters, digits, '-' and '_'.
+func validSubmission(s string) bool {
+	if len(s) > maxSubmissionLength {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // isPresent reports whether the account is marked present at the meeting.
@@ -198,43 +326,40 @@ func randomBallotID() (int64, error) {
 	}
 }
 
-// castNamed records a named ballot with its voter, or replaces the
-// voter's earlier ballot where p allows it (changed is then true).
+// castNamed records a named ballot with its voter.
 func castNamed(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, key string, accountID, organisationID int64,
-	college workspace.College, choices string, now time.Time) (changed bool, err error) {
-	var earlier int64
-	err = tx.GetContext(ctx, &earlier, `SELECT account_id FROM named_ballots WHERE poll_id = ? AND voter_key = ?`, p.ID, key)
-	switch {
-	case err == nil:
-		if earlier != accountID {
-			return false, errOrganisationVoted
-		} else if !p.AllowChange {
-			return false, errAlreadyVoted
-		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE named_ballots SET college = ?, choices = ?, updated_at = ? WHERE poll_id = ? AND voter_key = ?`,
-			college, choices, now, p.ID, key); err != nil {
-			return false, fmt.Errorf("sqlite: change vote: %w", err)
-		}
-		return true, nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return false, fmt.Errorf("sqlite: cast vote: %w", err)
+	college workspace.College, choices string, now time.Time) error {
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM poll_participants WHERE poll_id = ? AND voter_key = ?`, p.ID, key); err != nil {
+		return fmt.Errorf("sqlite: cast vote: %w", err)
+	} else if n > 0 {
+		return secondBallot(p)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO poll_participants (poll_id, voter_key) VALUES (?, ?)`, p.ID, key); err != nil {
 		if isKeyViolation(err) {
-			return false, secondBallot(p)
+			return secondBallot(p)
 		}
-		return false, fmt.Errorf("sqlite: cast vote: %w", err)
+		return fmt.Errorf("sqlite: cast vote: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO named_ballots (poll_id, voter_key, account_id, organisation_id, college, choices, cast_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, key, accountID, organisationID, college, choices, now, now); err != nil {
 		if isKeyViolation(err) {
-			return false, secondBallot(p)
+			return secondBallot(p)
 		}
-		return false, fmt.Errorf("sqlite: cast vote: %w", err)
+		return fmt.Errorf("sqlite: cast vote: %w", err)
 	}
-	return false, nil
+	return nil
+}
+
+// changeNamed replaces the choices of the account's named ballot in p,
+// which keeps the voter and the college it was cast for.
+func changeNamed(ctx context.Context, tx *sqlx.Tx, p *workspace.Poll, accountID int64, choices string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE named_ballots SET choices = ?, updated_at = ? WHERE poll_id = ? AND account_id = ?`,
+		choices, now, p.ID, accountID); err != nil {
+		return fmt.Errorf("sqlite: change vote: %w", err)
+	}
+	return nil
 }
 
 // secondBallot is the refusal of a ballot from a voter who already cast
@@ -271,7 +396,8 @@ func (db *DB) PollTurnout(ctx context.Context, id int64) (int, error) {
 }
 
 // HasVoted reports whether the voter the actor is in poll id (the account,
-// or its organisation for a vote per organisation) has voted.
+// or its organisation for a vote per organisation) has voted, or the
+// account itself has, for whichever voter it was.
 func (db *DB) HasVoted(ctx context.Context, actor workspace.Actor, id int64) (bool, error) {
 	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -286,8 +412,10 @@ func (db *DB) HasVoted(ctx context.Context, actor workspace.Actor, id int64) (bo
 		return false, nil
 	}
 	var n int
-	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM poll_participants WHERE poll_id = ? AND voter_key = ?`,
-		id, voterKey(p, *actor.AccountID, actor.OrganisationID)); err != nil {
+	if err := tx.GetContext(ctx, &n, `
+		SELECT (SELECT COUNT(*) FROM poll_participants WHERE poll_id = ? AND voter_key = ?)
+			+ (SELECT COUNT(*) FROM poll_voters WHERE poll_id = ? AND account_id = ?)`,
+		id, voterKey(p, *actor.AccountID, actor.OrganisationID), id, *actor.AccountID); err != nil {
 		return false, fmt.Errorf("sqlite: has voted: %w", err)
 	}
 	return n > 0, nil

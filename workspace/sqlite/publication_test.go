@@ -571,7 +571,7 @@ func TestWithdrawEntry(t *testing.T) {
 		rt.mustUnchanged(t, workspace.ECONFLICT, func() error { return rt.db.WithdrawEntry(ctx, rt.staff, old.EntryID, "Encore.", 0) })
 	})
 	t.Run("NoMoreEditions", func(t *testing.T) {
-		rt.adopt(t, proc, 2)
+		// Version 2 is adopted (rt.adopted), not yet published.
 		rt.mustUnchanged(t, workspace.ECONFLICT, func() error { _, err := rt.db.Publish(ctx, rt.staff, request(proc, 2)); return err })
 	})
 	t.Run("KeepsTheSupersedingEntry", func(t *testing.T) {

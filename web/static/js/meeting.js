@@ -220,14 +220,56 @@ function optionLabel(slot, option) {
   return option.label;
 }
 
+// camel turns a key of the protocol (two_thirds, civil_society) into the
+// name of its data attribute (TwoThirds, CivilSociety).
+function camel(key) {
+  return key.split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+}
+
+// named puts values in place of the {name}s of a label, by name.
+function named(label, values) {
+  return (label || "").replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ""));
+}
+
+// capitalized starts a reason, written to follow the outcome on the poll's
+// page, as a line of its own.
+function capitalized(text) {
+  return text ? text[0].toLocaleUpperCase(lang) + text.slice(1) : text;
+}
+
+// outcomeReasons says in words why a closed yes/no poll ended as it did,
+// as its page does (server/poll_result.go): the majority rule by name,
+// reached or not, with the yes it had and needed; and the colleges' rule,
+// naming the colleges that failed it — unless a secret poll withholds its
+// figures by college, when colleges_failed is empty and the reason names
+// none.
+function outcomeReasons(d, r) {
+  const reasons = [];
+  const rule = d["rule" + camel(r.majority)] || r.majority;
+  const majority = r.majority_reached ? d.reasonMajorityReached : d.reasonMajorityMissed;
+  reasons.push(named(majority, { rule, yes: r.yes, required: r.majority_required }));
+  const names = (r.colleges_failed || []).map((c) => d["college" + camel(c)] || c).join(d.listSeparator || ", ");
+  const unnamed = r.colleges_withheld ? "Unnamed" : "";
+  if (r.college_rule === "every_college") {
+    if (r.colleges_reached) reasons.push(d.reasonEveryCollegeReached);
+    else if (!names && !r.colleges_withheld) reasons.push(d.reasonEveryCollegeNone);
+    else reasons.push(named(d["reasonEveryCollegeMissed" + unnamed], { names }));
+  } else if (r.college_rule === "no_objection") {
+    if (r.colleges_reached) reasons.push(d.reasonNoObjectionReached);
+    else reasons.push(named(d["reasonNoObjectionMissed" + unnamed], { names }));
+  }
+  return reasons.filter(Boolean).map(capitalized);
+}
+
 // pollKey is the last poll drawn and its figures, so that the slot is
 // only rebuilt when something changed.
 let pollKey = "";
 
 // renderPoll shows the meeting's poll in #poll-slot (the room and the
 // projector): its question; while open, how many have voted and, for a
-// named poll only, the counts; once closed, the outcome and its figures in
-// large type. The poll carries no voter, and only textContent is used.
+// named poll only, the counts; once closed, the outcome, why (for a
+// yes/no poll: outcomeReasons) and its figures in large type. The poll
+// carries no voter, and only textContent is used.
 function renderPoll(poll) {
   const slot = $("poll-slot");
   if (!slot) return;
@@ -270,6 +312,9 @@ function renderPoll(poll) {
   let outcome = d["outcome" + r.outcome.split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("")] || r.outcome;
   if (r.outcome === "chosen") outcome = fill(outcome, r.winners.map((id) => names.get(id) || "").join(", "));
   slot.append(el("p", "poll-slot-outcome outcome-" + r.outcome, outcome));
+  if (poll.poll_kind === "yes_no") {
+    for (const reason of outcomeReasons(d, r)) slot.append(el("p", "poll-slot-reason", reason));
+  }
   slot.append(counts(r.counts));
   slot.append(el("p", "poll-slot-cast", fill(d.labelCast, r.cast, r.electorate)));
   if (r.quorum_percent > 0) {

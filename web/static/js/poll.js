@@ -13,6 +13,7 @@
 //     </…>
 //     <… data-result>…</…>                   the result, once closed
 //     <form data-vote-form method="post" action="/polls/N/vote">
+//       <input type="hidden" name="submission" value="…">  this sending
 //       <input name="choice" value="ID" type="radio|checkbox"> …
 //       <… data-vote-error role="alert" hidden></…>
 //     </form>
@@ -178,11 +179,24 @@ function enable(form, on) {
   for (const b of form.querySelectorAll("button, input[type=submit]")) b.disabled = !on;
 }
 
-// postInstead posts the ballot the channel did not answer.
+// postInstead posts the ballot the channel did not answer, under the same
+// submission: if the channel had stored it before dropping, the server
+// answers that the vote is recorded rather than refusing a second ballot.
+// When the section was read again meanwhile, its new form is posted, with
+// the choices carried over and the sending of the ballot sent; a section
+// with no form left shows the ballot as cast already.
 function postInstead() {
-  const form = pending.form;
+  let form = pending.form;
+  const submission = pending.submission;
   clearTimeout(pending.timer);
   pending = null;
+  if (!form.isConnected) {
+    const root = section();
+    form = root && root.querySelector("form[data-vote-form], form.poll-vote-form");
+    if (!form) return;
+    const input = form.querySelector('input[name="submission"]');
+    if (input) input.value = submission;
+  }
   enable(form, true);
   form.submit();
 }
@@ -200,12 +214,14 @@ function wire() {
       return;
     }
     const choices = [...form.querySelectorAll('input[name="choice"]:checked')].map((i) => Number(i.value));
-    if (!send({ type: "poll.vote", poll: pollID, choices })) return; // the form posts
+    const input = form.querySelector('input[name="submission"]');
+    const submission = input ? input.value : "";
+    if (!send({ type: "poll.vote", poll: pollID, choices, submission })) return; // the form posts
     event.preventDefault();
     const err = form.querySelector("[data-vote-error]");
     if (err) err.hidden = true;
     enable(form, false);
-    pending = { form, timer: setTimeout(postInstead, voteTimeout) };
+    pending = { form, submission, timer: setTimeout(postInstead, voteTimeout) };
   });
 }
 
