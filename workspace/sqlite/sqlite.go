@@ -267,8 +267,14 @@ func dsn(file string, readOnly bool, durability Synchronous) string {
 		q.Set("_txlock", "immediate")
 		q.Set("_synchronous", strings.ToUpper(string(durability)))
 	}
-	return "file:" + file + "?" + q.Encode()
+	return "file:" + uriPath(file) + "?" + q.Encode()
 }
+
+// uriPath escapes the characters of a file's path that a "file:" URI would
+// read otherwise — '%' starts an escape, '?' the parameters, '#' a
+// fragment — so that a path holding them (a test named "#00", a folder
+// "données#2") opens that very file, not one whose name stops there.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace
 
 func sqlite3Version() string {
 	v, _, _ := sqlite3.Version()
