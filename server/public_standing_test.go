@@ -220,3 +220,19 @@ func TestWithdrawalSaidToBeFinal(t *testing.T) {
 	wantIn(t, "the publish form", refused.Body, `id="publish-refused"`, "Un retrait est définitif", "nouvelle procédure")
 	wantIn(t, "the version page", staff.get(t, versionPath(proc.ID, 2)).Body, `class="publish-refused"`, "Un retrait est définitif")
 }
+
+// TestRegisterPageShowsEditionToCome publishes a second edition to apply
+// from 2099 and a replacement from 2099: the members' register shows the
+// edition in force with the one to come and its day, and the entry to be
+// replaced as in force until that day.
+func TestRegisterPageShowsEditionToCome(t *testing.T) {
+	ts := newTestServer(t)
+	proc := publishedProcedure(t, ts, "Accueil annoncé", "fr", publicFR1, publicFR2)
+	publishOn(t, ts, proc, 1, "2020-01-01", 0, 0)
+	next := publishOn(t, ts, proc, 2, "2099-01-01", 0, 0)
+	newer := publishOn(t, ts, publishedProcedure(t, ts, "Accueil remplaçant", "fr", publicFR1), 1, "2099-01-01", 0, next.EntryID)
+	page := ts.sessionClient(t, demo.MemberEmail).get(t, "/register")
+	wantStatus(t, "the register", page, http.StatusOK)
+	item := registerItem(t, page.Body, next.Identifier)
+	wantIn(t, "the entry", item, "entry-status-in-force", `class="entry-next"`, "2099-01-01", next.Label(), "partir du 2099-01-01", newer.Identifier)
+}
