@@ -236,3 +236,21 @@ func TestRegisterPageShowsEditionToCome(t *testing.T) {
 	item := registerItem(t, page.Body, next.Identifier)
 	wantIn(t, "the entry", item, "entry-status-in-force", `class="entry-next"`, "2099-01-01", next.Label(), "partir du 2099-01-01", newer.Identifier)
 }
+
+// TestPublicFirstEditionNotYetInForce publishes an entry's only edition to
+// apply from 2099: the list names it not yet in force, and its page says
+// that nothing applies until then.
+func TestPublicFirstEditionNotYetInForce(t *testing.T) {
+	ts := newTestServer(t)
+	pub := publishOn(t, ts, publishedProcedure(t, ts, "Accueil prévu", "fr", publicFR1), 1, "2099-01-01", 0, 0)
+	c := ts.newClient(t)
+	list := mustGet(t, c, "/public/procedures", http.StatusOK).Body
+	i := strings.Index(list, `dir="ltr">`+pub.Identifier+`</span>`)
+	if i < 0 {
+		t.Fatalf("the list does not name %s", pub.Identifier)
+	}
+	item, _, _ := strings.Cut(list[i:], "</li>")
+	wantIn(t, "the list's item", item, `register-status upcoming`, "Pas encore en vigueur")
+	page := mustGet(t, c, "/public/procedures/"+pub.Identifier+"/fr", http.StatusOK).Body
+	wantIn(t, "the page", page, `class="status-banner future"`, "aucune édition de cette procédure ne s&#39;applique")
+}
