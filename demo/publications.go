@@ -143,7 +143,10 @@ type registerPublication struct {
 	translationOf string
 	note          string
 	day           int
-	withdraws     string
+	// applies is how many days after its publication the edition applies
+	// from: the front desks get the new text before they must follow it.
+	applies   int
+	withdraws string
 }
 
 // adoptionDelay is the days between the freezing of a register version
@@ -154,7 +157,7 @@ var registerPublications = []registerPublication{
 	{title: earlierReceptionTitle, version: 1, day: -96},
 	{title: receptionTitle, version: 1, day: -70, withdraws: earlierReceptionTitle,
 		note: "Première édition, à l'ouverture du guichet unique."},
-	{title: receptionTitle, version: 2, day: -15,
+	{title: receptionTitle, version: 2, day: -15, applies: 7,
 		note: "Horaires élargis jusqu'à 15 h, référent unique pour tout le parcours, délais ramenés à 7 jours ouvrables, orientation vers la santé et rappel sous 15 jours."},
 	{title: receptionTitleAR, version: 1, translationOf: receptionTitle, day: -8,
 		note: "الترجمة العربية للطبعة الثانية من النص الفرنسي."},
@@ -234,7 +237,8 @@ func loadPublications(ctx context.Context, db *sqlite.DB, actor workspace.Actor)
 		if rp.day < 0 {
 			day = l.at(rp.day, 15, 0)
 		}
-		req := &workspace.PublishRequest{ProcedureID: proc.ID, VersionNumber: rp.version, EffectiveOn: day.Format(time.DateOnly), Note: rp.note, Year: day.Year()}
+		effective := day.AddDate(0, 0, rp.applies).Format(time.DateOnly)
+		req := &workspace.PublishRequest{ProcedureID: proc.ID, VersionNumber: rp.version, EffectiveOn: effective, Note: rp.note, Year: day.Year()}
 		if rp.translationOf != "" {
 			req.TranslationOf = entries[rp.translationOf]
 		}

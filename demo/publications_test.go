@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"tawla/demo"
 	"tawla/internal/testsupport"
@@ -23,7 +24,8 @@ import (
 func TestLoadPublications(t *testing.T) {
 	ctx := context.Background()
 	db, _ := testsupport.OpenStore(t)
-	entries, err := db.FindRegisterEntries(ctx)
+	demoDay := db.Now().In(tunis(t)).Format(time.DateOnly)
+	entries, err := db.FindRegisterEntries(ctx, demoDay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +83,20 @@ func TestLoadPublications(t *testing.T) {
 		}
 		if cur := bilingual.Current; len(cur) != 2 || cur[0].Language != "fr" || cur[0].Edition != 2 || cur[1].Language != "ar" {
 			t.Errorf("current editions %+v", cur)
+		}
+		// The second French edition applied a week after its publication,
+		// before the translation of it was published; every edition shown
+		// applies today, and the translation follows the French in force.
+		if fr[0].EffectiveOn <= fr[0].PublishedAt.In(tunis(t)).Format(time.DateOnly) || fr[0].EffectiveOn > ar[0].EffectiveOn {
+			t.Errorf("French v2 published %s applies from %s; Arabic from %s", fr[0].PublishedAt, fr[0].EffectiveOn, ar[0].EffectiveOn)
+		}
+		for _, cur := range bilingual.Current {
+			if cur.EffectiveOn > demoDay {
+				t.Errorf("%s applies from %s, after today %s", cur.Label(), cur.EffectiveOn, demoDay)
+			}
+		}
+		if len(bilingual.Next) != 0 || ar[0].SourceEdition != 2 || bilingual.TranslationBehind(bilingual.CurrentIn("ar")) != nil {
+			t.Errorf("next %v; the translation follows French edition %d", bilingual.Next, ar[0].SourceEdition)
 		}
 	})
 
@@ -157,7 +173,7 @@ func TestLoadPublications(t *testing.T) {
 
 	t.Run("Search", func(t *testing.T) {
 		for q, want := range map[string]string{"guichet unique": "fr", "الشباك الموحد": "ar", "مشروع فلاحي": "ar"} {
-			found, err := db.SearchPublications(ctx, q, 10)
+			found, err := db.SearchPublications(ctx, demoDay, q, 10)
 			if err != nil || len(found) == 0 || found[0].Language != want {
 				t.Errorf("search %q: %d found, %v", q, len(found), err)
 			}

@@ -118,6 +118,78 @@ func TestBrowserPublicArabic(t *testing.T) {
 	t.Logf("printed: %s", file)
 }
 
+// TestBrowserPublicFutureEdition publishes a French procedure's first
+// edition to apply from 2020 and its second from 2099, and reads the
+// second's page: a banner says it applies from 2099 and that the first
+// applies until then, whose link leads to the entry's page, which shows
+// the first edition with a banner announcing the second; in Arabic the
+// banner reads right to left.
+func TestBrowserPublicFutureEdition(t *testing.T) {
+	site, b := start(t)
+	ctx := t.Context()
+	staff := workspace.ActorFor(site.account(t, demo.SecretariatEmail))
+	voter := workspace.ActorFor(site.account(t, demo.MemberEmail))
+	proc := &workspace.Procedure{Title: "Accueil au guichet", Language: "fr", Category: workspace.CategoryServiceStandard,
+		Summary: "Comment le guichet reçoit la personne de retour."}
+	texts := []string{"# Accueil au guichet\n\nLe guichet reçoit la personne le jour même.\n",
+		"# Accueil au guichet\n\nLe guichet reçoit la personne sur rendez-vous.\n"}
+	if err := site.DB.CreateProcedure(ctx, voter, proc, texts[0]); err != nil {
+		t.Fatal(err)
+	}
+	var pubs []*workspace.Publication
+	for i, text := range texts {
+		if err := site.DB.CreateVersion(ctx, voter, proc.ID, 0, text, &workspace.Version{Message: "Version"}); err != nil {
+			t.Fatal(err)
+		}
+		testsupport.AdoptVersion(t, site.DB, staff, voter, proc.ID, i+1)
+		pub, err := site.DB.Publish(ctx, staff, &workspace.PublishRequest{ProcedureID: proc.ID, VersionNumber: i + 1,
+			EffectiveOn: []string{"2020-01-01", "2099-01-01"}[i], Year: 2026})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubs = append(pubs, pub)
+	}
+	entryPath := "/public/procedures/" + pubs[0].Identifier + "/fr"
+
+	s := b.newSession(t)
+	if status := s.open(entryPath + "/editions/2"); status != http.StatusOK {
+		t.Fatalf("GET edition 2: status %d", status)
+	}
+	if !s.shown(".status-banner.future") {
+		t.Fatal("the future edition's page shows no banner")
+	}
+	banner := s.text(".status-banner.future")
+	for _, want := range []string{"2099-01-01", pubs[0].Label()} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("the banner %q lacks %q", banner, want)
+		}
+	}
+	if n := s.count(".status-banner.older"); n != 0 {
+		t.Errorf("the future edition is said to be an older one")
+	}
+	s.screenshot("public-future-edition")
+
+	if status := s.submit(".status-banner.future a"); status != http.StatusOK {
+		t.Fatalf("follow the edition in force: status %d", status)
+	}
+	if got := s.location().Path; got != entryPath {
+		t.Fatalf("the banner's link leads to %s, want %s", got, entryPath)
+	}
+	if header := s.text("#register-header"); !strings.Contains(header, pubs[0].Label()) || !strings.Contains(header, "2020-01-01") {
+		t.Errorf("the entry's page shows %q, want the first edition, in force", header)
+	}
+	if next := s.text(".status-banner.upcoming"); !strings.Contains(next, "2099-01-01") || !strings.Contains(next, pubs[1].Label()) {
+		t.Errorf("the edition in force announces %q, want the second edition from 2099-01-01", next)
+	}
+
+	if status := s.open(entryPath + "/editions/2?lang=ar"); status != http.StatusOK {
+		t.Fatalf("GET edition 2 in Arabic: status %d", status)
+	}
+	if got := evaluate[string](s, `getComputedStyle(document.querySelector(".status-banner.future")).direction`); got != "rtl" {
+		t.Errorf("the Arabic banner's direction is %q, want rtl", got)
+	}
+}
+
 // jsString returns s as a JavaScript string literal (s holds no quote or
 // backslash here).
 func jsString(s string) string { return `"` + s + `"` }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -59,7 +60,7 @@ func TestBrowserPublish(t *testing.T) {
 	if loc := s.location(); loc.Path != versionPath || loc.Query().Get("done") != "version_published" {
 		t.Fatalf("after publishing the page is %s, want %s?done=version_published", loc, versionPath)
 	}
-	entry, err := site.DB.FindProcedureEntry(ctx, proc.ID)
+	entry, err := site.DB.FindProcedureEntry(ctx, time.Now().Format(time.DateOnly), proc.ID)
 	if err != nil {
 		t.Fatalf("the procedure is not in the register: %v", err)
 	}

@@ -120,7 +120,7 @@ func (s *Server) handlePublicFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	// A withdrawal is news too: whoever follows the register learns that
 	// a procedure stopped applying, and why.
-	entries, err := s.db.FindRegisterEntries(r.Context())
+	entries, err := s.db.FindRegisterEntries(r.Context(), s.today())
 	if err != nil {
 		s.renderPublicError(w, r, &internalError{err})
 		return

@@ -360,7 +360,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if _, err := ts.db.Publish(ctx, regStaff, &workspace.PublishRequest{ProcedureID: p.ID, VersionNumber: 1, EffectiveOn: "2027-01-01", Year: regYear}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := ts.db.FindProcedureEntry(ctx, p.ID)
+		e, err := ts.db.FindProcedureEntry(ctx, ts.srv.today(), p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -169,7 +169,7 @@ func (s *Server) renderProcedurePage(w http.ResponseWriter, r *http.Request, sta
 		s.serverError(w, r, err)
 		return
 	}
-	switch entry, err := s.db.FindProcedureEntry(r.Context(), proc.ID); {
+	switch entry, err := s.db.FindProcedureEntry(r.Context(), s.today(), proc.ID); {
 	case err == nil:
 		view.RegisterEntry = entry
 	case workspace.ErrorCode(err) != workspace.ENOTFOUND:

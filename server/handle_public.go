@@ -129,7 +129,7 @@ func (s *Server) publicEntryFromPath(r *http.Request) (*workspace.RegisterEntry,
 	if !ok {
 		return nil, publicNotFound()
 	}
-	entry, err := s.db.FindRegisterEntry(r.Context(), year, seq)
+	entry, err := s.db.FindRegisterEntry(r.Context(), s.today(), year, seq)
 	if err != nil {
 		if workspace.ErrorCode(err) == workspace.ENOTFOUND {
 			return nil, publicNotFound()

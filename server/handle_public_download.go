@@ -42,9 +42,11 @@ type publicStandaloneView struct {
 	// URL is the edition's public address, printed in the file so that a
 	// reader can find it again.
 	URL string
-	// Latest is the edition in force in the same language, when a later
-	// one replaced this: a printed or shared copy then says so.
-	Latest *workspace.Publication
+	// Standing says where the edition stands on the day it is downloaded:
+	// a printed or shared copy says that another is in force, that it
+	// applies only from a later day, or that the original of a translation
+	// has changed since.
+	Standing editionStanding
 }
 
 // handlePublicStandalone downloads an edition as one HTML file that needs
@@ -63,10 +65,8 @@ func (s *Server) handlePublicStandalone(w http.ResponseWriter, r *http.Request) 
 	}
 	p := s.newPublicPage(r, pub.Language, "public.procedure.title")
 	p.Title = pub.Label() + " · " + pub.Title
-	view := publicStandaloneView{Entry: entry, Publication: pub, Text: body, URL: s.absoluteURL(publicEditionPath(pub))}
-	if latest := entry.CurrentIn(pub.Language); latest != nil && latest.ID != pub.ID {
-		view.Latest = latest
-	}
+	view := publicStandaloneView{Entry: entry, Publication: pub, Text: body, URL: s.absoluteURL(publicEditionPath(pub)),
+		Standing: standingOf(entry, pub)}
 	p.Data = view
 	t, ok := s.pages.pages["public_standalone"]
 	if !ok {

@@ -20,7 +20,7 @@ type publicHomeView struct {
 // handlePublicHome shows the latest publications of what is in force, the
 // categories of the register and the search box.
 func (s *Server) handlePublicHome(w http.ResponseWriter, r *http.Request) {
-	latest, err := s.db.FindLatestInForce(r.Context(), publicHomeLatest)
+	latest, err := s.db.FindLatestInForce(r.Context(), s.today(), publicHomeLatest)
 	if err != nil {
 		s.renderPublicError(w, r, &internalError{err})
 		return
@@ -52,7 +52,7 @@ type publicListView struct {
 // handlePublicList lists the register's entries by category; ?category=
 // keeps one (an unknown category keeps them all).
 func (s *Server) handlePublicList(w http.ResponseWriter, r *http.Request) {
-	entries, err := s.db.FindRegisterEntries(r.Context())
+	entries, err := s.db.FindRegisterEntries(r.Context(), s.today())
 	if err != nil {
 		s.renderPublicError(w, r, &internalError{err})
 		return

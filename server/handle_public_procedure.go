@@ -14,9 +14,11 @@ type publicProcedureView struct {
 	publicHead
 	Entry       *workspace.RegisterEntry
 	Publication *workspace.Publication
-	// Current is the entry's latest edition in the same language; when it
-	// is not Publication, the page says that a newer edition exists.
-	Current *workspace.Publication
+	// Current is the entry's edition in force in the same language (or
+	// its first, when none applies yet); Standing says where Publication
+	// stands beside it, which the page's banners tell.
+	Current  *workspace.Publication
+	Standing editionStanding
 	// Others are the entry's current editions in the other languages.
 	Others []*workspace.Publication
 	Text   publicText
@@ -28,8 +30,8 @@ type publicProcedureView struct {
 	LatestPath string
 }
 
-// IsCurrent reports whether the page shows the entry's latest edition in
-// its language.
+// IsCurrent reports whether the page shows the entry's edition in force in
+// its language (or its first, when none applies yet).
 func (v publicProcedureView) IsCurrent() bool {
 	return v.Current != nil && v.Current.ID == v.Publication.ID
 }
@@ -54,8 +56,8 @@ func (s *Server) handlePublicEntry(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, publicEntryPath(entry.Identifier(), lang), http.StatusSeeOther)
 }
 
-// handlePublicProcedure shows an entry's current edition in the path's
-// language.
+// handlePublicProcedure shows an entry's edition in force in the path's
+// language, or its first when none applies yet.
 func (s *Server) handlePublicProcedure(w http.ResponseWriter, r *http.Request) {
 	entry, lang, err := s.publicEntryInLang(r)
 	if err != nil {
@@ -89,6 +91,7 @@ func (s *Server) showPublicEdition(w http.ResponseWriter, r *http.Request, entry
 		Entry:       entry,
 		Publication: pub,
 		Current:     current,
+		Standing:    standingOf(entry, pub),
 		Text:        body,
 		EditionPath: publicEditionPath(pub),
 		LatestPath:  publicEntryPath(entry.Identifier(), pub.Language),

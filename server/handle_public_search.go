@@ -25,7 +25,14 @@ type publicSearchHit struct {
 	Status      workspace.RegisterStatus
 	Snippet     template.HTML
 	Path        string
+	// upcoming: the edition found, its entry's first, applies from a
+	// later day.
+	upcoming bool
 }
+
+// NotYetInForce reports whether the edition found applies only from a
+// later day, as public_entry_status asks of an entry.
+func (h publicSearchHit) NotYetInForce() bool { return h.upcoming }
 
 // publicSearchView is the public search page.
 type publicSearchView struct {
@@ -36,8 +43,8 @@ type publicSearchView struct {
 	Hits     []publicSearchHit
 }
 
-// handlePublicSearch runs a full-text search over the latest editions of
-// the register, entries in force first, each result with its status.
+// handlePublicSearch runs a full-text search over the editions of the
+// register in force today (or first, when none applies yet), entries in force first, each result with its status.
 // Whatever the query holds, it is read as words (search.Terms), never as
 // FTS5 syntax; snippets are escaped (search.SnippetHTML).
 func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +56,7 @@ func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 	// or without its edition, "v2"), leads straight to its entry.
 	if ident, _, _ := strings.Cut(q, " "); ident != "" {
 		if year, seq, ok := workspace.ParseIdentifier(ident); ok {
-			if _, err := s.db.FindRegisterEntry(r.Context(), year, seq); err == nil {
+			if _, err := s.db.FindRegisterEntry(r.Context(), s.today(), year, seq); err == nil {
 				http.Redirect(w, r, "/public/procedures/"+workspace.FormatIdentifier(year, seq), http.StatusSeeOther)
 				return
 			}
@@ -60,14 +67,16 @@ func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 	terms := search.Terms(q)
 	if len(terms) > 0 {
 		view.Searched = true
-		hits, err := s.db.SearchPublications(r.Context(), q, publicSearchLimit)
+		hits, err := s.db.SearchPublications(r.Context(), s.today(), q, publicSearchLimit)
 		if err != nil {
 			s.renderPublicError(w, r, &internalError{err})
 			return
 		}
+		today := s.today()
 		for _, hit := range hits {
 			pub := hit.Publication
-			view.Hits = append(view.Hits, publicSearchHit{Publication: pub, Status: hit.EntryStatus, Snippet: publicSnippet(pub, terms), Path: publicEntryPath(pub.Identifier, pub.Language)})
+			view.Hits = append(view.Hits, publicSearchHit{Publication: pub, Status: hit.EntryStatus, Snippet: publicSnippet(pub, terms),
+				Path: publicEntryPath(pub.Identifier, pub.Language), upcoming: pub.EffectiveOn > today})
 		}
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, ""), "public.search.title")
@@ -128,7 +137,7 @@ func (s *Server) handlePublicCheck(w http.ResponseWriter, r *http.Request) {
 			}
 			view.Checked = true
 			for _, pub := range found {
-				entry, err := s.db.FindRegisterEntryByID(r.Context(), pub.EntryID)
+				entry, err := s.db.FindRegisterEntryByID(r.Context(), s.today(), pub.EntryID)
 				if err != nil {
 					s.renderPublicError(w, r, &internalError{err})
 					return

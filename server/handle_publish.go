@@ -21,9 +21,12 @@ type publishFormView struct {
 	// language; nil for a procedure published for the first time, which
 	// makes a new entry unless it is the translation of one
 	// (Translations, the entries in force lacking its language).
-	Entry        *workspace.RegisterEntry
-	NextEdition  int
-	Translations []registerChoice
+	Entry       *workspace.RegisterEntry
+	NextEdition int
+	// PreviousEffectiveOn is the day the procedure's latest edition applies
+	// from, before which the new one cannot apply; "" for a first one.
+	PreviousEffectiveOn string
+	Translations        []registerChoice
 	// Supersedable are the other entries in force, which the publication
 	// may replace.
 	Supersedable []registerChoice
@@ -36,6 +39,12 @@ type publishFormView struct {
 	Supersedes    int64
 	Error         string
 	Field         string
+	// Refusal says why the version cannot be published at all (a newer
+	// one is published, the entry is withdrawn or replaced): the page then
+	// says so, with what to do (RefusalHint, a catalogue key, may be
+	// empty), instead of offering the form.
+	Refusal     string
+	RefusalHint string
 }
 
 // publishForm is what the form offers for a version, read from the
@@ -44,6 +53,9 @@ type publishForm struct {
 	view         publishFormView
 	translations []*workspace.RegisterEntry
 	supersedable []*workspace.RegisterEntry
+	// refusal is why the version cannot be published, when it cannot: an
+	// ECONFLICT error; the form then has no choices.
+	refusal error
 }
 
 // handlePublishForm shows the form that publishes an adopted version, not
@@ -56,6 +68,10 @@ func (s *Server) handlePublishForm(w http.ResponseWriter, r *http.Request) {
 	form, err := s.newPublishForm(r, proc, v)
 	if err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	if form.refusal != nil {
+		s.renderPublishRefusal(w, r, &form.view, form.refusal)
 		return
 	}
 	form.view.EffectiveOn = s.today()
@@ -73,6 +89,10 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 	form, err := s.newPublishForm(r, proc, v)
 	if err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	if form.refusal != nil {
+		s.renderPublishRefusal(w, r, &form.view, form.refusal)
 		return
 	}
 	view := &form.view
@@ -127,17 +147,14 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 	redirectDone(w, r, versionPath(proc.ID, v.Number), "version_published")
 }
 
-// newPublishForm checks that v may be published (adopted, not published
-// yet, its procedure's entry not withdrawn: an ECONFLICT error otherwise)
-// and returns the form's choices, read
-// from the register.
+// newPublishForm reads where v stands (publishStandingOf) and returns the
+// form's choices, read from the register, or, when v cannot be published
+// (not adopted, already published, older than a version published, its
+// entry withdrawn or replaced), the form's facts and that refusal.
 func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *workspace.Version) (*publishForm, error) {
 	ctx := r.Context()
-	published, err := s.db.FindProcedurePublications(ctx, proc.ID)
+	standing, err := s.publishStandingOf(ctx, proc, v)
 	if err != nil {
-		return nil, err
-	}
-	if err := workspace.CheckPublishable(v, published[v.Number] != nil); err != nil {
 		return nil, err
 	}
 	year, err := strconv.Atoi(s.today()[:4])
@@ -150,23 +167,22 @@ func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *w
 		Hash:      workspace.ContentHash(v.Content),
 		Year:      year,
 	}}
-	entry, err := s.db.FindProcedureEntry(ctx, proc.ID)
-	switch {
-	case err == nil:
-		// A withdrawn entry takes no new edition: publishing would fail.
-		if entry.Status() == workspace.RegisterWithdrawn {
-			return nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.entry_withdrawn",
-				Message: "This register entry is withdrawn: nothing more is published in it."}
-		}
+	if form.refusal = standing.Refusal; form.refusal != nil {
+		return form, nil
+	}
+	if entry := standing.Entry; entry != nil {
 		form.view.Entry = entry
 		form.view.NextEdition = 1
-		if cur := entry.CurrentIn(proc.Language); cur != nil {
-			form.view.NextEdition = cur.Edition + 1
+		// The procedure's publications are its entry's editions in its
+		// language.
+		for _, pub := range standing.Published {
+			if pub.Edition >= form.view.NextEdition {
+				form.view.NextEdition = pub.Edition + 1
+				form.view.PreviousEffectiveOn = pub.EffectiveOn
+			}
 		}
-	case workspace.ErrorCode(err) != workspace.ENOTFOUND:
-		return nil, err
 	}
-	entries, err := s.db.FindRegisterEntries(ctx)
+	entries, err := s.db.FindRegisterEntries(ctx, s.today())
 	if err != nil {
 		return nil, err
 	}
@@ -187,14 +203,28 @@ func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *w
 	return form, nil
 }
 
+// renderPublishRefusal shows the publish page of a version that cannot be
+// published: its facts and why, with what to do, and no form.
+func (s *Server) renderPublishRefusal(w http.ResponseWriter, r *http.Request, view *publishFormView, refusal error) {
+	p := s.newPage(r, "publish.title")
+	view.Refusal = p.ErrorText(refusal)
+	view.RefusalHint = publishRefusalHint(refusal)
+	s.renderPublishPage(w, r, statusOf(refusal), view, p)
+}
+
 // renderPublishForm shows the publish form with status and the problem of
 // formErr, if any.
 func (s *Server) renderPublishForm(w http.ResponseWriter, r *http.Request, status int, view *publishFormView, formErr error) {
 	p := s.newPage(r, "publish.title")
-	p.Title = p.T("publish.heading", "Name", view.Version.Label()) + " — " + view.Procedure.Title
-	p.Section = "procedures"
 	view.Error = p.formErrorText(formErr)
 	view.Field = fieldError(formErr)
+	s.renderPublishPage(w, r, status, view, p)
+}
+
+// renderPublishPage writes the publish page p with view and status.
+func (s *Server) renderPublishPage(w http.ResponseWriter, r *http.Request, status int, view *publishFormView, p *page) {
+	p.Title = p.T("publish.heading", "Name", view.Version.Label()) + " — " + view.Procedure.Title
+	p.Section = "procedures"
 	p.Data = view
 	s.render(w, r, status, "publish", p)
 }

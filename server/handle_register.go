@@ -75,7 +75,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 // registerPage reads the register: every entry, and the index of every
 // edition, grouped for the page.
 func (s *Server) registerPage(ctx context.Context) (registerPageView, error) {
-	entries, err := s.db.FindRegisterEntries(ctx)
+	entries, err := s.db.FindRegisterEntries(ctx, s.today())
 	if err != nil {
 		return registerPageView{}, err
 	}
@@ -139,7 +139,7 @@ func (s *Server) registerEntryFromPath(w http.ResponseWriter, r *http.Request) (
 		s.renderError(w, r, err)
 		return nil, false
 	}
-	e, err := s.db.FindRegisterEntryByID(r.Context(), id)
+	e, err := s.db.FindRegisterEntryByID(r.Context(), s.today(), id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return nil, false
@@ -147,13 +147,14 @@ func (s *Server) registerEntryFromPath(w http.ResponseWriter, r *http.Request) (
 	return e, true
 }
 
-// registerEntriesInForce returns the entries in force, but the one whose
-// id is except: what a publication may supersede, and what may replace a
+// registerEntriesInForce returns the entries in force and not to be
+// replaced from a later day, but the one whose id is except: what a
+// publication may supersede or translate, and what may replace a
 // withdrawn entry.
 func registerEntriesInForce(entries []*workspace.RegisterEntry, except int64) []*workspace.RegisterEntry {
 	var out []*workspace.RegisterEntry
 	for _, e := range entries {
-		if e.ID != except && e.Status() == workspace.RegisterInForce {
+		if e.ID != except && e.Status() == workspace.RegisterInForce && e.ReplacedBy == nil {
 			out = append(out, e)
 		}
 	}

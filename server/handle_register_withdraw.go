@@ -86,7 +86,7 @@ func (s *Server) newWithdrawForm(r *http.Request, entry *workspace.RegisterEntry
 		return nil, nil, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.already_withdrawn",
 			Message: "This register entry is already withdrawn."}
 	}
-	entries, err := s.db.FindRegisterEntries(r.Context())
+	entries, err := s.db.FindRegisterEntries(r.Context(), s.today())
 	if err != nil {
 		return nil, nil, err
 	}

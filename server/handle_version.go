@@ -41,9 +41,14 @@ type versionView struct {
 	VoteClosed bool
 	// Publication is what the version is published as in the register,
 	// nil while it is not; CanPublish: the viewer (the secretariat) may
-	// publish it, adopted and not yet published.
-	Publication *workspace.Publication
-	CanPublish  bool
+	// publish it, adopted and not yet published, newer than the versions
+	// published, into an entry still open. PublishRefusal says to the
+	// secretariat why an adopted version cannot be, with what to do
+	// (PublishHint, a catalogue key, may be empty).
+	Publication    *workspace.Publication
+	CanPublish     bool
+	PublishRefusal string
+	PublishHint    string
 }
 
 // handleVersionList shows a procedure's versions, newest first, and to
@@ -138,34 +143,31 @@ func (s *Server) handleVersionView(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	published, err := s.db.FindProcedurePublications(r.Context(), proc.ID)
+	standing, err := s.publishStandingOf(r.Context(), proc, v)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	pub := published[v.Number]
-	canPublish := workspace.CanPublish(workspace.ActorFor(p.Account)) == nil && workspace.CheckPublishable(v, pub != nil) == nil
-	if canPublish {
-		// A withdrawn entry takes no new edition (handle_publish.go).
-		switch entry, err := s.db.FindProcedureEntry(r.Context(), proc.ID); {
-		case err == nil:
-			canPublish = entry.Status() != workspace.RegisterWithdrawn
-		case workspace.ErrorCode(err) != workspace.ENOTFOUND:
-			s.serverError(w, r, err)
-			return
-		}
+	pub := standing.Published[v.Number]
+	staff := workspace.CanPublish(workspace.ActorFor(p.Account)) == nil
+	canPublish := staff && standing.Refusal == nil
+	var refusal, hint string
+	if staff && pub == nil && v.AdoptedAt != nil && standing.Refusal != nil {
+		refusal, hint = p.ErrorText(standing.Refusal), publishRefusalHint(standing.Refusal)
 	}
 	voteClosed := workspace.CheckVersionVotable(v, pub != nil) != nil
 	p.Data = versionView{
-		Procedure:   proc,
-		Version:     v,
-		CanRestore:  workspace.AccessMember.Allows(p.Account),
-		HTML:        html,
-		Polls:       polls,
-		CanPoll:     workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil && !voteClosed,
-		VoteClosed:  voteClosed,
-		Publication: pub,
-		CanPublish:  canPublish,
+		Procedure:      proc,
+		Version:        v,
+		CanRestore:     workspace.AccessMember.Allows(p.Account),
+		HTML:           html,
+		Polls:          polls,
+		CanPoll:        workspace.CanManagePolls(workspace.ActorFor(p.Account)) == nil && !voteClosed,
+		VoteClosed:     voteClosed,
+		Publication:    pub,
+		CanPublish:     canPublish,
+		PublishRefusal: refusal,
+		PublishHint:    hint,
 	}
 	s.render(w, r, http.StatusOK, "version", p)
 }

@@ -141,7 +141,7 @@ func TestPrivateFieldsNeverLeak(t *testing.T) {
 	}
 	// A register entry, when the demo has one.
 	entryIDs := []string{"999999"}
-	if entries, err := ts.db.FindRegisterEntries(ctx); err != nil {
+	if entries, err := ts.db.FindRegisterEntries(ctx, ts.srv.today()); err != nil {
 		t.Fatal(err)
 	} else if len(entries) > 0 {
 		entryIDs = []string{id(entries[0].ID)}

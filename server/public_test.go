@@ -84,10 +84,10 @@ func newPublicFixture(t *testing.T, ts *testServer) *publicFixture {
 		t.Fatalf("WithdrawEntry: %v", err)
 	}
 	var err error
-	if f.entry, err = ts.db.FindRegisterEntryByID(ctx, f.fr1.EntryID); err != nil {
+	if f.entry, err = ts.db.FindRegisterEntryByID(ctx, ts.srv.today(), f.fr1.EntryID); err != nil {
 		t.Fatal(err)
 	}
-	if f.oldEntry, err = ts.db.FindRegisterEntryByID(ctx, f.old.EntryID); err != nil {
+	if f.oldEntry, err = ts.db.FindRegisterEntryByID(ctx, ts.srv.today(), f.old.EntryID); err != nil {
 		t.Fatal(err)
 	}
 	return f

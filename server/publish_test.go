@@ -265,7 +265,7 @@ func TestPublishTranslationAndSupersedes(t *testing.T) {
 
 	wantRedirect(t, "publish the French text", staff.postForm(t, publishPath(fr.ID, 1), url.Values{"effective_on": {"2027-01-01"}}),
 		versionPath(fr.ID, 1)+"?done=version_published")
-	entry, err := ts.db.FindProcedureEntry(ctx, fr.ID)
+	entry, err := ts.db.FindProcedureEntry(ctx, ts.srv.today(), fr.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,18 +287,18 @@ func TestPublishTranslationAndSupersedes(t *testing.T) {
 	}
 	wantRedirect(t, "publish the translation", staff.postForm(t, publishPath(ar.ID, 1), url.Values{"effective_on": {"2027-01-01"}, "translation_of": {entryID}}),
 		versionPath(ar.ID, 1)+"?done=version_published")
-	if arEntry, err := ts.db.FindProcedureEntry(ctx, ar.ID); err != nil || arEntry.ID != entry.ID {
+	if arEntry, err := ts.db.FindProcedureEntry(ctx, ts.srv.today(), ar.ID); err != nil || arEntry.ID != entry.ID {
 		t.Fatalf("the translation is in entry %v (%v), want %d", arEntry, err, entry.ID)
 	}
 
 	// The third procedure supersedes the entry.
-	wantRedirect(t, "publish what supersedes", staff.postForm(t, publishPath(next.ID, 1), url.Values{"effective_on": {"2027-06-01"}, "supersedes": {entryID}}),
+	wantRedirect(t, "publish what supersedes", staff.postForm(t, publishPath(next.ID, 1), url.Values{"effective_on": {ts.srv.today()}, "supersedes": {entryID}}),
 		versionPath(next.ID, 1)+"?done=version_published")
-	newEntry, err := ts.db.FindProcedureEntry(ctx, next.ID)
+	newEntry, err := ts.db.FindProcedureEntry(ctx, ts.srv.today(), next.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := ts.db.FindRegisterEntryByID(ctx, entry.ID)
+	old, err := ts.db.FindRegisterEntryByID(ctx, ts.srv.today(), entry.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func publishForTest(t *testing.T, ts *testServer, title string) *workspace.Regis
 	if _, err := ts.db.Publish(ctx, staff, &workspace.PublishRequest{ProcedureID: proc.ID, VersionNumber: 1, EffectiveOn: "2027-01-01", Year: year}); err != nil {
 		t.Fatalf("publish %s: %v", title, err)
 	}
-	entry, err := ts.db.FindProcedureEntry(ctx, proc.ID)
+	entry, err := ts.db.FindProcedureEntry(ctx, ts.srv.today(), proc.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestRegisterWithdraw(t *testing.T) {
 
 	resp := staff.postForm(t, withdrawPath(old.ID), good)
 	wantRedirect(t, "withdraw", resp, "/register?done=entry_withdrawn#"+old.Identifier())
-	stored, err := ts.db.FindRegisterEntryByID(ctx, old.ID)
+	stored, err := ts.db.FindRegisterEntryByID(ctx, ts.srv.today(), old.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,13 +33,24 @@ type RegisterEntry struct {
 	WithdrawalReason string
 	// ReplacedBy is the entry that replaces this one: named when it was
 	// withdrawn, or by a later publication that supersedes it. The store
-	// fills ReplacedByIdentifier beside it.
+	// fills ReplacedByIdentifier beside it, and ReplacedFrom: the day that
+	// publication applies from ("" when the entry was replaced at its
+	// withdrawal), before which the entry is still in force.
 	ReplacedBy           *int64
 	ReplacedByIdentifier string
+	ReplacedFrom         string
 
-	// Current holds the latest edition of each language, French first;
-	// the store fills it when reading entries.
+	// AsOf is the day, in the table's time zone, for which the store read
+	// the entry ("2006-01-02"): Status and Current are those of that day.
+	AsOf string
+	// Current holds, French first, the edition of each language in force
+	// on AsOf: the latest whose effective day has come, or the first when
+	// none has yet. The store fills it when reading entries.
 	Current []*Publication
+	// Next holds, French first, the edition that follows Current in its
+	// language, published to apply from a later day, when there is one;
+	// its Content is left empty.
+	Next []*Publication
 }
 
 // Identifier returns the entry's register identifier, such as
@@ -47,22 +58,67 @@ type RegisterEntry struct {
 func (e *RegisterEntry) Identifier() string { return FormatIdentifier(e.Year, e.Seq) }
 
 // Status says whether the entry is in force, superseded by another, or
-// withdrawn.
+// withdrawn, on AsOf: an entry superseded by a publication that applies
+// from a later day is in force until then.
 func (e *RegisterEntry) Status() RegisterStatus {
 	switch {
 	case e.WithdrawnAt != nil:
 		return RegisterWithdrawn
-	case e.ReplacedBy != nil:
+	case e.ReplacedBy != nil && (e.ReplacedFrom == "" || e.ReplacedFrom <= e.AsOf):
 		return RegisterSuperseded
 	default:
 		return RegisterInForce
 	}
 }
 
-// CurrentIn returns the latest edition in lang, or nil when the entry has
-// none in that language.
+// ReplacedLater reports whether the entry is in force on AsOf but replaced
+// by another from ReplacedFrom, a later day.
+func (e *RegisterEntry) ReplacedLater() bool {
+	return e.Status() == RegisterInForce && e.ReplacedBy != nil
+}
+
+// NotYetInForce reports whether the entry has editions but none that
+// applies on AsOf: all are published to apply from a later day.
+func (e *RegisterEntry) NotYetInForce() bool {
+	for _, c := range e.Current {
+		if c.EffectiveOn <= e.AsOf {
+			return false
+		}
+	}
+	return len(e.Current) > 0
+}
+
+// CurrentIn returns the edition in lang in force on AsOf (or the first,
+// when none applies yet), or nil when the entry has none in that language.
 func (e *RegisterEntry) CurrentIn(lang string) *Publication {
-	for _, p := range e.Current {
+	return publicationIn(e.Current, lang)
+}
+
+// NextIn returns the edition in lang that follows the current one and
+// applies from a later day, or nil.
+func (e *RegisterEntry) NextIn(lang string) *Publication {
+	return publicationIn(e.Next, lang)
+}
+
+// TranslationBehind returns the current edition of the text p translates
+// when it is newer than the edition p was translated from
+// (p.SourceEdition), or nil: the reader of a translation must learn that
+// the original has changed since.
+func (e *RegisterEntry) TranslationBehind(p *Publication) *Publication {
+	if p.SourceEdition == 0 {
+		return nil
+	}
+	for _, c := range e.Current {
+		if c.Language != p.Language && c.Edition > p.SourceEdition && c.EffectiveOn <= e.AsOf {
+			return c
+		}
+	}
+	return nil
+}
+
+// publicationIn returns the publication in lang among ps, or nil.
+func publicationIn(ps []*Publication, lang string) *Publication {
+	for _, p := range ps {
 		if p.Language == lang {
 			return p
 		}
@@ -147,6 +203,10 @@ type Publication struct {
 	// Note is the secretariat's word on what the edition changes; it may
 	// be empty, as the changelog is computed from the texts.
 	Note string
+	// SourceEdition, for a translation, is the edition of the entry's
+	// original text (the language of its first publication) that was the
+	// latest when the translation was published; 0 for the original.
+	SourceEdition int
 	// Supersedes is another entry this publication replaces (not the
 	// earlier editions of its own entry, which every new edition
 	// replaces); the store fills SupersedesIdentifier beside it.
@@ -180,6 +240,10 @@ type PublishRequest struct {
 	// publishes into the procedure's own entry, created at its first
 	// publication.
 	TranslationOf int64
+	// SourceEdition, for a translation, is the edition of the entry's
+	// original text (the language of its first publication) that was the
+	// latest when the translation was published; 0 for the original.
+	SourceEdition int
 	// Supersedes is another entry this publication replaces, or zero.
 	Supersedes int64
 	// EffectiveOn is the day the edition applies from, "2006-01-02".
@@ -211,13 +275,51 @@ func (r *PublishRequest) Validate() error {
 }
 
 // CheckPublishable reports why v cannot be published, or nil: only a
-// version adopted by a vote enters the register, and only once.
-func CheckPublishable(v *Version, alreadyPublished bool) error {
+// version adopted by a vote enters the register, only once, and only when
+// it is newer than latestPublished, the number of the procedure's latest
+// version already in the register (0 for none). A procedure publishes its
+// editions in one language of one entry, so an older version published
+// after a newer one would become the edition in force with the older text.
+func CheckPublishable(v *Version, alreadyPublished bool, latestPublished int) error {
 	if v.AdoptedAt == nil {
 		return &Error{Code: ECONFLICT, Key: "error.publication.not_adopted", Message: "Only a version adopted by a vote can be published."}
 	}
 	if alreadyPublished {
 		return &Error{Code: ECONFLICT, Key: "error.publication.already_published", Message: "This version is already published."}
+	}
+	if v.Number <= latestPublished {
+		return &Error{Code: ECONFLICT, Key: "error.publication.older_version",
+			Message: "A newer version of this procedure is already published: an older one cannot follow it."}
+	}
+	return nil
+}
+
+// CheckEntryOpen reports why nothing more may be published into e, or
+// nil: a withdrawn entry takes no edition — nor can its procedures be
+// published again, as a procedure belongs to one entry —, nor does an
+// entry that another replaces (or is recorded to replace from a later
+// day), whose page tells the public it no longer applies.
+func CheckEntryOpen(e *RegisterEntry) error {
+	switch {
+	case e.WithdrawnAt != nil:
+		return &Error{Code: ECONFLICT, Key: "error.publication.entry_withdrawn",
+			Message: "This register entry is withdrawn: nothing more is published in it."}
+	case e.ReplacedBy != nil:
+		return &Error{Code: ECONFLICT, Key: "error.publication.entry_superseded",
+			Message: "This register entry is replaced by another: nothing more is published in it."}
+	}
+	return nil
+}
+
+// CheckEffectiveOrder reports an EINVALID *Error on "effective_on" when
+// effectiveOn is before previous, the day the entry's latest edition in
+// the same language applies from ("" for none): the editions of a language
+// apply in their order, so that the one in force on a day is the latest
+// whose day has come.
+func CheckEffectiveOrder(previous, effectiveOn string) error {
+	if previous != "" && effectiveOn < previous {
+		return Invalid("effective_on", "error.publication.effective_on_before_previous",
+			"The new edition cannot apply before the previous one.")
 	}
 	return nil
 }

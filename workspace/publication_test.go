@@ -140,23 +140,26 @@ func TestPublishRequestValidate(t *testing.T) {
 	}
 }
 
-// TestCheckPublishable lets an adopted version not yet published into the
-// register, and nothing else.
+// TestCheckPublishable lets an adopted version not yet published, newer
+// than the versions published, into the register, and nothing else.
 func TestCheckPublishable(t *testing.T) {
 	adopted := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
 		name      string
 		adoptedAt *time.Time
 		published bool
+		latest    int
 		key       string
 	}{
-		{"Adopted", &adopted, false, ""},
-		{"NotAdopted", nil, false, "error.publication.not_adopted"},
-		{"NotAdoptedButPublished", nil, true, "error.publication.not_adopted"},
-		{"AlreadyPublished", &adopted, true, "error.publication.already_published"},
+		{"Adopted", &adopted, false, 0, ""},
+		{"AfterAnOlderOne", &adopted, false, 1, ""},
+		{"NotAdopted", nil, false, 0, "error.publication.not_adopted"},
+		{"NotAdoptedButPublished", nil, true, 0, "error.publication.not_adopted"},
+		{"AlreadyPublished", &adopted, true, 2, "error.publication.already_published"},
+		{"OlderThanPublished", &adopted, false, 3, "error.publication.older_version"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			err := workspace.CheckPublishable(&workspace.Version{Number: 1, AdoptedAt: tt.adoptedAt}, tt.published)
+			err := workspace.CheckPublishable(&workspace.Version{Number: 2, AdoptedAt: tt.adoptedAt}, tt.published, tt.latest)
 			wantRule(t, err, workspace.ECONFLICT, tt.key)
 		})
 	}
@@ -235,5 +238,26 @@ func TestContentHash(t *testing.T) {
 	}
 	if workspace.ContentHash("é") == workspace.ContentHash("e\u0301") {
 		t.Error("two byte sequences hash alike: the hash must be of the bytes as they are")
+	}
+}
+
+// TestCheckEntryOpen refuses an edition into a withdrawn entry and into
+// one that another replaces, even from a later day.
+func TestCheckEntryOpen(t *testing.T) {
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	other := int64(9)
+	for _, tt := range []struct {
+		name  string
+		entry workspace.RegisterEntry
+		key   string
+	}{
+		{"InForce", workspace.RegisterEntry{}, ""},
+		{"Withdrawn", workspace.RegisterEntry{WithdrawnAt: &at}, "error.publication.entry_withdrawn"},
+		{"Superseded", workspace.RegisterEntry{ReplacedBy: &other}, "error.publication.entry_superseded"},
+		{"SupersededLater", workspace.RegisterEntry{ReplacedBy: &other, ReplacedFrom: "2099-01-01", AsOf: "2026-12-07"}, "error.publication.entry_superseded"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			wantRule(t, workspace.CheckEntryOpen(&tt.entry), workspace.ECONFLICT, tt.key)
+		})
 	}
 }

@@ -59,8 +59,6 @@ func auditWithdrawal(e *workspace.RegisterEntry) withdrawalAudit {
 var (
 	errTranslationTaken = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.translation_taken",
 		Message: "The register entry already has a procedure in this language."}
-	errEntryWithdrawn = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.entry_withdrawn",
-		Message: "This register entry is withdrawn: nothing more is published in it."}
 	errAlreadyWithdrawn = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.already_withdrawn",
 		Message: "This register entry is already withdrawn."}
 	errLanguageChanged = &workspace.Error{Code: workspace.ECONFLICT, Key: "error.publication.language_changed",
@@ -89,20 +87,26 @@ func errReplacementInvalid() error {
 
 // Publish enters an adopted version in the register, in one transaction:
 // it reads the actor again (workspace.CanPublish), the procedure and its
-// version (workspace.CheckPublishable: adopted, not yet published), finds
+// version (workspace.CheckPublishable: adopted, not yet published, newer
+// than the procedure's versions already published), finds
 // the entry — the procedure's own, the one req.TranslationOf names (which
 // must have nothing in the procedure's language, and then holds the
 // procedure from now on), or a new one numbered PROC-req.Year-NNN, the
 // next free rank of that year — and stores the next edition of the entry
 // in the procedure's language with a copy of the title, summary, category
-// and text and the text's SHA-256. When req.Supersedes names another
-// entry (in the register, not withdrawn, not this one), that entry is
-// marked replaced by this one. The full-text index then holds this edition
-// in place of the entry's earlier one in the same language. The audit
+// and text and the text's SHA-256 — for a translation, with the edition of
+// the original it follows (translationSource). When req.Supersedes names
+// another entry (in the register, in force, not this one, not already
+// replaced), that entry is marked replaced by this one, from the day this
+// edition applies. The full-text index then holds this edition beside the
+// earlier ones. The audit
 // entry is publication.publish on the register_entry.
 //
-// The entry's category follows its latest publication. Nothing is
-// published into a withdrawn entry, an entry that another replaces
+// The entry's category follows its latest publication. An edition cannot
+// apply before the previous one in its language
+// (workspace.CheckEffectiveOrder). Nothing is published into a withdrawn
+// entry nor into one that another replaces (workspace.CheckEntryOpen), an
+// entry that another replaces
 // replaces nothing itself, so that no two entries replace each other, and
 // a procedure whose language changed since it entered the register is
 // refused: its editions stay in the language the register gives it.
@@ -133,11 +137,17 @@ func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace
 		return nil, notFound("Version")
 	}
 	v := vs[0]
-	var published bool
-	if err := tx.GetContext(ctx, &published, `SELECT EXISTS (SELECT 1 FROM publications WHERE version_id = ?)`, v.ID); err != nil {
+	var published struct {
+		This   bool `db:"this"`
+		Latest int  `db:"latest"`
+	}
+	if err := tx.GetContext(ctx, &published, `
+		SELECT EXISTS (SELECT 1 FROM publications WHERE version_id = ?) AS this,
+			COALESCE((SELECT MAX(version_number) FROM publications WHERE procedure_id = ?), 0) AS latest`,
+		v.ID, proc.ID); err != nil {
 		return nil, fmt.Errorf("sqlite: publish: %w", err)
 	}
-	if err := workspace.CheckPublishable(v, published); err != nil {
+	if err := workspace.CheckPublishable(v, published.This, published.Latest); err != nil {
 		return nil, err
 	}
 
@@ -175,16 +185,30 @@ func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace
 	if superseded != nil {
 		p.Supersedes, p.SupersedesIdentifier = &superseded.ID, superseded.Identifier()
 	}
-	if err := tx.GetContext(ctx, &p.Edition, `
-		SELECT COALESCE(MAX(edition), 0) + 1 FROM publications WHERE entry_id = ? AND language = ?`, entry.ID, p.Language); err != nil {
+	var previous struct {
+		Edition     int    `db:"edition"`
+		EffectiveOn string `db:"effective_on"`
+	}
+	if err := tx.GetContext(ctx, &previous, `
+		SELECT COALESCE(MAX(edition), 0) AS edition,
+			COALESCE((SELECT l.effective_on FROM publications l WHERE l.entry_id = ? AND l.language = ? ORDER BY l.edition DESC LIMIT 1), '') AS effective_on
+		FROM publications WHERE entry_id = ? AND language = ?`, entry.ID, p.Language, entry.ID, p.Language); err != nil {
 		return nil, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	if err := workspace.CheckEffectiveOrder(previous.EffectiveOn, p.EffectiveOn); err != nil {
+		return nil, err
+	}
+	p.Edition = previous.Edition + 1
+	if p.SourceEdition, err = translationSource(ctx, tx, entry.ID, p.Language); err != nil {
+		return nil, err
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO publications (entry_id, language, edition, procedure_id, version_id, version_number, category, title,
-			summary, content, content_sha256, effective_on, note, supersedes, published_at, published_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			summary, content, content_sha256, effective_on, note, supersedes, published_at, published_by, source_edition)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))`,
 		p.EntryID, p.Language, p.Edition, p.ProcedureID, p.VersionID, p.VersionNumber, p.Category, p.Title,
-		p.Summary, p.Content, p.ContentSHA256, p.EffectiveOn, p.Note, p.Supersedes, p.PublishedAt, p.PublishedBy)
+		p.Summary, p.Content, p.ContentSHA256, p.EffectiveOn, p.Note, p.Supersedes, p.PublishedAt, p.PublishedBy,
+		p.SourceEdition)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: publish: %w", err)
 	}
@@ -214,12 +238,29 @@ func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace
 	return p, nil
 }
 
+// translationSource returns, in tx, the edition of the entry's original
+// text that a publication in lang follows: the latest edition in the
+// language of the entry's first publication when lang is another one, or
+// 0 when the publication is of the original (or the entry's first).
+func translationSource(ctx context.Context, tx *sqlx.Tx, entryID int64, lang string) (int, error) {
+	var source int
+	err := tx.GetContext(ctx, &source, `
+		SELECT COALESCE(MAX(o.edition), 0) FROM publications o
+		WHERE o.entry_id = ? AND o.language <> ?
+			AND o.language = (SELECT f.language FROM publications f WHERE f.entry_id = ? ORDER BY f.id LIMIT 1)`,
+		entryID, lang, entryID)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: publish: %w", err)
+	}
+	return source, nil
+}
+
 // publicationEntry returns, in tx, the entry a publication of proc goes
 // into: the procedure's own, or the entry req.TranslationOf names, in
 // which case joins is true (the procedure joins it). It returns nil when
 // the procedure starts a new entry.
 func publicationEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Procedure, req *workspace.PublishRequest) (entry *workspace.RegisterEntry, joins bool, err error) {
-	own, err := findRegisterEntries(ctx, tx, false,
+	own, err := findRegisterEntries(ctx, tx, false, "",
 		"e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ?)", proc.ID)
 	if err != nil {
 		return nil, false, err
@@ -229,8 +270,8 @@ func publicationEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Procedur
 		if req.TranslationOf != 0 && req.TranslationOf != entry.ID {
 			return nil, false, errTranslationInvalid()
 		}
-		if entry.WithdrawnAt != nil {
-			return nil, false, errEntryWithdrawn
+		if err := workspace.CheckEntryOpen(entry); err != nil {
+			return nil, false, err
 		}
 		if entry.Procedures[proc.Language] != proc.ID {
 			return nil, false, errLanguageChanged
@@ -240,15 +281,15 @@ func publicationEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Procedur
 	if req.TranslationOf == 0 {
 		return nil, false, nil
 	}
-	named, err := findRegisterEntries(ctx, tx, false, "e.id = ?", req.TranslationOf)
+	named, err := findRegisterEntries(ctx, tx, false, "", "e.id = ?", req.TranslationOf)
 	if err != nil {
 		return nil, false, err
 	} else if len(named) == 0 {
 		return nil, false, errTranslationInvalid()
 	}
 	entry = named[0]
-	if entry.WithdrawnAt != nil {
-		return nil, false, errEntryWithdrawn
+	if err := workspace.CheckEntryOpen(entry); err != nil {
+		return nil, false, err
 	}
 	if _, taken := entry.Procedures[proc.Language]; taken {
 		return nil, false, errTranslationTaken
@@ -263,14 +304,14 @@ func supersededEntry(ctx context.Context, tx *sqlx.Tx, entry *workspace.Register
 	if entry != nil && entry.ID == id {
 		return nil, errSupersedesItself()
 	}
-	found, err := findRegisterEntries(ctx, tx, false, "e.id = ?", id)
+	found, err := findRegisterEntries(ctx, tx, false, "", "e.id = ?", id)
 	if err != nil {
 		return nil, err
 	} else if len(found) == 0 {
 		return nil, errSupersedesInvalid()
 	}
 	s := found[0]
-	if s.Status() != workspace.RegisterInForce {
+	if s.Status() != workspace.RegisterInForce || s.ReplacedBy != nil {
 		return nil, errSupersedesInvalid()
 	}
 	if entry != nil && entry.Status() != workspace.RegisterInForce {
@@ -314,7 +355,7 @@ func (db *DB) WithdrawEntry(ctx context.Context, actor workspace.Actor, entryID 
 		if err := workspace.CanPublish(actor); err != nil {
 			return err
 		}
-		found, err := findRegisterEntries(ctx, tx.tx, false, "e.id = ?", entryID)
+		found, err := findRegisterEntries(ctx, tx.tx, false, "", "e.id = ?", entryID)
 		if err != nil {
 			return err
 		} else if len(found) == 0 {
@@ -332,7 +373,7 @@ func (db *DB) WithdrawEntry(ctx context.Context, actor workspace.Actor, entryID 
 			if replacedBy == e.ID {
 				return errReplacementInvalid()
 			}
-			r, err := findRegisterEntries(ctx, tx.tx, false, "e.id = ?", replacedBy)
+			r, err := findRegisterEntries(ctx, tx.tx, false, "", "e.id = ?", replacedBy)
 			if err != nil {
 				return err
 			} else if len(r) == 0 || r[0].Status() != workspace.RegisterInForce {

@@ -17,13 +17,20 @@ import (
 // that replaces it (r) that registerEntryFields scans into, in the same
 // order.
 const registerEntryColumns = `e.id, e.year, e.seq, e.category, e.created_at, e.created_by, e.withdrawn_at,
-	e.withdrawal_reason, e.replaced_by, r.year, r.seq`
+	e.withdrawal_reason, e.replaced_by, r.year, r.seq, ` + replacedFromSQL
+
+// replacedFromSQL is the day from which the entry that replaces an entry
+// (e) does so: the effective day of its publication that superseded e, or
+// NULL when e was replaced at its withdrawal.
+const replacedFromSQL = `(SELECT MIN(x.effective_on) FROM publications x
+	WHERE x.supersedes = e.id AND x.entry_id = e.replaced_by)`
 
 // registerEntryRow is what registerEntryColumns scan into: the replacing
 // entry's year and rank are NULL when nothing replaces the entry.
 type registerEntryRow struct {
 	e                         workspace.RegisterEntry
 	replacedYear, replacedSeq sql.NullInt64
+	replacedFrom              sql.NullString
 }
 
 // registerEntryFields returns the fields of r that registerEntryColumns
@@ -31,7 +38,7 @@ type registerEntryRow struct {
 func registerEntryFields(r *registerEntryRow) []any {
 	e := &r.e
 	return []any{&e.ID, &e.Year, &e.Seq, &e.Category, &e.CreatedAt, &e.CreatedBy, &e.WithdrawnAt,
-		&e.WithdrawalReason, &e.ReplacedBy, &r.replacedYear, &r.replacedSeq}
+		&e.WithdrawalReason, &e.ReplacedBy, &r.replacedYear, &r.replacedSeq, &r.replacedFrom}
 }
 
 // registerEntryFrom joins an entry (e) with the entry that replaces it (r).
@@ -44,10 +51,10 @@ const registerEntryFrom = ` FROM register_entries e LEFT JOIN register_entries r
 const (
 	publicationColumns = `p.id, p.entry_id, e.year, e.seq, p.procedure_id, p.version_id, p.version_number, p.edition,
 	p.language, p.category, p.title, p.summary, p.content, p.content_sha256, p.effective_on, p.note, p.supersedes,
-	s.year, s.seq, p.published_at, p.published_by`
+	s.year, s.seq, p.published_at, p.published_by, p.source_edition`
 	publicationIndexColumns = `p.id, p.entry_id, e.year, e.seq, p.procedure_id, p.version_id, p.version_number, p.edition,
 	p.language, p.category, p.title, p.summary, '', p.content_sha256, p.effective_on, p.note, p.supersedes,
-	s.year, s.seq, p.published_at, p.published_by`
+	s.year, s.seq, p.published_at, p.published_by, p.source_edition`
 )
 
 // publicationFrom joins a publication (p) with its entry (e) and the entry
@@ -61,6 +68,7 @@ type publicationRow struct {
 	p               workspace.Publication
 	year, seq       int
 	supYear, supSeq sql.NullInt64
+	source          sql.NullInt64
 }
 
 // publicationFields returns the fields of r that publicationColumns are
@@ -69,26 +77,42 @@ func publicationFields(r *publicationRow) []any {
 	p := &r.p
 	return []any{&p.ID, &p.EntryID, &r.year, &r.seq, &p.ProcedureID, &p.VersionID, &p.VersionNumber, &p.Edition,
 		&p.Language, &p.Category, &p.Title, &p.Summary, &p.Content, &p.ContentSHA256, &p.EffectiveOn, &p.Note, &p.Supersedes,
-		&r.supYear, &r.supSeq, &p.PublishedAt, &p.PublishedBy}
+		&r.supYear, &r.supSeq, &p.PublishedAt, &p.PublishedBy, &r.source}
 }
 
-// latestEdition is the condition that keeps, of publications (p), the
-// latest edition of each entry in each language.
-const latestEdition = `p.edition = (SELECT MAX(l.edition) FROM publications l WHERE l.entry_id = p.entry_id AND l.language = p.language)`
+// currentEditionSQL is the number of the edition of a publication's (p)
+// entry in its language in force on the day given as its one parameter:
+// the latest whose effective day has come, else the first.
+const currentEditionSQL = `COALESCE(
+	(SELECT MAX(l.edition) FROM publications l WHERE l.entry_id = p.entry_id AND l.language = p.language AND l.effective_on <= ?),
+	(SELECT MIN(l.edition) FROM publications l WHERE l.entry_id = p.entry_id AND l.language = p.language))`
+
+// currentEdition is the condition that keeps, of publications (p), the
+// edition of each entry in each language in force on the day given as its
+// one parameter; nextEdition the one after it, when there is one.
+const (
+	currentEdition = `p.edition = ` + currentEditionSQL
+	nextEdition    = `p.edition = ` + currentEditionSQL + ` + 1`
+)
+
+// supersededSQL is the condition that an entry (e) is superseded on the
+// day given as its one parameter (and not withdrawn).
+const supersededSQL = `(e.withdrawn_at IS NULL AND e.replaced_by IS NOT NULL AND COALESCE(` + replacedFromSQL + `, '') <= ?)`
 
 // languageOrder orders publications (p) French first.
 const languageOrder = `CASE p.language WHEN 'fr' THEN 0 ELSE 1 END`
 
-// FindRegisterEntries returns every entry of the register, each with its
-// Current editions (their Content left empty), ordered by category (in
+// FindRegisterEntries returns every entry of the register as of today (a
+// day of the table's time zone, "2006-01-02"), each with its Current and
+// Next editions (their Content left empty), ordered by category (in
 // workspace.ProcedureCategories' order) then identifier.
-func (db *DB) FindRegisterEntries(ctx context.Context) ([]*workspace.RegisterEntry, error) {
+func (db *DB) FindRegisterEntries(ctx context.Context, today string) ([]*workspace.RegisterEntry, error) {
 	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find register entries: %w", err)
 	}
 	defer tx.Rollback()
-	entries, err := findRegisterEntries(ctx, tx, false, "1 = 1")
+	entries, err := findRegisterEntries(ctx, tx, false, today, "1 = 1")
 	if err != nil {
 		return nil, err
 	}
@@ -98,34 +122,34 @@ func (db *DB) FindRegisterEntries(ctx context.Context) ([]*workspace.RegisterEnt
 	return entries, nil
 }
 
-// FindRegisterEntry returns the entry PROC-year-seq with its Current
+// FindRegisterEntry returns the entry PROC-year-seq as of today with its
+// Current editions (Content filled), or an ENOTFOUND error.
+func (db *DB) FindRegisterEntry(ctx context.Context, today string, year, seq int) (*workspace.RegisterEntry, error) {
+	return db.findRegisterEntry(ctx, today, "e.year = ? AND e.seq = ?", year, seq)
+}
+
+// FindRegisterEntryByID returns the entry id as of today with its Current
 // editions (Content filled), or an ENOTFOUND error.
-func (db *DB) FindRegisterEntry(ctx context.Context, year, seq int) (*workspace.RegisterEntry, error) {
-	return db.findRegisterEntry(ctx, "e.year = ? AND e.seq = ?", year, seq)
+func (db *DB) FindRegisterEntryByID(ctx context.Context, today string, id int64) (*workspace.RegisterEntry, error) {
+	return db.findRegisterEntry(ctx, today, "e.id = ?", id)
 }
 
-// FindRegisterEntryByID returns the entry id with its Current editions
-// (Content filled), or an ENOTFOUND error.
-func (db *DB) FindRegisterEntryByID(ctx context.Context, id int64) (*workspace.RegisterEntry, error) {
-	return db.findRegisterEntry(ctx, "e.id = ?", id)
+// FindProcedureEntry returns the entry that publishes the procedure, as
+// of today, with its Current editions (Content filled), or an ENOTFOUND
+// error when the procedure is not in the register.
+func (db *DB) FindProcedureEntry(ctx context.Context, today string, procedureID int64) (*workspace.RegisterEntry, error) {
+	return db.findRegisterEntry(ctx, today, "e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ?)", procedureID)
 }
 
-// FindProcedureEntry returns the entry that publishes the procedure, with
-// its Current editions (Content filled), or an ENOTFOUND error when the
-// procedure is not in the register.
-func (db *DB) FindProcedureEntry(ctx context.Context, procedureID int64) (*workspace.RegisterEntry, error) {
-	return db.findRegisterEntry(ctx, "e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ?)", procedureID)
-}
-
-// findRegisterEntry returns the one entry cond selects, Content filled, in
-// one read transaction.
-func (db *DB) findRegisterEntry(ctx context.Context, cond string, args ...any) (*workspace.RegisterEntry, error) {
+// findRegisterEntry returns the one entry cond selects as of today,
+// Content filled, in one read transaction.
+func (db *DB) findRegisterEntry(ctx context.Context, today, cond string, args ...any) (*workspace.RegisterEntry, error) {
 	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find register entry: %w", err)
 	}
 	defer tx.Rollback()
-	entries, err := findRegisterEntries(ctx, tx, true, cond, args...)
+	entries, err := findRegisterEntries(ctx, tx, true, today, cond, args...)
 	if err != nil {
 		return nil, err
 	} else if len(entries) == 0 {
@@ -135,10 +159,13 @@ func (db *DB) findRegisterEntry(ctx context.Context, cond string, args ...any) (
 }
 
 // findRegisterEntries selects entries by a condition written in this
-// package, never by user input, by identifier, and fills their Procedures
-// and Current editions (with their Content when withContent) in two more
-// queries.
-func findRegisterEntries(ctx context.Context, q sqlx.QueryerContext, withContent bool, cond string, args ...any) ([]*workspace.RegisterEntry, error) {
+// package, never by user input, by identifier, and fills their Procedures,
+// their Current editions as of today (with their Content when
+// withContent) and their Next editions in three more queries. The writes
+// read entries for their procedures and status with today empty: a
+// replacement recorded for a later day then counts as not yet in effect,
+// and Current holds the first editions.
+func findRegisterEntries(ctx context.Context, q sqlx.QueryerContext, withContent bool, today, cond string, args ...any) ([]*workspace.RegisterEntry, error) {
 	rows, err := queryRows(ctx, q, registerEntryFields, `SELECT `+registerEntryColumns+registerEntryFrom+`
 		WHERE `+cond+` ORDER BY e.year, e.seq`, args...)
 	if err != nil {
@@ -151,7 +178,8 @@ func findRegisterEntries(ctx context.Context, q sqlx.QueryerContext, withContent
 		if r.replacedYear.Valid {
 			e.ReplacedByIdentifier = workspace.FormatIdentifier(int(r.replacedYear.Int64), int(r.replacedSeq.Int64))
 		}
-		e.Procedures, e.Current = map[string]int64{}, []*workspace.Publication{}
+		e.ReplacedFrom = r.replacedFrom.String
+		e.Procedures, e.Current, e.Next, e.AsOf = map[string]int64{}, []*workspace.Publication{}, []*workspace.Publication{}, today
 		entries[i], byID[e.ID] = e, e
 	}
 	if len(entries) == 0 {
@@ -178,14 +206,23 @@ func findRegisterEntries(ctx context.Context, q sqlx.QueryerContext, withContent
 	if err := procs.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: find register procedures: %w", err)
 	}
-	current, err := findPublications(ctx, q, withContent, `p.entry_id IN `+in+` AND `+latestEdition,
-		`p.entry_id, `+languageOrder, int64Args(ids)...)
+	current, err := findPublications(ctx, q, withContent, `p.entry_id IN `+in+` AND `+currentEdition,
+		`p.entry_id, `+languageOrder, append(int64Args(ids), today)...)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range current {
 		e := byID[p.EntryID]
 		e.Current = append(e.Current, p)
+	}
+	next, err := findPublications(ctx, q, false, `p.entry_id IN `+in+` AND `+nextEdition,
+		`p.entry_id, `+languageOrder, append(int64Args(ids), today)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range next {
+		e := byID[p.EntryID]
+		e.Next = append(e.Next, p)
 	}
 	return entries, nil
 }
@@ -222,13 +259,16 @@ func (db *DB) FindLatestPublications(ctx context.Context, limit int) ([]*workspa
 
 // FindLatestInForce returns the limit most recent publications (1 to
 // latestPublicationsMax), newest first, Content left empty, keeping only
-// the edition in force of each entry in each language: none of an entry
-// withdrawn or superseded, nor an edition a later one replaced. The public
-// home lists them, so that what it offers first all applies now.
-func (db *DB) FindLatestInForce(ctx context.Context, limit int) ([]*workspace.Publication, error) {
+// the edition in force today (a day of the table's time zone) of each
+// entry in each language: none of an entry withdrawn or superseded by
+// today, nor an edition a later one replaced, nor one whose effective day
+// is still to come. The public home lists them, so that what it offers
+// first all applies now.
+func (db *DB) FindLatestInForce(ctx context.Context, today string, limit int) ([]*workspace.Publication, error) {
 	limit = min(max(limit, 1), latestPublicationsMax)
-	return findPublications(ctx, db.read, false, latestEdition+` AND e.withdrawn_at IS NULL AND e.replaced_by IS NULL`,
-		"p.published_at DESC, p.id DESC LIMIT ?", limit)
+	return findPublications(ctx, db.read, false,
+		currentEdition+` AND p.effective_on <= ? AND e.withdrawn_at IS NULL AND NOT `+supersededSQL,
+		"p.published_at DESC, p.id DESC LIMIT ?", today, today, today, limit)
 }
 
 // FindPublicationIndex returns every publication of the register without
@@ -294,6 +334,7 @@ func findPublications(ctx context.Context, q sqlx.QueryerContext, withContent bo
 func (r *publicationRow) publication() *workspace.Publication {
 	p := &r.p
 	p.Identifier = workspace.FormatIdentifier(r.year, r.seq)
+	p.SourceEdition = int(r.source.Int64)
 	if r.supYear.Valid {
 		p.SupersedesIdentifier = workspace.FormatIdentifier(int(r.supYear.Int64), int(r.supSeq.Int64))
 	}

@@ -124,6 +124,10 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.write.Close()
 		return nil, err
 	}
+	if err := db.indexMissingPublications(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
 	if db.read, err = sqlx.Open("sqlite3", dsn(path, true, "")); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
