@@ -145,7 +145,7 @@ func TestVoteCrashRecovery(t *testing.T) {
 		t.Fatalf("demo: %v\n%s", err, errOut.String())
 	}
 
-	// Two secret polls on the adoption of a version, opened by the
+	// Two secret polls on the adoption of two procedures' versions, opened by the
 	// secretariat: "open" has no deadline, "due" closes a few seconds
 	// from now. Every voter and the secretariat get a session.
 	ctx := context.Background()
@@ -158,15 +158,17 @@ func TestVoteCrashRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	staff := workspace.ActorFor(secretariat)
-	proc := &workspace.Procedure{Title: "Parcours voté pendant une panne", Language: "fr", Category: workspace.CategoryReferralPathway}
-	if err := db.CreateProcedure(ctx, staff, proc, "# Parcours\n"); err != nil {
-		t.Fatal(err)
-	}
-	version := &workspace.Version{Message: "Version soumise au vote"}
-	if err := db.CreateVersion(ctx, staff, proc.ID, 0, "# Parcours\n", version); err != nil {
-		t.Fatal(err)
-	}
+	// Each poll is on a procedure's version of its own: one version is
+	// put to one open vote at a time.
 	newPoll := func(question string, closesAt *time.Time) *workspace.Poll {
+		proc := &workspace.Procedure{Title: "Parcours voté pendant une panne : " + question, Language: "fr", Category: workspace.CategoryReferralPathway}
+		if err := db.CreateProcedure(ctx, staff, proc, "# Parcours\n"); err != nil {
+			t.Fatal(err)
+		}
+		version := &workspace.Version{Message: "Version soumise au vote"}
+		if err := db.CreateVersion(ctx, staff, proc.ID, 0, "# Parcours\n", version); err != nil {
+			t.Fatal(err)
+		}
 		p := &workspace.Poll{Question: question, Kind: workspace.PollYesNo, Mode: workspace.BallotSecret,
 			Unit: workspace.VotePerPerson, Majority: workspace.MajoritySimple, CollegeRule: workspace.CollegeRuleNone,
 			ProcedureID: &proc.ID, VersionNumber: version.Number, ClosesAt: closesAt}
