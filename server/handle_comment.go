@@ -53,7 +53,7 @@ type commentForm struct {
 // threadForm is a refused form of the comments panel other than a new
 // comment, to show again where it was with why it was refused.
 type threadForm struct {
-	// Action names the form: "reply", "answer" or "reject" on the thread
+	// Action names the form: "reply", "answer", "accept" or "reject" on the thread
 	// CommentID, or "consultation" (CommentID zero).
 	Action    string
 	CommentID int64
@@ -74,7 +74,8 @@ func (v *commentsView) Refused(action string, id int64) *threadForm {
 
 // shows reports whether the panel shows the refused form f, where its
 // reason can be read: a reply form to whoever may comment, an answer form
-// to the secretariat, a rejection form on a suggestion still open, the
+// to the secretariat, an acceptance or a rejection form on a suggestion
+// still open, the
 // consultation form to the secretariat, each on a thread the panel lists.
 // A form the page does not show (a suggestion decided meanwhile) gets the
 // error page instead, which at least says why.
@@ -91,7 +92,7 @@ func (v *commentsView) shows(f *threadForm) bool {
 			return v.CanComment
 		case "answer":
 			return v.CanAnswer
-		case "reject":
+		case "accept", "reject":
 			return v.CanDecide && c.Kind == workspace.KindSuggestion && c.Status == workspace.StatusOpen
 		}
 	}
@@ -439,7 +440,7 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	if _, err := s.collab.Apply(ctx, proc.DocumentID, edit); err != nil {
-		s.renderError(w, r, err)
+		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "accept", CommentID: c.ID}})
 		return
 	}
 	s.publishComment(proc.DocumentID, "suggestion.accepted", c.ID)

@@ -196,3 +196,30 @@ func CheckReason(a Answer, reason *string) error {
 	}
 	return checkText("reason", *reason, 5000)
 }
+
+// DecisionAnswer is the answer that agrees with a suggestion's decision:
+// accepted for an accepted suggestion, rejected for a rejected one, and
+// none for any other status.
+func DecisionAnswer(status CommentStatus) Answer {
+	switch status {
+	case StatusAccepted:
+		return AnswerAccepted
+	case StatusRejected:
+		return AnswerRejected
+	}
+	return AnswerNone
+}
+
+// CheckDecisionAgrees reports an ECONFLICT *Error when a suggestion's
+// decision (its status, accepted or rejected) and the secretariat's
+// answer to it (a) would say different things: a suggestion decided
+// takes only the answer of its decision, and one answered is decided only
+// as answered. No answer, or an undecided suggestion, agrees with
+// anything.
+func CheckDecisionAgrees(status CommentStatus, a Answer) error {
+	want := DecisionAnswer(status)
+	if a == AnswerNone || want == AnswerNone || a == want {
+		return nil
+	}
+	return &Error{Code: ECONFLICT, Key: "error.suggestion.answer_disagrees", Message: "The secretariat's answer and the decision on this suggestion would disagree: decide it as answered, or change the answer first."}
+}

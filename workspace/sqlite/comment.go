@@ -330,7 +330,8 @@ func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id 
 // AnswerComment records the secretariat's answer to a thread, with its
 // reason, for the table of observations, and returns the thread. The
 // actor must answer comments (workspace.CanAnswerComments); a rejection
-// needs a reason.
+// needs a reason; a suggestion already accepted or rejected takes only
+// the answer of its decision (workspace.CheckDecisionAgrees, ECONFLICT).
 func (db *DB) AnswerComment(ctx context.Context, actor workspace.Actor, id int64, answer workspace.Answer, reason string) (*workspace.Comment, error) {
 	var c *workspace.Comment
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
@@ -340,6 +341,11 @@ func (db *DB) AnswerComment(ctx context.Context, actor workspace.Actor, id int64
 		var err error
 		if c, err = findCommentByID(ctx, tx.tx, id); err != nil {
 			return err
+		}
+		if c.Kind == workspace.KindSuggestion && answer.Valid() {
+			if err := workspace.CheckDecisionAgrees(c.Status, answer); err != nil {
+				return err
+			}
 		}
 		return tx.answer(ctx, actor, c, c.Status, answer, reason, workspace.AuditCommentAnswer)
 	})
@@ -372,7 +378,9 @@ func (tx *Tx) answer(ctx context.Context, actor workspace.Actor, c *workspace.Co
 // transaction that stores the update applying it (the Within of
 // collab.Edit), so that the text and the answer are stored together. The
 // actor must decide suggestions (workspace.CanDecideSuggestion); a
-// suggestion no longer open is ECONFLICT, which rolls the update back.
+// suggestion no longer open, or one the secretariat answered otherwise
+// than accepted, is ECONFLICT, which rolls the update back. An answer
+// already recorded is kept as it is (see decide).
 func (tx *Tx) AcceptSuggestion(ctx context.Context, actor workspace.Actor, id int64, reason string) (*workspace.Comment, error) {
 	actor, err := findActor(ctx, tx.tx, actor)
 	if err != nil {
@@ -382,12 +390,14 @@ func (tx *Tx) AcceptSuggestion(ctx context.Context, actor workspace.Actor, id in
 	if err != nil {
 		return nil, err
 	}
-	return c, tx.answer(ctx, actor, c, workspace.StatusAccepted, workspace.AnswerAccepted, reason, workspace.AuditSuggestionAccept)
+	return c, tx.decide(ctx, actor, c, workspace.StatusAccepted, reason, workspace.AuditSuggestionAccept)
 }
 
 // RejectSuggestion marks an open suggestion rejected with a reason, which
 // it needs, and returns it. The actor must decide suggestions
-// (workspace.CanDecideSuggestion).
+// (workspace.CanDecideSuggestion). A suggestion the secretariat answered
+// rejected is rejected with that answer and its reason, whatever reason
+// is given here; one it answered otherwise is ECONFLICT.
 func (db *DB) RejectSuggestion(ctx context.Context, actor workspace.Actor, id int64, reason string) (*workspace.Comment, error) {
 	var c *workspace.Comment
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
@@ -395,9 +405,29 @@ func (db *DB) RejectSuggestion(ctx context.Context, actor workspace.Actor, id in
 		if c, err = tx.openSuggestion(ctx, actor, id); err != nil {
 			return err
 		}
-		return tx.answer(ctx, actor, c, workspace.StatusRejected, workspace.AnswerRejected, reason, workspace.AuditSuggestionReject)
+		return tx.decide(ctx, actor, c, workspace.StatusRejected, reason, workspace.AuditSuggestionReject)
 	})
 	return c, err
+}
+
+// decide settles an open suggestion with status, accepted or rejected.
+// Without a recorded answer, the decision is the answer, given with
+// reason by the actor. With one, the decision must agree with it
+// (workspace.CheckDecisionAgrees) and only the status changes: the
+// secretariat's answer, its reason and who gave it stay as recorded.
+func (tx *Tx) decide(ctx context.Context, actor workspace.Actor, c *workspace.Comment, status workspace.CommentStatus, reason, action string) error {
+	if c.Answer == workspace.AnswerNone {
+		return tx.answer(ctx, actor, c, status, workspace.DecisionAnswer(status), reason, action)
+	}
+	if err := workspace.CheckDecisionAgrees(status, c.Answer); err != nil {
+		return err
+	}
+	before := auditComment(c)
+	c.Status, c.UpdatedAt = status, tx.now
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE comments SET status = ?, updated_at = ? WHERE id = ?`, c.Status, c.UpdatedAt, c.ID); err != nil {
+		return fmt.Errorf("sqlite: decide suggestion: %w", err)
+	}
+	return tx.db.recordAudit(ctx, tx.tx, actor, action, "comment", c.ID, before, auditComment(c))
 }
 
 // openSuggestion finds a suggestion that is still open, once the actor may
