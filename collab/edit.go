@@ -22,12 +22,45 @@ type Edit struct {
 	// Base is the version Changes apply to.
 	Base    int
 	Changes change.Set
+	// Passage, when not nil, is the update instead of Base and Changes:
+	// a passage replaced as it stands in the room when the update's turn
+	// comes, on the condition that its text is still the one expected.
+	Passage *PassageEdit
 	// Within, when not nil, runs in the transaction that stores the
 	// update, with the document's version after it: the request's other
 	// writes (marking a suggestion accepted, an audit entry). Its error
 	// rolls everything back — the update is then neither stored nor sent —
 	// and is returned by Apply.
 	Within func(ctx context.Context, tx *sqlite.Tx, version int) error
+}
+
+// PassageEdit replaces the passage of a live anchor with Insert, provided
+// that the passage's text is still Expect when the room makes the update:
+// the check and the update happen in the same turn of the room, which no
+// other update can come between, and are committed together. Accepting a
+// suggested change uses it, so that it never erases edits made to the
+// passage since the suggestion quoted it.
+type PassageEdit struct {
+	AnchorID int64
+	Expect   string
+	Insert   string
+}
+
+// passageChanges returns the changes of p against the room's current
+// text, based on its current version: ECONFLICT when the anchor's passage
+// was deleted (error.suggestion.passage_removed) or no longer reads
+// p.Expect (error.suggestion.passage_changed).
+func (r *docRoom) passageChanges(p *PassageEdit) (change.Set, error) {
+	for _, a := range r.anchors {
+		if a.ID != p.AnchorID || a.Removed {
+			continue
+		}
+		if r.text.Slice(a.From, a.To) != p.Expect {
+			return change.Set{}, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.suggestion.passage_changed", Message: "The passage has been edited since this suggestion: accepting it would erase those edits."}
+		}
+		return change.Of(r.text.Len(), change.Spec{From: a.From, To: a.To, Insert: p.Insert})
+	}
+	return change.Set{}, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.suggestion.passage_removed", Message: "The passage of this suggestion has been deleted."}
 }
 
 // serverClientPrefix starts the client ID of every server-made update:
@@ -58,6 +91,13 @@ func (a *Authority) Apply(ctx context.Context, docID int64, e Edit) (int, error)
 func (r *docRoom) applyEdit(e *Edit) editResult {
 	if r.loadErr != nil {
 		return editResult{err: r.loadErr}
+	}
+	if e.Passage != nil {
+		set, err := r.passageChanges(e.Passage)
+		if err != nil {
+			return editResult{err: err}
+		}
+		e.Base, e.Changes = r.version, set
 	}
 	clientID := serverClientPrefix + strconv.Itoa(r.version+1)
 	rebased, err := r.rebase(e.Base, []change.Update{{Changes: e.Changes, ClientID: clientID}})

@@ -11,7 +11,6 @@ import (
 	"tawla/collab"
 	"tawla/live"
 	"tawla/workspace"
-	"tawla/workspace/change"
 	"tawla/workspace/sqlite"
 )
 
@@ -24,6 +23,10 @@ type commentsView struct {
 	// Version is the draft's version at which the passages' positions
 	// hold, from which the editor maps them to highlight them.
 	Version int
+	// Now holds, for each open thread whose passage was edited since it
+	// was quoted, the passage as it reads at Version: shown beside the
+	// quote, so that whoever accepts a suggestion sees what changed.
+	Now map[int64]string
 	// Consultation is the procedure's latest consultation, if any, and
 	// ConsultationOpen whether it is open now.
 	Consultation     *workspace.Consultation
@@ -152,13 +155,38 @@ func (s *Server) publishComment(docID int64, kind string, commentID int64) {
 	s.hub.Publish(live.Topic{Kind: collab.TopicKind, ID: docID}, commentEvent{Kind: kind, Comment: commentID})
 }
 
+// PassageNow returns the passage of thread id as it reads now when it was
+// edited since it was quoted, else "".
+func (v *commentsView) PassageNow(id int64) string {
+	return v.Now[id]
+}
+
 // commentsFor returns the comments panel of a procedure for the viewer.
 func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc *workspace.Account) (*commentsView, error) {
-	threads, version, err := s.db.FindCommentThreadsAt(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
-	if err != nil {
-		return nil, err
+	v := &commentsView{Procedure: proc}
+	// The passages' positions hold at the version read with them; the
+	// draft's text is read apart, so read both again when an update came
+	// in between (rare), and leave the passages as quoted if it keeps
+	// coming.
+	for attempt := 0; ; attempt++ {
+		threads, version, err := s.db.FindCommentThreadsAt(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
+		if err != nil {
+			return nil, err
+		}
+		v.Threads, v.Version = threads, version
+		text, textVersion, err := s.collab.Text(ctx, proc.DocumentID)
+		if err != nil {
+			return nil, err
+		}
+		if textVersion == version {
+			v.Now = passagesNow(text, threads)
+			break
+		}
+		if attempt == 3 {
+			break
+		}
 	}
-	v := &commentsView{Procedure: proc, Threads: threads, Version: version}
+	var err error
 	v.Consultation, err = s.db.FindConsultation(ctx, proc.ID)
 	if workspace.ErrorCode(err) == workspace.ENOTFOUND {
 		v.Consultation, err = nil, nil
@@ -181,6 +209,24 @@ func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc
 		v.AccountID = acc.ID
 	}
 	return v, nil
+}
+
+// passagesNow returns the passages of the open threads whose text in the
+// draft, text, is no longer the one they quoted, by thread.
+func passagesNow(text string, threads []*workspace.Comment) map[int64]string {
+	var now map[int64]string
+	for _, c := range threads {
+		if c.Status != workspace.StatusOpen || c.Anchor == nil || c.Anchor.Removed {
+			continue
+		}
+		if passage, ok := sliceUTF16(text, c.Anchor.From, c.Anchor.To); ok && passage != c.Anchor.Quote {
+			if now == nil {
+				now = map[int64]string{}
+			}
+			now[c.ID] = passage
+		}
+	}
+	return now
 }
 
 // handleCommentList answers the comments panel of a procedure as an HTML
@@ -382,10 +428,13 @@ func (s *Server) handleCommentAnswer(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSuggestionAccept applies a suggested change to the draft as an
-// ordinary update made by the server, replacing exactly the passage's
-// current range with the proposed text, and marks the suggestion accepted
-// in the same transaction: the update and the answer are stored together
-// or not at all, and everyone who has the draft open receives the update.
+// ordinary update made by the server, replacing the passage as it stands
+// with the proposed text, and marks the suggestion accepted in the same
+// transaction: the update and the answer are stored together or not at
+// all, and everyone who has the draft open receives the update. The room
+// makes the update only if the passage still reads as the suggestion
+// quoted it (collab.PassageEdit): edits made to it since are never
+// overwritten, and the refusal shows the passage as it is now.
 func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) {
 	proc, c, ok := s.commentFromPath(w, r)
 	if !ok {
@@ -394,53 +443,20 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 	acc := currentAccount(r)
 	actor := workspace.ActorFor(acc)
 	reason := formValue(r, "reason")
-	ctx := r.Context()
-	// The passage's positions hold at the document's stored version, read
-	// with them: the room rebases the replacement over anything accepted
-	// since, as it would a push based on that version. The length of the
-	// text at that version is the room's, which is at the same version
-	// unless an update was committed in between: then read both again.
-	var edit collab.Edit
-	for attempt := 0; ; attempt++ {
-		sugg, version, err := s.db.FindSuggestionPassage(ctx, c.ID)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if sugg.Kind != workspace.KindSuggestion || sugg.Anchor == nil {
-			s.renderError(w, r, workspace.KeyErrorf(workspace.EINVALID, "error.comment.not_suggestion", "This is not a suggested change."))
-			return
-		}
-		if sugg.Anchor.Removed {
-			s.renderError(w, r, &workspace.Error{Code: workspace.ECONFLICT, Key: "error.suggestion.passage_removed", Message: "The passage of this suggestion has been deleted."})
-			return
-		}
-		text, textVersion, err := s.collab.Text(ctx, proc.DocumentID)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if textVersion != version {
-			if attempt < 10 {
-				continue
-			}
-			s.renderError(w, r, workspace.KeyErrorf(workspace.ECONFLICT, "error.draft.busy", "The draft is changing too fast: try again."))
-			return
-		}
-		set, err := change.Of(utf16Units(text), change.Spec{From: sugg.Anchor.From, To: sugg.Anchor.To, Insert: sugg.Proposed})
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		edit = collab.Edit{Account: acc, Base: version, Changes: set}
-		break
+	refuse := func(err error) {
+		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "accept", CommentID: c.ID}})
 	}
+	if c.Kind != workspace.KindSuggestion || c.Anchor == nil {
+		s.renderError(w, r, workspace.KeyErrorf(workspace.EINVALID, "error.comment.not_suggestion", "This is not a suggested change."))
+		return
+	}
+	edit := collab.Edit{Account: acc, Passage: &collab.PassageEdit{AnchorID: c.Anchor.ID, Expect: c.Anchor.Quote, Insert: c.Proposed}}
 	edit.Within = func(ctx context.Context, tx *sqlite.Tx, _ int) error {
 		_, err := tx.AcceptSuggestion(ctx, actor, c.ID, reason)
 		return err
 	}
-	if _, err := s.collab.Apply(ctx, proc.DocumentID, edit); err != nil {
-		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "accept", CommentID: c.ID}})
+	if _, err := s.collab.Apply(r.Context(), proc.DocumentID, edit); err != nil {
+		refuse(err)
 		return
 	}
 	s.publishComment(proc.DocumentID, "suggestion.accepted", c.ID)

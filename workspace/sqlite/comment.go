@@ -173,27 +173,6 @@ func (db *DB) FindCommentByID(ctx context.Context, id int64) (*workspace.Comment
 	return findCommentByID(ctx, db.read, id)
 }
 
-// FindSuggestionPassage returns a suggestion with its passage, and the
-// version of the document at which the passage's positions hold, read
-// together in one transaction: the co-editing authority stores an anchor's
-// new positions in the transaction of the update that moved it.
-func (db *DB) FindSuggestionPassage(ctx context.Context, id int64) (*workspace.Comment, int, error) {
-	tx, err := db.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: find suggestion: %w", err)
-	}
-	defer tx.Rollback()
-	c, err := findCommentByID(ctx, tx, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	doc, err := findDocument(ctx, tx, c.DocumentID)
-	if err != nil {
-		return nil, 0, err
-	}
-	return c, doc.Version, nil
-}
-
 // commentAudit is the part of a comment the audit log keeps.
 type commentAudit struct {
 	Kind     string `json:"kind"`
