@@ -25,7 +25,8 @@ type AnchorRequest struct {
 // positions at the version it was stored at. From then on the document's
 // room maps it through every accepted update and stores its new positions
 // with the update. A passage that no longer exists at the current version
-// is refused with ECONFLICT; positions out of range with EINVALID. When
+// is refused with ECONFLICT; positions out of range, or between the two
+// halves of a character written with a surrogate pair, with EINVALID. When
 // ctx ends first, the anchor may still be stored.
 func (a *Authority) AddAnchor(ctx context.Context, docID int64, req AnchorRequest) (*workspace.Anchor, error) {
 	if req.From < 0 || req.To < req.From || req.Base < 0 {
@@ -80,6 +81,9 @@ func (r *docRoom) addAnchor(req *AnchorRequest) editResult {
 	}
 	if anchor.To > r.text.Len() {
 		return editResult{err: &workspace.Error{Code: workspace.EINVALID, Key: "error.anchor.out_of_range", Message: "The passage is outside the document."}}
+	}
+	if r.text.SplitsPair(anchor.From) || r.text.SplitsPair(anchor.To) {
+		return editResult{err: &workspace.Error{Code: workspace.EINVALID, Key: "error.anchor.splits_character", Field: "from", Message: "The passage starts or ends in the middle of a character: select it again."}}
 	}
 	anchor.Quote = r.text.Slice(anchor.From, anchor.To)
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)

@@ -90,6 +90,12 @@ func (t Text) Slice(from, to int) string {
 	return string(appendUTF8(make([]byte, 0, to-from), a, b))
 }
 
+// SplitsPair reports whether position p falls between the two halves of a
+// surrogate pair (an emoji, say): a position no edit or passage may take.
+func (t Text) SplitsPair(p int) bool {
+	return t.g != nil && t.g.splitsPair(p)
+}
+
 // Clone returns an independent copy of the document.
 func (t Text) Clone() Text {
 	if t.g == nil {
