@@ -70,7 +70,9 @@ func (db *DB) CreateProcedure(ctx context.Context, actor workspace.Actor, p *wor
 
 // UpdateProcedure validates p and stores its title, language, category and
 // summary over the procedure with p.ID. The actor must edit procedures
-// (workspace.CanEditProcedures). The draft is changed only through
+// (workspace.CanEditProcedures). The language is the one of every
+// version frozen, voted on and published: once a version is frozen it no
+// longer changes (ECONFLICT). The draft is changed only through
 // document updates.
 func (db *DB) UpdateProcedure(ctx context.Context, actor workspace.Actor, p *workspace.Procedure) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
@@ -83,6 +85,15 @@ func (db *DB) UpdateProcedure(ctx context.Context, actor workspace.Actor, p *wor
 		}
 		if err := p.Validate(); err != nil {
 			return err
+		}
+		if p.Language != before.Language {
+			var frozen bool
+			if err := tx.tx.QueryRowxContext(ctx, `SELECT EXISTS (SELECT 1 FROM procedure_versions WHERE procedure_id = ?)`, p.ID).Scan(&frozen); err != nil {
+				return fmt.Errorf("sqlite: update procedure: %w", err)
+			}
+			if frozen {
+				return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.procedure.language_frozen", Field: "language", Message: "A procedure's language no longer changes once a version is frozen."}
+			}
 		}
 		p.DocumentID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = before.DocumentID, before.CreatedBy, before.CreatedAt, db.Now()
 		if _, err := tx.tx.ExecContext(ctx, `
