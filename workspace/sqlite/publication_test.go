@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
@@ -394,12 +395,20 @@ func TestPublishTranslation(t *testing.T) {
 		}
 	})
 	t.Run("LanguageChanged", func(t *testing.T) {
-		// A procedure whose language changed after it entered the
-		// register publishes nothing more.
+		// A procedure's language is fixed once a version is frozen, so
+		// UpdateProcedure refuses to change it; should it change all the
+		// same (by hand in the database), a procedure whose language
+		// changed after it entered the register publishes nothing more.
 		moved := rt.adopted(t, "Procédure traduite sur place", "fr", "texte", "نص")
 		rt.publish(t, request(moved, 1))
 		moved.Language = "ar"
-		if err := rt.db.UpdateProcedure(ctx, rt.member, moved); err != nil {
+		rt.mustUnchanged(t, workspace.ECONFLICT, func() error { return rt.db.UpdateProcedure(ctx, rt.member, moved) })
+		conn, err := sql.Open("sqlite3", "file:"+rt.db.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.Exec(`UPDATE procedures SET language = 'ar' WHERE id = ?`, moved.ID); err != nil {
 			t.Fatal(err)
 		}
 		rt.mustUnchanged(t, workspace.ECONFLICT, func() error { _, err := rt.db.Publish(ctx, rt.staff, request(moved, 2)); return err })
