@@ -440,6 +440,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// An invitation to an admin account would let the secretariat set
 		// an admin's password.
 		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(admin2.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, forbidden, ok}},
+		// Nobody makes a link for their own account: a copied session
+		// would set a new password without the current one.
+		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(ts.account(t, demo.AdminEmail).ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, forbidden, forbidden}},
 
 		{route: "GET /admin/audit", example: "/admin/audit?action=account.login", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
 

@@ -11,9 +11,8 @@ import (
 )
 
 // CreateInvitation makes a one-time link for the account to set its
-// password and returns the token to put in the link. The actor must manage
-// accounts of the account's role (workspace.CanManageAccount), and the
-// account must be active. Earlier unused invitations of the account stop
+// password and returns the token to put in the link. The actor must be
+// allowed by workspace.CanInvite, and the account must be active. Earlier unused invitations of the account stop
 // working.
 func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accountID int64) (token string, err error) {
 	err = db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
@@ -21,7 +20,7 @@ func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accou
 		if err != nil {
 			return err
 		}
-		if err := workspace.CanManageAccount(actor, acc.Role); err != nil {
+		if err := workspace.CanInvite(actor, acc); err != nil {
 			return err
 		}
 		if !acc.Active {
