@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -60,4 +61,81 @@ func invitationForm(password string) url.Values {
 	return url.Values{"password": {password}, "confirm": {password}}
 }
 
-var _ = strconv.Itoa
+// TestInvitationEndsWhenAccountOrCreatorChanges checks that a link lasts
+// no longer than the right of its creator over the account it was made
+// for. Changing the account's role, email or voting right retires its
+// unused links; a creator deactivated or demoted since, or an account its
+// creator may no longer manage, makes the store refuse the link in the
+// transaction that would use it. The refused link sets no password, and
+// in particular the secretariat cannot become an admin through a link it
+// made for a member promoted since.
+func TestInvitationEndsWhenAccountOrCreatorChanges(t *testing.T) {
+	const stolen = "stolen passphrase 1"
+	tests := []struct {
+		name string
+		// change is made by the admin after the secretariat made the
+		// link for acc.
+		change func(acc, sec *workspace.Account)
+	}{
+		{"AccountPromotedToAdmin", func(acc, _ *workspace.Account) { acc.Role = workspace.RoleAdmin }},
+		{"EmailCorrected", func(acc, _ *workspace.Account) { acc.Email = "corrige@demo.tn" }},
+		{"VotingRightGiven", func(acc, _ *workspace.Account) { acc.CanVote = true }},
+		{"CreatorDeactivated", func(_, sec *workspace.Account) { sec.Active = false }},
+		{"CreatorDemoted", func(_, sec *workspace.Account) { sec.Role = workspace.RoleMember }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			admin := ts.loginAs(t, demo.AdminEmail)
+			sec := ts.loginAs(t, demo.SecretariatEmail)
+			org := ts.organisationNamed(t, "Commune de Mahdia")
+			id := admin.createAccount(t, url.Values{
+				"name": {"Personne invitée"}, "email": {"invitee@demo.tn"}, "organisation_id": {strconv.FormatInt(org.ID, 10)},
+				"role": {"member"}, "language": {"fr"},
+			})
+			link := sec.invite(t, id)
+			token := strings.TrimPrefix(link, "/invitations/")
+
+			acc, secAcc := ts.accountByID(t, id), ts.account(t, demo.SecretariatEmail)
+			a, s := *acc, *secAcc
+			tt.change(&a, &s)
+			if a != *acc {
+				wantStatus(t, "change the account", admin.postForm(t, accountPath(id), accountForm(&a, a.Active)), http.StatusSeeOther)
+			}
+			if s != *secAcc {
+				wantStatus(t, "change the creator", admin.postForm(t, accountPath(secAcc.ID), accountForm(&s, s.Active)), http.StatusSeeOther)
+			}
+
+			before := ts.snapshot(t)
+			thief := ts.newClient(t)
+			if resp := thief.get(t, link); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusForbidden {
+				t.Errorf("open the link: status %d, want 404 or 403", resp.StatusCode)
+			}
+			resp := thief.postForm(t, link, invitationForm(stolen))
+			if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("use the link: status %d, want 404 or 403\n%s", resp.StatusCode, excerpt(resp.Body))
+			}
+			// The store decides too, in the transaction that would use it.
+			if _, err := ts.db.UseInvitation(context.Background(), token, "hash"); err == nil {
+				t.Fatal("the store used the link")
+			}
+			if after := ts.snapshot(t); after != before {
+				t.Errorf("the refused link changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+			if got := ts.accountByID(t, id); got.PasswordHash != "" {
+				t.Error("the refused link set a password")
+			}
+			wantLoginRedirect(t, "the link's user afterwards", thief.get(t, "/admin/audit"))
+		})
+	}
+}
+
+// accountByID returns the stored account id.
+func (ts *testServer) accountByID(t *testing.T, id int64) *workspace.Account {
+	t.Helper()
+	acc, err := ts.db.FindAccountByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acc
+}

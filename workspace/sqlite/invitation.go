@@ -44,7 +44,9 @@ func (db *DB) CreateInvitation(ctx context.Context, actor workspace.Actor, accou
 }
 
 // FindInvitation returns the account a usable invitation token is for. A
-// token that is unknown, used or expired gives ENOTFOUND.
+// token that is unknown, used or expired gives ENOTFOUND; one whose creator,
+// as they stand now, may no longer make it for the account as it stands
+// now gives EFORBIDDEN (checkInvitationStands).
 func (db *DB) FindInvitation(ctx context.Context, token string) (*workspace.Account, error) {
 	var inv workspace.Invitation
 	err := db.read.QueryRowContext(ctx, `SELECT id, account_id, created_by, created_at, expires_at, used_at FROM invitations WHERE id = ?`, workspace.TokenDigest(token)).
@@ -64,29 +66,43 @@ func (db *DB) FindInvitation(ctx context.Context, token string) (*workspace.Acco
 	if !acc.Active {
 		return nil, errInvitationUnusable()
 	}
+	if err := checkInvitationStands(ctx, db.read, inv.CreatedBy, acc); err != nil {
+		return nil, err
+	}
 	return acc, nil
 }
 
 // UseInvitation spends the invitation token and sets the account's password
-// hash, in one transaction; a second use of the same token fails.
+// hash, in one transaction; a second use of the same token fails. The link
+// works only while its creator, as this transaction reads them, may still
+// make it for the account as this transaction reads it
+// (checkInvitationStands): a creator deactivated or demoted since, or an
+// account made an admin since, ends it.
 func (db *DB) UseInvitation(ctx context.Context, token, passwordHash string) (*workspace.Account, error) {
 	var used *workspace.Account
 	err := db.withWriteTx(ctx, func(tx *Tx) error {
 		now := db.Now()
-		var accountID int64
-		err := tx.tx.GetContext(ctx, &accountID, `SELECT account_id FROM invitations WHERE id = ? AND used_at IS NULL AND expires_at > ?`,
+		var inv struct {
+			AccountID int64  `db:"account_id"`
+			CreatedBy *int64 `db:"created_by"`
+		}
+		err := tx.tx.GetContext(ctx, &inv, `SELECT account_id, created_by FROM invitations WHERE id = ? AND used_at IS NULL AND expires_at > ?`,
 			workspace.TokenDigest(token), now)
 		if isNoRows(err) {
 			return errInvitationUnusable()
 		} else if err != nil {
 			return fmt.Errorf("sqlite: use invitation: %w", err)
 		}
+		accountID := inv.AccountID
 		acc, err := findAccountByID(ctx, tx.tx, accountID)
 		if err != nil {
 			return err
 		}
 		if !acc.Active {
 			return errInvitationUnusable()
+		}
+		if err := checkInvitationStands(ctx, tx.tx, inv.CreatedBy, acc); err != nil {
+			return err
 		}
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE id = ?`, now, workspace.TokenDigest(token)); err != nil {
 			return fmt.Errorf("sqlite: use invitation: %w", err)
@@ -109,6 +125,33 @@ func (db *DB) UseInvitation(ctx context.Context, token, passwordHash string) (*w
 func retireInvitations(ctx context.Context, tx *sqlx.Tx, accountID int64, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE account_id = ? AND used_at IS NULL`, now, accountID); err != nil {
 		return fmt.Errorf("sqlite: retire invitations: %w", err)
+	}
+	return nil
+}
+
+// checkInvitationStands reports whether the creator of an invitation
+// (createdBy, nil for the system), as q reads them now, may still make it
+// for acc as it stands now (workspace.CanInvite): an invitation is the
+// creator's right lent to whoever holds the link, and lasts no longer than
+// that right. A creator who is gone, deactivated or demoted, or an account
+// the creator may no longer manage (made an admin), ends it with
+// EFORBIDDEN error.invitation.withdrawn.
+func checkInvitationStands(ctx context.Context, q sqlx.QueryerContext, createdBy *int64, acc *workspace.Account) error {
+	creator := workspace.SystemActor("invitation")
+	if createdBy != nil {
+		c, err := findAccountByID(ctx, q, *createdBy)
+		switch {
+		case workspace.ErrorCode(err) == workspace.ENOTFOUND:
+			creator = workspace.Actor{}
+		case err != nil:
+			return err
+		default:
+			creator = workspace.ActorFor(c)
+		}
+	}
+	if workspace.CanInvite(creator, acc) != nil {
+		return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.invitation.withdrawn",
+			Message: "This invitation link no longer works: the account or the person who made it has changed since. Ask the secretariat for a new one."}
 	}
 	return nil
 }
