@@ -224,18 +224,19 @@ func TestInvitationExpires(t *testing.T) {
 }
 
 // TestInvitationResetsPassword checks an invitation to a person who already
-// has a password: it is a reset link. A newer link replaces an older one,
-// and using it ends the person's sessions and live connections.
+// has a password: it is a reset link, which an admin makes. A newer link
+// replaces an older one, and using it ends the person's sessions and live
+// connections.
 func TestInvitationResetsPassword(t *testing.T) {
 	ts := newTestServer(t)
-	secretariat := ts.loginAs(t, demo.SecretariatEmail)
+	admin := ts.loginAs(t, demo.AdminEmail)
 	member := ts.loginAs(t, demo.MemberEmail)
 	ws := mustDialWS(t, member)
 	wsSubscribe(t, ws, "table")
 	id := ts.account(t, demo.MemberEmail).ID
 
-	older := secretariat.invite(t, id)
-	newer := secretariat.invite(t, id)
+	older := admin.invite(t, id)
+	newer := admin.invite(t, id)
 	wantStatus(t, "open the older link", ts.newClient(t).get(t, older), http.StatusNotFound)
 	wantStatus(t, "member still logged in after the invitations", member.get(t, "/"), http.StatusOK)
 

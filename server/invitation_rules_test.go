@@ -139,3 +139,62 @@ func (ts *testServer) accountByID(t *testing.T, id int64) *workspace.Account {
 	}
 	return acc
 }
+
+// TestInvitationResetIsAdminOnly checks that only an admin makes a link
+// for an account that already has a password — a reset, with which the
+// link's maker could log in as the person and vote as them — while the
+// secretariat still makes the first link of a new account; and that the
+// audit entry of a password set through a link names who made the link.
+func TestInvitationResetIsAdminOnly(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.loginAs(t, demo.AdminEmail)
+	sec := ts.loginAs(t, demo.SecretariatEmail)
+	member := ts.account(t, demo.MemberEmail)
+	path := accountPath(member.ID) + "/invitation"
+
+	if page := sec.get(t, accountPath(member.ID)+"/edit"); strings.Contains(page.Body, `action="`+path+`"`) {
+		t.Error("the secretariat is offered a reset link")
+	}
+	before := ts.snapshot(t)
+	resp := sec.postForm(t, path, nil)
+	wantStatus(t, "reset link by the secretariat", resp, http.StatusForbidden)
+	wantErrorText(t, ts, "reset link by the secretariat", resp, "error.invitation.reset_admin_only")
+	if after := ts.snapshot(t); after != before {
+		t.Errorf("the refused link changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	// The first link of a new account is the secretariat's to make.
+	org := ts.organisationNamed(t, "Commune de Mahdia")
+	newID := sec.createAccount(t, url.Values{
+		"name": {"Nouvelle personne"}, "email": {"nouvelle@demo.tn"}, "organisation_id": {strconv.FormatInt(org.ID, 10)},
+		"role": {"member"}, "language": {"fr"},
+	})
+	wantRedirect(t, "first link", ts.newClient(t).postForm(t, sec.invite(t, newID), invitationForm("a first passphrase")), "/?done=password_set")
+
+	// An admin's reset link: the entry is the member's, and names the
+	// admin who made the link.
+	if page := admin.get(t, accountPath(member.ID)+"/edit"); !strings.Contains(page.Body, `action="`+path+`"`) {
+		t.Error("the admin is not offered a reset link")
+	}
+	wantRedirect(t, "reset link", ts.newClient(t).postForm(t, admin.invite(t, member.ID), invitationForm("a reset passphrase")), "/?done=password_set")
+	adm := ts.account(t, demo.AdminEmail)
+	entries, _, err := ts.db.FindAuditEntries(context.Background(), workspace.AuditFilter{Action: workspace.AuditAccountPassword, EntityID: &member.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].ActorID == nil || *entries[0].ActorID != member.ID {
+		t.Fatalf("password entries %+v, want one by the member", entries)
+	}
+	by := adm.Name + " #" + strconv.FormatInt(adm.ID, 10)
+	if !strings.Contains(entries[0].After, by) {
+		t.Errorf("the password entry %q does not name the link's maker %q", entries[0].After, by)
+	}
+	for _, lang := range workspace.Languages {
+		page := admin.get(t, "/admin/audit?action=account.password&entity_type=account&entity_id="+strconv.FormatInt(member.ID, 10)+"&lang="+lang)
+		wantStatus(t, "audit page in "+lang, page, http.StatusOK)
+		label := html.EscapeString(ts.srv.catalog.localizer(lang).T("audit.field.invitation_by"))
+		if !strings.Contains(page.Body, label) || !strings.Contains(page.Body, html.EscapeString(by)) {
+			t.Errorf("the audit page in %s does not show %q with %q", lang, label, by)
+		}
+	}
+}

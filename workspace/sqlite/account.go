@@ -177,14 +177,15 @@ func (db *DB) SetPassword(ctx context.Context, actor workspace.Actor, accountID 
 		if err := workspace.CanSetPassword(actor, acc); err != nil {
 			return err
 		}
-		return db.setPassword(ctx, tx.tx, actor, accountID, hash)
+		return db.setPassword(ctx, tx.tx, actor, accountID, hash, nil)
 	})
 }
 
-// setPassword writes the hash and revokes the sessions, inside tx. Callers
-// have authorised the change: by a rule (SetPassword) or by an invitation
-// token (UseInvitation).
-func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, accountID int64, hash string) error {
+// setPassword writes the hash and revokes the sessions, inside tx, and
+// records the change under actor, with audit as the entry's state after
+// (nil for none). Callers have authorised the change: by a rule
+// (SetPassword) or by an invitation token (UseInvitation).
+func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, accountID int64, hash string, audit any) error {
 	if hash == "" {
 		return workspace.Errorf(workspace.EINTERNAL, "empty password hash")
 	}
@@ -199,7 +200,7 @@ func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Acto
 	if err := revokeAccountSessions(ctx, tx, accountID, now); err != nil {
 		return err
 	}
-	return db.recordAudit(ctx, tx, actor, workspace.AuditAccountPassword, "account", accountID, nil, nil)
+	return db.recordAudit(ctx, tx, actor, workspace.AuditAccountPassword, "account", accountID, nil, audit)
 }
 
 // FindAccountByID returns the account with id and its organisation, or

@@ -66,7 +66,11 @@ func (db *DB) FindInvitation(ctx context.Context, token string) (*workspace.Acco
 	if !acc.Active {
 		return nil, errInvitationUnusable()
 	}
-	if err := checkInvitationStands(ctx, db.read, inv.CreatedBy, acc); err != nil {
+	creator, err := invitationCreator(ctx, db.read, inv.CreatedBy)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkInvitationStands(creator, acc); err != nil {
 		return nil, err
 	}
 	return acc, nil
@@ -101,13 +105,20 @@ func (db *DB) UseInvitation(ctx context.Context, token, passwordHash string) (*w
 		if !acc.Active {
 			return errInvitationUnusable()
 		}
-		if err := checkInvitationStands(ctx, tx.tx, inv.CreatedBy, acc); err != nil {
+		creator, err := invitationCreator(ctx, tx.tx, inv.CreatedBy)
+		if err != nil {
+			return err
+		}
+		if err := checkInvitationStands(creator, acc); err != nil {
 			return err
 		}
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE id = ?`, now, workspace.TokenDigest(token)); err != nil {
 			return fmt.Errorf("sqlite: use invitation: %w", err)
 		}
-		if err := db.setPassword(ctx, tx.tx, workspace.ActorFor(acc), accountID, passwordHash); err != nil {
+		// The entry is the person's, who chose the password, and names
+		// the link's creator, whose right let them: a reset the creator
+		// used themselves shows who made it.
+		if err := db.setPassword(ctx, tx.tx, workspace.ActorFor(acc), accountID, passwordHash, invitationAuditOf(creator)); err != nil {
 			return err
 		}
 		used = acc
@@ -129,31 +140,50 @@ func retireInvitations(ctx context.Context, tx *sqlx.Tx, accountID int64, now ti
 	return nil
 }
 
-// checkInvitationStands reports whether the creator of an invitation
-// (createdBy, nil for the system), as q reads them now, may still make it
-// for acc as it stands now (workspace.CanInvite): an invitation is the
-// creator's right lent to whoever holds the link, and lasts no longer than
-// that right. A creator who is gone, deactivated or demoted, or an account
-// the creator may no longer manage (made an admin), ends it with
-// EFORBIDDEN error.invitation.withdrawn.
-func checkInvitationStands(ctx context.Context, q sqlx.QueryerContext, createdBy *int64, acc *workspace.Account) error {
-	creator := workspace.SystemActor("invitation")
-	if createdBy != nil {
-		c, err := findAccountByID(ctx, q, *createdBy)
-		switch {
-		case workspace.ErrorCode(err) == workspace.ENOTFOUND:
-			creator = workspace.Actor{}
-		case err != nil:
-			return err
-		default:
-			creator = workspace.ActorFor(c)
-		}
+// invitationCreator returns the creator of an invitation (createdBy, nil
+// for the system) as q reads them now: the zero Actor, which may do
+// nothing, for an account that is gone.
+func invitationCreator(ctx context.Context, q sqlx.QueryerContext, createdBy *int64) (workspace.Actor, error) {
+	if createdBy == nil {
+		return workspace.SystemActor(""), nil
 	}
+	c, err := findAccountByID(ctx, q, *createdBy)
+	if workspace.ErrorCode(err) == workspace.ENOTFOUND {
+		return workspace.Actor{}, nil
+	} else if err != nil {
+		return workspace.Actor{}, err
+	}
+	return workspace.ActorFor(c), nil
+}
+
+// checkInvitationStands reports whether the creator of an invitation, as
+// invitationCreator reads them now, may still make it for acc as it
+// stands now (workspace.CanInvite): an invitation is the creator's right
+// lent to whoever holds the link, and lasts no longer than that right. A
+// creator who is gone, deactivated or demoted, or an account the creator
+// may no longer manage (made an admin, or given a password a non-admin may
+// not reset), ends it with EFORBIDDEN error.invitation.withdrawn.
+func checkInvitationStands(creator workspace.Actor, acc *workspace.Account) error {
 	if workspace.CanInvite(creator, acc) != nil {
 		return &workspace.Error{Code: workspace.EFORBIDDEN, Key: "error.invitation.withdrawn",
 			Message: "This invitation link no longer works: the account or the person who made it has changed since. Ask the secretariat for a new one."}
 	}
 	return nil
+}
+
+// invitationAudit is what the account.password entry of a password set
+// through an invitation adds: who made the link, as "Name #id" ("" for
+// the system), the way the audit page names an actor.
+type invitationAudit struct {
+	InvitationBy string `json:"invitation_by"`
+}
+
+// invitationAuditOf returns the invitationAudit of a link made by creator.
+func invitationAuditOf(creator workspace.Actor) invitationAudit {
+	if creator.AccountID == nil {
+		return invitationAudit{}
+	}
+	return invitationAudit{InvitationBy: fmt.Sprintf("%s #%d", creator.Name, *creator.AccountID)}
 }
 
 func errInvitationUnusable() error {
