@@ -599,7 +599,9 @@ func TestAuditLogFilters(t *testing.T) {
 	ids := func(n int64) string { return strconv.FormatInt(n, 10) }
 	org1 := a.Name + " #" + ids(org.ID)
 	acc1 := s.Name + " #" + ids(accID)
-	today := ts.clock.Now()
+	// Today as the server reads dates: in the table's time zone, which
+	// is a day ahead of UTC's for an hour each night.
+	today := ts.clock.Now().In(ts.srv.location)
 	tests := []struct {
 		query string
 		want  []string
