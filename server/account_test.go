@@ -224,18 +224,19 @@ func TestInvitationExpires(t *testing.T) {
 }
 
 // TestInvitationResetsPassword checks an invitation to a person who already
-// has a password: it is a reset link. A newer link replaces an older one,
-// and using it ends the person's sessions and live connections.
+// has a password: it is a reset link, which an admin makes. A newer link
+// replaces an older one, and using it ends the person's sessions and live
+// connections.
 func TestInvitationResetsPassword(t *testing.T) {
 	ts := newTestServer(t)
-	secretariat := ts.loginAs(t, demo.SecretariatEmail)
+	admin := ts.loginAs(t, demo.AdminEmail)
 	member := ts.loginAs(t, demo.MemberEmail)
 	ws := mustDialWS(t, member)
 	wsSubscribe(t, ws, "table")
 	id := ts.account(t, demo.MemberEmail).ID
 
-	older := secretariat.invite(t, id)
-	newer := secretariat.invite(t, id)
+	older := admin.invite(t, id)
+	newer := admin.invite(t, id)
 	wantStatus(t, "open the older link", ts.newClient(t).get(t, older), http.StatusNotFound)
 	wantStatus(t, "member still logged in after the invitations", member.get(t, "/"), http.StatusOK)
 
@@ -346,10 +347,12 @@ func TestDeactivateOrganisation(t *testing.T) {
 // TestAccountCreateOffersInvitation checks the new-account form and the
 // page it leads to: no voting right unless one is ticked, and the
 // invitation, the next step, at the top of the new account's page, above
-// its details. An account that has a password gets its reset link below.
+// its details. An account that has a password gets its reset link below,
+// offered to an admin, who alone makes one.
 func TestAccountCreateOffersInvitation(t *testing.T) {
 	ts := newTestServer(t)
 	secretariat := ts.loginAs(t, demo.SecretariatEmail)
+	admin := ts.loginAs(t, demo.AdminEmail)
 
 	blank := secretariat.get(t, "/admin/accounts/new")
 	wantStatus(t, "new account form", blank, http.StatusOK)
@@ -371,14 +374,15 @@ func TestAccountCreateOffersInvitation(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name        string
+		viewer      *client
 		id          int64
 		offerBefore bool
 	}{
-		{"NoPassword", id, true},
-		{"HasPassword", ts.account(t, demo.MemberEmail).ID, false},
+		{"NoPassword", secretariat, id, true},
+		{"HasPassword", admin, ts.account(t, demo.MemberEmail).ID, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			page := secretariat.get(t, accountPath(tt.id)+"/edit?done=account_created")
+			page := tt.viewer.get(t, accountPath(tt.id)+"/edit?done=account_created")
 			wantStatus(t, "account page", page, http.StatusOK)
 			offer := strings.Index(page.Body, `action="`+accountPath(tt.id)+`/invitation"`)
 			details := strings.Index(page.Body, `action="`+accountPath(tt.id)+`"`)
@@ -407,8 +411,11 @@ func TestDeactivateAccount(t *testing.T) {
 	wantLoginRedirect(t, "member's session", member.get(t, "/"))
 	wantStatus(t, "login with the right password", ts.newClient(t).login(t, m.Email, demo.Password), http.StatusUnauthorized)
 
+	// The member has a password: the link would be a reset, which only
+	// an admin makes.
+	admin := ts.loginAs(t, demo.AdminEmail)
 	before := ts.snapshot(t)
-	wantStatus(t, "invite the deactivated account", secretariat.postForm(t, accountPath(m.ID)+"/invitation", nil), http.StatusBadRequest)
+	wantStatus(t, "invite the deactivated account", admin.postForm(t, accountPath(m.ID)+"/invitation", nil), http.StatusBadRequest)
 	if after := ts.snapshot(t); after != before {
 		t.Errorf("the refused invitation changed the data:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
@@ -592,7 +599,9 @@ func TestAuditLogFilters(t *testing.T) {
 	ids := func(n int64) string { return strconv.FormatInt(n, 10) }
 	org1 := a.Name + " #" + ids(org.ID)
 	acc1 := s.Name + " #" + ids(accID)
-	today := ts.clock.Now()
+	// Today as the server reads dates: in the table's time zone, which
+	// is a day ahead of UTC's for an hour each night.
+	today := ts.clock.Now().In(ts.srv.location)
 	tests := []struct {
 		query string
 		want  []string

@@ -60,6 +60,8 @@ var auditFieldLabels = map[string]string{
 	// A meeting's cancellation, and the items it handed on.
 	"cancel_reason":        "audit.field.cancel_reason",
 	"cancelled_meeting_id": "audit.field.cancelled_meeting",
+	// A password set through an invitation: who made the link.
+	"invitation_by": "audit.field.invitation_by",
 }
 
 // issueAuditFieldLabels names the fields of an issue's entries (its
@@ -168,6 +170,10 @@ func auditRows(entries []*workspace.AuditEntry, p *page, names auditNames) []aud
 
 // auditValue returns the readable form of a recorded value.
 func auditValue(p *page, orgs map[string]*workspace.Organisation, field, value string) string {
+	if field == "invitation_by" && value == "" {
+		// A link made from the command line.
+		return p.T("audit.system")
+	}
 	if value == "" {
 		return ""
 	}

@@ -436,10 +436,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// Only an admin makes someone an admin.
 		{route: "POST /admin/accounts/{id}", example: "/admin/accounts/" + id(promoted.ID), form: promote,
 			want: [5]int{unauth, forbidden, forbidden, forbidden, redirect}, next: "/admin/accounts?done=account_saved"},
-		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(member.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, ok, ok}},
+		// A first link, for an account without a password: the
+		// secretariat makes it.
+		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(invited.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, ok, ok}},
+		// A reset link, for an account with a password, would let its
+		// maker log in as the person: an admin's only.
+		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(member.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, forbidden, ok}},
 		// An invitation to an admin account would let the secretariat set
 		// an admin's password.
 		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(admin2.ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, forbidden, ok}},
+		// Nobody makes a link for their own account: a copied session
+		// would set a new password without the current one.
+		{route: "POST /admin/accounts/{id}/invitation", example: "/admin/accounts/" + id(ts.account(t, demo.AdminEmail).ID) + "/invitation", want: [5]int{unauth, forbidden, forbidden, forbidden, forbidden}},
 
 		{route: "GET /admin/audit", example: "/admin/audit?action=account.login", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
 

@@ -34,7 +34,7 @@ func statusOf(err error) int {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logger.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	p := s.newPage(r, "error.title")
 	p.Status = status

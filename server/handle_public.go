@@ -104,7 +104,7 @@ func (e *publicNotThere) Unwrap() error {
 func (s *Server) renderPublicError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logger.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, ""), "error.title")
 	p.Status = status

@@ -28,6 +28,10 @@ type Actor struct {
 	CanVote        bool
 	OrganisationID int64
 	Active         bool
+	// OrganisationActive is whether the account's organisation was
+	// active at the time the actor was made (false when the account was
+	// read without its organisation).
+	OrganisationActive bool
 	// System is true only for an actor made by SystemActor, and grants
 	// every right.
 	System bool
@@ -41,12 +45,13 @@ func ActorFor(acc *Account) Actor {
 	}
 	id := acc.ID
 	return Actor{
-		AccountID:      &id,
-		Name:           acc.Name,
-		Role:           acc.Role,
-		CanVote:        acc.CanVote,
-		OrganisationID: acc.OrganisationID,
-		Active:         acc.Active,
+		AccountID:          &id,
+		Name:               acc.Name,
+		Role:               acc.Role,
+		CanVote:            acc.CanVote,
+		OrganisationID:     acc.OrganisationID,
+		Active:             acc.Active,
+		OrganisationActive: acc.Organisation != nil && acc.Organisation.Active,
 	}
 }
 

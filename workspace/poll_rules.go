@@ -35,11 +35,18 @@ func CanChangePoll(actor Actor, p *Poll) error {
 }
 
 // CanCastVote reports whether actor may vote in p: an active member with
-// a voting right, while p is open. Presence, for a poll kept to those
-// present, is the store's to check against the meeting's attendance.
+// a voting right, of an organisation still active, while p is open. A
+// deactivated organisation has left the table: its people keep their
+// accounts but no longer vote, as the electorate no longer counts them.
+// Presence, for a poll kept to those present, is the store's to check
+// against the meeting's attendance.
 func CanCastVote(actor Actor, p *Poll) error {
 	if !actor.Reaches(AccessMember) || !actor.CanVote {
 		return &Error{Code: EFORBIDDEN, Key: "error.poll.no_vote", Message: "You have no voting right."}
+	}
+	if !actor.System && !actor.OrganisationActive {
+		return &Error{Code: EFORBIDDEN, Key: "error.poll.organisation_inactive",
+			Message: "Your organisation has been deactivated: its people no longer vote."}
 	}
 	if p.Status != PollOpen {
 		return &Error{Code: ECONFLICT, Key: "error.poll.not_open", Message: "The poll is not open."}

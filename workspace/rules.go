@@ -49,6 +49,32 @@ func CanUpdateAccount(actor Actor, before, after *Account) error {
 	return nil
 }
 
+// CanInvite reports whether actor may make an invitation link for acc, a
+// link that sets acc's password without asking for the current one. The
+// actor must manage acc's role (CanManageAccount), and:
+//
+//   - never for their own account: whoever holds an open session could
+//     otherwise take the account over without its password, which the
+//     password form asks for (error.invitation.self);
+//   - a link for an account that already has a password is a reset, with
+//     which its holder can log in as that person and vote as them: an
+//     admin only (error.invitation.reset_admin_only). The secretariat
+//     makes the first link of an account that has no password yet.
+func CanInvite(actor Actor, acc *Account) error {
+	if err := CanManageAccount(actor, acc.Role); err != nil {
+		return err
+	}
+	if actor.IsAccount(acc.ID) {
+		return &Error{Code: EFORBIDDEN, Key: "error.invitation.self",
+			Message: "You cannot make an invitation link for your own account: change your password with the password form."}
+	}
+	if acc.PasswordHash != "" && !actor.Reaches(AccessAdmin) {
+		return &Error{Code: EFORBIDDEN, Key: "error.invitation.reset_admin_only",
+			Message: "This person already has a password: only an administrator may make a link to reset it."}
+	}
+	return nil
+}
+
 // CanSetPassword reports whether actor may set the password of acc: an
 // active account sets its own, and whoever manages acc's role may reset it.
 func CanSetPassword(actor Actor, acc *Account) error {

@@ -82,7 +82,9 @@ func (db *DB) CreateAccount(ctx context.Context, actor workspace.Actor, a *works
 // organisation, language, role, voting right, active) over the account with
 // a.ID; the password is left alone. The actor must be allowed the change
 // by workspace.CanUpdateAccount. Deactivating an account revokes its
-// sessions and its unused invitations in the same transaction.
+// sessions in the same transaction; deactivating it or changing its role,
+// email or voting right retires its unused invitations
+// (invitationsOutlived).
 func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *workspace.Account) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		before, err := findAccountByID(ctx, tx.tx, a.ID)
@@ -110,20 +112,31 @@ func (db *DB) UpdateAccount(ctx context.Context, actor workspace.Actor, a *works
 		} else if err != nil {
 			return fmt.Errorf("sqlite: update account: %w", err)
 		}
+		now := db.Now()
 		if !a.Active && before.Active {
-			now := db.Now()
 			if err := revokeAccountSessions(ctx, tx.tx, a.ID, now); err != nil {
 				return err
 			}
-			// An invitation that outlived the deactivation would work again
-			// once the account is reactivated, perhaps long after the link
-			// was sent to an address that is no longer the person's.
+		}
+		if invitationsOutlived(before, a) {
 			if err := retireInvitations(ctx, tx.tx, a.ID, now); err != nil {
 				return err
 			}
 		}
 		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditAccountUpdate, "account", a.ID, auditAccount(before), auditAccount(a))
 	})
+}
+
+// invitationsOutlived reports whether the change from before to after
+// ends the account's unused invitations. A link was made for the account
+// as it stood: made for a member, it must not set the password of an
+// admin, nor of someone with a voting right given since; sent to an
+// address since corrected, it may be in the wrong hands; and one that
+// outlived a deactivation would work again once the account is
+// reactivated.
+func invitationsOutlived(before, after *workspace.Account) bool {
+	return (before.Active && !after.Active) || before.Role != after.Role ||
+		workspace.NormalizeEmail(before.Email) != workspace.NormalizeEmail(after.Email) || before.CanVote != after.CanVote
 }
 
 // SetAccountLanguage stores the interface language an account chose. It is
@@ -164,14 +177,15 @@ func (db *DB) SetPassword(ctx context.Context, actor workspace.Actor, accountID 
 		if err := workspace.CanSetPassword(actor, acc); err != nil {
 			return err
 		}
-		return db.setPassword(ctx, tx.tx, actor, accountID, hash)
+		return db.setPassword(ctx, tx.tx, actor, accountID, hash, nil)
 	})
 }
 
-// setPassword writes the hash and revokes the sessions, inside tx. Callers
-// have authorised the change: by a rule (SetPassword) or by an invitation
-// token (UseInvitation).
-func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, accountID int64, hash string) error {
+// setPassword writes the hash and revokes the sessions, inside tx, and
+// records the change under actor, with audit as the entry's state after
+// (nil for none). Callers have authorised the change: by a rule
+// (SetPassword) or by an invitation token (UseInvitation).
+func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Actor, accountID int64, hash string, audit any) error {
 	if hash == "" {
 		return workspace.Errorf(workspace.EINTERNAL, "empty password hash")
 	}
@@ -186,7 +200,7 @@ func (db *DB) setPassword(ctx context.Context, tx *sqlx.Tx, actor workspace.Acto
 	if err := revokeAccountSessions(ctx, tx, accountID, now); err != nil {
 		return err
 	}
-	return db.recordAudit(ctx, tx, actor, workspace.AuditAccountPassword, "account", accountID, nil, nil)
+	return db.recordAudit(ctx, tx, actor, workspace.AuditAccountPassword, "account", accountID, nil, audit)
 }
 
 // FindAccountByID returns the account with id and its organisation, or

@@ -89,7 +89,8 @@ func TestAudit_EveryChange(t *testing.T) {
 		{workspace.AuditAccountCreate, "account", member.ID, &admin.ID, "Sonia", false, true},
 		{workspace.AuditAccountUpdate, "account", member.ID, &admin.ID, "Sonia", true, true},
 		{workspace.AuditAccountInvite, "account", member.ID, &admin.ID, "Sonia", false, false},
-		{workspace.AuditAccountPassword, "account", member.ID, &member.ID, "Amel", false, false},
+		// Through Sonia's invitation: the entry names her.
+		{workspace.AuditAccountPassword, "account", member.ID, &member.ID, "Amel", false, true},
 		{workspace.AuditAccountPassword, "account", member.ID, &admin.ID, "Sonia", false, false},
 		{workspace.AuditAccountLogin, "account", member.ID, &member.ID, "Amel", false, false},
 		{workspace.AuditAccountLogout, "account", member.ID, &member.ID, "Amel", false, false},

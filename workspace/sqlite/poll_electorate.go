@@ -7,9 +7,11 @@ import (
 	"tawla/workspace"
 )
 
-// electorateWhere keeps, of accounts (a), those with a vote: active, with a
-// voting right, and a role that votes (electorateArgs).
-const electorateWhere = `a.active = TRUE AND a.can_vote = TRUE AND a.role IN (?, ?, ?)`
+// electorateWhere keeps, of accounts (a), those with a vote: active, of an
+// active organisation, with a voting right, and a role that votes
+// (electorateArgs). It is CanCastVote's rule, in SQL.
+const electorateWhere = `a.active = TRUE AND a.can_vote = TRUE AND a.role IN (?, ?, ?)
+	AND EXISTS (SELECT 1 FROM organisations eo WHERE eo.id = a.organisation_id AND eo.active = TRUE)`
 
 // electorateArgs are electorateWhere's arguments.
 func electorateArgs() []any {
