@@ -32,12 +32,7 @@ func TestAttendanceCorrectedAfterClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var voters []*workspace.MeetingInvitee
-	for _, inv := range rec.Invitees {
-		if inv.Account != nil && inv.Account.CanVote && inv.Account.Active {
-			voters = append(voters, inv)
-		}
-	}
+	voters := votingInvitees(rec)
 	if len(voters) < 2 {
 		t.Fatalf("%d voting invitees, want 2 or more", len(voters))
 	}

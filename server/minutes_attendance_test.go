@@ -111,6 +111,18 @@ func TestMinutesAttendanceChange(t *testing.T) {
 	})
 }
 
+// votingInvitees returns the invitees of rec whose active accounts may
+// vote, in the record's order.
+func votingInvitees(rec *workspace.MeetingRecord) []*workspace.MeetingInvitee {
+	var voters []*workspace.MeetingInvitee
+	for _, inv := range rec.Invitees {
+		if inv.Account != nil && inv.Account.CanVote && inv.Account.Active {
+			voters = append(voters, inv)
+		}
+	}
+	return voters
+}
+
 // TestMinutesAttendanceAtClose starts a meeting, checks two people in,
 // marks one excused, and closes it: its minutes list them and the quorum
 // as they are at the close, in the transaction that closes it, and what
@@ -130,12 +142,7 @@ func TestMinutesAttendanceAtClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var voters []*workspace.MeetingInvitee
-	for _, inv := range rec.Invitees {
-		if inv.Account != nil && inv.Account.CanVote && inv.Account.Active {
-			voters = append(voters, inv)
-		}
-	}
+	voters := votingInvitees(rec)
 	if len(voters) < 4 {
 		t.Fatalf("%d voting invitees, want 4 or more", len(voters))
 	}
