@@ -18,13 +18,12 @@ import (
 	"tawla/workspace/sqlite"
 )
 
-// commentOn places a comment (or, with proposed, a suggestion) by the
-// account with email on the first occurrence of words in the procedure's
-// draft, as the comment form does.
-func commentOn(t *testing.T, ts *testServer, proc *workspace.Procedure, email, words, body, proposed string) *workspace.Comment {
+// findInDraft returns a procedure's draft, its version, and where the
+// first occurrence of words starts in it, in UTF-16 units as the editor
+// counts.
+func findInDraft(t *testing.T, ts *testServer, proc *workspace.Procedure, words string) (text string, version, from int) {
 	t.Helper()
-	ctx := context.Background()
-	text, version, err := ts.srv.collab.Text(ctx, proc.DocumentID)
+	text, version, err := ts.srv.collab.Text(context.Background(), proc.DocumentID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,13 +31,22 @@ func commentOn(t *testing.T, ts *testServer, proc *workspace.Procedure, email, w
 	if i < 0 {
 		t.Fatalf("%q is not in the draft", words)
 	}
-	from := utf16Units(text[:i])
+	return text, version, utf16Units(text[:i])
+}
+
+// commentOn places a comment (or, with proposed, a suggestion) by the
+// account with email on the first occurrence of words in the procedure's
+// draft, as the comment form does.
+func commentOn(t *testing.T, ts *testServer, proc *workspace.Procedure, email, words, body, proposed string) *workspace.Comment {
+	t.Helper()
+	ctx := context.Background()
+	_, version, from := findInDraft(t, ts, proc, words)
 	c := &workspace.Comment{Kind: workspace.KindComment, Body: body}
 	if proposed != "" {
 		c.Kind, c.Proposed = workspace.KindSuggestion, proposed
 	}
 	acc := ts.account(t, email)
-	_, err = ts.srv.collab.AddAnchor(ctx, proc.DocumentID, collab.AnchorRequest{Base: version, From: from, To: from + utf16Units(words),
+	_, err := ts.srv.collab.AddAnchor(ctx, proc.DocumentID, collab.AnchorRequest{Base: version, From: from, To: from + utf16Units(words),
 		Within: func(ctx context.Context, tx *sqlite.Tx, a *workspace.Anchor) error {
 			return tx.CreateComment(ctx, workspace.ActorFor(acc), a, c)
 		}})

@@ -20,15 +20,7 @@ import (
 func editDraft(t *testing.T, ts *testServer, proc *workspace.Procedure, email, old, repl string) {
 	t.Helper()
 	ctx := context.Background()
-	text, version, err := ts.srv.collab.Text(ctx, proc.DocumentID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := strings.Index(text, old)
-	if i < 0 {
-		t.Fatalf("%q is not in the draft", old)
-	}
-	from := utf16Units(text[:i])
+	text, version, from := findInDraft(t, ts, proc, old)
 	set, err := change.Of(utf16Units(text), change.Spec{From: from, To: from + utf16Units(old), Insert: repl})
 	if err != nil {
 		t.Fatal(err)
