@@ -23,6 +23,9 @@ type publishFormView struct {
 	// (Translations, the entries in force lacking its language).
 	Entry       *workspace.RegisterEntry
 	NextEdition int
+	// Withdrawn is the procedure's withdrawn entry, when the publication
+	// starts a new entry after it; nil otherwise.
+	Withdrawn *workspace.RegisterEntry
 	// PreviousEffectiveOn is the day the procedure's latest edition applies
 	// from, before which the new one cannot apply; "" for a first one.
 	PreviousEffectiveOn string
@@ -170,13 +173,15 @@ func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *w
 	if form.refusal = standing.Refusal; form.refusal != nil {
 		return form, nil
 	}
+	form.view.Withdrawn = standing.Withdrawn
 	if entry := standing.Entry; entry != nil {
 		form.view.Entry = entry
 		form.view.NextEdition = 1
-		// The procedure's publications are its entry's editions in its
-		// language.
+		// The procedure's publications in its entry are that entry's
+		// editions in its language; those of a withdrawn entry it was in
+		// before count there.
 		for _, pub := range standing.Published {
-			if pub.Edition >= form.view.NextEdition {
+			if pub.EntryID == entry.ID && pub.Edition >= form.view.NextEdition {
 				form.view.NextEdition = pub.Edition + 1
 				form.view.PreviousEffectiveOn = pub.EffectiveOn
 			}

@@ -92,8 +92,9 @@ func (l *localizer) N(key string, count int, args ...any) string {
 }
 
 // ErrorText returns the message of err for the reader: the catalogue's
-// text for the error's key, or its Message when the key is missing from
-// the catalogue (or there is none); a generic message for an internal
+// text for the error's key (naming its field for those of
+// fieldErrorText), or its Message when the key is missing from the
+// catalogue (or there is none); a generic message for an internal
 // error, whose detail is only for the log; "" for nil.
 func (l *localizer) ErrorText(err error) string {
 	if err == nil {
@@ -101,6 +102,9 @@ func (l *localizer) ErrorText(err error) string {
 	}
 	if workspace.ErrorCode(err) == workspace.EINTERNAL {
 		return l.T("error.internal")
+	}
+	if msg, ok := l.fieldErrorText(err); ok {
+		return msg
 	}
 	if key := workspace.ErrorKey(err); key != "" {
 		if msg, ok := l.localize(key, nil, nil); ok {

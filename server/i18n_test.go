@@ -46,7 +46,9 @@ var catalogueSampleData = map[string]any{"Name": "Amira Ben Salah", "Page": 2, "
 	// The feed's withdrawals.
 	"Identifier": "PROC-2026-002", "Title": "Accueil au guichet unique",
 	// A decision offered in an issue's link form; a meeting's cancellation.
-	"Outcome": "Adoptée", "Reason": "Salle indisponible"}
+	"Outcome": "Adoptée", "Reason": "Salle indisponible",
+	// The field an error about direction controls names.
+	"Field": "Titre"}
 
 // TestCatalogueComplete checks that the three catalogues hold the same
 // keys, that every key the templates and the Go code ask for exists, that

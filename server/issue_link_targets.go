@@ -24,7 +24,7 @@ type optionGroup struct {
 // the agenda shows, the decisions taken on them and their actions; then
 // the procedures. Nobody has to know an item's number in the database.
 func (s *Server) issueLinkTargets(ctx context.Context, p *page) ([]optionGroup, error) {
-	meetings, _, err := s.db.FindMeetings(ctx, sqlite.MeetingFilter{Limit: linkTargetMeetings})
+	meetings, _, err := s.db.FindMeetings(ctx, sqlite.MeetingFilter{SkipCancelled: true, Limit: linkTargetMeetings})
 	if err != nil {
 		return nil, err
 	}

@@ -198,8 +198,9 @@ func TestVersionPageSaysWhyNotPublishable(t *testing.T) {
 
 // TestWithdrawalSaidToBeFinal opens the withdraw form of an entry, then,
 // once it is withdrawn, the publish form of its procedure's next version:
-// both say plainly that a withdrawn entry's procedures are never
-// published again, and the latter how to publish the text anew.
+// the former says plainly that the entry takes nothing more and that a
+// new version makes a new entry, the latter that the withdrawn entry
+// stays withdrawn and the version makes a new entry.
 func TestWithdrawalSaidToBeFinal(t *testing.T) {
 	ts := newTestServer(t)
 	staff := ts.sessionClient(t, demo.SecretariatEmail)
@@ -209,16 +210,16 @@ func TestWithdrawalSaidToBeFinal(t *testing.T) {
 
 	form := staff.get(t, path)
 	wantStatus(t, "the withdraw form", form, http.StatusOK)
-	wantIn(t, "the withdraw form", form.Body, `withdraw-final`, "Le retrait est définitif", "ne pourront plus être publiées")
+	wantIn(t, "the withdraw form", strings.ReplaceAll(form.Body, "&#39;", "'"), `withdraw-final`, "Le retrait est définitif", "comme nouvelle entrée du registre")
 
 	staffActor := workspace.ActorFor(ts.account(t, demo.SecretariatEmail))
 	if err := ts.db.WithdrawEntry(context.Background(), staffActor, pub.EntryID, "Abrogée.", 0); err != nil {
 		t.Fatal(err)
 	}
-	refused := staff.get(t, publishPath(proc.ID, 2))
-	wantStatus(t, "the publish form", refused, http.StatusConflict)
-	wantIn(t, "the publish form", refused.Body, `id="publish-refused"`, "Un retrait est définitif", "nouvelle procédure")
-	wantIn(t, "the version page", staff.get(t, versionPath(proc.ID, 2)).Body, `class="publish-refused"`, "Un retrait est définitif")
+	next := staff.get(t, publishPath(proc.ID, 2))
+	wantStatus(t, "the publish form", next, http.StatusOK)
+	wantIn(t, "the publish form", strings.ReplaceAll(next.Body, "&#39;", "'"), `id="publish-after-withdrawal"`, "L'entrée "+pub.Identifier+" de cette procédure est retirée et le reste", "nouvelle entrée du registre")
+	wantNotIn(t, "the publish form", next.Body, `id="publish-refused"`)
 }
 
 // TestRegisterPageShowsEditionToCome publishes a second edition to apply

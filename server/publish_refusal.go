@@ -7,12 +7,16 @@ import (
 )
 
 // publishStanding is what the register says of publishing one version:
-// the procedure's entry (nil before its first publication), its versions
-// already published, and the reason the version cannot be published, if
-// any. The store decides again in Publish's transaction; the version page
-// and the publish form read this to offer the button or to say why not.
+// the procedure's entry (nil before its first publication, and once its
+// entry is withdrawn, Withdrawn then), its versions already published,
+// and the reason the version cannot be published, if any. The store
+// decides again in Publish's transaction; the version page and the
+// publish form read this to offer the button or to say why not.
 type publishStanding struct {
-	Entry     *workspace.RegisterEntry
+	Entry *workspace.RegisterEntry
+	// Withdrawn is the procedure's withdrawn entry, when it has no other:
+	// the version then starts a new entry, and the withdrawn one stays.
+	Withdrawn *workspace.RegisterEntry
 	Published map[int]*workspace.Publication
 	Refusal   error
 }
@@ -36,6 +40,8 @@ func (s *Server) publishStandingOf(ctx context.Context, proc *workspace.Procedur
 		return st, nil
 	}
 	switch entry, err := s.db.FindProcedureEntry(ctx, s.today(), proc.ID); {
+	case err == nil && entry.WithdrawnAt != nil:
+		st.Withdrawn = entry
 	case err == nil:
 		st.Entry = entry
 		st.Refusal = workspace.CheckEntryOpen(entry)
@@ -47,7 +53,8 @@ func (s *Server) publishStandingOf(ctx context.Context, proc *workspace.Procedur
 
 // publishRefusalHint returns the catalogue key of what the secretariat can
 // do about refusal, or "" when its message says enough: a withdrawn entry
-// is closed for good, and a replaced one's successor takes the new text.
+// is closed for good (a new version goes into a new entry), and a
+// replaced one's successor takes the new text.
 func publishRefusalHint(refusal error) string {
 	switch workspace.ErrorKey(refusal) {
 	case "error.publication.entry_withdrawn":

@@ -140,15 +140,17 @@ func TestRegisterWithdraw(t *testing.T) {
 	}
 
 	// A withdrawn entry takes no new edition: the next adopted version of
-	// its procedure is not offered the form.
+	// its procedure is offered the form, as a new entry
+	// (TestRepublishAfterWithdrawal).
 	procID := old.Procedures["fr"]
 	if err := ts.db.CreateVersion(ctx, workspace.SystemActor("test"), procID, 0, "# Ancienne procédure d'accueil\n\nTexte révisé.\n", &workspace.Version{Message: "Révision"}); err != nil {
 		t.Fatal(err)
 	}
 	testsupport.AdoptVersion(t, ts.db, workspace.ActorFor(ts.account(t, demo.SecretariatEmail)), workspace.ActorFor(ts.account(t, demo.MemberEmail)), procID, 2)
-	wantStatus(t, "the publish form of a withdrawn entry's procedure", staff.get(t, publishPath(procID, 2)), http.StatusConflict)
-	if page := staff.get(t, versionPath(procID, 2)); strings.Contains(page.Body, publishPath(procID, 2)) {
-		t.Errorf("the version page offers to publish into a withdrawn entry")
+	next := staff.get(t, publishPath(procID, 2))
+	wantStatus(t, "the publish form of a withdrawn entry's procedure", next, http.StatusOK)
+	if !strings.Contains(next.Body, `id="publish-after-withdrawal"`) {
+		t.Errorf("the publish form of a withdrawn entry's procedure does not offer a new entry")
 	}
 }
 

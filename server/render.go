@@ -67,6 +67,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		// dir is the writing direction of a language ("rtl" or "ltr"), for
 		// every dir attribute that depends on a language.
 		"dir": workspace.Direction,
+		// isolate keeps a value filled into a translated sentence in its
+		// own direction (bidi.go).
+		"isolate": isolate,
 		// date shows an instant to the minute in the table's time zone.
 		"date": func(t time.Time) string { return formatDate(t, loc) },
 		// zonedDate is date with the zone's offset from UTC, for the

@@ -23,10 +23,11 @@ func choicePoll(labels ...string) *workspace.Poll {
 // when it holds a line break or a direction override (U+202A to U+202E),
 // which would show it in another order than it is written.
 func TestPollOptionLabelIsOneLine(t *testing.T) {
-	for _, label := range []string{"Maison des jeunes\u202E", "\u202Bدار الشباب", "Maison\ndes jeunes", "Maison\tdes jeunes"} {
+	for label, key := range map[string]string{"Maison des jeunes\u202E": "error.text.direction", "\u202Bدار الشباب": "error.text.direction",
+		"Maison\ndes jeunes": "error.text.line", "Maison\tdes jeunes": "error.text.line"} {
 		err := choicePoll("Mairie", label).Validate()
-		if workspace.ErrorCode(err) != workspace.EINVALID || workspace.ErrorKey(err) != "error.text.line" {
-			t.Errorf("label %q: Validate = %v, want error.text.line", label, err)
+		if workspace.ErrorCode(err) != workspace.EINVALID || workspace.ErrorKey(err) != key {
+			t.Errorf("label %q: Validate = %v, want %s", label, err, key)
 		}
 	}
 	// Marks and isolates, which mixed text may need, stay.

@@ -295,10 +295,10 @@ func CheckPublishable(v *Version, alreadyPublished bool, latestPublished int) er
 }
 
 // CheckEntryOpen reports why nothing more may be published into e, or
-// nil: a withdrawn entry takes no edition — nor can its procedures be
-// published again, as a procedure belongs to one entry —, nor does an
-// entry that another replaces (or is recorded to replace from a later
-// day), whose page tells the public it no longer applies.
+// nil: a withdrawn entry takes no edition — its procedures' next versions
+// go into new entries —, nor does an entry that another replaces (or is
+// recorded to replace from a later day), whose page tells the public it
+// no longer applies.
 func CheckEntryOpen(e *RegisterEntry) error {
 	switch {
 	case e.WithdrawnAt != nil:

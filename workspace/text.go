@@ -24,19 +24,18 @@ func checkText(field, s string, max int) error {
 }
 
 // checkLine is checkText for a one-line field (a title, a name, an
-// address): it also refuses line breaks and tabs, which would break the
-// line where it is shown (a procedure's title heads its draft), and the
-// embedding and override controls U+202A to U+202E, which make a text
-// show in another order than it is written. Marks and isolates, which
-// Arabic and mixed text may need, stay.
+// address, an option's label): it also refuses line breaks and tabs,
+// which would break the line where it is shown (a procedure's title heads
+// its draft), and the direction controls that could turn around the text
+// shown after the value (checkDirection).
 func checkLine(field, s string, max int) error {
 	if err := checkText(field, s, max); err != nil {
 		return err
 	}
 	for _, r := range s {
-		if r == '\n' || r == '\r' || r == '\t' || (r >= '\u202A' && r <= '\u202E') {
-			return Invalid(field, "error.text.line", "Write this on one line, without line breaks or direction overrides.")
+		if r == '\n' || r == '\r' || r == '\t' {
+			return Invalid(field, "error.text.line", "Write this on one line, without line breaks.")
 		}
 	}
-	return nil
+	return checkDirection(field, s)
 }

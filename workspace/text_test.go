@@ -6,15 +6,15 @@ import (
 	"tawla/workspace"
 )
 
-// TestOneLineFields: a title or a name is one line — no line break, tab
-// or direction override — while a description may hold lines, and an
-// Arabic title may carry the marks mixed text needs.
+// TestOneLineFields: a title or a name is one line — no line break or
+// tab — while a description may hold lines, and an Arabic title may carry
+// the marks mixed text needs.
 func TestOneLineFields(t *testing.T) {
 	procedure := func(title string) error {
 		p := &workspace.Procedure{Title: title, Language: "ar", Category: workspace.CategoryOther}
 		return p.Validate()
 	}
-	for _, title := range []string{"Accueil\nau guichet", "Accueil\tau guichet", "Accueil\rau guichet", "\u202eteiuqcA", "Accueil \u202aau guichet\u202c"} {
+	for _, title := range []string{"Accueil\nau guichet", "Accueil\tau guichet", "Accueil\rau guichet"} {
 		if err := procedure(title); workspace.ErrorKey(err) != "error.text.line" {
 			t.Errorf("title %q: %v, want error.text.line", title, err)
 		}

@@ -47,7 +47,10 @@ func linkValue(l *workspace.IssueLink) string {
 // LinkIssue links issue l.IssueID to a meeting, an agenda item, a
 // decision, an action or a procedure (l.TargetKind, l.TargetID, which must
 // exist; not a passage: see Tx.LinkIssuePassage) (CanChangeIssue), with a
-// link event; setting l's ID. Linking twice is ECONFLICT.
+// link event; setting l's ID. Linking twice is ECONFLICT, and so is linking
+// to a cancelled meeting or to anything inside one (its agenda items,
+// decisions and actions): a cancelled meeting is a record, and links made
+// before it was cancelled stay.
 //
 // The event's ToValue names the target ("meeting:3") and its Body holds
 // the target's title when linked, so that the timeline still says what was
@@ -67,6 +70,9 @@ func (db *DB) LinkIssue(ctx context.Context, actor workspace.Actor, l *workspace
 			return fmt.Errorf("sqlite: link issue: %w", err)
 		} else if n == 0 {
 			return workspace.Invalid("target_id", "error.issue.link_target_unknown", "What you link the issue to does not exist.")
+		}
+		if err := tx.checkLinkMeetingNotCancelled(ctx, l); err != nil {
+			return err
 		}
 		l.AnchorID = nil
 		change, err = tx.linkIssue(ctx, actor, l)

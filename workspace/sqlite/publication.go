@@ -105,7 +105,9 @@ func errReplacementInvalid() error {
 // The entry's category follows its latest publication. An edition cannot
 // apply before the previous one in its language
 // (workspace.CheckEffectiveOrder). Nothing is published into a withdrawn
-// entry nor into one that another replaces (workspace.CheckEntryOpen), an
+// entry nor into one that another replaces (workspace.CheckEntryOpen); a
+// procedure whose entry was withdrawn publishes its next version as a new
+// entry, the withdrawn one staying as it was. An
 // entry that another replaces
 // replaces nothing itself, so that no two entries replace each other, and
 // a procedure whose language changed since it entered the register is
@@ -258,10 +260,13 @@ func translationSource(ctx context.Context, tx *sqlx.Tx, entryID int64, lang str
 // publicationEntry returns, in tx, the entry a publication of proc goes
 // into: the procedure's own, or the entry req.TranslationOf names, in
 // which case joins is true (the procedure joins it). It returns nil when
-// the procedure starts a new entry.
+// the procedure starts a new entry: at its first publication, and after
+// the withdrawal of its entry, which released it (released_at): the
+// withdrawn entry stays as it is, and the procedure's next version starts
+// a new one.
 func publicationEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Procedure, req *workspace.PublishRequest) (entry *workspace.RegisterEntry, joins bool, err error) {
 	own, err := findRegisterEntries(ctx, tx, false, "",
-		"e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ?)", proc.ID)
+		"e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ? AND rp.released_at IS NULL)", proc.ID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -345,8 +350,9 @@ func createRegisterEntry(ctx context.Context, tx *sqlx.Tx, proc *workspace.Proce
 // the reason the public reads (workspace.ValidateWithdrawalReason) and,
 // when replacedBy is not zero, the entry that replaces it (which must
 // exist, be another entry and be in force). An entry already withdrawn is
-// an ECONFLICT. The entry stays readable. The audit entry is
-// register.withdraw on the register_entry.
+// an ECONFLICT. The entry stays readable, with its procedures, which it
+// releases: each may be published again, as a new entry (Publish). The
+// audit entry is register.withdraw on the register_entry.
 //
 // Without replacedBy, an entry that a publication superseded keeps the
 // entry that replaced it.
@@ -386,6 +392,10 @@ func (db *DB) WithdrawEntry(ctx context.Context, actor workspace.Actor, entryID 
 		if _, err := tx.tx.ExecContext(ctx, `
 			UPDATE register_entries SET withdrawn_at = ?, withdrawn_by = ?, withdrawal_reason = ?, replaced_by = ? WHERE id = ?`,
 			e.WithdrawnAt, actor.AccountID, e.WithdrawalReason, e.ReplacedBy, e.ID); err != nil {
+			return fmt.Errorf("sqlite: withdraw register entry: %w", err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE register_procedures SET released_at = ? WHERE entry_id = ? AND released_at IS NULL`,
+			e.WithdrawnAt, e.ID); err != nil {
 			return fmt.Errorf("sqlite: withdraw register entry: %w", err)
 		}
 		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditRegisterWithdraw, registerEntity, e.ID, before, auditWithdrawal(e))

@@ -136,9 +136,11 @@ func (db *DB) FindRegisterEntryByID(ctx context.Context, today string, id int64)
 
 // FindProcedureEntry returns the entry that publishes the procedure, as
 // of today, with its Current editions (Content filled), or an ENOTFOUND
-// error when the procedure is not in the register.
+// error when the procedure is not in the register: the entry that holds
+// it, or, when every entry it was in is withdrawn, the one withdrawn last.
 func (db *DB) FindProcedureEntry(ctx context.Context, today string, procedureID int64) (*workspace.RegisterEntry, error) {
-	return db.findRegisterEntry(ctx, today, "e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ?)", procedureID)
+	return db.findRegisterEntry(ctx, today, `e.id = (SELECT rp.entry_id FROM register_procedures rp WHERE rp.procedure_id = ?
+		ORDER BY rp.released_at IS NOT NULL, rp.released_at DESC, rp.entry_id DESC LIMIT 1)`, procedureID)
 }
 
 // findRegisterEntry returns the one entry cond selects as of today,
