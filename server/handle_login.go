@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net"
 	"net/http"
 
 	"tawla/workspace"
@@ -60,7 +59,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if acc != nil {
 		hash, usable = acc.PasswordHash, acc.Active
 	}
-	switch verdict, retryAfter := s.verifyPassword(r.Context(), email, clientAddress(r), hash, password, usable); verdict {
+	switch verdict, retryAfter := s.verifyPassword(r.Context(), email, s.clientAddress(r), hash, password, usable); verdict {
 	case passwordThrottled:
 		setRetryAfter(w, retryAfter)
 		refuse(http.StatusTooManyRequests, p.T("login.throttled"))
@@ -106,15 +105,4 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	s.hub.CloseSession(sess.ID)
 	s.clearSessionCookie(w, r)
 	redirectDone(w, r, "/login", "logged_out")
-}
-
-// clientAddress returns the IP address of the client. Tawla does not trust
-// forwarding headers: behind a proxy, all clients share the proxy's address
-// budget, which errs on the side of refusing.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -42,7 +42,7 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 	info := live.ConnInfo{
 		SessionID: sess.ID,
 		AccountID: acc.ID,
-		Address:   clientAddress(r),
+		Address:   s.clientAddress(r),
 		// The session is read again for every subscription and message,
 		// so that a revoked session, a deactivation or a role change
 		// takes effect on the next one.

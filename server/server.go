@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -48,6 +49,11 @@ type Config struct {
 	// about 19 MiB each) may run at once; more wait a little, then are
 	// told to try again. Zero means one per processor, and at least two.
 	MaxPasswordChecks int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (ParseTrustedProxies reads them from a setting).
+	// Empty, the client is always the direct peer and the header is
+	// ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Route is one registered endpoint and the least access it needs.
@@ -69,6 +75,8 @@ type Server struct {
 	catalog  *catalog
 	location *time.Location // the table's time zone, for every date shown
 	throttle *loginThrottle
+	// trustedProxies are Config.TrustedProxies (clientAddress).
+	trustedProxies []netip.Prefix
 	// passwords bounds the argon2id work of every handler that checks or
 	// hashes a password.
 	passwords *passwordGate
@@ -122,7 +130,9 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		catalog:  cat,
 		location: location,
 		throttle: newLoginThrottle(time.Now),
-		mux:      http.NewServeMux(),
+
+		trustedProxies: append([]netip.Prefix(nil), cfg.TrustedProxies...),
+		mux:            http.NewServeMux(),
 
 		stopPurgers: make(chan struct{}),
 		pollWake:    make(chan struct{}, 1),

@@ -104,3 +104,30 @@ func TestServeFlagsEnvironmentRefused(t *testing.T) {
 		t.Errorf("MaxMessage = %d, want %d", got, want)
 	}
 }
+
+// TestServeTrustedProxyFlag checks that -trusted-proxy (and
+// TAWLA_TRUSTED_PROXY) is read into the server's trusted networks, and
+// that a malformed value stops serve with a message naming the flag, the
+// variable and the bad entry.
+func TestServeTrustedProxyFlag(t *testing.T) {
+	cfg, err := parseServeFlags([]string{"-trusted-proxy", "10.0.0.0/8, 192.0.2.1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[0].String() != "10.0.0.0/8" || cfg.TrustedProxies[1].String() != "192.0.2.1/32" {
+		t.Errorf("TrustedProxies = %v, want [10.0.0.0/8 192.0.2.1/32]", cfg.TrustedProxies)
+	}
+	if cfg, err := parseServeFlags(nil, io.Discard); err != nil || len(cfg.TrustedProxies) != 0 {
+		t.Errorf("no flag: %v, %v; want no trusted proxy", cfg.TrustedProxies, err)
+	}
+	for _, args := range [][]string{{"-trusted-proxy", "10.0.0.0/33"}, {"-trusted-proxy", "proxy.example.tn"}} {
+		_, err := parseServeFlags(args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-trusted-proxy") || !strings.Contains(err.Error(), "TAWLA_TRUSTED_PROXY") || !strings.Contains(err.Error(), args[1]) {
+			t.Errorf("%v: err = %v, want a refusal naming the flag and the entry", args, err)
+		}
+	}
+	t.Setenv("TAWLA_TRUSTED_PROXY", "10.0.0.1;10.0.0.2")
+	if _, err := parseServeFlags(nil, io.Discard); err == nil {
+		t.Error("TAWLA_TRUSTED_PROXY=10.0.0.1;10.0.0.2 accepted")
+	}
+}
