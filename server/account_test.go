@@ -217,6 +217,7 @@ func TestInvitationExpires(t *testing.T) {
 	wantStatus(t, "login", ts.newClient(t).login(t, "lotfi.sahli@demo.tn", "too late passphrase"), http.StatusUnauthorized)
 
 	// A new invitation works again.
+	admin.keepSession(t)
 	link = admin.invite(t, id)
 	wantRedirect(t, "use a new link", ts.newClient(t).postForm(t, link, url.Values{
 		"password": {"in time passphrase"}, "confirm": {"in time passphrase"},

@@ -18,6 +18,9 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "login.title").withNotice(r)
+	if sessionEnded(r) {
+		p.Notice = p.T("notice.session_ended")
+	}
 	p.Data = loginView{Next: safeNext(r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "login", p)
 }

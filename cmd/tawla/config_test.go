@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readmeFlagRow is one row of README.md's configuration table.
@@ -129,5 +130,28 @@ func TestServeTrustedProxyFlag(t *testing.T) {
 	t.Setenv("TAWLA_TRUSTED_PROXY", "10.0.0.1;10.0.0.2")
 	if _, err := parseServeFlags(nil, io.Discard); err == nil {
 		t.Error("TAWLA_TRUSTED_PROXY=10.0.0.1;10.0.0.2 accepted")
+	}
+}
+
+// TestServeSessionIdleFlag checks that -session-idle (and
+// TAWLA_SESSION_IDLE) sets the idle limit of sessions, that its default is
+// eight hours, and that a value that is no duration, or too short to work,
+// stops serve with a message naming the flag.
+func TestServeSessionIdleFlag(t *testing.T) {
+	cfg, err := parseServeFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SessionIdleLimit != 8*time.Hour {
+		t.Errorf("default SessionIdleLimit = %v, want 8h", cfg.SessionIdleLimit)
+	}
+	if cfg, err = parseServeFlags([]string{"-session-idle", "45m"}, io.Discard); err != nil || cfg.SessionIdleLimit != 45*time.Minute {
+		t.Errorf("-session-idle 45m: %v, %v; want 45m", cfg.SessionIdleLimit, err)
+	}
+	for _, bad := range []string{"eight hours", "8", "1m", "-1h"} {
+		_, err := parseServeFlags([]string{"-session-idle", bad}, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-session-idle") || !strings.Contains(err.Error(), "TAWLA_SESSION_IDLE") {
+			t.Errorf("-session-idle %q: err = %v, want a refusal naming the flag", bad, err)
+		}
 	}
 }
