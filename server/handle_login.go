@@ -30,7 +30,8 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 // get the same answer after the same work (one argon2id check), so the
 // form does not tell which emails have accounts. The check goes through
 // verifyPassword: throttled per account and address and per address,
-// slowed down per account, and bounded in how many run at once.
+// slowed down per account, and bounded in how many run at once. A wrong
+// password for an existing account is audited (recordFailedLogin).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "login.title")
 	view := loginView{Next: "/"}
@@ -62,7 +63,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if acc != nil {
 		hash, usable = acc.PasswordHash, acc.Active
 	}
-	switch verdict, retryAfter := s.verifyPassword(r.Context(), email, s.clientAddress(r), hash, password, usable); verdict {
+	addr := s.clientAddress(r)
+	switch verdict, retryAfter := s.verifyPassword(r.Context(), email, addr, hash, password, usable); verdict {
 	case passwordThrottled:
 		setRetryAfter(w, retryAfter)
 		refuse(http.StatusTooManyRequests, p.T("login.throttled"))
@@ -73,6 +75,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	case passwordWrong:
 		refuse(http.StatusUnauthorized, p.T("login.failed"))
+		s.recordFailedLogin(r.Context(), acc, addr)
 		return
 	}
 	s.adoptVisitorLanguage(r, acc)

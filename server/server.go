@@ -94,6 +94,10 @@ type Server struct {
 	// the states of each poll (publishPoll).
 	pollWake  chan struct{}
 	pollLocks pollLocks
+
+	// background runs the writes requests do not wait for (the audit of a
+	// failed login); Shutdown waits for them.
+	background backgroundWork
 }
 
 // New returns a server over db, with its templates and catalogues parsed.
@@ -178,10 +182,12 @@ func (s *Server) Collab() *collab.Authority { return s.collab }
 // them, bounded by ctx. Call it when the HTTP server shuts down: hijacked
 // websocket connections are not tracked by http.Server. It also stops the
 // purger (StartPurger) and the poll scheduler, and waits for a purge or a
-// closing under way, so that the store may be closed next.
+// closing under way and for background writes (a failed login's audit),
+// so that the store may be closed next.
 func (s *Server) Shutdown(ctx context.Context) {
 	s.stopOnce.Do(func() { close(s.stopPurgers) })
 	s.hub.Shutdown(ctx)
+	s.background.Stop(ctx)
 	done := make(chan struct{})
 	go func() { s.purgers.Wait(); close(done) }()
 	select {
