@@ -32,3 +32,17 @@ func TestRecordFailedLogin(t *testing.T) {
 		t.Errorf("entry = %+v, want account %d, by and with the address", e, a.ID)
 	}
 }
+
+// TestFindAccountByEmptyEmail checks that no email finds no account: the
+// login form sent without an email used to find the first account by name
+// (an empty filter selects every account), and its failure was audited
+// against that account.
+func TestFindAccountByEmptyEmail(t *testing.T) {
+	db := MustOpenDB(t)
+	org := MustCreateOrganisation(t, db, "Croissant-Rouge")
+	MustCreateAccount(t, db, org, "Amel", "amel@example.tn", workspace.RoleMember)
+	for _, email := range []string{"", "  "} {
+		_, err := db.FindAccountByEmail(context.Background(), email)
+		wantCode(t, err, workspace.ENOTFOUND)
+	}
+}
