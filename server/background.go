@@ -31,6 +31,12 @@ func (b *backgroundWork) Go(work func()) {
 	}()
 }
 
+// Wait waits for the work started so far, without stopping: the tests
+// read the store once a request's background writes are done.
+func (b *backgroundWork) Wait() {
+	b.running.Wait()
+}
+
 // Stop makes later work run in its caller and waits, bounded by ctx, for
 // the work already running.
 func (b *backgroundWork) Stop(ctx context.Context) {
