@@ -535,7 +535,11 @@ func TestLanguage(t *testing.T) {
 	t.Run("ProfileRemembered", func(t *testing.T) {
 		c := ts.loginAs(t, demo.MemberEmail)
 		wantLanguage(t, "home", c.get(t, "/"), "fr")
+		// A link with ?lang= shows one page in Arabic and saves nothing;
+		// the switcher's form saves it.
 		wantLanguage(t, "home ?lang=ar", c.get(t, "/?lang=ar"), "ar")
+		wantLanguage(t, "home after ?lang=ar", c.get(t, "/"), "fr")
+		wantRedirect(t, "the switcher", c.postForm(t, "/account/language", url.Values{"lang": {"ar"}, "next": {"/"}}), "/")
 		if got := ts.account(t, demo.MemberEmail).Language; got != "ar" {
 			t.Errorf("profile language %q, want ar", got)
 		}

@@ -218,6 +218,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /invitations/{token}", workspace.AccessPublic, s.handleInvitationAccept)
 	s.handle("GET /account/password", workspace.AccessAccount, s.handlePasswordForm)
 	s.handle("POST /account/password", workspace.AccessAccount, s.handlePasswordChange)
+	s.handle("POST /account/language", workspace.AccessAccount, s.handleLanguageChoice)
 
 	s.handle("GET /admin/organisations", workspace.AccessStaff, s.handleOrganisationList)
 	s.handle("GET /admin/organisations/new", workspace.AccessStaff, s.handleOrganisationNew)
