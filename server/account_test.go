@@ -217,6 +217,7 @@ func TestInvitationExpires(t *testing.T) {
 	wantStatus(t, "login", ts.newClient(t).login(t, "lotfi.sahli@demo.tn", "too late passphrase"), http.StatusUnauthorized)
 
 	// A new invitation works again.
+	admin.keepSession(t)
 	link = admin.invite(t, id)
 	wantRedirect(t, "use a new link", ts.newClient(t).postForm(t, link, url.Values{
 		"password": {"in time passphrase"}, "confirm": {"in time passphrase"},
@@ -534,7 +535,11 @@ func TestLanguage(t *testing.T) {
 	t.Run("ProfileRemembered", func(t *testing.T) {
 		c := ts.loginAs(t, demo.MemberEmail)
 		wantLanguage(t, "home", c.get(t, "/"), "fr")
+		// A link with ?lang= shows one page in Arabic and saves nothing;
+		// the switcher's form saves it.
 		wantLanguage(t, "home ?lang=ar", c.get(t, "/?lang=ar"), "ar")
+		wantLanguage(t, "home after ?lang=ar", c.get(t, "/"), "fr")
+		wantRedirect(t, "the switcher", c.postForm(t, "/account/language", url.Values{"lang": {"ar"}, "next": {"/"}}), "/")
 		if got := ts.account(t, demo.MemberEmail).Language; got != "ar" {
 			t.Errorf("profile language %q, want ar", got)
 		}

@@ -62,6 +62,8 @@ var auditFieldLabels = map[string]string{
 	"cancelled_meeting_id": "audit.field.cancelled_meeting",
 	// A password set through an invitation: who made the link.
 	"invitation_by": "audit.field.invitation_by",
+	// A failed login: where it came from.
+	"address": "audit.field.address",
 }
 
 // issueAuditFieldLabels names the fields of an issue's entries (its

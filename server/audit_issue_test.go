@@ -183,6 +183,7 @@ func TestAuditDateFilterUsesTableTimeZone(t *testing.T) {
 	ids := map[string]string{}
 	for _, name := range []string{"A", "B", "C"} {
 		ts.clock.Set(instants[name])
+		admin.keepSession(t)
 		orgName := "Organisme daté " + name
 		wantStatus(t, "create organisation", admin.postForm(t, "/admin/organisations",
 			url.Values{"name_fr": {orgName}, "college": {"state"}}), http.StatusSeeOther)

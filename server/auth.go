@@ -17,6 +17,9 @@ type contextKey int
 const (
 	accountKey contextKey = iota
 	sessionKey
+	// sessionEndedKey marks a request whose cookie named a session that
+	// has ended (idle, expired or revoked).
+	sessionEndedKey
 )
 
 // currentAccount returns the logged-in account of the request, or nil.
@@ -31,10 +34,18 @@ func currentSession(r *http.Request) *workspace.Session {
 	return s
 }
 
+// sessionEnded reports whether the request came with the cookie of a
+// session that has ended, so that the login page can say so.
+func sessionEnded(r *http.Request) bool {
+	ended, _ := r.Context().Value(sessionEndedKey).(bool)
+	return ended
+}
+
 // withSession looks up the session named by the request's cookie and, when
 // it is live, puts it and its account in the request context. The account is
 // read from the store on every request, so a role change or a deactivation
-// takes effect at once. A dead cookie is cleared.
+// takes effect at once. A dead cookie is cleared, and the request marked
+// (sessionEnded).
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(sessionCookie)
@@ -42,14 +53,14 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sess, acc, err := s.db.FindSession(r.Context(), c.Value)
+		sess, acc, err := s.findSession(r.Context(), c.Value)
 		if err != nil {
 			if workspace.ErrorCode(err) != workspace.EUNAUTHORIZED {
 				s.serverError(w, r, err)
 				return
 			}
 			s.clearSessionCookie(w, r)
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionEndedKey, true)))
 			return
 		}
 		ctx := context.WithValue(r.Context(), accountKey, acc)
@@ -58,9 +69,28 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 	})
 }
 
+// findSession returns the live session for token and its account, as the
+// store's FindSession does, and records the session's use when it is due
+// (at most once every workspace.SessionUseInterval), so that a session in
+// use does not end for idleness. A failure to record is logged, not
+// returned: the request reads, and its session is live.
+func (s *Server) findSession(ctx context.Context, token string) (*workspace.Session, *workspace.Account, error) {
+	sess, acc, err := s.db.FindSession(ctx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sess.UseDue(s.db.Now()) {
+		if err := s.db.TouchSession(ctx, sess.ID); err != nil {
+			s.logger.Warn("record session use", "account", acc.ID, "err", err)
+		}
+	}
+	return sess, acc, nil
+}
+
 // requireAccess refuses a request whose account does not reach level: an
 // anonymous visitor is sent to the login page (or told 401 when it is not a
-// page view), a logged-in one gets 403.
+// page view), which says so when the visitor's session has ended; a
+// logged-in one gets 403.
 func (s *Server) requireAccess(level workspace.Access, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		acc := currentAccount(r)
@@ -70,7 +100,12 @@ func (s *Server) requireAccess(level workspace.Access, next http.HandlerFunc) ht
 		}
 		if acc == nil {
 			if r.Method == http.MethodGet && !isWebsocketUpgrade(r) {
-				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				target := "/login?next=" + url.QueryEscape(r.URL.RequestURI())
+				if sessionEnded(r) {
+					redirectDone(w, r, target, "session_ended")
+					return
+				}
+				http.Redirect(w, r, target, http.StatusSeeOther)
 				return
 			}
 			s.renderError(w, r, &workspace.Error{Code: workspace.EUNAUTHORIZED, Key: "error.unauthorized", Message: "Please log in."})

@@ -406,6 +406,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{missing, missing, missing, missing, missing}},
 		{route: "GET /account/password", example: "/account/password", want: [5]int{redirect, ok, ok, ok, ok}},
 		{route: "POST /account/password", example: "/account/password", want: [5]int{unauth, invalid, invalid, invalid, invalid}},
+		{route: "POST /account/language", example: "/account/language", form: url.Values{"lang": {"en"}, "next": {"/"}},
+			want: [5]int{unauth, redirect, redirect, redirect, redirect}, next: "/",
+			// The viewer speaks another language first, so that the
+			// choice changes something.
+			prepare: func(t *testing.T, viewer string) {
+				for _, v := range viewers {
+					if v.name == viewer && v.email != "" {
+						if err := ts.db.SetAccountLanguage(ctx, ts.account(t, v.email).ID, "ar"); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}},
 
 		{route: "GET /admin/organisations", example: "/admin/organisations?college=state", want: [5]int{redirect, forbidden, forbidden, ok, ok}},
 		{route: "GET /admin/organisations/new", example: "/admin/organisations/new", want: [5]int{redirect, forbidden, forbidden, ok, ok}},

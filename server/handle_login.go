@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net"
 	"net/http"
 
 	"tawla/workspace"
@@ -19,6 +18,9 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "login.title").withNotice(r)
+	if sessionEnded(r) {
+		p.Notice = p.T("notice.session_ended")
+	}
 	p.Data = loginView{Next: safeNext(r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "login", p)
 }
@@ -28,7 +30,8 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 // get the same answer after the same work (one argon2id check), so the
 // form does not tell which emails have accounts. The check goes through
 // verifyPassword: throttled per account and address and per address,
-// slowed down per account, and bounded in how many run at once.
+// slowed down per account, and bounded in how many run at once. A wrong
+// password for an existing account is audited (recordFailedLogin).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "login.title")
 	view := loginView{Next: "/"}
@@ -60,7 +63,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if acc != nil {
 		hash, usable = acc.PasswordHash, acc.Active
 	}
-	switch verdict, retryAfter := s.verifyPassword(r.Context(), email, clientAddress(r), hash, password, usable); verdict {
+	addr := s.clientAddress(r)
+	switch verdict, retryAfter := s.verifyPassword(r.Context(), email, addr, hash, password, usable); verdict {
 	case passwordThrottled:
 		setRetryAfter(w, retryAfter)
 		refuse(http.StatusTooManyRequests, p.T("login.throttled"))
@@ -71,6 +75,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	case passwordWrong:
 		refuse(http.StatusUnauthorized, p.T("login.failed"))
+		s.recordFailedLogin(r.Context(), acc, addr)
 		return
 	}
 	s.adoptVisitorLanguage(r, acc)
@@ -106,15 +111,4 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	s.hub.CloseSession(sess.ID)
 	s.clearSessionCookie(w, r)
 	redirectDone(w, r, "/login", "logged_out")
-}
-
-// clientAddress returns the IP address of the client. Tawla does not trust
-// forwarding headers: behind a proxy, all clients share the proxy's address
-// budget, which errs on the side of refusing.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

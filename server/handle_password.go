@@ -46,7 +46,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, err)
 		return
 	}
-	switch verdict, retryAfter := s.verifyPassword(r.Context(), acc.Email, clientAddress(r), acc.PasswordHash, r.PostFormValue("current"), true); verdict {
+	switch verdict, retryAfter := s.verifyPassword(r.Context(), acc.Email, s.clientAddress(r), acc.PasswordHash, r.PostFormValue("current"), true); verdict {
 	case passwordThrottled:
 		setRetryAfter(w, retryAfter)
 		refuse(http.StatusTooManyRequests, p.T("password.throttled"), "current")

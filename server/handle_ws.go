@@ -42,12 +42,13 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 	info := live.ConnInfo{
 		SessionID: sess.ID,
 		AccountID: acc.ID,
-		Address:   clientAddress(r),
+		Address:   s.clientAddress(r),
 		// The session is read again for every subscription and message,
-		// so that a revoked session, a deactivation or a role change
-		// takes effect on the next one.
+		// so that a revoked or idle session, a deactivation or a role
+		// change takes effect on the next one; a message is a use of the
+		// session, which keeps it from ending for idleness.
 		Account: func(ctx context.Context) (*workspace.Account, error) {
-			_, acc, err := s.db.FindSession(ctx, token)
+			_, acc, err := s.findSession(ctx, token)
 			return acc, err
 		},
 		Localize: s.websocketErrorText(r),

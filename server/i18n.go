@@ -233,12 +233,15 @@ func (s *Server) pageLanguage(r *http.Request) string {
 
 // withLanguage decides the request's interface language once (see
 // requestLanguage) and keeps it in the request's context for every handler
-// (languageOf, localizerOf). It also remembers a ?lang= choice: in a cookie
-// for everyone, and in the profile of a logged-in account.
+// (languageOf, localizerOf). A ?lang= shows the page in that language; for
+// a visitor who is not logged in, it is also remembered in a cookie. A
+// logged-in account's saved language never changes on a GET: a link from
+// anywhere may carry ?lang=, and only the person's own choice, posted by
+// the language switcher (handleLanguageChoice), changes their profile.
 func (s *Server) withLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if lang := r.URL.Query().Get("lang"); workspace.ValidLanguage(lang) && choosesLanguage(r) {
-			r = s.rememberLanguage(w, r, lang)
+		if lang := r.URL.Query().Get("lang"); workspace.ValidLanguage(lang) && currentAccount(r) == nil && choosesLanguage(r) {
+			s.setLanguageCookie(w, r, lang)
 		}
 		r = r.WithContext(contextWithLanguage(r.Context(), s.requestLanguage(r)))
 		next.ServeHTTP(w, r)
@@ -265,21 +268,11 @@ func choosesLanguage(r *http.Request) bool {
 	return r.Header.Get("Sec-Fetch-Mode") == "navigate" && r.Header.Get("Sec-Fetch-Dest") == "document"
 }
 
-// rememberLanguage keeps a ?lang= choice in a cookie and, for a logged-in
-// account, in its profile. It returns r with the account as changed.
-func (s *Server) rememberLanguage(w http.ResponseWriter, r *http.Request, lang string) *http.Request {
+// setLanguageCookie remembers lang as the visitor's language, for the
+// pages seen while logged out; the login adopts it (adoptVisitorLanguage).
+func (s *Server) setLanguageCookie(w http.ResponseWriter, r *http.Request, lang string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode,
 	})
-	if acc := currentAccount(r); acc != nil && acc.Language != lang {
-		if err := s.db.SetAccountLanguage(r.Context(), acc.ID, lang); err != nil {
-			s.logger.Error("remember language", "account", acc.ID, "err", err)
-		} else {
-			changed := *acc
-			changed.Language = lang
-			r = r.WithContext(context.WithValue(r.Context(), accountKey, &changed))
-		}
-	}
-	return r
 }

@@ -112,9 +112,10 @@ func dataVersion(t *testing.T, conn *sql.Conn) int64 {
 }
 
 // TestLanguageChoiceWritesOnlyChanges checks that a ?lang= on a page
-// writes to the database only when it changes the account's language
-// (issue 8): following a link that carries the language already chosen
-// must not be a write, nor move the account's updated_at or the audit log.
+// never writes to the database for a logged-in account (issue 8: following
+// a link that carries a language must not be a write), and that the
+// switcher's form writes only when it changes the account's language, nor
+// moves the account's updated_at or the audit log.
 func TestLanguageChoiceWritesOnlyChanges(t *testing.T) {
 	ts := newTestServer(t)
 	c := ts.loginAs(t, demo.MemberEmail)
@@ -132,16 +133,23 @@ func TestLanguageChoiceWritesOnlyChanges(t *testing.T) {
 	for _, tt := range []struct {
 		name      string
 		path      string
+		post      string // the language the switcher posts, or none
 		wantWrite bool
 	}{
-		{"SameLanguage", "/?lang=fr", false},
-		{"NoChoice", "/", false},
-		{"Change", "/?lang=ar", true},
-		{"SameAgain", "/procedures?lang=ar", false},
+		{"SameLanguage", "/?lang=fr", "", false},
+		{"NoChoice", "/", "", false},
+		{"Link", "/?lang=ar", "", false},
+		{"Switcher", "/account/language", "ar", true},
+		{"SwitcherSameAgain", "/account/language", "ar", false},
+		{"LinkSameAgain", "/procedures?lang=ar", "", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before, audit, acc := dataVersion(t, conn), ts.auditCount(t), ts.account(t, demo.MemberEmail)
-			wantStatus(t, tt.path, c.get(t, tt.path), http.StatusOK)
+			if tt.post != "" {
+				wantRedirect(t, tt.path, c.postForm(t, tt.path, url.Values{"lang": {tt.post}, "next": {"/"}}), "/")
+			} else {
+				wantStatus(t, tt.path, c.get(t, tt.path), http.StatusOK)
+			}
 			if wrote := dataVersion(t, conn) != before; wrote != tt.wantWrite {
 				t.Errorf("GET %s wrote to the database: %v, want %v", tt.path, wrote, tt.wantWrite)
 			}
@@ -156,12 +164,13 @@ func TestLanguageChoiceWritesOnlyChanges(t *testing.T) {
 	}
 }
 
-// TestLanguageChoiceOnlyByThePerson checks that a ?lang= is remembered
-// (cookie and profile) only when the person asked for the page, on our
-// site or by following a link from another: a request another site makes
-// on its own (an image) or a form sent with ?lang=, refused or not, is
-// answered in that language and changes neither the account nor the
-// cookie.
+// TestLanguageChoiceOnlyByThePerson checks that a logged-in account's
+// saved language changes only through the switcher's POST from one of our
+// pages: a GET with ?lang=, from another site (an image, or a link the
+// person follows) or from our own pages, shows that page in the language
+// and changes neither the account nor the cookie; a form sent with ?lang=,
+// or the switcher's form posted from another site, changes nothing either.
+// The switcher works without script: it is a form.
 func TestLanguageChoiceOnlyByThePerson(t *testing.T) {
 	ts := newTestServer(t)
 	c := ts.loginAs(t, demo.StakeholderEmail)
@@ -182,14 +191,19 @@ func TestLanguageChoiceOnlyByThePerson(t *testing.T) {
 		return c.do(t, req)
 	}
 
-	// An image another site shows, pointing at one of our pages.
-	resp := get(other, "cross-site", "no-cors", "image")
-	wantStatus(t, "a cross-site GET with ?lang=", resp, http.StatusOK)
-	if !strings.Contains(resp.Body, `<html lang="`+other+`"`) {
-		t.Errorf("the page asked for in %s from another site is not in it", other)
-	}
-	if got := language(); got != start || resp.Header.Get("Set-Cookie") != "" {
-		t.Errorf("a cross-site GET changed the account's language to %q or set a cookie %q", got, resp.Header.Get("Set-Cookie"))
+	for _, tt := range []struct{ name, fetchSite, mode, dest string }{
+		{"ImageFromAnotherSite", "cross-site", "no-cors", "image"},
+		{"LinkFromAnotherSite", "cross-site", "navigate", "document"},
+		{"LinkOnOurSite", "same-origin", "navigate", "document"},
+	} {
+		resp := get(other, tt.fetchSite, tt.mode, tt.dest)
+		wantStatus(t, tt.name, resp, http.StatusOK)
+		if !strings.Contains(resp.Body, `<html lang="`+other+`"`) {
+			t.Errorf("%s: the page asked for in %s is not in it", tt.name, other)
+		}
+		if got := language(); got != start || resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s: a GET with ?lang= changed the account's language to %q or set a cookie %q", tt.name, got, resp.Header.Get("Set-Cookie"))
+		}
 	}
 	// A stakeholder may not plan meetings: the refused form changes
 	// nothing, its language choice included.
@@ -199,14 +213,55 @@ func TestLanguageChoiceOnlyByThePerson(t *testing.T) {
 	if got := language(); got != start {
 		t.Errorf("a refused POST with ?lang= changed the account's language to %q", got)
 	}
-	// The person's own choice, from one of our pages, is remembered; so
-	// is a link they follow from elsewhere.
-	wantStatus(t, "a same-origin GET with ?lang=", get(other, "same-origin", "navigate", "document"), http.StatusOK)
-	if got := language(); got != other {
-		t.Errorf("choosing %s from our own page left the account in %q", other, got)
+	// The switcher posted from another site is refused.
+	form := url.Values{"lang": {other}, "next": {"/"}}.Encode()
+	if resp := c.post(t, "/account/language", form, "https://elsewhere.example", "cross-site"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the switcher posted from another site: status %d, want 403", resp.StatusCode)
 	}
-	wantStatus(t, "a link followed from another site", get(start, "cross-site", "navigate", "document"), http.StatusOK)
 	if got := language(); got != start {
-		t.Errorf("following a link to the %s page from another site left the account in %q", start, got)
+		t.Errorf("the switcher posted from another site changed the account's language to %q", got)
+	}
+	// A language Tawla does not have is refused and changes nothing.
+	if resp := c.postForm(t, "/account/language", url.Values{"lang": {"de"}, "next": {"/"}}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("the switcher with de: status %d, want 400", resp.StatusCode)
+	}
+	if got := language(); got != start {
+		t.Errorf("the switcher with de changed the account's language to %q", got)
+	}
+
+	// The page offers the switcher as forms, which need no script, each
+	// sending the person back to the page they were on.
+	page := c.get(t, "/procedures?lang="+start).Body
+	for _, want := range []string{`<form method="post" action="/account/language">`, `name="lang" value="` + other + `"`, `name="next" value="/procedures"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page's language switcher lacks %s", want)
+		}
+	}
+	// The person's own choice, posted from our page, is saved, and the
+	// cookie follows it.
+	resp := c.postForm(t, "/account/language", url.Values{"lang": {other}, "next": {"/procedures"}})
+	wantRedirect(t, "the switcher", resp, "/procedures")
+	if got := language(); got != other {
+		t.Errorf("choosing %s with the switcher left the account in %q", other, got)
+	}
+	if ck := resp.setCookie(langCookie); ck == nil || ck.Value != other {
+		t.Errorf("the switcher set the cookie %+v, want %s", ck, other)
+	}
+	// Somewhere else is not where it sends anyone.
+	wantRedirect(t, "the switcher with next elsewhere", c.postForm(t, "/account/language", url.Values{"lang": {other}, "next": {"//elsewhere.example/"}}), "/")
+}
+
+// TestLanguageLinkForVisitors checks that a visitor who is not logged in
+// still switches language with a link: ?lang= shows the page in it and
+// remembers it in the cookie, which the login adopts.
+func TestLanguageLinkForVisitors(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.newClient(t)
+	resp := c.get(t, "/login?lang=ar")
+	if ck := resp.setCookie(langCookie); ck == nil || ck.Value != "ar" {
+		t.Errorf("a visitor's ?lang=ar set the cookie %+v, want ar", ck)
+	}
+	if !strings.Contains(resp.Body, `href="/login?lang=en"`) || strings.Contains(resp.Body, `action="/account/language"`) {
+		t.Error("the login page does not offer the visitor language links")
 	}
 }

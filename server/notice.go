@@ -13,6 +13,7 @@ import (
 // withNotice, which ignores one (a ?done= typed by hand shows nothing).
 var notices = map[string]string{
 	"logged_out":           "notice.logged_out",
+	"session_ended":        "notice.session_ended",
 	"password_set":         "notice.password_set",
 	"password_changed":     "notice.password_changed",
 	"organisation_created": "notice.organisation_created",

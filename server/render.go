@@ -169,6 +169,20 @@ func (p *page) LangURL(lang string) string {
 	return u.RequestURI()
 }
 
+// LangNext returns where the language switcher of a logged-in person
+// sends them back once it has saved lang: the address LangURL gives,
+// without its ?lang=, since the profile now says it.
+func (p *page) LangNext(lang string) string {
+	u, err := url.Parse(p.LangURL(lang))
+	if err != nil {
+		return "/"
+	}
+	q := u.Query()
+	q.Del("lang")
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
 // OrgName returns an organisation's name in the page's language.
 func (p *page) OrgName(o *workspace.Organisation) string {
 	if o == nil {

@@ -565,7 +565,7 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("session cookie HttpOnly=%v SameSite=%v Secure=%v Path=%q; want HttpOnly, Lax, not Secure over http, /",
 				ck.HttpOnly, ck.SameSite, ck.Secure, ck.Path)
 		}
-		lang := c.get(t, "/?lang=en").setCookie(langCookie)
+		lang := c.postForm(t, "/account/language", url.Values{"lang": {"en"}, "next": {"/"}}).setCookie(langCookie)
 		if lang == nil || !lang.HttpOnly || lang.SameSite != http.SameSiteLaxMode || lang.Secure {
 			t.Errorf("language cookie %+v; want HttpOnly, Lax, not Secure over http", lang)
 		}

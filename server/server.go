@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -48,6 +49,11 @@ type Config struct {
 	// about 19 MiB each) may run at once; more wait a little, then are
 	// told to try again. Zero means one per processor, and at least two.
 	MaxPasswordChecks int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (ParseTrustedProxies reads them from a setting).
+	// Empty, the client is always the direct peer and the header is
+	// ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Route is one registered endpoint and the least access it needs.
@@ -69,6 +75,8 @@ type Server struct {
 	catalog  *catalog
 	location *time.Location // the table's time zone, for every date shown
 	throttle *loginThrottle
+	// trustedProxies are Config.TrustedProxies (clientAddress).
+	trustedProxies []netip.Prefix
 	// passwords bounds the argon2id work of every handler that checks or
 	// hashes a password.
 	passwords *passwordGate
@@ -86,6 +94,10 @@ type Server struct {
 	// the states of each poll (publishPoll).
 	pollWake  chan struct{}
 	pollLocks pollLocks
+
+	// background runs the writes requests do not wait for (the audit of a
+	// failed login); Shutdown waits for them.
+	background backgroundWork
 }
 
 // New returns a server over db, with its templates and catalogues parsed.
@@ -122,7 +134,9 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 		catalog:  cat,
 		location: location,
 		throttle: newLoginThrottle(time.Now),
-		mux:      http.NewServeMux(),
+
+		trustedProxies: append([]netip.Prefix(nil), cfg.TrustedProxies...),
+		mux:            http.NewServeMux(),
 
 		stopPurgers: make(chan struct{}),
 		pollWake:    make(chan struct{}, 1),
@@ -168,10 +182,12 @@ func (s *Server) Collab() *collab.Authority { return s.collab }
 // them, bounded by ctx. Call it when the HTTP server shuts down: hijacked
 // websocket connections are not tracked by http.Server. It also stops the
 // purger (StartPurger) and the poll scheduler, and waits for a purge or a
-// closing under way, so that the store may be closed next.
+// closing under way and for background writes (a failed login's audit),
+// so that the store may be closed next.
 func (s *Server) Shutdown(ctx context.Context) {
 	s.stopOnce.Do(func() { close(s.stopPurgers) })
 	s.hub.Shutdown(ctx)
+	s.background.Stop(ctx)
 	done := make(chan struct{})
 	go func() { s.purgers.Wait(); close(done) }()
 	select {
@@ -202,6 +218,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /invitations/{token}", workspace.AccessPublic, s.handleInvitationAccept)
 	s.handle("GET /account/password", workspace.AccessAccount, s.handlePasswordForm)
 	s.handle("POST /account/password", workspace.AccessAccount, s.handlePasswordChange)
+	s.handle("POST /account/language", workspace.AccessAccount, s.handleLanguageChoice)
 
 	s.handle("GET /admin/organisations", workspace.AccessStaff, s.handleOrganisationList)
 	s.handle("GET /admin/organisations/new", workspace.AccessStaff, s.handleOrganisationNew)

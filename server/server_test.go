@@ -113,9 +113,12 @@ func (ts *testServer) organisationNamed(t *testing.T, name string) *workspace.Or
 	return nil
 }
 
-// auditCount returns the number of entries in the audit log.
+// auditCount returns the number of entries in the audit log, once the
+// writes requests left in the background are done.
 func (ts *testServer) auditCount(t *testing.T) int {
 	t.Helper()
+	// A failed login's audit is written after its answer.
+	ts.srv.background.Wait()
 	_, total, err := ts.db.FindAuditEntries(context.Background(), workspace.AuditFilter{Limit: 1})
 	if err != nil {
 		t.Fatalf("FindAuditEntries: %v", err)

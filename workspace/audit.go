@@ -27,6 +27,11 @@ const (
 	AuditAccountPassword    = "account.password"
 	AuditAccountLogin       = "account.login"
 	AuditAccountLogout      = "account.logout"
+	// AuditAccountLoginFailed records a wrong password given at the login
+	// form for an account that exists, with the client's address (never
+	// what was typed). The login throttle bounds how many an address can
+	// cause.
+	AuditAccountLoginFailed = "account.login_failed"
 	AuditProcedureCreate    = "procedure.create"
 	AuditProcedureUpdate    = "procedure.update"
 
@@ -95,7 +100,7 @@ const (
 var AuditActions = []string{
 	AuditOrganisationCreate, AuditOrganisationUpdate,
 	AuditAccountCreate, AuditAccountUpdate, AuditAccountInvite, AuditAccountPassword,
-	AuditAccountLogin, AuditAccountLogout,
+	AuditAccountLogin, AuditAccountLogout, AuditAccountLoginFailed,
 	AuditProcedureCreate, AuditProcedureUpdate,
 	AuditVersionFreeze, AuditVersionRestore, AuditVersionRestoreUndo, AuditDocumentSession,
 	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readmeFlagRow is one row of README.md's configuration table.
@@ -102,5 +103,55 @@ func TestServeFlagsEnvironmentRefused(t *testing.T) {
 	}
 	if got, want := cfg.MaxMessage, int64(2048); got != want {
 		t.Errorf("MaxMessage = %d, want %d", got, want)
+	}
+}
+
+// TestServeTrustedProxyFlag checks that -trusted-proxy (and
+// TAWLA_TRUSTED_PROXY) is read into the server's trusted networks, and
+// that a malformed value stops serve with a message naming the flag, the
+// variable and the bad entry.
+func TestServeTrustedProxyFlag(t *testing.T) {
+	cfg, err := parseServeFlags([]string{"-trusted-proxy", "10.0.0.0/8, 192.0.2.1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[0].String() != "10.0.0.0/8" || cfg.TrustedProxies[1].String() != "192.0.2.1/32" {
+		t.Errorf("TrustedProxies = %v, want [10.0.0.0/8 192.0.2.1/32]", cfg.TrustedProxies)
+	}
+	if cfg, err := parseServeFlags(nil, io.Discard); err != nil || len(cfg.TrustedProxies) != 0 {
+		t.Errorf("no flag: %v, %v; want no trusted proxy", cfg.TrustedProxies, err)
+	}
+	for _, args := range [][]string{{"-trusted-proxy", "10.0.0.0/33"}, {"-trusted-proxy", "proxy.example.tn"}} {
+		_, err := parseServeFlags(args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-trusted-proxy") || !strings.Contains(err.Error(), "TAWLA_TRUSTED_PROXY") || !strings.Contains(err.Error(), args[1]) {
+			t.Errorf("%v: err = %v, want a refusal naming the flag and the entry", args, err)
+		}
+	}
+	t.Setenv("TAWLA_TRUSTED_PROXY", "10.0.0.1;10.0.0.2")
+	if _, err := parseServeFlags(nil, io.Discard); err == nil {
+		t.Error("TAWLA_TRUSTED_PROXY=10.0.0.1;10.0.0.2 accepted")
+	}
+}
+
+// TestServeSessionIdleFlag checks that -session-idle (and
+// TAWLA_SESSION_IDLE) sets the idle limit of sessions, that its default is
+// eight hours, and that a value that is no duration, or too short to work,
+// stops serve with a message naming the flag.
+func TestServeSessionIdleFlag(t *testing.T) {
+	cfg, err := parseServeFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SessionIdleLimit != 8*time.Hour {
+		t.Errorf("default SessionIdleLimit = %v, want 8h", cfg.SessionIdleLimit)
+	}
+	if cfg, err = parseServeFlags([]string{"-session-idle", "45m"}, io.Discard); err != nil || cfg.SessionIdleLimit != 45*time.Minute {
+		t.Errorf("-session-idle 45m: %v, %v; want 45m", cfg.SessionIdleLimit, err)
+	}
+	for _, bad := range []string{"eight hours", "8", "1m", "-1h"} {
+		_, err := parseServeFlags([]string{"-session-idle", bad}, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-session-idle") || !strings.Contains(err.Error(), "TAWLA_SESSION_IDLE") {
+			t.Errorf("-session-idle %q: err = %v, want a refusal naming the flag", bad, err)
+		}
 	}
 }

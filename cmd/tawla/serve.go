@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"tawla/collab"
 	"tawla/live"
 	"tawla/server"
+	"tawla/workspace"
 	"tawla/workspace/sqlite"
 )
 
@@ -43,6 +45,16 @@ type Config struct {
 	// Synchronous is how commits are made durable: "full" (a sync of the
 	// disk at every commit, the default) or "normal".
 	Synchronous string
+	// TrustedProxy is the -trusted-proxy setting as given: the reverse
+	// proxies whose X-Forwarded-For names the client; TrustedProxies is
+	// what it says, read by parseServeFlags.
+	TrustedProxy   string
+	TrustedProxies []netip.Prefix
+	// SessionIdle is the -session-idle setting as given, a Go duration;
+	// SessionIdleLimit is what it says, read by parseServeFlags: how long
+	// a session may go unused before it ends.
+	SessionIdle      string
+	SessionIdleLimit time.Duration
 }
 
 // shutdownGrace bounds how long in-flight requests and live connections get
@@ -65,6 +77,12 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 		return cfg, fmt.Errorf("-synchronous (%s): %w", envName("synchronous"), err)
 	}
 	cfg.Synchronous = string(durability)
+	if cfg.SessionIdleLimit, err = parseSessionIdle(cfg.SessionIdle); err != nil {
+		return cfg, fmt.Errorf("-session-idle (%s): %w", envName("session-idle"), err)
+	}
+	if cfg.TrustedProxies, err = server.ParseTrustedProxies(cfg.TrustedProxy); err != nil {
+		return cfg, fmt.Errorf("-trusted-proxy (%s): %w", envName("trusted-proxy"), err)
+	}
 	return cfg, nil
 }
 
@@ -83,10 +101,12 @@ func newServeFlags(cfg *Config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.TimeZone, "timezone", server.DefaultTimeZone, "IANA time zone in which dates are shown (TAWLA_TIMEZONE)")
 	fs.IntVar(&cfg.MaxDocument, "max-document", collab.DefaultLimits.MaxDocumentUnits, "largest co-edited document, in UTF-16 code units (TAWLA_MAX_DOCUMENT)")
 	fs.IntVar(&cfg.SessionConnections, "max-session-connections", live.DefaultLimits.ConnectionsPerSession, "most websockets one session may hold open (TAWLA_MAX_SESSION_CONNECTIONS)")
-	fs.IntVar(&cfg.AddressConnections, "max-address-connections", live.DefaultLimits.ConnectionsPerAddress, "most websockets one client address may hold open; behind a proxy, all clients share its address (TAWLA_MAX_ADDRESS_CONNECTIONS)")
+	fs.IntVar(&cfg.AddressConnections, "max-address-connections", live.DefaultLimits.ConnectionsPerAddress, "most websockets one client address may hold open; behind a proxy not named by -trusted-proxy, all clients share its address (TAWLA_MAX_ADDRESS_CONNECTIONS)")
 	fs.Float64Var(&cfg.MessageRate, "max-message-rate", live.DefaultLimits.MessagesPerSecond, "messages a second one websocket may send on average; faster ones are read more slowly (TAWLA_MAX_MESSAGE_RATE)")
 	fs.StringVar(&cfg.Synchronous, "synchronous", string(sqlite.SynchronousFull), "full: every commit synced to the disk before its acknowledgement, survives a power cut; normal: survives a crash of the process, a power cut may lose the last moments (TAWLA_SYNCHRONOUS)")
 	fs.IntVar(&cfg.PasswordChecks, "max-password-checks", 0, "password checks (argon2id, about 19 MiB each) that may run at once; 0: one per processor, at least two (TAWLA_MAX_PASSWORD_CHECKS)")
+	fs.StringVar(&cfg.SessionIdle, "session-idle", "8h", "how long a session may go unused before it ends, such as 8h or 30m; at least 5m (TAWLA_SESSION_IDLE)")
+	fs.StringVar(&cfg.TrustedProxy, "trusted-proxy", "", "comma-separated IP addresses or networks (10.0.0.0/8) of reverse proxies whose X-Forwarded-For names the client; none by default (TAWLA_TRUSTED_PROXY)")
 	return fs
 }
 
@@ -111,6 +131,19 @@ func parseServeArgs(fs *flag.FlagSet, args []string) error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// parseSessionIdle reads the -session-idle setting: a Go duration (8h,
+// 90m), no shorter than workspace.MinSessionIdle.
+func parseSessionIdle(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration, such as 8h or 30m", v)
+	}
+	if d < workspace.MinSessionIdle {
+		return 0, fmt.Errorf("%q is shorter than the least, %v", v, workspace.MinSessionIdle)
+	}
+	return d, nil
 }
 
 // envName returns the environment variable of the serve flag name:
@@ -156,7 +189,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.lock, err = lockData(m.Config.Data); err != nil {
 		return err
 	}
-	db, err := sqlite.OpenWith(ctx, m.Config.Data, sqlite.Options{Synchronous: sqlite.Synchronous(m.Config.Synchronous)})
+	db, err := sqlite.OpenWith(ctx, m.Config.Data, sqlite.Options{
+		Synchronous: sqlite.Synchronous(m.Config.Synchronous),
+		SessionIdle: m.Config.SessionIdleLimit,
+	})
 	if err != nil {
 		return err
 	}
@@ -173,6 +209,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		},
 		TimeZone:          m.Config.TimeZone,
 		MaxPasswordChecks: m.Config.PasswordChecks,
+		TrustedProxies:    m.Config.TrustedProxies,
 	}, db)
 	if err != nil {
 		return err

@@ -212,7 +212,12 @@ func (db *DB) FindAccountByID(ctx context.Context, id int64) (*workspace.Account
 // FindAccountByEmail returns the account with email (compared in its
 // normalised form), or ENOTFOUND.
 func (db *DB) FindAccountByEmail(ctx context.Context, email string) (*workspace.Account, error) {
-	accs, err := findAccounts(ctx, db.read, workspace.AccountFilter{Email: workspace.NormalizeEmail(email)})
+	email = workspace.NormalizeEmail(email)
+	if email == "" {
+		// An empty filter selects every account: no email names none.
+		return nil, notFound("Account")
+	}
+	accs, err := findAccounts(ctx, db.read, workspace.AccountFilter{Email: email})
 	if err != nil {
 		return nil, err
 	} else if len(accs) == 0 {

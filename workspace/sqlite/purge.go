@@ -13,7 +13,7 @@ type Purged struct {
 }
 
 // PurgeExpired deletes, in one transaction, the sessions and invitations
-// that can no longer be used at now: sessions expired or revoked,
+// that can no longer be used at now: sessions expired, revoked or idle,
 // invitations used (or retired by a newer one or a deactivation) or
 // expired. Nothing refers to them, and their tables would otherwise grow
 // by a row at every login for ever; the audit log keeps the logins,
@@ -21,7 +21,8 @@ type Purged struct {
 func (db *DB) PurgeExpired(ctx context.Context, now time.Time) (Purged, error) {
 	var p Purged
 	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ?`, now)
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ? OR last_seen_at <= ?`,
+			now, now.Add(-db.sessionIdle))
 		if err != nil {
 			return fmt.Errorf("sqlite: purge sessions: %w", err)
 		}

@@ -23,8 +23,8 @@ func (db *DB) CreateSession(ctx context.Context, accountID int64, replacing stri
 			}
 		}
 		token = workspace.NewToken()
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-			workspace.TokenDigest(token), accountID, now, now.Add(workspace.SessionLifetime)); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
+			workspace.TokenDigest(token), accountID, now, now.Add(workspace.SessionLifetime), now); err != nil {
 			if isForeignKeyViolation(err) {
 				return notFound("Account")
 			}
@@ -43,12 +43,14 @@ func (db *DB) CreateSession(ctx context.Context, accountID int64, replacing stri
 }
 
 // FindSession returns the live session for token and its account. A session
-// that is unknown, revoked, expired or whose account is deactivated gives
-// EUNAUTHORIZED.
+// that is unknown, revoked, expired, unused for the idle limit
+// (Options.SessionIdle) or whose account is deactivated gives
+// EUNAUTHORIZED. It only reads: the caller records the use with
+// TouchSession when the session says it is due.
 func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session, *workspace.Account, error) {
 	var s workspace.Session
 	acc := new(workspace.Account)
-	fields := append([]any{&s.ID, &s.AccountID, &s.CreatedAt, &s.ExpiresAt, &s.RevokedAt}, accountWithOrganisationFields(acc)...)
+	fields := append([]any{&s.ID, &s.AccountID, &s.CreatedAt, &s.ExpiresAt, &s.RevokedAt, &s.LastSeenAt}, accountWithOrganisationFields(acc)...)
 	stmt, err := db.prepared(ctx, findSessionSQL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: find session: %w", err)
@@ -59,7 +61,8 @@ func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: find session: %w", err)
 	}
-	if s.RevokedAt != nil || !db.Now().Before(s.ExpiresAt) || !acc.Active {
+	now := db.Now()
+	if s.RevokedAt != nil || !now.Before(s.ExpiresAt) || s.IdleAt(now, db.sessionIdle) || !acc.Active {
 		return nil, nil, errUnauthorized()
 	}
 	return &s, acc, nil
@@ -68,10 +71,24 @@ func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session
 // findSessionSQL reads a session with its account and the account's
 // organisation in one statement: the websocket reads it again for every
 // message a connection sends.
-var findSessionSQL = `SELECT s.id, s.account_id, s.created_at, s.expires_at, s.revoked_at, ` +
+var findSessionSQL = `SELECT s.id, s.account_id, s.created_at, s.expires_at, s.revoked_at, s.last_seen_at, ` +
 	accountColumns + `, ` + prefixed("o", organisationColumns) + `
 	FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN organisations o ON o.id = a.organisation_id
 	WHERE s.id = ?`
+
+// TouchSession records that the session with the given digest is in use
+// now, so that it does not end for idleness. It is bookkeeping, not a
+// change anyone made, and is not audited. Callers write it only when
+// Session.UseDue says so, at most once a minute per session, rather than
+// at every request. A revoked or unknown session is left as it is.
+func (db *DB) TouchSession(ctx context.Context, id string) error {
+	return db.withWriteTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL`, db.Now(), id); err != nil {
+			return fmt.Errorf("sqlite: record session use: %w", err)
+		}
+		return nil
+	})
+}
 
 // RevokeSession ends the session with the given digest (a logout).
 func (db *DB) RevokeSession(ctx context.Context, id string) error {

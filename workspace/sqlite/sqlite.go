@@ -42,6 +42,9 @@ type DB struct {
 
 	// Now returns the current time; tests replace it to move the clock.
 	Now func() time.Time
+
+	// sessionIdle is Options.SessionIdle.
+	sessionIdle time.Duration
 }
 
 // Synchronous is how the writer makes a commit durable (SQLite's
@@ -75,6 +78,10 @@ func ParseSynchronous(s string) (Synchronous, error) {
 type Options struct {
 	// Synchronous is the writer's durability; empty means SynchronousFull.
 	Synchronous Synchronous
+	// SessionIdle is how long a session may go unused before it ends;
+	// zero means workspace.DefaultSessionIdle. OpenWith refuses one
+	// shorter than workspace.MinSessionIdle.
+	SessionIdle time.Duration
 }
 
 // Open opens (creating if needed) the database file at path, checks the
@@ -96,6 +103,13 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if _, err := ParseSynchronous(string(durability)); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
+	idle := opts.SessionIdle
+	if idle == 0 {
+		idle = workspace.DefaultSessionIdle
+	}
+	if idle < workspace.MinSessionIdle {
+		return nil, fmt.Errorf("sqlite: a session idle limit of %v is shorter than the least, %v", idle, workspace.MinSessionIdle)
+	}
 	if path == "" {
 		return nil, errors.New("sqlite: a database file is required")
 	}
@@ -105,7 +119,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := createPrivate(path); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
-	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }, sessionIdle: idle}
 	var err error
 	if db.write, err = sqlx.Open("sqlite3", dsn(path, false, durability)); err != nil {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
@@ -148,7 +162,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if err := checkVersion(sqlite3Version()); err != nil {
 		return nil, err
 	}
-	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{path: path, Now: func() time.Time { return time.Now().UTC() }, sessionIdle: workspace.DefaultSessionIdle}
 	var err error
 	// mode=ro is SQLite's own read-only open: it never creates the file,
 	// and refuses every write with SQLITE_READONLY, as on a read-only disk.

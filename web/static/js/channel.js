@@ -118,7 +118,10 @@ export class Channel {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     let ws;
     try {
-      ws = new WebSocket(scheme + "//" + location.host + "/ws");
+      // The channel speaks the page's language, which a ?lang= link may
+      // have chosen for this page only (the profile keeps its own).
+      const lang = encodeURIComponent(document.documentElement.lang || "");
+      ws = new WebSocket(scheme + "//" + location.host + "/ws" + (lang ? "?lang=" + lang : ""));
     } catch (e) {
       this.scheduleRetry();
       return;
