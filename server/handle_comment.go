@@ -45,6 +45,18 @@ type commentsView struct {
 	// Thread is, in the same way, a refused form of one thread (a reply,
 	// an answer, a rejection) or of the consultation.
 	Thread *threadForm
+	// Unsent is the text of a comment or a reply refused because the
+	// consultation closed while it was typed, when the viewer may no
+	// longer comment: shown read-only, to copy, since no form takes it.
+	Unsent *unsentText
+}
+
+// unsentText is what a person typed in a comment or a reply that was
+// refused because no consultation is open any more.
+type unsentText struct {
+	// Body is the comment's or the reply's text, Proposed a suggestion's
+	// replacement text.
+	Body, Proposed string
 }
 
 // commentForm is a refused comment form, to show again.
@@ -110,6 +122,27 @@ type panelRefusal struct {
 	Thread  *threadForm
 }
 
+// closedConsultation reports whether err refuses a comment or a reply
+// because no consultation of the procedure is open (any more).
+func closedConsultation(err error) bool {
+	return workspace.ErrorKey(err) == "error.comment.consultation_closed"
+}
+
+// unsent returns the text of a comment or a reply refused because the
+// consultation closed, and nil for any other refusal.
+func (f panelRefusal) unsent() *unsentText {
+	if !closedConsultation(f.Err) {
+		return nil
+	}
+	switch {
+	case f.Comment != nil:
+		return &unsentText{Body: f.Comment.Body, Proposed: f.Comment.Proposed}
+	case f.Thread != nil && f.Thread.Action == "reply":
+		return &unsentText{Body: f.Thread.Text}
+	}
+	return nil
+}
+
 // explain writes why the form was refused into it, in the page's language.
 func (f panelRefusal) explain(p *page) {
 	if f.Err == nil {
@@ -127,9 +160,15 @@ func (f panelRefusal) explain(p *page) {
 // refusePanelForm answers a refused form of the comments panel: an invalid
 // input or a conflict shows the page the form was on again (the procedure,
 // or the table of observations when back says so) with the form as it was
-// sent and why, so that nothing typed is lost; any other error (not
-// allowed, not found) gets the error page.
+// sent and why, so that nothing typed is lost; so does a comment or a
+// reply refused because the consultation closed while it was typed (with
+// the text to copy when the form is no longer offered); any other error
+// (not allowed, not found) gets the error page.
 func (s *Server) refusePanelForm(w http.ResponseWriter, r *http.Request, proc *workspace.Procedure, back string, refusal panelRefusal) {
+	if refusal.unsent() != nil {
+		s.renderProcedurePage(w, r, statusOf(refusal.Err), proc, refusal)
+		return
+	}
 	if code := workspace.ErrorCode(refusal.Err); code != workspace.EINVALID && code != workspace.ECONFLICT {
 		s.renderError(w, r, refusal.Err)
 		return
