@@ -5,8 +5,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
 	"tawla/collab"
 	"tawla/live"
@@ -27,18 +25,21 @@ type commentsView struct {
 	// was quoted, the passage as it reads at Version: shown beside the
 	// quote, so that whoever accepts a suggestion sees what changed.
 	Now map[int64]string
-	// Consultation is the procedure's latest consultation, if any, and
-	// ConsultationOpen whether it is open now.
-	Consultation     *workspace.Consultation
-	ConsultationOpen bool
+	// Consultation is the procedure's latest consultation, if any,
+	// ConsultationOpen whether it is open now, and ConsultationAnnounced
+	// whether it opens later.
+	Consultation          *workspace.Consultation
+	ConsultationOpen      bool
+	ConsultationAnnounced bool
 	// Versions are the procedure's frozen versions, newest first, to
 	// choose the one a new consultation is on.
 	Versions []*workspace.Version
 	// What the viewer may do, as the store's rules will decide it.
-	CanComment bool
-	CanDecide  bool
-	CanAnswer  bool
-	AccountID  int64
+	CanComment             bool
+	CanDecide              bool
+	CanAnswer              bool
+	CanManageConsultations bool
+	AccountID              int64
 	// Form is the comment form as the viewer sent it, when it was
 	// refused: shown again with its reason, so that nothing typed is lost.
 	Form *commentForm
@@ -73,9 +74,10 @@ type threadForm struct {
 	Action    string
 	CommentID int64
 	// Text is what was typed: a reply's body, a reason, or the
-	// consultation's closing date; Answer the answer chosen.
-	Text, Answer string
-	Error        string
+	// consultation's closing date; Opens the consultation's opening
+	// date; Answer the answer chosen.
+	Text, Opens, Answer string
+	Error               string
 }
 
 // Refused returns the refused form action of the thread id, or nil when
@@ -96,7 +98,7 @@ func (v *commentsView) Refused(action string, id int64) *threadForm {
 // error page instead, which at least says why.
 func (v *commentsView) shows(f *threadForm) bool {
 	if f.Action == "consultation" {
-		return v.CanAnswer
+		return v.CanManageConsultations
 	}
 	for _, c := range v.Threads {
 		if c.ID != f.CommentID {
@@ -123,9 +125,11 @@ type panelRefusal struct {
 }
 
 // closedConsultation reports whether err refuses a comment or a reply
-// because no consultation of the procedure is open (any more).
+// because no consultation of the procedure is open: it closed, or it is
+// not open yet.
 func closedConsultation(err error) bool {
-	return workspace.ErrorKey(err) == "error.comment.consultation_closed"
+	key := workspace.ErrorKey(err)
+	return key == "error.comment.consultation_closed" || key == "error.comment.consultation_not_open"
 }
 
 // unsent returns the text of a comment or a reply refused because the
@@ -236,10 +240,12 @@ func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc
 	actor := workspace.ActorFor(acc)
 	now := s.db.Now()
 	v.ConsultationOpen = v.Consultation.OpenAt(now)
+	v.ConsultationAnnounced = v.Consultation.NotOpenYetAt(now)
 	v.CanComment = workspace.CanComment(actor, proc, v.Consultation, now) == nil
 	v.CanDecide = workspace.CanDecideSuggestion(actor) == nil
 	v.CanAnswer = workspace.CanAnswerComments(actor) == nil
-	if v.CanAnswer {
+	v.CanManageConsultations = workspace.CanManageConsultations(actor) == nil
+	if v.CanManageConsultations {
 		if v.Versions, err = s.db.FindVersions(ctx, proc.ID); err != nil {
 			return nil, err
 		}
@@ -519,52 +525,6 @@ func (s *Server) handleSuggestionReject(w http.ResponseWriter, r *http.Request) 
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
 	redirectDone(w, r, procedureCommentsPath(proc), "suggestion_rejected")
-}
-
-// consultationDateLayout is the form of the closing date: a
-// datetime-local input's value, read in the table's time zone.
-const consultationDateLayout = "2006-01-02T15:04"
-
-// handleConsultationOpen opens a consultation on a frozen version of a
-// procedure (the one chosen, else the latest; the draft when none is
-// frozen yet) until
-// a closing date given in the table's time zone.
-func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) {
-	proc, ok := s.procedureFromPath(w, r)
-	if !ok {
-		return
-	}
-	formErr := parseForm(w, r)
-	if formErr != nil && !formKept(formErr) {
-		s.renderError(w, r, formErr)
-		return
-	}
-	typed := strings.TrimSpace(formValue(r, "closes_at"))
-	refuse := func(err error) {
-		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "consultation", Text: typed}})
-	}
-	if formErr != nil {
-		refuse(formErr)
-		return
-	}
-	closes, err := time.ParseInLocation(consultationDateLayout, typed, s.location)
-	if err != nil {
-		refuse(workspace.Invalid("closes_at", "error.consultation.date_invalid", "Give the closing date and time."))
-		return
-	}
-	cons := &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: closes}
-	if v := strings.TrimSpace(formValue(r, "version")); v != "" {
-		if cons.Version, err = strconv.Atoi(v); err != nil || cons.Version <= 0 {
-			refuse(workspace.Invalid("version", "error.consultation.version", "Choose a frozen version of the procedure."))
-			return
-		}
-	}
-	if err := s.db.OpenConsultation(r.Context(), workspace.ActorFor(currentAccount(r)), cons); err != nil {
-		refuse(err)
-		return
-	}
-	s.publishComment(proc.DocumentID, "consultation.opened", cons.ID)
-	redirectDone(w, r, procedureCommentsPath(proc), "consultation_opened")
 }
 
 // utf16Units returns the length of s in UTF-16 code units, as positions in
