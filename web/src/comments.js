@@ -94,6 +94,7 @@ export class Comments {
     this.form = section.querySelector("#comment-form");
     this.passageEl = section.querySelector("#comment-passage");
     this.hintEl = section.querySelector("#comment-passage-hint");
+    this.touchHintEl = section.querySelector("#comment-touch-hint");
     this.submitEl = section.querySelector("#comment-submit");
     // "Link to an issue" sends the selected passage as the comment form
     // does, to the page that links it (handle_issue_passage.go).
@@ -133,6 +134,7 @@ export class Comments {
     this.submitEl.disabled = empty;
     this.passageEl.hidden = empty;
     if (this.hintEl) this.hintEl.hidden = !empty;
+    if (this.touchHintEl) this.touchHintEl.hidden = !empty;
     this.passageEl.textContent = empty ? "" : state.sliceDoc(sel.from, sel.to);
   }
 
