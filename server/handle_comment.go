@@ -198,6 +198,18 @@ func (s *Server) publishComment(docID int64, kind string, commentID int64) {
 	s.hub.Publish(live.Topic{Kind: collab.TopicKind, ID: docID}, commentEvent{Kind: kind, Comment: commentID})
 }
 
+// publishAuthorInbox sends the author of thread c, when it is not the
+// viewer, their unread count: a reply or an answer to their comment
+// notified them (sqlite's notifyCommentAuthor). Called after the commit.
+func (s *Server) publishAuthorInbox(r *http.Request, c *workspace.Comment) {
+	if acc := currentAccount(r); acc != nil && acc.ID == c.AuthorID {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), publishTimeout)
+	defer cancel()
+	s.publishUnread(ctx, c.AuthorID)
+}
+
 // PassageNow returns the passage of thread id as it reads now when it was
 // edited since it was quoted, else "".
 func (v *commentsView) PassageNow(id int64) string {
@@ -414,6 +426,7 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	s.publishAuthorInbox(r, c)
 	redirectDone(w, r, procedureCommentsPath(proc), "reply_added")
 }
 
@@ -465,6 +478,7 @@ func (s *Server) handleCommentAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	s.publishAuthorInbox(r, c)
 	to := procedureCommentsPath(proc)
 	if back == "observations" {
 		to = "/procedures/" + strconv.FormatInt(proc.ID, 10) + "/observations"
@@ -505,6 +519,7 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.publishComment(proc.DocumentID, "suggestion.accepted", c.ID)
+	s.publishAuthorInbox(r, c)
 	redirectDone(w, r, procedureCommentsPath(proc), "suggestion_accepted")
 }
 
@@ -524,6 +539,7 @@ func (s *Server) handleSuggestionReject(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	s.publishAuthorInbox(r, c)
 	redirectDone(w, r, procedureCommentsPath(proc), "suggestion_rejected")
 }
 

@@ -207,7 +207,8 @@ func (tx *Tx) CreateComment(ctx context.Context, actor workspace.Actor, a *works
 
 // CreateReply stores a reply to the thread parentID. The actor must be
 // allowed to comment on its procedure (workspace.CanComment). It sets the
-// reply's ID, kind, status and times.
+// reply's ID, kind, status and times, and notifies the thread's author
+// unless the reply is theirs.
 func (db *DB) CreateReply(ctx context.Context, actor workspace.Actor, parentID int64, c *workspace.Comment) error {
 	return db.withWriteTx(ctx, func(tx *Tx) error {
 		parent, err := findCommentByID(ctx, tx.tx, parentID)
@@ -218,7 +219,10 @@ func (db *DB) CreateReply(ctx context.Context, actor workspace.Actor, parentID i
 			return workspace.KeyErrorf(workspace.EINVALID, "error.comment.reply_to_start", "A reply answers the start of a thread.")
 		}
 		c.ParentID, c.Anchor, c.Kind = &parent.ID, nil, workspace.KindComment
-		return tx.createComment(ctx, actor, parent.DocumentID, c)
+		if err := tx.createComment(ctx, actor, parent.DocumentID, c); err != nil {
+			return err
+		}
+		return tx.notifyCommentAuthor(ctx, workspace.NotifyCommentReply, parent.AuthorID, c.ID, &c.AuthorID)
 	})
 }
 
@@ -331,7 +335,8 @@ func (db *DB) AnswerComment(ctx context.Context, actor workspace.Actor, id int64
 	return c, err
 }
 
-// answer writes a thread's status and answer and its audit entry.
+// answer writes a thread's status and answer and its audit entry, and
+// notifies the thread's author unless the answer is theirs.
 func (tx *Tx) answer(ctx context.Context, actor workspace.Actor, c *workspace.Comment, status workspace.CommentStatus, answer workspace.Answer, reason, action string) error {
 	if c.ParentID != nil {
 		return workspace.KeyErrorf(workspace.EINVALID, "error.comment.answer_start", "Answers go to the start of a thread.")
@@ -349,6 +354,9 @@ func (tx *Tx) answer(ctx context.Context, actor workspace.Actor, c *workspace.Co
 		UPDATE comments SET status = ?, answer = ?, reason = ?, answered_by = ?, answered_at = ?, updated_at = ? WHERE id = ?`,
 		c.Status, c.Answer, c.Reason, c.AnsweredBy, c.AnsweredAt, c.UpdatedAt, c.ID); err != nil {
 		return fmt.Errorf("sqlite: answer comment: %w", err)
+	}
+	if err := tx.notifyCommentAuthor(ctx, workspace.NotifyCommentAnswer, c.AuthorID, c.ID, actor.AccountID); err != nil {
+		return err
 	}
 	return tx.db.recordAudit(ctx, tx.tx, actor, action, "comment", c.ID, before, auditComment(c))
 }
