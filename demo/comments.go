@@ -35,6 +35,10 @@ type demoReply struct {
 // draft stays open after the demo is loaded.
 const consultationDays = 21
 
+// announcedDays is in how many days the demo's consultation on the Arabic
+// draft opens: until then its page tells stakeholders when.
+const announcedDays = 7
+
 // comments are the demo's threads, in French and Arabic: comments with
 // replies and answers, an open suggestion, a rejected one, and a resolved
 // comment. The stakeholder comments during the consultation on the French
@@ -163,6 +167,15 @@ func loadComments(ctx context.Context, db *sqlite.DB, actor workspace.Actor) err
 			if _, err := db.SetCommentResolved(ctx, actor, c.ID, true); err != nil {
 				return fmt.Errorf("demo: resolve %q: %w", dc.passage, err)
 			}
+		}
+	}
+	// The Arabic draft's consultation is announced: it opens in a week,
+	// for three weeks.
+	if ar := byLang["ar"]; ar != nil {
+		opens := db.Now().Add(announcedDays * 24 * time.Hour)
+		announced := &workspace.Consultation{ProcedureID: ar.ID, OpensAt: &opens, ClosesAt: opens.Add(consultationDays * 24 * time.Hour)}
+		if err := db.OpenConsultation(ctx, actor, announced); err != nil {
+			return fmt.Errorf("demo: announced consultation: %w", err)
 		}
 	}
 	return nil

@@ -73,6 +73,9 @@ func TestLoadComments(t *testing.T) {
 		if p.Language == "fr" && (err != nil || !cons.OpenAt(db.Now())) {
 			t.Errorf("the French draft has no open consultation: %v, %v", cons, err)
 		}
+		if p.Language == "ar" && (err != nil || !cons.NotOpenYetAt(db.Now())) {
+			t.Errorf("the Arabic draft has no consultation announced: %v, %v", cons, err)
+		}
 	}
 	for _, want := range []string{"fr comment open", "ar comment open", "fr suggestion open", "ar suggestion open", "fr suggestion rejected",
 		"fr comment resolved", "reply", "answer partly_accepted", "answer accepted", "answer rejected"} {

@@ -8,6 +8,7 @@ import (
 
 	"tawla/demo"
 	"tawla/workspace"
+	"tawla/workspace/sqlite"
 )
 
 // TestBrowserCommentLive has a member select a passage of a draft in the
@@ -182,4 +183,61 @@ func TestBrowserRefusedReplyOutlivesLiveRefresh(t *testing.T) {
 		return true;
 	})()`)
 	member.poll("wait for the other reply", `Array.from(document.querySelectorAll("#comment-list .comment-replies p")).some((p) => p.textContent === "Dix jours ouvrables.")`)
+}
+
+// TestBrowserCommentKeptWhenConsultationCloses: a stakeholder selects a
+// passage and types a comment while the consultation closes; sent after
+// the closing date, the comment is refused, and the page comes back with
+// the text to copy and the closing date instead of losing it.
+func TestBrowserCommentKeptWhenConsultationCloses(t *testing.T) {
+	site, b := start(t)
+	proc := draftIn(t, site, "ar")
+	closes := site.DB.Now().Add(8 * time.Second)
+	if err := site.DB.OpenConsultation(t.Context(), workspace.SystemActor("test"),
+		&workspace.Consultation{ProcedureID: proc.ID, ClosesAt: closes}); err != nil {
+		t.Fatal(err)
+	}
+	stakeholder := b.signedIn(t, demo.StakeholderEmail)
+	stakeholder.open(fmt.Sprintf("/procedures/%d?lang=ar", proc.ID))
+	stakeholder.waitEditor()
+	text := stakeholder.editorState().Text
+	lines := strings.SplitN(text, "\n", 4)
+	if len(lines) < 3 || len([]rune(lines[2])) < 12 {
+		t.Fatalf("the demo draft has no second line of text to comment on: %q", text)
+	}
+	passage := string([]rune(lines[2])[:12])
+	evaluate[bool](stakeholder, fmt.Sprintf(`(() => {
+		const ed = `+editorJS+`.tawlaEditor, text = ed.text(), from = text.indexOf(%q);
+		ed.select(from, from + %q.length);
+		return true;
+	})()`, passage, passage))
+	stakeholder.poll("wait for the passage to show in the comment form", `!document.getElementById("comment-submit").disabled`)
+	const body = "يجب تحديد الأجل بالأيام (48 ساعة)."
+	stakeholder.typeInto("#comment-body", body)
+	time.Sleep(time.Until(closes) + 500*time.Millisecond)
+	if status := stakeholder.submit("#comment-submit"); status != 403 {
+		t.Fatalf("the comment sent after the closing date: status %d, want 403", status)
+	}
+	if got := stakeholder.value("#unsent-body"); got != body {
+		t.Errorf("the page keeps %q, want the text typed, %q", got, body)
+	}
+	if got := stakeholder.text("#comment-unsent .error-message"); !strings.Contains(got, "أُغلقت الاستشارة في") {
+		t.Errorf("the page says %q, not that the consultation closed", got)
+	}
+	if got := stakeholder.count("#comment-form"); got != 0 {
+		t.Errorf("the page still offers the comment form after the closing date")
+	}
+	if !evaluate[bool](stakeholder, `!document.querySelector("#comment-unsent button[data-copy]").hidden`) {
+		t.Errorf("the button that copies the text is hidden")
+	}
+	stakeholder.screenshot("comment-kept-closed")
+	threads, err := site.DB.FindCommentThreads(t.Context(), sqlite.CommentFilter{ProcedureID: proc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range threads {
+		if c.Body == body {
+			t.Errorf("the comment refused after the closing date was stored")
+		}
+	}
 }

@@ -51,6 +51,7 @@ var auditFieldLabels = map[string]string{
 	"answer":    "observations.answer",
 	"reason":    "observations.reason",
 	"closes_at": "consultation.closes_at",
+	"opens_at":  "consultation.opens_at",
 	// The carry-over of a closed meeting to the next one.
 	"earlier_minutes":         "audit.field.earlier_minutes",
 	"source_meeting_id":       "audit.field.source_meeting",

@@ -532,6 +532,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
 		{route: "POST /procedures/{id}/consultation", example: "/procedures/" + id(closedProc.ID) + "/consultation", form: url.Values{"closes_at": {"2099-06-30T18:00"}},
 			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/procedures/" + id(closedProc.ID) + "?done=consultation_opened"},
+		// Closing a consultation now: the secretariat and admins, each
+		// on one opened for the request; without one, a conflict.
+		{route: "POST /procedures/{id}/consultation/close", example: "/procedures/" + id(closedProc.ID) + "/consultation/close",
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: "/procedures/" + id(closedProc.ID) + "?done=consultation_closed",
+			prepare: func(t *testing.T, viewer string) {
+				if err := ts.db.OpenConsultation(ctx, system, &workspace.Consultation{ProcedureID: closedProc.ID, ClosesAt: ts.clock.Now().Add(24 * time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{route: "POST /procedures/{id}/consultation/close", example: "/procedures/" + id(freezeProc.ID) + "/consultation/close",
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
 
 		// Meetings: members read them; the secretariat and admins plan,
 		// change, start and close them. A closed meeting refuses changes,

@@ -5,8 +5,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
 	"tawla/collab"
 	"tawla/live"
@@ -27,24 +25,39 @@ type commentsView struct {
 	// was quoted, the passage as it reads at Version: shown beside the
 	// quote, so that whoever accepts a suggestion sees what changed.
 	Now map[int64]string
-	// Consultation is the procedure's latest consultation, if any, and
-	// ConsultationOpen whether it is open now.
-	Consultation     *workspace.Consultation
-	ConsultationOpen bool
+	// Consultation is the procedure's latest consultation, if any,
+	// ConsultationOpen whether it is open now, and ConsultationAnnounced
+	// whether it opens later.
+	Consultation          *workspace.Consultation
+	ConsultationOpen      bool
+	ConsultationAnnounced bool
 	// Versions are the procedure's frozen versions, newest first, to
 	// choose the one a new consultation is on.
 	Versions []*workspace.Version
 	// What the viewer may do, as the store's rules will decide it.
-	CanComment bool
-	CanDecide  bool
-	CanAnswer  bool
-	AccountID  int64
+	CanComment             bool
+	CanDecide              bool
+	CanAnswer              bool
+	CanManageConsultations bool
+	AccountID              int64
 	// Form is the comment form as the viewer sent it, when it was
 	// refused: shown again with its reason, so that nothing typed is lost.
 	Form *commentForm
 	// Thread is, in the same way, a refused form of one thread (a reply,
 	// an answer, a rejection) or of the consultation.
 	Thread *threadForm
+	// Unsent is the text of a comment or a reply refused because the
+	// consultation closed while it was typed, when the viewer may no
+	// longer comment: shown read-only, to copy, since no form takes it.
+	Unsent *unsentText
+}
+
+// unsentText is what a person typed in a comment or a reply that was
+// refused because no consultation is open any more.
+type unsentText struct {
+	// Body is the comment's or the reply's text, Proposed a suggestion's
+	// replacement text.
+	Body, Proposed string
 }
 
 // commentForm is a refused comment form, to show again.
@@ -61,9 +74,10 @@ type threadForm struct {
 	Action    string
 	CommentID int64
 	// Text is what was typed: a reply's body, a reason, or the
-	// consultation's closing date; Answer the answer chosen.
-	Text, Answer string
-	Error        string
+	// consultation's closing date; Opens the consultation's opening
+	// date; Answer the answer chosen.
+	Text, Opens, Answer string
+	Error               string
 }
 
 // Refused returns the refused form action of the thread id, or nil when
@@ -84,7 +98,7 @@ func (v *commentsView) Refused(action string, id int64) *threadForm {
 // error page instead, which at least says why.
 func (v *commentsView) shows(f *threadForm) bool {
 	if f.Action == "consultation" {
-		return v.CanAnswer
+		return v.CanManageConsultations
 	}
 	for _, c := range v.Threads {
 		if c.ID != f.CommentID {
@@ -110,6 +124,29 @@ type panelRefusal struct {
 	Thread  *threadForm
 }
 
+// closedConsultation reports whether err refuses a comment or a reply
+// because no consultation of the procedure is open: it closed, or it is
+// not open yet.
+func closedConsultation(err error) bool {
+	key := workspace.ErrorKey(err)
+	return key == "error.comment.consultation_closed" || key == "error.comment.consultation_not_open"
+}
+
+// unsent returns the text of a comment or a reply refused because the
+// consultation closed, and nil for any other refusal.
+func (f panelRefusal) unsent() *unsentText {
+	if !closedConsultation(f.Err) {
+		return nil
+	}
+	switch {
+	case f.Comment != nil:
+		return &unsentText{Body: f.Comment.Body, Proposed: f.Comment.Proposed}
+	case f.Thread != nil && f.Thread.Action == "reply":
+		return &unsentText{Body: f.Thread.Text}
+	}
+	return nil
+}
+
 // explain writes why the form was refused into it, in the page's language.
 func (f panelRefusal) explain(p *page) {
 	if f.Err == nil {
@@ -127,9 +164,15 @@ func (f panelRefusal) explain(p *page) {
 // refusePanelForm answers a refused form of the comments panel: an invalid
 // input or a conflict shows the page the form was on again (the procedure,
 // or the table of observations when back says so) with the form as it was
-// sent and why, so that nothing typed is lost; any other error (not
-// allowed, not found) gets the error page.
+// sent and why, so that nothing typed is lost; so does a comment or a
+// reply refused because the consultation closed while it was typed (with
+// the text to copy when the form is no longer offered); any other error
+// (not allowed, not found) gets the error page.
 func (s *Server) refusePanelForm(w http.ResponseWriter, r *http.Request, proc *workspace.Procedure, back string, refusal panelRefusal) {
+	if refusal.unsent() != nil {
+		s.renderProcedurePage(w, r, statusOf(refusal.Err), proc, refusal)
+		return
+	}
 	if code := workspace.ErrorCode(refusal.Err); code != workspace.EINVALID && code != workspace.ECONFLICT {
 		s.renderError(w, r, refusal.Err)
 		return
@@ -153,6 +196,18 @@ type commentEvent struct {
 // changed; called only after the change has been committed.
 func (s *Server) publishComment(docID int64, kind string, commentID int64) {
 	s.hub.Publish(live.Topic{Kind: collab.TopicKind, ID: docID}, commentEvent{Kind: kind, Comment: commentID})
+}
+
+// publishAuthorInbox sends the author of thread c, when it is not the
+// viewer, their unread count: a reply or an answer to their comment
+// notified them (sqlite's notifyCommentAuthor). Called after the commit.
+func (s *Server) publishAuthorInbox(r *http.Request, c *workspace.Comment) {
+	if acc := currentAccount(r); acc != nil && acc.ID == c.AuthorID {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), publishTimeout)
+	defer cancel()
+	s.publishUnread(ctx, c.AuthorID)
 }
 
 // PassageNow returns the passage of thread id as it reads now when it was
@@ -197,10 +252,12 @@ func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc
 	actor := workspace.ActorFor(acc)
 	now := s.db.Now()
 	v.ConsultationOpen = v.Consultation.OpenAt(now)
+	v.ConsultationAnnounced = v.Consultation.NotOpenYetAt(now)
 	v.CanComment = workspace.CanComment(actor, proc, v.Consultation, now) == nil
 	v.CanDecide = workspace.CanDecideSuggestion(actor) == nil
 	v.CanAnswer = workspace.CanAnswerComments(actor) == nil
-	if v.CanAnswer {
+	v.CanManageConsultations = workspace.CanManageConsultations(actor) == nil
+	if v.CanManageConsultations {
 		if v.Versions, err = s.db.FindVersions(ctx, proc.ID); err != nil {
 			return nil, err
 		}
@@ -369,6 +426,7 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	s.publishAuthorInbox(r, c)
 	redirectDone(w, r, procedureCommentsPath(proc), "reply_added")
 }
 
@@ -420,6 +478,7 @@ func (s *Server) handleCommentAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	s.publishAuthorInbox(r, c)
 	to := procedureCommentsPath(proc)
 	if back == "observations" {
 		to = "/procedures/" + strconv.FormatInt(proc.ID, 10) + "/observations"
@@ -460,6 +519,7 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.publishComment(proc.DocumentID, "suggestion.accepted", c.ID)
+	s.publishAuthorInbox(r, c)
 	redirectDone(w, r, procedureCommentsPath(proc), "suggestion_accepted")
 }
 
@@ -479,53 +539,8 @@ func (s *Server) handleSuggestionReject(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
+	s.publishAuthorInbox(r, c)
 	redirectDone(w, r, procedureCommentsPath(proc), "suggestion_rejected")
-}
-
-// consultationDateLayout is the form of the closing date: a
-// datetime-local input's value, read in the table's time zone.
-const consultationDateLayout = "2006-01-02T15:04"
-
-// handleConsultationOpen opens a consultation on a frozen version of a
-// procedure (the one chosen, else the latest; the draft when none is
-// frozen yet) until
-// a closing date given in the table's time zone.
-func (s *Server) handleConsultationOpen(w http.ResponseWriter, r *http.Request) {
-	proc, ok := s.procedureFromPath(w, r)
-	if !ok {
-		return
-	}
-	formErr := parseForm(w, r)
-	if formErr != nil && !formKept(formErr) {
-		s.renderError(w, r, formErr)
-		return
-	}
-	typed := strings.TrimSpace(formValue(r, "closes_at"))
-	refuse := func(err error) {
-		s.refusePanelForm(w, r, proc, "", panelRefusal{Err: err, Thread: &threadForm{Action: "consultation", Text: typed}})
-	}
-	if formErr != nil {
-		refuse(formErr)
-		return
-	}
-	closes, err := time.ParseInLocation(consultationDateLayout, typed, s.location)
-	if err != nil {
-		refuse(workspace.Invalid("closes_at", "error.consultation.date_invalid", "Give the closing date and time."))
-		return
-	}
-	cons := &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: closes}
-	if v := strings.TrimSpace(formValue(r, "version")); v != "" {
-		if cons.Version, err = strconv.Atoi(v); err != nil || cons.Version <= 0 {
-			refuse(workspace.Invalid("version", "error.consultation.version", "Choose a frozen version of the procedure."))
-			return
-		}
-	}
-	if err := s.db.OpenConsultation(r.Context(), workspace.ActorFor(currentAccount(r)), cons); err != nil {
-		refuse(err)
-		return
-	}
-	s.publishComment(proc.DocumentID, "consultation.opened", cons.ID)
-	redirectDone(w, r, procedureCommentsPath(proc), "consultation_opened")
 }
 
 // utf16Units returns the length of s in UTF-16 code units, as positions in

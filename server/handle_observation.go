@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"tawla/workspace"
 	"tawla/workspace/sqlite"
@@ -104,7 +105,9 @@ func (s *Server) renderObservations(w http.ResponseWriter, r *http.Request, stat
 // handleObservationsExport answers the table of observations as CSV, with
 // the page's filters: UTF-8 with a byte-order mark, without which
 // spreadsheet software reads Arabic as Latin-1, and headings and values in
-// the request's language.
+// the request's language. Each thread is one row, as in the table the
+// secretariat sorts and filters: who answered and when have their
+// columns, and the thread's replies share one cell (replyCell).
 func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request) {
 	proc, ok := s.procedureFromPath(w, r)
 	if !ok {
@@ -120,7 +123,8 @@ func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request
 	lang := languageOf(ctx)
 	sheet := newSpreadsheet(lang)
 	header := []string{"#", "observations.kind", "observations.passage", "observations.comment", "observations.proposed",
-		"observations.author", "observations.organisation", "observations.date", "observations.status", "observations.answer", "observations.reason"}
+		"observations.author", "observations.organisation", "observations.date", "observations.status", "observations.answer", "observations.reason",
+		"observations.answered_by", "observations.answered_at", "observations.replies"}
 	for i, key := range header[1:] {
 		header[i+1] = l.T(key)
 	}
@@ -134,9 +138,12 @@ func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request
 		if c.Anchor != nil && c.Anchor.Removed {
 			passage = l.T("comments.passage_removed") + " — " + passage
 		}
-		answer := ""
+		answer, answeredBy, answeredAt := "", "", ""
 		if c.Answer != workspace.AnswerNone {
-			answer = l.T("answer." + string(c.Answer))
+			answer, answeredBy = l.T("answer."+string(c.Answer)), c.AnswererName
+			if c.AnsweredAt != nil {
+				answeredAt = formatDate(*c.AnsweredAt, s.location)
+			}
 		}
 		sheet.Write(
 			strconv.FormatInt(c.ID, 10),
@@ -146,7 +153,31 @@ func (s *Server) handleObservationsExport(w http.ResponseWriter, r *http.Request
 			formatDate(c.CreatedAt, s.location),
 			l.T("comment.status."+string(c.Status)),
 			answer, csvText(c.Reason),
+			csvText(answeredBy), answeredAt, s.replyCell(c.Replies, lang),
 		)
 	}
 	s.sendSpreadsheet(w, r, sheet, fmt.Sprintf("observations-%d.csv", proc.ID))
+}
+
+// replyCell returns a thread's replies as one cell of the export, oldest
+// first, each as its date, its author with their organisation, and its
+// text on the next line, a blank line between two: the cell reads as the
+// thread does on the page. It is guarded against formulas as a whole,
+// since a cell is read as a formula only from its start.
+func (s *Server) replyCell(replies []*workspace.Comment, lang string) string {
+	var b strings.Builder
+	for i, r := range replies {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(formatDate(r.CreatedAt, s.location))
+		if r.Author != nil {
+			b.WriteString(" — " + r.Author.Name)
+			if r.Author.Organisation != nil {
+				b.WriteString(" (" + r.Author.Organisation.Name(lang) + ")")
+			}
+		}
+		b.WriteString("\n" + r.Body)
+	}
+	return csvText(b.String())
 }

@@ -155,8 +155,15 @@ func (s *Server) renderProcedurePage(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	if refused.Comment != nil && !view.Comments.CanComment || refused.Thread != nil && !view.Comments.shows(refused.Thread) {
-		s.renderError(w, r, refused.Err)
-		return
+		// A comment or a reply refused because the consultation closed
+		// comes back as text to copy; any other refusal of a form the
+		// page does not show gets the error page.
+		view.Comments.Unsent = refused.unsent()
+		if view.Comments.Unsent == nil {
+			s.renderError(w, r, refused.Err)
+			return
+		}
+		refused = panelRefusal{}
 	}
 	refused.explain(p)
 	view.Comments.Form, view.Comments.Thread = refused.Comment, refused.Thread

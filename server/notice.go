@@ -34,6 +34,7 @@ var notices = map[string]string{
 	"suggestion_accepted": "notice.suggestion_accepted",
 	"suggestion_rejected": "notice.suggestion_rejected",
 	"consultation_opened": "notice.consultation_opened",
+	"consultation_closed": "notice.consultation_closed",
 	// Meetings.
 	"meeting_created":        "notice.meeting_created",
 	"meeting_saved":          "notice.meeting_saved",

@@ -51,7 +51,8 @@ var enumOptions = map[string][]option{
 	"room_speaker":    enumChoices([]workspace.SpeakerStatus{workspace.SpeakerWaiting, workspace.SpeakerSpeaking}, "room.speaker."),
 	// Notifications (handle_notification.go): what happened to the issue.
 	"notification_kind": enumChoices([]workspace.NotificationKind{workspace.NotifyIssueNew,
-		workspace.NotifyIssueAssigned, workspace.NotifyIssueComment, workspace.NotifyIssueStatus}, "notification.kind."),
+		workspace.NotifyIssueAssigned, workspace.NotifyIssueComment, workspace.NotifyIssueStatus,
+		workspace.NotifyCommentReply, workspace.NotifyCommentAnswer}, "notification.kind."),
 	// Issues (handle_issue.go).
 	"issue_status":    enumChoices(workspace.IssueStatuses, "issue.status."),
 	"issue_priority":  enumChoices(workspace.IssuePriorities, "issue.priority."),

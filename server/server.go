@@ -253,7 +253,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /procedures/{id}/diff", workspace.AccessAccount, s.handleVersionDiff)
 	s.handle("GET /procedures/{id}/history", workspace.AccessAccount, s.handleDraftHistory)
 	// Comments, suggested changes, the table of observations and
-	// consultations (handle_comment.go, handle_observation.go). Every
+	// consultations (handle_comment.go, handle_observation.go,
+	// handle_consultation.go). Every
 	// account may reach the comment routes: CanComment decides in the
 	// store, so that a stakeholder comments during a consultation only.
 	s.handle("GET /procedures/{id}/comments", workspace.AccessAccount, s.handleCommentList)
@@ -267,6 +268,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /procedures/{id}/observations", workspace.AccessAccount, s.handleObservations)
 	s.handle("GET /procedures/{id}/observations.csv", workspace.AccessAccount, s.handleObservationsExport)
 	s.handle("POST /procedures/{id}/consultation", workspace.AccessStaff, s.handleConsultationOpen)
+	s.handle("POST /procedures/{id}/consultation/close", workspace.AccessStaff, s.handleConsultationClose)
 
 	// Meetings (handle_meeting.go): members read them, the secretariat
 	// plans and runs them.

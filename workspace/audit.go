@@ -36,13 +36,14 @@ const (
 	AuditProcedureUpdate    = "procedure.update"
 
 	// Comments and observations.
-	AuditCommentCreate    = "comment.create"
-	AuditCommentResolve   = "comment.resolve"
-	AuditCommentReopen    = "comment.reopen"
-	AuditCommentAnswer    = "comment.answer"
-	AuditSuggestionAccept = "suggestion.accept"
-	AuditSuggestionReject = "suggestion.reject"
-	AuditConsultationOpen = "consultation.open"
+	AuditCommentCreate     = "comment.create"
+	AuditCommentResolve    = "comment.resolve"
+	AuditCommentReopen     = "comment.reopen"
+	AuditCommentAnswer     = "comment.answer"
+	AuditSuggestionAccept  = "suggestion.accept"
+	AuditSuggestionReject  = "suggestion.reject"
+	AuditConsultationOpen  = "consultation.open"
+	AuditConsultationClose = "consultation.close"
 
 	// Meetings, their agendas, attendance, live room, decisions and
 	// actions, and calendar feeds.
@@ -104,7 +105,7 @@ var AuditActions = []string{
 	AuditProcedureCreate, AuditProcedureUpdate,
 	AuditVersionFreeze, AuditVersionRestore, AuditVersionRestoreUndo, AuditDocumentSession,
 	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,
-	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen,
+	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen, AuditConsultationClose,
 	AuditMeetingCreate, AuditMeetingUpdate, AuditMeetingInvitees, AuditMeetingStart, AuditMeetingClose,
 	AuditMeetingCancel, AuditMeetingMoveItem, AuditAgendaAdd, AuditAgendaUpdate, AuditAgendaDelete, AuditAgendaReorder,
 	AuditAgendaCarryOver, AuditAttendanceSet, AuditAttendanceCheckIn,

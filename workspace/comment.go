@@ -122,21 +122,44 @@ func (c *Comment) Validate() error {
 }
 
 // Consultation is a period during which a procedure's draft is open to the
-// stakeholders' comments, until ClosesAt.
+// stakeholders' comments: from OpensAt (from its creation when nil) until
+// ClosesAt.
 type Consultation struct {
 	ID          int64
 	ProcedureID int64
 	// Version is the number of the frozen version the consultation is on;
 	// zero when no version was frozen yet, and it is on the draft.
-	Version   int
-	OpenedBy  *int64
+	Version  int
+	OpenedBy *int64
+	// OpensAt is when stakeholders may start commenting, when the
+	// secretariat set it; nil for a consultation open from its creation.
+	OpensAt   *time.Time
 	ClosesAt  time.Time
 	CreatedAt time.Time
 }
 
-// OpenAt reports whether the consultation is open at now.
+// OpenAt reports whether the consultation is open at now: opened, and not
+// closed yet.
 func (c *Consultation) OpenAt(now time.Time) bool {
-	return c != nil && now.Before(c.ClosesAt)
+	return c != nil && !c.NotOpenYetAt(now) && now.Before(c.ClosesAt)
+}
+
+// NotOpenYetAt reports whether the consultation is announced for a later
+// opening date at now.
+func (c *Consultation) NotOpenYetAt(now time.Time) bool {
+	return c != nil && c.OpensAt != nil && now.Before(*c.OpensAt) && now.Before(c.ClosesAt)
+}
+
+// Validate reports the first problem with c's dates as an EINVALID
+// *Error, or nil: it must close after now, and open before it closes.
+func (c *Consultation) Validate(now time.Time) error {
+	if !c.ClosesAt.After(now) {
+		return Invalid("closes_at", "error.consultation.past", "Choose a closing date in the future.")
+	}
+	if c.OpensAt != nil && !c.OpensAt.Before(c.ClosesAt) {
+		return Invalid("opens_at", "error.consultation.opens_after_closing", "Choose an opening date before the closing date.")
+	}
+	return nil
 }
 
 // CanComment reports whether actor may comment on a procedure's draft (or
@@ -149,6 +172,9 @@ func CanComment(actor Actor, proc *Procedure, c *Consultation, now time.Time) er
 	}
 	if !actor.Reaches(AccessAccount) {
 		return forbidden("You may not comment.")
+	}
+	if c != nil && c.ProcedureID == proc.ID && c.NotOpenYetAt(now) {
+		return &Error{Code: EFORBIDDEN, Key: "error.comment.consultation_not_open", Message: "The consultation is not open yet."}
 	}
 	if c == nil || c.ProcedureID != proc.ID || !c.OpenAt(now) {
 		return &Error{Code: EFORBIDDEN, Key: "error.comment.consultation_closed", Message: "Comments are open only during a consultation."}
@@ -179,10 +205,20 @@ func CanDecideSuggestion(actor Actor) error {
 }
 
 // CanAnswerComments reports whether actor may record the table's answer to
-// comments and open consultations: the secretariat and admins.
+// comments: the secretariat and admins.
 func CanAnswerComments(actor Actor) error {
 	if !actor.Reaches(AccessStaff) {
 		return forbidden("Only the secretariat answers comments.")
+	}
+	return nil
+}
+
+// CanManageConsultations reports whether actor may open a procedure's
+// consultation or close it before its date: those who answer comments,
+// the secretariat and admins.
+func CanManageConsultations(actor Actor) error {
+	if !actor.Reaches(AccessStaff) {
+		return forbidden("Only the secretariat opens and closes consultations.")
 	}
 	return nil
 }

@@ -382,6 +382,10 @@ const (
 	NotifyIssueAssigned NotificationKind = "issue_assigned"
 	NotifyIssueComment  NotificationKind = "issue_comment"
 	NotifyIssueStatus   NotificationKind = "issue_status"
+	// About a procedure's comment: a reply to it, the answer recorded to
+	// it (by the secretariat, or with a suggestion's decision).
+	NotifyCommentReply  NotificationKind = "comment_reply"
+	NotifyCommentAnswer NotificationKind = "comment_answer"
 )
 
 // Notification tells an account of something that happened to an issue:
@@ -393,17 +397,32 @@ const (
 // members. The account that made the change is never told of it, and
 // nobody is told twice of one change. It names the issue and the event,
 // never their private fields.
+//
+// A notification about a procedure's comment (Kind NotifyCommentReply or
+// NotifyCommentAnswer) tells the comment's author of a reply by someone
+// else, or of the answer recorded to it; it names the comment (CommentID)
+// instead of an issue (IssueID zero).
 type Notification struct {
 	ID        int64
 	AccountID int64
 	Kind      NotificationKind
 	IssueID   int64
 	EventID   *int64
+	CommentID *int64
 	CreatedAt time.Time
 	ReadAt    *time.Time
 
-	// IssueTitle is filled when reading.
-	IssueTitle string
+	// Filled when reading: the issue's title, or the procedure (ID and
+	// title) of the comment.
+	IssueTitle     string
+	ProcedureID    int64
+	ProcedureTitle string
+}
+
+// AboutComment reports whether n is about a procedure's comment rather
+// than an issue.
+func (n *Notification) AboutComment() bool {
+	return n.CommentID != nil
 }
 
 // IssueStats are the figures of the issue dashboard.

@@ -53,6 +53,30 @@ export const commentedField = StateField.define({
 const settleWait = 5000; // ms
 const settleStep = 50; // ms
 
+/**
+ * copyFields copies the text of the fields button.dataset.copy names (ids
+ * separated by spaces) to the clipboard, one after the other, and says so
+ * in the status beside the button. Where the clipboard is refused, the
+ * first field's text is selected for the person to copy.
+ */
+async function copyFields(button) {
+  const fields = button.dataset.copy
+    .split(" ")
+    .map((id) => document.getElementById(id))
+    .filter((field) => field);
+  const status = button.parentElement.querySelector('[role="status"]');
+  const text = fields.map((field) => field.value).join("\n\n");
+  try {
+    await navigator.clipboard.writeText(text);
+    if (status) status.textContent = button.dataset.copied || "";
+  } catch (e) {
+    if (fields.length > 0) {
+      fields[0].focus();
+      fields[0].select();
+    }
+  }
+}
+
 export class Comments {
   /**
    * @param {HTMLElement} section the #comments section
@@ -70,6 +94,7 @@ export class Comments {
     this.form = section.querySelector("#comment-form");
     this.passageEl = section.querySelector("#comment-passage");
     this.hintEl = section.querySelector("#comment-passage-hint");
+    this.touchHintEl = section.querySelector("#comment-touch-hint");
     this.submitEl = section.querySelector("#comment-submit");
     // "Link to an issue" sends the selected passage as the comment form
     // does, to the page that links it (handle_issue_passage.go).
@@ -79,6 +104,12 @@ export class Comments {
     this.refreshWanted = false;
     if (this.form) this.form.addEventListener("submit", (event) => this.submit(event, this.form));
     if (this.linkForm) this.linkForm.addEventListener("submit", (event) => this.submit(event, this.linkForm));
+    // A comment refused because the consultation closed comes back as
+    // text to copy: the button shows only where a script can copy.
+    for (const button of section.querySelectorAll("button[data-copy]")) {
+      button.hidden = false;
+      button.addEventListener("click", () => copyFields(button));
+    }
     // A list replaced while someone types a reply, or while a refused
     // form shows what they had typed, would lose it: wait until the focus
     // leaves the list (holdsTyping).
@@ -103,6 +134,7 @@ export class Comments {
     this.submitEl.disabled = empty;
     this.passageEl.hidden = empty;
     if (this.hintEl) this.hintEl.hidden = !empty;
+    if (this.touchHintEl) this.touchHintEl.hidden = !empty;
     this.passageEl.textContent = empty ? "" : state.sliceDoc(sel.from, sel.to);
   }
 

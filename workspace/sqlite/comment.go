@@ -207,7 +207,8 @@ func (tx *Tx) CreateComment(ctx context.Context, actor workspace.Actor, a *works
 
 // CreateReply stores a reply to the thread parentID. The actor must be
 // allowed to comment on its procedure (workspace.CanComment). It sets the
-// reply's ID, kind, status and times.
+// reply's ID, kind, status and times, and notifies the thread's author
+// unless the reply is theirs.
 func (db *DB) CreateReply(ctx context.Context, actor workspace.Actor, parentID int64, c *workspace.Comment) error {
 	return db.withWriteTx(ctx, func(tx *Tx) error {
 		parent, err := findCommentByID(ctx, tx.tx, parentID)
@@ -218,7 +219,10 @@ func (db *DB) CreateReply(ctx context.Context, actor workspace.Actor, parentID i
 			return workspace.KeyErrorf(workspace.EINVALID, "error.comment.reply_to_start", "A reply answers the start of a thread.")
 		}
 		c.ParentID, c.Anchor, c.Kind = &parent.ID, nil, workspace.KindComment
-		return tx.createComment(ctx, actor, parent.DocumentID, c)
+		if err := tx.createComment(ctx, actor, parent.DocumentID, c); err != nil {
+			return err
+		}
+		return tx.notifyCommentAuthor(ctx, workspace.NotifyCommentReply, parent.AuthorID, c.ID, &c.AuthorID)
 	})
 }
 
@@ -331,7 +335,8 @@ func (db *DB) AnswerComment(ctx context.Context, actor workspace.Actor, id int64
 	return c, err
 }
 
-// answer writes a thread's status and answer and its audit entry.
+// answer writes a thread's status and answer and its audit entry, and
+// notifies the thread's author unless the answer is theirs.
 func (tx *Tx) answer(ctx context.Context, actor workspace.Actor, c *workspace.Comment, status workspace.CommentStatus, answer workspace.Answer, reason, action string) error {
 	if c.ParentID != nil {
 		return workspace.KeyErrorf(workspace.EINVALID, "error.comment.answer_start", "Answers go to the start of a thread.")
@@ -349,6 +354,9 @@ func (tx *Tx) answer(ctx context.Context, actor workspace.Actor, c *workspace.Co
 		UPDATE comments SET status = ?, answer = ?, reason = ?, answered_by = ?, answered_at = ?, updated_at = ? WHERE id = ?`,
 		c.Status, c.Answer, c.Reason, c.AnsweredBy, c.AnsweredAt, c.UpdatedAt, c.ID); err != nil {
 		return fmt.Errorf("sqlite: answer comment: %w", err)
+	}
+	if err := tx.notifyCommentAuthor(ctx, workspace.NotifyCommentAnswer, c.AuthorID, c.ID, actor.AccountID); err != nil {
+		return err
 	}
 	return tx.db.recordAudit(ctx, tx.tx, actor, action, "comment", c.ID, before, auditComment(c))
 }
@@ -429,21 +437,22 @@ func (tx *Tx) openSuggestion(ctx context.Context, actor workspace.Actor, id int6
 }
 
 // OpenConsultation opens a consultation on a frozen version of a
-// procedure until c.ClosesAt, which must be in the future, and sets c's
-// ID and times. c.Version names the version; zero takes the latest one,
-// or the draft when none is frozen yet. The actor must answer comments
-// (workspace.CanAnswerComments). A later consultation replaces an earlier
-// one: the latest decides.
+// procedure until c.ClosesAt, which must be in the future, from
+// c.OpensAt when it is set (before ClosesAt), and sets c's ID and times.
+// c.Version names the version; zero takes the latest one, or the draft
+// when none is frozen yet. The actor must manage consultations
+// (workspace.CanManageConsultations). A later consultation replaces an
+// earlier one: the latest decides.
 func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *workspace.Consultation) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
-		if err := workspace.CanAnswerComments(actor); err != nil {
+		if err := workspace.CanManageConsultations(actor); err != nil {
 			return err
 		}
 		if _, err := findProcedureByID(ctx, tx.tx, c.ProcedureID); err != nil {
 			return err
 		}
-		if !c.ClosesAt.After(tx.now) {
-			return workspace.Invalid("closes_at", "error.consultation.past", "Choose a closing date in the future.")
+		if err := c.Validate(tx.now); err != nil {
+			return err
 		}
 		var latest int
 		if err := tx.tx.QueryRowxContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM procedure_versions WHERE procedure_id = ?`, c.ProcedureID).Scan(&latest); err != nil {
@@ -461,17 +470,63 @@ func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *wo
 		}
 		c.OpenedBy, c.CreatedAt = actor.AccountID, tx.now
 		c.ClosesAt = c.ClosesAt.UTC()
-		res, err := tx.tx.ExecContext(ctx, `INSERT INTO consultations (procedure_id, version_number, opened_by, closes_at, created_at) VALUES (?, ?, ?, ?, ?)`,
-			c.ProcedureID, version, c.OpenedBy, c.ClosesAt, c.CreatedAt)
+		if c.OpensAt != nil {
+			opens := c.OpensAt.UTC()
+			c.OpensAt = &opens
+		}
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO consultations (procedure_id, version_number, opened_by, opens_at, closes_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			c.ProcedureID, version, c.OpenedBy, c.OpensAt, c.ClosesAt, c.CreatedAt)
 		if err != nil {
 			return fmt.Errorf("sqlite: open consultation: %w", err)
 		}
 		if c.ID, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("sqlite: open consultation: %w", err)
 		}
-		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditConsultationOpen, "consultation", c.ID, nil,
-			map[string]any{"procedure_id": c.ProcedureID, "version": c.Version, "closes_at": c.ClosesAt})
+		after := map[string]any{"procedure_id": c.ProcedureID, "version": c.Version, "closes_at": c.ClosesAt}
+		if c.OpensAt != nil {
+			after["opens_at"] = *c.OpensAt
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditConsultationOpen, "consultation", c.ID, nil, after)
 	})
+}
+
+// CloseConsultation closes the latest consultation of a procedure now,
+// before its closing date, and returns it: its closing date becomes the
+// transaction's time (and so does its opening date, when it was not open
+// yet). The actor must manage consultations
+// (workspace.CanManageConsultations); a procedure without a consultation
+// still to close is ECONFLICT.
+func (db *DB) CloseConsultation(ctx context.Context, actor workspace.Actor, procedureID int64) (*workspace.Consultation, error) {
+	var c *workspace.Consultation
+	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
+		if err := workspace.CanManageConsultations(actor); err != nil {
+			return err
+		}
+		if _, err := findProcedureByID(ctx, tx.tx, procedureID); err != nil {
+			return err
+		}
+		var err error
+		c, err = findLatestConsultation(ctx, tx.tx, procedureID)
+		if workspace.ErrorCode(err) == workspace.ENOTFOUND || err == nil && !tx.now.Before(c.ClosesAt) {
+			return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.consultation.already_closed", Message: "No consultation of this procedure is open or announced."}
+		}
+		if err != nil {
+			return err
+		}
+		before := map[string]any{"closes_at": c.ClosesAt}
+		after := map[string]any{"closes_at": tx.now}
+		if c.OpensAt != nil && tx.now.Before(*c.OpensAt) {
+			before["opens_at"], after["opens_at"] = *c.OpensAt, tx.now
+			now := tx.now
+			c.OpensAt = &now
+		}
+		c.ClosesAt = tx.now
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE consultations SET opens_at = ?, closes_at = ? WHERE id = ?`, c.OpensAt, c.ClosesAt, c.ID); err != nil {
+			return fmt.Errorf("sqlite: close consultation: %w", err)
+		}
+		return db.recordAudit(ctx, tx.tx, actor, workspace.AuditConsultationClose, "consultation", c.ID, before, after)
+	})
+	return c, err
 }
 
 // FindConsultation returns the latest consultation of a procedure, or
@@ -486,9 +541,9 @@ func findLatestConsultation(ctx context.Context, q sqlx.QueryerContext, procedur
 	var c workspace.Consultation
 	var version sql.NullInt64
 	err := q.QueryRowxContext(ctx, `
-		SELECT id, procedure_id, version_number, opened_by, closes_at, created_at FROM consultations
+		SELECT id, procedure_id, version_number, opened_by, opens_at, closes_at, created_at FROM consultations
 		WHERE procedure_id = ? ORDER BY id DESC LIMIT 1`, procedureID).
-		Scan(&c.ID, &c.ProcedureID, &version, &c.OpenedBy, &c.ClosesAt, &c.CreatedAt)
+		Scan(&c.ID, &c.ProcedureID, &version, &c.OpenedBy, &c.OpensAt, &c.ClosesAt, &c.CreatedAt)
 	c.Version = int(version.Int64)
 	if isNoRows(err) {
 		return nil, notFound("Consultation")

@@ -50,15 +50,21 @@ func (tx *Tx) notify(ctx context.Context, kind workspace.NotificationKind, event
 // notificationColumns are the columns FindNotifications reads, in the
 // order notificationFields scans them: the notification (n) and its
 // issue's title (i).
-const notificationColumns = `n.id, n.account_id, n.kind, n.issue_id, n.event_id, n.created_at, n.read_at, i.title`
+// A notification about a comment has no issue; it reads the procedure of
+// its comment (p) instead, and the columns the outer joins leave NULL
+// stay zero (maybe).
+const notificationColumns = `n.id, n.account_id, n.kind, n.issue_id, n.event_id, n.comment_id, n.created_at, n.read_at,
+	i.title, p.id, p.title`
 
 func notificationFields(n *workspace.Notification) []any {
-	return []any{&n.ID, &n.AccountID, &n.Kind, &n.IssueID, &n.EventID, &n.CreatedAt, &n.ReadAt, &n.IssueTitle}
+	seen := new(bool)
+	return []any{&n.ID, &n.AccountID, &n.Kind, maybe[int64]{&n.IssueID, seen}, &n.EventID, &n.CommentID, &n.CreatedAt, &n.ReadAt,
+		maybe[string]{&n.IssueTitle, seen}, maybe[int64]{&n.ProcedureID, seen}, maybe[string]{&n.ProcedureTitle, seen}}
 }
 
 // FindNotifications returns accountID's latest notifications, newest
-// first, with their issues' titles: at most limit of them (20 when limit
-// is zero or less, 200 at most).
+// first, with their issues' titles, or their comments' procedures: at
+// most limit of them (20 when limit is zero or less, 200 at most).
 func (db *DB) FindNotifications(ctx context.Context, accountID int64, limit int) ([]*workspace.Notification, error) {
 	if limit <= 0 {
 		limit = 20
@@ -66,7 +72,10 @@ func (db *DB) FindNotifications(ctx context.Context, accountID int64, limit int)
 	limit = min(limit, 200)
 	list, err := queryRows(ctx, db.read, notificationFields, `
 		SELECT `+notificationColumns+`
-		FROM notifications n JOIN issues i ON i.id = n.issue_id
+		FROM notifications n
+		LEFT JOIN issues i ON i.id = n.issue_id
+		LEFT JOIN comments c ON c.id = n.comment_id
+		LEFT JOIN procedures p ON p.id = c.procedure_id
 		WHERE n.account_id = ? ORDER BY n.id DESC LIMIT ?`, accountID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find notifications: %w", err)
