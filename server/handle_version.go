@@ -270,7 +270,7 @@ func (s *Server) handleRestoreUndo(w http.ResponseWriter, r *http.Request) {
 // draftAround returns the draft's text just before and just after the
 // update that made version made, replayed from its first snapshot.
 func (s *Server) draftAround(ctx context.Context, docID int64, made int) (before, after string, err error) {
-	first, updates, err := s.db.FindDocumentHistory(ctx, docID)
+	first, updates, err := s.db.FindDocumentHistory(ctx, docID, 0)
 	if err != nil {
 		return "", "", err
 	}

@@ -134,15 +134,20 @@ func (t *Trace) ChangeSets(n int) []string {
 	return out
 }
 
-// changeJSON writes one edit of a text of length units as a change set.
+// changeJSON writes one edit of a text of length units as a change set,
+// in the form CodeMirror writes (a deletion as [n], no empty part).
 func changeJSON(length int, e Edit) string {
 	var b strings.Builder
 	b.WriteByte('[')
 	if e.Pos > 0 {
 		fmt.Fprintf(&b, "%d,", e.Pos)
 	}
-	lines, _ := json.Marshal(strings.Split(e.Insert, "\n"))
-	fmt.Fprintf(&b, "[%d,%s", e.Delete, lines[1:])
+	if e.Insert == "" {
+		fmt.Fprintf(&b, "[%d]", e.Delete)
+	} else {
+		lines, _ := json.Marshal(strings.Split(e.Insert, "\n"))
+		fmt.Fprintf(&b, "[%d,%s", e.Delete, lines[1:])
+	}
 	if rest := length - e.Pos - e.Delete; rest > 0 {
 		fmt.Fprintf(&b, ",%d", rest)
 	}

@@ -2,16 +2,23 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"tawla/workspace"
 )
 
 // FindDocumentHistory returns what it takes to tell who wrote what in a
-// document: its first snapshot's text and every update since, in order,
-// read in one transaction. The history is as long as the document's life;
-// it is read for a page someone asked for, never while editing.
-func (db *DB) FindDocumentHistory(ctx context.Context, id int64) (first *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate, err error) {
+// document: a snapshot's text and every update since, in order, read in
+// one transaction. With maxUpdates 0 the snapshot is the first one, and
+// the history is as long as the document's life. Otherwise it is the
+// first snapshot after which at most maxUpdates updates were made, or,
+// when there is none (snapshots are written every collab
+// Limits.SnapshotEvery updates), the latest one: the updates read, and
+// the work of replaying them, are so bounded by maxUpdates plus the
+// snapshots' spacing, however long the document has lived.
+func (db *DB) FindDocumentHistory(ctx context.Context, id int64, maxUpdates int) (first *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate, err error) {
 	tx, err := db.read.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
@@ -21,10 +28,20 @@ func (db *DB) FindDocumentHistory(ctx context.Context, id int64) (first *workspa
 	if err != nil {
 		return nil, nil, err
 	}
+	from := 0
+	if maxUpdates > 0 {
+		from = max(0, d.Version-maxUpdates)
+	}
 	var snap workspace.DocumentSnapshot
-	if err := tx.QueryRowxContext(ctx, `
+	err = tx.QueryRowxContext(ctx, `
 		SELECT document_id, version, content, created_at FROM document_snapshots
-		WHERE document_id = ? ORDER BY version LIMIT 1`, id).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt); err != nil {
+		WHERE document_id = ? AND version >= ? ORDER BY version LIMIT 1`, id, from).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowxContext(ctx, `
+			SELECT document_id, version, content, created_at FROM document_snapshots
+			WHERE document_id = ? ORDER BY version DESC LIMIT 1`, id).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt)
+	}
+	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
 	}
 	if updates, err = findDocumentUpdates(ctx, tx, id, snap.Version, d.Version); err != nil {
