@@ -151,7 +151,7 @@ func randomUpdates(rng *rand.Rand, first string, n int) []*workspace.DocumentUpd
 }
 
 // TestAuthorshipAsUnitModel replays random histories, and the
-// automerge-paper trace's first 20,000 edits by three accounts taking
+// automerge-paper trace's first 10,000 edits by three accounts taking
 // turns, with Authorship and with the plain model that keeps an author
 // per unit: the passages must be the same.
 func TestAuthorshipAsUnitModel(t *testing.T) {
@@ -170,7 +170,7 @@ func TestAuthorshipAsUnitModel(t *testing.T) {
 		checkSameSpans(t, got, want)
 	}
 	tr := tracetest.Load(t, "automerge-paper")
-	updates := traceUpdates(tr, 20_000, 100)
+	updates := traceUpdates(tr, 10_000, 100)
 	want, err := unitAuthorship("", updates)
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +184,7 @@ func TestAuthorshipAsUnitModel(t *testing.T) {
 	for _, s := range got {
 		text.WriteString(s.Text)
 	}
-	if text.String() != tr.TextAt(20_000) {
+	if text.String() != tr.TextAt(10_000) {
 		t.Error("the replayed text is not the trace's")
 	}
 }

@@ -105,17 +105,53 @@ func (t *Trace) TextAt(n int) string {
 // points, in one replay (points in increasing order).
 func (t *Trace) TextsAt(points ...int) []string {
 	texts := make([]string, 0, len(points))
-	text := []uint16{}
+	var g gapText
 	done := 0
 	for _, n := range points {
 		for ; done < min(n, len(t.Txns)); done++ {
 			for _, e := range t.Txns[done] {
-				text = slices.Replace(text, e.Pos, e.Pos+e.Delete, utf16.Encode([]rune(e.Insert))...)
+				g.replace(e.Pos, e.Delete, utf16.Encode([]rune(e.Insert)))
 			}
 		}
-		texts = append(texts, string(utf16.Decode(text)))
+		texts = append(texts, g.String())
 	}
 	return texts
+}
+
+// gapText is a text of UTF-16 units with a gap where the last edit was,
+// so that replaying a trace costs what its edits move, not the text's
+// length at every edit.
+type gapText struct {
+	buf      []uint16
+	gap, end int // the gap is buf[gap:end]
+}
+
+// replace replaces del units at pos with ins.
+func (g *gapText) replace(pos, del int, ins []uint16) {
+	if pos < g.gap {
+		n := g.gap - pos
+		copy(g.buf[g.end-n:g.end], g.buf[pos:g.gap])
+		g.gap, g.end = pos, g.end-n
+	} else if pos > g.gap {
+		n := pos - g.gap
+		copy(g.buf[g.gap:g.gap+n], g.buf[g.end:g.end+n])
+		g.gap, g.end = pos, g.end+n
+	}
+	g.end += del
+	if g.end-g.gap < len(ins) {
+		after := len(g.buf) - g.end
+		buf := make([]uint16, 2*len(g.buf)+len(ins)+64)
+		copy(buf, g.buf[:g.gap])
+		copy(buf[len(buf)-after:], g.buf[g.end:])
+		g.buf, g.end = buf, len(buf)-after
+	}
+	copy(g.buf[g.gap:], ins)
+	g.gap += len(ins)
+}
+
+// String returns the text.
+func (g *gapText) String() string {
+	return string(utf16.Decode(slices.Concat(g.buf[:g.gap], g.buf[g.end:])))
 }
 
 // ChangeSets returns every edit of the first n transactions (all when n

@@ -236,7 +236,7 @@ func TestBudgetRandomCorrect(t *testing.T) {
 func TestBudgetTraceCorrect(t *testing.T) {
 	tr := tracetest.Load(t, "automerge-paper")
 	n := len(tr.Txns)
-	texts := tr.TextsAt(n/10, n/4, n/2, n/2+500, 3*n/4, n)
+	texts := tr.TextsAt(n/4, n/2, n/2+500, n)
 	for i := range texts {
 		for j := i + 1; j < len(texts); j++ {
 			for _, steps := range []int{20_000, Budget} {

@@ -49,12 +49,20 @@ func benchmarkPairs(b *testing.B) map[string][2]string {
 }
 
 // BenchmarkWords is the word diff of the version comparison page on large
-// texts: go test -tags sqlite_fts5 -run '^$' -bench 'Words|Changes' ./workspace/diff/
+// texts: go test -tags sqlite_fts5 -run '^$' -bench 'Words|Changes'
+// ./workspace/diff/. The coarse figure is 1 when the page would say that
+// it shows changed passages whole.
 func BenchmarkWords(b *testing.B) {
 	for name, p := range benchmarkPairs(b) {
 		b.Run(name, func(b *testing.B) {
+			coarse := false
 			for b.Loop() {
-				diff.Words(p[0], p[1])
+				_, coarse = diff.WordsWithin(p[0], p[1], diff.Budget)
+			}
+			if coarse {
+				b.ReportMetric(1, "coarse")
+			} else {
+				b.ReportMetric(0, "coarse")
 			}
 		})
 	}
