@@ -101,3 +101,25 @@ func TestVersionDiffCoarseView(t *testing.T) {
 		t.Errorf("after the restore the draft is not the version's text (%d bytes, want %d)", len(text), len(a))
 	}
 }
+
+// TestPublicChangesCoarseView is the same on the public register: the
+// changes between two editions with nothing in common after their title
+// are shown within the budget, with the notice, and a reader sees both
+// editions' words.
+func TestPublicChangesCoarseView(t *testing.T) {
+	ts := newTestServer(t)
+	head := "# Titre\n\n"
+	a := head + unrelatedLines(1, "abcdefghijklm", 100_000)
+	b := head + unrelatedLines(2, "nopqrstuvwxyz", 100_000)
+	proc := publishedProcedure(t, ts, "Procédure réécrite", "fr", a, b)
+	first := publishVersion(t, ts, proc, 1, 0)
+	publishVersion(t, ts, proc, 2, 0)
+	c := ts.newClient(t)
+	changes := mustGet(t, c, "/public/procedures/"+first.Identifier+"/fr/editions/2/changes", http.StatusOK).Body
+	if !strings.Contains(changes, `<p class="diff-coarse">`) {
+		t.Error("the public changes do not say they show the coarse view")
+	}
+	if w := strings.Fields(b)[3]; !strings.Contains(changes, w) {
+		t.Errorf("the public changes lack the new edition's word %q", w)
+	}
+}
