@@ -3,7 +3,9 @@
 // cleaned up so that a rewritten paragraph reads as one change, a summary
 // (words added and removed, the Markdown sections touched), and the
 // smallest change set that turns one text into the other, for restoring a
-// version as an ordinary update. It is pure: no HTTP, no database.
+// version as an ordinary update. Each comparison spends at most Budget
+// steps and then settles for a coarser answer that is still exact
+// (budget.go, blocks.go). It is pure: no HTTP, no database.
 package diff
 
 import (
