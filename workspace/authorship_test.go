@@ -188,3 +188,25 @@ func TestAuthorshipAsUnitModel(t *testing.T) {
 		t.Error("the replayed text is not the trace's")
 	}
 }
+
+// TestAuthorshipLooseChangeSets replays updates in forms CodeMirror never
+// writes, which the engine's parser refuses ([n,""] for a deletion, an
+// empty insertion): the history still reads, as it did before the replay
+// used that parser.
+func TestAuthorshipLooseChangeSets(t *testing.T) {
+	updates := []*workspace.DocumentUpdate{
+		{Version: 1, AccountID: ptr(1), Changes: `[3,[0,""],[0," et plus"]]`},
+		{Version: 2, AccountID: ptr(2), Changes: `[[3,""],8]`},
+	}
+	spans, err := workspace.Authorship("abc", updates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spans) != 1 || spans[0].Text != " et plus" || *spans[0].AccountID != 1 {
+		t.Errorf("passages %+v", spans)
+	}
+	ins, del, err := workspace.ChangeCounts(`[[3,""],8]`)
+	if err != nil || ins != 0 || del != 3 {
+		t.Errorf("ChangeCounts = %d, %d, %v; want 0, 3", ins, del, err)
+	}
+}

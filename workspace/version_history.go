@@ -1,8 +1,10 @@
 package workspace
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf16"
 
 	"tawla/workspace/change"
 )
@@ -74,17 +76,57 @@ type changeSection struct {
 // parseChangeSections reads a change set in CodeMirror's JSON form — an
 // array whose items are a number (units kept) or an array [deleted,
 // line, line…] (units replaced by the lines joined with "\n") — with the
-// co-editing engine's parser (change.ParseJSON), which every stored
-// update has passed. Insert is the parsed set's own memory: read only.
+// co-editing engine's parser (change.ParseJSON), which every update
+// pushed has passed, else with parseLooseChangeSections. Insert may be
+// the parsed set's own memory: read only.
 func parseChangeSections(data string) ([]changeSection, error) {
 	set, err := change.ParseJSON([]byte(data))
 	if err != nil {
-		return nil, err
+		return parseLooseChangeSections(data)
 	}
 	var sections []changeSection
 	set.Sections(func(length int, kept bool, insert []uint16) {
 		sections = append(sections, changeSection{Len: length, Kept: kept, Insert: insert})
 	})
+	return sections, nil
+}
+
+// parseLooseChangeSections reads a change set in CodeMirror's JSON form
+// with encoding/json, taking the parts the engine's parser refuses
+// because CodeMirror never writes them (an empty part, [n,""] for a
+// deletion): a history holding one still reads as it did.
+func parseLooseChangeSections(data string) ([]changeSection, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal([]byte(data), &items); err != nil {
+		return nil, err
+	}
+	sections := make([]changeSection, 0, len(items))
+	for _, item := range items {
+		var n int
+		if err := json.Unmarshal(item, &n); err == nil {
+			sections = append(sections, changeSection{Len: n, Kept: true})
+			continue
+		}
+		var parts []json.RawMessage
+		if err := json.Unmarshal(item, &parts); err != nil || len(parts) == 0 {
+			return nil, fmt.Errorf("malformed change section %s", item)
+		}
+		if err := json.Unmarshal(parts[0], &n); err != nil {
+			return nil, fmt.Errorf("malformed change section %s", item)
+		}
+		var ins []uint16
+		for i, p := range parts[1:] {
+			var line string
+			if err := json.Unmarshal(p, &line); err != nil {
+				return nil, fmt.Errorf("malformed change section %s", item)
+			}
+			if i > 0 {
+				ins = append(ins, '\n')
+			}
+			ins = append(ins, utf16.Encode([]rune(line))...)
+		}
+		sections = append(sections, changeSection{Len: n, Insert: ins})
+	}
 	return sections, nil
 }
 
