@@ -82,12 +82,12 @@ func words(a, b string, bud *budget) (pieces []Piece, coarse bool) {
 	blocks := changedBlocks(alignParagraphs(lines))
 	for _, i := range bySize(blocks) {
 		bl := &blocks[i]
-		words, ok := tokenDiff(bl.del, bl.ins, splitWords, true, bud)
+		finer, ok := tokenDiff(bl.del, bl.ins, splitWords, true, bud)
 		if !ok {
 			coarse = true
 			continue
 		}
-		bl.words = words
+		bl.words = finer
 	}
 	for _, bl := range blocks {
 		pieces = appendPiece(pieces, Equal, bl.equal)
