@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"tawla/workspace"
 )
 
@@ -32,14 +34,9 @@ func (db *DB) FindDocumentHistory(ctx context.Context, id int64, maxUpdates int)
 	if maxUpdates > 0 {
 		from = max(0, d.Version-maxUpdates)
 	}
-	var snap workspace.DocumentSnapshot
-	err = tx.QueryRowxContext(ctx, `
-		SELECT document_id, version, content, created_at FROM document_snapshots
-		WHERE document_id = ? AND version >= ? ORDER BY version LIMIT 1`, id, from).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt)
+	snap, err := findSnapshot(ctx, tx, `version >= ? ORDER BY version`, id, from)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = tx.QueryRowxContext(ctx, `
-			SELECT document_id, version, content, created_at FROM document_snapshots
-			WHERE document_id = ? ORDER BY version DESC LIMIT 1`, id).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt)
+		snap, err = findSnapshot(ctx, tx, `version >= ? ORDER BY version DESC`, id, 0)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
@@ -47,7 +44,45 @@ func (db *DB) FindDocumentHistory(ctx context.Context, id int64, maxUpdates int)
 	if updates, err = findDocumentUpdates(ctx, tx, id, snap.Version, d.Version); err != nil {
 		return nil, nil, err
 	}
-	return &snap, updates, nil
+	return snap, updates, nil
+}
+
+// FindDocumentHistoryAt returns the latest snapshot of a document taken
+// at or before version at, and the updates since, in order, up to version
+// upTo (or the document's version, if lower), read in one transaction:
+// what it takes to know the text from version at to upTo, from at most
+// about a snapshot's spacing of updates before it.
+func (db *DB) FindDocumentHistoryAt(ctx context.Context, id int64, at, upTo int) (first *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate, err error) {
+	tx, err := db.read.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
+	}
+	defer tx.Rollback()
+	d, err := findDocument(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := findSnapshot(ctx, tx, `version <= ? ORDER BY version DESC`, id, max(at, 0))
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
+	}
+	if updates, err = findDocumentUpdates(ctx, tx, id, snap.Version, min(upTo, d.Version)); err != nil {
+		return nil, nil, err
+	}
+	return snap, updates, nil
+}
+
+// findSnapshot returns the first snapshot of document id, in the order
+// where says (a condition on version with one argument, and an ORDER BY).
+func findSnapshot(ctx context.Context, q sqlx.QueryerContext, where string, id int64, version int) (*workspace.DocumentSnapshot, error) {
+	var snap workspace.DocumentSnapshot
+	err := q.QueryRowxContext(ctx, `
+		SELECT document_id, version, content, created_at FROM document_snapshots
+		WHERE document_id = ? AND `+where+` LIMIT 1`, id, version).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &snap, nil
 }
 
 // sessionAudit is what the audit log keeps of an editing session.

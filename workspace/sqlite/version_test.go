@@ -188,10 +188,11 @@ func TestFindDocumentHistory(t *testing.T) {
 	}
 }
 
-// TestFindDocumentHistoryBounded reads a bounded history: from the first
-// snapshot after which at most maxUpdates updates were made, from the
-// latest one when there is none, from the first when maxUpdates is 0;
-// the text replayed is the same each time.
+// TestFindDocumentHistoryBounded reads a bounded history: from the latest
+// snapshot at or before a version (FindDocumentHistoryAt), and from the
+// first snapshot after which at most maxUpdates updates were made, the
+// latest one when there is none, the first when maxUpdates is 0; the text
+// replayed is the same each time.
 func TestFindDocumentHistoryBounded(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
@@ -211,6 +212,17 @@ func TestFindDocumentHistoryBounded(t *testing.T) {
 			if err := db.SaveDocumentSnapshot(ctx, docID, v, text); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+	for _, tt := range []struct{ at, upTo, snapshot, updates int }{
+		{0, 100, 0, 10}, {3, 4, 0, 4}, {4, 5, 4, 1}, {7, 8, 4, 4}, {8, 9, 8, 1}, {100, 100, 8, 2},
+	} {
+		first, updates, err := db.FindDocumentHistoryAt(ctx, docID, tt.at, tt.upTo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Version != tt.snapshot || len(updates) != tt.updates {
+			t.Errorf("at %d up to %d: snapshot %d and %d updates, want %d and %d", tt.at, tt.upTo, first.Version, len(updates), tt.snapshot, tt.updates)
 		}
 	}
 	for _, tt := range []struct{ max, snapshot, updates int }{
