@@ -36,10 +36,14 @@ type authorLegend struct {
 // historyView is the draft's history: its editing sessions, newest first,
 // and its current text coloured by author.
 type historyView struct {
-	Procedure  *workspace.Procedure
-	Sessions   []historySession
-	Passages   []authorPassage
-	Authors    []authorLegend
+	Procedure *workspace.Procedure
+	Sessions  []historySession
+	Passages  []authorPassage
+	Authors   []authorLegend
+	// Capped is true when only the latest workspace.AuthorshipMaxUpdates
+	// updates (or so) were replayed, from the snapshot taken at Since.
+	Capped     bool
+	Since      time.Time
 	StyleNonce string
 	// AuthorStyle gives each author's class its colour. It is built from
 	// account IDs and the editor's colour table, never from user input.
@@ -57,7 +61,7 @@ func (s *Server) handleDraftHistory(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	first, updates, err := s.db.FindDocumentHistory(r.Context(), proc.DocumentID)
+	first, updates, err := s.db.FindDocumentHistory(r.Context(), proc.DocumentID, workspace.AuthorshipMaxUpdates)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -88,13 +92,19 @@ func (s *Server) handleDraftHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "history.title")
 	p.Section = "procedures"
+	// A long history is replayed from a later snapshot: the text it
+	// holds was written before the history shown, by whoever it was.
+	capped := first.Version > 0
 	name := func(id *int64) string {
-		if id == nil {
+		switch {
+		case id == nil && capped:
+			return p.T("history.earlier_text")
+		case id == nil:
 			return p.T("history.first_text")
 		}
 		return names[*id]
 	}
-	view := historyView{Procedure: proc, StyleNonce: nonce}
+	view := historyView{Procedure: proc, StyleNonce: nonce, Capped: capped, Since: first.CreatedAt}
 	var style string
 	styled := map[string]bool{}
 	classOf := func(id *int64) string {

@@ -73,6 +73,9 @@ type publicChangesView struct {
 	LatestPath  string
 	Rows        []diff.Row
 	Summary     diff.Summary
+	// Coarse is true when the editions differ too much to be compared
+	// word by word within diff.Budget: some passages are shown whole.
+	Coarse bool
 }
 
 // handlePublicEditionChanges shows the word diff between an edition and
@@ -101,7 +104,8 @@ func (s *Server) handlePublicEditionChanges(w http.ResponseWriter, r *http.Reque
 		// reader reads, without the Markdown's marks (readingText).
 		view.Previous = prev
 		view.Summary = diff.Summarize(diff.Words(prev.Content, pub.Content))
-		view.Rows = diff.Rows(diff.Words(readingText(prev.Content), readingText(pub.Content)))
+		pieces, coarse := diff.WordsWithin(readingText(prev.Content), readingText(pub.Content), diff.Budget)
+		view.Rows, view.Coarse = diff.Rows(pieces), coarse
 	}
 	p := s.newPublicPage(r, s.publicLanguage(r, pub.Language), "public.changes.title")
 	p.Title = p.T("public.changes.title") + " · " + pub.Label()

@@ -268,9 +268,11 @@ func (s *Server) handleRestoreUndo(w http.ResponseWriter, r *http.Request) {
 }
 
 // draftAround returns the draft's text just before and just after the
-// update that made version made, replayed from its first snapshot.
+// update that made version made, replayed from the latest snapshot before
+// it: at most about a snapshot's spacing of updates (collab
+// Limits.SnapshotEvery), however long the draft's history.
 func (s *Server) draftAround(ctx context.Context, docID int64, made int) (before, after string, err error) {
-	first, updates, err := s.db.FindDocumentHistory(ctx, docID)
+	first, updates, err := s.db.FindDocumentHistoryAt(ctx, docID, made-1, made)
 	if err != nil {
 		return "", "", err
 	}

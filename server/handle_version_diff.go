@@ -27,12 +27,17 @@ type diffView struct {
 	Side    bool
 	Rows    []diff.Row
 	Summary diff.Summary
+	// Coarse is true when the texts differ too much to be compared word
+	// by word within diff.Budget: some changed passages are shown whole.
+	Coarse bool
 }
 
 // handleVersionDiff compares two texts of a procedure: ?from= and ?to= are
 // version numbers or "draft" (by default, the latest version and the
 // draft), ?view=side shows them side by side. Every piece of text reaches
-// the page through html/template, which escapes it.
+// the page through html/template, which escapes it. The comparison spends
+// at most diff.Budget steps, so that no request can occupy a core for
+// long; past it the page says that it shows changed passages whole.
 func (s *Server) handleVersionDiff(w http.ResponseWriter, r *http.Request) {
 	proc, ok := s.procedureFromPath(w, r)
 	if !ok {
@@ -64,7 +69,7 @@ func (s *Server) handleVersionDiff(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	pieces := diff.Words(fromSide.Text, toSide.Text)
+	pieces, coarse := diff.WordsWithin(fromSide.Text, toSide.Text, diff.Budget)
 	p := s.newPage(r, "diff.title")
 	p.Section = "procedures"
 	p.Data = diffView{
@@ -75,6 +80,7 @@ func (s *Server) handleVersionDiff(w http.ResponseWriter, r *http.Request) {
 		Side:      q.Get("view") == "side",
 		Rows:      diff.Rows(pieces),
 		Summary:   diff.Summarize(pieces),
+		Coarse:    coarse,
 	}
 	s.render(w, r, http.StatusOK, "diff", p)
 }

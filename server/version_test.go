@@ -203,7 +203,7 @@ func TestVersionRestore(t *testing.T) {
 	if got, _, err := ts.srv.collab.Text(ctx, proc.DocumentID); err != nil || got != want {
 		t.Errorf("draft after the restore = %q (%v), want %q", got, err, want)
 	}
-	_, updates, err := ts.db.FindDocumentHistory(ctx, proc.DocumentID)
+	_, updates, err := ts.db.FindDocumentHistory(ctx, proc.DocumentID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf16"
+
+	"tawla/workspace/change"
 )
 
 // SessionGap is the longest pause within one editing session: an account's
@@ -73,8 +75,27 @@ type changeSection struct {
 
 // parseChangeSections reads a change set in CodeMirror's JSON form — an
 // array whose items are a number (units kept) or an array [deleted,
-// line, line…] (units replaced by the lines joined with "\n").
+// line, line…] (units replaced by the lines joined with "\n") — with the
+// co-editing engine's parser (change.ParseJSON), which every update
+// pushed has passed, else with parseLooseChangeSections. Insert may be
+// the parsed set's own memory: read only.
 func parseChangeSections(data string) ([]changeSection, error) {
+	set, err := change.ParseJSON([]byte(data))
+	if err != nil {
+		return parseLooseChangeSections(data)
+	}
+	var sections []changeSection
+	set.Sections(func(length int, kept bool, insert []uint16) {
+		sections = append(sections, changeSection{Len: length, Kept: kept, Insert: insert})
+	})
+	return sections, nil
+}
+
+// parseLooseChangeSections reads a change set in CodeMirror's JSON form
+// with encoding/json, taking the parts the engine's parser refuses
+// because CodeMirror never writes them (an empty part, [n,""] for a
+// deletion): a history holding one still reads as it did.
+func parseLooseChangeSections(data string) ([]changeSection, error) {
 	var items []json.RawMessage
 	if err := json.Unmarshal([]byte(data), &items); err != nil {
 		return nil, err
@@ -123,88 +144,4 @@ func ChangeCounts(changes string) (inserted, deleted int, err error) {
 		}
 	}
 	return inserted, deleted, nil
-}
-
-// AuthoredSpan is a passage of a text with the account that wrote it; a
-// nil AccountID is text from the document's first snapshot (or written by
-// the system).
-type AuthoredSpan struct {
-	Text      string
-	AccountID *int64
-}
-
-// Authorship replays updates over the document's first text and returns
-// the resulting text cut into passages by author, as Etherpad colours its
-// authors: text an update inserts belongs to the update's account, kept
-// text keeps its author, and neighbouring passages of one author are
-// joined. updates must start at version 1 and follow in order.
-func Authorship(first string, updates []*DocumentUpdate) ([]AuthoredSpan, error) {
-	type span struct {
-		units  []uint16
-		author *int64
-	}
-	spans := []span{{units: utf16.Encode([]rune(first))}}
-	for _, u := range updates {
-		sections, err := parseChangeSections(u.Changes)
-		if err != nil {
-			return nil, fmt.Errorf("workspace: update %d: %w", u.Version, err)
-		}
-		var out []span
-		push := func(units []uint16, author *int64) {
-			if len(units) == 0 {
-				return
-			}
-			if n := len(out); n > 0 && sameAuthor(out[n-1].author, author) {
-				out[n-1].units = append(out[n-1].units, units...)
-				return
-			}
-			out = append(out, span{append([]uint16(nil), units...), author})
-		}
-		i, off := 0, 0 // the old span being read, and the offset in it
-		take := func(n int, keep bool) error {
-			for n > 0 {
-				if i >= len(spans) {
-					return fmt.Errorf("workspace: update %d is longer than the text", u.Version)
-				}
-				k := min(n, len(spans[i].units)-off)
-				if keep {
-					push(spans[i].units[off:off+k], spans[i].author)
-				}
-				n -= k
-				off += k
-				if off == len(spans[i].units) {
-					i, off = i+1, 0
-				}
-			}
-			return nil
-		}
-		for _, s := range sections {
-			if err := take(s.Len, s.Kept); err != nil {
-				return nil, err
-			}
-			if !s.Kept {
-				push(s.Insert, u.AccountID)
-			}
-		}
-		for ; i < len(spans); i, off = i+1, 0 {
-			if len(spans[i].units[off:]) > 0 {
-				return nil, fmt.Errorf("workspace: update %d is shorter than the text", u.Version)
-			}
-		}
-		spans = out
-	}
-	result := make([]AuthoredSpan, 0, len(spans))
-	for _, s := range spans {
-		if len(s.units) > 0 {
-			result = append(result, AuthoredSpan{Text: string(utf16.Decode(s.units)), AccountID: s.author})
-		}
-	}
-	return result, nil
-}
-
-func sameAuthor(a, b *int64) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
 }

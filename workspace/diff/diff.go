@@ -3,7 +3,9 @@
 // cleaned up so that a rewritten paragraph reads as one change, a summary
 // (words added and removed, the Markdown sections touched), and the
 // smallest change set that turns one text into the other, for restoring a
-// version as an ordinary update. It is pure: no HTTP, no database.
+// version as an ordinary update. Each comparison spends at most Budget
+// steps and then settles for a coarser answer that is still exact
+// (budget.go, blocks.go). It is pure: no HTTP, no database.
 package diff
 
 import (
@@ -38,10 +40,19 @@ type Piece struct {
 	Text string
 }
 
-// Words returns the word-level diff that turns a into b. It compares
-// lines first, so that a paragraph moved or added whole is one deletion or
-// insertion, then the words of each run of changed lines. Words are runs
-// of letters, marks and digits in any script (Arabic vowel marks stay with
+// Words returns the word-level diff that turns a into b, within Budget
+// steps: WordsWithin without saying whether it had to settle for the
+// coarse view.
+func Words(a, b string) []Piece {
+	pieces, _ := WordsWithin(a, b, Budget)
+	return pieces
+}
+
+// WordsWithin returns the word-level diff that turns a into b, spending at
+// most steps (see Budget). It compares lines first, so that a paragraph
+// moved or added whole is one deletion or insertion, then the words of
+// each run of changed lines, the shortest runs first. Words are runs of
+// letters, marks and digits in any script (Arabic vowel marks stay with
 // their word); the other tokens are runs of spaces, a line break, or one
 // other character, so that no piece ever splits a word. Tokens are
 // compared as diffmatchpatch compares lines in its line mode (one rune per
@@ -49,41 +60,47 @@ type Piece struct {
 // equalities left between the changes of a rewritten paragraph into one
 // deletion and one insertion. Where a change so folded only respaces the
 // same words, the spaces alone are shown as changed.
-func Words(a, b string) []Piece {
+//
+// When the steps run out, what is left is shown coarsely but correctly,
+// and coarse is true: a run of changed lines whose words were not
+// compared is one deletion and one insertion of those whole lines, and if
+// even the lines could not be compared, everything between the lines the
+// texts begin and end with is. Either way the pieces still turn a into b.
+func WordsWithin(a, b string, steps int) (pieces []Piece, coarse bool) {
 	if a == b {
 		if a == "" {
-			return nil
+			return nil, false
 		}
-		return []Piece{{Equal, a}}
+		return []Piece{{Equal, a}}, false
 	}
-	var pieces []Piece
-	var del, ins strings.Builder
-	flush := func() {
-		switch {
-		case del.Len() > 0 && ins.Len() > 0:
-			for _, p := range tokenDiff(del.String(), ins.String(), splitWords, true) {
+	return words(a, b, &budget{left: steps})
+}
+
+// words is WordsWithin spending bud, for a and b that differ.
+func words(a, b string, bud *budget) (pieces []Piece, coarse bool) {
+	lines, coarse := lineDiff(a, b, bud)
+	blocks := changedBlocks(alignParagraphs(lines))
+	for _, i := range bySize(blocks) {
+		bl := &blocks[i]
+		finer, ok := tokenDiff(bl.del, bl.ins, splitWords, true, bud)
+		if !ok {
+			coarse = true
+			continue
+		}
+		bl.words = finer
+	}
+	for _, bl := range blocks {
+		pieces = appendPiece(pieces, Equal, bl.equal)
+		if bl.words != nil {
+			for _, p := range bl.words {
 				pieces = appendPiece(pieces, p.Op, p.Text)
 			}
-		default:
-			pieces = appendPiece(pieces, Delete, del.String())
-			pieces = appendPiece(pieces, Insert, ins.String())
+			continue
 		}
-		del.Reset()
-		ins.Reset()
+		pieces = appendPiece(pieces, Delete, bl.del)
+		pieces = appendPiece(pieces, Insert, bl.ins)
 	}
-	for _, p := range alignParagraphs(tokenDiff(a, b, splitLines, false)) {
-		switch p.Op {
-		case Delete:
-			del.WriteString(p.Text)
-		case Insert:
-			ins.WriteString(p.Text)
-		default:
-			flush()
-			pieces = appendPiece(pieces, Equal, p.Text)
-		}
-	}
-	flush()
-	return pieces
+	return pieces, coarse
 }
 
 // alignParagraphs slides each paragraph inserted or deleted whole, where
@@ -119,8 +136,9 @@ func alignParagraphs(pieces []Piece) []Piece {
 
 // tokenDiff diffs a and b cut into tokens by split, each distinct token
 // standing for one rune, and cleans the result up semantically when
-// cleanup is true.
-func tokenDiff(a, b string, split func(string) []string, cleanup bool) []Piece {
+// cleanup is true. It reports false, with no pieces, when the differences
+// cannot be found within the budget.
+func tokenDiff(a, b string, split func(string) []string, cleanup bool, bud *budget) ([]Piece, bool) {
 	var tokens []string
 	index := map[string]rune{}
 	encode := func(s string) []rune {
@@ -137,10 +155,13 @@ func tokenDiff(a, b string, split func(string) []string, cleanup bool) []Piece {
 		return out
 	}
 	ra, rb := encode(a), encode(b)
+	if !fits(ra, rb, bud) {
+		return nil, false
+	}
 	dmp := diffmatchpatch.New()
 	// No deadline: a diff that stopped half-way would be a wrong answer
-	// shown as a right one, and a procedure is at most a few thousand
-	// words.
+	// shown as a right one, and a timer would make the answer depend on
+	// the machine's load; the budget, spent by fits, bounds the work.
 	dmp.DiffTimeout = 0
 	raw := dmp.DiffMainRunes(ra, rb, false)
 	diffs := raw
@@ -169,9 +190,9 @@ func tokenDiff(a, b string, split func(string) []string, cleanup bool) []Piece {
 	if cleanup && sameWords(pieces) {
 		// The cleanup merged changes of spacing alone: show them as they
 		// are, word for word.
-		return decode(raw)
+		return decode(raw), true
 	}
-	return pieces
+	return pieces, true
 }
 
 // sameWords reports whether the deleted and the inserted text of pieces
@@ -464,34 +485,101 @@ func Rows(pieces []Piece) []Row {
 }
 
 // Changes returns the change set that turns from into to, touching only
-// the ranges that differ (found by a character diff), so that the cursors
-// and selections of people editing the text stay where they are wherever
-// the two texts agree. Positions count UTF-16 code units, as the editor's
-// do.
+// the ranges that differ, so that the cursors and selections of people
+// editing the text stay where they are wherever the two texts agree.
+// Positions count UTF-16 code units, as the editor's do. The ranges are
+// found by a character diff of the whole texts when that fits within
+// Budget steps; otherwise by a line diff, then a character diff of each
+// run of changed lines, the shortest first, for as long as the budget
+// lasts (a run left over is replaced whole); and if even the lines cannot
+// be compared, everything between the lines both texts begin and end
+// with is replaced. The change set turns from into to in every case.
 func Changes(from, to string) (change.Set, error) {
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
-	diffs := dmp.DiffCleanupEfficiency(dmp.DiffMain(from, to, false))
-	var specs []change.Spec
+	specs, _ := changes(from, to, &budget{left: Budget})
+	return change.Of(utf16Len(from), specs...)
+}
+
+// changes returns the change specs Changes makes, spending bud, and
+// whether it had to settle for replacing whole lines.
+func changes(from, to string, bud *budget) (specs []change.Spec, coarse bool) {
+	// The character diff of the whole texts, the finest answer, may take
+	// a quarter of the budget: the rest is for a line diff when it does
+	// not fit.
+	var pieces []Piece
+	whole := bud.share(4, func(part *budget) (ok bool) {
+		pieces, ok = charDiff(from, to, part)
+		return ok
+	})
+	if !whole {
+		var lines []Piece
+		lines, coarse = lineDiff(from, to, bud)
+		blocks := changedBlocks(lines)
+		for _, i := range bySize(blocks) {
+			bl := &blocks[i]
+			var ok bool
+			if bl.words, ok = charDiff(bl.del, bl.ins, bud); !ok {
+				coarse = true
+			}
+		}
+		for _, bl := range blocks {
+			pieces = append(pieces, Piece{Equal, bl.equal})
+			if bl.words != nil {
+				pieces = append(pieces, bl.words...)
+				continue
+			}
+			pieces = append(pieces, Piece{Delete, bl.del}, Piece{Insert, bl.ins})
+		}
+	}
 	pos := 0
-	for _, d := range diffs {
-		n := utf16Len(d.Text)
-		switch d.Type {
-		case diffmatchpatch.DiffEqual:
+	for _, p := range pieces {
+		n := utf16Len(p.Text)
+		switch p.Op {
+		case Equal:
 			pos += n
-		case diffmatchpatch.DiffDelete:
+		case Delete:
+			if n == 0 {
+				continue
+			}
 			// A deletion followed by an insertion is one replacement.
 			specs = append(specs, change.Spec{From: pos, To: pos + n})
 			pos += n
-		case diffmatchpatch.DiffInsert:
+		case Insert:
+			if n == 0 {
+				continue
+			}
 			if k := len(specs) - 1; k >= 0 && specs[k].To == pos && specs[k].Insert == "" {
-				specs[k].Insert = d.Text
+				specs[k].Insert = p.Text
 			} else {
-				specs = append(specs, change.Spec{From: pos, To: pos, Insert: d.Text})
+				specs = append(specs, change.Spec{From: pos, To: pos, Insert: p.Text})
 			}
 		}
 	}
-	return change.Of(utf16Len(from), specs...)
+	return specs, coarse
+}
+
+// charDiff diffs a and b character by character and cleans the result up
+// for efficiency (fewer, longer edits), or reports false when that does
+// not fit within the budget.
+func charDiff(a, b string, bud *budget) ([]Piece, bool) {
+	ra, rb := []rune(a), []rune(b)
+	if !fits(ra, rb, bud) {
+		return nil, false
+	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	diffs := dmp.DiffCleanupEfficiency(dmp.DiffMainRunes(ra, rb, false))
+	pieces := make([]Piece, 0, len(diffs))
+	for _, d := range diffs {
+		op := Equal
+		switch d.Type {
+		case diffmatchpatch.DiffInsert:
+			op = Insert
+		case diffmatchpatch.DiffDelete:
+			op = Delete
+		}
+		pieces = append(pieces, Piece{op, d.Text})
+	}
+	return pieces, true
 }
 
 // utf16Len returns the length of s in UTF-16 code units.

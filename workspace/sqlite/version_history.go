@@ -2,16 +2,25 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 
 	"tawla/workspace"
 )
 
 // FindDocumentHistory returns what it takes to tell who wrote what in a
-// document: its first snapshot's text and every update since, in order,
-// read in one transaction. The history is as long as the document's life;
-// it is read for a page someone asked for, never while editing.
-func (db *DB) FindDocumentHistory(ctx context.Context, id int64) (first *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate, err error) {
+// document: a snapshot's text and every update since, in order, read in
+// one transaction. With maxUpdates 0 the snapshot is the first one, and
+// the history is as long as the document's life. Otherwise it is the
+// first snapshot after which at most maxUpdates updates were made, or,
+// when there is none (snapshots are written every collab
+// Limits.SnapshotEvery updates), the latest one: the updates read, and
+// the work of replaying them, are so bounded by maxUpdates plus the
+// snapshots' spacing, however long the document has lived.
+func (db *DB) FindDocumentHistory(ctx context.Context, id int64, maxUpdates int) (first *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate, err error) {
 	tx, err := db.read.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
@@ -21,16 +30,59 @@ func (db *DB) FindDocumentHistory(ctx context.Context, id int64) (first *workspa
 	if err != nil {
 		return nil, nil, err
 	}
-	var snap workspace.DocumentSnapshot
-	if err := tx.QueryRowxContext(ctx, `
-		SELECT document_id, version, content, created_at FROM document_snapshots
-		WHERE document_id = ? ORDER BY version LIMIT 1`, id).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt); err != nil {
+	from := 0
+	if maxUpdates > 0 {
+		from = max(0, d.Version-maxUpdates)
+	}
+	snap, err := findSnapshot(ctx, tx, `version >= ? ORDER BY version`, id, from)
+	if errors.Is(err, sql.ErrNoRows) {
+		snap, err = findSnapshot(ctx, tx, `version >= ? ORDER BY version DESC`, id, 0)
+	}
+	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
 	}
 	if updates, err = findDocumentUpdates(ctx, tx, id, snap.Version, d.Version); err != nil {
 		return nil, nil, err
 	}
-	return &snap, updates, nil
+	return snap, updates, nil
+}
+
+// FindDocumentHistoryAt returns the latest snapshot of a document taken
+// at or before version at, and the updates since, in order, up to version
+// upTo (or the document's version, if lower), read in one transaction:
+// what it takes to know the text from version at to upTo, from at most
+// about a snapshot's spacing of updates before it.
+func (db *DB) FindDocumentHistoryAt(ctx context.Context, id int64, at, upTo int) (first *workspace.DocumentSnapshot, updates []*workspace.DocumentUpdate, err error) {
+	tx, err := db.read.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
+	}
+	defer tx.Rollback()
+	d, err := findDocument(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := findSnapshot(ctx, tx, `version <= ? ORDER BY version DESC`, id, max(at, 0))
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: document history: %w", err)
+	}
+	if updates, err = findDocumentUpdates(ctx, tx, id, snap.Version, min(upTo, d.Version)); err != nil {
+		return nil, nil, err
+	}
+	return snap, updates, nil
+}
+
+// findSnapshot returns the first snapshot of document id, in the order
+// where says (a condition on version with one argument, and an ORDER BY).
+func findSnapshot(ctx context.Context, q sqlx.QueryerContext, where string, id int64, version int) (*workspace.DocumentSnapshot, error) {
+	var snap workspace.DocumentSnapshot
+	err := q.QueryRowxContext(ctx, `
+		SELECT document_id, version, content, created_at FROM document_snapshots
+		WHERE document_id = ? AND `+where+` LIMIT 1`, id, version).Scan(&snap.DocumentID, &snap.Version, &snap.Content, &snap.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &snap, nil
 }
 
 // sessionAudit is what the audit log keeps of an editing session.

@@ -175,7 +175,7 @@ func TestFindDocumentHistory(t *testing.T) {
 	if err := db.SaveDocumentSnapshot(ctx, docID, 1, "Début. Suite."); err != nil {
 		t.Fatal(err)
 	}
-	first, updates, err := db.FindDocumentHistory(ctx, docID)
+	first, updates, err := db.FindDocumentHistory(ctx, docID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,5 +185,66 @@ func TestFindDocumentHistory(t *testing.T) {
 	}
 	if len(spans) != 2 || spans[0].Text != "Début." || spans[0].AccountID != nil || spans[1].Text != " Suite." || *spans[1].AccountID != id {
 		t.Errorf("authorship %+v", spans)
+	}
+}
+
+// TestFindDocumentHistoryBounded reads a bounded history: from the latest
+// snapshot at or before a version (FindDocumentHistoryAt), and from the
+// first snapshot after which at most maxUpdates updates were made, the
+// latest one when there is none, the first when maxUpdates is 0; the text
+// replayed is the same each time.
+func TestFindDocumentHistoryBounded(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	docID, amira := mustCreateDraft(t, db, "")
+	id := amira.ID
+	text := ""
+	for v := 1; v <= 10; v++ {
+		u := &workspace.DocumentUpdate{ClientID: "a", ClientSeq: int64(v), Changes: fmt.Sprintf(`[%d,[0,"%d"]]`, len(text), v%10), AccountID: &id}
+		if v == 1 {
+			u.Changes = `[[0,"1"]]`
+		}
+		if err := db.AppendDocumentUpdates(ctx, docID, v-1, []*workspace.DocumentUpdate{u}); err != nil {
+			t.Fatal(err)
+		}
+		text += fmt.Sprint(v % 10)
+		if v == 4 || v == 8 {
+			if err := db.SaveDocumentSnapshot(ctx, docID, v, text); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, tt := range []struct{ at, upTo, snapshot, updates int }{
+		{0, 100, 0, 10}, {3, 4, 0, 4}, {4, 5, 4, 1}, {7, 8, 4, 4}, {8, 9, 8, 1}, {100, 100, 8, 2},
+	} {
+		first, updates, err := db.FindDocumentHistoryAt(ctx, docID, tt.at, tt.upTo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Version != tt.snapshot || len(updates) != tt.updates {
+			t.Errorf("at %d up to %d: snapshot %d and %d updates, want %d and %d", tt.at, tt.upTo, first.Version, len(updates), tt.snapshot, tt.updates)
+		}
+	}
+	for _, tt := range []struct{ max, snapshot, updates int }{
+		{0, 0, 10}, {10, 0, 10}, {7, 4, 6}, {6, 4, 6}, {5, 8, 2}, {2, 8, 2}, {1, 8, 2},
+	} {
+		first, updates, err := db.FindDocumentHistory(ctx, docID, tt.max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Version != tt.snapshot || len(updates) != tt.updates || updates[0].Version != tt.snapshot+1 {
+			t.Errorf("max %d: snapshot %d and %d updates, want %d and %d", tt.max, first.Version, len(updates), tt.snapshot, tt.updates)
+		}
+		spans, err := workspace.Authorship(first.Content, updates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		for _, s := range spans {
+			got.WriteString(s.Text)
+		}
+		if got.String() != text {
+			t.Errorf("max %d: replayed %q, want %q", tt.max, got.String(), text)
+		}
 	}
 }
