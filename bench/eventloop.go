@@ -274,6 +274,17 @@ func (c *loopConn) ready(events uint32) {
 // SCM_TIMESTAMPNS control message: when the last of the data read reached
 // the socket), or the time now when there is none.
 func rxTime(oob []byte) time.Time {
+	if at, ok := rxStamp(oob); ok {
+		return at
+	}
+	return time.Now()
+}
+
+// rxStamp returns the receive time the kernel gave a read, and whether it
+// gave one: the kernel turns its receive timestamps on a moment after the
+// first socket asks for them (Linux does it in a work queue), so the very
+// first reads of a busy machine may come without.
+func rxStamp(oob []byte) (time.Time, bool) {
 	for len(oob) >= unix.SizeofCmsghdr {
 		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
 		size := int(h.Len)
@@ -282,11 +293,11 @@ func rxTime(oob []byte) time.Time {
 		}
 		if h.Level == unix.SOL_SOCKET && h.Type == unix.SO_TIMESTAMPNS && size >= unix.SizeofCmsghdr+int(unsafe.Sizeof(unix.Timespec{})) {
 			ts := (*unix.Timespec)(unsafe.Pointer(&oob[unix.SizeofCmsghdr]))
-			return time.Unix(int64(ts.Sec), int64(ts.Nsec))
+			return time.Unix(int64(ts.Sec), int64(ts.Nsec)), true
 		}
 		oob = oob[min(len(oob), (size+7)&^7):]
 	}
-	return time.Now()
+	return time.Time{}, false
 }
 
 // parse handles the complete frames in the buffer and keeps the partial

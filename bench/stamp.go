@@ -36,6 +36,9 @@ type stampedConn struct {
 	// stamp is the Unix time in nanoseconds at which the data of the
 	// latest read reached the socket.
 	stamp atomic.Int64
+	// kernelStamped says whether the kernel timed the latest read; when
+	// it did not, stamp is when the read returned.
+	kernelStamped atomic.Bool
 	// wrote, when set, is called just before each write that starts a
 	// websocket text or binary frame (a message), with the time.
 	wrote atomic.Pointer[func(at time.Time)]
@@ -118,7 +121,12 @@ func (c *stampedConn) Read(p []byte) (int, error) {
 	case n == 0:
 		return 0, io.EOF
 	}
-	c.stamp.Store(rxTime(c.oob[:oobn]).UnixNano())
+	at, ok := rxStamp(c.oob[:oobn])
+	if !ok {
+		at = time.Now()
+	}
+	c.stamp.Store(at.UnixNano())
+	c.kernelStamped.Store(ok)
 	return n, nil
 }
 

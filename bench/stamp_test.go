@@ -56,6 +56,24 @@ func TestStampedConn(t *testing.T) {
 	if conn == nil {
 		t.Fatal("the dialer did not hand over its connection")
 	}
+	// The kernel turns its receive timestamps on a moment after the
+	// socket asks for them: echo until it times a read (a loaded machine
+	// may take a while).
+	for warm := 0; !conn.kernelStamped.Load(); warm++ {
+		if warm == 200 {
+			t.Fatal("the kernel timed none of 200 reads")
+		}
+		if err := ws.WriteMessage(websocket.TextMessage, []byte("warm")); err != nil {
+			t.Fatal(err)
+		}
+		<-wrote
+		if _, _, err := ws.ReadMessage(); err != nil {
+			t.Fatal(err)
+		}
+		if !conn.kernelStamped.Load() {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	var writes atomic.Int32
 	conn.onWrite(func(time.Time) { writes.Add(1) })
 
@@ -81,6 +99,9 @@ func TestStampedConn(t *testing.T) {
 		}
 		if kind != m.kind || string(got) != m.text {
 			t.Fatalf("message %d came back as type %d, %d bytes; want type %d, %d bytes", i, kind, len(got), m.kind, len(m.text))
+		}
+		if !conn.kernelStamped.Load() {
+			t.Fatalf("message %d: the kernel did not time its read", i)
 		}
 		if at := conn.Stamp(); at.Before(sent.start.Add(-time.Millisecond)) || at.After(sent.end.Add(25*time.Millisecond)) {
 			t.Fatalf("message %d stamped %v after the server's write began (which took %v), read %v after it", i, at.Sub(sent.start), sent.end.Sub(sent.start), read.Sub(sent.start))
