@@ -35,6 +35,7 @@ var importRules = map[string][]string{
 	"bench":                {"client", "collab", "demo", "server", "workspace", "workspace/change", "workspace/sqlite"},
 	"e2e":                  {},
 	"internal/testsupport": {"demo", "workspace", "workspace/sqlite"},
+	"internal/tracetest":   {},
 }
 
 // TestImportRules checks that every package imports only what its rule
