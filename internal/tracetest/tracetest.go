@@ -34,15 +34,23 @@ type Trace struct {
 	End  string
 }
 
-// Dir returns the folder of the traces: $TAWLA_TRACES when set, else
-// shared/traces two levels above the module's root (as the project's
-// workspace keeps them).
+// Dir returns the folder of the traces, as the benchmark command finds
+// it: $TAWLA_TRACES when set, else ../shared/traces beside the module's
+// root (as the project's workspace keeps them), else /work/shared/traces
+// (the same folder seen from a clone made elsewhere on the machine, as CI
+// makes one).
 func Dir() string {
 	if d := os.Getenv("TAWLA_TRACES"); d != "" {
 		return d
 	}
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "traces")
+	candidates := []string{filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "traces"), "/work/shared/traces"}
+	for _, d := range candidates {
+		if _, err := os.Stat(filepath.Join(d, "README.md")); err == nil {
+			return d
+		}
+	}
+	return candidates[0]
 }
 
 // Load reads the sequential trace name (e.g. "automerge-paper"), skipping
