@@ -198,7 +198,12 @@ func TestBrowserCommentKeptWhenConsultationCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	stakeholder := b.signedIn(t, demo.StakeholderEmail)
-	stakeholder.open(fmt.Sprintf("/procedures/%d?lang=ar", proc.ID))
+	stakeholder.open(fmt.Sprintf("/procedures/%d", proc.ID))
+	// The stakeholder reads in Arabic: the switcher saves it, so that the
+	// page the comment's refusal brings back is in Arabic too.
+	if status := stakeholder.submit(`.languages button[value="ar"]`); status != 200 {
+		t.Fatalf("the language switcher: status %d, want 200", status)
+	}
 	stakeholder.waitEditor()
 	text := stakeholder.editorState().Text
 	lines := strings.SplitN(text, "\n", 4)

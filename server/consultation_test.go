@@ -182,6 +182,7 @@ func TestConsultationOpensLater(t *testing.T) {
 	}
 
 	ts.clock.Advance(48*time.Hour + time.Minute)
+	stakeholder.keepSession(t)
 	if page := stakeholder.get(t, path); !strings.Contains(page.Body, `id="comment-form"`) || !strings.Contains(page.Body, `class="consultation-invitation"`) {
 		t.Errorf("from the opening date the stakeholder's page has no comment form or no invitation")
 	}
