@@ -209,6 +209,24 @@ func (h *Hub) Shutdown(ctx context.Context) {
 	}
 }
 
+// SessionIDs returns the session digest of every open connection, each
+// once, so that the server can ask which sessions have ended since their
+// connections opened (a session that ends for idleness does so without
+// anyone logging out) and close those with CloseSession.
+func (h *Hub) SessionIDs() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := make(map[string]bool, len(h.conns))
+	ids := make([]string, 0, len(h.conns))
+	for c := range h.conns {
+		if id := c.info.SessionID; id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // Connections returns the number of open connections.
 func (h *Hub) Connections() int {
 	h.mu.Lock()

@@ -1,6 +1,7 @@
 -- Sessions end when idle: the last use of each session, recorded at most
 -- once a minute (workspace.SessionUseInterval). Sessions made before this
--- migration have none until their next use records it.
+-- migration have none: they count as unused since they were made
+-- (workspace.Session.IdleAt).
 ALTER TABLE sessions ADD COLUMN last_seen_at TIMESTAMP;
 
 -- The audit log cannot be changed: entries are only ever added. No code

@@ -36,15 +36,28 @@ type Session struct {
 	ExpiresAt time.Time
 	RevokedAt *time.Time
 	// LastSeenAt is the last recorded use, within SessionUseInterval; nil
-	// for a session made before uses were recorded, whose next use
-	// records one.
+	// for a session made before uses were recorded, which counts as
+	// unused since it was made.
 	LastSeenAt *time.Time
 }
 
 // IdleAt reports whether the session, at now, has gone unused for idle or
-// longer, and so has ended.
+// longer, and so has ended. A session without a recorded use (made before
+// uses were recorded) is idle from when it was made: one left open
+// overnight before an upgrade does not come back to life at its next use.
 func (s *Session) IdleAt(now time.Time, idle time.Duration) bool {
-	return s.LastSeenAt != nil && !now.Before(s.LastSeenAt.Add(idle))
+	last := s.CreatedAt
+	if s.LastSeenAt != nil {
+		last = *s.LastSeenAt
+	}
+	return !now.Before(last.Add(idle))
+}
+
+// EndedAt reports whether the session has ended at now: revoked, past its
+// lifetime, or unused for idle (IdleAt). Whether its account is still
+// active is the account's to say.
+func (s *Session) EndedAt(now time.Time, idle time.Duration) bool {
+	return s.RevokedAt != nil || !now.Before(s.ExpiresAt) || s.IdleAt(now, idle)
 }
 
 // UseDue reports whether a use at now should be recorded: the record is

@@ -217,6 +217,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.app = app
 	// Dead sessions and used invitations are deleted now and then.
 	app.StartPurger(ctx, server.DefaultPurgeInterval)
+	// Connections of sessions that ended (idle, expired) are closed.
+	app.StartSessionSweeper(ctx, server.DefaultSessionSweepInterval)
 	// Ended editing sessions of drafts go to the audit log.
 	app.StartSessionRecorder(ctx, server.DefaultSessionRecordInterval)
 	m.http = &http.Server{

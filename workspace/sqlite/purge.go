@@ -21,7 +21,7 @@ type Purged struct {
 func (db *DB) PurgeExpired(ctx context.Context, now time.Time) (Purged, error) {
 	var p Purged
 	err := db.withWriteTx(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ? OR last_seen_at <= ?`,
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ? OR COALESCE(last_seen_at, created_at) <= ?`,
 			now, now.Add(-db.sessionIdle))
 		if err != nil {
 			return fmt.Errorf("sqlite: purge sessions: %w", err)

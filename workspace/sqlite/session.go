@@ -62,7 +62,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*workspace.Session
 		return nil, nil, fmt.Errorf("sqlite: find session: %w", err)
 	}
 	now := db.Now()
-	if s.RevokedAt != nil || !now.Before(s.ExpiresAt) || s.IdleAt(now, db.sessionIdle) || !acc.Active {
+	if s.EndedAt(now, db.sessionIdle) || !acc.Active {
 		return nil, nil, errUnauthorized()
 	}
 	return &s, acc, nil
