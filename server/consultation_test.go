@@ -189,3 +189,30 @@ func TestConsultationOpensLater(t *testing.T) {
 	resp = stakeholder.postForm(t, path+"/comments", comment)
 	wantStatus(t, "a comment from the opening date", resp, http.StatusSeeOther)
 }
+
+// TestAnnouncementWhileOpenKeepsTheForm: announcing the next consultation
+// while one is open is refused (409) on the procedure's page, in the
+// reader's language, with the dates typed kept, and nothing changes.
+func TestAnnouncementWhileOpenKeepsTheForm(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := ts.createTestProcedure(t, "fr", "# Annonce\n\nLe délai de réponse est de trente jours.\n")
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	if err := ts.db.OpenConsultation(ctx, workspace.SystemActor("test"), &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: ts.clock.Now().Add(7 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	now := ts.clock.Now().In(ts.srv.location).Truncate(time.Minute)
+	opens, closes := now.Add(10*24*time.Hour).Format(consultationDateLayout), now.Add(30*24*time.Hour).Format(consultationDateLayout)
+	secretariat := ts.sessionClient(t, demo.SecretariatEmail)
+	before := ts.snapshot(t)
+	resp := secretariat.postForm(t, path+"/consultation?lang=ar", url.Values{"opens_at": {opens}, "closes_at": {closes}})
+	wantStatus(t, "an announcement while a consultation is open", resp, http.StatusConflict)
+	for _, want := range []string{"توجد استشارة مفتوحة الآن", `value="` + opens + `"`, `value="` + closes + `"`} {
+		if !strings.Contains(resp.Body, want) {
+			t.Errorf("the refused announcement's page lacks %q", want)
+		}
+	}
+	if after := ts.snapshot(t); after != before {
+		t.Errorf("a refused announcement changed the data")
+	}
+}

@@ -442,7 +442,11 @@ func (tx *Tx) openSuggestion(ctx context.Context, actor workspace.Actor, id int6
 // c.Version names the version; zero takes the latest one, or the draft
 // when none is frozen yet. The actor must manage consultations
 // (workspace.CanManageConsultations). A later consultation replaces an
-// earlier one: the latest decides.
+// earlier one: the latest decides. So one announced for later while
+// another is open is refused (ECONFLICT, error.consultation.still_open):
+// it would end the open one at once, without its close being confirmed
+// or recorded; the secretariat closes it first, or opens the next one
+// from now.
 func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *workspace.Consultation) error {
 	return db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
 		if err := workspace.CanManageConsultations(actor); err != nil {
@@ -453,6 +457,16 @@ func (db *DB) OpenConsultation(ctx context.Context, actor workspace.Actor, c *wo
 		}
 		if err := c.Validate(tx.now); err != nil {
 			return err
+		}
+		if c.OpensAt != nil && c.OpensAt.After(tx.now) {
+			open, err := findLatestConsultation(ctx, tx.tx, c.ProcedureID)
+			if err != nil && workspace.ErrorCode(err) != workspace.ENOTFOUND {
+				return err
+			}
+			if open.OpenAt(tx.now) {
+				return &workspace.Error{Code: workspace.ECONFLICT, Key: "error.consultation.still_open", Field: "opens_at",
+					Message: "A consultation is open now: close it before announcing the next one, or open the next one from now."}
+			}
 		}
 		var latest int
 		if err := tx.tx.QueryRowxContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM procedure_versions WHERE procedure_id = ?`, c.ProcedureID).Scan(&latest); err != nil {

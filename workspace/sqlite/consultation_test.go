@@ -115,3 +115,53 @@ func TestConsultation_OpensAndClosesNow(t *testing.T) {
 		t.Errorf("a stakeholder's comment after the date of a cancelled opening: %v", err)
 	}
 }
+
+// TestAnnouncementWhileOpenRefused: announcing a consultation for later
+// while another is open would end the open one at once (the latest
+// decides), unconfirmed and unrecorded: it is refused, nothing written,
+// and the open one still takes comments. Opening the next one from now
+// still replaces it, and once the open one is closed the next may be
+// announced.
+func TestAnnouncementWhileOpenRefused(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clock := MustSetClock(db)
+	org := MustCreateOrganisation(t, db, "Association des Tunisiens de retour")
+	secretariat := workspace.ActorFor(MustCreateAccount(t, db, org, "Amel Trabelsi", "amel@example.tn", workspace.RoleSecretariat))
+	proc := &workspace.Procedure{Title: "Accueil", Language: "fr", Category: workspace.CategoryOther}
+	if err := db.CreateProcedure(ctx, secretariat, proc, "# Accueil\n\nLe délai est de dix jours.\n"); err != nil {
+		t.Fatal(err)
+	}
+	day := 24 * time.Hour
+	open := &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: clock.Now().Add(20 * day)}
+	if err := db.OpenConsultation(ctx, secretariat, open); err != nil {
+		t.Fatal(err)
+	}
+
+	opens := clock.Now().Add(30 * day)
+	before := mustAuditCount(t, db)
+	err := db.OpenConsultation(ctx, secretariat, &workspace.Consultation{ProcedureID: proc.ID, OpensAt: &opens, ClosesAt: opens.Add(20 * day)})
+	wantCode(t, err, workspace.ECONFLICT)
+	if key := workspace.ErrorKey(err); key != "error.consultation.still_open" {
+		t.Errorf("refusal key %q, want error.consultation.still_open", key)
+	}
+	if got := mustAuditCount(t, db); got != before {
+		t.Errorf("a refused announcement wrote %d audit entries", got-before)
+	}
+	if latest, err := db.FindConsultation(ctx, proc.ID); err != nil || latest.ID != open.ID || !latest.OpenAt(clock.Now()) {
+		t.Errorf("after the refused announcement the latest consultation is %+v (%v), want the open one, still open", latest, err)
+	}
+
+	// Opening the next one from now replaces the open one, as before.
+	next := &workspace.Consultation{ProcedureID: proc.ID, ClosesAt: clock.Now().Add(25 * day)}
+	if err := db.OpenConsultation(ctx, secretariat, next); err != nil {
+		t.Fatalf("a consultation opened from now while one is open: %v", err)
+	}
+	// Closed, it leaves room for an announcement.
+	if _, err := db.CloseConsultation(ctx, secretariat, proc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.OpenConsultation(ctx, secretariat, &workspace.Consultation{ProcedureID: proc.ID, OpensAt: &opens, ClosesAt: opens.Add(20 * day)}); err != nil {
+		t.Errorf("an announcement after the close: %v", err)
+	}
+}
