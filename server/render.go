@@ -147,12 +147,30 @@ type page struct {
 // translated from titleKey.
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	lang := s.pageLanguage(r)
-	p := &page{localizer: s.localizer(lang), Lang: lang, Account: currentAccount(r), Status: http.StatusOK, url: r.URL}
+	p := &page{localizer: s.localizer(lang), Lang: lang, Account: currentAccount(r), Status: http.StatusOK, url: pageAddress(r)}
 	p.Title = p.T(titleKey)
 	if p.Account != nil {
 		p.Unread = s.unreadCount(r.Context(), p.Account.ID)
 	}
 	return p
+}
+
+// pageAddress returns the address a page rendered for r stands for, where
+// its language switcher leads back: r's own for a page read (GET, HEAD);
+// for one a form's post brings back (a refusal, a form to correct), the
+// page the form was on, as this site's Referer names it (Referrer-Policy
+// same-origin), or the home page without one — the post's own address
+// takes no GET.
+func pageAddress(r *http.Request) *url.URL {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL
+	}
+	home := &url.URL{Path: "/"}
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || safeNext(ref.RequestURI()) != ref.RequestURI() {
+		return home
+	}
+	return &url.URL{Path: ref.Path, RawQuery: ref.RawQuery}
 }
 
 // LangURL returns the current page's address in another language: the
