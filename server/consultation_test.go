@@ -216,3 +216,32 @@ func TestAnnouncementWhileOpenKeepsTheForm(t *testing.T) {
 		t.Errorf("a refused announcement changed the data")
 	}
 }
+
+// TestConsultationSaysTheDraftChanged: a consultation on a frozen version
+// says nothing more while the draft reads as that version; once the draft
+// moves on, the comments panel says that comments go on the text as it is
+// now, with a link to the changes since the version, in the reader's
+// language.
+func TestConsultationSaysTheDraftChanged(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	proc := ts.createTestProcedure(t, "fr", "# Accueil\n\nLe délai de réponse est de trente jours.\n")
+	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
+	member := ts.sessionClient(t, demo.MemberEmail)
+	wantStatus(t, "freeze version 1", member.postForm(t, path+"/versions", url.Values{"message": {"Texte relu"}}), http.StatusSeeOther)
+	if err := ts.db.OpenConsultation(ctx, workspace.SystemActor("test"), &workspace.Consultation{ProcedureID: proc.ID, Version: 1, ClosesAt: ts.clock.Now().Add(7 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	stakeholder := ts.sessionClient(t, demo.StakeholderEmail)
+	link := `href="` + path + `/diff?from=1&amp;to=draft"`
+	if page := stakeholder.get(t, path); strings.Contains(page.Body, `class="consultation-changed"`) {
+		t.Errorf("the panel says the draft changed while it reads as version 1")
+	}
+	editDraft(t, ts, proc, demo.MemberEmail, "trente jours", "quinze jours ouvrables")
+	page := stakeholder.get(t, path+"?lang=ar")
+	for _, want := range []string{`class="consultation-changed"`, "تغيّر المشروع منذ النسخة 1", link} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("once the draft changed, the stakeholder's panel lacks %q", want)
+		}
+	}
+}

@@ -31,6 +31,11 @@ type commentsView struct {
 	Consultation          *workspace.Consultation
 	ConsultationOpen      bool
 	ConsultationAnnounced bool
+	// DraftChanged is true when the consultation, open or announced, is on
+	// a frozen version whose text the draft no longer reads: comments go on
+	// the draft as it is now, so the panel says so and links to the
+	// changes since that version.
+	DraftChanged bool
 	// Versions are the procedure's frozen versions, newest first, to
 	// choose the one a new consultation is on.
 	Versions []*workspace.Version
@@ -223,6 +228,7 @@ func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc
 	// draft's text is read apart, so read both again when an update came
 	// in between (rare), and leave the passages as quoted if it keeps
 	// coming.
+	var draft string
 	for attempt := 0; ; attempt++ {
 		threads, version, err := s.db.FindCommentThreadsAt(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
 		if err != nil {
@@ -233,6 +239,7 @@ func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc
 		if err != nil {
 			return nil, err
 		}
+		draft = text
 		if textVersion == version {
 			v.Now = passagesNow(text, threads)
 			break
@@ -253,6 +260,13 @@ func (s *Server) commentsFor(ctx context.Context, proc *workspace.Procedure, acc
 	now := s.db.Now()
 	v.ConsultationOpen = v.Consultation.OpenAt(now)
 	v.ConsultationAnnounced = v.Consultation.NotOpenYetAt(now)
+	if (v.ConsultationOpen || v.ConsultationAnnounced) && v.Consultation.Version > 0 {
+		frozen, err := s.db.FindVersion(ctx, proc.ID, v.Consultation.Version)
+		if err != nil {
+			return nil, err
+		}
+		v.DraftChanged = frozen.Content != draft
+	}
 	v.CanComment = workspace.CanComment(actor, proc, v.Consultation, now) == nil
 	v.CanDecide = workspace.CanDecideSuggestion(actor) == nil
 	v.CanAnswer = workspace.CanAnswerComments(actor) == nil
