@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"tawla/workspace"
 )
@@ -40,8 +41,14 @@ type publishFormView struct {
 	Note          string
 	TranslationOf int64
 	Supersedes    int64
-	Error         string
-	Field         string
+	// AsksSourceEdition is true when the version may be published as a
+	// translation (into its entry beside an original, or joining one), and
+	// SourceEdition is the edition of the original it follows as typed: a
+	// translation made from an edition since replaced says so.
+	AsksSourceEdition bool
+	SourceEdition     string
+	Error             string
+	Field             string
 	// Refusal says why the version cannot be published at all (a newer
 	// one is published, the entry is withdrawn or replaced): the page then
 	// says so, with what to do (RefusalHint, a catalogue key, may be
@@ -120,6 +127,10 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 		req.TranslationOf, choiceErr = registerEntryChoice(r, "translation_of", form.translations,
 			"error.publication.translation_invalid", "Choose an entry of the register, in force, that the procedure translates.")
 		view.TranslationOf = req.TranslationOf
+	}
+	if choiceErr == nil && view.AsksSourceEdition {
+		view.SourceEdition = strings.TrimSpace(formValue(r, "source_edition"))
+		req.SourceEdition, choiceErr = sourceEditionChoice(view.SourceEdition)
 	}
 	if choiceErr == nil {
 		req.Supersedes, choiceErr = registerEntryChoice(r, "supersedes", form.supersedable,
@@ -201,6 +212,14 @@ func (s *Server) newPublishForm(r *http.Request, proc *workspace.Procedure, v *w
 			}
 		}
 	}
+	// A translation says which edition of the original it follows: one
+	// joining an entry, or the next edition of one already there.
+	form.view.AsksSourceEdition = len(form.translations) > 0
+	if e := form.view.Entry; e != nil {
+		if cur := e.CurrentIn(proc.Language); cur != nil && cur.SourceEdition > 0 {
+			form.view.AsksSourceEdition = true
+		}
+	}
 	form.supersedable = registerEntriesInForce(entries, own)
 	lang := proc.Language
 	form.view.Translations = registerChoices(form.translations, lang)
@@ -232,4 +251,18 @@ func (s *Server) renderPublishPage(w http.ResponseWriter, r *http.Request, statu
 	p.Section = "procedures"
 	p.Data = view
 	s.render(w, r, status, "publish", p)
+}
+
+// sourceEditionChoice reads the edition of the original a translation
+// follows, as typed: empty for the original's latest (0), else a number
+// from 1, which the store checks against the original's editions.
+func sourceEditionChoice(typed string) (int, error) {
+	if typed == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(typed)
+	if err != nil || n < 1 {
+		return 0, workspace.Invalid("source_edition", "error.publication.source_edition", "Choose an edition of the original text that this translation follows.")
+	}
+	return n, nil
 }

@@ -204,8 +204,9 @@ type Publication struct {
 	// be empty, as the changelog is computed from the texts.
 	Note string
 	// SourceEdition, for a translation, is the edition of the entry's
-	// original text (the language of its first publication) that was the
-	// latest when the translation was published; 0 for the original.
+	// original text (the language of its first publication) that it
+	// follows: the one the secretariat named when publishing it, else the
+	// latest then; 0 for the original.
 	SourceEdition int
 	// Supersedes is another entry this publication replaces (not the
 	// earlier editions of its own entry, which every new edition
@@ -241,8 +242,12 @@ type PublishRequest struct {
 	// publication.
 	TranslationOf int64
 	// SourceEdition, for a translation, is the edition of the entry's
-	// original text (the language of its first publication) that was the
-	// latest when the translation was published; 0 for the original.
+	// original text (the language of its first publication) that the
+	// translation follows, when the secretariat names one: a translation
+	// may have been made from an edition the original has since replaced.
+	// Zero takes the original's latest edition; the store refuses it for
+	// the original itself, and an edition the original does not have
+	// (error.publication.source_edition).
 	SourceEdition int
 	// Supersedes is another entry this publication replaces, or zero.
 	Supersedes int64
@@ -268,10 +273,30 @@ func (r *PublishRequest) Validate() error {
 	if r.Year < 1000 || r.Year > 9999 {
 		return Errorf(EINVALID, "The year %d cannot make a register identifier.", r.Year)
 	}
+	if r.SourceEdition < 0 {
+		return errSourceEdition()
+	}
 	if r.TranslationOf != 0 && r.TranslationOf == r.Supersedes {
 		return Invalid("supersedes", "error.publication.supersedes_itself", "A procedure cannot replace the entry it is published into.")
 	}
 	return checkText("note", r.Note, MaxPublicationNote)
+}
+
+// errSourceEdition is the refusal of a source edition the original text
+// does not have.
+func errSourceEdition() *Error {
+	return Invalid("source_edition", "error.publication.source_edition", "Choose an edition of the original text that this translation follows.")
+}
+
+// CheckSourceEdition reports whether a publication can follow edition
+// chosen of its entry's original text, whose latest edition is latest (0
+// when the publication is of the original itself): chosen is 0 (the
+// latest), or an edition the original has.
+func CheckSourceEdition(chosen, latest int) error {
+	if chosen != 0 && (latest == 0 || chosen < 1 || chosen > latest) {
+		return errSourceEdition()
+	}
+	return nil
 }
 
 // CheckPublishable reports why v cannot be published, or nil: only a

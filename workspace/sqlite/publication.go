@@ -39,6 +39,9 @@ type publicationAudit struct {
 	NewEntry      bool   `json:"new_entry,omitempty"`
 	TranslationOf bool   `json:"translation_of,omitempty"`
 	Supersedes    string `json:"supersedes,omitempty"`
+	// SourceEdition is, for a translation, the original's edition it
+	// follows.
+	SourceEdition int `json:"source_edition,omitempty"`
 }
 
 // withdrawalAudit is what the audit log keeps of an entry before and after
@@ -204,6 +207,12 @@ func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace
 	if p.SourceEdition, err = translationSource(ctx, tx, entry.ID, p.Language); err != nil {
 		return nil, err
 	}
+	if err := workspace.CheckSourceEdition(req.SourceEdition, p.SourceEdition); err != nil {
+		return nil, err
+	}
+	if req.SourceEdition != 0 {
+		p.SourceEdition = req.SourceEdition
+	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO publications (entry_id, language, edition, procedure_id, version_id, version_number, category, title,
 			summary, content, content_sha256, effective_on, note, supersedes, published_at, published_by, source_edition)
@@ -231,7 +240,7 @@ func (db *DB) Publish(ctx context.Context, actor workspace.Actor, req *workspace
 	if err := db.recordAudit(ctx, tx, actor, workspace.AuditPublicationPublish, registerEntity, entry.ID, nil, publicationAudit{
 		Identifier: p.Identifier, Language: p.Language, Edition: p.Edition, ProcedureID: p.ProcedureID,
 		VersionNumber: p.VersionNumber, Title: p.Title, ContentSHA256: p.ContentSHA256, EffectiveOn: p.EffectiveOn,
-		Note: p.Note, NewEntry: newEntry, TranslationOf: joins, Supersedes: p.SupersedesIdentifier}); err != nil {
+		Note: p.Note, NewEntry: newEntry, TranslationOf: joins, Supersedes: p.SupersedesIdentifier, SourceEdition: p.SourceEdition}); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
