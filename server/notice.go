@@ -30,6 +30,7 @@ var notices = map[string]string{
 	"reply_added":         "notice.reply_added",
 	"comment_resolved":    "notice.comment_resolved",
 	"comment_reopened":    "notice.comment_reopened",
+	"suggestion_handled":  "notice.suggestion_handled",
 	"comment_answered":    "notice.comment_answered",
 	"suggestion_accepted": "notice.suggestion_accepted",
 	"suggestion_rejected": "notice.suggestion_rejected",
