@@ -95,6 +95,9 @@ func TestBrowserMeeting(t *testing.T) {
 	secretariat := b.signedIn(t, demo.SecretariatEmail)
 	secretariat.open(roomPath)
 	secretariat.waitRoom()
+	// The secretariat's controls are forms, but with script the page sends
+	// their messages instead: it is never reloaded (checked at the end).
+	evaluate[bool](secretariat, `window.tawlaNotReloaded = true`)
 
 	member := b.signedIn(t, demo.MemberEmail)
 	// The member is on a small phone, 360 pixels wide.
@@ -170,4 +173,7 @@ func TestBrowserMeeting(t *testing.T) {
 	secretariat.do("move back", chromedp.Click(chromedp.CSS("#room-item-previous")))
 	projector.waitText("#room-current-name", items[0].Title)
 	member.waitText("#room-current-name", items[0].Title)
+	if !evaluate[bool](secretariat, `window.tawlaNotReloaded === true`) {
+		t.Errorf("the secretariat's page was reloaded: its controls posted their forms instead of sending messages")
+	}
 }

@@ -69,6 +69,16 @@ func (r *Room) Decode(msgType string, data []byte) (int64, any, error) {
 	if m.Meeting <= 0 {
 		return m.Meeting, nil, &workspace.Error{Code: workspace.EINVALID, Key: "error.room.no_meeting", Message: "The message names no meeting."}
 	}
+	req, err := newRequest(msgType, m)
+	if err != nil {
+		return m.Meeting, nil, err
+	}
+	return m.Meeting, req, nil
+}
+
+// newRequest checks the fields a message of msgType needs and returns its
+// request; Decode and Room.Do both build their requests with it.
+func newRequest(msgType string, m clientMessage) (request, error) {
 	req := request{msgType: msgType}
 	positive := func(v *int64, key, message string) (int64, error) {
 		if v == nil || *v <= 0 {
@@ -95,10 +105,7 @@ func (r *Room) Decode(msgType string, data []byte) (int64, any, error) {
 	default:
 		err = &workspace.Error{Code: workspace.EINVALID, Key: "error.ws.unknown_type", Message: "Unknown message type."}
 	}
-	if err != nil {
-		return m.Meeting, nil, err
-	}
-	return m.Meeting, req, nil
+	return req, err
 }
 
 // Handle implements live.Handler for a message that Decode accepted and

@@ -211,6 +211,65 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// admins are invited to, and a planned one.
 	roomLive := "/meetings/" + id(newRoomMeeting(t, ts, nil, true).meeting.ID)
 	roomPlanned := "/meetings/" + id(newRoomMeeting(t, ts, nil, false).meeting.ID)
+	// The secretariat's room forms act on a live meeting of their own;
+	// each accepted request is prepared to change something: an item
+	// other than the current one, someone waiting for the floor, someone
+	// speaking.
+	runRoom := newRoomMeeting(t, ts, nil, true)
+	runID := runRoom.meeting.ID
+	runPath := "/meetings/" + id(runID)
+	runPlanned := newRoomMeeting(t, ts, nil, false)
+	runCancelled := newRoomMeeting(t, ts, nil, false)
+	if _, err := ts.db.CancelMeeting(ctx, secretariat, runCancelled.meeting.ID, "Salle indisponible"); err != nil {
+		t.Fatal(err)
+	}
+	runItemForm := url.Values{}
+	otherItem := func(t *testing.T, _ string) {
+		m, err := ts.db.FindMeetingByID(ctx, runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := runRoom.items[0].ID
+		if m.CurrentItemID != nil && *m.CurrentItemID == target {
+			target = runRoom.items[1].ID
+		}
+		runItemForm.Set("item", id(target))
+	}
+	waitingSpeaker := func(t *testing.T) int64 {
+		rec, err := ts.db.FindMeetingRecord(ctx, runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sp := range rec.Speakers {
+			if sp.Status == workspace.SpeakerWaiting {
+				return sp.ID
+			}
+		}
+		if err := ts.db.EndSpeaker(ctx, system, runID); err != nil {
+			t.Fatal(err)
+		}
+		sp, err := ts.db.AskFloor(ctx, workspace.ActorFor(member), runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sp.ID
+	}
+	runGiveForm := url.Values{}
+	someoneWaiting := func(t *testing.T, _ string) { runGiveForm.Set("speaker", id(waitingSpeaker(t))) }
+	someoneSpeaking := func(t *testing.T, _ string) {
+		rec, err := ts.db.FindMeetingRecord(ctx, runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sp := range rec.Speakers {
+			if sp.Status == workspace.SpeakerSpeaking {
+				return
+			}
+		}
+		if err := ts.db.GiveFloor(ctx, system, runID, waitingSpeaker(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	orgForm := url.Values{"name_fr": {"Organisation créée par {viewer}"}, "college": {"civil_society"}, "delegation": {"Mahdia"}}
 	orgUpdate := url.Values{"name_fr": {org.NameFR}, "college": {string(org.College)}, "active": {"on"}}
 	newMember := url.Values{"name": {"Nouveau membre ({viewer})"}, "email": {"member-{viewer}@matrix.test"},
@@ -672,6 +731,43 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: [5]int{unauth, forbidden, conflict, conflict, conflict}},
 		{route: "POST /meetings/{id}/floor", example: roomLive + "/floor", form: url.Values{"action": {"\xff"}},
 			want: [5]int{unauth, forbidden, invalid, invalid, invalid}},
+		// The secretariat's controls of the room, as forms: only the
+		// secretariat and admins run the room, and only while it is live.
+		{route: "POST /meetings/{id}/current-item", example: runPath + "/current-item", form: runItemForm, prepare: otherItem,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: runPath + "/room?done=room_item_moved"},
+		{route: "POST /meetings/{id}/current-item", example: runPath + "/current-item", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/current-item", example: runPath + "/current-item", form: url.Values{"item": {"deux"}},
+			want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/current-item", example: runPath + "/current-item", form: url.Values{"item": {id(runPlanned.items[0].ID)}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/current-item", example: "/meetings/" + id(runPlanned.meeting.ID) + "/current-item",
+			form: url.Values{"item": {id(runPlanned.items[1].ID)}}, want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/current-item", example: "/meetings/" + id(runCancelled.meeting.ID) + "/current-item",
+			form: url.Values{"item": {id(runCancelled.items[1].ID)}}, want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/current-item", example: "/meetings/999999/current-item", form: url.Values{"item": {"1"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/floor/give", example: runPath + "/floor/give", form: runGiveForm, prepare: someoneWaiting,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: runPath + "/room?done=floor_given"},
+		{route: "POST /meetings/{id}/floor/give", example: runPath + "/floor/give", want: [5]int{unauth, forbidden, forbidden, invalid, invalid}},
+		{route: "POST /meetings/{id}/floor/give", example: runPath + "/floor/give", form: url.Values{"speaker": {"999999"}},
+			want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/floor/give", example: "/meetings/" + id(runPlanned.meeting.ID) + "/floor/give", form: url.Values{"speaker": {"1"}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/floor/give", example: "/meetings/" + id(runCancelled.meeting.ID) + "/floor/give", form: url.Values{"speaker": {"1"}},
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/floor/next", example: runPath + "/floor/next", prepare: someoneWaiting,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: runPath + "/room?done=floor_next"},
+		{route: "POST /meetings/{id}/floor/next", example: "/meetings/" + id(runPlanned.meeting.ID) + "/floor/next",
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/floor/next", example: "/meetings/" + id(runCancelled.meeting.ID) + "/floor/next",
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/floor/next", example: "/meetings/999999/floor/next", want: [5]int{unauth, forbidden, forbidden, missing, missing}},
+		{route: "POST /meetings/{id}/floor/end", example: runPath + "/floor/end", prepare: someoneSpeaking,
+			want: [5]int{unauth, forbidden, forbidden, redirect, redirect}, next: runPath + "/room?done=floor_ended"},
+		{route: "POST /meetings/{id}/floor/end", example: "/meetings/" + id(runPlanned.meeting.ID) + "/floor/end",
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
+		{route: "POST /meetings/{id}/floor/end", example: "/meetings/" + id(runCancelled.meeting.ID) + "/floor/end",
+			want: [5]int{unauth, forbidden, forbidden, conflict, conflict}},
 
 		// Calendar: members download a meeting's file and manage their
 		// feed; the feed itself is public, its token the credential, and

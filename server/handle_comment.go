@@ -444,16 +444,23 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request) {
 	redirectDone(w, r, procedureCommentsPath(proc), "reply_added")
 }
 
-// handleCommentResolve resolves a comment's thread.
+// handleCommentResolve resolves a comment's thread, or marks handled a
+// suggestion answered partly accepted.
 func (s *Server) handleCommentResolve(w http.ResponseWriter, r *http.Request) {
-	if proc, ok := s.setResolved(w, r, true); ok {
+	proc, c, ok := s.setResolved(w, r, true)
+	switch {
+	case !ok:
+	case c.Kind == workspace.KindSuggestion:
+		redirectDone(w, r, procedureCommentsPath(proc), "suggestion_handled")
+	default:
 		redirectDone(w, r, procedureCommentsPath(proc), "comment_resolved")
 	}
 }
 
-// handleCommentReopen reopens a resolved comment's thread.
+// handleCommentReopen reopens a resolved comment's thread, or a
+// suggestion marked handled.
 func (s *Server) handleCommentReopen(w http.ResponseWriter, r *http.Request) {
-	if proc, ok := s.setResolved(w, r, false); ok {
+	if proc, _, ok := s.setResolved(w, r, false); ok {
 		redirectDone(w, r, procedureCommentsPath(proc), "comment_reopened")
 	}
 }
@@ -461,17 +468,17 @@ func (s *Server) handleCommentReopen(w http.ResponseWriter, r *http.Request) {
 // setResolved resolves or reopens the thread of the path and tells the
 // document's followers; on an error it answers with the error page and
 // false.
-func (s *Server) setResolved(w http.ResponseWriter, r *http.Request, resolved bool) (*workspace.Procedure, bool) {
+func (s *Server) setResolved(w http.ResponseWriter, r *http.Request, resolved bool) (*workspace.Procedure, *workspace.Comment, bool) {
 	proc, c, ok := s.commentFromPath(w, r)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	if _, err := s.db.SetCommentResolved(r.Context(), workspace.ActorFor(currentAccount(r)), c.ID, resolved); err != nil {
 		s.renderError(w, r, err)
-		return nil, false
+		return nil, nil, false
 	}
 	s.publishComment(proc.DocumentID, "comment.updated", c.ID)
-	return proc, true
+	return proc, c, true
 }
 
 // handleCommentAnswer records the secretariat's answer to a thread, for

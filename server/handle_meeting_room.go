@@ -65,6 +65,11 @@ type roomView struct {
 	Waiting     bool
 	Speaking    bool
 	CanRun      bool
+	// PreviousItem and NextItem are the agenda items the secretariat's
+	// previous and next buttons move to (0: none): around the current
+	// item, or the first item when none is current yet.
+	PreviousItem int64
+	NextItem     int64
 	// Labels for the script: the names of the items the table added
 	// itself, with %s for the source meeting's title.
 	MinutesApprovalLabel string
@@ -136,10 +141,17 @@ func (s *Server) meetingRoomView(r *http.Request, p *page) (*roomView, error) {
 		}
 		v.Items = append(v.Items, item)
 	}
+	current := -1
 	for i := range v.Items {
 		if v.Items[i].Current {
-			v.Current = &v.Items[i]
+			v.Current, current = &v.Items[i], i
 		}
+	}
+	if current > 0 {
+		v.PreviousItem = v.Items[current-1].ID
+	}
+	if current+1 < len(v.Items) {
+		v.NextItem = v.Items[current+1].ID
 	}
 	for _, sp := range rec.Speakers {
 		if sp.Status != workspace.SpeakerWaiting && sp.Status != workspace.SpeakerSpeaking {

@@ -116,7 +116,34 @@ func (s *Server) handleProcedureView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !s.readCommentNotifications(w, r, proc) {
+		return
+	}
 	s.renderProcedurePage(w, r, http.StatusOK, proc, panelRefusal{})
+}
+
+// readCommentNotifications marks read the viewer's notifications about
+// comments on proc — the page shows those comments, and a notification
+// links to one of them (#comment-N) — and sends the viewer's other pages
+// the new unread count, as opening an issue does. Most views find nothing
+// unread: a read decides, so that they write nothing and send no count.
+// On an error it answers with the error page and false.
+func (s *Server) readCommentNotifications(w http.ResponseWriter, r *http.Request, proc *workspace.Procedure) bool {
+	acc := currentAccount(r)
+	unread, err := s.db.HasUnreadCommentNotifications(r.Context(), acc.ID, proc.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return false
+	}
+	if !unread {
+		return true
+	}
+	if err := s.db.MarkCommentNotificationsRead(r.Context(), workspace.ActorFor(acc), proc.ID); err != nil {
+		s.serverError(w, r, err)
+		return false
+	}
+	s.publishUnread(r.Context(), acc.ID)
+	return true
 }
 
 // renderProcedurePage writes the procedure's page with status; refused,

@@ -30,6 +30,7 @@ var notices = map[string]string{
 	"reply_added":         "notice.reply_added",
 	"comment_resolved":    "notice.comment_resolved",
 	"comment_reopened":    "notice.comment_reopened",
+	"suggestion_handled":  "notice.suggestion_handled",
 	"comment_answered":    "notice.comment_answered",
 	"suggestion_accepted": "notice.suggestion_accepted",
 	"suggestion_rejected": "notice.suggestion_rejected",
@@ -55,6 +56,10 @@ var notices = map[string]string{
 	"checked_in":      "notice.checked_in",
 	"floor_asked":     "notice.floor_asked",
 	"floor_withdrawn": "notice.floor_withdrawn",
+	"room_item_moved": "notice.room_item_moved",
+	"floor_given":     "notice.floor_given",
+	"floor_next":      "notice.floor_next",
+	"floor_ended":     "notice.floor_ended",
 	// The issue board (handle_issue_category.go, handle_issue_passage.go).
 	"category_created":     "notice.category_created",
 	"category_saved":       "notice.category_saved",

@@ -307,6 +307,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /meetings/{id}/projector", workspace.AccessMember, s.handleMeetingProjector)
 	s.handle("POST /meetings/{id}/checkin", workspace.AccessMember, s.handleMeetingCheckIn)
 	s.handle("POST /meetings/{id}/floor", workspace.AccessMember, s.handleMeetingFloor)
+	// The secretariat's controls of the room as forms, for pages without
+	// script (handle_meeting_room_run.go); the script sends the same
+	// changes as live messages.
+	s.handle("POST /meetings/{id}/current-item", workspace.AccessStaff, s.handleRoomItem)
+	s.handle("POST /meetings/{id}/floor/give", workspace.AccessStaff, s.handleRoomFloorGive)
+	s.handle("POST /meetings/{id}/floor/next", workspace.AccessStaff, s.handleRoomFloorNext)
+	s.handle("POST /meetings/{id}/floor/end", workspace.AccessStaff, s.handleRoomFloorEnd)
 
 	// The calendar (handle_calendar.go): a meeting's ICS file, one's
 	// personal feed page and its reset, and the feed itself, public since

@@ -204,6 +204,26 @@ func CanDecideSuggestion(actor Actor) error {
 	return nil
 }
 
+// CanResolveSuggestion reports whether actor may mark a suggestion
+// handled (resolve it) or reopen it: whoever decides suggestions
+// (CanDecideSuggestion), and only for one the secretariat answered
+// partly accepted — which neither accepting nor rejecting fits, so its
+// passage is edited by hand and the thread then closed — and not yet
+// accepted or rejected. Others are decided by accepting or rejecting them
+// (ECONFLICT).
+func CanResolveSuggestion(actor Actor, c *Comment) error {
+	if err := CanDecideSuggestion(actor); err != nil {
+		return err
+	}
+	if c.Answer != AnswerPartly {
+		return &Error{Code: ECONFLICT, Key: "error.suggestion.resolve_partly", Message: "Only a suggestion answered partly accepted is marked handled; accept or reject the others."}
+	}
+	if c.Status != StatusOpen && c.Status != StatusResolved {
+		return &Error{Code: ECONFLICT, Key: "error.suggestion.decided", Message: "This suggestion has already been decided."}
+	}
+	return nil
+}
+
 // CanAnswerComments reports whether actor may record the table's answer to
 // comments: the secretariat and admins.
 func CanAnswerComments(actor Actor) error {
@@ -234,20 +254,23 @@ func CheckReason(a Answer, reason *string) error {
 }
 
 // DecisionAnswer is the answer that agrees with a suggestion's decision:
-// accepted for an accepted suggestion, rejected for a rejected one, and
-// none for any other status.
+// accepted for an accepted suggestion, rejected for a rejected one,
+// partly accepted for one marked handled (resolved, CanResolveSuggestion),
+// and none for an open one.
 func DecisionAnswer(status CommentStatus) Answer {
 	switch status {
 	case StatusAccepted:
 		return AnswerAccepted
 	case StatusRejected:
 		return AnswerRejected
+	case StatusResolved:
+		return AnswerPartly
 	}
 	return AnswerNone
 }
 
 // CheckDecisionAgrees reports an ECONFLICT *Error when a suggestion's
-// decision (its status, accepted or rejected) and the secretariat's
+// decision (its status, accepted, rejected or resolved) and the secretariat's
 // answer to it (a) would say different things: a suggestion decided
 // takes only the answer of its decision, and one answered is decided only
 // as answered. No answer, or an undecided suggestion, agrees with

@@ -281,8 +281,10 @@ func (tx *Tx) createComment(ctx context.Context, actor workspace.Actor, docID in
 
 // SetCommentResolved resolves a comment's thread (resolved true) or
 // reopens it, and returns it. The actor must be its author or edit
-// procedures (workspace.CanResolveComment); a suggestion is settled by
-// accepting or rejecting it instead (EINVALID).
+// procedures (workspace.CanResolveComment). A suggestion is settled by
+// accepting or rejecting it, except one the secretariat answered partly
+// accepted, which whoever decides suggestions marks handled (resolved)
+// or reopens, its answer and reason kept (workspace.CanResolveSuggestion).
 func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id int64, resolved bool) (*workspace.Comment, error) {
 	var c *workspace.Comment
 	err := db.withActorTx(ctx, actor, func(tx *Tx, actor workspace.Actor) error {
@@ -290,10 +292,15 @@ func (db *DB) SetCommentResolved(ctx context.Context, actor workspace.Actor, id 
 		if c, err = findCommentByID(ctx, tx.tx, id); err != nil {
 			return err
 		}
-		if err := workspace.CanResolveComment(actor, c); err != nil {
+		if c.Kind == workspace.KindSuggestion && c.ParentID == nil {
+			err = workspace.CanResolveSuggestion(actor, c)
+		} else {
+			err = workspace.CanResolveComment(actor, c)
+		}
+		if err != nil {
 			return err
 		}
-		if c.Kind != workspace.KindComment || c.ParentID != nil {
+		if c.ParentID != nil {
 			return workspace.KeyErrorf(workspace.EINVALID, "error.comment.resolve_start", "Only a comment's thread is resolved or reopened.")
 		}
 		before := auditComment(c)

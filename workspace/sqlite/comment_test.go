@@ -98,8 +98,9 @@ func TestComments_Rules(t *testing.T) {
 		before := mustAuditCount(t, db)
 		_, err := db.SetCommentResolved(ctx, other, comment.ID, true)
 		unchanged(t, before, err, workspace.EFORBIDDEN)
+		// An unanswered suggestion is accepted or rejected, not resolved.
 		_, err = db.SetCommentResolved(ctx, member, suggestion.ID, true)
-		unchanged(t, before, err, workspace.EINVALID)
+		unchanged(t, before, err, workspace.ECONFLICT)
 		if _, err := db.SetCommentResolved(ctx, stakeholder, comment.ID, true); err != nil {
 			t.Errorf("the author resolves: %v", err)
 		}

@@ -132,8 +132,9 @@ function render() {
     setText(el.querySelector(".speaker-name"), sp.name);
     setText(el.querySelector(".speaker-org"), orgName(sp.organisation));
     setText(el.querySelector(".speaker-status"), speakers.dataset["label" + (sp.status === "speaking" ? "Speaking" : "Waiting")]);
-    const give = el.querySelector(".speaker-give");
+    const give = el.querySelector(".speaker-give-form");
     show(give, isStaff && isLive && sp.status === "waiting");
+    setField(give, "speaker", sp.id);
   });
   show($("room-speakers-empty"), state.speakers.length === 0);
 
@@ -167,7 +168,9 @@ function render() {
     setText(el.querySelector(".item-planned"), clock(it.plannedMinutes * 60));
     if (it.id === state.currentItem) el.setAttribute("aria-current", "true");
     else el.removeAttribute("aria-current");
-    show(el.querySelector(".item-go"), isStaff && isLive && it.id !== state.currentItem);
+    const goForm = el.querySelector(".item-go-form");
+    show(goForm, isStaff && isLive && it.id !== state.currentItem);
+    setField(goForm, "item", it.id);
     const go = el.querySelector(".item-go");
     labelWith(go, go, el.querySelector(".item-name"), "item-" + it.id);
   });
@@ -188,6 +191,9 @@ function render() {
   const next = $("room-item-next");
   if (prev) prev.disabled = index <= 0;
   if (next) next.disabled = index >= state.items.length - 1;
+  // The forms post the same moves when the socket is down.
+  setField($("room-item-previous-form"), "item", index > 0 ? state.items[index - 1].id : "");
+  setField($("room-item-next-form"), "item", index + 1 < state.items.length ? state.items[index + 1].id : "");
 
   renderPoll(state.poll);
   tick();
@@ -374,11 +380,6 @@ function send(type, fields) {
   return live.send({ type, meeting: meetingID, ...fields });
 }
 
-function onClick(id, handler) {
-  const el = $(id);
-  if (el) el.addEventListener("click", handler);
-}
-
 // A form that the socket can do instead of a page load.
 function viaSocket(formID, type) {
   const form = $(formID);
@@ -388,40 +389,52 @@ function viaSocket(formID, type) {
   });
 }
 
+// A form whose message the socket sends instead of a page load, with
+// fields() the message's fields; when fields() has none (no room state
+// yet), the form posts.
+function formViaSocket(form, type, fields) {
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    const f = fields();
+    if (f && send(type, f)) event.preventDefault();
+  });
+}
+
+// A form inside container (found by its class) whose message the socket
+// sends instead of a page load: one listener for every row.
+function rowFormsViaSocket(container, formClass, type, field) {
+  if (!container) return;
+  container.addEventListener("submit", (event) => {
+    const form = event.target.closest("." + formClass);
+    if (!form) return;
+    const value = Number(form.elements[field].value);
+    if (send(type, { [field]: value })) event.preventDefault();
+  });
+}
+
+// setField sets a hidden field of a form that posts without script.
+function setField(form, name, value) {
+  if (form && form.elements[name]) form.elements[name].value = String(value);
+}
+
 function moveBy(step) {
   const cur = currentItem();
-  if (!state || state.items.length === 0) return;
+  if (!state || state.items.length === 0) return null;
   const index = cur ? state.items.indexOf(cur) + step : 0;
   const target = state.items[Math.max(0, Math.min(state.items.length - 1, index))];
-  send("meeting.item", { item: target.id });
+  return { item: target.id };
 }
 
 function wire() {
   viaSocket("room-checkin-form", "meeting.checkin");
   viaSocket("room-ask-form", "meeting.floor.ask");
   viaSocket("room-withdraw-form", "meeting.floor.withdraw");
-  onClick("room-item-previous", () => moveBy(-1));
-  onClick("room-item-next", () => moveBy(1));
-  onClick("room-floor-next", () => send("meeting.floor.next", {}));
-  onClick("room-floor-end", () => send("meeting.floor.end", {}));
-  const speakers = $("room-speakers");
-  if (speakers) {
-    speakers.addEventListener("click", (event) => {
-      const button = event.target.closest(".speaker-give");
-      if (!button) return;
-      const row = button.closest("[data-speaker]");
-      if (row) send("meeting.floor.give", { speaker: Number(row.dataset.speaker) });
-    });
-  }
-  const agenda = $("room-agenda");
-  if (agenda) {
-    agenda.addEventListener("click", (event) => {
-      const button = event.target.closest(".item-go");
-      if (!button) return;
-      const row = button.closest("[data-item]");
-      if (row) send("meeting.item", { item: Number(row.dataset.item) });
-    });
-  }
+  formViaSocket($("room-item-previous-form"), "meeting.item", () => moveBy(-1));
+  formViaSocket($("room-item-next-form"), "meeting.item", () => moveBy(1));
+  viaSocket("room-floor-next-form", "meeting.floor.next");
+  viaSocket("room-floor-end-form", "meeting.floor.end");
+  rowFormsViaSocket($("room-speakers"), "speaker-give-form", "meeting.floor.give", "speaker");
+  rowFormsViaSocket($("room-agenda"), "item-go-form", "meeting.item", "item");
   const attendance = $("room-attendance");
   if (attendance) {
     attendance.addEventListener("change", (event) => {
