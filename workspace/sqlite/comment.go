@@ -16,7 +16,7 @@ import (
 // of whoever answered (b), so that a list of comments is one query.
 var commentColumns = `c.id, c.procedure_id, c.document_id, c.parent_id, c.kind, c.body, c.proposed, c.status, c.author_id,
 	c.answer, c.reason, c.answered_by, c.answered_at, c.created_at, c.updated_at, COALESCE(c.applied_version, 0),
-	an.id, an.from_pos, an.to_pos, an.created_version, an.quote, an.removed, an.removed_version, an.last_text,
+	an.id, an.from_pos, an.to_pos, an.created_version, an.quote, an.removed, an.removed_version, an.last_text, an.reattached_version,
 	COALESCE(b.name, ''), ` + accountColumns + `, ` + prefixed("o", organisationColumns)
 
 // commentRow is what commentColumns scan into: the anchor's columns may be
@@ -30,6 +30,7 @@ type commentRow struct {
 	removed        sql.NullBool
 	removedVersion sql.NullInt64
 	lastText       sql.NullString
+	reattached     sql.NullInt64
 }
 
 func commentFields(r *commentRow) []any {
@@ -37,7 +38,7 @@ func commentFields(r *commentRow) []any {
 	c.Author = &workspace.Account{}
 	return append([]any{&c.ID, &c.ProcedureID, &c.DocumentID, &c.ParentID, &c.Kind, &c.Body, &c.Proposed, &c.Status, &c.AuthorID,
 		&c.Answer, &c.Reason, &c.AnsweredBy, &c.AnsweredAt, &c.CreatedAt, &c.UpdatedAt, &c.AppliedVersion,
-		&r.anchorID, &r.from, &r.to, &r.createdVersion, &r.quote, &r.removed, &r.removedVersion, &r.lastText,
+		&r.anchorID, &r.from, &r.to, &r.createdVersion, &r.quote, &r.removed, &r.removedVersion, &r.lastText, &r.reattached,
 		&c.AnswererName}, accountWithOrganisationFields(c.Author)...)
 }
 
@@ -50,6 +51,7 @@ func (r *commentRow) comment() *workspace.Comment {
 			ID: r.anchorID.Int64, DocumentID: c.DocumentID, From: int(r.from.Int64), To: int(r.to.Int64),
 			CreatedVersion: int(r.createdVersion.Int64), Quote: r.quote.String, Removed: r.removed.Bool,
 			RemovedVersion: int(r.removedVersion.Int64), LastText: r.lastText.String,
+			ReattachedVersion: int(r.reattached.Int64),
 		}
 	}
 	return c
