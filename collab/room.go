@@ -122,10 +122,12 @@ type docRoom struct {
 	anchors []*workspace.Anchor
 	moved   map[*workspace.Anchor]struct{}
 	// detached are the removed anchors that come back when their quote
-	// does (reattach, at every commit); settled are those that never do
-	// (settle).
-	detached []*workspace.Anchor
-	settled  map[int64]struct{}
+	// does (reattach, at every commit), returning those of them an update
+	// since the last commit may have brought back (noteReturning);
+	// settled are the anchors that never come back (settle).
+	detached  []*workspace.Anchor
+	returning map[*workspace.Anchor]struct{}
+	settled   map[int64]struct{}
 	// notices are the joins, leaves and selections not yet told to the
 	// others.
 	notices turnNotices
@@ -134,11 +136,12 @@ type docRoom struct {
 func newDocRoom(a *Authority, docID int64) *docRoom {
 	return &docRoom{
 		a: a, docID: docID,
-		logger:  a.logger.With("doc", docID),
-		inbox:   make(chan *roomMsg, roomInboxSize),
-		peers:   map[uint64]*roomPeer{},
-		moved:   map[*workspace.Anchor]struct{}{},
-		settled: map[int64]struct{}{},
+		logger:    a.logger.With("doc", docID),
+		inbox:     make(chan *roomMsg, roomInboxSize),
+		peers:     map[uint64]*roomPeer{},
+		moved:     map[*workspace.Anchor]struct{}{},
+		returning: map[*workspace.Anchor]struct{}{},
+		settled:   map[int64]struct{}{},
 	}
 }
 
@@ -342,6 +345,7 @@ func (r *docRoom) load() error {
 		return err
 	}
 	clear(r.settled)
+	clear(r.returning)
 	for _, id := range settled {
 		r.settled[id] = struct{}{}
 	}
@@ -484,6 +488,7 @@ func (r *docRoom) accept(base int, rebased []change.Update) error {
 		return workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", base, err)
 	}
 	r.keepAnchors(mapped)
+	r.noteReturning(all)
 	r.history = append(r.history, rebased...)
 	r.version += len(rebased)
 	return nil

@@ -1,8 +1,8 @@
 -- Two additions to the threads on a draft's passages.
 --
--- A passage deleted whole marks its anchor removed (0003). When the text
--- the anchor was placed on (its quote) comes back and occurs exactly once
--- in the draft — a paragraph cut and pasted elsewhere, a restore undone —
+-- A passage deleted whole marks its anchor removed (0003). When an update
+-- writes again the text the anchor was placed on (its quote) and it then
+-- occurs exactly once in the draft — a paragraph cut and pasted elsewhere, a restore undone —
 -- the co-editing authority re-attaches the anchor there, in the
 -- transaction of the update that brought the text back: reattached_version
 -- is that update's document version, shown on the thread as "re-attached
