@@ -2,6 +2,10 @@ package collab
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"tawla/workspace"
 	"tawla/workspace/change"
@@ -133,7 +137,8 @@ func (r *docRoom) mapAnchors(updates []change.Update) ([]workspace.Anchor, error
 
 // keepAnchors takes the anchors' new state from mapAnchors once the
 // updates are applied: those that moved wait for the next commit, and the
-// removed ones are no longer mapped.
+// removed ones are no longer mapped but wait, detached, for their quote to
+// come back.
 func (r *docRoom) keepAnchors(mapped []workspace.Anchor) {
 	if mapped == nil {
 		return
@@ -144,10 +149,133 @@ func (r *docRoom) keepAnchors(mapped []workspace.Anchor) {
 			*a = mapped[i]
 			r.moved[a] = struct{}{}
 		}
-		if !a.Removed {
+		switch {
+		case !a.Removed:
 			live = append(live, a)
+		case a.Quote != "":
+			if _, settled := r.settled[a.ID]; !settled {
+				r.detached = append(r.detached, a)
+			}
 		}
 	}
 	clear(r.anchors[len(live):])
 	r.anchors = live
+}
+
+// reattach puts back, at the current version, every detached anchor whose
+// quote — the text it was placed on — an update brought back and which
+// occurs exactly once in the text: a paragraph cut and pasted elsewhere,
+// a restore undone, a deletion undone brings its comments back with it. A quote found several times or not
+// at all leaves its anchor detached. The anchors it re-attaches are live
+// again and among the moved ones, so the commit that follows stores them
+// with the updates (and audits their threads); it returns their IDs, for
+// the notice that follows the commit.
+//
+// Only the anchors noteReturning marked since the last commit are looked
+// for in the whole text: the others' quote was not inserted again.
+func (r *docRoom) reattach() []int64 {
+	if len(r.returning) == 0 {
+		return nil
+	}
+	defer clear(r.returning)
+	text := r.text.String()
+	var ids []int64
+	keep := r.detached[:0]
+	for _, a := range r.detached {
+		if _, maybe := r.returning[a]; !maybe {
+			keep = append(keep, a)
+			continue
+		}
+		if from, ok := onlyOccurrence(text, a.Quote); ok && a.Reattach(from, from+utf16Len(a.Quote), r.version) {
+			r.anchors = append(r.anchors, a)
+			r.moved[a] = struct{}{}
+			ids = append(ids, a.ID)
+			continue
+		}
+		keep = append(keep, a)
+	}
+	clear(r.detached[len(keep):])
+	r.detached = keep
+	return ids
+}
+
+// noteReturning marks the detached anchors whose quote the change all,
+// just applied to the text, may have brought back, for the next commit's
+// reattach. An occurrence the change made overlaps text it inserted, so
+// only the text around each insertion (the quote's length on either side)
+// is searched: typing costs what it types, not the length of the draft.
+func (r *docRoom) noteReturning(all change.Set) {
+	if len(r.detached) == 0 {
+		return
+	}
+	type span struct{ from, to int }
+	var inserted []span
+	pos := 0
+	all.Sections(func(length int, kept bool, insert []uint16) {
+		if kept {
+			pos += length
+			return
+		}
+		if len(insert) > 0 {
+			inserted = append(inserted, span{pos, pos + len(insert)})
+		}
+		pos += len(insert)
+	})
+	if len(inserted) == 0 {
+		return
+	}
+	n := r.text.Len()
+	for _, a := range r.detached {
+		if _, marked := r.returning[a]; marked {
+			continue
+		}
+		q := utf16Len(a.Quote)
+		for _, in := range inserted {
+			if strings.Contains(r.text.Slice(max(0, in.from-q+1), min(n, in.to+q-1)), a.Quote) {
+				r.returning[a] = struct{}{}
+				break
+			}
+		}
+	}
+}
+
+// settle marks anchor id as never to be re-attached: the passage of an
+// accepted suggestion, whose words its update replaced on purpose. The
+// store leaves such anchors out of those a room loads as detached
+// (sqlite.DB.FindDetachedDocumentAnchors); this covers the room's life.
+func (r *docRoom) settle(id int64) {
+	r.settled[id] = struct{}{}
+	r.detached = slices.DeleteFunc(r.detached, func(a *workspace.Anchor) bool {
+		if a.ID == id {
+			delete(r.returning, a)
+			return true
+		}
+		return false
+	})
+}
+
+// onlyOccurrence returns where quote is in text, in UTF-16 code units,
+// when it occurs there exactly once (overlapping occurrences count).
+func onlyOccurrence(text, quote string) (int, bool) {
+	if quote == "" {
+		return 0, false
+	}
+	i := strings.Index(text, quote)
+	if i < 0 {
+		return 0, false
+	}
+	_, first := utf8.DecodeRuneInString(text[i:])
+	if strings.Contains(text[i+first:], quote) {
+		return 0, false
+	}
+	return utf16Len(text[:i]), true
+}
+
+// utf16Len returns the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, c := range s {
+		n += utf16.RuneLen(c)
+	}
+	return n
 }

@@ -39,6 +39,18 @@ type Authority struct {
 	joined map[uint64]map[int64]*live.Peer
 	// kinds caches each document's kind, which never changes.
 	kinds map[int64]workspace.DocumentKind
+	// onReattached, set before any room opens, hears of the anchors a
+	// commit re-attached (OnReattached).
+	onReattached func(docID int64, anchorIDs []int64)
+}
+
+// OnReattached sets fn to be told, after each commit that re-attached
+// anchors whose quote came back (a room's reattach), the document and
+// those anchors, so that the pages following it hear that their threads
+// changed. It must be called before the authority serves anything; fn
+// runs on the room's goroutine and must not block.
+func (a *Authority) OnReattached(fn func(docID int64, anchorIDs []int64)) {
+	a.onReattached = fn
 }
 
 // New returns the authority of the documents of db. Zero fields of limits

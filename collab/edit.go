@@ -107,6 +107,9 @@ func (r *docRoom) applyEdit(e *Edit) editResult {
 	if err := r.accept(e.Base, rebased); err != nil {
 		return editResult{err: err}
 	}
+	if e.Passage != nil {
+		r.settle(e.Passage.AnchorID)
+	}
 	rows := r.updateRows(rebased, []int64{1}, e.Account.ID)
 	r.lastSeq[clientID] = 1
 	within := func(ctx context.Context, tx *sqlite.Tx, version int) error {

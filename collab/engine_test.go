@@ -322,7 +322,9 @@ func TestAnchorsMapped(t *testing.T) {
 	for _, ask := range []anchorAsk{whole, inner} {
 		want := change.NewText(text).Slice(ask.from, ask.to)
 		for _, a := range anchors {
-			if a.ID == ask.anchor.ID && (!a.Removed || a.LastText != want || a.Quote != want) {
+			// One whose quote occurs once elsewhere came back there; the
+			// reference check below covers it.
+			if a.ID == ask.anchor.ID && a.ReattachedVersion == 0 && (!a.Removed || a.LastText != want || a.Quote != want) {
 				t.Errorf("deleted passage %q: stored removed=%v, last text %q, quote %q", want, a.Removed, a.LastText, a.Quote)
 			}
 		}
@@ -364,6 +366,15 @@ func TestAnchorsMapped(t *testing.T) {
 			if got == nil {
 				t.Errorf("%s: anchor %d (ID %d) not stored", when, i, ask.anchor.ID)
 				continue
+			}
+			if v := got.ReattachedVersion; v > 0 {
+				// Its quote came back once: it was removed by then,
+				// and maps on from where the quote was at v.
+				if !want.Removed || want.RemovedVersion > v {
+					t.Errorf("%s: anchor %d (%d..%d at %d) re-attached at %d, but the reference has it removed=%v at %d", when, i, ask.from, ask.to, ask.base, v, want.Removed, want.RemovedVersion)
+					continue
+				}
+				want = referenceReattached(t, initial, updates, got.Quote, v)
 			}
 			if got.From != want.From || got.To != want.To || got.Removed != want.Removed || got.RemovedVersion != want.RemovedVersion || got.LastText != want.LastText {
 				t.Errorf("%s: anchor %d (%d..%d at %d) stored as %d..%d removed=%v at %d last %q; the reference gives %d..%d removed=%v at %d last %q",
@@ -425,6 +436,35 @@ func referenceAnchor(t *testing.T, initial string, updates []*workspace.Document
 		}
 	}
 	return workspace.Anchor{From: from, To: to}, false
+}
+
+// referenceReattached is the state of an anchor whose quote the room
+// found exactly once in the text at version v and re-attached there: from
+// that place, mapped through the updates after v as referenceAnchor does.
+func referenceReattached(t *testing.T, initial string, updates []*workspace.DocumentUpdate, quote string, v int) workspace.Anchor {
+	t.Helper()
+	text := change.NewText(initial)
+	for _, u := range updates {
+		if u.Version > v {
+			break
+		}
+		set, err := change.ParseJSON([]byte(u.Changes))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := set.Apply(&text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := text.String()
+	i := strings.Index(s, quote)
+	if i < 0 || strings.Contains(s[i+1:], quote) {
+		t.Errorf("reference: the quote %q is not once in the text at version %d", quote, v)
+		return workspace.Anchor{}
+	}
+	from := utf16Len(s[:i])
+	want, _ := referenceAnchor(t, initial, updates, anchorAsk{base: v, from: from, to: from + utf16Len(quote), anchor: &workspace.Anchor{CreatedVersion: v}})
+	return want
 }
 
 // utf16Len returns the length of s in UTF-16 code units.

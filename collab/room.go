@@ -121,6 +121,13 @@ type docRoom struct {
 	// update; moved collects those an update moved since the last commit.
 	anchors []*workspace.Anchor
 	moved   map[*workspace.Anchor]struct{}
+	// detached are the removed anchors that come back when their quote
+	// does (reattach, at every commit), returning those of them an update
+	// since the last commit may have brought back (noteReturning);
+	// settled are the anchors that never come back (settle).
+	detached  []*workspace.Anchor
+	returning map[*workspace.Anchor]struct{}
+	settled   map[int64]struct{}
 	// notices are the joins, leaves and selections not yet told to the
 	// others.
 	notices turnNotices
@@ -129,10 +136,12 @@ type docRoom struct {
 func newDocRoom(a *Authority, docID int64) *docRoom {
 	return &docRoom{
 		a: a, docID: docID,
-		logger: a.logger.With("doc", docID),
-		inbox:  make(chan *roomMsg, roomInboxSize),
-		peers:  map[uint64]*roomPeer{},
-		moved:  map[*workspace.Anchor]struct{}{},
+		logger:    a.logger.With("doc", docID),
+		inbox:     make(chan *roomMsg, roomInboxSize),
+		peers:     map[uint64]*roomPeer{},
+		moved:     map[*workspace.Anchor]struct{}{},
+		returning: map[*workspace.Anchor]struct{}{},
+		settled:   map[int64]struct{}{},
 	}
 }
 
@@ -328,6 +337,18 @@ func (r *docRoom) load() error {
 	if r.anchors, err = db.FindLiveDocumentAnchors(ctx, r.docID); err != nil {
 		return err
 	}
+	if r.detached, err = db.FindDetachedDocumentAnchors(ctx, r.docID); err != nil {
+		return err
+	}
+	settled, err := db.FindSettledDocumentAnchors(ctx, r.docID)
+	if err != nil {
+		return err
+	}
+	clear(r.settled)
+	clear(r.returning)
+	for _, id := range settled {
+		r.settled[id] = struct{}{}
+	}
 	clear(r.moved)
 	r.text, r.version, r.snapshotVersion = text, doc.Version, snap.Version
 	return nil
@@ -467,6 +488,7 @@ func (r *docRoom) accept(base int, rebased []change.Update) error {
 		return workspace.Errorf(workspace.EINVALID, "The changes do not apply to version %d: %v", base, err)
 	}
 	r.keepAnchors(mapped)
+	r.noteReturning(all)
 	r.history = append(r.history, rebased...)
 	r.version += len(rebased)
 	return nil
@@ -577,7 +599,7 @@ func (r *docRoom) flush(pending []acceptedPush) {
 }
 
 // commit stores rows, the updates accepted since the last commit, with the
-// anchors they moved, a snapshot when one falls due and within's writes,
+// anchors they moved or brought back (reattach), a snapshot when one falls due and within's writes,
 // in one transaction; then it sends the updates to everyone in the room.
 // If the transaction fails, nothing is sent and the room reloads the
 // document from the store, forgetting what it had not stored.
@@ -600,6 +622,7 @@ func (r *docRoom) commit(rows []*workspace.DocumentUpdate, within func(context.C
 		text := r.text.String()
 		app.Snapshot = &text
 	}
+	reattached := r.reattach()
 	for a := range r.moved {
 		app.Anchors = append(app.Anchors, a)
 	}
@@ -622,6 +645,9 @@ func (r *docRoom) commit(rows []*workspace.DocumentUpdate, within func(context.C
 		return appendUpdateJSON(b, enc.json(rows[i].ClientID), rows[i].Changes)
 	}))
 	r.trimHistory()
+	if len(reattached) > 0 && r.a.onReattached != nil {
+		r.a.onReattached(r.docID, reattached)
+	}
 	return nil
 }
 

@@ -531,8 +531,8 @@ func (s *Server) handleSuggestionAccept(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	edit := collab.Edit{Account: acc, Passage: &collab.PassageEdit{AnchorID: c.Anchor.ID, Expect: c.Anchor.Quote, Insert: c.Proposed}}
-	edit.Within = func(ctx context.Context, tx *sqlite.Tx, _ int) error {
-		_, err := tx.AcceptSuggestion(ctx, actor, c.ID, reason)
+	edit.Within = func(ctx context.Context, tx *sqlite.Tx, version int) error {
+		_, err := tx.AcceptSuggestion(ctx, actor, c.ID, reason, version)
 		return err
 	}
 	if _, err := s.collab.Apply(r.Context(), proc.DocumentID, edit); err != nil {

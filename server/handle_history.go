@@ -71,7 +71,14 @@ func (s *Server) handleDraftHistory(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	spans, err := workspace.Authorship(first.Content, updates)
+	// An accepted suggestion's text is its author's; the session that
+	// applied it stays the accepting member's.
+	credits, err := s.db.FindSuggestionCredits(r.Context(), proc.DocumentID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	spans, err := workspace.AuthorshipCredited(first.Content, updates, credits)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

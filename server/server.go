@@ -149,6 +149,7 @@ func New(cfg Config, db *sqlite.DB) (*Server, error) {
 	liveLimits.MaxMessageBytes = cfg.MaxMessageBytes
 	s.hub.SetLimits(liveLimits)
 	s.collab = collab.New(db, logger, cfg.Collab)
+	s.collab.OnReattached(s.publishReattached)
 	s.meetings = meeting.New(db, s.hub, logger)
 	s.registerTopics()
 	s.registerRoutes()

@@ -40,6 +40,7 @@ const (
 	AuditCommentResolve    = "comment.resolve"
 	AuditCommentReopen     = "comment.reopen"
 	AuditCommentAnswer     = "comment.answer"
+	AuditCommentReattach   = "comment.reattach"
 	AuditSuggestionAccept  = "suggestion.accept"
 	AuditSuggestionReject  = "suggestion.reject"
 	AuditConsultationOpen  = "consultation.open"
@@ -104,7 +105,7 @@ var AuditActions = []string{
 	AuditAccountLogin, AuditAccountLogout, AuditAccountLoginFailed,
 	AuditProcedureCreate, AuditProcedureUpdate,
 	AuditVersionFreeze, AuditVersionRestore, AuditVersionRestoreUndo, AuditDocumentSession,
-	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer,
+	AuditCommentCreate, AuditCommentResolve, AuditCommentReopen, AuditCommentAnswer, AuditCommentReattach,
 	AuditSuggestionAccept, AuditSuggestionReject, AuditConsultationOpen, AuditConsultationClose,
 	AuditMeetingCreate, AuditMeetingUpdate, AuditMeetingInvitees, AuditMeetingStart, AuditMeetingClose,
 	AuditMeetingCancel, AuditMeetingMoveItem, AuditAgendaAdd, AuditAgendaUpdate, AuditAgendaDelete, AuditAgendaReorder,

@@ -45,6 +45,9 @@ type authorText struct {
 	// work counts the runs the cursor crossed and the units copied, for
 	// the test that bounds an update's cost.
 	work int
+	// credits maps an update's version to the account its text is
+	// credited to, when not the update's own (AuthorshipCredited).
+	credits map[int]int64
 }
 
 // seek moves the cursor to the run that holds pos (the last run for pos
@@ -150,8 +153,17 @@ func (t *authorText) insert(pos int, units []uint16, author *int64) {
 // at most maxRunUnits units each, and an update's last kept section, the
 // rest of the text, is checked by its length alone.
 func Authorship(first string, updates []*DocumentUpdate) ([]AuthoredSpan, error) {
+	return AuthorshipCredited(first, updates, nil)
+}
+
+// AuthorshipCredited is Authorship with the text of some updates credited
+// to another account than the update's: credits maps an update's version
+// to the account its inserted text belongs to. An accepted suggestion is
+// applied by an update of the member who accepted it, and its text is the
+// suggestion's author's (sqlite.DB.FindSuggestionCredits).
+func AuthorshipCredited(first string, updates []*DocumentUpdate, credits map[int]int64) ([]AuthoredSpan, error) {
 	units := utf16.Encode([]rune(first))
-	t := &authorText{runs: runsOf(units, nil), len: len(units)}
+	t := &authorText{runs: runsOf(units, nil), len: len(units), credits: credits}
 	if err := t.replay(updates); err != nil {
 		return nil, err
 	}
@@ -182,11 +194,19 @@ func (t *authorText) replay(updates []*DocumentUpdate) error {
 				continue
 			}
 			t.remove(pos, s.Len)
-			t.insert(pos, s.Insert, u.AccountID)
+			t.insert(pos, s.Insert, t.author(u))
 			pos += len(s.Insert)
 		}
 	}
 	return nil
+}
+
+// author returns the account an update's inserted text is credited to.
+func (t *authorText) author(u *DocumentUpdate) *int64 {
+	if id, ok := t.credits[u.Version]; ok {
+		return &id
+	}
+	return u.AccountID
 }
 
 // spans returns the text as passages by author, joining neighbouring runs

@@ -81,6 +81,9 @@ type Comment struct {
 	AnsweredAt *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// AppliedVersion is, for an accepted suggestion, the document version
+	// of the update that applied its text; 0 otherwise.
+	AppliedVersion int
 
 	// Filled when reading: the passage (nil for a reply), the author with
 	// its organisation, who answered, and the replies of a thread.

@@ -88,8 +88,11 @@ type Anchor struct {
 	Removed        bool
 	RemovedVersion int
 	LastText       string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// ReattachedVersion is the version of the latest update that brought
+	// a removed passage's quote back (Reattach); 0 if none did.
+	ReattachedVersion int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // Map moves the anchor through one update, set, and reports whether it
@@ -125,6 +128,20 @@ func (a *Anchor) Map(set change.Set, version int, before func(from, to int) stri
 	changed = from != a.From || to != a.To
 	a.From, a.To = from, to
 	return changed, nil
+}
+
+// Reattach puts a removed anchor back on the passage from..to, which
+// reads its Quote again at version: it is live once more, and remembers
+// the version it came back at. An anchor that is not removed, or has no
+// quote, stays as it is and Reattach reports false.
+func (a *Anchor) Reattach(from, to, version int) bool {
+	if !a.Removed || a.Quote == "" || from < 0 || to <= from {
+		return false
+	}
+	a.From, a.To = from, to
+	a.Removed, a.RemovedVersion, a.LastText = false, 0, ""
+	a.ReattachedVersion = version
+	return true
 }
 
 // CanReadDocument reports whether acc may open a document, returning an

@@ -66,13 +66,44 @@ func (db *DB) FindLiveDocumentAnchors(ctx context.Context, docID int64) ([]*work
 	return findDocumentAnchors(ctx, db.read, docID, true)
 }
 
-func findDocumentAnchors(ctx context.Context, q sqlx.QueryerContext, docID int64, liveOnly bool) ([]*workspace.Anchor, error) {
-	query := `
-		SELECT id, document_id, from_pos, to_pos, created_version, quote, removed, removed_version, last_text, created_at, updated_at
-		FROM document_anchors WHERE document_id = ?`
-	if liveOnly {
-		query += ` AND removed = FALSE`
+// FindDetachedDocumentAnchors returns the removed anchors of a document
+// that may be re-attached when their quote comes back (collab's rooms
+// watch them): those with a quote, except settled ones
+// (FindSettledDocumentAnchors).
+func (db *DB) FindDetachedDocumentAnchors(ctx context.Context, docID int64) ([]*workspace.Anchor, error) {
+	return findDocumentAnchorsWhere(ctx, db.read, docID, ` AND removed = TRUE AND quote <> '' AND NOT `+settledAnchor)
+}
+
+// FindSettledDocumentAnchors returns the IDs of the anchors of a document
+// that are never re-attached: the passages of accepted suggestions, whose
+// words their own update replaced on purpose.
+func (db *DB) FindSettledDocumentAnchors(ctx context.Context, docID int64) ([]int64, error) {
+	var ids []int64
+	if err := db.read.SelectContext(ctx, &ids, `SELECT id FROM document_anchors WHERE document_id = ? AND `+settledAnchor+` ORDER BY id`, docID); err != nil {
+		return nil, fmt.Errorf("sqlite: find settled document anchors: %w", err)
 	}
+	return ids, nil
+}
+
+// settledAnchor is the condition on document_anchors of a settled anchor.
+const settledAnchor = `EXISTS (SELECT 1 FROM comments c WHERE c.anchor_id = document_anchors.id
+	AND c.kind = 'suggestion' AND c.status = 'accepted')`
+
+func findDocumentAnchors(ctx context.Context, q sqlx.QueryerContext, docID int64, liveOnly bool) ([]*workspace.Anchor, error) {
+	where := ""
+	if liveOnly {
+		where = ` AND removed = FALSE`
+	}
+	return findDocumentAnchorsWhere(ctx, q, docID, where)
+}
+
+// findDocumentAnchorsWhere reads the anchors of a document that meet the
+// further conditions where (written in this package), in order.
+func findDocumentAnchorsWhere(ctx context.Context, q sqlx.QueryerContext, docID int64, where string) ([]*workspace.Anchor, error) {
+	query := `
+		SELECT id, document_id, from_pos, to_pos, created_version, quote, removed, removed_version, last_text,
+			COALESCE(reattached_version, 0), created_at, updated_at
+		FROM document_anchors WHERE document_id = ?` + where
 	rows, err := q.QueryxContext(ctx, query+` ORDER BY id`, docID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find document anchors: %w", err)
@@ -82,7 +113,7 @@ func findDocumentAnchors(ctx context.Context, q sqlx.QueryerContext, docID int64
 	for rows.Next() {
 		var a workspace.Anchor
 		var removedVersion sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.DocumentID, &a.From, &a.To, &a.CreatedVersion, &a.Quote, &a.Removed, &removedVersion, &a.LastText, &a.CreatedAt, &a.UpdatedAt); err != nil {
+		if err := rows.Scan(&a.ID, &a.DocumentID, &a.From, &a.To, &a.CreatedVersion, &a.Quote, &a.Removed, &removedVersion, &a.LastText, &a.ReattachedVersion, &a.CreatedAt, &a.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("sqlite: find document anchors: %w", err)
 		}
 		a.RemovedVersion = int(removedVersion.Int64)
@@ -101,7 +132,8 @@ func moveDocumentAnchors(ctx context.Context, tx *sqlx.Tx, docID int64, anchors 
 		return nil
 	}
 	stmt, err := tx.PreparexContext(ctx, `
-		UPDATE document_anchors SET from_pos = ?, to_pos = ?, removed = ?, removed_version = ?, last_text = ?, updated_at = ?
+		UPDATE document_anchors SET from_pos = ?, to_pos = ?, removed = ?, removed_version = ?, last_text = ?,
+			reattached_version = ?, updated_at = ?
 		WHERE id = ? AND document_id = ?`)
 	if err != nil {
 		return fmt.Errorf("sqlite: move document anchors: %w", err)
@@ -112,7 +144,11 @@ func moveDocumentAnchors(ctx context.Context, tx *sqlx.Tx, docID int64, anchors 
 		if a.Removed {
 			removedVersion = &a.RemovedVersion
 		}
-		res, err := stmt.ExecContext(ctx, a.From, a.To, a.Removed, removedVersion, a.LastText, now, a.ID, docID)
+		var reattached *int
+		if a.ReattachedVersion > 0 {
+			reattached = &a.ReattachedVersion
+		}
+		res, err := stmt.ExecContext(ctx, a.From, a.To, a.Removed, removedVersion, a.LastText, reattached, now, a.ID, docID)
 		if err != nil {
 			return fmt.Errorf("sqlite: move document anchor %d: %w", a.ID, err)
 		}

@@ -15,8 +15,8 @@ import (
 // reply), its author (a) with the author's organisation (o), and the name
 // of whoever answered (b), so that a list of comments is one query.
 var commentColumns = `c.id, c.procedure_id, c.document_id, c.parent_id, c.kind, c.body, c.proposed, c.status, c.author_id,
-	c.answer, c.reason, c.answered_by, c.answered_at, c.created_at, c.updated_at,
-	an.id, an.from_pos, an.to_pos, an.created_version, an.quote, an.removed, an.removed_version, an.last_text,
+	c.answer, c.reason, c.answered_by, c.answered_at, c.created_at, c.updated_at, COALESCE(c.applied_version, 0),
+	an.id, an.from_pos, an.to_pos, an.created_version, an.quote, an.removed, an.removed_version, an.last_text, an.reattached_version,
 	COALESCE(b.name, ''), ` + accountColumns + `, ` + prefixed("o", organisationColumns)
 
 // commentRow is what commentColumns scan into: the anchor's columns may be
@@ -30,14 +30,15 @@ type commentRow struct {
 	removed        sql.NullBool
 	removedVersion sql.NullInt64
 	lastText       sql.NullString
+	reattached     sql.NullInt64
 }
 
 func commentFields(r *commentRow) []any {
 	c := &r.c
 	c.Author = &workspace.Account{}
 	return append([]any{&c.ID, &c.ProcedureID, &c.DocumentID, &c.ParentID, &c.Kind, &c.Body, &c.Proposed, &c.Status, &c.AuthorID,
-		&c.Answer, &c.Reason, &c.AnsweredBy, &c.AnsweredAt, &c.CreatedAt, &c.UpdatedAt,
-		&r.anchorID, &r.from, &r.to, &r.createdVersion, &r.quote, &r.removed, &r.removedVersion, &r.lastText,
+		&c.Answer, &c.Reason, &c.AnsweredBy, &c.AnsweredAt, &c.CreatedAt, &c.UpdatedAt, &c.AppliedVersion,
+		&r.anchorID, &r.from, &r.to, &r.createdVersion, &r.quote, &r.removed, &r.removedVersion, &r.lastText, &r.reattached,
 		&c.AnswererName}, accountWithOrganisationFields(c.Author)...)
 }
 
@@ -50,6 +51,7 @@ func (r *commentRow) comment() *workspace.Comment {
 			ID: r.anchorID.Int64, DocumentID: c.DocumentID, From: int(r.from.Int64), To: int(r.to.Int64),
 			CreatedVersion: int(r.createdVersion.Int64), Quote: r.quote.String, Removed: r.removed.Bool,
 			RemovedVersion: int(r.removedVersion.Int64), LastText: r.lastText.String,
+			ReattachedVersion: int(r.reattached.Int64),
 		}
 	}
 	return c
@@ -374,8 +376,15 @@ func (tx *Tx) answer(ctx context.Context, actor workspace.Actor, c *workspace.Co
 // actor must decide suggestions (workspace.CanDecideSuggestion); a
 // suggestion no longer open, or one the secretariat answered otherwise
 // than accepted, is ECONFLICT, which rolls the update back. An answer
-// already recorded is kept as it is (see decide).
-func (tx *Tx) AcceptSuggestion(ctx context.Context, actor workspace.Actor, id int64, reason string) (*workspace.Comment, error) {
+// already recorded is kept as it is (see decide). version is the document
+// version the update applying it made: it is kept with the suggestion
+// (comments.applied_version), so that "who wrote what" credits that
+// update's text to the suggestion's author (FindSuggestionCredits) while
+// the update itself stays the accepting member's.
+func (tx *Tx) AcceptSuggestion(ctx context.Context, actor workspace.Actor, id int64, reason string, version int) (*workspace.Comment, error) {
+	if version <= 0 {
+		return nil, workspace.Errorf(workspace.EINVALID, "A suggestion is accepted by an update of the document: version %d is none.", version)
+	}
 	actor, err := findActor(ctx, tx.tx, actor)
 	if err != nil {
 		return nil, err
@@ -384,7 +393,14 @@ func (tx *Tx) AcceptSuggestion(ctx context.Context, actor workspace.Actor, id in
 	if err != nil {
 		return nil, err
 	}
-	return c, tx.decide(ctx, actor, c, workspace.StatusAccepted, reason, workspace.AuditSuggestionAccept)
+	if err := tx.decide(ctx, actor, c, workspace.StatusAccepted, reason, workspace.AuditSuggestionAccept); err != nil {
+		return nil, err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE comments SET applied_version = ? WHERE id = ?`, version, c.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: accept suggestion: %w", err)
+	}
+	c.AppliedVersion = version
+	return c, nil
 }
 
 // RejectSuggestion marks an open suggestion rejected with a reason, which

@@ -166,7 +166,9 @@ type DocumentAppend struct {
 	// Snapshot is the text after the updates, stored as the snapshot of
 	// their last version when not nil.
 	Snapshot *string
-	// Anchors are the anchors the updates moved or removed, with their new
+	// Anchors are the anchors the updates moved, removed or re-attached
+	// (those whose ReattachedVersion is the last update's: each of their
+	// threads gets a comment.reattach audit entry), with their new
 	// positions.
 	Anchors []*workspace.Anchor
 	// Within, when not nil, runs last in the transaction, with the
@@ -258,6 +260,9 @@ func (db *DB) AppendDocument(ctx context.Context, id int64, a DocumentAppend) er
 		}
 	}
 	if err := moveDocumentAnchors(ctx, tx, id, a.Anchors, now); err != nil {
+		return err
+	}
+	if err := db.recordReattached(ctx, tx, a.Anchors, to); err != nil {
 		return err
 	}
 	if a.Within != nil {
