@@ -44,11 +44,12 @@ func TestFailedLoginAudited(t *testing.T) {
 	visitor := ts.newClientFrom(t, "127.0.6.1")
 	wantStatus(t, "unknown email", visitor.login(t, "nobody@example.tn", secret), http.StatusUnauthorized)
 	wantStatus(t, "wrong password", visitor.login(t, demo.MemberEmail, secret), http.StatusUnauthorized)
-	entries := waitFailed(1)
+	waitFailed(1)
 	// The unknown email's failure came first: had it been audited, its
 	// entry would be there too by now.
 	time.Sleep(50 * time.Millisecond)
-	if entries = failed(); len(entries) != 1 {
+	entries := failed()
+	if len(entries) != 1 {
 		t.Fatalf("%d failed-login entries, want 1 (the existing account's only): %+v", len(entries), entries)
 	}
 	e, member := entries[0], ts.account(t, demo.MemberEmail)
