@@ -15,24 +15,7 @@ const DefaultPurgeInterval = time.Hour
 // of its own, until ctx is done or the server shuts down; Shutdown waits
 // for a purge under way, so that the store can be closed after it.
 func (s *Server) StartPurger(ctx context.Context, every time.Duration) {
-	ctx, cancel := context.WithCancel(ctx)
-	s.purgers.Add(1)
-	go func() {
-		defer s.purgers.Done()
-		defer cancel()
-		ticker := time.NewTicker(every)
-		defer ticker.Stop()
-		for {
-			s.purge(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.stopPurgers:
-				return
-			case <-ticker.C:
-			}
-		}
-	}()
+	s.runEvery(ctx, every, s.purge)
 }
 
 // purge runs one purge and logs what it did.

@@ -15,24 +15,7 @@ const DefaultSessionSweepInterval = time.Minute
 // websocket connections whose session has ended (sweepSessions), in a
 // goroutine of its own, until ctx is done or the server shuts down.
 func (s *Server) StartSessionSweeper(ctx context.Context, every time.Duration) {
-	ctx, cancel := context.WithCancel(ctx)
-	s.purgers.Add(1)
-	go func() {
-		defer s.purgers.Done()
-		defer cancel()
-		ticker := time.NewTicker(every)
-		defer ticker.Stop()
-		for {
-			s.sweepSessions(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.stopPurgers:
-				return
-			case <-ticker.C:
-			}
-		}
-	}()
+	s.runEvery(ctx, every, s.sweepSessions)
 }
 
 // sweepSessions asks the store which sessions of the open connections have
