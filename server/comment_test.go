@@ -246,40 +246,14 @@ func TestCommentEvents(t *testing.T) {
 	if err := ts.db.CreateProcedure(ctx, workspace.SystemActor("test"), proc, "# Événements\n\nUn texte à commenter.\n"); err != nil {
 		t.Fatal(err)
 	}
-	topic := "document:" + strconv.FormatInt(proc.DocumentID, 10)
-	ws, _, err := dialWS(t, ts.sessionClient(t, demo.StakeholderEmail), ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	if err := ws.WriteJSON(map[string]string{"type": "subscribe", "topic": topic}); err != nil {
-		t.Fatal(err)
-	}
-	next := func(want string) map[string]any {
-		t.Helper()
-		for {
-			_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-			var m struct {
-				Type  string         `json:"type"`
-				Topic string         `json:"topic"`
-				Data  map[string]any `json:"data"`
-			}
-			if err := ws.ReadJSON(&m); err != nil {
-				t.Fatalf("waiting for %s: %v", want, err)
-			}
-			if m.Type == want && m.Topic == topic {
-				return m.Data
-			}
-		}
-	}
-	next("subscribed")
+	next := followDraft(t, ts, proc)
 
 	path := "/procedures/" + strconv.FormatInt(proc.ID, 10)
 	member := ts.sessionClient(t, demo.MemberEmail)
 	if resp := member.postForm(t, path+"/comments", url.Values{"version": {"0"}, "from": {"17"}, "to": {"22"}, "kind": {"comment"}, "body": {"Lequel ?"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("comment: status %d\n%s", resp.StatusCode, resp.Body)
 	}
-	ev := next("event")
+	ev := next()
 	threads, err := ts.db.FindCommentThreads(ctx, sqlite.CommentFilter{ProcedureID: proc.ID})
 	if err != nil || len(threads) != 1 {
 		t.Fatalf("threads: %v, %v", threads, err)
@@ -295,13 +269,13 @@ func TestCommentEvents(t *testing.T) {
 	if resp := member.postForm(t, cpath+"/replies", url.Values{"body": {"Celui-ci."}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reply: status %d", resp.StatusCode)
 	}
-	if ev := next("event"); ev["kind"] != "comment.updated" || ev["comment"] != id {
+	if ev := next(); ev["kind"] != "comment.updated" || ev["comment"] != id {
 		t.Errorf("event %v, want comment.updated of %v", ev, id)
 	}
 	if resp := ts.sessionClient(t, demo.SecretariatEmail).postForm(t, cpath+"/answer", url.Values{"answer": {"accepted"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("answer: status %d", resp.StatusCode)
 	}
-	if ev := next("event"); ev["kind"] != "comment.updated" || ev["comment"] != id {
+	if ev := next(); ev["kind"] != "comment.updated" || ev["comment"] != id {
 		t.Errorf("event %v, want comment.updated of %v", ev, id)
 	}
 	// The fragment the page fetches then shows the thread, escaped.

@@ -46,33 +46,7 @@ func TestConsultationCloseNow(t *testing.T) {
 		t.Errorf("a member's refused closing changed the data")
 	}
 
-	ws, _, err := dialWS(t, ts.sessionClient(t, demo.StakeholderEmail), ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	topic := "document:" + strconv.FormatInt(proc.DocumentID, 10)
-	if err := ws.WriteJSON(map[string]string{"type": "subscribe", "topic": topic}); err != nil {
-		t.Fatal(err)
-	}
-	next := func(want string) map[string]any {
-		t.Helper()
-		for {
-			_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-			var m struct {
-				Type  string         `json:"type"`
-				Topic string         `json:"topic"`
-				Data  map[string]any `json:"data"`
-			}
-			if err := ws.ReadJSON(&m); err != nil {
-				t.Fatalf("waiting for %s: %v", want, err)
-			}
-			if m.Type == want && m.Topic == topic {
-				return m.Data
-			}
-		}
-	}
-	next("subscribed")
+	next := followDraft(t, ts, proc)
 
 	ts.clock.Advance(time.Hour)
 	resp = secretariat.postForm(t, path+"/consultation/close", url.Values{})
@@ -84,7 +58,7 @@ func TestConsultationCloseNow(t *testing.T) {
 	if d := ts.clock.Now().Sub(cons.ClosesAt); d < 0 || d > time.Minute {
 		t.Errorf("the consultation closes at %v, want now, %v", cons.ClosesAt, ts.clock.Now())
 	}
-	if ev := next("event"); ev["kind"] != "consultation.closed" || ev["comment"] != float64(cons.ID) {
+	if ev := next(); ev["kind"] != "consultation.closed" || ev["comment"] != float64(cons.ID) {
 		t.Errorf("event %v, want consultation.closed of %d", ev, cons.ID)
 	}
 	entries, _, err := ts.db.FindAuditEntries(ctx, workspace.AuditFilter{Action: workspace.AuditConsultationClose})
